@@ -1,0 +1,22 @@
+package dev.kiln.trainer.service;
+
+import java.net.URL;
+
+import org.junit.jupiter.api.Test;
+
+import dev.kiln.testing.ServiceSurface;
+import io.quarkus.test.common.http.TestHTTPResource;
+import io.quarkus.test.junit.QuarkusIntegrationTest;
+
+/** Starts the packaged service in its own JVM and probes it over a real socket. */
+@QuarkusIntegrationTest
+class TrainerServiceIT {
+
+    @TestHTTPResource("/")
+    URL base;
+
+    @Test
+    void servesItsApiHealthReflectionAndMetrics() throws Exception {
+        ServiceSurface.assertServes(base.toURI(), "kiln.trainer.v1.TrainerService");
+    }
+}
