@@ -1,0 +1,333 @@
+package dev.kiln.trainer;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * GPT-2: token + learned position embeddings; L pre-LayerNorm blocks of causal multi-head
+ * self-attention and a 4× MLP with tanh-GELU, each wrapped in a residual; final LayerNorm; LM
+ * head tied to the token embedding. All parameters live in one flat {@code params} array (and
+ * their gradients in {@code grads}, same layout) with named views ({@link #tensors()}).
+ *
+ * <p>Training use: {@code zeroGrad(); loss = forward(inputs, targets, B, T); backward(scale);}
+ * then an optimizer step. Backward adds into {@code grads}, so several forward/backward pairs
+ * accumulate gradients. The model is not thread-safe; it parallelises internally on its pool.
+ */
+public final class GptModel {
+    public final GptConfig config;
+    /** All parameters, laid out as {@link #tensors()} says. */
+    public final float[] params;
+    /** Gradients, same layout as {@link #params}. */
+    public final float[] grads;
+
+    final ThreadPool pool;
+    private final List<ParamTensor> tensors;
+    private final Map<String, ParamTensor> byName = new LinkedHashMap<>();
+
+    // offsets of the named views; per-layer ones indexed by layer
+    final int wte, wpe, lnfw, lnfb;
+    final int[] ln1w, ln1b, qkvw, qkvb, attprojw, attprojb, ln2w, ln2b, fcw, fcb, fcprojw, fcprojb;
+
+    private Activations acts;
+    private float lastLoss = Float.NaN;
+
+    public GptModel(GptConfig config, ThreadPool pool) {
+        this.config = config;
+        this.pool = pool;
+        int L = config.nLayer(), C = config.nEmbd(), Vp = config.paddedVocab(), maxT = config.context();
+        if (config.parameterCount() > Integer.MAX_VALUE - 16) {
+            throw new IllegalArgumentException("model too large for one flat array: " + config.parameterCount());
+        }
+        List<ParamTensor> ts = new ArrayList<>();
+        int[] off = {0};
+        wte = add(ts, off, "wte.weight", ParamTensor.Kind.EMBEDDING, Vp, C);
+        wpe = add(ts, off, "wpe.weight", ParamTensor.Kind.EMBEDDING, maxT, C);
+        ln1w = new int[L]; ln1b = new int[L]; qkvw = new int[L]; qkvb = new int[L];
+        attprojw = new int[L]; attprojb = new int[L]; ln2w = new int[L]; ln2b = new int[L];
+        fcw = new int[L]; fcb = new int[L]; fcprojw = new int[L]; fcprojb = new int[L];
+        for (int l = 0; l < L; l++) {
+            String h = "h." + l + ".";
+            ln1w[l] = add(ts, off, h + "ln_1.weight", ParamTensor.Kind.NORM, C);
+            ln1b[l] = add(ts, off, h + "ln_1.bias", ParamTensor.Kind.NORM, C);
+            qkvw[l] = add(ts, off, h + "attn.c_attn.weight", ParamTensor.Kind.LINEAR_WEIGHT, 3 * C, C);
+            qkvb[l] = add(ts, off, h + "attn.c_attn.bias", ParamTensor.Kind.BIAS, 3 * C);
+            attprojw[l] = add(ts, off, h + "attn.c_proj.weight", ParamTensor.Kind.LINEAR_WEIGHT, C, C);
+            attprojb[l] = add(ts, off, h + "attn.c_proj.bias", ParamTensor.Kind.BIAS, C);
+            ln2w[l] = add(ts, off, h + "ln_2.weight", ParamTensor.Kind.NORM, C);
+            ln2b[l] = add(ts, off, h + "ln_2.bias", ParamTensor.Kind.NORM, C);
+            fcw[l] = add(ts, off, h + "mlp.c_fc.weight", ParamTensor.Kind.LINEAR_WEIGHT, 4 * C, C);
+            fcb[l] = add(ts, off, h + "mlp.c_fc.bias", ParamTensor.Kind.BIAS, 4 * C);
+            fcprojw[l] = add(ts, off, h + "mlp.c_proj.weight", ParamTensor.Kind.LINEAR_WEIGHT, C, 4 * C);
+            fcprojb[l] = add(ts, off, h + "mlp.c_proj.bias", ParamTensor.Kind.BIAS, C);
+        }
+        lnfw = add(ts, off, "ln_f.weight", ParamTensor.Kind.NORM, C);
+        lnfb = add(ts, off, "ln_f.bias", ParamTensor.Kind.NORM, C);
+        if (off[0] != config.parameterCount()) {
+            throw new IllegalStateException("layout " + off[0] + " != " + config.parameterCount());
+        }
+        this.tensors = Collections.unmodifiableList(ts);
+        ts.forEach(t -> byName.put(t.name(), t));
+        this.params = new float[off[0]];
+        this.grads = new float[off[0]];
+    }
+
+    private static int add(List<ParamTensor> ts, int[] off, String name, ParamTensor.Kind kind, int... shape) {
+        ParamTensor t = new ParamTensor(name, off[0], shape, kind);
+        ts.add(t);
+        off[0] += t.size();
+        return t.offset();
+    }
+
+    /** A new model with GPT-2 initialisation from {@code seed}. */
+    public static GptModel create(GptConfig config, ThreadPool pool, long seed) {
+        GptModel m = new GptModel(config, pool);
+        m.initialize(new Rng(seed));
+        return m;
+    }
+
+    /**
+     * GPT-2 init: weights and embeddings N(0, 0.02); the two residual projections of each block
+     * (attn.c_proj, mlp.c_proj) N(0, 0.02/sqrt(2L)); biases 0; LayerNorm weight 1, bias 0. The
+     * padding rows of the token table stay 0 (they never receive gradient either).
+     */
+    public void initialize(Rng rng) {
+        double resStd = 0.02 / Math.sqrt(2.0 * config.nLayer());
+        for (ParamTensor t : tensors) {
+            int n = t.size();
+            switch (t.kind()) {
+                case NORM -> Arrays.fill(params, t.offset(), t.offset() + n, t.name().endsWith(".weight") ? 1f : 0f);
+                case BIAS -> Arrays.fill(params, t.offset(), t.offset() + n, 0f);
+                case EMBEDDING, LINEAR_WEIGHT -> {
+                    double std = t.name().endsWith("c_proj.weight") ? resStd : 0.02;
+                    int real = t.name().equals("wte.weight") ? config.vocab() * config.nEmbd() : n;
+                    for (int i = 0; i < n; i++) {
+                        params[t.offset() + i] = i < real ? (float) (rng.nextGaussian() * std) : 0f;
+                    }
+                }
+            }
+        }
+    }
+
+    public List<ParamTensor> tensors() {
+        return tensors;
+    }
+
+    public ParamTensor tensor(String name) {
+        ParamTensor t = byName.get(name);
+        if (t == null) {
+            throw new IllegalArgumentException("no tensor " + name);
+        }
+        return t;
+    }
+
+    public ThreadPool pool() {
+        return pool;
+    }
+
+    public void zeroGrad() {
+        Arrays.fill(grads, 0f);
+    }
+
+    /** Mean loss of the last forward with targets (NaN if none). */
+    public float lastLoss() {
+        return lastLoss;
+    }
+
+    // ------------------------------------------------------------------ activations
+
+    private static final class Activations {
+        final int B, T;
+        int[] inputs, targets;
+        final float[] encoded;                    // [B,T,C]
+        final float[] ln1, ln1Mean, ln1Rstd;      // [L,B,T,C], [L,B,T]
+        final float[] qkv;                        // [L,B,T,3C]
+        final float[] atty;                       // [L,B,T,C]
+        final float[] att;                        // [L,B,NH,T,T]
+        final float[] res2;                       // [L,B,T,C]
+        final float[] ln2, ln2Mean, ln2Rstd;      // [L,B,T,C], [L,B,T]
+        final float[] fch, fchGelu;               // [L,B,T,4C]
+        final float[] res3;                       // [L,B,T,C]
+        final float[] lnf, lnfMean, lnfRstd;      // [B,T,C], [B,T]
+        final float[] logits, probs;              // [B,T,Vp]; probs become dlogits in backward
+        final float[] losses;                     // [B,T]
+        // backward scratch
+        final float[] dres, dA, dB, d3C, d4C, scratch;
+
+        Activations(GptConfig cfg, int B, int T) {
+            this.B = B;
+            this.T = T;
+            int L = cfg.nLayer(), C = cfg.nEmbd(), NH = cfg.nHead(), Vp = cfg.paddedVocab();
+            int N = Math.multiplyExact(B, T);
+            int NC = Math.multiplyExact(N, C);
+            encoded = new float[NC];
+            ln1 = new float[Math.multiplyExact(L, NC)];
+            ln1Mean = new float[L * N];
+            ln1Rstd = new float[L * N];
+            qkv = new float[Math.multiplyExact(L, 3 * NC)];
+            atty = new float[L * NC];
+            att = new float[Math.multiplyExact(Math.multiplyExact(L, B * NH), T * T)];
+            res2 = new float[L * NC];
+            ln2 = new float[L * NC];
+            ln2Mean = new float[L * N];
+            ln2Rstd = new float[L * N];
+            fch = new float[Math.multiplyExact(L, 4 * NC)];
+            fchGelu = new float[L * 4 * NC];
+            res3 = new float[L * NC];
+            lnf = new float[NC];
+            lnfMean = new float[N];
+            lnfRstd = new float[N];
+            logits = new float[Math.multiplyExact(N, Vp)];
+            probs = new float[N * Vp];
+            losses = new float[N];
+            dres = new float[NC];
+            dA = new float[NC];
+            dB = new float[NC];
+            d3C = new float[3 * NC];
+            d4C = new float[4 * NC];
+            int worst = Math.max(Vp * C + N * Vp + NC, 4 * C * C + 4 * NC + NC);
+            scratch = new float[worst];
+        }
+    }
+
+    private Activations acts(int B, int T) {
+        if (T < 1 || T > config.context()) {
+            throw new IllegalArgumentException("T " + T + " outside [1, " + config.context() + "]");
+        }
+        if (acts == null || acts.B != B || acts.T != T) {
+            acts = null;
+            acts = new Activations(config, B, T);
+        }
+        return acts;
+    }
+
+    // ------------------------------------------------------------------ forward
+
+    /**
+     * Forward pass over inputs[B,T] (row-major). With targets[B,T] it also computes the
+     * softmax cross-entropy and returns the mean loss; with null targets it returns NaN and
+     * only the logits ({@link #logits()}) are valid.
+     */
+    public float forward(int[] inputs, int[] targets, int B, int T) {
+        GptConfig c = config;
+        int L = c.nLayer(), C = c.nEmbd(), NH = c.nHead(), V = c.vocab(), Vp = c.paddedVocab();
+        if (inputs.length < B * T || (targets != null && targets.length < B * T)) {
+            throw new IllegalArgumentException("need B*T = " + B * T + " tokens");
+        }
+        for (int i = 0; i < B * T; i++) {
+            if (inputs[i] < 0 || inputs[i] >= V) {
+                throw new IllegalArgumentException("token " + inputs[i] + " outside vocab " + V);
+            }
+        }
+        Activations a = acts(B, T);
+        a.inputs = Arrays.copyOf(inputs, B * T);
+        a.targets = targets == null ? null : Arrays.copyOf(targets, B * T);
+        int N = B * T, NC = N * C;
+
+        Layers.encoderForward(a.encoded, a.inputs, params, wte, wpe, B, T, C);
+        for (int l = 0; l < L; l++) {
+            float[] resIn = l == 0 ? a.encoded : a.res3;
+            int resOff = l == 0 ? 0 : (l - 1) * NC;
+            int o = l * NC;
+            Layers.layernormForward(pool, a.ln1, o, a.ln1Mean, a.ln1Rstd, l * N, resIn, resOff, params, ln1w[l], ln1b[l], N, C);
+            Layers.matmulForward(pool, a.qkv, 3 * o, a.ln1, o, params, qkvw[l], qkvb[l], N, C, 3 * C);
+            Layers.attentionForward(pool, a.atty, o, a.att, l * B * NH * T * T, a.qkv, 3 * o, B, T, C, NH);
+            Layers.matmulForward(pool, a.res2, o, a.atty, o, params, attprojw[l], attprojb[l], N, C, C);
+            Layers.residualAdd(pool, a.res2, o, resIn, resOff, NC);
+            Layers.layernormForward(pool, a.ln2, o, a.ln2Mean, a.ln2Rstd, l * N, a.res2, o, params, ln2w[l], ln2b[l], N, C);
+            Layers.matmulForward(pool, a.fch, 4 * o, a.ln2, o, params, fcw[l], fcb[l], N, C, 4 * C);
+            Layers.geluForward(pool, a.fchGelu, 4 * o, a.fch, 4 * o, 4 * NC);
+            Layers.matmulForward(pool, a.res3, o, a.fchGelu, 4 * o, params, fcprojw[l], fcprojb[l], N, 4 * C, C);
+            Layers.residualAdd(pool, a.res3, o, a.res2, o, NC);
+        }
+        Layers.layernormForward(pool, a.lnf, 0, a.lnfMean, a.lnfRstd, 0, a.res3, (L - 1) * NC, params, lnfw, lnfb, N, C);
+        Layers.matmulForward(pool, a.logits, 0, a.lnf, 0, params, wte, -1, N, C, Vp);
+        lastLoss = targets == null ? Float.NaN : Layers.crossEntropyForward(pool, a.probs, a.logits, a.targets, a.losses, N, V, Vp);
+        return lastLoss;
+    }
+
+    /** Logits [B,T,Vp] of the last forward (columns >= vocab are padding). Live view, do not keep. */
+    public float[] logits() {
+        return acts.logits;
+    }
+
+    /** Per-position losses [B,T] of the last forward with targets. Live view. */
+    public float[] losses() {
+        return acts.losses;
+    }
+
+    // ------------------------------------------------------------------ backward
+
+    /**
+     * Backward pass of the last forward (which must have had targets): adds
+     * {@code lossScale · d(mean loss)/d(params)} into {@link #grads}. Use lossScale = 1/k when
+     * accumulating k micro-batches.
+     */
+    public void backward(float lossScale) {
+        Activations a = acts;
+        if (a == null || a.targets == null) {
+            throw new IllegalStateException("backward needs a forward with targets");
+        }
+        GptConfig c = config;
+        int L = c.nLayer(), C = c.nEmbd(), NH = c.nHead(), V = c.vocab(), Vp = c.paddedVocab();
+        int B = a.B, T = a.T, N = B * T, NC = N * C;
+        float[] g = grads;
+
+        Layers.crossEntropyBackward(pool, a.probs, a.targets, lossScale / N, N, V, Vp);
+        float[] dlogits = a.probs;
+        // tied LM head: dlnf = dlogits · wte, dwte += dlogits^T · lnf
+        Layers.matmulBackward(pool, a.dA, 0, g, wte, -1, dlogits, 0, a.lnf, 0, params, wte, N, C, Vp, a.scratch);
+        Arrays.fill(a.dres, 0f);
+        Layers.layernormBackward(pool, a.dres, 0, g, lnfw, lnfb, a.dA, 0, a.res3, (L - 1) * NC, params, lnfw,
+                a.lnfMean, a.lnfRstd, 0, N, C);
+
+        for (int l = L - 1; l >= 0; l--) {
+            float[] resIn = l == 0 ? a.encoded : a.res3;
+            int resOff = l == 0 ? 0 : (l - 1) * NC;
+            int o = l * NC;
+            // dres holds d(res3[l]); res3 = res2 + fcproj(gelu(fc(ln2(res2))))
+            Layers.matmulBackward(pool, a.d4C, 0, g, fcprojw[l], fcprojb[l], a.dres, 0, a.fchGelu, 4 * o, params, fcprojw[l],
+                    N, 4 * C, C, a.scratch);
+            Layers.geluBackward(pool, a.d4C, 0, a.fch, 4 * o, a.d4C, 0, 4 * NC);
+            Layers.matmulBackward(pool, a.dA, 0, g, fcw[l], fcb[l], a.d4C, 0, a.ln2, o, params, fcw[l], N, C, 4 * C, a.scratch);
+            Layers.layernormBackward(pool, a.dres, 0, g, ln2w[l], ln2b[l], a.dA, 0, a.res2, o, params, ln2w[l],
+                    a.ln2Mean, a.ln2Rstd, l * N, N, C);
+            // dres holds d(res2[l]); res2 = resIn + attproj(attention(qkv(ln1(resIn))))
+            Layers.matmulBackward(pool, a.dB, 0, g, attprojw[l], attprojb[l], a.dres, 0, a.atty, o, params, attprojw[l],
+                    N, C, C, a.scratch);
+            Layers.attentionBackward(pool, a.d3C, 0, a.dB, 0, a.qkv, 3 * o, a.att, l * B * NH * T * T, B, T, C, NH);
+            Layers.matmulBackward(pool, a.dA, 0, g, qkvw[l], qkvb[l], a.d3C, 0, a.ln1, o, params, qkvw[l], N, C, 3 * C, a.scratch);
+            Layers.layernormBackward(pool, a.dres, 0, g, ln1w[l], ln1b[l], a.dA, 0, resIn, resOff, params, ln1w[l],
+                    a.ln1Mean, a.ln1Rstd, l * N, N, C);
+        }
+        Layers.encoderBackward(g, wte, wpe, a.dres, a.inputs, B, T, C);
+        a.targets = null; // probs were consumed as dlogits
+    }
+
+    /** Forward over one sequence and return its logits [T,V] (padding columns dropped). */
+    public float[][] forwardLogits(int[] tokens) {
+        int T = tokens.length, V = config.vocab(), Vp = config.paddedVocab();
+        forward(tokens, null, 1, T);
+        float[][] out = new float[T][];
+        for (int t = 0; t < T; t++) {
+            out[t] = Arrays.copyOfRange(acts.logits, t * Vp, t * Vp + V);
+        }
+        return out;
+    }
+
+    /** A new KV-cache decoder over these weights (shares them: do not train while it is used). */
+    public KvCacheDecoder decoder() {
+        return new KvCacheDecoder(this);
+    }
+
+    /** Copy of the parameters into another model of the same config. */
+    public void copyParamsTo(GptModel other) {
+        if (!other.config.equals(config)) {
+            throw new IllegalArgumentException("config differs");
+        }
+        System.arraycopy(params, 0, other.params, 0, params.length);
+    }
+}

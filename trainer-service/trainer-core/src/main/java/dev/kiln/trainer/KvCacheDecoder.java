@@ -1,0 +1,120 @@
+package dev.kiln.trainer;
+
+import java.util.Arrays;
+
+/**
+ * Incremental decoding of one sequence with a key/value cache: each {@link #step} runs the
+ * model on one new token at the next position, attending to the cached keys and values of all
+ * earlier positions. Gives the same logits as {@link GptModel#forwardLogits} on the whole
+ * prefix (to float rounding), at O(T) instead of O(T²) per token. This is the reference the
+ * ONNX export is tested against, step by step.
+ */
+public final class KvCacheDecoder {
+    private final GptModel m;
+    private final GptConfig c;
+    private final float[] keys, values;   // [L, NH, maxT, hs]
+    private final float[] x, h, qkv, y, fch, fchGelu, logits, stat1, stat2;
+    private int pos;
+
+    KvCacheDecoder(GptModel model) {
+        this.m = model;
+        this.c = model.config;
+        int L = c.nLayer(), C = c.nEmbd(), maxT = c.context();
+        keys = new float[L * maxT * C];
+        values = new float[L * maxT * C];
+        x = new float[C];
+        h = new float[C];
+        qkv = new float[3 * C];
+        y = new float[C];
+        fch = new float[4 * C];
+        fchGelu = new float[4 * C];
+        logits = new float[c.paddedVocab()];
+        stat1 = new float[1];
+        stat2 = new float[1];
+    }
+
+    /** Number of tokens consumed so far (the position the next token gets). */
+    public int position() {
+        return pos;
+    }
+
+    public void reset() {
+        pos = 0;
+    }
+
+    /** Feed a prompt; returns the logits [V] after its last token. */
+    public float[] prefill(int[] tokens) {
+        if (tokens.length == 0) {
+            throw new IllegalArgumentException("empty prompt");
+        }
+        float[] last = null;
+        for (int t : tokens) {
+            last = step(t);
+        }
+        return last;
+    }
+
+    /** Feed one token at {@link #position()}; returns the next-token logits [V] (a fresh array). */
+    public float[] step(int token) {
+        int L = c.nLayer(), C = c.nEmbd(), NH = c.nHead(), hs = c.headDim(), maxT = c.context();
+        if (pos >= maxT) {
+            throw new IllegalStateException("context of " + maxT + " tokens is full");
+        }
+        if (token < 0 || token >= c.vocab()) {
+            throw new IllegalArgumentException("token " + token + " outside vocab " + c.vocab());
+        }
+        ThreadPool pool = m.pool;
+        float[] p = m.params;
+        for (int i = 0; i < C; i++) {
+            x[i] = p[m.wte + token * C + i] + p[m.wpe + pos * C + i];
+        }
+        float scale = (float) (1.0 / Math.sqrt(hs));
+        final int t = pos;
+        for (int l = 0; l < L; l++) {
+            Layers.layernormForward(pool, h, 0, stat1, stat2, 0, x, 0, p, m.ln1w[l], m.ln1b[l], 1, C);
+            Layers.matmulForward(pool, qkv, 0, h, 0, p, m.qkvw[l], m.qkvb[l], 1, C, 3 * C);
+            int layerBase = l * maxT * C;
+            for (int hd = 0; hd < NH; hd++) {
+                int cache = layerBase + (hd * maxT + t) * hs;
+                System.arraycopy(qkv, C + hd * hs, keys, cache, hs);
+                System.arraycopy(qkv, 2 * C + hd * hs, values, cache, hs);
+            }
+            pool.parallelFor(NH, (h0, h1) -> {
+                float[] att = new float[t + 1];
+                for (int hd = h0; hd < h1; hd++) {
+                    int headBase = layerBase + hd * maxT * hs;
+                    float max = Float.NEGATIVE_INFINITY;
+                    for (int t2 = 0; t2 <= t; t2++) {
+                        att[t2] = Vec.dot(qkv, hd * hs, keys, headBase + t2 * hs, hs) * scale;
+                        max = Math.max(max, att[t2]);
+                    }
+                    float sum = 0f;
+                    for (int t2 = 0; t2 <= t; t2++) {
+                        att[t2] = (float) Math.exp(att[t2] - max);
+                        sum += att[t2];
+                    }
+                    float inv = 1f / sum;
+                    Arrays.fill(y, hd * hs, hd * hs + hs, 0f);
+                    for (int t2 = 0; t2 <= t; t2++) {
+                        Vec.axpy(att[t2] * inv, values, headBase + t2 * hs, y, hd * hs, hs);
+                    }
+                }
+            });
+            Layers.matmulForward(pool, h, 0, y, 0, p, m.attprojw[l], m.attprojb[l], 1, C, C);
+            for (int i = 0; i < C; i++) {
+                x[i] += h[i];
+            }
+            Layers.layernormForward(pool, h, 0, stat1, stat2, 0, x, 0, p, m.ln2w[l], m.ln2b[l], 1, C);
+            Layers.matmulForward(pool, fch, 0, h, 0, p, m.fcw[l], m.fcb[l], 1, C, 4 * C);
+            Layers.geluForward(pool, fchGelu, 0, fch, 0, 4 * C);
+            Layers.matmulForward(pool, h, 0, fchGelu, 0, p, m.fcprojw[l], m.fcprojb[l], 1, 4 * C, C);
+            for (int i = 0; i < C; i++) {
+                x[i] += h[i];
+            }
+        }
+        Layers.layernormForward(pool, h, 0, stat1, stat2, 0, x, 0, p, m.lnfw, m.lnfb, 1, C);
+        Layers.matmulForward(pool, logits, 0, h, 0, p, m.wte, -1, 1, C, c.paddedVocab());
+        pos++;
+        return Arrays.copyOf(logits, c.vocab());
+    }
+}

@@ -1,0 +1,348 @@
+package dev.kiln.trainer;
+
+/**
+ * The layers of GPT-2, forward and backward, on flat arrays with explicit offsets. Shapes are
+ * in the comments: B batch, T time, C channels, NH heads, hs = C/NH head size, N = B·T rows.
+ * Backward functions add (+=) into parameter gradients and into {@code dinp} unless the
+ * comment says they overwrite. Parallel loops only split over independent outputs; reductions
+ * across rows (LayerNorm weight gradients) go through fixed-size row chunks summed in order.
+ */
+public final class Layers {
+    public static final float LN_EPS = 1e-5f;
+    private static final float GELU_SCALE = (float) Math.sqrt(2.0 / Math.PI);
+    private static final int ROW_CHUNK = 64;
+
+    private Layers() {
+    }
+
+    // ---------------------------------------------------------------- embeddings
+
+    /** out[N,C] = wte[tokens[n]] + wpe[positions n % T]. */
+    public static void encoderForward(float[] out, int[] tokens, float[] p, int wte, int wpe, int B, int T, int C) {
+        for (int b = 0; b < B; b++) {
+            for (int t = 0; t < T; t++) {
+                int o = (b * T + t) * C;
+                int tok = tokens[b * T + t];
+                int we = wte + tok * C, pe = wpe + t * C;
+                for (int c = 0; c < C; c++) {
+                    out[o + c] = p[we + c] + p[pe + c];
+                }
+            }
+        }
+    }
+
+    /** dwte[tokens[n]] += dout[n], dwpe[t] += dout[n]; sequential, so repeated tokens add in order. */
+    public static void encoderBackward(float[] g, int wte, int wpe, float[] dout, int[] tokens, int B, int T, int C) {
+        for (int b = 0; b < B; b++) {
+            for (int t = 0; t < T; t++) {
+                int o = (b * T + t) * C;
+                int we = wte + tokens[b * T + t] * C, pe = wpe + t * C;
+                for (int c = 0; c < C; c++) {
+                    g[we + c] += dout[o + c];
+                    g[pe + c] += dout[o + c];
+                }
+            }
+        }
+    }
+
+    // ---------------------------------------------------------------- layernorm
+
+    /** out[N,C] = (inp - mean) * rstd * w + b; mean[N], rstd[N] kept for backward. */
+    public static void layernormForward(ThreadPool pool, float[] out, int outOff, float[] mean, float[] rstd, int statOff,
+                                        float[] inp, int inOff, float[] p, int wOff, int bOff, int N, int C) {
+        pool.parallelFor(N, (n0, n1) -> {
+            for (int n = n0; n < n1; n++) {
+                int x = inOff + n * C;
+                float m = 0f;
+                for (int c = 0; c < C; c++) {
+                    m += inp[x + c];
+                }
+                m /= C;
+                float v = 0f;
+                for (int c = 0; c < C; c++) {
+                    float d = inp[x + c] - m;
+                    v += d * d;
+                }
+                v /= C;
+                float s = (float) (1.0 / Math.sqrt(v + LN_EPS));
+                int o = outOff + n * C;
+                for (int c = 0; c < C; c++) {
+                    out[o + c] = (inp[x + c] - m) * s * p[wOff + c] + p[bOff + c];
+                }
+                mean[statOff + n] = m;
+                rstd[statOff + n] = s;
+            }
+        });
+    }
+
+    public static void layernormBackward(ThreadPool pool, float[] dinp, int dinpOff, float[] g, int dwOff, int dbOff,
+                                         float[] dout, int doutOff, float[] inp, int inOff, float[] p, int wOff,
+                                         float[] mean, float[] rstd, int statOff, int N, int C) {
+        int chunks = (N + ROW_CHUNK - 1) / ROW_CHUNK;
+        float[] partial = new float[chunks * 2 * C]; // [chunks, {dw, db}, C]
+        pool.parallelFor(chunks, (k0, k1) -> {
+            for (int k = k0; k < k1; k++) {
+                int pw = k * 2 * C, pb = pw + C;
+                for (int n = k * ROW_CHUNK; n < Math.min(N, (k + 1) * ROW_CHUNK); n++) {
+                    int x = inOff + n * C, d = doutOff + n * C, di = dinpOff + n * C;
+                    float m = mean[statOff + n], s = rstd[statOff + n];
+                    float dnormMean = 0f, dnormNormMean = 0f;
+                    for (int c = 0; c < C; c++) {
+                        float norm = (inp[x + c] - m) * s;
+                        float dnorm = p[wOff + c] * dout[d + c];
+                        dnormMean += dnorm;
+                        dnormNormMean += dnorm * norm;
+                    }
+                    dnormMean /= C;
+                    dnormNormMean /= C;
+                    for (int c = 0; c < C; c++) {
+                        float norm = (inp[x + c] - m) * s;
+                        float dnorm = p[wOff + c] * dout[d + c];
+                        partial[pw + c] += norm * dout[d + c];
+                        partial[pb + c] += dout[d + c];
+                        dinp[di + c] += s * (dnorm - dnormMean - norm * dnormNormMean);
+                    }
+                }
+            }
+        });
+        for (int k = 0; k < chunks; k++) {
+            for (int c = 0; c < C; c++) {
+                g[dwOff + c] += partial[k * 2 * C + c];
+                g[dbOff + c] += partial[k * 2 * C + C + c];
+            }
+        }
+    }
+
+    // ---------------------------------------------------------------- matmul (linear layer)
+
+    /** out[N,OC] = inp[N,C] · w[OC,C]^T + b[OC]  (bOff < 0: no bias). */
+    public static void matmulForward(ThreadPool pool, float[] out, int outOff, float[] inp, int inOff,
+                                     float[] p, int wOff, int bOff, int N, int C, int OC) {
+        Matmul.abT(pool, out, outOff, inp, inOff, p, wOff, bOff < 0 ? null : p, bOff, N, OC, C, false);
+    }
+
+    /**
+     * dinp[N,C] = dout[N,OC] · w[OC,C] (overwritten; skipped when dinp is null);
+     * dw[OC,C] += dout^T · inp; db[OC] += column sums of dout (dbOff < 0: no bias).
+     * scratch must hold OC·C + N·OC + N·C floats.
+     */
+    public static void matmulBackward(ThreadPool pool, float[] dinp, int dinpOff, float[] g, int dwOff, int dbOff,
+                                      float[] dout, int doutOff, float[] inp, int inOff, float[] p, int wOff,
+                                      int N, int C, int OC, float[] scratch) {
+        int wT = 0, doutT = wT + OC * C, inpT = doutT + N * OC;
+        if (dinp != null) {
+            Matmul.transpose(pool, scratch, wT, p, wOff, OC, C);                     // wT[C,OC]
+            Matmul.abT(pool, dinp, dinpOff, dout, doutOff, scratch, wT, null, 0, N, C, OC, false);
+        }
+        Matmul.transpose(pool, scratch, doutT, dout, doutOff, N, OC);                // doutT[OC,N]
+        Matmul.transpose(pool, scratch, inpT, inp, inOff, N, C);                     // inpT[C,N]
+        Matmul.abT(pool, g, dwOff, scratch, doutT, scratch, inpT, null, 0, OC, C, N, true);
+        if (dbOff >= 0) {
+            pool.parallelFor(OC, (o0, o1) -> {
+                for (int o = o0; o < o1; o++) {
+                    float s = 0f;
+                    int r = doutT + o * N;
+                    for (int n = 0; n < N; n++) {
+                        s += scratch[r + n];
+                    }
+                    g[dbOff + o] += s;
+                }
+            });
+        }
+    }
+
+    // ---------------------------------------------------------------- attention
+
+    /**
+     * Causal self-attention. qkv[B,T,3C] holds q, k, v side by side; out[B,T,C];
+     * att[B,NH,T,T] keeps the softmax probabilities (zeros above the diagonal) for backward.
+     */
+    public static void attentionForward(ThreadPool pool, float[] out, int outOff, float[] att, int attOff,
+                                        float[] qkv, int qkvOff, int B, int T, int C, int NH) {
+        int hs = C / NH, C3 = 3 * C;
+        float scale = (float) (1.0 / Math.sqrt(hs));
+        pool.parallelFor(B * NH, (i0, i1) -> {
+            for (int bh = i0; bh < i1; bh++) {
+                int b = bh / NH, h = bh % NH;
+                for (int t = 0; t < T; t++) {
+                    int q = qkvOff + (b * T + t) * C3 + h * hs;
+                    int row = attOff + (bh * T + t) * T;
+                    float max = Float.NEGATIVE_INFINITY;
+                    for (int t2 = 0; t2 <= t; t2++) {
+                        int k = qkvOff + (b * T + t2) * C3 + C + h * hs;
+                        float s = Vec.dot(qkv, q, qkv, k, hs) * scale;
+                        att[row + t2] = s;
+                        if (s > max) {
+                            max = s;
+                        }
+                    }
+                    float sum = 0f;
+                    for (int t2 = 0; t2 <= t; t2++) {
+                        float e = (float) Math.exp(att[row + t2] - max);
+                        att[row + t2] = e;
+                        sum += e;
+                    }
+                    float inv = 1f / sum;
+                    for (int t2 = 0; t2 < T; t2++) {
+                        att[row + t2] = t2 <= t ? att[row + t2] * inv : 0f;
+                    }
+                    int o = outOff + (b * T + t) * C + h * hs;
+                    for (int i = 0; i < hs; i++) {
+                        out[o + i] = 0f;
+                    }
+                    for (int t2 = 0; t2 <= t; t2++) {
+                        int v = qkvOff + (b * T + t2) * C3 + 2 * C + h * hs;
+                        Vec.axpy(att[row + t2], qkv, v, out, o, hs);
+                    }
+                }
+            }
+        });
+    }
+
+    /** dqkv[B,T,3C] is overwritten. Each (b, h) owns its slice of dqkv, so the split is race-free. */
+    public static void attentionBackward(ThreadPool pool, float[] dqkv, int dqkvOff, float[] dout, int doutOff,
+                                         float[] qkv, int qkvOff, float[] att, int attOff, int B, int T, int C, int NH) {
+        int hs = C / NH, C3 = 3 * C;
+        float scale = (float) (1.0 / Math.sqrt(hs));
+        pool.parallelFor(B * NH, (i0, i1) -> {
+            float[] datt = new float[T];
+            for (int bh = i0; bh < i1; bh++) {
+                int b = bh / NH, h = bh % NH;
+                for (int t = 0; t < T; t++) {
+                    int base = dqkvOff + (b * T + t) * C3 + h * hs;
+                    for (int i = 0; i < hs; i++) {
+                        dqkv[base + i] = 0f;
+                        dqkv[base + C + i] = 0f;
+                        dqkv[base + 2 * C + i] = 0f;
+                    }
+                }
+                for (int t = 0; t < T; t++) {
+                    int row = attOff + (bh * T + t) * T;
+                    int d = doutOff + (b * T + t) * C + h * hs;
+                    int q = qkvOff + (b * T + t) * C3 + h * hs;
+                    int dq = dqkvOff + (b * T + t) * C3 + h * hs;
+                    // out_t = sum_t2 att[t,t2] v_t2
+                    float dot = 0f;
+                    for (int t2 = 0; t2 <= t; t2++) {
+                        int v = qkvOff + (b * T + t2) * C3 + 2 * C + h * hs;
+                        int dv = dqkvOff + (b * T + t2) * C3 + 2 * C + h * hs;
+                        datt[t2] = Vec.dot(dout, d, qkv, v, hs);
+                        Vec.axpy(att[row + t2], dout, d, dqkv, dv, hs);
+                        dot += att[row + t2] * datt[t2];
+                    }
+                    // softmax backward, then the scaled q·k product
+                    for (int t2 = 0; t2 <= t; t2++) {
+                        float dpre = att[row + t2] * (datt[t2] - dot) * scale;
+                        int k = qkvOff + (b * T + t2) * C3 + C + h * hs;
+                        int dk = dqkvOff + (b * T + t2) * C3 + C + h * hs;
+                        Vec.axpy(dpre, qkv, k, dqkv, dq, hs);
+                        Vec.axpy(dpre, qkv, q, dqkv, dk, hs);
+                    }
+                }
+            }
+        });
+    }
+
+    // ---------------------------------------------------------------- GELU (tanh approximation)
+
+    /** tanh through exp: Math.exp is an intrinsic, Math.tanh is not. */
+    static float tanh(float u) {
+        if (u > 15f) {
+            return 1f;
+        }
+        if (u < -15f) {
+            return -1f;
+        }
+        float e = (float) Math.exp(2.0 * u);
+        return (e - 1f) / (e + 1f);
+    }
+
+    /** out[n] = 0.5 x (1 + tanh(sqrt(2/pi) (x + 0.044715 x^3))). */
+    public static void geluForward(ThreadPool pool, float[] out, int outOff, float[] inp, int inOff, int n) {
+        pool.parallelFor((n + 1023) / 1024, (k0, k1) -> {
+            for (int i = k0 * 1024; i < Math.min(n, k1 * 1024); i++) {
+                float x = inp[inOff + i];
+                float u = GELU_SCALE * (x + 0.044715f * x * x * x);
+                out[outOff + i] = 0.5f * x * (1f + tanh(u));
+            }
+        });
+    }
+
+    /** dinp[n] = gelu'(inp[n]) * dout[n] (overwritten; dinp may alias dout). */
+    public static void geluBackward(ThreadPool pool, float[] dinp, int dinpOff, float[] inp, int inOff,
+                                    float[] dout, int doutOff, int n) {
+        pool.parallelFor((n + 1023) / 1024, (k0, k1) -> {
+            for (int i = k0 * 1024; i < Math.min(n, k1 * 1024); i++) {
+                float x = inp[inOff + i];
+                float u = GELU_SCALE * (x + 0.044715f * x * x * x);
+                float th = tanh(u);
+                float sech2 = 1f - th * th;
+                float grad = 0.5f * (1f + th) + 0.5f * x * sech2 * GELU_SCALE * (1f + 3f * 0.044715f * x * x);
+                dinp[dinpOff + i] = grad * dout[doutOff + i];
+            }
+        });
+    }
+
+    // ---------------------------------------------------------------- residual
+
+    /** out[n] += inp[n]. */
+    public static void residualAdd(ThreadPool pool, float[] out, int outOff, float[] inp, int inOff, int n) {
+        pool.parallelFor((n + 4095) / 4096, (k0, k1) -> {
+            int s = k0 * 4096, e = Math.min(n, k1 * 4096);
+            Vec.axpy(1f, inp, inOff + s, out, outOff + s, e - s);
+        });
+    }
+
+    // ---------------------------------------------------------------- softmax + cross-entropy
+
+    /**
+     * probs[N,Vp] = softmax over the first V logits (padding columns get 0); losses[N] = -log probs[target].
+     * Returns the mean loss.
+     */
+    public static float crossEntropyForward(ThreadPool pool, float[] probs, float[] logits, int[] targets,
+                                            float[] losses, int N, int V, int Vp) {
+        pool.parallelFor(N, (n0, n1) -> {
+            for (int n = n0; n < n1; n++) {
+                int r = n * Vp;
+                float max = Float.NEGATIVE_INFINITY;
+                for (int v = 0; v < V; v++) {
+                    max = Math.max(max, logits[r + v]);
+                }
+                float sum = 0f;
+                for (int v = 0; v < V; v++) {
+                    float e = (float) Math.exp(logits[r + v] - max);
+                    probs[r + v] = e;
+                    sum += e;
+                }
+                float inv = 1f / sum;
+                for (int v = 0; v < Vp; v++) {
+                    probs[r + v] = v < V ? probs[r + v] * inv : 0f;
+                }
+                int tgt = targets[n];
+                if (tgt < 0 || tgt >= V) {
+                    throw new IllegalArgumentException("target " + tgt + " outside vocab " + V);
+                }
+                losses[n] = (float) -Math.log(Math.max(probs[r + tgt], 1e-30f));
+            }
+        });
+        double mean = 0;
+        for (int n = 0; n < N; n++) {
+            mean += losses[n];
+        }
+        return (float) (mean / N);
+    }
+
+    /** dlogits[N,Vp] = (probs - onehot(target)) * dloss, written in place over probs. */
+    public static void crossEntropyBackward(ThreadPool pool, float[] probsToDlogits, int[] targets, float dloss,
+                                            int N, int V, int Vp) {
+        pool.parallelFor(N, (n0, n1) -> {
+            for (int n = n0; n < n1; n++) {
+                int r = n * Vp;
+                for (int v = 0; v < V; v++) {
+                    probsToDlogits[r + v] *= dloss;
+                }
+                probsToDlogits[r + targets[n]] -= dloss;
+            }
+        });
+    }
+}
