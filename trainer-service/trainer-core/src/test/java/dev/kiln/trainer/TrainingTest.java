@@ -1,0 +1,168 @@
+package dev.kiln.trainer;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+
+class TrainingTest {
+    static final ThreadPool POOL = new ThreadPool(2);
+
+    @AfterAll
+    static void close() {
+        POOL.close();
+    }
+
+    static int[] randomTokens(long seed, int n, int vocab) {
+        Rng r = new Rng(seed);
+        int[] t = new int[n];
+        for (int i = 0; i < n; i++) {
+            t[i] = r.nextInt(vocab);
+        }
+        return t;
+    }
+
+    @Test
+    void tinyModelOverfitsOneBatch() {
+        GptConfig cfg = GptConfig.of(2, 2, 32, 16, 50);
+        GptModel model = GptModel.create(cfg, POOL, 1);
+        int[] tokens = randomTokens(2, 4 * 16 + 1, cfg.vocab());
+        Batch batch = Batch.fromWindows(tokens, new int[] {0, 16, 32, 48}, 16);
+        Trainer trainer = new Trainer(model, new AdamW(model, 0.9f, 0.95f, 1e-8f, 0f),
+                LearningRateSchedule.constant(3e-3f));
+        float first = Float.NaN, last = Float.NaN;
+        for (int i = 0; i < 150; i++) {
+            Trainer.StepResult r = trainer.step(() -> batch);
+            if (i == 0) {
+                first = r.loss();
+            }
+            last = r.loss();
+        }
+        assertThat(first).isCloseTo((float) Math.log(cfg.vocab()), within(0.1f)); // random init ≈ uniform
+        assertThat(last).isLessThan(0.05f);
+    }
+
+    @Test
+    void kvCacheMatchesFullForward() {
+        GptConfig cfg = GptConfig.of(2, 4, 32, 12, 70);
+        GptModel model = GptModel.create(cfg, POOL, 3);
+        int[] tokens = randomTokens(4, 12, cfg.vocab());
+        float[][] full = model.forwardLogits(tokens);
+        KvCacheDecoder dec = model.decoder();
+        for (int t = 0; t < tokens.length; t++) {
+            float[] step = dec.step(tokens[t]);
+            assertThat(step).hasSize(cfg.vocab());
+            for (int v = 0; v < cfg.vocab(); v++) {
+                assertThat(step[v]).isCloseTo(full[t][v], within(1e-5f));
+            }
+        }
+        assertThat(dec.position()).isEqualTo(12);
+    }
+
+    @Test
+    void sameSeedSameThreadsGivesBitIdenticalTraining() {
+        GptConfig cfg = GptConfig.of(2, 2, 32, 16, 64);
+        int[] data = randomTokens(9, 2000, cfg.vocab());
+        List<Float> a = run(cfg, data, 2), b = run(cfg, data, 2);
+        assertThat(a).isEqualTo(b);
+    }
+
+    private static List<Float> run(GptConfig cfg, int[] data, int threads) {
+        try (ThreadPool pool = new ThreadPool(threads)) {
+            GptModel model = GptModel.create(cfg, pool, 5);
+            Trainer tr = new Trainer(model, new AdamW(model), new LearningRateSchedule(1e-3f, 1e-4f, 2, 6), 2, 1f);
+            Rng rng = new Rng(11);
+            List<Float> losses = new ArrayList<>();
+            for (int i = 0; i < 6; i++) {
+                losses.add(tr.step(() -> Batch.sample(data, rng, 4, 16)).loss());
+            }
+            return losses;
+        }
+    }
+
+    @Test
+    void gradientAccumulationEqualsOneBigBatch() {
+        GptConfig cfg = GptConfig.of(1, 2, 16, 8, 30);
+        GptModel model = GptModel.create(cfg, POOL, 6);
+        int[] data = randomTokens(7, 200, cfg.vocab());
+        Batch big = Batch.fromWindows(data, new int[] {0, 20, 40, 60}, 8);
+        model.zeroGrad();
+        model.forward(big.inputs(), big.targets(), 4, 8);
+        model.backward(1f);
+        float[] gBig = model.grads.clone();
+        model.zeroGrad();
+        for (int[] starts : new int[][] {{0, 20}, {40, 60}}) {
+            Batch half = Batch.fromWindows(data, starts, 8);
+            model.forward(half.inputs(), half.targets(), 2, 8);
+            model.backward(0.5f);
+        }
+        for (int i = 0; i < gBig.length; i++) {
+            assertThat(model.grads[i]).isCloseTo(gBig[i], within(1e-6f + 1e-4f * Math.abs(gBig[i])));
+        }
+    }
+
+    @Test
+    void adamWDecaysOnlyLinearWeightsAndClips() {
+        GptConfig cfg = GptConfig.of(1, 2, 16, 8, 30);
+        GptModel model = GptModel.create(cfg, POOL, 8);
+        float[] before = model.params.clone();
+        model.zeroGrad(); // zero gradients: only weight decay can move a parameter
+        AdamW opt = new AdamW(model);
+        opt.step(0.5f);
+        for (ParamTensor t : model.tensors()) {
+            for (int i = t.offset(); i < t.offset() + t.size(); i++) {
+                float expected = t.decayed() ? before[i] - 0.5f * 0.1f * before[i] : before[i];
+                assertThat(model.params[i]).as(t.name()).isCloseTo(expected, within(1e-7f));
+            }
+        }
+        assertThat(model.tensor("h.0.attn.c_attn.weight").decayed()).isTrue();
+        assertThat(model.tensor("wte.weight").decayed()).isFalse();
+        assertThat(model.tensor("h.0.ln_1.weight").decayed()).isFalse();
+        assertThat(model.tensor("h.0.mlp.c_fc.bias").decayed()).isFalse();
+
+        java.util.Arrays.fill(model.grads, 1f);
+        float norm = opt.clipGradNorm(1f);
+        assertThat(norm).isCloseTo((float) Math.sqrt(model.grads.length), within(0.01f));
+        double after = 0;
+        for (float g : model.grads) {
+            after += g * g;
+        }
+        assertThat(Math.sqrt(after)).isCloseTo(1.0, within(1e-4));
+    }
+
+    @Test
+    void scheduleWarmsUpThenDecays() {
+        LearningRateSchedule s = new LearningRateSchedule(1e-3f, 1e-4f, 10, 110);
+        assertThat(s.lr(0)).isCloseTo(1e-4f, within(1e-9f));
+        assertThat(s.lr(9)).isCloseTo(1e-3f, within(1e-9f));
+        assertThat(s.lr(60)).isCloseTo(5.5e-4f, within(1e-7f)); // halfway down the cosine
+        assertThat(s.lr(110)).isEqualTo(1e-4f);
+        assertThat(s.lr(1000)).isEqualTo(1e-4f);
+        for (int i = 10; i < 110; i++) {
+            assertThat(s.lr(i + 1)).isLessThanOrEqualTo(s.lr(i));
+        }
+    }
+
+    @Test
+    void samplerIsSeededAndRespectsTopKAndGreedy() {
+        float[] logits = {0f, 3f, 1f, 2.5f, -1f};
+        assertThat(Sampler.sample(logits, 0f, 0, new Rng(1))).isEqualTo(1);
+        int[] counts = new int[5];
+        Rng r = new Rng(2);
+        for (int i = 0; i < 2000; i++) {
+            counts[Sampler.sample(logits, 1f, 2, r)]++;
+        }
+        assertThat(counts[0] + counts[2] + counts[4]).isZero();
+        // p(1)/p(3) = e^0.5 ≈ 1.65
+        assertThat((double) counts[1] / counts[3]).isCloseTo(Math.exp(0.5), within(0.25));
+
+        GptConfig cfg = GptConfig.of(1, 2, 16, 32, 40);
+        GptModel model = GptModel.create(cfg, POOL, 9);
+        int[] a = Sampler.generate(model, new int[] {1, 2, 3}, 10, 1f, 5, 77, -1);
+        int[] b = Sampler.generate(model, new int[] {1, 2, 3}, 10, 1f, 5, 77, -1);
+        assertThat(a).hasSize(10).isEqualTo(b);
+    }
+}
