@@ -1,0 +1,28 @@
+# Shared settings of the local stack; sourced by start.sh, stop.sh and status.sh.
+# Override any of them in the environment, e.g. KILN_HOME=/data/kiln deploy/local/start.sh
+KILN_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+KILN_HOME="${KILN_HOME:-$KILN_ROOT/.kiln/local}"    # data, logs and pid files
+KILN_LOGS="$KILN_HOME/logs"
+KILN_RUN="$KILN_HOME/run"
+KAFKA_PORT="${KAFKA_PORT:-9092}"
+KAFKA_CONTROLLER_PORT="${KAFKA_CONTROLLER_PORT:-9093}"
+KILN_BOOTSTRAP="localhost:$KAFKA_PORT"
+
+# name:port:module directory — one port per service serves gRPC and HTTP.
+KILN_SERVICES=(
+  "tokenizer-service:${TOKENIZER_PORT:-9101}:tokenizer-service"
+  "corpus-service:${CORPUS_PORT:-9102}:corpus-service"
+  "trainer-service:${TRAINER_PORT:-9103}:trainer-service"
+  "inference-gateway:${GATEWAY_PORT:-9104}:inference-gateway"
+)
+
+JAVA="${JAVA_HOME:+$JAVA_HOME/bin/}java"
+KILN_JVM_ARGS="${KILN_JVM_ARGS:---add-modules jdk.incubator.vector -XX:+UseParallelGC}"
+
+pid_alive() {  # pid_alive <pidfile>
+  [ -f "$1" ] && kill -0 "$(cat "$1")" 2>/dev/null
+}
+
+port_open() {  # port_open <port>
+  (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null
+}
