@@ -1,0 +1,371 @@
+package dev.kiln.tokenizer;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * A byte-level BPE encoding: pre-tokenization pattern + mergeable ranks + special tokens, with
+ * tiktoken's encode/decode semantics. Immutable and thread-safe; per-thread scratch buffers make
+ * encoding allocation-free apart from the returned array.
+ *
+ * <p>Get one from {@link EncodingRegistry}, {@link TiktokenRankFile}, {@link HuggingFaceTokenizerJson}
+ * or {@link BpeTrainer}.
+ */
+public final class Encoding {
+    private final String name;
+    private final Pretokenizer pretokenizer;
+    private final RankTable ranks;
+    private final SpecialTokens specials;
+    private final int[] byteIds = new int[256];
+    private final int vocabularySize;
+    private final boolean[] allSpecials;
+    private final boolean[] noSpecials;
+    private final ThreadLocal<Workspace> workspaces;
+
+    public Encoding(String name, Pretokenizer pretokenizer, RankTable ranks, Map<String, Integer> specialTokens) {
+        this.name = Objects.requireNonNull(name, "name");
+        this.pretokenizer = Objects.requireNonNull(pretokenizer, "pretokenizer");
+        this.ranks = Objects.requireNonNull(ranks, "ranks");
+        this.specials = new SpecialTokens(specialTokens);
+        int maxId = ranks.idLimit() - 1;
+        for (int i = 0; i < specials.count(); i++) {
+            int id = specials.id(i);
+            if (ranks.containsId(id)) {
+                throw new IllegalArgumentException("special token " + specials.token(i) + " reuses id " + id
+                        + " of a mergeable token");
+            }
+            if (id < 0) {
+                throw new IllegalArgumentException("negative id for special token " + specials.token(i));
+            }
+            maxId = Math.max(maxId, id);
+        }
+        this.vocabularySize = maxId + 1;
+        for (int b = 0; b < 256; b++) {
+            int id = ranks.idOf(new byte[] {(byte) b});
+            if (id < 0) {
+                throw new IllegalArgumentException(String.format(
+                        "not a byte-level vocabulary: byte 0x%02X has no token, so some text could not be encoded", b));
+            }
+            byteIds[b] = id;
+        }
+        this.allSpecials = new boolean[specials.count()];
+        Arrays.fill(allSpecials, true);
+        this.noSpecials = new boolean[specials.count()];
+        this.workspaces = ThreadLocal.withInitial(Workspace::new);
+    }
+
+    /** An encoding whose pattern runs on a scanner when it is a standard one, else on the regex engine. */
+    public static Encoding of(String name, String pattern, RankTable ranks, Map<String, Integer> specialTokens) {
+        return new Encoding(name, Pretokenizer.forPattern(pattern), ranks, specialTokens);
+    }
+
+    public String name() {
+        return name;
+    }
+
+    public String pattern() {
+        return pretokenizer.pattern();
+    }
+
+    public Pretokenizer pretokenizer() {
+        return pretokenizer;
+    }
+
+    /** The mergeable tokens (everything but the special tokens). */
+    public RankTable ranks() {
+        return ranks;
+    }
+
+    /** Special token text → id. */
+    public Map<String, Integer> specialTokens() {
+        return specials.byName();
+    }
+
+    /** Highest token id plus one, special tokens included (tiktoken's {@code n_vocab}). */
+    public int vocabularySize() {
+        return vocabularySize;
+    }
+
+    /** True if id is a mergeable or special token. */
+    public boolean containsId(int id) {
+        return ranks.containsId(id) || specials.nameOf(id) != null;
+    }
+
+    public boolean isSpecial(int id) {
+        return specials.nameOf(id) != null;
+    }
+
+    /** Encodes with tiktoken's default policy: special-token text in the input is an error. */
+    public int[] encode(String text) {
+        return encode(text, SpecialTokenPolicy.disallowAll());
+    }
+
+    /** Encodes treating special-token text as plain text (tiktoken's {@code encode_ordinary}). */
+    public int[] encodeOrdinary(String text) {
+        return encode(text, SpecialTokenPolicy.treatAsText());
+    }
+
+    public int[] encode(String text, SpecialTokenPolicy policy) {
+        Workspace ws = workspaces.get();
+        try {
+            run(text, policy, ws, false);
+            return ws.ids.toArray();
+        } finally {
+            ws.release();
+        }
+    }
+
+    /** Number of tokens {@link #encode(String, SpecialTokenPolicy)} would return. */
+    public int countTokens(String text, SpecialTokenPolicy policy) {
+        Workspace ws = workspaces.get();
+        try {
+            run(text, policy, ws, false);
+            return ws.ids.size;
+        } finally {
+            ws.release();
+        }
+    }
+
+    /** Encodes and reports each token's span in the input, in UTF-16 chars and UTF-8 bytes. */
+    public EncodedText encodeWithOffsets(String text, SpecialTokenPolicy policy) {
+        Workspace ws = workspaces.get();
+        try {
+            run(text, policy, ws, true);
+            return new EncodedText(ws.ids.toArray(), ws.spans.toArray());
+        } finally {
+            ws.release();
+        }
+    }
+
+    /** The token for exactly these bytes, or -1 if they are not one mergeable token. */
+    public int encodeSingleToken(byte[] bytes) {
+        return ranks.idOf(bytes);
+    }
+
+    /** The bytes a token stands for (a special token's are its UTF-8 text). */
+    public byte[] tokenBytes(int id) {
+        if (ranks.containsId(id)) {
+            return ranks.bytes(id);
+        }
+        String special = specials.nameOf(id);
+        if (special == null) {
+            throw unknownId(id);
+        }
+        return special.getBytes(StandardCharsets.UTF_8);
+    }
+
+    /** The exact bytes of the tokens; lossless even when a token sequence splits a character. */
+    public byte[] decodeBytes(int[] ids) {
+        int total = 0;
+        for (int id : ids) {
+            int len = ranks.lengthOf(id);
+            if (len < 0) {
+                String special = specials.nameOf(id);
+                if (special == null) {
+                    throw unknownId(id);
+                }
+                len = special.getBytes(StandardCharsets.UTF_8).length;
+            }
+            total += len;
+        }
+        byte[] out = new byte[total];
+        int pos = 0;
+        for (int id : ids) {
+            if (ranks.containsId(id)) {
+                pos = ranks.copyBytes(id, out, pos);
+            } else {
+                byte[] b = specials.nameOf(id).getBytes(StandardCharsets.UTF_8);
+                System.arraycopy(b, 0, out, pos, b.length);
+                pos += b.length;
+            }
+        }
+        return out;
+    }
+
+    /** Decodes to text; invalid UTF-8 (a split character) becomes U+FFFD, as tiktoken's errors="replace". */
+    public String decode(int[] ids) {
+        return new String(decodeBytes(ids), StandardCharsets.UTF_8);
+    }
+
+    /** A decoder for ids that arrive one at a time (streaming generation). */
+    public StreamingDecoder newStreamingDecoder() {
+        return new StreamingDecoder(this);
+    }
+
+    private IllegalArgumentException unknownId(int id) {
+        return new IllegalArgumentException("token id " + id + " is not in encoding " + name
+                + " (vocabulary size " + vocabularySize + ")");
+    }
+
+    // ---------------------------------------------------------------------------------------------
+
+    private void run(String text, SpecialTokenPolicy policy, Workspace ws, boolean offsets) {
+        ws.offsets = offsets;
+        int n = text.length();
+        if (specials.count() == 0 || policy == SpecialTokenPolicy.treatAsText()) {
+            encodeOrdinary(text, 0, n, ws);
+            return;
+        }
+        boolean[] allowed;
+        boolean[] disallowed;
+        if (policy == SpecialTokenPolicy.disallowAll()) {
+            allowed = noSpecials;
+            disallowed = allSpecials;
+        } else if (policy == SpecialTokenPolicy.allowAll()) {
+            allowed = allSpecials;
+            disallowed = noSpecials;
+        } else {
+            allowed = specials.select(policy::isAllowed);
+            disallowed = specials.select(policy::isDisallowed);
+        }
+        if (SpecialTokens.any(disallowed)) {
+            long hit = specials.find(text, 0, disallowed);
+            if (hit >= 0) {
+                throw new DisallowedSpecialTokenException(specials.token((int) hit), (int) (hit >>> 32));
+            }
+        }
+        if (!SpecialTokens.any(allowed)) {
+            encodeOrdinary(text, 0, n, ws);
+            return;
+        }
+        int pos = 0;
+        while (true) {
+            long hit = specials.find(text, pos, allowed);
+            int segmentEnd = hit < 0 ? n : (int) (hit >>> 32);
+            // like tiktoken, each stretch between special tokens is pre-tokenized on its own
+            encodeOrdinary(text, pos, segmentEnd, ws);
+            if (hit < 0) {
+                return;
+            }
+            int index = (int) hit;
+            String token = specials.token(index);
+            ws.ids.add(specials.id(index));
+            if (offsets) {
+                ws.advanceTo(text, segmentEnd);
+                int bytes = Utf8.length(text, segmentEnd, segmentEnd + token.length());
+                ws.addSpan(segmentEnd, segmentEnd + token.length(), ws.byteCursor, ws.byteCursor + bytes);
+                ws.charCursor = segmentEnd + token.length();
+                ws.byteCursor += bytes;
+            }
+            pos = segmentEnd + token.length();
+        }
+    }
+
+    private void encodeOrdinary(String text, int from, int to, Workspace ws) {
+        if (from >= to) {
+            return;
+        }
+        Pretokenizer.Cursor cursor = pretokenizer.cursor(text, from, to);
+        BytePairEncoder bpe = ws.bpe;
+        IntList ids = ws.ids;
+        if (!ws.offsets) {
+            while (cursor.next()) {
+                int start = cursor.start;
+                int end = cursor.end;
+                byte[] buf = ws.buffer((end - start) * Utf8.MAX_BYTES_PER_CHAR);
+                int len = Utf8.encode(text, start, end, buf);
+                bpe.encode(buf, len, ids, null);
+            }
+            return;
+        }
+        IntList ends = ws.ends;
+        while (cursor.next()) {
+            int start = cursor.start;
+            int end = cursor.end;
+            byte[] buf = ws.buffer((end - start) * Utf8.MAX_BYTES_PER_CHAR);
+            int len = Utf8.encode(text, start, end, buf);
+            ws.advanceTo(text, start);
+            ws.mapPieceBytesToChars(text, start, end, len);
+            ends.clear();
+            bpe.encode(buf, len, ids, ends);
+            int tokenStart = 0;
+            for (int t = 0; t < ends.size; t++) {
+                int tokenEnd = ends.data[t];
+                ws.addSpan(ws.cpStart[tokenStart], ws.cpEnd[tokenEnd - 1],
+                        ws.byteCursor + tokenStart, ws.byteCursor + tokenEnd);
+                tokenStart = tokenEnd;
+            }
+            ws.byteCursor += len;
+            ws.charCursor = end;
+        }
+    }
+
+    /** Per-thread scratch space of one encoding. */
+    private final class Workspace {
+        final BytePairEncoder bpe = new BytePairEncoder(ranks, byteIds);
+        final IntList ids = new IntList(256);
+        final IntList ends = new IntList(64);
+        final IntList spans = new IntList(64);
+        byte[] buf = new byte[256];
+        int[] cpStart = new int[0];
+        int[] cpEnd = new int[0];
+        boolean offsets;
+        int charCursor;
+        int byteCursor;
+
+        byte[] buffer(int bytes) {
+            if (buf.length < bytes + RankTable.PADDING) {
+                buf = new byte[Math.max(bytes + RankTable.PADDING, buf.length * 2)];
+            }
+            return buf;
+        }
+
+        /** Moves the byte cursor over text skipped since the last piece (the regex path may skip text). */
+        void advanceTo(String text, int charIndex) {
+            if (charIndex > charCursor) {
+                byteCursor += Utf8.length(text, charCursor, charIndex);
+                charCursor = charIndex;
+            }
+        }
+
+        void mapPieceBytesToChars(String text, int start, int end, int byteLength) {
+            if (cpStart.length < byteLength) {
+                cpStart = new int[Math.max(byteLength, cpStart.length * 2)];
+                cpEnd = new int[cpStart.length];
+            }
+            int b = 0;
+            for (int i = start; i < end; ) {
+                char c = text.charAt(i);
+                int width = Character.isHighSurrogate(c) && i + 1 < end && Character.isLowSurrogate(text.charAt(i + 1))
+                        ? 2 : 1;
+                int bytes = width == 2 ? 4 : c < 0x80 ? 1 : c < 0x800 ? 2 : 3;
+                for (int k = 0; k < bytes; k++) {
+                    cpStart[b + k] = i;
+                    cpEnd[b + k] = i + width;
+                }
+                b += bytes;
+                i += width;
+            }
+        }
+
+        void addSpan(int charStart, int charEnd, int byteStart, int byteEnd) {
+            spans.add(charStart);
+            spans.add(charEnd);
+            spans.add(byteStart);
+            spans.add(byteEnd);
+        }
+
+        void release() {
+            ids.clear();
+            ends.clear();
+            spans.clear();
+            charCursor = 0;
+            byteCursor = 0;
+            offsets = false;
+            if (buf.length > (1 << 20)) {
+                buf = new byte[256];
+                cpStart = new int[0];
+                cpEnd = new int[0];
+            }
+            if (ids.data.length > (1 << 20)) {
+                ids.data = new int[256];
+            }
+            if (spans.data.length > (1 << 20)) {
+                spans.data = new int[64];
+            }
+            bpe.trim();
+        }
+    }
+}
