@@ -1,0 +1,25 @@
+package dev.kiln.tokenizer.service;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+
+import dev.kiln.tokenizer.Encoding;
+import dev.kiln.tokenizer.TiktokenRankFile;
+
+/** An encoding rendered as the files that other tools read. */
+final class EncodingFiles {
+
+    private EncodingFiles() {
+    }
+
+    static byte[] tiktoken(Encoding encoding) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream(encoding.vocabularySize() * 16);
+        try {
+            TiktokenRankFile.write(encoding, out);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return out.toByteArray();
+    }
+}

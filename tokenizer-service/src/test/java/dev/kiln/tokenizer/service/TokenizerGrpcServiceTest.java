@@ -1,0 +1,258 @@
+package dev.kiln.tokenizer.service;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.net.URL;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import dev.kiln.proto.tokenizer.v1.CountTokensRequest;
+import dev.kiln.proto.tokenizer.v1.DetokenizeRequest;
+import dev.kiln.proto.tokenizer.v1.DetokenizeResponse;
+import dev.kiln.proto.tokenizer.v1.EncodingFormat;
+import dev.kiln.proto.tokenizer.v1.EncodingInfo;
+import dev.kiln.proto.tokenizer.v1.EncodingSource;
+import dev.kiln.proto.tokenizer.v1.GetEncodingRequest;
+import dev.kiln.proto.tokenizer.v1.ListEncodingsRequest;
+import dev.kiln.proto.tokenizer.v1.SpecialTokenPolicy;
+import dev.kiln.proto.tokenizer.v1.TokenizeRequest;
+import dev.kiln.proto.tokenizer.v1.TokenizeResponse;
+import dev.kiln.proto.tokenizer.v1.TokenizeStreamRequest;
+import dev.kiln.proto.tokenizer.v1.TokenizeStreamResponse;
+import dev.kiln.proto.tokenizer.v1.TokenizerServiceGrpc;
+import io.grpc.ManagedChannel;
+import io.grpc.ManagedChannelBuilder;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.grpc.stub.StreamObserver;
+import io.quarkus.test.common.http.TestHTTPResource;
+import io.quarkus.test.junit.QuarkusTest;
+
+/** The tokenizer RPCs over a real socket, happy paths and every bad-input status. */
+@QuarkusTest
+class TokenizerGrpcServiceTest {
+
+    @TestHTTPResource("/")
+    URL base;
+
+    private ManagedChannel channel;
+    private TokenizerServiceGrpc.TokenizerServiceBlockingStub tokenizer;
+
+    @BeforeEach
+    void connect() {
+        channel = ManagedChannelBuilder.forAddress(base.getHost(), base.getPort()).usePlaintext()
+                .maxInboundMessageSize(64 << 20).build();
+        tokenizer = TokenizerServiceGrpc.newBlockingStub(channel).withDeadlineAfter(60, TimeUnit.SECONDS);
+    }
+
+    @AfterEach
+    void disconnect() throws InterruptedException {
+        channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+    }
+
+    private static TokenizeRequest.Builder tokenize(String encoding, String text) {
+        return TokenizeRequest.newBuilder().setEncoding(encoding).setText(text);
+    }
+
+    private static Status.Code codeOf(Runnable call) {
+        try {
+            call.run();
+        } catch (StatusRuntimeException e) {
+            return e.getStatus().getCode();
+        }
+        throw new AssertionError("the call succeeded");
+    }
+
+    @Test
+    void tokenizesWithTiktokensIdsAndOffsets() {
+        TokenizeResponse response = tokenizer.tokenize(tokenize("cl100k_base", "hello world").setIncludeOffsets(true).build());
+        assertThat(response.getIdsList()).containsExactly(15339, 1917);
+        assertThat(response.getOffsets(1).getCharStart()).isEqualTo(5);
+        assertThat(response.getOffsets(1).getCharEnd()).isEqualTo(11);
+        assertThat(response.getOffsets(1).getByteEnd()).isEqualTo(11);
+
+        TokenizeResponse emoji = tokenizer.tokenize(tokenize("cl100k_base", "a🎉").setIncludeOffsets(true).build());
+        assertThat(emoji.getOffsetsList()).allSatisfy(span -> assertThat(span.getByteEnd()).isLessThanOrEqualTo(5));
+        assertThat(emoji.getOffsets(emoji.getOffsetsCount() - 1).getCharEnd()).isEqualTo(3);
+    }
+
+    @Test
+    void specialTokensFollowTiktokensPolicy() {
+        String text = "end<|endoftext|>";
+        StatusRuntimeException refused = (StatusRuntimeException) catchThrowable(
+                () -> tokenizer.tokenize(tokenize("cl100k_base", text).build()));
+        assertThat(refused.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
+        assertThat(refused.getStatus().getDescription()).contains("<|endoftext|>");
+
+        TokenizeResponse allowed = tokenizer.tokenize(tokenize("cl100k_base", text)
+                .setSpecialTokens(SpecialTokenPolicy.newBuilder().addAllowed("<|endoftext|>")).build());
+        assertThat(allowed.getIdsList()).endsWith(100257);
+
+        TokenizeResponse asText = tokenizer.tokenize(tokenize("cl100k_base", text)
+                .setSpecialTokens(SpecialTokenPolicy.newBuilder().setEncodeDisallowedAsText(true)).build());
+        assertThat(asText.getIdsList()).doesNotContain(100257).hasSizeGreaterThan(2);
+
+        assertThat(codeOf(() -> tokenizer.tokenize(tokenize("cl100k_base", text)
+                .setSpecialTokens(SpecialTokenPolicy.newBuilder().addAllowed("<|nope|>")).build())))
+                .isEqualTo(Status.Code.INVALID_ARGUMENT);
+    }
+
+    @Test
+    void badRequestsGetTheRightStatusAndAnActionableMessage() {
+        StatusRuntimeException unknown = (StatusRuntimeException) catchThrowable(
+                () -> tokenizer.tokenize(tokenize("gpt-17", "x").build()));
+        assertThat(unknown.getStatus().getCode()).isEqualTo(Status.Code.NOT_FOUND);
+        assertThat(unknown.getStatus().getDescription()).contains("gpt-17", "cl100k_base");
+
+        assertThat(codeOf(() -> tokenizer.tokenize(tokenize("", "x").build()))).isEqualTo(Status.Code.INVALID_ARGUMENT);
+        assertThat(codeOf(() -> tokenizer.countTokens(CountTokensRequest.newBuilder().setEncoding("r50k_base")
+                .setText("a".repeat(200_001)).build()))).isEqualTo(Status.Code.RESOURCE_EXHAUSTED);
+
+        StatusRuntimeException outOfRange = (StatusRuntimeException) catchThrowable(() -> tokenizer.detokenize(
+                DetokenizeRequest.newBuilder().setEncoding("r50k_base").addIds(1).addIds(50257).build()));
+        assertThat(outOfRange.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
+        assertThat(outOfRange.getStatus().getDescription()).contains("ids[1]", "50257");
+
+        DetokenizeRequest.Builder tooMany = DetokenizeRequest.newBuilder().setEncoding("r50k_base");
+        for (int i = 0; i <= 100_000; i++) {
+            tooMany.addIds(1);
+        }
+        assertThat(codeOf(() -> tokenizer.detokenize(tooMany.build()))).isEqualTo(Status.Code.RESOURCE_EXHAUSTED);
+        assertThat(codeOf(() -> tokenizer.getEncoding(GetEncodingRequest.newBuilder().setEncoding("nope").build())))
+                .isEqualTo(Status.Code.NOT_FOUND);
+    }
+
+    @Test
+    void detokenizeIsLosslessAndCanSkipSpecialTokens() {
+        String text = "Grüße, 世界! 🎉 <|endoftext|> done";
+        TokenizeResponse ids = tokenizer.tokenize(tokenize("o200k_base", text)
+                .setSpecialTokens(SpecialTokenPolicy.newBuilder().setAllowAll(true)).build());
+        DetokenizeResponse back = tokenizer.detokenize(DetokenizeRequest.newBuilder()
+                .setEncoding("o200k_base").addAllIds(ids.getIdsList()).build());
+        assertThat(back.getText()).isEqualTo(text);
+        DetokenizeResponse skipped = tokenizer.detokenize(DetokenizeRequest.newBuilder()
+                .setEncoding("o200k_base").addAllIds(ids.getIdsList()).setSkipSpecialTokens(true).build());
+        assertThat(skipped.getText()).isEqualTo("Grüße, 世界! 🎉  done");
+
+        // A prefix that ends inside the emoji: text gets U+FFFD, raw keeps the exact bytes.
+        List<Integer> all = tokenizer.tokenize(tokenize("cl100k_base", "🎉").build()).getIdsList();
+        assertThat(all).hasSizeGreaterThan(1);
+        DetokenizeResponse partial = tokenizer.detokenize(DetokenizeRequest.newBuilder()
+                .setEncoding("cl100k_base").addIds(all.get(0)).build());
+        assertThat(partial.getText()).contains("\uFFFD");
+        byte[] emoji = "🎉".getBytes(StandardCharsets.UTF_8);
+        assertThat(partial.getRaw().toByteArray()).isEqualTo(java.util.Arrays.copyOf(emoji, partial.getRaw().size()));
+    }
+
+    @Test
+    void countsAndListsEncodings() {
+        assertThat(tokenizer.countTokens(CountTokensRequest.newBuilder().setEncoding("cl100k_base")
+                .setText("hello world").build()).getCount()).isEqualTo(2);
+        List<EncodingInfo> encodings = tokenizer.listEncodings(ListEncodingsRequest.getDefaultInstance()).getEncodingsList();
+        assertThat(encodings).extracting(EncodingInfo::getName)
+                .contains("r50k_base", "p50k_base", "cl100k_base", "o200k_base");
+        EncodingInfo cl100k = encodings.stream().filter(e -> e.getName().equals("cl100k_base")).findFirst().orElseThrow();
+        assertThat(cl100k.getVocabSize()).isEqualTo(100277);
+        assertThat(cl100k.getEosTokenId()).isEqualTo(100257);
+        assertThat(cl100k.getSource()).isEqualTo(EncodingSource.ENCODING_SOURCE_BUILTIN);
+    }
+
+    @Test
+    void getEncodingReturnsTheTiktokenFile() {
+        byte[] file = tokenizer.getEncoding(GetEncodingRequest.newBuilder().setEncoding("r50k_base")
+                .setFormat(EncodingFormat.ENCODING_FORMAT_TIKTOKEN).build()).getData().toByteArray();
+        String[] lines = new String(file, StandardCharsets.US_ASCII).split("\n");
+        assertThat(lines).hasSize(50256);
+        assertThat(lines[0]).isEqualTo("IQ== 0");
+    }
+
+    @Test
+    void tokenizeStreamAnswersEveryItemInOrderAndFailsBadItemsAlone() throws Exception {
+        TokenizerServiceGrpc.TokenizerServiceStub async = TokenizerServiceGrpc.newStub(channel);
+        List<TokenizeStreamResponse> responses = new ArrayList<>();
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        StreamObserver<TokenizeStreamRequest> requests = async.tokenizeStream(new StreamObserver<>() {
+            @Override
+            public void onNext(TokenizeStreamResponse value) {
+                responses.add(value);
+            }
+
+            @Override
+            public void onError(Throwable t) {
+                done.completeExceptionally(t);
+            }
+
+            @Override
+            public void onCompleted() {
+                done.complete(null);
+            }
+        });
+        int items = 2000;
+        for (int i = 0; i < items; i++) {
+            String encoding = i == 1000 ? "missing" : "r50k_base";
+            requests.onNext(TokenizeStreamRequest.newBuilder().setId("doc-" + i).setEncoding(encoding)
+                    .setText("Document number " + i + " says hello.").build());
+        }
+        requests.onCompleted();
+        done.get(60, TimeUnit.SECONDS);
+
+        assertThat(responses).hasSize(items);
+        for (int i = 0; i < items; i++) {
+            TokenizeStreamResponse r = responses.get(i);
+            assertThat(r.getId()).isEqualTo("doc-" + i);
+            if (i == 1000) {
+                assertThat(r.getError().getCode()).isEqualTo(Status.Code.NOT_FOUND.value());
+                assertThat(r.getIdsCount()).isZero();
+            } else {
+                assertThat(r.hasError()).isFalse();
+                assertThat(r.getIdsList()).isEqualTo(tokenizer.tokenize(
+                        tokenize("r50k_base", "Document number " + i + " says hello.").build()).getIdsList());
+            }
+        }
+    }
+
+    @Test
+    void tokenizeStreamRefusesAnOversizedItem() {
+        TokenizerServiceGrpc.TokenizerServiceStub async = TokenizerServiceGrpc.newStub(channel);
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        StreamObserver<TokenizeStreamRequest> requests = async.tokenizeStream(new StreamObserver<>() {
+            @Override
+            public void onNext(TokenizeStreamResponse value) {
+            }
+
+            @Override
+            public void onError(Throwable t) {
+                done.completeExceptionally(t);
+            }
+
+            @Override
+            public void onCompleted() {
+                done.complete(null);
+            }
+        });
+        requests.onNext(TokenizeStreamRequest.newBuilder().setId("big").setEncoding("r50k_base")
+                .setText("x".repeat(200_001)).build());
+        requests.onCompleted();
+        assertThatThrownBy(() -> done.get(30, TimeUnit.SECONDS))
+                .hasCauseInstanceOf(StatusRuntimeException.class)
+                .hasMessageContaining("RESOURCE_EXHAUSTED");
+    }
+
+    private static Throwable catchThrowable(Runnable call) {
+        try {
+            call.run();
+        } catch (Throwable t) {
+            return t;
+        }
+        throw new AssertionError("the call succeeded");
+    }
+}
