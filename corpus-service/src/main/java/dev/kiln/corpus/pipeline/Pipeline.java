@@ -1,0 +1,100 @@
+package dev.kiln.corpus.pipeline;
+
+import java.io.Closeable;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * An ordered list of steps. {@link #process} runs a document through them for real (counting every
+ * step's in / kept / dropped-by-reason / time, and updating dedup state); {@link #inspect} is the dry
+ * run behind {@code InspectDocument}: every step's verdict and the text after it, nothing remembered,
+ * nothing counted.
+ *
+ * <p>A step that throws never crashes the pipeline: the document is dropped with reason
+ * {@code error:<ExceptionClass>} and counted.
+ */
+public final class Pipeline implements Closeable {
+    private final List<PipelineStep> steps;
+    private final PipelineStats stats;
+
+    public Pipeline(List<? extends PipelineStep> steps) {
+        this.steps = List.copyOf(steps);
+        this.stats = new PipelineStats(this.steps.stream().map(PipelineStep::name).toList());
+    }
+
+    public List<PipelineStep> steps() { return steps; }
+
+    public PipelineStats stats() { return stats; }
+
+    /** Outcome of {@link #process}: the (possibly rewritten) document, and who dropped it and why. */
+    public record Result(PipelineDocument document, boolean kept, String droppedBy, String reason,
+                         Map<String, Object> details) {
+        public String text() { return document.text(); }
+    }
+
+    /** Runs the document through every step, stopping at the first drop. Mutates {@code doc}. */
+    public Result process(PipelineDocument doc) {
+        stats.documentsIn.increment();
+        List<StepStats> ss = stats.steps();
+        for (int i = 0; i < steps.size(); i++) {
+            PipelineStep step = steps.get(i);
+            long t0 = System.nanoTime();
+            StepResult r = run(step, doc, false);
+            ss.get(i).record(r, System.nanoTime() - t0);
+            if (!r.kept()) return new Result(doc, false, step.name(), r.reason(), r.details());
+        }
+        stats.documentsKept.increment();
+        return new Result(doc, true, null, null, Map.of());
+    }
+
+    /** One step's verdict in an inspection, with the text as it stands after the step. */
+    public record StepTrace(String step, boolean kept, String reason, Map<String, Object> details,
+                            String textAfter, long nanos) { }
+
+    /** The dry run of one document. */
+    public record Inspection(List<StepTrace> steps, boolean kept, String droppedBy, String reason,
+                             String language, double languageScore, String finalText) { }
+
+    /**
+     * Dry run: works on a copy of {@code doc}, calls each step's {@link PipelineStep#check} (dedup only
+     * looks its index up), updates no stats. Stops at the first drop like {@link #process}; the steps
+     * after it are not listed.
+     */
+    public Inspection inspect(PipelineDocument doc) {
+        PipelineDocument d = doc.copy();
+        List<StepTrace> traces = new ArrayList<>();
+        for (PipelineStep step : steps) {
+            long t0 = System.nanoTime();
+            StepResult r = run(step, d, true);
+            traces.add(new StepTrace(step.name(), r.kept(), r.reason(), r.details(), d.text(), System.nanoTime() - t0));
+            if (!r.kept()) {
+                return new Inspection(traces, false, step.name(), r.reason(), d.language(), d.languageScore(), d.text());
+            }
+        }
+        return new Inspection(traces, true, null, null, d.language(), d.languageScore(), d.text());
+    }
+
+    private static StepResult run(PipelineStep step, PipelineDocument doc, boolean dryRun) {
+        try {
+            StepResult r = dryRun ? step.check(doc) : step.apply(doc);
+            return r == null ? StepResult.drop("error:null_result") : r;
+        } catch (RuntimeException | StackOverflowError | OutOfMemoryError e) {
+            return StepResult.drop("error:" + e.getClass().getSimpleName(),
+                    Map.of("message", String.valueOf(e.getMessage())));
+        }
+    }
+
+    /** Closes steps that hold resources (the dedup logs). */
+    @Override
+    public void close() throws IOException {
+        IOException first = null;
+        for (PipelineStep s : steps) {
+            if (s instanceof Closeable c) {
+                try { c.close(); } catch (IOException e) { if (first == null) first = e; }
+            }
+        }
+        if (first != null) throw first;
+    }
+}
