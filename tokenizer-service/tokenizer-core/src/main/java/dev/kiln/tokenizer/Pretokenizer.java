@@ -61,10 +61,11 @@ public final class Pretokenizer {
 
     /** A pre-tokenizer for pattern, on a hand-written scanner when the pattern is a standard one. */
     public static Pretokenizer forPattern(String pattern) {
-        if (pattern.equals(R50K_PATTERN)) {
+        // files written for engines where $ means end of line carry \z instead; same pattern here
+        if (pattern.equals(R50K_PATTERN) || pattern.equals(translateDollar(R50K_PATTERN))) {
             return new Pretokenizer(pattern, Kind.R50K);
         }
-        if (pattern.equals(CL100K_PATTERN)) {
+        if (pattern.equals(CL100K_PATTERN) || pattern.equals(translateDollar(CL100K_PATTERN))) {
             return new Pretokenizer(pattern, Kind.CL100K);
         }
         if (pattern.equals(O200K_PATTERN)) {

@@ -1,0 +1,416 @@
+package dev.kiln.tokenizer;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Reads and writes Hugging Face {@code tokenizer.json} files of byte-level BPE models (GPT-2, Llama 3,
+ * Qwen style).
+ *
+ * <p>Read: {@code model.vocab} and {@code model.merges} (both the old {@code "a b"} strings and the newer
+ * {@code ["a","b"]} pairs), the pre-tokenizer ({@code ByteLevel} with its GPT-2 regex, or a
+ * {@code Sequence} of a {@code Split} regex with behaviour {@code Isolated} and a {@code ByteLevel}
+ * without regex), and {@code added_tokens}, which become special tokens. Encoding then follows
+ * tiktoken's rule with the merge list's order as priority: a pair merges when its concatenation is the
+ * result of some listed merge. For vocabularies built by BPE training (every file named above, and
+ * every file {@link #write} produces) this gives the ids Hugging Face gives. Unsupported features
+ * (normalizers, {@code add_prefix_space}, byte fallback, word prefixes/suffixes, other models) are
+ * rejected with a message rather than silently mis-tokenized.
+ *
+ * <p>Write: the vocab, one merge per multi-byte token (found by re-running BPE on the token's bytes
+ * with only lower ranks allowed), the special tokens as added tokens, and {@code ignore_merges: true}
+ * because tiktoken emits a pre-token that is itself a token whole.
+ */
+public final class HuggingFaceTokenizerJson {
+    /** How merges are spelled in a written file. */
+    public enum MergesFormat {
+        /** {@code ["Ġ", "t"]}: tokenizers ≥ 0.20; tokens may contain spaces. */
+        PAIRS,
+        /** {@code "Ġ t"}: the original format, read by every version. */
+        STRINGS
+    }
+
+    /** The regex Hugging Face's ByteLevel pre-tokenizer applies when {@code use_regex} is true. */
+    static final String BYTE_LEVEL_REGEX = "'s|'t|'re|'ve|'m|'ll|'d| ?\\p{L}+| ?\\p{N}+| ?[^\\s\\p{L}\\p{N}]+|\\s+(?!\\S)|\\s+";
+
+    private static final JsonFactory JSON = JsonFactory.builder().build();
+
+    private HuggingFaceTokenizerJson() {
+    }
+
+    public static Encoding read(Path file, String name) throws IOException {
+        try (InputStream in = Files.newInputStream(file)) {
+            return read(in, name);
+        }
+    }
+
+    public static Encoding read(InputStream in, String name) throws IOException {
+        Object root;
+        try (JsonParser p = JSON.createParser(in)) {
+            p.nextToken();
+            root = readValue(p);
+        }
+        if (!(root instanceof Map<?, ?> top)) {
+            throw new IOException("tokenizer.json: top level is not an object");
+        }
+        Map<?, ?> model = object(top.get("model"), "model");
+        Object type = model.get("type");
+        if (type != null && !"BPE".equals(type)) {
+            throw new IOException("tokenizer.json: model type " + type + " is not supported (only byte-level BPE)");
+        }
+        requireEmpty(model.get("continuing_subword_prefix"), "model.continuing_subword_prefix");
+        requireEmpty(model.get("end_of_word_suffix"), "model.end_of_word_suffix");
+        if (Boolean.TRUE.equals(model.get("byte_fallback"))) {
+            throw new IOException("tokenizer.json: byte_fallback (SentencePiece-style BPE) is not supported");
+        }
+        if (top.get("normalizer") != null) {
+            throw new IOException("tokenizer.json: normalizers are not supported (found "
+                    + object(top.get("normalizer"), "normalizer").get("type") + ")");
+        }
+        String pattern = pattern(top.get("pre_tokenizer"));
+
+        Map<String, Integer> specials = new LinkedHashMap<>();
+        Object added = top.get("added_tokens");
+        if (added instanceof List<?> list) {
+            for (Object o : list) {
+                Map<?, ?> t = object(o, "added_tokens[]");
+                specials.put((String) t.get("content"), ((Number) t.get("id")).intValue());
+            }
+        }
+
+        Map<?, ?> vocab = object(model.get("vocab"), "model.vocab");
+        Map<String, Integer> idByToken = new HashMap<>(vocab.size() * 2);
+        for (Map.Entry<?, ?> e : vocab.entrySet()) {
+            idByToken.put((String) e.getKey(), ((Number) e.getValue()).intValue());
+        }
+        // a merge's result gets the merge's position as its rank: lower merges first
+        Object mergesValue = model.get("merges");
+        List<?> merges = mergesValue instanceof List<?> l ? l : List.of();
+        Map<String, Integer> mergeRank = new HashMap<>(merges.size() * 2);
+        for (int i = 0; i < merges.size(); i++) {
+            String[] pair = mergePair(merges.get(i), i);
+            String merged = pair[0] + pair[1];
+            if (!idByToken.containsKey(merged)) {
+                throw new IOException("tokenizer.json: merge " + i + " (" + pair[0] + " " + pair[1]
+                        + ") makes a token that is not in the vocab");
+            }
+            mergeRank.putIfAbsent(merged, i);
+        }
+        int base = 256;
+        int unreachable = base + merges.size();
+        List<String> tokens = new ArrayList<>();
+        for (Map.Entry<String, Integer> e : idByToken.entrySet()) {
+            Integer specialId = specials.get(e.getKey());
+            if (specialId != null && specialId.equals(e.getValue())) {
+                continue; // GPT-2 lists <|endoftext|> in the vocab too; it is a special token, not a mergeable one
+            }
+            tokens.add(e.getKey());
+        }
+        tokens.sort((a, b) -> Integer.compare(idByToken.get(a), idByToken.get(b)));
+        // if ids already follow merge order (files written from rank files), keep rank == id
+        boolean idsInMergeOrder = true;
+        int lastRank = -1;
+        for (String t : tokens) {
+            int rank = rankOf(t, mergeRank, base, unreachable);
+            if (rank < lastRank) {
+                idsInMergeOrder = false;
+                break;
+            }
+            lastRank = rank;
+        }
+        RankTable.Builder builder = new RankTable.Builder();
+        for (String t : tokens) {
+            int id = idByToken.get(t);
+            byte[] bytes = ByteLevelAlphabet.decode(t);
+            int rank = idsInMergeOrder ? id : bytes.length == 1 ? id : rankOf(t, mergeRank, base, unreachable + id);
+            builder.add(bytes, rank, id);
+        }
+        return new Encoding(name, Pretokenizer.forPattern(pattern), builder.build(), specials);
+    }
+
+    private static int rankOf(String token, Map<String, Integer> mergeRank, int base, int fallback) {
+        if (token.length() == 1) {
+            return 0;
+        }
+        Integer r = mergeRank.get(token);
+        return r != null ? base + r : fallback;
+    }
+
+    private static String[] mergePair(Object merge, int index) throws IOException {
+        if (merge instanceof String s) {
+            int space = s.indexOf(' ');
+            if (space <= 0 || s.indexOf(' ', space + 1) >= 0) {
+                throw new IOException("tokenizer.json: merge " + index + " is not 'a b': " + s);
+            }
+            return new String[] {s.substring(0, space), s.substring(space + 1)};
+        }
+        if (merge instanceof List<?> l && l.size() == 2 && l.get(0) instanceof String a && l.get(1) instanceof String b) {
+            return new String[] {a, b};
+        }
+        throw new IOException("tokenizer.json: merge " + index + " is neither 'a b' nor [a, b]");
+    }
+
+    /** The tiktoken-style pattern equivalent to a supported pre_tokenizer. */
+    private static String pattern(Object preTokenizer) throws IOException {
+        Map<?, ?> pre = object(preTokenizer, "pre_tokenizer");
+        String type = (String) pre.get("type");
+        if ("ByteLevel".equals(type)) {
+            checkByteLevel(pre);
+            if (Boolean.FALSE.equals(pre.get("use_regex"))) {
+                throw new IOException("tokenizer.json: ByteLevel pre-tokenizer without regex and without Split "
+                        + "would treat the whole text as one piece; not supported");
+            }
+            return BYTE_LEVEL_REGEX;
+        }
+        if ("Sequence".equals(type)) {
+            List<?> steps = (List<?>) pre.get("pretokenizers");
+            if (steps != null && steps.size() == 2) {
+                Map<?, ?> split = object(steps.get(0), "pre_tokenizer.pretokenizers[0]");
+                Map<?, ?> byteLevel = object(steps.get(1), "pre_tokenizer.pretokenizers[1]");
+                if ("Split".equals(split.get("type")) && "ByteLevel".equals(byteLevel.get("type"))) {
+                    checkByteLevel(byteLevel);
+                    if (!Boolean.FALSE.equals(byteLevel.get("use_regex"))) {
+                        throw new IOException("tokenizer.json: Split followed by ByteLevel with use_regex is not supported");
+                    }
+                    if (!"Isolated".equals(split.get("behavior")) || Boolean.TRUE.equals(split.get("invert"))) {
+                        throw new IOException("tokenizer.json: only Split with behavior Isolated and invert false is supported");
+                    }
+                    Map<?, ?> pattern = object(split.get("pattern"), "Split.pattern");
+                    if (pattern.get("Regex") instanceof String regex) {
+                        return regex;
+                    }
+                    if (pattern.get("String") instanceof String literal) {
+                        return java.util.regex.Pattern.quote(literal);
+                    }
+                }
+            }
+        }
+        throw new IOException("tokenizer.json: pre_tokenizer " + type + " is not supported; expected ByteLevel, "
+                + "or Sequence[Split(Regex, Isolated), ByteLevel(use_regex=false)]");
+    }
+
+    private static void checkByteLevel(Map<?, ?> byteLevel) throws IOException {
+        if (Boolean.TRUE.equals(byteLevel.get("add_prefix_space"))) {
+            throw new IOException("tokenizer.json: ByteLevel add_prefix_space=true is not supported");
+        }
+    }
+
+    private static void requireEmpty(Object value, String what) throws IOException {
+        if (value != null && !"".equals(value)) {
+            throw new IOException("tokenizer.json: " + what + " = '" + value + "' is not supported for byte-level BPE");
+        }
+    }
+
+    private static Map<?, ?> object(Object value, String what) throws IOException {
+        if (value instanceof Map<?, ?> m) {
+            return m;
+        }
+        throw new IOException("tokenizer.json: " + what + " is missing or not an object");
+    }
+
+    /** Minimal tree reader: objects → LinkedHashMap, arrays → ArrayList, numbers, strings, booleans, null. */
+    private static Object readValue(JsonParser p) throws IOException {
+        JsonToken t = p.currentToken();
+        switch (t) {
+            case START_OBJECT -> {
+                Map<String, Object> m = new LinkedHashMap<>();
+                while (p.nextToken() == JsonToken.FIELD_NAME) {
+                    String key = p.currentName();
+                    p.nextToken();
+                    m.put(key, readValue(p));
+                }
+                return m;
+            }
+            case START_ARRAY -> {
+                List<Object> l = new ArrayList<>();
+                while (p.nextToken() != JsonToken.END_ARRAY) {
+                    l.add(readValue(p));
+                }
+                return l;
+            }
+            case VALUE_STRING -> {
+                return p.getText();
+            }
+            case VALUE_NUMBER_INT -> {
+                return p.getLongValue();
+            }
+            case VALUE_NUMBER_FLOAT -> {
+                return p.getDoubleValue();
+            }
+            case VALUE_TRUE -> {
+                return Boolean.TRUE;
+            }
+            case VALUE_FALSE -> {
+                return Boolean.FALSE;
+            }
+            case VALUE_NULL -> {
+                return null;
+            }
+            default -> throw new IOException("tokenizer.json: unexpected " + t + " at " + p.currentLocation());
+        }
+    }
+
+    // ------------------------------------------------------------------------------------------- write
+
+    public static void write(Encoding encoding, Path file, MergesFormat format) throws IOException {
+        try (OutputStream out = Files.newOutputStream(file)) {
+            write(encoding, out, format);
+        }
+    }
+
+    public static void write(Encoding encoding, OutputStream out, MergesFormat format) throws IOException {
+        RankTable ranks = encoding.ranks();
+        int[] ids = TiktokenRankFile.idsInRankOrder(ranks);
+        try (JsonGenerator g = JSON.createGenerator(out)) {
+            g.useDefaultPrettyPrinter();
+            g.writeStartObject();
+            g.writeStringField("version", "1.0");
+            g.writeNullField("truncation");
+            g.writeNullField("padding");
+            g.writeArrayFieldStart("added_tokens");
+            List<Map.Entry<String, Integer>> specials = new ArrayList<>(encoding.specialTokens().entrySet());
+            specials.sort(Map.Entry.comparingByValue());
+            for (Map.Entry<String, Integer> s : specials) {
+                g.writeStartObject();
+                g.writeNumberField("id", s.getValue());
+                g.writeStringField("content", s.getKey());
+                g.writeBooleanField("single_word", false);
+                g.writeBooleanField("lstrip", false);
+                g.writeBooleanField("rstrip", false);
+                g.writeBooleanField("normalized", false);
+                g.writeBooleanField("special", true);
+                g.writeEndObject();
+            }
+            g.writeEndArray();
+            g.writeNullField("normalizer");
+            g.writeFieldName("pre_tokenizer");
+            writePreTokenizer(g, encoding.pattern());
+            g.writeNullField("post_processor");
+            g.writeObjectFieldStart("decoder");
+            g.writeStringField("type", "ByteLevel");
+            g.writeBooleanField("add_prefix_space", false);
+            g.writeBooleanField("trim_offsets", false);
+            g.writeBooleanField("use_regex", false);
+            g.writeEndObject();
+            g.writeObjectFieldStart("model");
+            g.writeStringField("type", "BPE");
+            g.writeNullField("dropout");
+            g.writeNullField("unk_token");
+            g.writeNullField("continuing_subword_prefix");
+            g.writeNullField("end_of_word_suffix");
+            g.writeBooleanField("fuse_unk", false);
+            g.writeBooleanField("byte_fallback", false);
+            g.writeBooleanField("ignore_merges", true);
+            g.writeObjectFieldStart("vocab");
+            for (int id : ids) {
+                g.writeNumberField(ByteLevelAlphabet.encode(ranks.bytes(id)), id);
+            }
+            g.writeEndObject();
+            g.writeArrayFieldStart("merges");
+            MergeFinder finder = new MergeFinder(ranks);
+            for (int id : ids) {
+                byte[] bytes = ranks.bytes(id);
+                if (bytes.length < 2) {
+                    continue;
+                }
+                int split = finder.lastMergeSplit(bytes, ranks.rankOfId(id));
+                if (split < 0) {
+                    continue; // not reachable by merges; still encoded whole as a pre-token (ignore_merges)
+                }
+                String left = ByteLevelAlphabet.encode(Arrays.copyOfRange(bytes, 0, split));
+                String right = ByteLevelAlphabet.encode(Arrays.copyOfRange(bytes, split, bytes.length));
+                if (format == MergesFormat.PAIRS) {
+                    g.writeStartArray();
+                    g.writeString(left);
+                    g.writeString(right);
+                    g.writeEndArray();
+                } else {
+                    g.writeString(left + " " + right);
+                }
+            }
+            g.writeEndArray();
+            g.writeEndObject();
+            g.writeEndObject();
+        }
+    }
+
+    private static void writePreTokenizer(JsonGenerator g, String pattern) throws IOException {
+        g.writeStartObject();
+        if (pattern.equals(Pretokenizer.R50K_PATTERN) || pattern.equals(BYTE_LEVEL_REGEX)) {
+            g.writeStringField("type", "ByteLevel");
+            g.writeBooleanField("add_prefix_space", false);
+            g.writeBooleanField("trim_offsets", true);
+            g.writeBooleanField("use_regex", true);
+        } else {
+            g.writeStringField("type", "Sequence");
+            g.writeArrayFieldStart("pretokenizers");
+            g.writeStartObject();
+            g.writeStringField("type", "Split");
+            g.writeObjectFieldStart("pattern");
+            // Hugging Face's regex engine reads $ as end of line; \z is end of text in every engine
+            g.writeStringField("Regex", Pretokenizer.translateDollar(pattern));
+            g.writeEndObject();
+            g.writeStringField("behavior", "Isolated");
+            g.writeBooleanField("invert", false);
+            g.writeEndObject();
+            g.writeStartObject();
+            g.writeStringField("type", "ByteLevel");
+            g.writeBooleanField("add_prefix_space", false);
+            g.writeBooleanField("trim_offsets", true);
+            g.writeBooleanField("use_regex", false);
+            g.writeEndObject();
+            g.writeEndArray();
+        }
+        g.writeEndObject();
+    }
+
+    /** Finds the merge that creates a token: BPE on its bytes using only tokens of lower rank. */
+    private static final class MergeFinder {
+        private final RankTable ranks;
+
+        MergeFinder(RankTable ranks) {
+            this.ranks = ranks;
+        }
+
+        /** Split point of the last merge, or -1 if lower ranks do not reduce the token to two parts. */
+        int lastMergeSplit(byte[] token, int rankLimit) {
+            byte[] buf = Arrays.copyOf(token, token.length + RankTable.PADDING);
+            int n = token.length;
+            int[] starts = new int[n + 1];
+            for (int i = 0; i <= n; i++) {
+                starts[i] = i;
+            }
+            int parts = n;
+            while (parts > 2) {
+                int best = Integer.MAX_VALUE;
+                int at = -1;
+                for (int i = 0; i + 1 < parts; i++) {
+                    long v = ranks.lookup(buf, starts[i], starts[i + 2] - starts[i]);
+                    if (v != RankTable.MISSING && RankTable.rank(v) < rankLimit && RankTable.rank(v) < best) {
+                        best = RankTable.rank(v);
+                        at = i;
+                    }
+                }
+                if (at < 0) {
+                    return -1;
+                }
+                System.arraycopy(starts, at + 2, starts, at + 1, parts - at - 1);
+                parts--;
+            }
+            return parts == 2 ? starts[1] : -1;
+        }
+    }
+}
