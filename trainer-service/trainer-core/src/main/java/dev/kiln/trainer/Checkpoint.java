@@ -48,8 +48,14 @@ public final class Checkpoint {
                 new SafeTensors.Tensor("adamw.exp_avg_sq", new long[] {n}, optimizer.secondMoment())), meta);
     }
 
-    @SuppressWarnings("unchecked")
     public static Resumed load(Path dir, ThreadPool pool) throws IOException {
+        return load(dir, pool, AdamW::new);
+    }
+
+    /** As {@link #load(Path, ThreadPool)}, with the optimizer (and so its hyperparameters) built by the caller. */
+    @SuppressWarnings("unchecked")
+    public static Resumed load(Path dir, ThreadPool pool, java.util.function.Function<GptModel, AdamW> optimizerFactory)
+            throws IOException {
         SafeTensors.Contents weights = SafeTensors.read(dir.resolve(MODEL_FILE));
         GptModel model = fromWeights(weights, pool);
         SafeTensors.Contents state = SafeTensors.read(dir.resolve(STATE_FILE));
@@ -58,7 +64,7 @@ public final class Checkpoint {
         if (wStep != null && Long.parseLong(wStep) != step) {
             throw new IOException(dir + ": weights are from step " + wStep + " but optimizer state from step " + step);
         }
-        AdamW opt = new AdamW(model);
+        AdamW opt = optimizerFactory.apply(model);
         opt.restore(step, state.require("adamw.exp_avg").data(), state.require("adamw.exp_avg_sq").data());
         Map<String, Long> offsets = new LinkedHashMap<>();
         ((Map<String, Object>) Json.parse(state.metadata().getOrDefault("data_offsets", "{}")))

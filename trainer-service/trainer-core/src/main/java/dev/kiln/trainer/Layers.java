@@ -115,28 +115,42 @@ public final class Layers {
 
     // ---------------------------------------------------------------- matmul (linear layer)
 
-    /** out[N,OC] = inp[N,C] · w[OC,C]^T + b[OC]  (bOff < 0: no bias). */
+    /**
+     * out[N,OC] = inp[N,C] · w[OC,C]^T + b[OC]  (bOff < 0: no bias). Many rows: w is transposed
+     * into scratch (OC·C floats, cost 1/N of the product) and the broadcast kernel runs; a few
+     * rows (decoding): dot products straight on w's rows.
+     */
+    public static void matmulForward(ThreadPool pool, float[] out, int outOff, float[] inp, int inOff,
+                                     float[] p, int wOff, int bOff, int N, int C, int OC, float[] scratch) {
+        float[] bias = bOff < 0 ? null : p;
+        if (N < 8 || scratch == null) {
+            Matmul.abT(pool, out, outOff, inp, inOff, p, wOff, bias, bOff, N, OC, C, false);
+        } else {
+            Matmul.transpose(pool, scratch, 0, p, wOff, OC, C);                       // wT[C,OC]
+            Matmul.ab(pool, out, outOff, inp, inOff, scratch, 0, bias, bOff, N, OC, C, false);
+        }
+    }
+
+    /** Forward without scratch (dot-product kernel), for one or a few rows. */
     public static void matmulForward(ThreadPool pool, float[] out, int outOff, float[] inp, int inOff,
                                      float[] p, int wOff, int bOff, int N, int C, int OC) {
-        Matmul.abT(pool, out, outOff, inp, inOff, p, wOff, bOff < 0 ? null : p, bOff, N, OC, C, false);
+        matmulForward(pool, out, outOff, inp, inOff, p, wOff, bOff, N, C, OC, null);
     }
 
     /**
      * dinp[N,C] = dout[N,OC] · w[OC,C] (overwritten; skipped when dinp is null);
      * dw[OC,C] += dout^T · inp; db[OC] += column sums of dout (dbOff < 0: no bias).
-     * scratch must hold OC·C + N·OC + N·C floats.
+     * scratch must hold N·OC floats.
      */
     public static void matmulBackward(ThreadPool pool, float[] dinp, int dinpOff, float[] g, int dwOff, int dbOff,
                                       float[] dout, int doutOff, float[] inp, int inOff, float[] p, int wOff,
                                       int N, int C, int OC, float[] scratch) {
-        int wT = 0, doutT = wT + OC * C, inpT = doutT + N * OC;
         if (dinp != null) {
-            Matmul.transpose(pool, scratch, wT, p, wOff, OC, C);                     // wT[C,OC]
-            Matmul.abT(pool, dinp, dinpOff, dout, doutOff, scratch, wT, null, 0, N, C, OC, false);
+            Matmul.ab(pool, dinp, dinpOff, dout, doutOff, p, wOff, null, 0, N, C, OC, false);
         }
+        int doutT = 0;
         Matmul.transpose(pool, scratch, doutT, dout, doutOff, N, OC);                // doutT[OC,N]
-        Matmul.transpose(pool, scratch, inpT, inp, inOff, N, C);                     // inpT[C,N]
-        Matmul.abT(pool, g, dwOff, scratch, doutT, scratch, inpT, null, 0, OC, C, N, true);
+        Matmul.ab(pool, g, dwOff, scratch, doutT, inp, inOff, null, 0, OC, C, N, true);
         if (dbOff >= 0) {
             pool.parallelFor(OC, (o0, o1) -> {
                 for (int o = o0; o < o1; o++) {

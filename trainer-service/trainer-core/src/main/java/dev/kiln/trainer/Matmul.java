@@ -88,19 +88,141 @@ public final class Matmul {
             x = FloatVector.fromArray(Vec.S, a, a3 + k);
             c30 = x.fma(w0, c30); c31 = x.fma(w1, c31); c32 = x.fma(w2, c32); c33 = x.fma(w3, c33);
         }
-        FloatVector[] r = {c00, c01, c02, c03, c10, c11, c12, c13, c20, c21, c22, c23, c30, c31, c32, c33};
-        for (int i = 0; i < 4; i++) {
-            int ai = a0 + i * K;
-            for (int j = 0; j < 4; j++) {
-                int bj = b0 + j * K;
-                // Same order as Vec.dot: lanes reduced only if a full vector was accumulated.
-                float v = K >= Vec.L ? r[i * 4 + j].reduceLanes(VectorOperators.ADD) : 0f;
-                for (int k = bound; k < K; k++) {
-                    v += a[ai + k] * b[bj + k];
+        int c0 = cOff + m * N + n;
+        finish(c, c0, c00, a, a0, b, b0, bound, K, bias, biasOff, n, acc);
+        finish(c, c0 + 1, c01, a, a0, b, b1, bound, K, bias, biasOff, n + 1, acc);
+        finish(c, c0 + 2, c02, a, a0, b, b2, bound, K, bias, biasOff, n + 2, acc);
+        finish(c, c0 + 3, c03, a, a0, b, b3, bound, K, bias, biasOff, n + 3, acc);
+        c0 += N;
+        finish(c, c0, c10, a, a1, b, b0, bound, K, bias, biasOff, n, acc);
+        finish(c, c0 + 1, c11, a, a1, b, b1, bound, K, bias, biasOff, n + 1, acc);
+        finish(c, c0 + 2, c12, a, a1, b, b2, bound, K, bias, biasOff, n + 2, acc);
+        finish(c, c0 + 3, c13, a, a1, b, b3, bound, K, bias, biasOff, n + 3, acc);
+        c0 += N;
+        finish(c, c0, c20, a, a2, b, b0, bound, K, bias, biasOff, n, acc);
+        finish(c, c0 + 1, c21, a, a2, b, b1, bound, K, bias, biasOff, n + 1, acc);
+        finish(c, c0 + 2, c22, a, a2, b, b2, bound, K, bias, biasOff, n + 2, acc);
+        finish(c, c0 + 3, c23, a, a2, b, b3, bound, K, bias, biasOff, n + 3, acc);
+        c0 += N;
+        finish(c, c0, c30, a, a3, b, b0, bound, K, bias, biasOff, n, acc);
+        finish(c, c0 + 1, c31, a, a3, b, b1, bound, K, bias, biasOff, n + 1, acc);
+        finish(c, c0 + 2, c32, a, a3, b, b2, bound, K, bias, biasOff, n + 2, acc);
+        finish(c, c0 + 3, c33, a, a3, b, b3, bound, K, bias, biasOff, n + 3, acc);
+    }
+
+    /** Same order as Vec.dot: lane reduction (only if a full vector was accumulated), then the scalar tail. */
+    private static void finish(float[] c, int idx, FloatVector v, float[] a, int ai, float[] b, int bj, int bound, int K,
+                               float[] bias, int biasOff, int n, boolean acc) {
+        float s = K >= Vec.L ? v.reduceLanes(VectorOperators.ADD) : 0f;
+        for (int k = bound; k < K; k++) {
+            s += a[ai + k] * b[bj + k];
+        }
+        store(c, idx, s, bias, biasOff, n, acc);
+    }
+
+    /**
+     * {@code c[M,N] (+)= a[M,K] · b[K,N] (+ bias[N])}, all row-major: the broadcast form. A 4-row ×
+     * 2-vector register tile multiplies a broadcast element of a with vectors of a row of b, so no
+     * lane reduction is needed and short K (= C in the forward pass) runs at full speed. Every
+     * output is one fused multiply-add chain over k = 0..K-1 (vector lanes and the scalar edge path
+     * alike), so results do not depend on tiling or the thread split. The training passes use this
+     * kernel; {@link #abT} serves single-row products (decoding) where it needs no transpose.
+     */
+    public static void ab(ThreadPool pool, float[] c, int cOff, float[] a, int aOff, float[] b, int bOff,
+                          float[] bias, int biasOff, int M, int N, int K, boolean accumulate) {
+        final int tw = 2 * Vec.L; // 32 columns on AVX-512: divides C, 3C, 4C and the padded vocab
+        int mTiles = (M + 3) / 4;
+        // columns of b per panel: about 256 KB of b stays in L2 while the rows of a pass by
+        int panel = Math.max(tw, Math.min((N + tw - 1) / tw * tw, (65536 / Math.max(1, K)) / tw * tw));
+        if (mTiles >= 2 * pool.threads()) {
+            pool.parallelFor(mTiles, (t0, t1) -> {
+                for (int n0 = 0; n0 < N; n0 += panel) {
+                    int n1 = Math.min(N, n0 + panel);
+                    for (int m = t0 * 4; m < Math.min(M, t1 * 4); m += 4) {
+                        for (int n = n0; n < n1; n += tw) {
+                            abTile(c, cOff, a, aOff, b, bOff, bias, biasOff, N, K, accumulate,
+                                    m, Math.min(4, M - m), n, Math.min(n1, n + tw));
+                        }
+                    }
                 }
-                store(c, cOff + (m + i) * N + n + j, v, bias, biasOff, n + j, acc);
+            });
+        } else {
+            int nTiles = (N + tw - 1) / tw;
+            pool.parallelFor(nTiles, (t0, t1) -> {
+                for (int m = 0; m < M; m += 4) {
+                    for (int t = t0; t < t1; t++) {
+                        abTile(c, cOff, a, aOff, b, bOff, bias, biasOff, N, K, accumulate,
+                                m, Math.min(4, M - m), t * tw, Math.min(N, (t + 1) * tw));
+                    }
+                }
+            });
+        }
+    }
+
+    private static void abTile(float[] c, int cOff, float[] a, int aOff, float[] b, int bOff, float[] bias, int biasOff,
+                               int N, int K, boolean acc, int m, int mr, int n, int nEnd) {
+        final int L = Vec.L;
+        if (mr == 4 && nEnd - n == 2 * L) {
+            int a0 = aOff + m * K, a1 = a0 + K, a2 = a1 + K, a3 = a2 + K;
+            FloatVector c00 = FloatVector.zero(Vec.S), c01 = c00;
+            FloatVector c10 = c00, c11 = c00;
+            FloatVector c20 = c00, c21 = c00;
+            FloatVector c30 = c00, c31 = c00;
+            for (int k = 0; k < K; k++) {
+                int br = bOff + k * N + n;
+                FloatVector b0 = FloatVector.fromArray(Vec.S, b, br);
+                FloatVector b1 = FloatVector.fromArray(Vec.S, b, br + L);
+                FloatVector x = FloatVector.broadcast(Vec.S, a[a0 + k]);
+                c00 = b0.fma(x, c00); c01 = b1.fma(x, c01);
+                x = FloatVector.broadcast(Vec.S, a[a1 + k]);
+                c10 = b0.fma(x, c10); c11 = b1.fma(x, c11);
+                x = FloatVector.broadcast(Vec.S, a[a2 + k]);
+                c20 = b0.fma(x, c20); c21 = b1.fma(x, c21);
+                x = FloatVector.broadcast(Vec.S, a[a3 + k]);
+                c30 = b0.fma(x, c30); c31 = b1.fma(x, c31);
+            }
+            int r = cOff + m * N + n;
+            storeV(c, r, c00, bias, biasOff, n, acc);
+            storeV(c, r + L, c01, bias, biasOff, n + L, acc);
+            r += N;
+            storeV(c, r, c10, bias, biasOff, n, acc);
+            storeV(c, r + L, c11, bias, biasOff, n + L, acc);
+            r += N;
+            storeV(c, r, c20, bias, biasOff, n, acc);
+            storeV(c, r + L, c21, bias, biasOff, n + L, acc);
+            r += N;
+            storeV(c, r, c30, bias, biasOff, n, acc);
+            storeV(c, r + L, c31, bias, biasOff, n + L, acc);
+            return;
+        }
+        for (int i = 0; i < mr; i++) {
+            int ar = aOff + (m + i) * K;
+            int j = n;
+            for (; j + L <= nEnd; j += L) {
+                FloatVector s = FloatVector.zero(Vec.S);
+                for (int k = 0; k < K; k++) {
+                    s = FloatVector.fromArray(Vec.S, b, bOff + k * N + j).fma(FloatVector.broadcast(Vec.S, a[ar + k]), s);
+                }
+                storeV(c, cOff + (m + i) * N + j, s, bias, biasOff, j, acc);
+            }
+            for (; j < nEnd; j++) {
+                float s = 0f;
+                for (int k = 0; k < K; k++) {
+                    s = Math.fma(a[ar + k], b[bOff + k * N + j], s);
+                }
+                store(c, cOff + (m + i) * N + j, s, bias, biasOff, j, acc);
             }
         }
+    }
+
+    private static void storeV(float[] c, int idx, FloatVector v, float[] bias, int biasOff, int n, boolean acc) {
+        if (bias != null) {
+            v = v.add(FloatVector.fromArray(Vec.S, bias, biasOff + n));
+        }
+        if (acc) {
+            v = FloatVector.fromArray(Vec.S, c, idx).add(v);
+        }
+        v.intoArray(c, idx);
     }
 
     /** dst[cols, rows] = src[rows, cols]^T. */

@@ -111,10 +111,13 @@ class GradCheckTest {
     @Test
     void matmulMatchesNaiveOnLargeShapes() {
         Rng r = new Rng(3);
-        int M = 37, N = 70, K = 131;
+        int M = 37, N = 101, K = 131; // N spans full 3-vector tiles, a 1-vector edge and a scalar edge
         float[] a = rand(r, M * K, 1), b = rand(r, N * K, 1), bias = rand(r, N, 1);
-        float[] c = new float[M * N];
+        float[] c = new float[M * N], c2 = new float[M * N], bT = new float[K * N];
         Matmul.abT(POOL, c, 0, a, 0, b, 0, bias, 0, M, N, K, false);
+        Matmul.transpose(POOL, bT, 0, b, 0, N, K);
+        java.util.Arrays.fill(c2, 1f);
+        Matmul.ab(POOL, c2, 0, a, 0, bT, 0, bias, 0, M, N, K, true); // accumulate onto ones
         for (int i = 0; i < M; i++) {
             for (int j = 0; j < N; j++) {
                 double s = bias[j];
@@ -122,6 +125,7 @@ class GradCheckTest {
                     s += (double) a[i * K + k] * b[j * K + k];
                 }
                 assertThat((double) c[i * N + j]).isCloseTo(s, org.assertj.core.data.Offset.offset(1e-3));
+                assertThat((double) c2[i * N + j]).isCloseTo(s + 1, org.assertj.core.data.Offset.offset(1e-3));
             }
         }
     }
