@@ -1,0 +1,35 @@
+package dev.kiln.inference.core.model;
+
+/**
+ * The sequences decoding together, each with its own key/value cache, advanced by one model
+ * call per {@link #step}. Rows are numbered 0..size-1 in the order they joined; removing rows
+ * keeps the order of the others. Not thread-safe: the scheduler thread owns it.
+ */
+public interface DecodeBatch extends AutoCloseable {
+
+    int size();
+
+    /**
+     * Runs a prompt alone (batch of one, empty past) and keeps its cache ready for
+     * {@link #appendPrefilled()}. Writes the next-token logits into {@code logits[0..vocab)}.
+     */
+    void prefill(int[] prompt, float[] logits);
+
+    /** Adds the last prefilled sequence as the new last row. */
+    void appendPrefilled();
+
+    /**
+     * One decode step for all rows: feeds {@code tokens[row]} to each row and writes its
+     * next-token logits to {@code logits[row * vocab ..]}.
+     */
+    void step(int[] tokens, float[] logits);
+
+    /** Keeps only the rows whose flag is true. */
+    void retain(boolean[] keep);
+
+    /** Tokens in the cache of a row (prompt + fed tokens). */
+    int length(int row);
+
+    @Override
+    void close();
+}

@@ -1,0 +1,23 @@
+package dev.kiln.inference.core.registry;
+
+import java.nio.file.Path;
+import java.time.Instant;
+
+import dev.kiln.inference.core.engine.ContinuousBatcher;
+import dev.kiln.inference.core.model.BundleConfig;
+import dev.kiln.inference.core.model.OrtDecoderModel;
+import dev.kiln.inference.core.text.BundleTokenizer;
+
+/** A model being served: its bundle, session, tokenizer and scheduler. */
+public record LoadedModel(String name, Path path, BundleConfig config, OrtDecoderModel model, BundleTokenizer tokenizer,
+                          ContinuousBatcher batcher, String sha256, Instant loadedAt, String chatPrompt) {
+
+    /** The vocabulary tokens are sampled from: the tokenizer's, capped by the model's. */
+    public int vocab() {
+        return Math.min(config.vocabSize(), model.shape().vocab());
+    }
+
+    public int context() {
+        return model.shape().context();
+    }
+}
