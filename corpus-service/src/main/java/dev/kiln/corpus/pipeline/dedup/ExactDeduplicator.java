@@ -22,7 +22,7 @@ import java.util.Map;
  * {@code exact-hashes.log} (8 bytes a document) replayed at start.
  */
 public final class ExactDeduplicator implements PipelineStep, Closeable {
-    private final LongHashSet seen = new LongHashSet(1 << 16);
+    private final LongHashSet seen = new LongHashSet(1024);
     private final AppendLog log;
 
     public ExactDeduplicator(Path directory) {

@@ -27,7 +27,7 @@ public final class MinHashDeduplicator implements PipelineStep, Closeable {
     private static final long P = (1L << 61) - 1;
     private final int ngram, bands, rows;
     private final long[] a, b;
-    private final LongHashSet index = new LongHashSet(1 << 18);
+    private final LongHashSet index = new LongHashSet(1024);
     private final AppendLog log;
     private long documents;
 
