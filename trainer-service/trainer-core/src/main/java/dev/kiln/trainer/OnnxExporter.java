@@ -12,7 +12,9 @@ import java.util.Map;
 /**
  * Exports a {@link GptModel} as a model bundle (see DESIGN.md "Model bundle"): {@code model.onnx}
  * in the Hugging Face Optimum decoder-with-past convention, {@code config.json},
- * {@code generation_config.json}, and whatever tokenizer files the caller writes.
+ * {@code generation_config.json}, {@code model.safetensors} (the same weights, HF GPT-2 names, for a
+ * Java reference forward via {@link Checkpoint#loadWeights}), and whatever tokenizer files the
+ * caller writes.
  *
  * <p>Graph I/O (opset 17, all listed dims symbolic):
  * <pre>
@@ -47,13 +49,15 @@ public final class OnnxExporter {
     }
 
     /**
-     * Writes model.onnx, config.json, generation_config.json into dir (created if needed), then
+     * Writes model.onnx, model.safetensors, config.json, generation_config.json into dir (created if needed), then
      * lets extraFiles add the tokenizer. bos/eos ids may be -1 when the tokenizer has none.
      */
     public static void exportBundle(GptModel model, Path dir, int bosTokenId, int eosTokenId,
                                     GenerationDefaults gen, BundleFiles extraFiles) throws IOException {
         Files.createDirectories(dir);
         Files.write(dir.resolve("model.onnx"), toOnnx(model));
+        // the same weights for a Java reference forward (Checkpoint.loadWeights), as HF folders carry them
+        Checkpoint.saveWeights(dir.resolve("model.safetensors"), model, 0);
         Files.writeString(dir.resolve("config.json"), Json.pretty(configJson(model.config, bosTokenId, eosTokenId)),
                 StandardCharsets.UTF_8);
         Map<String, Object> g = new LinkedHashMap<>();
