@@ -33,6 +33,24 @@ final class Europarl {
     }
 
     /**
+     * A Europarl line as a document: the lines are fixed-size chunks cut mid-sentence with paragraphs
+     * joined by runs of spaces, so paragraphs become lines and the cut-off sentence fragments at both
+     * ends are trimmed (otherwise FineWeb's line-punctuation rule rightly drops every chunk).
+     */
+    static String asDocument(String body) {
+        String t = body.replaceAll(" {3,}", "\n").strip();
+        int first = -1;
+        for (int i = 0; i + 1 < t.length() && i < 400; i++) {
+            char c = t.charAt(i);
+            if ((c == '.' || c == '?' || c == '!') && Character.isWhitespace(t.charAt(i + 1))) { first = i + 1; break; }
+        }
+        if (first > 0) t = t.substring(first).strip();
+        int last = Math.max(t.lastIndexOf('.'), Math.max(t.lastIndexOf('?'), t.lastIndexOf('!')));
+        if (last > 0) t = t.substring(0, last + 1);
+        return t;
+    }
+
+    /**
      * A reference language for a Europarl line: the corpus carries no labels, so we label by the
      * language whose most frequent function words occur most often (an independent, word-based check
      * for the character-n-gram identifier).
