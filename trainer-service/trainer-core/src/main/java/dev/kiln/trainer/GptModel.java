@@ -188,7 +188,7 @@ public final class GptModel {
             dB = new float[NC];
             d3C = new float[3 * NC];
             d4C = new float[4 * NC];
-            int worst = Math.max(Math.max(Vp * C, 4 * C * C), N * Math.max(Vp, 4 * C)); // a transposed weight or dout
+            int worst = Math.max(Vp * C, 4 * C * C); // a transposed weight for the forward matmuls
             scratch = new float[worst];
         }
     }
@@ -279,7 +279,7 @@ public final class GptModel {
         Layers.crossEntropyBackward(pool, a.probs, a.targets, lossScale / N, N, V, Vp);
         float[] dlogits = a.probs;
         // tied LM head: dlnf = dlogits · wte, dwte += dlogits^T · lnf
-        Layers.matmulBackward(pool, a.dA, 0, g, wte, -1, dlogits, 0, a.lnf, 0, params, wte, N, C, Vp, a.scratch);
+        Layers.matmulBackward(pool, a.dA, 0, g, wte, -1, dlogits, 0, a.lnf, 0, params, wte, N, C, Vp);
         Arrays.fill(a.dres, 0f);
         Layers.layernormBackward(pool, a.dres, 0, g, lnfw, lnfb, a.dA, 0, a.res3, (L - 1) * NC, params, lnfw,
                 a.lnfMean, a.lnfRstd, 0, N, C);
@@ -290,16 +290,16 @@ public final class GptModel {
             int o = l * NC;
             // dres holds d(res3[l]); res3 = res2 + fcproj(gelu(fc(ln2(res2))))
             Layers.matmulBackward(pool, a.d4C, 0, g, fcprojw[l], fcprojb[l], a.dres, 0, a.fchGelu, 4 * o, params, fcprojw[l],
-                    N, 4 * C, C, a.scratch);
+                    N, 4 * C, C);
             Layers.geluBackward(pool, a.d4C, 0, a.fch, 4 * o, a.d4C, 0, 4 * NC);
-            Layers.matmulBackward(pool, a.dA, 0, g, fcw[l], fcb[l], a.d4C, 0, a.ln2, o, params, fcw[l], N, C, 4 * C, a.scratch);
+            Layers.matmulBackward(pool, a.dA, 0, g, fcw[l], fcb[l], a.d4C, 0, a.ln2, o, params, fcw[l], N, C, 4 * C);
             Layers.layernormBackward(pool, a.dres, 0, g, ln2w[l], ln2b[l], a.dA, 0, a.res2, o, params, ln2w[l],
                     a.ln2Mean, a.ln2Rstd, l * N, N, C);
             // dres holds d(res2[l]); res2 = resIn + attproj(attention(qkv(ln1(resIn))))
             Layers.matmulBackward(pool, a.dB, 0, g, attprojw[l], attprojb[l], a.dres, 0, a.atty, o, params, attprojw[l],
-                    N, C, C, a.scratch);
+                    N, C, C);
             Layers.attentionBackward(pool, a.d3C, 0, a.dB, 0, a.qkv, 3 * o, a.att, l * B * NH * T * T, B, T, C, NH);
-            Layers.matmulBackward(pool, a.dA, 0, g, qkvw[l], qkvb[l], a.d3C, 0, a.ln1, o, params, qkvw[l], N, C, 3 * C, a.scratch);
+            Layers.matmulBackward(pool, a.dA, 0, g, qkvw[l], qkvb[l], a.d3C, 0, a.ln1, o, params, qkvw[l], N, C, 3 * C);
             Layers.layernormBackward(pool, a.dres, 0, g, ln1w[l], ln1b[l], a.dA, 0, resIn, resOff, params, ln1w[l],
                     a.ln1Mean, a.ln1Rstd, l * N, N, C);
         }

@@ -140,26 +140,29 @@ public final class Layers {
     /**
      * dinp[N,C] = dout[N,OC] · w[OC,C] (overwritten; skipped when dinp is null);
      * dw[OC,C] += dout^T · inp; db[OC] += column sums of dout (dbOff < 0: no bias).
-     * scratch must hold N·OC floats.
      */
     public static void matmulBackward(ThreadPool pool, float[] dinp, int dinpOff, float[] g, int dwOff, int dbOff,
                                       float[] dout, int doutOff, float[] inp, int inOff, float[] p, int wOff,
-                                      int N, int C, int OC, float[] scratch) {
+                                      int N, int C, int OC) {
         if (dinp != null) {
             Matmul.ab(pool, dinp, dinpOff, dout, doutOff, p, wOff, null, 0, N, C, OC, false);
         }
-        int doutT = 0;
-        Matmul.transpose(pool, scratch, doutT, dout, doutOff, N, OC);                // doutT[OC,N]
-        Matmul.ab(pool, g, dwOff, scratch, doutT, inp, inOff, null, 0, OC, C, N, true);
+        Matmul.atb(pool, g, dwOff, dout, doutOff, inp, inOff, OC, C, N, true);        // dout^T · inp
         if (dbOff >= 0) {
-            pool.parallelFor(OC, (o0, o1) -> {
-                for (int o = o0; o < o1; o++) {
-                    float s = 0f;
-                    int r = doutT + o * N;
+            // column sums of dout, in blocks of 16 columns; each column sums rows 0..N-1 in order
+            pool.parallelFor((OC + 15) / 16, (k0, k1) -> {
+                for (int o0 = k0 * 16; o0 < Math.min(OC, k1 * 16); o0 += 16) {
+                    int w = Math.min(16, OC - o0);
+                    float[] acc = new float[w];
                     for (int n = 0; n < N; n++) {
-                        s += scratch[r + n];
+                        int r = doutOff + n * OC + o0;
+                        for (int j = 0; j < w; j++) {
+                            acc[j] += dout[r + j];
+                        }
                     }
-                    g[dbOff + o] += s;
+                    for (int j = 0; j < w; j++) {
+                        g[dbOff + o0 + j] += acc[j];
+                    }
                 }
             });
         }

@@ -130,6 +130,22 @@ public final class Matmul {
      */
     public static void ab(ThreadPool pool, float[] c, int cOff, float[] a, int aOff, float[] b, int bOff,
                           float[] bias, int biasOff, int M, int N, int K, boolean accumulate) {
+        abStrided(pool, c, cOff, a, aOff, K, 1, b, bOff, bias, biasOff, M, N, K, accumulate);
+    }
+
+    /**
+     * {@code c[M,N] (+)= aT[K,M]^T · b[K,N]}: as {@link #ab} with a stored transposed. The tile
+     * reads a[k, m..m+3], four neighbours in one cache line, so this costs no more than {@link #ab}
+     * and saves the transpose of dout in the weight-gradient product.
+     */
+    public static void atb(ThreadPool pool, float[] c, int cOff, float[] aT, int aOff, float[] b, int bOff,
+                           int M, int N, int K, boolean accumulate) {
+        abStrided(pool, c, cOff, aT, aOff, 1, M, b, bOff, null, 0, M, N, K, accumulate);
+    }
+
+    /** a's element (m, k) is at aOff + m·sm + k·sk. */
+    private static void abStrided(ThreadPool pool, float[] c, int cOff, float[] a, int aOff, int sm, int sk,
+                                  float[] b, int bOff, float[] bias, int biasOff, int M, int N, int K, boolean accumulate) {
         final int tw = 2 * Vec.L; // 32 columns on AVX-512: divides C, 3C, 4C and the padded vocab
         int mTiles = (M + 3) / 4;
         // columns of b per panel: about 256 KB of b stays in L2 while the rows of a pass by
@@ -140,7 +156,7 @@ public final class Matmul {
                     int n1 = Math.min(N, n0 + panel);
                     for (int m = t0 * 4; m < Math.min(M, t1 * 4); m += 4) {
                         for (int n = n0; n < n1; n += tw) {
-                            abTile(c, cOff, a, aOff, b, bOff, bias, biasOff, N, K, accumulate,
+                            abTile(c, cOff, a, aOff, sm, sk, b, bOff, bias, biasOff, N, K, accumulate,
                                     m, Math.min(4, M - m), n, Math.min(n1, n + tw));
                         }
                     }
@@ -151,7 +167,7 @@ public final class Matmul {
             pool.parallelFor(nTiles, (t0, t1) -> {
                 for (int m = 0; m < M; m += 4) {
                     for (int t = t0; t < t1; t++) {
-                        abTile(c, cOff, a, aOff, b, bOff, bias, biasOff, N, K, accumulate,
+                        abTile(c, cOff, a, aOff, sm, sk, b, bOff, bias, biasOff, N, K, accumulate,
                                 m, Math.min(4, M - m), t * tw, Math.min(N, (t + 1) * tw));
                     }
                 }
@@ -159,11 +175,12 @@ public final class Matmul {
         }
     }
 
-    private static void abTile(float[] c, int cOff, float[] a, int aOff, float[] b, int bOff, float[] bias, int biasOff,
+    private static void abTile(float[] c, int cOff, float[] a, int aOff, int sm, int sk, float[] b, int bOff,
+                               float[] bias, int biasOff,
                                int N, int K, boolean acc, int m, int mr, int n, int nEnd) {
         final int L = Vec.L;
         if (mr == 4 && nEnd - n == 2 * L) {
-            int a0 = aOff + m * K, a1 = a0 + K, a2 = a1 + K, a3 = a2 + K;
+            int a0 = aOff + m * sm, a1 = a0 + sm, a2 = a1 + sm, a3 = a2 + sm;
             FloatVector c00 = FloatVector.zero(Vec.S), c01 = c00;
             FloatVector c10 = c00, c11 = c00;
             FloatVector c20 = c00, c21 = c00;
@@ -172,13 +189,14 @@ public final class Matmul {
                 int br = bOff + k * N + n;
                 FloatVector b0 = FloatVector.fromArray(Vec.S, b, br);
                 FloatVector b1 = FloatVector.fromArray(Vec.S, b, br + L);
-                FloatVector x = FloatVector.broadcast(Vec.S, a[a0 + k]);
+                int ak = k * sk;
+                FloatVector x = FloatVector.broadcast(Vec.S, a[a0 + ak]);
                 c00 = b0.fma(x, c00); c01 = b1.fma(x, c01);
-                x = FloatVector.broadcast(Vec.S, a[a1 + k]);
+                x = FloatVector.broadcast(Vec.S, a[a1 + ak]);
                 c10 = b0.fma(x, c10); c11 = b1.fma(x, c11);
-                x = FloatVector.broadcast(Vec.S, a[a2 + k]);
+                x = FloatVector.broadcast(Vec.S, a[a2 + ak]);
                 c20 = b0.fma(x, c20); c21 = b1.fma(x, c21);
-                x = FloatVector.broadcast(Vec.S, a[a3 + k]);
+                x = FloatVector.broadcast(Vec.S, a[a3 + ak]);
                 c30 = b0.fma(x, c30); c31 = b1.fma(x, c31);
             }
             int r = cOff + m * N + n;
@@ -196,19 +214,19 @@ public final class Matmul {
             return;
         }
         for (int i = 0; i < mr; i++) {
-            int ar = aOff + (m + i) * K;
+            int ar = aOff + (m + i) * sm;
             int j = n;
             for (; j + L <= nEnd; j += L) {
                 FloatVector s = FloatVector.zero(Vec.S);
                 for (int k = 0; k < K; k++) {
-                    s = FloatVector.fromArray(Vec.S, b, bOff + k * N + j).fma(FloatVector.broadcast(Vec.S, a[ar + k]), s);
+                    s = FloatVector.fromArray(Vec.S, b, bOff + k * N + j).fma(FloatVector.broadcast(Vec.S, a[ar + k * sk]), s);
                 }
                 storeV(c, cOff + (m + i) * N + j, s, bias, biasOff, j, acc);
             }
             for (; j < nEnd; j++) {
                 float s = 0f;
                 for (int k = 0; k < K; k++) {
-                    s = Math.fma(a[ar + k], b[bOff + k * N + j], s);
+                    s = Math.fma(a[ar + k * sk], b[bOff + k * N + j], s);
                 }
                 store(c, cOff + (m + i) * N + j, s, bias, biasOff, j, acc);
             }

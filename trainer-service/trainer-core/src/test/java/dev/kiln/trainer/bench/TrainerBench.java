@@ -19,20 +19,23 @@ import java.util.Arrays;
  * rows only; not wpe, LayerNorms count but are negligible), 6 = 2 forward + 4 backward; the
  * attention term counts the full T×T score and weighting products (our causal kernel does about
  * half of them, so this slightly flatters attention-heavy shapes). Usage:
- * {@code TrainerBench [threads] [seconds-per-measurement]}.
+ * {@code TrainerBench [threads] [seconds-per-measurement] [small|medium]}.
  */
 public final class TrainerBench {
 
     public static void main(String[] args) {
         int threads = args.length > 0 ? Integer.parseInt(args[0]) : 2;
         double seconds = args.length > 1 ? Double.parseDouble(args[1]) : 3;
+        String only = args.length > 2 ? args[2] : ""; // "small" or "medium" to run one model, skipping the kernel table
         System.out.printf("threads=%d, java %s, vector species %s%n", threads, System.getProperty("java.version"),
                 jdk.incubator.vector.FloatVector.SPECIES_PREFERRED);
         try (ThreadPool pool = new ThreadPool(threads); ThreadPool one = new ThreadPool(1)) {
             System.out.println("\n## matmul kernels: ab = a[M,K]·b[K,N] (broadcast form, used by training); abT = a[M,K]·b[N,K]^T (dot form, used by decoding)");
             System.out.println("| kernel | M | N | K | threads | GFLOP/s |");
             System.out.println("|---|---|---|---|---|---|");
-            int[][] shapes = {{256, 256, 256}, {1024, 512, 128}, {1024, 1280, 320}, {1024, 4096, 128}};
+            int[][] shapes = only.isEmpty()
+                    ? new int[][] {{256, 256, 256}, {1024, 512, 128}, {1024, 1280, 320}, {1024, 4096, 128}}
+                    : new int[][] {{256, 256, 256}};
             double peak = 0;
             for (int[] s : shapes) {
                 for (boolean bt : new boolean[] {false, true}) {
@@ -45,8 +48,12 @@ public final class TrainerBench {
             System.out.println("\n## training step (forward + backward + AdamW), vocab 4096");
             System.out.println("| model | params | B×T | tokens/s | GFLOP/s | % of matmul peak |");
             System.out.println("|---|---|---|---|---|---|");
-            train(pool, "small", GptConfig.of(4, 4, 128, 128, 4096), 8, 128, seconds * 2, peak);
-            train(pool, "medium", GptConfig.of(8, 5, 320, 256, 4096), 4, 256, seconds * 4, peak);
+            if (!only.equals("medium")) {
+                train(pool, "small", GptConfig.of(4, 4, 128, 128, 4096), 8, 128, seconds * 2, peak);
+            }
+            if (!only.equals("small")) {
+                train(pool, "medium", GptConfig.of(8, 5, 320, 256, 4096), 4, 256, seconds * 4, peak);
+            }
         }
     }
 
