@@ -24,6 +24,35 @@ public record Batch(int[] inputs, int[] targets, int B, int T) {
         return new Batch(in, tg, B, T);
     }
 
+    /** B windows of T+1 tokens starting at the given offsets of a token source. */
+    public static Batch fromWindows(TokenSource tokens, long[] starts, int T) {
+        int B = starts.length;
+        int[] in = new int[B * T], tg = new int[B * T], window = new int[T + 1];
+        for (int b = 0; b < B; b++) {
+            long s = starts[b];
+            if (s < 0 || s + T + 1 > tokens.size()) {
+                throw new IllegalArgumentException("window at " + s + " runs past " + tokens.size() + " tokens");
+            }
+            tokens.read(s, window, 0, T + 1);
+            System.arraycopy(window, 0, in, b * T, T);
+            System.arraycopy(window, 1, tg, b * T, T);
+        }
+        return new Batch(in, tg, B, T);
+    }
+
+    /** B windows at uniformly random offsets of a token source (e.g. a mapped llm.c shard). */
+    public static Batch sample(TokenSource tokens, Rng rng, int B, int T) {
+        long span = tokens.size() - T;
+        if (span < 1) {
+            throw new IllegalArgumentException("need at least T+1 = " + (T + 1) + " tokens, have " + tokens.size());
+        }
+        long[] starts = new long[B];
+        for (int b = 0; b < B; b++) {
+            starts[b] = Math.floorMod(rng.nextLong(), span);
+        }
+        return fromWindows(tokens, starts, T);
+    }
+
     /** B windows at uniformly random offsets drawn from rng. */
     public static Batch sample(int[] tokens, Rng rng, int B, int T) {
         if (tokens.length < T + 1) {

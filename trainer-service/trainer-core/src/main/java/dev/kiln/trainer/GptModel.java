@@ -193,6 +193,26 @@ public final class GptModel {
         }
     }
 
+    /**
+     * Heap a training step needs at batch B and sequence T: parameters, gradients, both AdamW
+     * moments, and the activations kept for backward (the [L,B,NH,T,T] attention probabilities
+     * dominate at long contexts). For validating a run's config before starting it.
+     */
+    public static long trainingMemoryBytes(GptConfig c, int B, int T) {
+        long L = c.nLayer(), C = c.nEmbd(), NH = c.nHead(), Vp = c.paddedVocab(), N = (long) B * T;
+        long params = 4 * c.parameterCount();
+        long acts = N * C                        // encoded
+                + L * N * C * 5                  // ln1, atty, res2, ln2, res3
+                + L * N * 3 * C + L * N * 8 * C  // qkv, fch + fchGelu
+                + L * N * 4                      // LayerNorm statistics
+                + L * B * NH * (long) T * T      // attention probabilities
+                + N * C + 2 * N                  // lnf + its statistics
+                + 2 * N * Vp + N                 // logits, probs, losses
+                + N * C * 3 + N * 3 * C + N * 4 * C // backward buffers
+                + Math.max(Vp * C, 4 * C * C);   // transposed weight
+        return params + params + 2 * params + 4 * acts;
+    }
+
     private Activations acts(int B, int T) {
         if (T < 1 || T > config.context()) {
             throw new IllegalArgumentException("T " + T + " outside [1, " + config.context() + "]");

@@ -118,9 +118,19 @@ class CheckpointTest {
         assertThat(bb.getShort(1024 + 2 * 2) & 0xFFFF).isEqualTo(50256);
         assertThat(LlmcShardReader.read(f)).containsExactly(tokens);
 
+        TokenSource mapped = LlmcShardReader.map(f);
+        assertThat(mapped.size()).isEqualTo(5);
+        Batch batch = Batch.fromWindows(mapped, new long[] {1, 0}, 3);
+        assertThat(batch.inputs()).containsExactly(1, 50256, 65535, 0, 1, 50256);
+        assertThat(batch.targets()).containsExactly(50256, 65535, 42, 1, 50256, 65535);
+
         bb.putInt(0, 20240801);
         Files.write(f, b);
         assertThatThrownBy(() -> LlmcShardReader.read(f)).hasMessageContaining("magic");
+        assertThatThrownBy(() -> LlmcShardReader.map(f)).hasMessageContaining("magic");
+        bb.putInt(0, 20240520);
+        Files.write(f, java.util.Arrays.copyOf(b, b.length - 2)); // truncated: one token missing
+        assertThatThrownBy(() -> LlmcShardReader.read(f)).hasMessageContaining("header says 5 tokens");
         assertThatThrownBy(() -> LlmcShardWriter.write(f, new int[] {70000})).hasMessageContaining("uint16");
     }
 }

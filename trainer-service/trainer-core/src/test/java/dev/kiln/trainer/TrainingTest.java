@@ -138,6 +138,17 @@ class TrainingTest {
     }
 
     @Test
+    void memoryEstimateCoversWhatTheModelAllocates() {
+        GptConfig cfg = GptConfig.of(2, 2, 32, 64, 100);
+        long est = GptModel.trainingMemoryBytes(cfg, 4, 64);
+        long params = 4 * cfg.parameterCount();
+        long attention = 4L * 2 * 4 * 2 * 64 * 64; // [L,B,NH,T,T] floats
+        assertThat(est).isGreaterThan(4 * params + attention).isLessThan(4 * params + 40 * attention);
+        // GPT-2 small at T=1024, B=8 needs well over 10 GB here: a service must refuse it on a small heap
+        assertThat(GptModel.trainingMemoryBytes(GptConfig.of(12, 12, 768, 1024, 50257), 8, 1024)).isGreaterThan(10L << 30);
+    }
+
+    @Test
     void scheduleWarmsUpThenDecays() {
         LearningRateSchedule s = new LearningRateSchedule(1e-3f, 1e-4f, 10, 110);
         assertThat(s.lr(0)).isCloseTo(1e-4f, within(1e-9f));
