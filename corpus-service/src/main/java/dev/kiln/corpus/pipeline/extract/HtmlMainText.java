@@ -53,7 +53,16 @@ public final class HtmlMainText {
             "skip to main content", "skip navigation", "back to top", "read more", "privacy policy", "terms of use",
             "terms of service", "powered by", "javascript is disabled", "enable javascript"};
 
+    /** class/id words that always mean boilerplate, whatever the box's size. */
+    private static final Set<String> STRONG_WORDS = Set.of("cookie", "cookies", "consent", "gdpr", "share", "sharing",
+            "sharedaddy", "social", "advert", "advertisement", "ad", "ads", "adsbox", "breadcrumb", "breadcrumbs",
+            "related", "newsletter", "subscribe", "popup", "modal", "sponsored", "promo", "respond", "skip");
+
     static boolean boilerName(String v) {
+        return nameHas(v, BOILER_WORDS);
+    }
+
+    static boolean nameHas(String v, Set<String> words) {
         if (v == null || v.isEmpty()) return false;
         int n = v.length(), start = 0;
         for (int i = 0; i <= n; i++) {
@@ -61,7 +70,7 @@ public final class HtmlMainText {
             boolean sep = c == ' ' || c == '-' || c == '_' || c == '\t' || c == '\n' || c == ':' || c == '.';
             boolean camel = i > start && i < n && Character.isUpperCase(c) && Character.isLowerCase(v.charAt(i - 1));
             if (sep || camel) {
-                if (i > start && BOILER_WORDS.contains(v.substring(start, i).toLowerCase(Locale.ROOT))) return true;
+                if (i > start && words.contains(v.substring(start, i).toLowerCase(Locale.ROOT))) return true;
                 start = sep ? i + 1 : i;
             }
         }
@@ -81,7 +90,7 @@ public final class HtmlMainText {
 
     /** One extracted block of text. */
     public record Block(String text, int linkChars, boolean heading, boolean listItem, boolean inMain,
-                        int article, boolean inPageHeaderOrFooter) {
+                        int article, boolean inPageHeaderOrFooter, int box) {
         int length() { return text.length(); }
     }
 
@@ -92,6 +101,7 @@ public final class HtmlMainText {
         final String tag;
         final boolean skip, link, heading, listItem, main, pre, row, cell, headerFooter;
         final int article;
+        int box = -1; // innermost element whose class/id names boilerplate (decided after the pass), -1 none
         Frame(String tag, boolean skip, boolean link, boolean heading, boolean listItem, boolean main, boolean pre,
               boolean row, boolean cell, boolean headerFooter, int article) {
             this.tag = tag; this.skip = skip; this.link = link; this.heading = heading; this.listItem = listItem;
@@ -110,6 +120,7 @@ public final class HtmlMainText {
         int articles;
         int cellsInRow;
         String title;
+        final List<Integer> boxParent = new ArrayList<>();
 
         Frame top() { return stack.isEmpty() ? null : stack.get(stack.size() - 1); }
 
@@ -121,9 +132,9 @@ public final class HtmlMainText {
                 String s = buf.toString().strip();
                 if (!s.isEmpty()) {
                     boolean heading = false, li = false, main = false, hf = false;
-                    int art = 0;
-                    if (t != null) { heading = t.heading; li = t.listItem; main = t.main; art = t.article; hf = t.headerFooter; }
-                    blocks.add(new Block(li ? "- " + s : s, Math.min(linkChars, s.length()), heading, li, main, art, hf));
+                    int art = 0, box = -1;
+                    if (t != null) { heading = t.heading; li = t.listItem; main = t.main; art = t.article; hf = t.headerFooter; box = t.box; }
+                    blocks.add(new Block(li ? "- " + s : s, Math.min(linkChars, s.length()), heading, li, main, art, hf, box));
                 }
                 buf.setLength(0);
             }
@@ -375,11 +386,15 @@ public final class HtmlMainText {
             else if (hidden) skip = true;
             else if (role != null && SKIP_ROLES.contains(role.toLowerCase(Locale.ROOT).strip())) skip = true;
             else if (style != null && hiddenStyle(style)) skip = true;
-            else if (!name.equals("body") && !name.equals("html") && !name.equals("main") && !name.equals("article")
-                    && (boilerName(cls) || boilerName(id))) {
-                // inside the marked main content only strongly-named boxes are skipped
-                skip = !inMainAlready || strongBoiler(cls) || strongBoiler(id);
-            }
+            else if (strongBoiler(cls) || strongBoiler(id)) skip = true;
+        }
+        int box = parent == null ? -1 : parent.box;
+        if (!skip && !name.equals("body") && !name.equals("html") && !name.equals("main") && !name.equals("article")
+                && !"main".equalsIgnoreCase(role) && (boilerName(cls) || boilerName(id))) {
+            // a weakly named box ("nav", "menu", "footer", …): judged after the pass by its size and links,
+            // since content wrappers are sometimes named e.g. "wy-nav-content"
+            st.boxParent.add(box);
+            box = st.boxParent.size() - 1;
         }
         boolean block = BLOCK.contains(name);
         boolean row = name.equals("tr");
@@ -402,18 +417,15 @@ public final class HtmlMainText {
                 || (parent != null && parent.heading && !block);
         boolean li = name.equals("li") || name.equals("dt") || name.equals("dd") ? name.equals("li") : (parent != null && parent.listItem && !block);
         boolean hf = (parent != null && parent.headerFooter) || name.equals("header") || name.equals("footer");
-        st.stack.add(new Frame(name, skip, name.equals("a") || (parent != null && parent.link), heading, li, main,
-                name.equals("pre") || (parent != null && parent.pre), row, cell, hf, article));
+        Frame fr = new Frame(name, skip, name.equals("a") || (parent != null && parent.link), heading, li, main,
+                name.equals("pre") || (parent != null && parent.pre), row, cell, hf, article);
+        fr.box = box;
+        st.stack.add(fr);
         if (st.stack.size() > 2000) st.stack.remove(st.stack.size() - 1); // pathological nesting: stay bounded
     }
 
     private static boolean strongBoiler(String s) {
-        if (s == null) return false;
-        String l = s.toLowerCase(Locale.ROOT);
-        return l.contains("cookie") || l.contains("consent") || l.contains("share") || l.contains("social")
-                || l.contains("advert") || l.contains("breadcrumb") || l.contains("related") || l.contains("newsletter")
-                || l.contains("subscribe") || l.contains("sidebar") || l.contains("sub-nav") || l.contains("subnav")
-                || l.contains("navbar") || l.contains("popup");
+        return nameHas(s, STRONG_WORDS);
     }
 
     private static void closeIfOpen(State st, String tag, Set<String> scopeStops) {
@@ -454,6 +466,15 @@ public final class HtmlMainText {
             if (b.inMain()) mainChars += plain;
             articleChars[b.article()] += plain;
         }
+        // weakly named boxes: boilerplate unless they hold a large share of the page's plain text
+        int nbox = st.boxParent.size();
+        long[] boxPlain = new long[nbox];
+        for (Block b : blocks) {
+            int plain = b.length() - b.linkChars();
+            for (int x = b.box(); x >= 0; x = st.boxParent.get(x)) boxPlain[x] += plain;
+        }
+        boolean[] boxIsBoiler = new boolean[nbox];
+        for (int x = 0; x < nbox; x++) boxIsBoiler[x] = boxPlain[x] < 0.3 * totalChars;
         // which region is the main content?
         boolean useMain = mainChars > 0 && mainChars >= 0.25 * totalChars;
         int useArticle = 0;
@@ -467,6 +488,9 @@ public final class HtmlMainText {
             if (useMain && !b.inMain()) continue;
             if (useArticle > 0 && b.article() != useArticle) continue;
             if (!useMain && useArticle == 0 && b.inPageHeaderOrFooter()) continue;
+            boolean inBoiler = false;
+            for (int x = b.box(); x >= 0 && !inBoiler; x = st.boxParent.get(x)) inBoiler = boxIsBoiler[x];
+            if (inBoiler) continue;
             double ld = b.length() == 0 ? 1 : (double) b.linkChars() / b.length();
             if (ld > maxLinkDensity) continue;
             int words = countWords(b.text());
