@@ -71,7 +71,7 @@ public final class AdamW {
 
     /** L2 norm of all gradients; if above maxNorm (> 0), scales them down to maxNorm. Returns the norm before clipping. */
     public float clipGradNorm(float maxNorm) {
-        float[] g = model.grads;
+        float[] g = model.grads();
         double[] partial = new double[segments.length];
         model.pool.parallelFor(segments.length, (s0, s1) -> {
             for (int s = s0; s < s1; s++) {
@@ -105,7 +105,7 @@ public final class AdamW {
         t++;
         float bc1 = (float) (1.0 - Math.pow(beta1, t));
         float bc2 = (float) (1.0 - Math.pow(beta2, t));
-        float[] p = model.params, g = model.grads;
+        float[] p = model.params, g = model.grads();
         model.pool.parallelFor(segments.length, (s0, s1) -> {
             for (int s = s0; s < s1; s++) {
                 float wd = segments[s][2] == 1 ? weightDecay : 0f;

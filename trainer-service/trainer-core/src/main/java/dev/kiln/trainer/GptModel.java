@@ -11,18 +11,18 @@ import java.util.Map;
  * GPT-2: token + learned position embeddings; L pre-LayerNorm blocks of causal multi-head
  * self-attention and a 4× MLP with tanh-GELU, each wrapped in a residual; final LayerNorm; LM
  * head tied to the token embedding. All parameters live in one flat {@code params} array (and
- * their gradients in {@code grads}, same layout) with named views ({@link #tensors()}).
+ * their gradients in {@link #grads()}, same layout, allocated on first use so an inference-only
+ * model costs one copy of the weights) with named views ({@link #tensors()}).
  *
  * <p>Training use: {@code zeroGrad(); loss = forward(inputs, targets, B, T); backward(scale);}
- * then an optimizer step. Backward adds into {@code grads}, so several forward/backward pairs
+ * then an optimizer step. Backward adds into {@link #grads()}, so several forward/backward pairs
  * accumulate gradients. The model is not thread-safe; it parallelises internally on its pool.
  */
 public final class GptModel {
     public final GptConfig config;
     /** All parameters, laid out as {@link #tensors()} says. */
     public final float[] params;
-    /** Gradients, same layout as {@link #params}. */
-    public final float[] grads;
+    private float[] grads; // same layout as params; allocated by grads()
 
     final ThreadPool pool;
     private final List<ParamTensor> tensors;
@@ -72,7 +72,6 @@ public final class GptModel {
         this.tensors = Collections.unmodifiableList(ts);
         ts.forEach(t -> byName.put(t.name(), t));
         this.params = new float[off[0]];
-        this.grads = new float[off[0]];
     }
 
     private static int add(List<ParamTensor> ts, int[] off, String name, ParamTensor.Kind kind, int... shape) {
@@ -128,8 +127,16 @@ public final class GptModel {
         return pool;
     }
 
+    /** Gradients, same layout as {@link #params}; allocated (zeroed) on first call. */
+    public float[] grads() {
+        if (grads == null) {
+            grads = new float[params.length];
+        }
+        return grads;
+    }
+
     public void zeroGrad() {
-        Arrays.fill(grads, 0f);
+        Arrays.fill(grads(), 0f);
     }
 
     /** Mean loss of the last forward with targets (NaN if none). */
@@ -283,7 +290,7 @@ public final class GptModel {
 
     /**
      * Backward pass of the last forward (which must have had targets): adds
-     * {@code lossScale · d(mean loss)/d(params)} into {@link #grads}. Use lossScale = 1/k when
+     * {@code lossScale · d(mean loss)/d(params)} into {@link #grads()}. Use lossScale = 1/k when
      * accumulating k micro-batches.
      */
     public void backward(float lossScale) {
@@ -294,7 +301,7 @@ public final class GptModel {
         GptConfig c = config;
         int L = c.nLayer(), C = c.nEmbd(), NH = c.nHead(), V = c.vocab(), Vp = c.paddedVocab();
         int B = a.B, T = a.T, N = B * T, NC = N * C;
-        float[] g = grads;
+        float[] g = grads();
 
         Layers.crossEntropyBackward(pool, a.probs, a.targets, lossScale / N, N, V, Vp);
         float[] dlogits = a.probs;

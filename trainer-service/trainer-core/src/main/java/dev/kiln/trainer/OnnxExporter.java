@@ -1,10 +1,14 @@
 package dev.kiln.trainer;
 
 import dev.kiln.trainer.OnnxWriter.Attr;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -55,7 +59,11 @@ public final class OnnxExporter {
     public static void exportBundle(GptModel model, Path dir, int bosTokenId, int eosTokenId,
                                     GenerationDefaults gen, BundleFiles extraFiles) throws IOException {
         Files.createDirectories(dir);
-        Files.write(dir.resolve("model.onnx"), toOnnx(model));
+        Path onnx = dir.resolve("model.onnx"), tmp = dir.resolve("model.onnx.tmp");
+        try (OutputStream os = Files.newOutputStream(tmp)) {
+            writeOnnx(model, os);
+        }
+        Files.move(tmp, onnx, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         // the same weights for a Java reference forward (Checkpoint.loadWeights), as HF folders carry them
         Checkpoint.saveWeights(dir.resolve("model.safetensors"), model, 0);
         Files.writeString(dir.resolve("config.json"), Json.pretty(configJson(model.config, bosTokenId, eosTokenId)),
@@ -100,8 +108,26 @@ public final class OnnxExporter {
         return m;
     }
 
-    /** The ONNX ModelProto bytes. Protobuf caps a message at 2 GiB, so about 500M parameters. */
+    /** The ONNX ModelProto bytes (see {@link #writeOnnx} to stream large models). */
     public static byte[] toOnnx(GptModel model) {
+        ByteArrayOutputStream bos = new ByteArrayOutputStream();
+        try {
+            writeOnnx(model, bos);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return bos.toByteArray();
+    }
+
+    /**
+     * Streams the ONNX ModelProto to os, one initializer at a time. Protobuf caps a message at
+     * 2 GiB, so about 500M parameters.
+     */
+    public static void writeOnnx(GptModel model, OutputStream os) throws IOException {
+        build(model).writeTo(os, "kiln-gpt2", OPSET, "kiln", "0.1.0");
+    }
+
+    private static OnnxWriter build(GptModel model) {
         GptConfig c = model.config;
         int L = c.nLayer(), C = c.nEmbd(), NH = c.nHead(), hs = c.headDim(), V = c.vocab();
         float[] p = model.params;
@@ -186,7 +212,7 @@ public final class OnnxExporter {
         String lnf = layerNorm(w, x, p, model.lnfw, model.lnfb, "ln_f", C);
         String wteT = w.op("Transpose", new String[] {wte}, Attr.ints("perm", 1, 0));                 // tied head [C,V]
         w.opNamed("MatMul", new String[] {lnf, wteT}, new String[] {"logits"});
-        return w.model("kiln-gpt2", OPSET, "kiln", "0.1.0");
+        return w;
     }
 
     private static String layerNorm(OnnxWriter w, String x, float[] p, int wOff, int bOff, String name, int C) {
@@ -197,13 +223,16 @@ public final class OnnxExporter {
 
     /** x[..., in] · W + b with W stored [in, out]; our in-memory weight is [out, in]. */
     private static String linear(OnnxWriter w, String x, float[] p, int wOff, int bOff, String name, int in, int out) {
-        float[] t = new float[in * out];
-        for (int o = 0; o < out; o++) {
-            for (int i = 0; i < in; i++) {
-                t[i * out + o] = p[wOff + o * in + i];
+        java.util.function.Supplier<float[]> transposed = () -> { // built when written, one tensor at a time
+            float[] t = new float[in * out];
+            for (int o = 0; o < out; o++) {
+                for (int i = 0; i < in; i++) {
+                    t[i * out + o] = p[wOff + o * in + i];
+                }
             }
-        }
-        String weight = w.floatInit(name + ".weight", new long[] {in, out}, t, 0, t.length);
+            return t;
+        };
+        String weight = w.floatInit(name + ".weight", new long[] {in, out}, transposed, 0, in * out);
         String bias = w.floatInit(name + ".bias", new long[] {out}, p, bOff, out);
         return w.op("Add", new String[] {w.op("MatMul", new String[] {x, weight}), bias});
     }

@@ -3,11 +3,13 @@ package dev.kiln.trainer;
 import com.google.protobuf.CodedOutputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Supplier;
 
 /**
  * A hand-written encoder for the subset of ONNX's protobuf schema (onnx.proto, IR version 8)
@@ -20,6 +22,10 @@ import java.util.List;
  * TensorProto{dims=1, data_type=2, name=8, raw_data=9} with DataType FLOAT=1, INT64=7, BOOL=9,
  * ValueInfoProto{name=1, type=2}, TypeProto{tensor_type=1}, TypeProto.Tensor{elem_type=1, shape=2},
  * TensorShapeProto{dim=1}, Dimension{dim_value=1, dim_param=2}.
+ *
+ * <p>{@link #writeTo} streams the model: sizes of the nested messages are computed first, and
+ * each initializer's raw data is produced (e.g. transposed) and written one tensor at a time, so
+ * exporting a model needs little memory beyond its weights.
  */
 final class OnnxWriter {
     static final int FLOAT = 1, INT64 = 7, BOOL = 9;
@@ -99,8 +105,21 @@ final class OnnxWriter {
         }
     }
 
+    /** An initializer whose raw data is produced when written. */
+    private record Init(Msg header, int dataType, Supplier<float[]> floats, int off, int n, long[] longs) {
+        int rawBytes() {
+            return floats != null ? 4 * n : 8 * longs.length;
+        }
+
+        int size() {
+            byte[] h = header.toBytes();
+            return h.length + CodedOutputStream.computeTagSize(9) + CodedOutputStream.computeUInt32SizeNoTag(rawBytes())
+                    + rawBytes();
+        }
+    }
+
     private final List<Msg> nodes = new ArrayList<>();
-    private final List<Msg> initializers = new ArrayList<>();
+    private final List<Init> initializers = new ArrayList<>();
     private final List<Msg> inputs = new ArrayList<>();
     private final List<Msg> outputs = new ArrayList<>();
     private int counter;
@@ -128,17 +147,18 @@ final class OnnxWriter {
         nodes.add(n);
     }
 
-    String floatInit(String name, long[] dims, float[] data, int off, int n) {
-        ByteBuffer bb = ByteBuffer.allocate(n * 4).order(ByteOrder.LITTLE_ENDIAN);
-        bb.asFloatBuffer().put(data, off, n);
-        addInit(name, dims, FLOAT, bb.array());
+    /** A float initializer of n values data.get()[off ..]; the supplier runs when the model is written. */
+    String floatInit(String name, long[] dims, Supplier<float[]> data, int off, int n) {
+        initializers.add(new Init(header(name, dims, FLOAT), FLOAT, data, off, n, null));
         return name;
     }
 
+    String floatInit(String name, long[] dims, float[] data, int off, int n) {
+        return floatInit(name, dims, () -> data, off, n);
+    }
+
     String int64Init(String name, long[] dims, long... data) {
-        ByteBuffer bb = ByteBuffer.allocate(data.length * 8).order(ByteOrder.LITTLE_ENDIAN);
-        bb.asLongBuffer().put(data);
-        addInit(name, dims, INT64, bb.array());
+        initializers.add(new Init(header(name, dims, INT64), INT64, null, 0, 0, data.clone()));
         return name;
     }
 
@@ -150,13 +170,12 @@ final class OnnxWriter {
         return int64Init(name, new long[0], v);
     }
 
-    private void addInit(String name, long[] dims, int dataType, byte[] raw) {
+    private static Msg header(String name, long[] dims, int dataType) {
         Msg t = new Msg();
         for (long d : dims) {
             t.i64(1, d);
         }
-        t.i64(2, dataType).str(8, name).bytes(9, raw);
-        initializers.add(t);
+        return t.i64(2, dataType).str(8, name);
     }
 
     /** dims entries: Long for a fixed size, String for a symbolic (dynamic) one. */
@@ -184,14 +203,69 @@ final class OnnxWriter {
         outputs.add(valueInfo(name, elemType, dims));
     }
 
-    byte[] model(String graphName, long opset, String producer, String producerVersion) {
-        Msg g = new Msg();
-        nodes.forEach(n -> g.msg(1, n));
-        g.str(2, graphName);
-        initializers.forEach(t -> g.msg(5, t));
-        inputs.forEach(v -> g.msg(11, v));
-        outputs.forEach(v -> g.msg(12, v));
-        Msg opsetId = new Msg().str(1, "").i64(2, opset);
-        return new Msg().i64(1, IR_VERSION).str(2, producer).str(3, producerVersion).msg(7, g).msg(8, opsetId).toBytes();
+    /** Streams the ModelProto to os. */
+    void writeTo(OutputStream os, String graphName, long opset, String producer, String producerVersion) throws IOException {
+        long graphSize = CodedOutputStream.computeStringSize(2, graphName);
+        for (Msg n : nodes) {
+            graphSize += lengthDelimitedSize(1, n.toBytes().length);
+        }
+        for (Init t : initializers) {
+            graphSize += lengthDelimitedSize(5, t.size());
+        }
+        for (Msg v : inputs) {
+            graphSize += lengthDelimitedSize(11, v.toBytes().length);
+        }
+        for (Msg v : outputs) {
+            graphSize += lengthDelimitedSize(12, v.toBytes().length);
+        }
+        if (graphSize > Integer.MAX_VALUE - 1024) {
+            throw new IllegalArgumentException("model of " + graphSize + " bytes exceeds protobuf's 2 GiB limit");
+        }
+        CodedOutputStream out = CodedOutputStream.newInstance(os, 1 << 16);
+        out.writeInt64(1, IR_VERSION);
+        out.writeString(2, producer);
+        out.writeString(3, producerVersion);
+        out.writeTag(7, WireFormatLengthDelimited);
+        out.writeUInt32NoTag((int) graphSize);
+        for (Msg n : nodes) {
+            out.writeByteArray(1, n.toBytes());
+        }
+        out.writeString(2, graphName);
+        ByteBuffer chunk = ByteBuffer.allocate(1 << 16).order(ByteOrder.LITTLE_ENDIAN);
+        for (Init t : initializers) {
+            out.writeTag(5, WireFormatLengthDelimited);
+            out.writeUInt32NoTag(t.size());
+            out.writeRawBytes(t.header().toBytes());
+            out.writeTag(9, WireFormatLengthDelimited);
+            out.writeUInt32NoTag(t.rawBytes());
+            if (t.floats() != null) {
+                float[] data = t.floats().get();
+                for (int i = 0; i < t.n(); ) {
+                    int k = Math.min(t.n() - i, chunk.capacity() / 4);
+                    chunk.clear();
+                    chunk.asFloatBuffer().put(data, t.off() + i, k);
+                    out.writeRawBytes(chunk.array(), 0, 4 * k);
+                    i += k;
+                }
+            } else {
+                ByteBuffer lb = ByteBuffer.allocate(8 * t.longs().length).order(ByteOrder.LITTLE_ENDIAN);
+                lb.asLongBuffer().put(t.longs());
+                out.writeRawBytes(lb.array());
+            }
+        }
+        for (Msg v : inputs) {
+            out.writeByteArray(11, v.toBytes());
+        }
+        for (Msg v : outputs) {
+            out.writeByteArray(12, v.toBytes());
+        }
+        out.writeByteArray(8, new Msg().str(1, "").i64(2, opset).toBytes());
+        out.flush();
+    }
+
+    private static final int WireFormatLengthDelimited = 2;
+
+    private static long lengthDelimitedSize(int field, int len) {
+        return CodedOutputStream.computeTagSize(field) + CodedOutputStream.computeUInt32SizeNoTag(len) + (long) len;
     }
 }

@@ -128,7 +128,7 @@ class TrainingTest {
         model.zeroGrad();
         model.forward(big.inputs(), big.targets(), 4, 8);
         model.backward(1f);
-        float[] gBig = model.grads.clone();
+        float[] gBig = model.grads().clone();
         model.zeroGrad();
         for (int[] starts : new int[][] {{0, 20}, {40, 60}}) {
             Batch half = Batch.fromWindows(data, starts, 8);
@@ -136,7 +136,7 @@ class TrainingTest {
             model.backward(0.5f);
         }
         for (int i = 0; i < gBig.length; i++) {
-            assertThat(model.grads[i]).isCloseTo(gBig[i], within(1e-6f + 1e-4f * Math.abs(gBig[i])));
+            assertThat(model.grads()[i]).isCloseTo(gBig[i], within(1e-6f + 1e-4f * Math.abs(gBig[i])));
         }
     }
 
@@ -159,11 +159,11 @@ class TrainingTest {
         assertThat(model.tensor("h.0.ln_1.weight").decayed()).isFalse();
         assertThat(model.tensor("h.0.mlp.c_fc.bias").decayed()).isFalse();
 
-        java.util.Arrays.fill(model.grads, 1f);
+        java.util.Arrays.fill(model.grads(), 1f);
         float norm = opt.clipGradNorm(1f);
-        assertThat(norm).isCloseTo((float) Math.sqrt(model.grads.length), within(0.01f));
+        assertThat(norm).isCloseTo((float) Math.sqrt(model.grads().length), within(0.01f));
         double after = 0;
-        for (float g : model.grads) {
+        for (float g : model.grads()) {
             after += g * g;
         }
         assertThat(Math.sqrt(after)).isCloseTo(1.0, within(1e-4));
