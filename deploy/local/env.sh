@@ -19,6 +19,17 @@ KILN_SERVICES=(
 JAVA="${JAVA_HOME:+$JAVA_HOME/bin/}java"
 KILN_JVM_ARGS="${KILN_JVM_ARGS:---add-modules jdk.incubator.vector -XX:+UseParallelGC}"
 
+# Where each service keeps its data, and how it finds the tokenizer service.
+service_args() {  # service_args <service name>
+  local tokenizer="-Dquarkus.grpc.clients.tokenizer.host=localhost -Dquarkus.grpc.clients.tokenizer.port=${TOKENIZER_PORT:-9101}"
+  case "$1" in
+    tokenizer-service) echo "-Dkiln.tokenizer.encodings-dir=$KILN_HOME/data/encodings" ;;
+    corpus-service) echo "$tokenizer -Dkiln.corpus.data-dir=$KILN_HOME/data/corpus" ;;
+    trainer-service) echo "$tokenizer -Dkiln.trainer.data-dir=$KILN_HOME/data/trainer -Dkiln.trainer.models-dir=$KILN_HOME/models" ;;
+    inference-gateway) echo "-Dkiln.inference.models-dir=$KILN_HOME/models" ;;
+  esac
+}
+
 pid_alive() {  # pid_alive <pidfile>
   [ -f "$1" ] && kill -0 "$(cat "$1")" 2>/dev/null
 }

@@ -90,8 +90,7 @@ for entry in "${KILN_SERVICES[@]}"; do
   nohup "$JAVA" $KILN_JVM_ARGS \
     -Dquarkus.http.port="$port" \
     -Dkafka.bootstrap.servers="$KILN_BOOTSTRAP" \
-    -Dkiln.data-dir="$KILN_HOME/data/$name" \
-    -Dkiln.tokenizer.endpoint="localhost:${TOKENIZER_PORT:-9101}" \
+    $(service_args "$name") \
     -jar "$dir/target/quarkus-app/quarkus-run.jar" >"$KILN_LOGS/$name.log" 2>&1 &
   echo $! >"$pidfile"
 done

@@ -43,6 +43,7 @@ public final class TrainingRun {
     private final RunListener listener;
     private volatile boolean stopRequested;
     private volatile long step;
+    private long lastCheckpointStep = -1;
 
     /**
      * @param sources opens the run's token source at a position (empty for a new run)
@@ -129,7 +130,9 @@ public final class TrainingRun {
                         saveCheckpoint(model, optimizer, batcher);
                     }
                 }
-                saveCheckpoint(model, optimizer, batcher);
+                if (lastCheckpointStep != step) {
+                    saveCheckpoint(model, optimizer, batcher);
+                }
                 return true;
             }
         }
@@ -184,6 +187,7 @@ public final class TrainingRun {
         Files.writeString(tmp, name);
         Files.move(tmp, checkpoints.resolve("latest"), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         pruneCheckpoints(checkpoints);
+        lastCheckpointStep = optimizer.updates();
         listener.onCheckpoint(optimizer.updates(), dir);
     }
 

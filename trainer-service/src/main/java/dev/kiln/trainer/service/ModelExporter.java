@@ -1,0 +1,124 @@
+package dev.kiln.trainer.service;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Instant;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+
+import dev.kiln.proto.trainer.v1.ExportModelRequest;
+import dev.kiln.proto.trainer.v1.ModelArtifact;
+import dev.kiln.proto.trainer.v1.ModelPublished;
+import dev.kiln.proto.trainer.v1.Run;
+import dev.kiln.tokenizer.Encoding;
+import dev.kiln.tokenizer.TiktokenRankFile;
+import dev.kiln.trainer.Checkpoint;
+import dev.kiln.trainer.GptModel;
+import dev.kiln.trainer.Json;
+import dev.kiln.trainer.OnnxExporter;
+import dev.kiln.trainer.ThreadPool;
+
+/**
+ * Writes a model bundle from a run's latest checkpoint (model.onnx in the Optimum KV-cache
+ * convention, config.json, generation_config.json and the tokenizer) and, when asked, announces it
+ * on the models topic.
+ */
+@ApplicationScoped
+public class ModelExporter {
+
+    @Inject
+    RunManager runs;
+
+    @Inject
+    EncodingProvider encodings;
+
+    @Inject
+    TrainerServiceConfig config;
+
+    @Inject
+    ModelPublisher publisher;
+
+    public ModelArtifact export(ExportModelRequest request) {
+        Run run = runs.get(request.getRunId());
+        String name = request.getModelName().isEmpty() ? run.getId() : request.getModelName();
+        RunRequests.checkName(name, "model_name");
+        Path checkpoint = runs.latestCheckpoint(run.getId());
+        Path dir = request.getOutputDir().isEmpty()
+                ? Path.of(config.modelsDir()).resolve(name).toAbsolutePath()
+                : Path.of(request.getOutputDir()).toAbsolutePath();
+        Encoding encoding = encodings.get(run.getConfig().getEncoding());
+        Integer eos = encoding.specialTokens().get("<|endoftext|>");
+        int eosId = eos == null ? -1 : eos;
+        long step;
+        try (ThreadPool pool = new ThreadPool(1)) {
+            GptModel model = Checkpoint.loadWeights(checkpoint.resolve(Checkpoint.MODEL_FILE), pool);
+            OnnxExporter.exportBundle(model, dir, eosId, eosId, OnnxExporter.GenerationDefaults.DEFAULT,
+                    bundle -> writeTokenizer(encoding, bundle));
+            step = run.getCheckpointStep();
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot export run " + run.getId() + " to " + dir + ": " + e.getMessage(), e);
+        }
+        Path onnx = dir.resolve("model.onnx");
+        String sha256 = sha256(onnx);
+        ModelArtifact.Builder artifact = ModelArtifact.newBuilder().setName(name).setPath(dir.toString())
+                .setSha256(sha256).setSizeBytes(size(onnx)).setStep((int) step);
+        if (request.getPublish()) {
+            publisher.publish(ModelPublished.newBuilder().setName(name).setBundlePath(dir.toString()).setSha256(sha256)
+                    .setRunId(run.getId()).setStep((int) step).setPublishedAt(RunManager.timestamp(Instant.now())).build());
+            artifact.setPublished(true);
+        }
+        return artifact.build();
+    }
+
+    /**
+     * The tokenizer as tiktoken users load it: the rank file plus a config that names the
+     * pattern and special tokens, which a .tiktoken file cannot hold.
+     */
+    private static void writeTokenizer(Encoding encoding, Path bundle) throws IOException {
+        TiktokenRankFile.write(encoding, bundle.resolve(encoding.name() + ".tiktoken"));
+        Map<String, Object> tokenizerConfig = new LinkedHashMap<>();
+        tokenizerConfig.put("tokenizer_class", "tiktoken");
+        tokenizerConfig.put("encoding", encoding.name());
+        tokenizerConfig.put("rank_file", encoding.name() + ".tiktoken");
+        tokenizerConfig.put("pattern", encoding.pattern());
+        tokenizerConfig.put("special_tokens", new LinkedHashMap<>(encoding.specialTokens()));
+        if (encoding.specialTokens().containsKey("<|endoftext|>")) {
+            tokenizerConfig.put("eos_token", "<|endoftext|>");
+            tokenizerConfig.put("bos_token", "<|endoftext|>");
+        }
+        Files.writeString(bundle.resolve("tokenizer_config.json"), Json.pretty(tokenizerConfig), StandardCharsets.UTF_8);
+    }
+
+    private static long size(Path file) {
+        try {
+            return Files.size(file);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    static String sha256(Path file) {
+        try (InputStream in = Files.newInputStream(file)) {
+            MessageDigest digest = MessageDigest.getInstance("SHA-256");
+            byte[] buffer = new byte[1 << 16];
+            for (int n; (n = in.read(buffer)) > 0; ) {
+                digest.update(buffer, 0, n);
+            }
+            return HexFormat.of().formatHex(digest.digest());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

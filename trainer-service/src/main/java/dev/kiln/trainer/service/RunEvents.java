@@ -1,0 +1,69 @@
+package dev.kiln.trainer.service;
+
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+import dev.kiln.proto.trainer.v1.TrainingEvent;
+import io.grpc.stub.ServerCallStreamObserver;
+
+/**
+ * The events of one run: the latest ones kept for replay, and every watcher fed as they happen.
+ * A watcher that cancels is dropped; when the run ends, every watcher's stream completes.
+ */
+final class RunEvents {
+
+    private final int capacity;
+    private final ArrayDeque<TrainingEvent> history = new ArrayDeque<>();
+    private final List<ServerCallStreamObserver<TrainingEvent>> watchers = new CopyOnWriteArrayList<>();
+    private boolean ended;
+
+    RunEvents(int capacity) {
+        this.capacity = capacity;
+    }
+
+    synchronized void publish(TrainingEvent event) {
+        if (history.size() == capacity) {
+            history.removeFirst();
+        }
+        history.addLast(event);
+        for (ServerCallStreamObserver<TrainingEvent> watcher : watchers) {
+            if (watcher.isCancelled()) {
+                watchers.remove(watcher);
+            } else {
+                watcher.onNext(event);
+            }
+        }
+    }
+
+    synchronized void watch(ServerCallStreamObserver<TrainingEvent> watcher, boolean replay) {
+        if (replay) {
+            for (TrainingEvent event : new ArrayList<>(history)) {
+                watcher.onNext(event);
+            }
+        }
+        if (ended) {
+            watcher.onCompleted();
+            return;
+        }
+        watcher.setOnCancelHandler(() -> watchers.remove(watcher));
+        watchers.add(watcher);
+    }
+
+    /** The run stopped, failed or completed: every open watch ends. */
+    synchronized void end() {
+        ended = true;
+        for (ServerCallStreamObserver<TrainingEvent> watcher : watchers) {
+            if (!watcher.isCancelled()) {
+                watcher.onCompleted();
+            }
+        }
+        watchers.clear();
+    }
+
+    /** A resumed run takes watchers again. */
+    synchronized void reopen() {
+        ended = false;
+    }
+}

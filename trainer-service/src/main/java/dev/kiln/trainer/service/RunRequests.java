@@ -1,0 +1,118 @@
+package dev.kiln.trainer.service;
+
+import java.nio.file.Path;
+import java.util.regex.Pattern;
+
+import dev.kiln.proto.trainer.v1.ModelConfig;
+import dev.kiln.proto.trainer.v1.OptimizerConfig;
+import dev.kiln.proto.trainer.v1.StartRunRequest;
+import dev.kiln.proto.trainer.v1.TrainingConfig;
+import dev.kiln.tokenizer.Encoding;
+import dev.kiln.trainer.GptConfig;
+import dev.kiln.trainer.runs.RunConfig;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+
+/** Checks a StartRunRequest and turns it into a RunConfig with every default applied. */
+final class RunRequests {
+
+    static final Pattern NAME = Pattern.compile("[A-Za-z0-9_.-]{1,64}");
+    private static final int MAX_LAYERS = 96;
+    private static final int MAX_EMBD = 8192;
+    private static final int MAX_CONTEXT = 8192;
+    private static final int MAX_BATCH = 4096;
+
+    private RunRequests() {
+    }
+
+    static void checkName(String name, String field) {
+        if (!NAME.matcher(name).matches()) {
+            throw invalid(field + " '" + name + "' must be 1 to 64 letters, digits, '_', '-' or '.'");
+        }
+    }
+
+    static RunConfig toConfig(StartRunRequest request, Encoding encoding, String defaultTopic) {
+        checkName(request.getName(), "name");
+        if (!request.hasModel()) {
+            throw invalid("model is required (n_layer, n_head, n_embd, context_length)");
+        }
+        ModelConfig m = request.getModel();
+        int nLayer = range("model.n_layer", m.getNLayer(), 1, MAX_LAYERS);
+        int nHead = range("model.n_head", m.getNHead(), 1, 256);
+        int nEmbd = range("model.n_embd", m.getNEmbd(), 1, MAX_EMBD);
+        int context = range("model.context_length", m.getContextLength(), 2, MAX_CONTEXT);
+        if (nEmbd % nHead != 0) {
+            throw invalid("model.n_embd " + nEmbd + " is not divisible by model.n_head " + nHead
+                    + ": pick n_embd = n_head × head size, e.g. " + (nHead * Math.max(1, nEmbd / nHead)));
+        }
+        int vocab = m.getVocabSize() == 0 ? encoding.vocabularySize() : m.getVocabSize();
+        if (vocab < encoding.vocabularySize()) {
+            throw invalid("model.vocab_size " + vocab + " is smaller than the " + encoding.vocabularySize()
+                    + " ids of encoding " + encoding.name() + "; leave it 0 to take the encoding's");
+        }
+
+        OptimizerConfig o = request.getOptimizer();
+        float lr = o.getLearningRate() == 0 ? 6e-4f : positive("optimizer.learning_rate", o.getLearningRate(), 1f);
+        float minLr = o.getMinLearningRate() == 0 ? lr / 10 : positive("optimizer.min_learning_rate", o.getMinLearningRate(), lr);
+        float weightDecay = o.hasWeightDecay() ? fraction("optimizer.weight_decay", o.getWeightDecay(), 0, 1) : 0.1f;
+        float beta1 = o.getBeta1() == 0 ? 0.9f : fraction("optimizer.beta1", o.getBeta1(), 0, 0.9999f);
+        float beta2 = o.getBeta2() == 0 ? 0.95f : fraction("optimizer.beta2", o.getBeta2(), 0, 0.99999f);
+        float gradClip = o.hasGradClip() ? fraction("optimizer.grad_clip", o.getGradClip(), 0, 1e6f) : 1.0f;
+
+        TrainingConfig t = request.getTraining();
+        int batch = range("training.batch_size", t.getBatchSize(), 1, MAX_BATCH);
+        int accumulation = t.getGradAccumulationSteps() == 0 ? 1 : range("training.grad_accumulation_steps",
+                t.getGradAccumulationSteps(), 1, 1024);
+        int maxSteps = range("training.max_steps", t.getMaxSteps(), 1, Integer.MAX_VALUE);
+        int threads = range("training.threads", t.getThreads(), 0, 1024);
+        if (o.getWarmupSteps() > maxSteps) {
+            throw invalid("optimizer.warmup_steps " + o.getWarmupSteps() + " exceeds training.max_steps " + maxSteps);
+        }
+        float validationFraction = t.hasValidationFraction()
+                ? fraction("training.validation_fraction", t.getValidationFraction(), 0, 0.5f) : 0.05f;
+        int evalBatches = t.getEvalBatches() == 0 ? 8 : t.getEvalBatches();
+        int sampleTokens = t.getSampleTokens() == 0 ? 64 : Math.min(t.getSampleTokens(), context);
+        if (!t.getSamplePrompt().isEmpty() && encoding.encodeOrdinary(t.getSamplePrompt()).length >= context) {
+            throw invalid("training.sample_prompt is as long as the context (" + context + " tokens) or longer");
+        }
+
+        RunConfig.Data data;
+        if (request.getData().hasShardDirectory()) {
+            data = new RunConfig.Data(null, 0, validationFraction, Path.of(request.getData().getShardDirectory()));
+        } else {
+            String topic = request.getData().getKafka().getTopic().isEmpty() ? defaultTopic : request.getData().getKafka().getTopic();
+            int wait = request.getData().getKafka().getWaitSeconds() == 0 ? 300 : request.getData().getKafka().getWaitSeconds();
+            data = new RunConfig.Data(topic, wait, validationFraction, null);
+        }
+        return new RunConfig(request.getName(), encoding.name(), GptConfig.of(nLayer, nHead, nEmbd, context, vocab),
+                new RunConfig.Optimizer(lr, minLr, o.getWarmupSteps(), weightDecay, beta1, beta2, gradClip),
+                new RunConfig.Schedule(batch, accumulation, maxSteps, t.getSeed(), threads, t.getEvalInterval(),
+                        evalBatches, t.getSampleInterval(), t.getSamplePrompt(), sampleTokens, t.getCheckpointInterval()),
+                data);
+    }
+
+    private static int range(String field, int value, int min, int max) {
+        if (value < min || value > max) {
+            throw invalid(field + " is " + Integer.toUnsignedString(value) + "; it must be between " + min + " and " + max);
+        }
+        return value;
+    }
+
+    private static float positive(String field, float value, float max) {
+        if (!(value > 0 && value <= max)) {
+            throw invalid(field + " is " + value + "; it must be in (0, " + max + "]");
+        }
+        return value;
+    }
+
+    private static float fraction(String field, float value, float min, float max) {
+        if (!(value >= min && value <= max)) {
+            throw invalid(field + " is " + value + "; it must be in [" + min + ", " + max + "]");
+        }
+        return value;
+    }
+
+    static StatusRuntimeException invalid(String message) {
+        return Status.INVALID_ARGUMENT.withDescription(message).asRuntimeException();
+    }
+}

@@ -1,0 +1,41 @@
+package dev.kiln.trainer.service;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+
+/** Configuration of the trainer service, under {@code kiln.trainer}. */
+@ConfigMapping(prefix = "kiln.trainer")
+public interface TrainerServiceConfig {
+
+    /** Runs (state, checkpoints, validation tokens) live in {@code <data-dir>/runs/<run id>/}. */
+    @WithDefault("data/trainer")
+    String dataDir();
+
+    /** Exported model bundles go to {@code <models-dir>/<model name>/} unless the request names a directory. */
+    @WithDefault("data/models")
+    String modelsDir();
+
+    /** Runs that may train at once; more answer RESOURCE_EXHAUSTED. On 2 cores, one. */
+    @WithDefault("1")
+    int maxActiveRuns();
+
+    /** Share of the JVM's max heap one run may plan to use (model, optimizer, activations). */
+    @WithDefault("0.7")
+    double memoryFraction();
+
+    /** Topic of the corpus's token shards. */
+    @WithDefault("kiln.corpus.shards")
+    String shardsTopic();
+
+    /** Topic on which exported models are announced to the gateways. */
+    @WithDefault("kiln.models")
+    String modelsTopic();
+
+    /** Validation tokens a run holds at most. */
+    @WithDefault("1000000")
+    int validationTokens();
+
+    /** Events per run kept in memory for WatchRun's replay. */
+    @WithDefault("2000")
+    int eventHistory();
+}
