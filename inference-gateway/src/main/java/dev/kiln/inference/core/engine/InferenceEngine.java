@@ -43,13 +43,29 @@ public final class InferenceEngine {
      * @throws QueueFullException       the model's queue is full
      */
     public Started generate(Command c, GenerationListener listener) {
+        return submit(prepare(c), listener);
+    }
+
+    /** A validated request and the model it is for. */
+    public record Prepared(LoadedModel model, GenerationRequest request) {
+        public int promptTokens() {
+            return request.prompt().length;
+        }
+    }
+
+    /** Validates without queueing; see {@link #generate}. */
+    public Prepared prepare(Command c) {
         if (c.model() == null || c.model().isEmpty()) {
             throw new IllegalArgumentException("model is required");
         }
         LoadedModel m = registry.get(c.model());
-        GenerationRequest r = prepare(m, c);
-        GenerationHandle h = m.batcher().submit(r, listener);
-        return new Started(h, r.prompt().length, m);
+        return new Prepared(m, prepare(m, c));
+    }
+
+    /** Queues a prepared request. @throws QueueFullException when the model's queue is full */
+    public Started submit(Prepared p, GenerationListener listener) {
+        GenerationHandle h = p.model().batcher().submit(p.request(), listener);
+        return new Started(h, p.promptTokens(), p.model());
     }
 
     /** Checks a command against a model and resolves it into a scheduler request. */

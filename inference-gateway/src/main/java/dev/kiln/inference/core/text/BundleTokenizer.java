@@ -14,6 +14,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.kiln.inference.core.model.InvalidBundleException;
 import dev.kiln.tokenizer.Encoding;
 import dev.kiln.tokenizer.EncodingRegistry;
+import dev.kiln.tokenizer.HuggingFaceTokenizerJson;
 import dev.kiln.tokenizer.Pretokenizer;
 import dev.kiln.tokenizer.StreamingDecoder;
 import dev.kiln.tokenizer.TiktokenRankFile;
@@ -36,10 +37,18 @@ public final class BundleTokenizer implements TextTokenizer {
 
     /**
      * Loads {@code <name>.tiktoken} (with tokenizer_config.json for the split pattern and special
-     * tokens; the four tiktoken built-in names get their own) or, when tokenizer-core can read it,
-     * tokenizer.json.
+     * tokens; the four tiktoken built-in names get their own), or tokenizer.json (Hugging Face),
+     * which wins when both are present.
      */
     public static BundleTokenizer load(Path dir) throws IOException {
+        Path hf = dir.resolve("tokenizer.json");
+        if (Files.isRegularFile(hf)) {
+            try {
+                return new BundleTokenizer(HuggingFaceTokenizerJson.read(hf, dir.getFileName().toString()));
+            } catch (IllegalArgumentException e) {
+                throw new InvalidBundleException("cannot read " + hf + ": " + e.getMessage(), e);
+            }
+        }
         Path tiktoken;
         try (Stream<Path> files = Files.list(dir)) {
             tiktoken = files.filter(p -> p.getFileName().toString().endsWith(".tiktoken")).sorted().findFirst().orElse(null);
@@ -62,9 +71,6 @@ public final class BundleTokenizer implements TextTokenizer {
                 specials.putAll(builtIn.specialTokens());
             }
             return new BundleTokenizer(TiktokenRankFile.load(name, tiktoken, pattern, specials));
-        }
-        if (Files.isRegularFile(dir.resolve("tokenizer.json"))) {
-            return new BundleTokenizer(HfTokenizerSupport.load(dir.resolve("tokenizer.json")));
         }
         throw new InvalidBundleException("no tokenizer in " + dir + ": expected tokenizer.json or <name>.tiktoken");
     }

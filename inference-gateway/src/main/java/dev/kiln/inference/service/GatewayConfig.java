@@ -1,0 +1,67 @@
+package dev.kiln.inference.service;
+
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Optional;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+
+/** Configuration of the gateway, under {@code kiln.inference}. See the README for every key. */
+@ConfigMapping(prefix = "kiln.inference")
+public interface GatewayConfig {
+
+    /** A directory of bundles loaded at start: each subdirectory (or the directory itself) is one, named after it. */
+    Optional<Path> modelsDir();
+
+    /** cpu or cuda. cuda falls back to cpu, with the reason logged, when the provider cannot be registered. */
+    @WithDefault("cpu")
+    String executionProvider();
+
+    /** GPU ordinal for cuda. */
+    @WithDefault("0")
+    int cudaDevice();
+
+    /** ONNX Runtime intra-op threads per model session; 0 = ONNX Runtime's default (all cores). */
+    @WithDefault("1")
+    int intraOpThreads();
+
+    /** Requests decoding together per model (one ONNX Runtime call per step for all of them). */
+    @WithDefault("32")
+    int maxBatch();
+
+    /** Requests waiting per model beyond the running batch; more get RESOURCE_EXHAUSTED. */
+    @WithDefault("64")
+    int queueCapacity();
+
+    Kafka kafka();
+
+    Chat chat();
+
+    interface Kafka {
+        /** Listen to ModelPublished events. */
+        @WithDefault("true")
+        boolean enabled();
+
+        @WithDefault("kiln.models")
+        String topic();
+
+        /** Replay the topic from its start when the gateway starts (latest event per model name wins). */
+        @WithDefault("true")
+        boolean fromBeginning();
+    }
+
+    interface Chat {
+        /**
+         * Few-shot conversation prompt that turns a base model into an assistant. The chat turns
+         * are appended as "User: ...\nAssistant: ..." lines after it.
+         */
+        @WithDefault("The following is a conversation between a curious user and a helpful, honest assistant.\n\n"
+                + "User: What is the capital of France?\nAssistant: The capital of France is Paris.\n"
+                + "User: Can you name three primary colours?\nAssistant: Red, yellow and blue.\n")
+        String defaultPrompt();
+
+        /** Per-model prompts, replacing the default: kiln.inference.chat.prompts."model-name"=... */
+        Map<String, String> prompts();
+    }
+}
