@@ -30,6 +30,16 @@ final class BytePairEncoder {
     private int[] prev = new int[0];
     private final LongMinHeap heap = new LongMinHeap(64);
 
+    // Real text repeats its words, and the merge loop costs a dozen hash lookups per word that is not a
+    // token itself; a small direct-mapped cache of recent results skips that. Flat arrays: no allocation.
+    private static final int CACHE_SLOTS = 4096;
+    private static final int CACHE_MAX_BYTES = 32;
+    private static final int CACHE_MAX_IDS = 16;
+    private final byte[] cacheKeys = new byte[CACHE_SLOTS * CACHE_MAX_BYTES];
+    private final byte[] cacheKeyLength = new byte[CACHE_SLOTS];
+    private final int[] cacheIds = new int[CACHE_SLOTS * CACHE_MAX_IDS];
+    private final byte[] cacheIdCount = new byte[CACHE_SLOTS];
+
     BytePairEncoder(RankTable table, int[] byteIds) {
         this.table = table;
         this.byteIds = byteIds;
@@ -55,10 +65,39 @@ final class BytePairEncoder {
             }
             return;
         }
-        if (len <= LINEAR_LIMIT) {
+        if (len <= CACHE_MAX_BYTES && ends == null) {
+            encodeCached(piece, len, out);
+        } else if (len <= LINEAR_LIMIT) {
             mergeFlat(piece, len, out, ends);
         } else {
             mergeWithHeap(piece, len, out, ends);
+        }
+    }
+
+    private void encodeCached(byte[] piece, int len, IntList out) {
+        int h = len;
+        for (int i = 0; i < len; i++) {
+            h = h * 31 + piece[i];
+        }
+        h ^= h >>> 15;
+        int slot = (h * 0x9E3779B1 >>> 20) & (CACHE_SLOTS - 1);
+        int keyBase = slot * CACHE_MAX_BYTES;
+        int idBase = slot * CACHE_MAX_IDS;
+        if (cacheKeyLength[slot] == len && java.util.Arrays.equals(cacheKeys, keyBase, keyBase + len, piece, 0, len)) {
+            int n = cacheIdCount[slot];
+            for (int i = 0; i < n; i++) {
+                out.add(cacheIds[idBase + i]);
+            }
+            return;
+        }
+        int before = out.size;
+        mergeFlat(piece, len, out, null);
+        int n = out.size - before;
+        if (n <= CACHE_MAX_IDS) {
+            System.arraycopy(piece, 0, cacheKeys, keyBase, len);
+            cacheKeyLength[slot] = (byte) len;
+            System.arraycopy(out.data, before, cacheIds, idBase, n);
+            cacheIdCount[slot] = (byte) n;
         }
     }
 
