@@ -173,29 +173,35 @@ public final class Layers {
     /**
      * Causal self-attention. qkv[B,T,3C] holds q, k, v side by side; out[B,T,C];
      * att[B,NH,T,T] keeps the softmax probabilities (zeros above the diagonal) for backward.
+     * Each (b, h) runs serially on one thread: its q, k, v slices are gathered into contiguous
+     * [T,hs] blocks so the score and weighting products use the matmul kernel (computing the
+     * full T×T square: twice the causal work, but at kernel speed).
      */
     public static void attentionForward(ThreadPool pool, float[] out, int outOff, float[] att, int attOff,
                                         float[] qkv, int qkvOff, int B, int T, int C, int NH) {
-        int hs = C / NH, C3 = 3 * C;
+        int hs = C / NH;
         float scale = (float) (1.0 / Math.sqrt(hs));
+        ThreadPool serial = ThreadPool.SERIAL;
         pool.parallelFor(B * NH, (i0, i1) -> {
+            float[] q = new float[T * hs], kT = new float[hs * T], v = new float[T * hs], y = new float[T * hs];
             for (int bh = i0; bh < i1; bh++) {
                 int b = bh / NH, h = bh % NH;
+                int base = qkvOff + b * T * 3 * C + h * hs;
+                gather(q, qkv, base, T, hs, 3 * C);
+                gather(y, qkv, base + C, T, hs, 3 * C);                  // k, then transposed
+                Matmul.transpose(serial, kT, 0, y, 0, T, hs);              // kT[hs,T]
+                gather(v, qkv, base + 2 * C, T, hs, 3 * C);
+                int a = attOff + bh * T * T;
+                Matmul.ab(serial, att, a, q, 0, kT, 0, null, 0, T, T, hs, false);   // scores[T,T] = q·kᵀ
                 for (int t = 0; t < T; t++) {
-                    int q = qkvOff + (b * T + t) * C3 + h * hs;
-                    int row = attOff + (bh * T + t) * T;
+                    int row = a + t * T;
                     float max = Float.NEGATIVE_INFINITY;
                     for (int t2 = 0; t2 <= t; t2++) {
-                        int k = qkvOff + (b * T + t2) * C3 + C + h * hs;
-                        float s = Vec.dot(qkv, q, qkv, k, hs) * scale;
-                        att[row + t2] = s;
-                        if (s > max) {
-                            max = s;
-                        }
+                        max = Math.max(max, att[row + t2]);
                     }
                     float sum = 0f;
                     for (int t2 = 0; t2 <= t; t2++) {
-                        float e = (float) Math.exp(att[row + t2] - max);
+                        float e = (float) Math.exp((att[row + t2] - max) * scale);
                         att[row + t2] = e;
                         sum += e;
                     }
@@ -203,15 +209,9 @@ public final class Layers {
                     for (int t2 = 0; t2 < T; t2++) {
                         att[row + t2] = t2 <= t ? att[row + t2] * inv : 0f;
                     }
-                    int o = outOff + (b * T + t) * C + h * hs;
-                    for (int i = 0; i < hs; i++) {
-                        out[o + i] = 0f;
-                    }
-                    for (int t2 = 0; t2 <= t; t2++) {
-                        int v = qkvOff + (b * T + t2) * C3 + 2 * C + h * hs;
-                        Vec.axpy(att[row + t2], qkv, v, out, o, hs);
-                    }
                 }
+                Matmul.ab(serial, y, 0, att, a, v, 0, null, 0, T, hs, T, false);   // y[T,hs] = att·v
+                scatter(out, outOff + b * T * C + h * hs, y, T, hs, C);
             }
         });
     }
@@ -219,45 +219,58 @@ public final class Layers {
     /** dqkv[B,T,3C] is overwritten. Each (b, h) owns its slice of dqkv, so the split is race-free. */
     public static void attentionBackward(ThreadPool pool, float[] dqkv, int dqkvOff, float[] dout, int doutOff,
                                          float[] qkv, int qkvOff, float[] att, int attOff, int B, int T, int C, int NH) {
-        int hs = C / NH, C3 = 3 * C;
+        int hs = C / NH;
         float scale = (float) (1.0 / Math.sqrt(hs));
+        ThreadPool serial = ThreadPool.SERIAL;
         pool.parallelFor(B * NH, (i0, i1) -> {
-            float[] datt = new float[T];
+            float[] q = new float[T * hs], k = new float[T * hs], v = new float[T * hs], vT = new float[hs * T];
+            float[] dy = new float[T * hs], datt = new float[T * T], dq = new float[T * hs], dk = new float[T * hs],
+                    dv = new float[T * hs];
             for (int bh = i0; bh < i1; bh++) {
                 int b = bh / NH, h = bh % NH;
+                int base = qkvOff + b * T * 3 * C + h * hs;
+                gather(q, qkv, base, T, hs, 3 * C);
+                gather(k, qkv, base + C, T, hs, 3 * C);
+                gather(v, qkv, base + 2 * C, T, hs, 3 * C);
+                Matmul.transpose(serial, vT, 0, v, 0, T, hs);
+                gather(dy, dout, doutOff + b * T * C + h * hs, T, hs, C);
+                int a = attOff + bh * T * T;
+                // y = att·v: datt = dy·vᵀ, dv = attᵀ·dy
+                Matmul.ab(serial, datt, 0, dy, 0, vT, 0, null, 0, T, T, hs, false);
+                Matmul.atb(serial, dv, 0, att, a, dy, 0, T, hs, T, false);
+                // softmax backward, masked to the causal triangle, with the score scale folded in
                 for (int t = 0; t < T; t++) {
-                    int base = dqkvOff + (b * T + t) * C3 + h * hs;
-                    for (int i = 0; i < hs; i++) {
-                        dqkv[base + i] = 0f;
-                        dqkv[base + C + i] = 0f;
-                        dqkv[base + 2 * C + i] = 0f;
-                    }
-                }
-                for (int t = 0; t < T; t++) {
-                    int row = attOff + (bh * T + t) * T;
-                    int d = doutOff + (b * T + t) * C + h * hs;
-                    int q = qkvOff + (b * T + t) * C3 + h * hs;
-                    int dq = dqkvOff + (b * T + t) * C3 + h * hs;
-                    // out_t = sum_t2 att[t,t2] v_t2
+                    int row = t * T;
                     float dot = 0f;
                     for (int t2 = 0; t2 <= t; t2++) {
-                        int v = qkvOff + (b * T + t2) * C3 + 2 * C + h * hs;
-                        int dv = dqkvOff + (b * T + t2) * C3 + 2 * C + h * hs;
-                        datt[t2] = Vec.dot(dout, d, qkv, v, hs);
-                        Vec.axpy(att[row + t2], dout, d, dqkv, dv, hs);
-                        dot += att[row + t2] * datt[t2];
+                        dot += att[a + row + t2] * datt[row + t2];
                     }
-                    // softmax backward, then the scaled q·k product
-                    for (int t2 = 0; t2 <= t; t2++) {
-                        float dpre = att[row + t2] * (datt[t2] - dot) * scale;
-                        int k = qkvOff + (b * T + t2) * C3 + C + h * hs;
-                        int dk = dqkvOff + (b * T + t2) * C3 + C + h * hs;
-                        Vec.axpy(dpre, qkv, k, dqkv, dq, hs);
-                        Vec.axpy(dpre, qkv, q, dqkv, dk, hs);
+                    for (int t2 = 0; t2 < T; t2++) {
+                        datt[row + t2] = t2 <= t ? att[a + row + t2] * (datt[row + t2] - dot) * scale : 0f;
                     }
                 }
+                // scores = q·kᵀ: dq = dpre·k, dk = dpreᵀ·q
+                Matmul.ab(serial, dq, 0, datt, 0, k, 0, null, 0, T, hs, T, false);
+                Matmul.atb(serial, dk, 0, datt, 0, q, 0, T, hs, T, false);
+                int dbase = dqkvOff + b * T * 3 * C + h * hs;
+                scatter(dqkv, dbase, dq, T, hs, 3 * C);
+                scatter(dqkv, dbase + C, dk, T, hs, 3 * C);
+                scatter(dqkv, dbase + 2 * C, dv, T, hs, 3 * C);
             }
         });
+    }
+
+    /** dst[T,hs] = rows of src starting at off with the given row stride. */
+    private static void gather(float[] dst, float[] src, int off, int T, int hs, int stride) {
+        for (int t = 0; t < T; t++) {
+            System.arraycopy(src, off + t * stride, dst, t * hs, hs);
+        }
+    }
+
+    private static void scatter(float[] dst, int off, float[] src, int T, int hs, int stride) {
+        for (int t = 0; t < T; t++) {
+            System.arraycopy(src, t * hs, dst, off + t * stride, hs);
+        }
     }
 
     // ---------------------------------------------------------------- GELU (tanh approximation)

@@ -21,6 +21,9 @@ public final class ThreadPool implements AutoCloseable {
         void run(int start, int end);
     }
 
+    /** Runs every loop inline on the caller: for kernels called from inside a parallel loop. */
+    public static final ThreadPool SERIAL = new ThreadPool(1);
+
     private final int threads;
     private final ExecutorService executor;
 
