@@ -9,6 +9,6 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 SECONDS_PER_CASE="${1:-10}"
 ./mvnw -B -q -pl corpus-service -am test-compile -DskipTests
-./mvnw -B -q -pl corpus-service dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile=target/bench-classpath.txt
-CP="corpus-service/target/test-classes:corpus-service/target/classes:$(cat target/bench-classpath.txt 2>/dev/null || cat corpus-service/target/bench-classpath.txt)"
+./mvnw -B -q -pl corpus-service dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile=target/bench-classpath.txt   # written under corpus-service/
+CP="corpus-service/target/test-classes:corpus-service/target/classes:$(cat corpus-service/target/bench-classpath.txt)"
 exec java -Xmx2g -cp "$CP" dev.kiln.corpus.pipeline.bench.CorpusBenchmark "$SECONDS_PER_CASE"
