@@ -1,6 +1,7 @@
 package dev.kiln.tokenizer;
 
 import java.nio.charset.StandardCharsets;
+import java.text.Normalizer;
 import java.util.Arrays;
 import java.util.Map;
 import java.util.Objects;
@@ -23,8 +24,20 @@ public final class Encoding {
     private final boolean[] allSpecials;
     private final boolean[] noSpecials;
     private final ThreadLocal<Workspace> workspaces;
+    private final Normalizer.Form normalization;
 
     public Encoding(String name, Pretokenizer pretokenizer, RankTable ranks, Map<String, Integer> specialTokens) {
+        this(name, pretokenizer, ranks, specialTokens, null);
+    }
+
+    /**
+     * @param normalization Unicode normalization applied to input before encoding (Qwen-style tokenizer.json
+     *                      files ask for NFC), or null for none, as in all tiktoken encodings. With a
+     *                      normalization, offsets refer to the normalized text.
+     */
+    public Encoding(String name, Pretokenizer pretokenizer, RankTable ranks, Map<String, Integer> specialTokens,
+                    Normalizer.Form normalization) {
+        this.normalization = normalization;
         this.name = Objects.requireNonNull(name, "name");
         this.pretokenizer = Objects.requireNonNull(pretokenizer, "pretokenizer");
         this.ranks = Objects.requireNonNull(ranks, "ranks");
@@ -71,6 +84,11 @@ public final class Encoding {
 
     public Pretokenizer pretokenizer() {
         return pretokenizer;
+    }
+
+    /** The Unicode normalization applied to input, or null. */
+    public Normalizer.Form normalization() {
+        return normalization;
     }
 
     /** The mergeable tokens (everything but the special tokens). */
@@ -203,6 +221,9 @@ public final class Encoding {
 
     private void run(String text, SpecialTokenPolicy policy, Workspace ws, boolean offsets) {
         ws.offsets = offsets;
+        if (normalization != null && !Normalizer.isNormalized(text, normalization)) {
+            text = Normalizer.normalize(text, normalization);
+        }
         int n = text.length();
         if (specials.count() == 0 || policy == SpecialTokenPolicy.treatAsText()) {
             encodeOrdinary(text, 0, n, ws);

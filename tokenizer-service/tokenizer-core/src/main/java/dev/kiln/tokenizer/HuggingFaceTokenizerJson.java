@@ -23,11 +23,11 @@ import java.util.Map;
  * <p>Read: {@code model.vocab} and {@code model.merges} (both the old {@code "a b"} strings and the newer
  * {@code ["a","b"]} pairs), the pre-tokenizer ({@code ByteLevel} with its GPT-2 regex, or a
  * {@code Sequence} of a {@code Split} regex with behaviour {@code Isolated} and a {@code ByteLevel}
- * without regex), and {@code added_tokens}, which become special tokens. Encoding then follows
+ * without regex), Unicode normalizers (NFC etc.), and {@code added_tokens}, which become special tokens. Encoding then follows
  * tiktoken's rule with the merge list's order as priority: a pair merges when its concatenation is the
  * result of some listed merge. For vocabularies built by BPE training (every file named above, and
  * every file {@link #write} produces) this gives the ids Hugging Face gives. Unsupported features
- * (normalizers, {@code add_prefix_space}, byte fallback, word prefixes/suffixes, other models) are
+ * (other normalizers, {@code add_prefix_space}, byte fallback, word prefixes/suffixes, other models) are
  * rejected with a message rather than silently mis-tokenized.
  *
  * <p>Write: the vocab, one merge per multi-byte token (found by re-running BPE on the token's bytes
@@ -76,10 +76,7 @@ public final class HuggingFaceTokenizerJson {
         if (Boolean.TRUE.equals(model.get("byte_fallback"))) {
             throw new IOException("tokenizer.json: byte_fallback (SentencePiece-style BPE) is not supported");
         }
-        if (top.get("normalizer") != null) {
-            throw new IOException("tokenizer.json: normalizers are not supported (found "
-                    + object(top.get("normalizer"), "normalizer").get("type") + ")");
-        }
+        java.text.Normalizer.Form normalization = normalization(top.get("normalizer"));
         String pattern = pattern(top.get("pre_tokenizer"));
 
         Map<String, Integer> specials = new LinkedHashMap<>();
@@ -138,7 +135,34 @@ public final class HuggingFaceTokenizerJson {
             int rank = idsInMergeOrder ? id : bytes.length == 1 ? id : rankOf(t, mergeRank, base, unreachable + id);
             builder.add(bytes, rank, id);
         }
-        return new Encoding(name, Pretokenizer.forPattern(pattern), builder.build(), specials);
+        return new Encoding(name, Pretokenizer.forPattern(pattern), builder.build(), specials, normalization);
+    }
+
+    /** Unicode normalizers (Qwen2 uses NFC); anything else changes text in ways tiktoken never does. */
+    private static java.text.Normalizer.Form normalization(Object normalizer) throws IOException {
+        if (normalizer == null) {
+            return null;
+        }
+        Object type = object(normalizer, "normalizer").get("type");
+        if (type instanceof String t) {
+            switch (t) {
+                case "NFC" -> {
+                    return java.text.Normalizer.Form.NFC;
+                }
+                case "NFD" -> {
+                    return java.text.Normalizer.Form.NFD;
+                }
+                case "NFKC" -> {
+                    return java.text.Normalizer.Form.NFKC;
+                }
+                case "NFKD" -> {
+                    return java.text.Normalizer.Form.NFKD;
+                }
+                default -> {
+                }
+            }
+        }
+        throw new IOException("tokenizer.json: normalizer " + type + " is not supported (only NFC, NFD, NFKC, NFKD)");
     }
 
     private static int rankOf(String token, Map<String, Integer> mergeRank, int base, int fallback) {
@@ -295,7 +319,13 @@ public final class HuggingFaceTokenizerJson {
                 g.writeEndObject();
             }
             g.writeEndArray();
-            g.writeNullField("normalizer");
+            if (encoding.normalization() == null) {
+                g.writeNullField("normalizer");
+            } else {
+                g.writeObjectFieldStart("normalizer");
+                g.writeStringField("type", encoding.normalization().name());
+                g.writeEndObject();
+            }
             g.writeFieldName("pre_tokenizer");
             writePreTokenizer(g, encoding.pattern());
             g.writeNullField("post_processor");

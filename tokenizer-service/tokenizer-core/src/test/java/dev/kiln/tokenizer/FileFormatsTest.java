@@ -95,11 +95,34 @@ class FileFormatsTest {
     }
 
     @Test
+    void qwenStyleFileWithNfcAndAnUnknownSplitRegexRunsOnTheRegexEngine() throws IOException {
+        Encoding cl = EncodingRegistry.getDefault().get("cl100k_base");
+        // Qwen2's pattern: cl100k's but single digits
+        String qwenPattern = "(?i:'s|'t|'re|'ve|'m|'ll|'d)|[^\\r\\n\\p{L}\\p{N}]?\\p{L}+|\\p{N}"
+                + "| ?[^\\s\\p{L}\\p{N}]+[\\r\\n]*|\\s*[\\r\\n]+|\\s+(?!\\S)|\\s+";
+        Encoding qwenLike = new Encoding("qwen-like", Pretokenizer.forPattern(qwenPattern), cl.ranks(),
+                java.util.Map.of("<|im_start|>", 200_000, "<|im_end|>", 200_001), java.text.Normalizer.Form.NFC);
+        Path json = dir.resolve("qwen.json");
+        HuggingFaceTokenizerJson.write(qwenLike, json, HuggingFaceTokenizerJson.MergesFormat.STRINGS);
+        Encoding back = HuggingFaceTokenizerJson.read(json, "qwen");
+        assertThat(back.pretokenizer().isScanner()).isFalse();
+        assertThat(back.normalization()).isEqualTo(java.text.Normalizer.Form.NFC);
+        // NFC: e + combining acute encodes as the precomposed é
+        assertThat(back.encode("cafe\u0301")).containsExactly(back.encode("caf\u00e9"));
+        assertThat(back.encode("12345")).hasSize(5);
+        assertThat(back.encode("<|im_start|>user hi<|im_end|>", SpecialTokenPolicy.allowAll()))
+                .startsWith(200_000).endsWith(200_001);
+        for (String text : TestCorpora.europarl().subList(0, 50)) {
+            assertThat(back.encode(text)).containsExactly(qwenLike.encode(text));
+        }
+    }
+
+    @Test
     void rejectsWhatItCannotReproduce() {
-        String normalizer = "{\"normalizer\": {\"type\": \"NFC\"}, \"pre_tokenizer\": {\"type\": \"ByteLevel\"},"
+        String normalizer = "{\"normalizer\": {\"type\": \"Lowercase\"}, \"pre_tokenizer\": {\"type\": \"ByteLevel\"},"
                 + "\"model\": {\"type\": \"BPE\", \"vocab\": {}, \"merges\": []}}";
         assertThatThrownBy(() -> HuggingFaceTokenizerJson.read(stream(normalizer), "x"))
-                .isInstanceOf(IOException.class).hasMessageContaining("NFC");
+                .isInstanceOf(IOException.class).hasMessageContaining("Lowercase");
         String wordPiece = "{\"model\": {\"type\": \"WordPiece\", \"vocab\": {}}}";
         assertThatThrownBy(() -> HuggingFaceTokenizerJson.read(stream(wordPiece), "x"))
                 .isInstanceOf(IOException.class).hasMessageContaining("WordPiece");
