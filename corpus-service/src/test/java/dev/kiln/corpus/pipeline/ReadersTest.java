@@ -154,6 +154,41 @@ public class ReadersTest {
     }
 
     @Test
+    void pathologicalRecordsAreCountedDropsWithReasons(@TempDir Path dir) throws Exception {
+        Path warc = dir.resolve("bad.warc.gz");
+        String good = "<html><body><main>" + "<p>" + QualityFiltersTest.GOOD.replace("\n", "</p><p>") + "</p></main></body></html>";
+        byte[] huge = new byte[3 << 20];
+        java.util.Arrays.fill(huge, (byte) 'x');
+        byte[] junk = new byte[5000];
+        new java.util.Random(3).nextBytes(junk);
+        for (int i = 0; i < junk.length; i++) if (junk[i] >= 0 && junk[i] < 32) junk[i] = (byte) 0x81;
+        try (WarcWriter w = new WarcWriter(FileChannel.open(warc, StandardOpenOption.CREATE, StandardOpenOption.WRITE), WarcCompression.GZIP)) {
+            w.write(response("https://ok.example/1", good.getBytes(StandardCharsets.UTF_8), "text/html; charset=utf-8"));
+            w.write(response("https://ok.example/img.png", new byte[]{(byte) 0x89, 'P', 'N', 'G', 0, 0, 0, 13}, "image/png"));
+            w.write(response("https://ok.example/bin", new byte[]{'<', 'p', '>', 0, 1, 2, 3, 0, 0}, "text/html"));
+            w.write(response("https://ok.example/huge", huge, "text/plain"));
+            w.write(response("https://ok.example/charset", junk, "text/html; charset=utf-8"));
+            w.write(response("https://ok.example/empty", "<html><body><script>1</script></body></html>".getBytes(StandardCharsets.UTF_8), "text/html"));
+            w.write(response("https://ok.example/1-again", good.getBytes(StandardCharsets.UTF_8), "text/html"));
+        }
+        PipelineConfig cfg = PipelineConfig.defaults();
+        PipelineConfig small = new PipelineConfig(cfg.steps(), cfg.urlFilter(),
+                new PipelineConfig.Extraction(2L << 20, 1_000_000, 0.5, "windows-1252"), cfg.language(), cfg.gopherRepetition(),
+                cfg.gopherQuality(), cfg.c4(), cfg.fineWebQuality(), cfg.dedup(), cfg.pii());
+        try (Pipeline p = Pipelines.build(small)) {
+            ReadStats rs = new WarcDocumentReader(2L << 20).read(warc, p::process);
+            System.out.print("[warc→pipeline] " + rs + "\n" + p.stats().format());
+            Map<String, Long> ex = p.stats().snapshot().get(1).droppedByReason();
+            assertThat(ex).containsEntry("unsupported_content_type", 1L).containsEntry("binary", 1L)
+                    .containsEntry("too_large", 1L).containsEntry("empty", 1L);
+            assertThat(ex.getOrDefault("bad_encoding", 0L) + ex.getOrDefault("binary", 0L)).isGreaterThanOrEqualTo(2L);
+            assertThat(p.stats().documentsKept()).isEqualTo(1);
+            assertThat(p.stats().snapshot().get(PipelineConfig.DEFAULT_STEPS.indexOf("exact_dedup")).droppedByReason())
+                    .containsEntry("exact_duplicate", 1L);
+        }
+    }
+
+    @Test
     void jsonlFilesAndDirectories(@TempDir Path dir) throws IOException {
         Path sub = Files.createDirectories(dir.resolve("part"));
         Files.writeString(dir.resolve("a.jsonl"), """
