@@ -83,6 +83,7 @@ public final class BpeTrainer {
     private final List<Map<String, long[]>> allWorkerCounts = new ArrayList<>();
     private List<String> batch = new ArrayList<>();
     private int batchChars;
+    private final StringBuilder carry = new StringBuilder();
     private boolean trained;
 
     public BpeTrainer(Options options) {
@@ -121,6 +122,26 @@ public final class BpeTrainer {
         batchChars += text.length();
         if (batchChars >= BATCH_CHARS) {
             submitBatch();
+        }
+    }
+
+    /**
+     * Adds a chunk of a longer text that arrives in arbitrary pieces (a client stream): text up to the
+     * chunk's last line break is counted, the rest waits for the next chunk, so words cut by a chunk
+     * boundary are still counted whole. {@link #train} flushes what is left.
+     */
+    public void acceptChunk(CharSequence chunk) {
+        carry.append(chunk);
+        int lastBreak = carry.lastIndexOf("\n");
+        if (lastBreak >= 0) {
+            accept(carry.substring(0, lastBreak + 1));
+            carry.delete(0, lastBreak + 1);
+        } else if (carry.length() > BATCH_CHARS) {
+            // a huge text without line breaks: cut at the last space instead
+            int lastSpace = carry.lastIndexOf(" ");
+            int cut = lastSpace > 0 ? lastSpace : carry.length();
+            accept(carry.substring(0, cut));
+            carry.delete(0, cut);
         }
     }
 
@@ -175,6 +196,10 @@ public final class BpeTrainer {
     public Encoding train() {
         if (trained) {
             throw new IllegalStateException("train() was already called");
+        }
+        if (carry.length() > 0) {
+            accept(carry.toString());
+            carry.setLength(0);
         }
         trained = true;
         submitBatch();

@@ -104,6 +104,22 @@ class BpeTrainerTest {
     }
 
     @Test
+    void chunkedInputCountsWordsCutByChunkBoundariesWhole() {
+        List<String> docs = corpus.subList(0, 200);
+        BpeTrainer.Options options = BpeTrainer.Options.defaults("c", 700).withThreads(1);
+        Encoding whole = BpeTrainer.train(docs.stream().map(d -> d + "\n").toList(), options);
+        BpeTrainer chunked = new BpeTrainer(options);
+        String all = String.join("\n", docs) + "\n";
+        for (int i = 0; i < all.length(); i += 997) {
+            chunked.acceptChunk(all.substring(i, Math.min(all.length(), i + 997)));
+        }
+        Encoding fromChunks = chunked.train();
+        for (int id = 0; id < whole.ranks().size(); id++) {
+            assertThat(fromChunks.tokenBytes(id)).isEqualTo(whole.tokenBytes(id));
+        }
+    }
+
+    @Test
     void rejectsBadOptions() {
         assertThatThrownBy(() -> BpeTrainer.Options.defaults("x", 100)).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> BpeTrainer.Options.defaults("x", 300).withMinPairFrequency(0))
