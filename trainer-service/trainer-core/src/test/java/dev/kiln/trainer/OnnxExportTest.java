@@ -43,6 +43,8 @@ class OnnxExportTest {
         env = OrtEnvironment.getEnvironment();
         OrtSession.SessionOptions opts = new OrtSession.SessionOptions();
         opts.setIntraOpNumThreads(1);
+        // what the gateway runs: every graph optimisation (LayerNorm/GELU fusions etc.) enabled
+        opts.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
         session = env.createSession(OnnxExporter.toOnnx(model), opts);
     }
 
