@@ -1,5 +1,7 @@
 package dev.kiln.trainer;
 
+import jdk.incubator.vector.FloatVector;
+
 /**
  * The layers of GPT-2, forward and backward, on flat arrays with explicit offsets. Shapes are
  * in the comments: B batch, T time, C channels, NH heads, hs = C/NH head size, N = B·T rows.
@@ -287,13 +289,25 @@ public final class Layers {
         return (e - 1f) / (e + 1f);
     }
 
-    /** out[n] = 0.5 x (1 + tanh(sqrt(2/pi) (x + 0.044715 x^3))). */
+    /**
+     * out[n] = 0.5 x (1 + tanh(sqrt(2/pi) (x + 0.044715 x^3))). Vector lanes use {@link Vec#tanh};
+     * the scalar tail of the last 1024-element chunk uses {@link #tanh}. Chunks are fixed, so which
+     * path an element takes does not depend on the thread count.
+     */
     public static void geluForward(ThreadPool pool, float[] out, int outOff, float[] inp, int inOff, int n) {
         pool.parallelFor((n + 1023) / 1024, (k0, k1) -> {
-            for (int i = k0 * 1024; i < Math.min(n, k1 * 1024); i++) {
-                float x = inp[inOff + i];
-                float u = GELU_SCALE * (x + 0.044715f * x * x * x);
-                out[outOff + i] = 0.5f * x * (1f + tanh(u));
+            for (int k = k0; k < k1; k++) {
+                int s = k * 1024, e = Math.min(n, s + 1024), i = s;
+                for (; i + Vec.L <= e; i += Vec.L) {
+                    FloatVector x = FloatVector.fromArray(Vec.S, inp, inOff + i);
+                    FloatVector u = x.mul(x).mul(x).fma(FloatVector.broadcast(Vec.S, 0.044715f), x).mul(GELU_SCALE);
+                    x.mul(0.5f).mul(Vec.tanh(u).add(1f)).intoArray(out, outOff + i);
+                }
+                for (; i < e; i++) {
+                    float x = inp[inOff + i];
+                    float u = GELU_SCALE * (x + 0.044715f * x * x * x);
+                    out[outOff + i] = 0.5f * x * (1f + tanh(u));
+                }
             }
         });
     }
@@ -302,13 +316,27 @@ public final class Layers {
     public static void geluBackward(ThreadPool pool, float[] dinp, int dinpOff, float[] inp, int inOff,
                                     float[] dout, int doutOff, int n) {
         pool.parallelFor((n + 1023) / 1024, (k0, k1) -> {
-            for (int i = k0 * 1024; i < Math.min(n, k1 * 1024); i++) {
-                float x = inp[inOff + i];
-                float u = GELU_SCALE * (x + 0.044715f * x * x * x);
-                float th = tanh(u);
-                float sech2 = 1f - th * th;
-                float grad = 0.5f * (1f + th) + 0.5f * x * sech2 * GELU_SCALE * (1f + 3f * 0.044715f * x * x);
-                dinp[dinpOff + i] = grad * dout[doutOff + i];
+            for (int k = k0; k < k1; k++) {
+                int s = k * 1024, e = Math.min(n, s + 1024), i = s;
+                for (; i + Vec.L <= e; i += Vec.L) {
+                    FloatVector x = FloatVector.fromArray(Vec.S, inp, inOff + i);
+                    FloatVector x2 = x.mul(x);
+                    FloatVector u = x2.mul(x).fma(FloatVector.broadcast(Vec.S, 0.044715f), x).mul(GELU_SCALE);
+                    FloatVector th = Vec.tanh(u);
+                    FloatVector sech2 = th.mul(th).neg().add(1f);
+                    FloatVector du = x2.fma(FloatVector.broadcast(Vec.S, 3f * 0.044715f), FloatVector.broadcast(Vec.S, 1f))
+                            .mul(GELU_SCALE);
+                    FloatVector grad = th.add(1f).mul(0.5f).add(x.mul(0.5f).mul(sech2).mul(du));
+                    grad.mul(FloatVector.fromArray(Vec.S, dout, doutOff + i)).intoArray(dinp, dinpOff + i);
+                }
+                for (; i < e; i++) {
+                    float x = inp[inOff + i];
+                    float u = GELU_SCALE * (x + 0.044715f * x * x * x);
+                    float th = tanh(u);
+                    float sech2 = 1f - th * th;
+                    float grad = 0.5f * (1f + th) + 0.5f * x * sech2 * GELU_SCALE * (1f + 3f * 0.044715f * x * x);
+                    dinp[dinpOff + i] = grad * dout[doutOff + i];
+                }
             }
         });
     }

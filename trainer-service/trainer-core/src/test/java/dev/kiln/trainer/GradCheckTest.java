@@ -156,8 +156,11 @@ class GradCheckTest {
     @Test
     void gelu() {
         Rng r = new Rng(5);
-        int n = 40;
+        int n = 1024 + 40; // a full chunk of vector lanes, then a chunk with a scalar tail
         float[] inp = rand(r, n, 2.0);
+        inp[0] = 0f;
+        inp[1] = 30f;   // saturated tanh
+        inp[2] = -30f;
         float[] R = rand(r, n, 1.0);
         float[] out = new float[n];
         Supplier<Double> f = () -> {
@@ -165,12 +168,30 @@ class GradCheckTest {
             return dotD(out, R);
         };
         f.get();
-        assertThat((double) out[0]).isCloseTo(
-                0.5 * inp[0] * (1 + Math.tanh(Math.sqrt(2 / Math.PI) * (inp[0] + 0.044715 * Math.pow(inp[0], 3)))),
-                org.assertj.core.data.Offset.offset(1e-6));
+        for (int i = 0; i < n; i++) {
+            double x = inp[i];
+            double exact = 0.5 * x * (1 + Math.tanh(Math.sqrt(2 / Math.PI) * (x + 0.044715 * x * x * x)));
+            assertThat((double) out[i]).as("gelu(%s)", x).isCloseTo(exact, org.assertj.core.data.Offset.offset(1e-6 + 1e-6 * Math.abs(exact)));
+        }
         float[] dinp = new float[n];
         Layers.geluBackward(POOL, dinp, 0, inp, 0, R, 0, n);
         assertThat(relErr(dinp, 0, numeric(inp, f))).isLessThan(TOL);
+    }
+
+    @Test
+    void vectorExpIsAccurate() {
+        float[] xs = new float[Vec.L * 64];
+        for (int i = 0; i < xs.length; i++) {
+            xs[i] = -87f + 175f * i / xs.length;
+        }
+        float[] ys = new float[xs.length];
+        for (int i = 0; i < xs.length; i += Vec.L) {
+            Vec.exp(jdk.incubator.vector.FloatVector.fromArray(Vec.S, xs, i)).intoArray(ys, i);
+        }
+        for (int i = 0; i < xs.length; i++) {
+            double exact = Math.exp(xs[i]);
+            assertThat(Math.abs(ys[i] - exact) / exact).as("exp(%s)", xs[i]).isLessThan(3e-7);
+        }
     }
 
     @Test
