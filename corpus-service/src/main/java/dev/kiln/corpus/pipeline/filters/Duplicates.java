@@ -43,6 +43,32 @@ final class Duplicates {
         return h;
     }
 
+    /** Open-addressing long → (count, first-seen order) table, local to one call. */
+    private static final class Counter {
+        final long[] keys;
+        final int[] counts, order;
+        final int mask;
+        int size;
+
+        Counter(int expected) {
+            int cap = Integer.highestOneBit(Math.max(4, expected) * 2) << 1;
+            keys = new long[cap];
+            counts = new int[cap];
+            order = new int[cap];
+            mask = cap - 1;
+        }
+
+        /** Adds one occurrence; returns the slot. Key 0 is remapped (0 marks empty). */
+        int add(long k) {
+            if (k == 0) k = 1;
+            int i = (int) (k ^ (k >>> 32)) & mask;
+            while (keys[i] != 0 && keys[i] != k) i = (i + 1) & mask;
+            if (keys[i] == 0) { keys[i] = k; order[i] = size++; }
+            counts[i]++;
+            return i;
+        }
+    }
+
     /**
      * datatrove find_top_duplicate over {@code " ".join(words[i:i+n])}: length × count of the most
      * frequent n-gram (first seen wins ties, as Counter.most_common). 0 when there is no n-gram.
@@ -50,35 +76,33 @@ final class Duplicates {
     static long topDuplicate(int[] ids, int[] lens, int n) {
         int count = ids.length - n + 1;
         if (count <= 0) return 0;
-        Map<Long, int[]> counter = new HashMap<>(count * 2);
-        long bestLen = 0; int bestCount = 0; int bestFirst = Integer.MAX_VALUE;
+        Counter c = new Counter(count);
+        int[] slotOf = new int[count];
+        for (int i = 0; i < count; i++) slotOf[i] = c.add(key(ids, i, n));
+        int bestCount = 0, bestOrder = Integer.MAX_VALUE, bestAt = 0;
         for (int i = 0; i < count; i++) {
-            int[] c = counter.computeIfAbsent(key(ids, i, n), k -> new int[2]);
-            if (c[0] == 0) c[1] = counter.size();
-            c[0]++;
-        }
-        // recompute best following first-insertion order for ties
-        for (int i = 0; i < count; i++) {
-            int[] c = counter.get(key(ids, i, n));
-            if (c[0] > bestCount || (c[0] == bestCount && c[1] < bestFirst)) {
-                bestCount = c[0];
-                bestFirst = c[1];
-                long len = n - 1;
-                for (int j = i; j < i + n; j++) len += lens[j];
-                bestLen = len;
+            int s = slotOf[i];
+            if (c.counts[s] > bestCount || (c.counts[s] == bestCount && c.order[s] < bestOrder)) {
+                bestCount = c.counts[s];
+                bestOrder = c.order[s];
+                bestAt = i;
             }
         }
-        return bestLen * bestCount;
+        long len = n - 1;
+        for (int j = bestAt; j < bestAt + n; j++) len += lens[j];
+        return len * bestCount;
     }
 
     /** datatrove find_all_duplicate over {@code "".join(words[i:i+n])}: chars of repeated n-grams, skipping ahead. */
     static long allDuplicate(int[] ids, int[] lens, int n) {
-        Set<Long> unique = new HashSet<>();
+        int count = ids.length - n + 1;
+        if (count <= 0) return 0;
+        Counter unique = new Counter(count);
         long repeated = 0;
         int idx = 0;
-        while (idx < ids.length - n + 1) {
-            long k = key(ids, idx, n);
-            if (!unique.add(k)) {
+        while (idx < count) {
+            int s = unique.add(key(ids, idx, n));
+            if (unique.counts[s] > 1) {
                 for (int j = idx; j < idx + n; j++) repeated += lens[j];
                 idx += n;
             } else {

@@ -106,6 +106,7 @@ public final class NgramLanguageIdentifier implements LanguageIdentifier {
         }
         int cap = Integer.highestOneBit(acc.size() * 2) << 1;
         keys = new long[cap];
+        scratch = ThreadLocal.withInitial(() -> new Scratch(cap));
         start = new int[cap];
         len = new int[cap];
         mask = cap - 1;
@@ -173,10 +174,23 @@ public final class NgramLanguageIdentifier implements LanguageIdentifier {
 
     public List<String> languages() { return List.of(langs); }
 
+    /** Per-thread scratch: occurrence count per model slot, and the slots touched by this text. */
+    private static final class Scratch {
+        final int[] occ;
+        int[] touched = new int[1024];
+        int n;
+        Scratch(int slots) { occ = new int[slots]; }
+    }
+
+    private final ThreadLocal<Scratch> scratch;
+
     @Override
     public Prediction predict(String text) {
         int nl = langs.length;
         double[] ll = new double[nl];
+        Scratch sc = scratch.get();
+        int[] occ = sc.occ;
+        sc.n = 0;
         int n = Math.min(text.length(), maxChars);
         int[] perOrder = new int[3];
         int grams = 0;
@@ -185,13 +199,20 @@ public final class NgramLanguageIdentifier implements LanguageIdentifier {
             char c = i < n ? norm(text.charAt(i)) : ' ';
             if (c == ' ' && p1 == ' ') continue;
             // 1-gram
-            if (c != ' ') perOrder[0] += add(ll, 1, c, (char) 0, (char) 0);
+            if (c != ' ') perOrder[0] += add(sc, 1, c, (char) 0, (char) 0);
             // 2-gram p1 c
-            perOrder[1] += add(ll, 2, p1, c, (char) 0);
+            perOrder[1] += add(sc, 2, p1, c, (char) 0);
             // 3-gram p2 p1 c (not spanning a word break inside)
-            if (p1 != ' ') perOrder[2] += add(ll, 3, p2, p1, c);
+            if (p1 != ' ') perOrder[2] += add(sc, 3, p2, p1, c);
             p2 = p1;
             p1 = c;
+        }
+        // each distinct n-gram once, weighted by its count
+        for (int t = 0; t < sc.n; t++) {
+            int i = sc.touched[t];
+            int c = occ[i];
+            occ[i] = 0;
+            for (int e = start[i], end = e + len[i]; e < end; e++) ll[entryLang[e]] += c * entryDelta[e];
         }
         grams = perOrder[0] + perOrder[1] + perOrder[2];
         if (grams == 0) return new Prediction("und", 0.0, Map.of());
@@ -217,14 +238,17 @@ public final class NgramLanguageIdentifier implements LanguageIdentifier {
     }
 
     /** Adds one n-gram's log-likelihoods; returns 1 when the n-gram is known to some language. */
-    private int add(double[] ll, int order, char a, char b, char c) {
+    private int add(Scratch sc, int order, char a, char b, char c) {
         if (order == 3 && a == ' ' && c == ' ') return 0;
         if (order == 2 && a == ' ' && b == ' ') return 0;
         long key = order == 1 ? ((1L << 16) | a) : order == 2 ? (((2L << 16) | a) << 16 | b) : ((((3L << 16) | a) << 16 | b) << 16 | c);
         key |= 1L << 62;
         int i = find(key);
         if (i < 0) return 0;
-        for (int e = start[i], end = e + len[i]; e < end; e++) ll[entryLang[e]] += entryDelta[e];
+        if (sc.occ[i]++ == 0) {
+            if (sc.n == sc.touched.length) sc.touched = Arrays.copyOf(sc.touched, sc.n * 2);
+            sc.touched[sc.n++] = i;
+        }
         return 1;
     }
 }
