@@ -201,13 +201,7 @@ public final class Layers {
                     for (int t2 = 0; t2 <= t; t2++) {
                         max = Math.max(max, att[row + t2]);
                     }
-                    float sum = 0f;
-                    for (int t2 = 0; t2 <= t; t2++) {
-                        float e = (float) Math.exp((att[row + t2] - max) * scale);
-                        att[row + t2] = e;
-                        sum += e;
-                    }
-                    float inv = 1f / sum;
+                    float inv = 1f / Vec.expShiftScaleSum(att, row, t + 1, max, scale);
                     for (int t2 = 0; t2 < T; t2++) {
                         att[row + t2] = t2 <= t ? att[row + t2] * inv : 0f;
                     }
@@ -366,13 +360,8 @@ public final class Layers {
                 for (int v = 0; v < V; v++) {
                     max = Math.max(max, logits[r + v]);
                 }
-                float sum = 0f;
-                for (int v = 0; v < V; v++) {
-                    float e = (float) Math.exp(logits[r + v] - max);
-                    probs[r + v] = e;
-                    sum += e;
-                }
-                float inv = 1f / sum;
+                System.arraycopy(logits, r, probs, r, V);
+                float inv = 1f / Vec.expShiftScaleSum(probs, r, V, max, 1f);
                 for (int v = 0; v < Vp; v++) {
                     probs[r + v] = v < V ? probs[r + v] * inv : 0f;
                 }

@@ -81,4 +81,30 @@ final class Vec {
         FloatVector e = exp(u.mul(2f));
         return FloatVector.broadcast(S, 1f).sub(FloatVector.broadcast(S, 2f).div(e.add(1f)));
     }
+
+    /**
+     * x[off+i] = e^(scale·(x[off+i] - max)) for i in [0, n); returns their sum. Lanes use
+     * {@link #exp}, the tail Math.exp; the sum runs lanes-then-tail, a fixed order.
+     */
+    static float expShiftScaleSum(float[] x, int off, int n, float max, float scale) {
+        int i = 0;
+        float sum = 0f;
+        if (n >= L) {
+            FloatVector acc = FloatVector.zero(S);
+            FloatVector vmax = FloatVector.broadcast(S, max);
+            int bound = S.loopBound(n);
+            for (; i < bound; i += L) {
+                FloatVector e = exp(FloatVector.fromArray(S, x, off + i).sub(vmax).mul(scale));
+                e.intoArray(x, off + i);
+                acc = acc.add(e);
+            }
+            sum = acc.reduceLanes(VectorOperators.ADD);
+        }
+        for (; i < n; i++) {
+            float e = (float) Math.exp((x[off + i] - max) * scale);
+            x[off + i] = e;
+            sum += e;
+        }
+        return sum;
+    }
 }
