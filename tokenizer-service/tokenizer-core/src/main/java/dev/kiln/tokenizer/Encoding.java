@@ -5,10 +5,11 @@ import java.text.Normalizer;
 import java.util.Arrays;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.atomic.AtomicReferenceArray;
 
 /**
  * A byte-level BPE encoding: pre-tokenization pattern + mergeable ranks + special tokens, with
- * tiktoken's encode/decode semantics. Immutable and thread-safe; per-thread scratch buffers make
+ * tiktoken's encode/decode semantics. Immutable and thread-safe; pooled scratch buffers make
  * encoding allocation-free apart from the returned array.
  *
  * <p>Get one from {@link EncodingRegistry}, {@link TiktokenRankFile}, {@link HuggingFaceTokenizerJson}
@@ -23,7 +24,11 @@ public final class Encoding {
     private final int vocabularySize;
     private final boolean[] allSpecials;
     private final boolean[] noSpecials;
-    private final ThreadLocal<Workspace> workspaces;
+    /**
+     * Idle scratch spaces. A pool rather than a ThreadLocal: with virtual threads (one per request) a
+     * ThreadLocal would build a fresh workspace, cache included, for almost every call.
+     */
+    private final AtomicReferenceArray<Workspace> workspaces;
     private final Normalizer.Form normalization;
 
     public Encoding(String name, Pretokenizer pretokenizer, RankTable ranks, Map<String, Integer> specialTokens) {
@@ -66,7 +71,7 @@ public final class Encoding {
         this.allSpecials = new boolean[specials.count()];
         Arrays.fill(allSpecials, true);
         this.noSpecials = new boolean[specials.count()];
-        this.workspaces = ThreadLocal.withInitial(Workspace::new);
+        this.workspaces = new AtomicReferenceArray<>(Math.max(4, 2 * Runtime.getRuntime().availableProcessors()));
     }
 
     /** An encoding whose pattern runs on a scanner when it is a standard one, else on the regex engine. */
@@ -126,34 +131,34 @@ public final class Encoding {
     }
 
     public int[] encode(String text, SpecialTokenPolicy policy) {
-        Workspace ws = workspaces.get();
+        Workspace ws = acquire();
         try {
             run(text, policy, ws, false);
             return ws.ids.toArray();
         } finally {
-            ws.release();
+            release(ws);
         }
     }
 
     /** Number of tokens {@link #encode(String, SpecialTokenPolicy)} would return. */
     public int countTokens(String text, SpecialTokenPolicy policy) {
-        Workspace ws = workspaces.get();
+        Workspace ws = acquire();
         try {
             run(text, policy, ws, false);
             return ws.ids.size;
         } finally {
-            ws.release();
+            release(ws);
         }
     }
 
     /** Encodes and reports each token's span in the input, in UTF-16 chars and UTF-8 bytes. */
     public EncodedText encodeWithOffsets(String text, SpecialTokenPolicy policy) {
-        Workspace ws = workspaces.get();
+        Workspace ws = acquire();
         try {
             run(text, policy, ws, true);
             return new EncodedText(ws.ids.toArray(), ws.spans.toArray());
         } finally {
-            ws.release();
+            release(ws);
         }
     }
 
@@ -210,6 +215,26 @@ public final class Encoding {
     /** A decoder for ids that arrive one at a time (streaming generation). */
     public StreamingDecoder newStreamingDecoder() {
         return new StreamingDecoder(this);
+    }
+
+    private Workspace acquire() {
+        for (int i = 0, n = workspaces.length(); i < n; i++) {
+            Workspace ws = workspaces.getPlain(i);
+            if (ws != null && workspaces.compareAndSet(i, ws, null)) {
+                return ws;
+            }
+        }
+        return new Workspace();
+    }
+
+    private void release(Workspace ws) {
+        ws.reset();
+        for (int i = 0, n = workspaces.length(); i < n; i++) {
+            if (workspaces.getPlain(i) == null && workspaces.compareAndSet(i, null, ws)) {
+                return;
+            }
+        }
+        // pool full: let this one go
     }
 
     private IllegalArgumentException unknownId(int id) {
@@ -278,19 +303,42 @@ public final class Encoding {
         if (from >= to) {
             return;
         }
-        Pretokenizer.Cursor cursor = pretokenizer.cursor(text, from, to);
-        BytePairEncoder bpe = ws.bpe;
-        IntList ids = ws.ids;
         if (!ws.offsets) {
-            while (cursor.next()) {
-                int start = cursor.start;
-                int end = cursor.end;
-                byte[] buf = ws.buffer((end - start) * Utf8.MAX_BYTES_PER_CHAR);
-                int len = Utf8.encode(text, start, end, buf);
-                bpe.encode(buf, len, ids, null);
+            // one loop per scanner, so the hot loop calls the scanner directly (no cursor, no switch per piece)
+            switch (pretokenizer.kind()) {
+                case R50K -> {
+                    for (int pos = from; pos < to; ) {
+                        int end = R50kScanner.pieceEnd(text, pos, to);
+                        encodePiece(text, pos, end, ws);
+                        pos = end;
+                    }
+                }
+                case CL100K -> {
+                    for (int pos = from; pos < to; ) {
+                        int end = Cl100kScanner.pieceEnd(text, pos, to, false);
+                        encodePiece(text, pos, end, ws);
+                        pos = end;
+                    }
+                }
+                case O200K -> {
+                    for (int pos = from; pos < to; ) {
+                        int end = O200kScanner.pieceEnd(text, pos, to);
+                        encodePiece(text, pos, end, ws);
+                        pos = end;
+                    }
+                }
+                default -> {
+                    Pretokenizer.Cursor cursor = pretokenizer.cursor(text, from, to);
+                    while (cursor.next()) {
+                        encodePiece(text, cursor.start, cursor.end, ws);
+                    }
+                }
             }
             return;
         }
+        Pretokenizer.Cursor cursor = pretokenizer.cursor(text, from, to);
+        BytePairEncoder bpe = ws.bpe;
+        IntList ids = ws.ids;
         IntList ends = ws.ends;
         while (cursor.next()) {
             int start = cursor.start;
@@ -311,6 +359,12 @@ public final class Encoding {
             ws.byteCursor += len;
             ws.charCursor = end;
         }
+    }
+
+    private static void encodePiece(String text, int start, int end, Workspace ws) {
+        byte[] buf = ws.buffer((end - start) * Utf8.MAX_BYTES_PER_CHAR);
+        int len = Utf8.encode(text, start, end, buf);
+        ws.bpe.encode(buf, len, ws.ids, null);
     }
 
     /** Per-thread scratch space of one encoding. */
@@ -368,7 +422,7 @@ public final class Encoding {
             spans.add(byteEnd);
         }
 
-        void release() {
+        void reset() {
             ids.clear();
             ends.clear();
             spans.clear();

@@ -35,9 +35,15 @@ public final class RankTable {
     private final int[] idRank;
     private final int size;
     private final int maxRank;
+    /**
+     * Values of all two-byte tokens, indexed by the two bytes: most lookups during merging are of byte
+     * pairs, and a 512 KiB array that stays in cache beats hashing into the big table.
+     */
+    private final long[] twoBytes;
 
     private RankTable(long[] slots, int mask, byte[] pool, int[] idOffset, int[] idLength, int[] idRank, int size,
-                      int maxRank) {
+                      int maxRank, long[] twoBytes) {
+        this.twoBytes = twoBytes;
         this.slots = slots;
         this.mask = mask;
         this.pool = pool;
@@ -114,6 +120,9 @@ public final class RankTable {
      * returned values compares their ranks (equal ranks mean equal bytes, hence equal ids).
      */
     long lookup(byte[] buf, int off, int len) {
+        if (len == 2) {
+            return twoBytes[((buf[off] & 0xFF) << 8) | (buf[off + 1] & 0xFF)];
+        }
         long head = head(buf, off, len);
         long meta0 = len;
         int slot = (int) hash(head, buf, off, len) & mask;
@@ -202,6 +211,8 @@ public final class RankTable {
             int[] idLength = new int[maxId + 1];
             int[] idRank = new int[maxId + 1];
             Arrays.fill(idOffset, -1);
+            long[] twoBytes = new long[1 << 16];
+            Arrays.fill(twoBytes, MISSING);
             int pos = 0;
             for (int i = 0; i < count; i++) {
                 byte[] t = tokens[i];
@@ -225,12 +236,15 @@ public final class RankTable {
                 slots[base] = head;
                 slots[base + 1] = ((long) pos << 16) | t.length;
                 slots[base + 2] = ((long) ranks[i] << 32) | ids[i];
+                if (t.length == 2) {
+                    twoBytes[((t[0] & 0xFF) << 8) | (t[1] & 0xFF)] = slots[base + 2];
+                }
                 idOffset[ids[i]] = pos;
                 idLength[ids[i]] = t.length;
                 idRank[ids[i]] = ranks[i];
                 pos += t.length;
             }
-            return new RankTable(slots, mask, pool, idOffset, idLength, idRank, count, maxRank);
+            return new RankTable(slots, mask, pool, idOffset, idLength, idRank, count, maxRank, twoBytes);
         }
     }
 }
