@@ -109,7 +109,10 @@ public final class TrainerBench {
         for (int i = 0; i < data.length; i++) {
             data[i] = rng.nextInt(cfg.vocab());
         }
-        for (int i = 0; i < 2; i++) {
+        // warm up until the JIT has compiled the vector kernels with C2 (slow on a loaded machine:
+        // until then the Vector API runs its Java fallback): at least 3 steps and a third of the time
+        long w0 = System.nanoTime();
+        for (int i = 0; i < 3 || System.nanoTime() - w0 < seconds / 3 * 1e9; i++) {
             tr.step(() -> Batch.sample(data, rng, B, T));
         }
         long C = cfg.nEmbd(), L = cfg.nLayer();
