@@ -42,6 +42,9 @@ for enc in ("cl100k_base", "o200k_base"):
             print(f"| {enc} | {corpus} | {k[0]:.1f} ± {k[1]:.1f} | {j[0]:.1f} ± {j[1]:.1f} | {k[0]/j[0]:.2f}× |")
 PY
 
+echo "== encode throughput by thread CPU time (same documents; less sensitive to a busy machine) =="
+java "${JAVA_OPTS[@]}" -cp "$CP" dev.kiln.tokenizer.bench.CpuTimeComparison 8 | tee "$OUT/encode-cpu.txt"
+
 echo "== training: 32K vocab on ~20 MB of Europarl, 2 threads (JMH single shot) =="
 java "${JAVA_OPTS[@]}" -cp "$CP" org.openjdk.jmh.Main 'dev.kiln.tokenizer.bench.TrainBenchmark' \
   -bm ss -wi 1 -i 3 -f 1 -jvmArgsAppend "$JVM_APPEND" | tee "$OUT/train.txt"

@@ -27,9 +27,10 @@ import java.util.concurrent.Semaphore;
  * {@code .tiktoken} file), special tokens come last. A merge whose bytes already exist as a token reuses
  * that token instead of making a duplicate.
  *
- * <p>Feed text with {@link #accept} from one thread, then call {@link #train} once.
+ * <p>Feed text with {@link #accept} (or {@link #acceptChunk}) from one thread, then call {@link #train} once;
+ * {@link #close} a trainer that is abandoned (a cancelled request) to stop its counting threads.
  */
-public final class BpeTrainer {
+public final class BpeTrainer implements AutoCloseable {
     /** What to train. */
     public record Options(String name, String pattern, int vocabSize, List<String> specialTokens,
                           long minPairFrequency, int threads) {
@@ -190,6 +191,12 @@ public final class BpeTrainer {
             }
             from = to + 1;
         }
+    }
+
+    /** Stops the counting threads of a trainer that will not be trained (train() does this itself). */
+    @Override
+    public void close() {
+        pool.shutdownNow();
     }
 
     /** Runs the merges and returns the trained encoding. */

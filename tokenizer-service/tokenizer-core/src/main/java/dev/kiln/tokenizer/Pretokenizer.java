@@ -128,7 +128,7 @@ public final class Pretokenizer {
             this.pos = from;
             if (kind == Kind.REGEX) {
                 // tiktoken sees U+FFFD where Java sees a lone surrogate; same length, so offsets hold
-                String subject = Utf8.hasLoneSurrogate(text) ? Utf8.replaceLoneSurrogates(text) : text;
+                String subject = Utf8.hasLoneSurrogate(text, from, to) ? Utf8.replaceLoneSurrogates(text) : text;
                 this.matcher = regex.matcher(subject).region(from, to);
                 matcher.useTransparentBounds(false).useAnchoringBounds(true);
             } else {

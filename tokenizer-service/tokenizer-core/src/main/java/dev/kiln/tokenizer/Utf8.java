@@ -85,12 +85,12 @@ final class Utf8 {
         return 0;
     }
 
-    /** True if any char of s is an unpaired surrogate. */
-    static boolean hasLoneSurrogate(String s) {
-        for (int i = 0, n = s.length(); i < n; i++) {
+    /** True if any char of s[from, to) is an unpaired surrogate. */
+    static boolean hasLoneSurrogate(String s, int from, int to) {
+        for (int i = from; i < to; i++) {
             char c = s.charAt(i);
             if (Character.isSurrogate(c)) {
-                if (Character.isHighSurrogate(c) && i + 1 < n && Character.isLowSurrogate(s.charAt(i + 1))) {
+                if (Character.isHighSurrogate(c) && i + 1 < to && Character.isLowSurrogate(s.charAt(i + 1))) {
                     i++;
                 } else {
                     return true;
