@@ -48,7 +48,7 @@ class CheckpointTest {
             Checkpoint.save(dir, m, opt, rng.state(), offsets);
         }
         try (ThreadPool pool = new ThreadPool(2)) { // fresh pool and objects: nothing survives but the files
-            Checkpoint.Resumed r = Checkpoint.load(dir, pool);
+            Checkpoint.Resumed r = Checkpoint.load(dir, pool, AdamW::new);
             assertThat(r.step()).isEqualTo(4);
             assertThat(r.optimizer().updates()).isEqualTo(4);
             assertThat(r.dataOffsets()).isEqualTo(Map.of("kiln.corpus.shards-0", 41L, "kiln.corpus.shards-1", 17L));
