@@ -89,7 +89,6 @@ public final class WarcDocumentReader {
                 }
                 long pos = reader.position();
                 if (pos > lastGood) lastGood = pos;
-                stats.bytes(0);
                 progress.accept(Math.min(pos, fileSize));
             }
             stats.bytes(fileSize);
