@@ -86,6 +86,18 @@ public final class Pipeline implements Closeable {
         }
     }
 
+    /**
+     * Forces the dedup seen-set logs to disk. Each kept document's record already reached the OS when
+     * it was processed (a JVM crash loses nothing); call this before committing consumer offsets to
+     * survive a machine crash too.
+     */
+    public void sync() throws IOException {
+        for (PipelineStep s : steps) {
+            if (s instanceof dev.kiln.corpus.pipeline.dedup.ExactDeduplicator e) e.sync();
+            else if (s instanceof dev.kiln.corpus.pipeline.dedup.MinHashDeduplicator m) m.sync();
+        }
+    }
+
     /** Closes steps that hold resources (the dedup logs). */
     @Override
     public void close() throws IOException {

@@ -98,6 +98,21 @@ class DedupTest {
     }
 
     @Test
+    void pipelineWithADedupDirectoryRemembersAcrossRestarts(@TempDir Path dir) throws Exception {
+        PipelineConfig cfg = PipelineConfig.defaults().withSteps(List.of("exact_dedup", "minhash_dedup"))
+                .withDedup(CFG.withDirectory(dir));
+        String t = Europarl.bodies().get(42);
+        try (Pipeline p = Pipelines.build(cfg)) {
+            assertThat(p.process(doc("a", t)).kept()).isTrue();
+            p.sync();
+        }
+        try (Pipeline p = Pipelines.build(cfg)) {
+            assertThat(p.inspect(doc("b", t)).droppedBy()).isEqualTo("exact_dedup");
+            assertThat(p.process(doc("c", changeWords(t, 100))).reason()).isEqualTo("near_duplicate");
+        }
+    }
+
+    @Test
     void indexMemoryPerDocumentIsMeasured() {
         MinHashDeduplicator m = new MinHashDeduplicator(CFG);
         ExactDeduplicator e = new ExactDeduplicator(null);

@@ -72,6 +72,9 @@ public final class ExactDeduplicator implements PipelineStep, Closeable {
 
     public synchronized long memoryBytes() { return seen.memoryBytes(); }
 
+    /** Forces the log to disk (e.g. before committing Kafka offsets). */
+    public void sync() throws IOException { if (log != null) log.sync(); }
+
     @Override
     public void close() throws IOException { if (log != null) log.close(); }
 }
