@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# Inference-gateway benchmark: tokens/s at 1, 8 and 32 concurrent streams, TTFT p50/p99, the
+# gateway core against a bare ONNX Runtime decode loop on the same model in the same JVM, and
+# the batching speedup at 32 streams. CPU only, intra-op threads 1, greedy, 8-token prompts.
+#
+#   bench/gateway.sh            # small model (4 layers, 256 channels) and GPT-2-124M shape
+#   bench/gateway.sh small 64   # one model, 64 new tokens per stream
+#
+# Results go to stdout; bench/gateway-results.md holds a recorded run.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+./mvnw -B -q -pl inference-gateway -am test-compile -DskipTests
+CP_FILE=inference-gateway/target/bench.classpath
+./mvnw -B -q -pl inference-gateway dependency:build-classpath -Dmdep.outputFile="$CP_FILE" -Dmdep.includeScope=test
+CP="inference-gateway/target/test-classes:inference-gateway/target/classes:$(cat "$CP_FILE")"
+
+run() {
+  java --add-modules jdk.incubator.vector -Xmx6g -XX:MaxDirectMemorySize=6g -cp "$CP" \
+       dev.kiln.inference.bench.GatewayBench "$@"
+}
+
+if [[ $# -gt 0 ]]; then
+  run "$@"
+else
+  run small 64
+  run gpt2 32
+fi
