@@ -118,14 +118,15 @@ public final class Layers {
     // ---------------------------------------------------------------- matmul (linear layer)
 
     /**
-     * out[N,OC] = inp[N,C] · w[OC,C]^T + b[OC]  (bOff < 0: no bias). Many rows: w is transposed
-     * into scratch (OC·C floats, cost 1/N of the product) and the broadcast kernel runs; a few
-     * rows (decoding): dot products straight on w's rows.
+     * out[N,OC] = inp[N,C] · w[OC,C]^T + b[OC]  (bOff < 0: no bias). With scratch (training):
+     * w is transposed into it (OC·C floats, cost 1/N of the product) and the broadcast kernel
+     * runs, which has no lane reductions, so results are reproducible in every JIT state. Without
+     * (decoding one row): dot products straight on w's rows.
      */
     public static void matmulForward(ThreadPool pool, float[] out, int outOff, float[] inp, int inOff,
                                      float[] p, int wOff, int bOff, int N, int C, int OC, float[] scratch) {
         float[] bias = bOff < 0 ? null : p;
-        if (N < 8 || scratch == null) {
+        if (scratch == null) {
             Matmul.abT(pool, out, outOff, inp, inOff, p, wOff, bias, bOff, N, OC, C, false);
         } else {
             Matmul.transpose(pool, scratch, 0, p, wOff, OC, C);                       // wT[C,OC]

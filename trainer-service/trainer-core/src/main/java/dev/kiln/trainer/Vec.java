@@ -98,7 +98,7 @@ final class Vec {
                 e.intoArray(x, off + i);
                 acc = acc.add(e);
             }
-            sum = acc.reduceLanes(VectorOperators.ADD);
+            sum = sumLanesInOrder(acc);
         }
         for (; i < n; i++) {
             float e = (float) Math.exp((x[off + i] - max) * scale);
@@ -106,5 +106,22 @@ final class Vec {
             sum += e;
         }
         return sum;
+    }
+
+    /**
+     * Lane 0 + lane 1 + … in that order. {@code reduceLanes(ADD)} leaves the float summation
+     * order to the implementation (newer JDKs' C2 may reduce as a tree while the interpreter's
+     * fallback sums in order), which would make a training step depend on JIT state; the
+     * training path uses this instead. (Vec.dot and the decoding kernel keep reduceLanes: their
+     * results only need to be close.)
+     */
+    static float sumLanesInOrder(FloatVector v) {
+        float[] lanes = new float[L];
+        v.intoArray(lanes, 0);
+        float s = 0f;
+        for (float f : lanes) {
+            s += f;
+        }
+        return s;
     }
 }
