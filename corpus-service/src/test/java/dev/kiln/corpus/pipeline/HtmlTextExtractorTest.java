@@ -111,6 +111,16 @@ class HtmlTextExtractorTest {
     }
 
     @Test
+    void linkedIdentifiersInCodeAreContentNotNavigation() {
+        String page = "<html><body><main><h2>Methods</h2><div><code><a href=\"#a\">appendChild</a>(<a href=\"N.html\">Node</a> child)</code></div>"
+                + "<div>Insert a node to the end of this element's children.</div>"
+                + "<div><a href=\"/x\">Previous page</a> <a href=\"/y\">Next page</a></div></main></body></html>";
+        PipelineDocument d = html(page.getBytes(StandardCharsets.UTF_8), "text/html");
+        assertThat(X.apply(d).kept()).isTrue();
+        assertThat(d.text()).contains("appendChild(Node child)").contains("Insert a node").doesNotContain("Previous page");
+    }
+
+    @Test
     void toleratesBrokenMarkup() {
         String broken = "<html><body><div class=content><p>First paragraph with <b>bold <i>nested</b> text & an ampersand &amp; entity &#233;"
                 + "<p>Second paragraph never closed<li>stray item<table><tr><td>cell<td>other</table><!-- comment <p>hidden</p> -->"

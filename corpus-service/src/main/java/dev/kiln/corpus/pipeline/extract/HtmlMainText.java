@@ -101,6 +101,7 @@ public final class HtmlMainText {
         final String tag;
         final boolean skip, link, heading, listItem, main, pre, row, cell, headerFooter;
         final int article;
+        boolean code;
         int box = -1; // innermost element whose class/id names boilerplate (decided after the pass), -1 none
         Frame(String tag, boolean skip, boolean link, boolean heading, boolean listItem, boolean main, boolean pre,
               boolean row, boolean cell, boolean headerFooter, int article) {
@@ -417,9 +418,14 @@ public final class HtmlMainText {
                 || (parent != null && parent.heading && !block);
         boolean li = name.equals("li") || name.equals("dt") || name.equals("dd") ? name.equals("li") : (parent != null && parent.listItem && !block);
         boolean hf = (parent != null && parent.headerFooter) || name.equals("header") || name.equals("footer");
-        Frame fr = new Frame(name, skip, name.equals("a") || (parent != null && parent.link), heading, li, main,
+        // a link inside code (an API identifier linking to its docs) is content, not navigation
+        boolean code = name.equals("code") || name.equals("tt") || name.equals("kbd") || name.equals("samp")
+                || (parent != null && parent.code);
+        boolean link = !code && (name.equals("a") || (parent != null && parent.link));
+        Frame fr = new Frame(name, skip, link, heading, li, main,
                 name.equals("pre") || (parent != null && parent.pre), row, cell, hf, article);
         fr.box = box;
+        fr.code = code;
         st.stack.add(fr);
         if (st.stack.size() > 2000) st.stack.remove(st.stack.size() - 1); // pathological nesting: stay bounded
     }
