@@ -67,6 +67,8 @@ class LanguageIdTest {
         // other scripts
         assertThat(ID.predict("Москва является столицей Российской Федерации и крупнейшим городом страны.").language()).isEqualTo("ru");
         assertThat(ID.predict("これはとてもおいしいですね。わたしはすしがすきです。").language()).isEqualTo("ja");
+        assertThat(ID.predict("东京是日本的首都，也是世界上最大的城市之一。北京是中国的首都。").language()).isEqualTo("zh");
+        assertThat(ID.predict("東京は日本の首都であり、世界最大の都市圏の一つです。").language()).isEqualTo("ja");
     }
 
     @Test

@@ -28,8 +28,7 @@ import java.util.Map;
  * below FineWeb's 0.65). Texts of fewer n-grams than the sharpness are scored as plain NB over what
  * there is, so a three-word snippet is honestly uncertain.
  *
- * <p>Limits: Han ideographs are not folded into langdetect's character classes, so Chinese text is
- * mostly unscored ("und" or a low score); Japanese is recognised by its kana.
+ * <p>Kana and Han ideographs are folded into class representatives as the profiles expect.
  *
  * <p>Memory: ~70k distinct n-grams, stored sparsely (a 48-bit packed key → language/log-prob
  * pairs); a few MB of heap. Thread-safe and allocation-light per call.
@@ -163,11 +162,34 @@ public final class NgramLanguageIdentifier implements LanguageIdentifier {
         }
     }
 
+    /**
+     * Han ideographs → the representative of their frequency class, the folding the profiles were built
+     * with (the class lists ship in the same jar, {@code cybozu/util/messages.properties}, keys NGram.KANJI_*).
+     */
+    private static final char[] HAN = new char[0x10000];
+
+    static {
+        java.util.Properties p = new java.util.Properties();
+        try (InputStream in = NgramLanguageIdentifier.class.getResourceAsStream("/com/optimaize/langdetect/cybozu/util/messages.properties")) {
+            if (in != null) p.load(in);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        for (String k : p.stringPropertyNames()) {
+            if (!k.startsWith("NGram.KANJI_")) continue;
+            String v = p.getProperty(k);
+            if (v.isEmpty()) continue;
+            char rep = v.charAt(0);
+            for (int i = 0; i < v.length(); i++) HAN[v.charAt(i)] = rep;
+        }
+    }
+
     /** Character class used to build n-grams: letters kept, everything else is a word break. */
     private static char norm(char c) {
         // the profiles fold each kana script into one representative character, as langdetect does
         if (c >= '\u3041' && c <= '\u309F') return '\u3042';
         if (c >= '\u30A1' && c <= '\u30FF') return '\u30A2';
+        if (c >= '\u4E00' && c <= '\u9FFF' && HAN[c] != 0) return HAN[c];
         if (Character.isLetter(c)) return c;
         return ' ';
     }
