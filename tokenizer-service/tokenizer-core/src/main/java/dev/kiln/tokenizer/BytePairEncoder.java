@@ -7,13 +7,13 @@ import java.util.Arrays;
  * parts concatenates to a token, merge the pair whose token has the lowest rank (the leftmost one
  * on ties). A piece that is itself a token is emitted whole before any merging, as tiktoken does.
  *
- * <p>Short pieces (almost all of them) use flat arrays and a linear minimum search: quadratic in
- * theory, but cache-friendly and allocation-free for the few dozen bytes a word has. Long pieces
+ * <p>Short pieces (almost all of them) use flat arrays chained as a list and a linear minimum search:
+ * quadratic in theory, but cache-friendly and allocation-free for the few dozen bytes a word has. Long pieces
  * (a megabyte of one repeated character is a single pre-token) switch to a doubly linked list of
  * parts and a min-heap of candidate merges with lazy invalidation, which is O(n log n) and
  * iterative, so neither time nor stack blows up.
  *
- * <p>Not thread-safe: an instance is per-thread scratch space.
+ * <p>Not thread-safe: an instance is scratch space used by one encode call at a time.
  */
 final class BytePairEncoder {
     /** Above this many bytes the heap path wins over the flat scan. */
@@ -83,7 +83,7 @@ final class BytePairEncoder {
         int slot = (h * 0x9E3779B1 >>> 20) & (CACHE_SLOTS - 1);
         int keyBase = slot * CACHE_MAX_BYTES;
         int idBase = slot * CACHE_MAX_IDS;
-        if (cacheKeyLength[slot] == len && java.util.Arrays.equals(cacheKeys, keyBase, keyBase + len, piece, 0, len)) {
+        if (cacheKeyLength[slot] == len && Arrays.equals(cacheKeys, keyBase, keyBase + len, piece, 0, len)) {
             int n = cacheIdCount[slot];
             for (int i = 0; i < n; i++) {
                 out.add(cacheIds[idBase + i]);
@@ -102,49 +102,45 @@ final class BytePairEncoder {
     }
 
     private void mergeFlat(byte[] piece, int len, IntList out, IntList ends) {
-        int[] st = starts;
+        // parts are named by their start byte and chained by nx (no shifting on merge); nx[last] == len
+        int[] nx = starts;
         int[] ids = partIds;
         long[] pr = pairs;
         RankTable t = table;
         for (int i = 0; i < len; i++) {
-            st[i] = i;
+            nx[i] = i + 1;
             ids[i] = byteIds[piece[i] & 0xFF];
         }
-        st[len] = len;
-        int parts = len;
-        for (int i = 0; i < parts - 1; i++) {
+        for (int i = 0; i < len - 1; i++) {
             pr[i] = t.lookup(piece, i, 2);
         }
-        while (parts > 1) {
+        pr[len - 1] = RankTable.MISSING;
+        while (true) {
             long best = RankTable.MISSING;
             int at = -1;
-            for (int i = 0; i < parts - 1; i++) {
+            int beforeAt = -1;
+            for (int i = 0, prev = -1; i < len; prev = i, i = nx[i]) {
                 if (pr[i] < best) {
                     best = pr[i];
                     at = i;
+                    beforeAt = prev;
                 }
             }
             if (at < 0) {
                 break;
             }
             ids[at] = RankTable.id(best);
-            // drop part at+1 by shifting the tails left
-            int tail = parts - at - 2;
-            System.arraycopy(st, at + 2, st, at + 1, tail + 1);
-            System.arraycopy(ids, at + 2, ids, at + 1, tail);
-            System.arraycopy(pr, at + 2, pr, at + 1, tail);
-            parts--;
-            if (at + 1 < parts) {
-                pr[at] = t.lookup(piece, st[at], st[at + 2] - st[at]);
-            }
-            if (at > 0) {
-                pr[at - 1] = t.lookup(piece, st[at - 1], st[at + 1] - st[at - 1]);
+            int k = nx[nx[at]];
+            nx[at] = k;
+            pr[at] = k < len ? t.lookup(piece, at, nx[k] - at) : RankTable.MISSING;
+            if (beforeAt >= 0) {
+                pr[beforeAt] = t.lookup(piece, beforeAt, k - beforeAt);
             }
         }
-        for (int i = 0; i < parts; i++) {
+        for (int i = 0; i < len; i = nx[i]) {
             out.add(ids[i]);
             if (ends != null) {
-                ends.add(st[i + 1]);
+                ends.add(nx[i]);
             }
         }
     }
@@ -233,7 +229,7 @@ final class BytePairEncoder {
         }
     }
 
-    /** Drops scratch arrays a huge piece left behind, so an idle thread does not pin megabytes. */
+    /** Drops scratch arrays a huge piece left behind, so a pooled workspace does not pin megabytes. */
     void trim() {
         if (next.length > (1 << 16)) {
             next = new int[0];
@@ -242,9 +238,5 @@ final class BytePairEncoder {
             pairs = new long[LINEAR_LIMIT + 2];
             starts = new int[LINEAR_LIMIT + 2];
         }
-    }
-
-    static int[] copyOf(int[] a) {
-        return Arrays.copyOf(a, a.length);
     }
 }
