@@ -1,0 +1,78 @@
+package dev.kiln.corpus.engine;
+
+import java.util.List;
+
+import dev.kiln.corpus.pipeline.Pipeline;
+import dev.kiln.corpus.pipeline.PipelineDocument;
+import dev.kiln.corpus.pipeline.PipelineStats;
+
+/**
+ * The corpus stage as one object: documents go through the pipeline, kept text goes to the shard
+ * writer. Every source of documents (gRPC, files, Kafka) calls {@link #ingest}; the service only
+ * adapts. Plain Java: testable without the service, the broker or the tokenizer service.
+ */
+public final class CorpusEngine {
+
+    private final Pipeline pipeline;
+    private final ShardWriter writer;
+    private final BatchTokenizer tokenizer;
+
+    /** What happened to one document in the pipeline. */
+    public record Outcome(boolean kept, String droppedBy, String reason) {
+        /** "step/reason", the key drops are counted under. */
+        public String dropKey() {
+            return droppedBy + "/" + reason;
+        }
+    }
+
+    /** An inspection plus the tokens the final text would add. */
+    public record Inspection(Pipeline.Inspection pipeline, int tokens) {
+    }
+
+    public CorpusEngine(Pipeline pipeline, ShardWriter writer, BatchTokenizer tokenizer) {
+        this.pipeline = pipeline;
+        this.writer = writer;
+        this.tokenizer = tokenizer;
+    }
+
+    /**
+     * Runs one document through the pipeline; a kept one is queued for tokenizing and packing, and
+     * its receipt is done when its shard is acknowledged. A dropped one's receipt is done at once.
+     */
+    public Outcome ingest(PipelineDocument document, Receipt receipt) {
+        Pipeline.Result result = pipeline.process(document);
+        if (!result.kept()) {
+            receipt.done();
+            return new Outcome(false, result.droppedBy(), result.reason());
+        }
+        String text = result.text();
+        if (text == null || text.isBlank()) {
+            receipt.done();
+            return new Outcome(false, "tokenize", "empty_text");
+        }
+        writer.add(text, receipt);
+        return new Outcome(true, null, null);
+    }
+
+    /** The dry run: every step's verdict, nothing remembered, nothing produced. */
+    public Inspection inspect(PipelineDocument document) {
+        Pipeline.Inspection inspection = pipeline.inspect(document);
+        int tokens = 0;
+        if (inspection.kept() && inspection.finalText() != null && !inspection.finalText().isBlank()) {
+            tokens = tokenizer.tokenize(List.of(inspection.finalText())).get(0).length + 1;
+        }
+        return new Inspection(inspection, tokens);
+    }
+
+    public PipelineStats stats() {
+        return pipeline.stats();
+    }
+
+    public ShardWriter writer() {
+        return writer;
+    }
+
+    public Pipeline pipeline() {
+        return pipeline;
+    }
+}

@@ -1,0 +1,89 @@
+package dev.kiln.corpus.service;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+
+/** Configuration of the corpus service, under {@code kiln.corpus}. */
+@ConfigMapping(prefix = "kiln.corpus")
+public interface CorpusServiceConfig {
+
+    /** Dedup indexes live in {@code <data-dir>/dedup}, so the seen-set survives a restart. */
+    @WithDefault("data/corpus")
+    String dataDir();
+
+    /** Encoding of the shards; must exist on the tokenizer service. */
+    @WithDefault("r50k_base")
+    String encoding();
+
+    /** Tokens per shard (capped so a shard stays under Kafka's 1 MiB message limit). */
+    @WithDefault("262144")
+    int shardTokens();
+
+    /** A partial shard is sealed and sent when no document arrived for this long. */
+    @WithDefault("5s")
+    Duration sealAfterIdle();
+
+    /** Documents per tokenizer call, and characters per call at most. */
+    @WithDefault("64")
+    int tokenizeBatchDocuments();
+
+    @WithDefault("2000000")
+    int tokenizeBatchChars();
+
+    /** Largest raw document accepted through IngestDocuments or Kafka, in bytes. */
+    @WithDefault("16777216")
+    int maxDocumentBytes();
+
+    /**
+     * Directories IngestWarc and IngestJsonl may read from; a path outside them is
+     * PERMISSION_DENIED. Default: the working directory.
+     */
+    @WithDefault(".")
+    List<String> inputRoots();
+
+    Topics topics();
+
+    Pipeline pipeline();
+
+    /** Kafka topics and the consumer group that corpus replicas share. */
+    interface Topics {
+        @WithDefault("kiln.corpus.documents")
+        String documents();
+
+        @WithDefault("kiln.corpus.shards")
+        String shards();
+
+        @WithDefault("kiln-corpus")
+        String consumerGroup();
+
+        /** Consume the documents topic; off for a replica that only serves gRPC ingestion. */
+        @WithDefault("true")
+        boolean consumeDocuments();
+    }
+
+    /** The pipeline's steps and their main settings; the rest keep datatrove's FineWeb defaults. */
+    interface Pipeline {
+        /** Steps in order; see PIPELINE.md for each. */
+        @WithDefault("url_filter,html_extract,language,gopher_repetition,gopher_quality,c4_quality,fineweb_quality,exact_dedup,minhash_dedup,pii")
+        List<String> steps();
+
+        /** Languages kept by the language step (ISO 639-1). */
+        @WithDefault("en")
+        List<String> languages();
+
+        /** Minimum probability of the detected language (FineWeb: 0.65). */
+        @WithDefault("0.65")
+        double languageThreshold();
+
+        /** Replacement URL lists (one entry a line); unset: the lists shipped in the jar. */
+        Optional<String> blockedDomainsFile();
+
+        Optional<String> blockedUrlsFile();
+
+        Optional<String> bannedWordsFile();
+    }
+}
