@@ -20,6 +20,8 @@ import dev.kiln.proto.tokenizer.v1.TokenizeResponse;
 import dev.kiln.proto.tokenizer.v1.TokenizeStreamRequest;
 import dev.kiln.proto.tokenizer.v1.TokenizeStreamResponse;
 import dev.kiln.proto.tokenizer.v1.TokenizerServiceGrpc;
+import dev.kiln.proto.tokenizer.v1.TrainTokenizerRequest;
+import dev.kiln.proto.tokenizer.v1.TrainTokenizerResponse;
 import dev.kiln.tokenizer.EncodedText;
 import dev.kiln.tokenizer.Encoding;
 import dev.kiln.tokenizer.SpecialTokenPolicy;
@@ -41,6 +43,9 @@ public class TokenizerGrpcService extends TokenizerServiceGrpc.TokenizerServiceI
 
     @Inject
     TokenizerServiceConfig config;
+
+    @Inject
+    EncodingStore store;
 
     @Override
     @Blocking
@@ -123,6 +128,7 @@ public class TokenizerGrpcService extends TokenizerServiceGrpc.TokenizerServiceI
             switch (request.getFormat()) {
                 case ENCODING_FORMAT_UNSPECIFIED -> { }
                 case ENCODING_FORMAT_TIKTOKEN -> out.setData(ByteString.copyFrom(EncodingFiles.tiktoken(encoding)));
+                case ENCODING_FORMAT_HF_TOKENIZER_JSON -> out.setData(ByteString.copyFrom(EncodingFiles.tokenizerJson(encoding)));
                 default -> throw RequestErrors.invalid("format " + request.getFormatValue()
                         + " is not known; use ENCODING_FORMAT_TIKTOKEN or ENCODING_FORMAT_HF_TOKENIZER_JSON");
             }
@@ -171,6 +177,12 @@ public class TokenizerGrpcService extends TokenizerServiceGrpc.TokenizerServiceI
                 call.onCompleted();
             }
         };
+    }
+
+    @Override
+    @Blocking
+    public StreamObserver<TrainTokenizerRequest> trainTokenizer(StreamObserver<TrainTokenizerResponse> response) {
+        return new TokenizerTraining(response, catalog, store, config.maxTrainingBytes());
     }
 
     private TokenizeStreamResponse tokenizeItem(TokenizeStreamRequest item) {

@@ -247,6 +247,101 @@ class TokenizerGrpcServiceTest {
                 .hasMessageContaining("RESOURCE_EXHAUSTED");
     }
 
+    private static final String TRAINING_TEXT = String.join("\n",
+            "The committee met on Tuesday to discuss the budget for the coming year.",
+            "Members of the committee agreed that the budget must support research and training.",
+            "The report on the budget was adopted by a large majority of the members present.",
+            "Training programmes for young people remain a priority for the committee.");
+
+    private dev.kiln.proto.tokenizer.v1.TrainTokenizerResponse train(List<dev.kiln.proto.tokenizer.v1.TrainTokenizerRequest> messages)
+            throws Exception {
+        CompletableFuture<dev.kiln.proto.tokenizer.v1.TrainTokenizerResponse> result = new CompletableFuture<>();
+        StreamObserver<dev.kiln.proto.tokenizer.v1.TrainTokenizerRequest> requests = TokenizerServiceGrpc.newStub(channel)
+                .trainTokenizer(new StreamObserver<>() {
+                    @Override
+                    public void onNext(dev.kiln.proto.tokenizer.v1.TrainTokenizerResponse value) {
+                        result.complete(value);
+                    }
+
+                    @Override
+                    public void onError(Throwable t) {
+                        result.completeExceptionally(t);
+                    }
+
+                    @Override
+                    public void onCompleted() {
+                    }
+                });
+        messages.forEach(requests::onNext);
+        requests.onCompleted();
+        try {
+            return result.get(120, TimeUnit.SECONDS);
+        } catch (java.util.concurrent.ExecutionException e) {
+            throw (Exception) e.getCause();
+        }
+    }
+
+    private static dev.kiln.proto.tokenizer.v1.TrainTokenizerRequest config(String name, int vocab, String pattern) {
+        return dev.kiln.proto.tokenizer.v1.TrainTokenizerRequest.newBuilder().setConfig(
+                dev.kiln.proto.tokenizer.v1.TrainTokenizerConfig.newBuilder().setName(name).setVocabSize(vocab)
+                        .setPattern(pattern).addSpecialTokens("<|endoftext|>").setOverwrite(true)).build();
+    }
+
+    private static dev.kiln.proto.tokenizer.v1.TrainTokenizerRequest textChunk(String text) {
+        return dev.kiln.proto.tokenizer.v1.TrainTokenizerRequest.newBuilder().setText(text).build();
+    }
+
+    @Test
+    void trainsAnEncodingThatIsServedAtOnceAndExportable() throws Exception {
+        List<dev.kiln.proto.tokenizer.v1.TrainTokenizerRequest> messages = new ArrayList<>();
+        messages.add(config("committee-bpe", 320, "gpt2"));
+        for (int i = 0; i < 50; i++) {
+            messages.add(textChunk(TRAINING_TEXT + "\n"));
+        }
+        dev.kiln.proto.tokenizer.v1.TrainTokenizerResponse trained = train(messages);
+        assertThat(trained.getEncoding().getName()).isEqualTo("committee-bpe");
+        assertThat(trained.getEncoding().getVocabSize()).isEqualTo(320);
+        assertThat(trained.getEncoding().getSource()).isEqualTo(EncodingSource.ENCODING_SOURCE_TRAINED);
+        assertThat(trained.getMerges()).isEqualTo(320 - 256 - 1);
+        assertThat(trained.getEncoding().getEosTokenId()).isEqualTo(319);
+
+        String text = "The committee adopted the budget.";
+        List<Integer> ids = tokenizer.tokenize(tokenize("committee-bpe", text).build()).getIdsList();
+        assertThat(ids.size()).isLessThan(text.length() / 2);
+        assertThat(tokenizer.detokenize(DetokenizeRequest.newBuilder().setEncoding("committee-bpe").addAllIds(ids).build())
+                .getText()).isEqualTo(text);
+        assertThat(tokenizer.listEncodings(ListEncodingsRequest.getDefaultInstance()).getEncodingsList())
+                .anySatisfy(e -> assertThat(e.getName()).isEqualTo("committee-bpe"));
+
+        byte[] json = tokenizer.getEncoding(GetEncodingRequest.newBuilder().setEncoding("committee-bpe")
+                .setFormat(EncodingFormat.ENCODING_FORMAT_HF_TOKENIZER_JSON).build()).getData().toByteArray();
+        dev.kiln.tokenizer.Encoding reloaded = dev.kiln.tokenizer.HuggingFaceTokenizerJson.read(
+                new java.io.ByteArrayInputStream(json), "reloaded");
+        assertThat(java.util.Arrays.stream(reloaded.encode(text)).boxed().toList()).isEqualTo(ids);
+    }
+
+    @Test
+    void badTrainingRequestsGetTheRightStatus() {
+        assertThat(trainingCode(List.of(textChunk("no config first")))).isEqualTo(Status.Code.INVALID_ARGUMENT);
+        assertThat(trainingCode(List.of(config("cl100k_base", 1000, "")))).isEqualTo(Status.Code.INVALID_ARGUMENT);
+        assertThat(trainingCode(List.of(config("tiny", 100, "")))).isEqualTo(Status.Code.INVALID_ARGUMENT);
+        assertThat(trainingCode(List.of(config("bad pattern", 1000, "")))).isEqualTo(Status.Code.INVALID_ARGUMENT);
+        assertThat(trainingCode(List.of(config("regex", 1000, "([unclosed")))).isEqualTo(Status.Code.INVALID_ARGUMENT);
+        assertThat(trainingCode(List.of(config("nothing-to-merge", 1000, ""), textChunk("a")))).isEqualTo(Status.Code.FAILED_PRECONDITION);
+        assertThat(trainingCode(List.of())).isEqualTo(Status.Code.INVALID_ARGUMENT);
+    }
+
+    private Status.Code trainingCode(List<dev.kiln.proto.tokenizer.v1.TrainTokenizerRequest> messages) {
+        try {
+            train(messages);
+        } catch (StatusRuntimeException e) {
+            return e.getStatus().getCode();
+        } catch (Exception e) {
+            throw new AssertionError(e);
+        }
+        throw new AssertionError("training succeeded");
+    }
+
     private static Throwable catchThrowable(Runnable call) {
         try {
             call.run();
