@@ -1,6 +1,9 @@
 package dev.kiln.corpus.engine;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
 
 import dev.kiln.corpus.pipeline.Pipeline;
 import dev.kiln.corpus.pipeline.PipelineDocument;
@@ -16,6 +19,9 @@ public final class CorpusEngine {
     private final Pipeline pipeline;
     private final ShardWriter writer;
     private final BatchTokenizer tokenizer;
+    private final AtomicLong sequences = new AtomicLong();
+    private final Watermark done = new Watermark(0);
+    private long committedThrough = -1;
 
     /** What happened to one document in the pipeline. */
     public record Outcome(boolean kept, String droppedBy, String reason) {
@@ -40,18 +46,58 @@ public final class CorpusEngine {
      * its receipt is done when its shard is acknowledged. A dropped one's receipt is done at once.
      */
     public Outcome ingest(PipelineDocument document, Receipt receipt) {
+        long sequence = sequences.getAndIncrement();
+        document.setSequence(sequence);
+        done.started(sequence);
+        Receipt tracked = new Receipt() {
+            @Override
+            public void tokenized(int tokens) {
+                receipt.tokenized(tokens);
+            }
+
+            @Override
+            public void done() {
+                done.done(sequence);
+                commitDedup();
+                receipt.done();
+            }
+
+            @Override
+            public void failed(Throwable cause) {
+                receipt.failed(cause);
+            }
+        };
         Pipeline.Result result = pipeline.process(document);
         if (!result.kept()) {
-            receipt.done();
+            tracked.done();
             return new Outcome(false, result.droppedBy(), result.reason());
         }
         String text = result.text();
         if (text == null || text.isBlank()) {
-            receipt.done();
+            tracked.done();
             return new Outcome(false, "tokenize", "empty_text");
         }
-        writer.add(text, receipt);
+        writer.add(text, tracked);
         return new Outcome(true, null, null);
+    }
+
+    /**
+     * Persists the dedup entries of the longest run of documents that are all done, so the seen-set
+     * on disk never holds a document that a crash could still lose.
+     */
+    private void commitDedup() {
+        long through = done.completeBelow() - 1;
+        synchronized (this) {
+            if (through <= committedThrough) {
+                return;
+            }
+            try {
+                pipeline.commitThrough(through);
+            } catch (IOException e) {
+                throw new UncheckedIOException("Cannot persist the dedup index", e);
+            }
+            committedThrough = through;
+        }
     }
 
     /** The dry run: every step's verdict, nothing remembered, nothing produced. */

@@ -87,9 +87,20 @@ public final class Pipeline implements Closeable {
     }
 
     /**
-     * Forces the dedup seen-set logs to disk. Each kept document's record already reached the OS when
-     * it was processed (a JVM crash loses nothing); call this before committing consumer offsets to
-     * survive a machine crash too.
+     * Persists the dedup entries of numbered documents up to {@code sequence}: call it once every
+     * document up to that number is done (dropped, or shipped in an acknowledged shard). Entries of
+     * later documents stay in memory only, so after a crash their replay is not taken for a duplicate.
+     */
+    public void commitThrough(long sequence) throws IOException {
+        for (PipelineStep s : steps) {
+            if (s instanceof dev.kiln.corpus.pipeline.dedup.ExactDeduplicator e) e.commitThrough(sequence);
+            else if (s instanceof dev.kiln.corpus.pipeline.dedup.MinHashDeduplicator m) m.commitThrough(sequence);
+        }
+    }
+
+    /**
+     * Forces the dedup seen-set logs to disk. Each committed record already reached the OS (a JVM
+     * crash loses nothing); call this before committing consumer offsets to survive a machine crash too.
      */
     public void sync() throws IOException {
         for (PipelineStep s : steps) {

@@ -19,6 +19,7 @@ public final class PipelineDocument {
     private final Map<String, Object> metadata;
     private String language;
     private double languageScore = Double.NaN;
+    private long sequence = -1;
 
     public PipelineDocument(String id, String url, byte[] rawContent, String contentType, String text,
                             Map<String, Object> metadata) {
@@ -58,8 +59,18 @@ public final class PipelineDocument {
         this.languageScore = score;
     }
 
+    /**
+     * The engine's running number for this document, or -1. Dedup steps hold back the persistence
+     * of a numbered document's entries until {@link Pipeline#commitThrough} reaches its number, so a
+     * crash before the document is safely shipped does not remember it as seen.
+     */
+    public long sequence() { return sequence; }
+
+    public void setSequence(long sequence) { this.sequence = sequence; }
+
     public PipelineDocument copy() {
         PipelineDocument c = new PipelineDocument(id, url, rawContent, contentType, text, metadata);
+        c.sequence = sequence;
         c.language = language;
         c.languageScore = languageScore;
         return c;

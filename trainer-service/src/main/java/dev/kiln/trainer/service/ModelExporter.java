@@ -21,6 +21,7 @@ import dev.kiln.proto.trainer.v1.ModelArtifact;
 import dev.kiln.proto.trainer.v1.ModelPublished;
 import dev.kiln.proto.trainer.v1.Run;
 import dev.kiln.tokenizer.Encoding;
+import dev.kiln.tokenizer.HuggingFaceTokenizerJson;
 import dev.kiln.tokenizer.TiktokenRankFile;
 import dev.kiln.trainer.Checkpoint;
 import dev.kiln.trainer.GptModel;
@@ -81,10 +82,12 @@ public class ModelExporter {
     }
 
     /**
-     * The tokenizer as tiktoken users load it: the rank file plus a config that names the
-     * pattern and special tokens, which a .tiktoken file cannot hold.
+     * The tokenizer twice over: tokenizer.json for Hugging Face tooling (and the gateway), and the
+     * rank file plus a config naming pattern and special tokens for tiktoken users, since a
+     * .tiktoken file cannot hold those.
      */
     private static void writeTokenizer(Encoding encoding, Path bundle) throws IOException {
+        HuggingFaceTokenizerJson.write(encoding, bundle.resolve("tokenizer.json"), HuggingFaceTokenizerJson.MergesFormat.PAIRS);
         TiktokenRankFile.write(encoding, bundle.resolve(encoding.name() + ".tiktoken"));
         Map<String, Object> tokenizerConfig = new LinkedHashMap<>();
         tokenizerConfig.put("tokenizer_class", "tiktoken");

@@ -149,6 +149,8 @@ class TrainerGrpcServiceTest {
         assertThat(bundle.resolve("model.onnx")).exists();
         assertThat(bundle.resolve("config.json")).exists();
         assertThat(bundle.resolve("r50k_base.tiktoken")).exists();
+        assertThat(dev.kiln.tokenizer.HuggingFaceTokenizerJson.read(bundle.resolve("tokenizer.json"), "bundle")
+                .encode("The cat sat")).containsExactly(EncodingRegistry.getDefault().get("r50k_base").encode("The cat sat"));
         assertThat(Files.readString(bundle.resolve("tokenizer_config.json"))).contains("\"pattern\"");
         assertThat(artifact.getSha256()).isEqualTo(ModelExporter.sha256(bundle.resolve("model.onnx")));
         assertThat(artifact.getPublished()).isTrue();

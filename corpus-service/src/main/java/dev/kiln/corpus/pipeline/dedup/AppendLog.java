@@ -1,5 +1,9 @@
 package dev.kiln.corpus.pipeline.dedup;
 
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+
 import java.io.BufferedInputStream;
 import java.io.Closeable;
 import java.io.DataInputStream;
@@ -23,6 +27,7 @@ final class AppendLog implements Closeable {
     private final FileChannel channel;
     private final int recordBytes;
     private final ByteBuffer buf;
+    private final List<Staged> staged = new ArrayList<>();
 
     AppendLog(Path file, int longsPerRecord, Consumer<long[]> replay) throws IOException {
         Files.createDirectories(file.toAbsolutePath().getParent());
@@ -48,7 +53,33 @@ final class AppendLog implements Closeable {
         channel.position(valid);
     }
 
-    synchronized void append(long[] record) throws IOException {
+    /**
+     * Appends a record; one of a numbered document ({@code sequence >= 0}) waits in memory until
+     * {@link #commitThrough} covers its number.
+     */
+    synchronized void append(long[] record, long sequence) throws IOException {
+        if (sequence >= 0) {
+            staged.add(new Staged(sequence, record.clone()));
+            return;
+        }
+        write(record);
+    }
+
+    /** Writes the staged records of documents numbered up to {@code sequence}. */
+    synchronized void commitThrough(long sequence) throws IOException {
+        Iterator<Staged> it = staged.iterator();
+        while (it.hasNext()) {
+            Staged s = it.next();
+            if (s.sequence <= sequence) {
+                write(s.record);
+                it.remove();
+            }
+        }
+    }
+
+    private record Staged(long sequence, long[] record) { }
+
+    private void write(long[] record) throws IOException {
         buf.clear();
         for (long v : record) buf.putLong(v);
         buf.flip();

@@ -53,7 +53,7 @@ public final class ExactDeduplicator implements PipelineStep, Closeable {
         synchronized (this) {
             if (!seen.add(h)) return StepResult.drop("exact_duplicate");
             if (log != null) {
-                try { log.append(new long[]{h}); } catch (IOException e) { throw new UncheckedIOException(e); }
+                try { log.append(new long[]{h}, doc.sequence()); } catch (IOException e) { throw new UncheckedIOException(e); }
             }
         }
         return StepResult.keep();
@@ -74,6 +74,9 @@ public final class ExactDeduplicator implements PipelineStep, Closeable {
 
     /** Forces the log to disk (e.g. before committing Kafka offsets). */
     public void sync() throws IOException { if (log != null) log.sync(); }
+
+    /** Persists the entries of documents numbered up to {@code sequence} (see {@link PipelineDocument#sequence()}). */
+    public void commitThrough(long sequence) throws IOException { if (log != null) log.commitThrough(sequence); }
 
     @Override
     public void close() throws IOException { if (log != null) log.close(); }

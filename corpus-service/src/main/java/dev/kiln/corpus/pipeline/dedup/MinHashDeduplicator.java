@@ -130,7 +130,7 @@ public final class MinHashDeduplicator implements PipelineStep, Closeable {
             for (long key : keys) index.add(key);
             documents++;
             if (log != null) {
-                try { log.append(keys); } catch (IOException e) { throw new UncheckedIOException(e); }
+                try { log.append(keys, doc.sequence()); } catch (IOException e) { throw new UncheckedIOException(e); }
             }
         }
         return StepResult.keep();
@@ -159,6 +159,9 @@ public final class MinHashDeduplicator implements PipelineStep, Closeable {
 
     /** Forces the log to disk (e.g. before committing Kafka offsets). */
     public void sync() throws IOException { if (log != null) log.sync(); }
+
+    /** Persists the entries of documents numbered up to {@code sequence} (see {@link PipelineDocument#sequence()}). */
+    public void commitThrough(long sequence) throws IOException { if (log != null) log.commitThrough(sequence); }
 
     @Override
     public void close() throws IOException { if (log != null) log.close(); }
