@@ -1,5 +1,7 @@
 package dev.kiln.corpus.pipeline;
 
+import dev.kiln.testing.Europarl;
+
 import dev.kiln.corpus.pipeline.dedup.ExactDeduplicator;
 import dev.kiln.corpus.pipeline.dedup.MinHashDeduplicator;
 import org.junit.jupiter.api.Test;

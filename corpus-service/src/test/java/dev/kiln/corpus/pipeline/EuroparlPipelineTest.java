@@ -1,5 +1,7 @@
 package dev.kiln.corpus.pipeline;
 
+import dev.kiln.testing.Europarl;
+
 import org.junit.jupiter.api.Test;
 
 import java.util.List;

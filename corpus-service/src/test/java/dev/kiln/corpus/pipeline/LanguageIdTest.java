@@ -1,5 +1,7 @@
 package dev.kiln.corpus.pipeline;
 
+import dev.kiln.testing.Europarl;
+
 import dev.kiln.corpus.pipeline.lang.LanguageIdentifier;
 import dev.kiln.corpus.pipeline.lang.NgramLanguageIdentifier;
 import org.junit.jupiter.api.Test;

@@ -29,7 +29,7 @@ import org.netpreserve.jwarc.WarcWriter;
 
 import com.google.protobuf.ByteString;
 
-import dev.kiln.corpus.pipeline.Europarl;
+import dev.kiln.testing.Europarl;
 import dev.kiln.proto.corpus.v1.CorpusServiceGrpc;
 import dev.kiln.proto.corpus.v1.Document;
 import dev.kiln.proto.corpus.v1.GetStatsRequest;

@@ -1,6 +1,6 @@
 package dev.kiln.corpus.pipeline.bench;
 
-import dev.kiln.corpus.pipeline.Europarl;
+import dev.kiln.testing.Europarl;
 import dev.kiln.corpus.pipeline.ExtractionGold;
 import dev.kiln.corpus.pipeline.Pipeline;
 import dev.kiln.corpus.pipeline.PipelineConfig;
