@@ -54,6 +54,18 @@ class PathologicalInputTest {
     }
 
     @ParameterizedTest
+    @ValueSource(strings = {" ", "a", "\n", "!"})
+    void regexPathSurvivesMegabytePiecesToo(String unit) {
+        Encoding cl = EncodingRegistry.getDefault().get("cl100k_base");
+        Encoding viaRegex = new Encoding("cl100k-regex", Pretokenizer.regexOnly(Pretokenizer.CL100K_PATTERN),
+                cl.ranks(), cl.specialTokens());
+        String big = unit.repeat(1_000_000);
+        int[] ids = viaRegex.encodeOrdinary(big);
+        assertThat(ids).containsExactly(cl.encodeOrdinary(big));
+        assertThat(viaRegex.decode(ids)).isEqualTo(big);
+    }
+
+    @ParameterizedTest
     @ValueSource(strings = {"cl100k_base"})
     void hugeInputLeavesNoHugeBuffersBehind(String name) {
         Encoding e = EncodingRegistry.getDefault().get(name);
