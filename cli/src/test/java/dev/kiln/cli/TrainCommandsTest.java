@@ -1,0 +1,102 @@
+package dev.kiln.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.Arrays;
+import java.util.List;
+
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import com.google.protobuf.ByteString;
+
+import dev.kiln.proto.corpus.TokenShards;
+import dev.kiln.proto.corpus.v1.TokenShard;
+import dev.kiln.proto.corpus.v1.TokenWidth;
+import dev.kiln.testing.KafkaBroker;
+import dev.kiln.tokenizer.EncodingRegistry;
+
+/** The train commands against the packaged trainer service, on shards put on a real broker. */
+class TrainCommandsTest {
+
+    private static final String TOPIC = "kiln.test.cli.shards";
+    private static final String RUN = "cli-run-" + Long.toString(System.currentTimeMillis(), 36);
+
+    private static String trainer;
+
+    @BeforeAll
+    static void start() throws Exception {
+        trainer = Services.trainer();
+        KafkaBroker broker = KafkaBroker.shared();
+        broker.createTopic(TOPIC, 1);
+        var encoding = EncodingRegistry.getDefault().get("r50k_base");
+        int[] ids = encoding.encode("The cat sat on the mat. The dog sat on the log. A bird sang in the tree. ".repeat(6));
+        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(broker.clientProperties(),
+                new StringSerializer(), new ByteArraySerializer())) {
+            for (int s = 0; s < 8; s++) {
+                ByteString packed = TokenShards.pack(ids, ids.length, TokenWidth.TOKEN_WIDTH_UINT16);
+                TokenShard shard = TokenShard.newBuilder().setShardId("cli-" + s).setEncoding("r50k_base")
+                        .setVocabSize(50257).setTokenCount(ids.length).setTokenWidth(TokenWidth.TOKEN_WIDTH_UINT16)
+                        .setTokens(packed).setCrc32C(TokenShards.crc32c(packed)).setEosTokenId(50256).build();
+                producer.send(new ProducerRecord<>(TOPIC, shard.getShardId(), shard.toByteArray())).get();
+            }
+        }
+    }
+
+    private static String[] startArgs(String name, String embd, String heads) {
+        return new String[] { "train", "start", "--trainer", trainer, "--name", name, "--encoding", "r50k_base",
+                "--layers", "1", "--heads", heads, "--embd", embd, "--context", "32", "--batch-size", "4",
+                "--steps", "8", "--lr", "1e-2", "--warmup", "2", "--seed", "7", "--threads", "2",
+                "--eval-interval", "4", "--eval-batches", "2", "--val-fraction", "0.25",
+                "--sample-interval", "8", "--sample-prompt", "The cat", "--sample-tokens", "8",
+                "--checkpoint-interval", "4", "--topic", TOPIC, "--wait-seconds", "30" };
+    }
+
+    @Test
+    void startsWatchesListsAndExportsARun() {
+        Cli.Result started = Cli.run(startArgs(RUN, "32", "2"));
+        assertThat(started.exitCode()).as(started.err()).isZero();
+        assertThat(started.out()).startsWith("run " + RUN + ": ").contains("/8", "parameters");
+
+        Cli.Result watched = Cli.run("train", "watch", RUN, "--trainer", trainer);
+        assertThat(watched.exitCode()).as(watched.err()).isZero();
+        List<String> lines = Arrays.asList(watched.out().split("\n"));
+        assertThat(lines).filteredOn(l -> l.matches("step \\d+/8  loss \\d+\\.\\d{4}  lr .*tokens/s")).hasSize(8);
+        assertThat(lines).anyMatch(l -> l.startsWith("step 8  sample: The cat"));
+        assertThat(lines).anyMatch(l -> l.startsWith("step 4  checkpoint "));
+        assertThat(lines.get(lines.size() - 1)).startsWith("step 8  completed");
+
+        Cli.Result list = Cli.run("train", "list", "--trainer", trainer);
+        assertThat(list.exitCode()).isZero();
+        assertThat(list.out()).startsWith("RUN").containsPattern(RUN + "\\s+completed\\s+8\\s+8\\s+\\d+\\.\\d{4}");
+
+        Cli.Result get = Cli.run("train", "get", RUN, "--trainer", trainer);
+        assertThat(get.out()).contains("state:       completed", "step:        8/8", "model:       1 layers, 2 heads, n_embd 32");
+
+        Cli.Result exported = Cli.run("train", "export", RUN, "--name", RUN + "-model", "--trainer", trainer);
+        assertThat(exported.exitCode()).as(exported.err()).isZero();
+        assertThat(exported.out()).startsWith("model " + RUN + "-model from step 8: ").contains("sha256");
+
+        Cli.Result stopDone = Cli.run("train", "stop", RUN, "--trainer", trainer);
+        assertThat(stopDone.exitCode()).as("a completed run is not active").isEqualTo(7);
+        assertThat(stopDone.err()).contains("FAILED_PRECONDITION");
+    }
+
+    @Test
+    void embeddingNotDivisibleByHeadsIsInvalidArgument() {
+        Cli.Result result = Cli.run(startArgs(RUN + "-bad", "30", "4"));
+        assertThat(result.exitCode()).isEqualTo(3);
+        assertThat(result.err()).startsWith("kiln train start: INVALID_ARGUMENT: ").contains("n_embd");
+    }
+
+    @Test
+    void unknownRunIsNotFound() {
+        Cli.Result result = Cli.run("train", "watch", "no-such-run", "--trainer", trainer);
+        assertThat(result.exitCode()).isEqualTo(4);
+        assertThat(result.err()).contains("NOT_FOUND", "no-such-run");
+    }
+}
