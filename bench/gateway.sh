@@ -4,7 +4,7 @@
 # the batching speedup at 32 streams. CPU only, intra-op threads 1, greedy, 8-token prompts.
 #
 #   bench/gateway.sh            # small model (4 layers, 256 channels) and GPT-2-124M shape
-#   bench/gateway.sh small 64   # one model, 64 new tokens per stream
+#   bench/gateway.sh small 64 3 # one model, 64 new tokens per stream, best of 3 interleaved runs
 #
 # Results go to stdout; bench/gateway-results.md holds a recorded run.
 set -euo pipefail
@@ -12,17 +12,17 @@ cd "$(dirname "$0")/.."
 
 ./mvnw -B -q -pl inference-gateway -am test-compile -DskipTests
 CP_FILE=inference-gateway/target/bench.classpath
-./mvnw -B -q -pl inference-gateway dependency:build-classpath -Dmdep.outputFile="$CP_FILE" -Dmdep.includeScope=test
+./mvnw -B -q -pl inference-gateway dependency:build-classpath -Dmdep.outputFile=target/bench.classpath -Dmdep.includeScope=test
 CP="inference-gateway/target/test-classes:inference-gateway/target/classes:$(cat "$CP_FILE")"
 
 run() {
-  java --add-modules jdk.incubator.vector -Xmx6g -XX:MaxDirectMemorySize=6g -cp "$CP" \
+  java --add-modules jdk.incubator.vector -Djava.util.logging.manager=org.jboss.logmanager.LogManager -Xmx6g -XX:MaxDirectMemorySize=6g -cp "$CP" \
        dev.kiln.inference.bench.GatewayBench "$@"
 }
 
 if [[ $# -gt 0 ]]; then
   run "$@"
 else
-  run small 64
-  run gpt2 32
+  run small 128 3
+  run gpt2 32 1
 fi

@@ -165,6 +165,21 @@ class GenerateGrpcTest {
     }
 
     @Test
+    void exposesServingMetrics() throws Exception {
+        collect(blocking().generate(GenerateRequest.newBuilder().setModel("tiny").setPrompt("metrics")
+                .setMaxNewTokens(6).setIgnoreEos(true).build()));
+        String m = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
+                base.toURI().resolve("/q/metrics")).build(), java.net.http.HttpResponse.BodyHandlers.ofString()).body();
+        assertThat(m).contains("kiln_inference_time_to_first_token_seconds{model=\"tiny\",quantile=\"0.5\"}",
+                "kiln_inference_inter_token_latency_seconds_count{model=\"tiny\"}",
+                "kiln_inference_decode_step_seconds_count{model=\"tiny\"}",
+                "kiln_inference_batch_size_count{model=\"tiny\"}",
+                "kiln_inference_generated_tokens_total{model=\"tiny\"}",
+                "kiln_inference_requests_finished_total{model=\"tiny\",reason=\"length\"}",
+                "kiln_inference_queue_depth", "kiln_inference_running", "kiln_inference_models_loaded");
+    }
+
+    @Test
     void stopSequencesEndTheStreamAndAreNotEmitted() {
         GenerateRequest base = GenerateRequest.newBuilder().setModel("tiny").setPrompt("the cat sat")
                 .setMaxNewTokens(60).setSampling(SamplingParams.newBuilder().setTemperature(0f)).setIgnoreEos(true).build();

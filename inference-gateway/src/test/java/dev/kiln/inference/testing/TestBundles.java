@@ -83,6 +83,17 @@ public final class TestBundles {
         return dir;
     }
 
+    /**
+     * Exports a GPT-2-vocabulary model (vocab 50257) with the real GPT-2 tokenizer (tiktoken's
+     * r50k_base, from tokenizer-core's built-ins) as r50k_base.tiktoken.
+     */
+    public static Path writeGpt2Tokenizer(GptModel model, Path dir) throws IOException {
+        Encoding r50k = dev.kiln.tokenizer.EncodingRegistry.getDefault().get("r50k_base");
+        OnnxExporter.exportBundle(model, dir, 50256, 50256, new OnnxExporter.GenerationDefaults(0f, 0, 1f, 64),
+                d -> TiktokenRankFile.write(r50k, d.resolve("r50k_base.tiktoken")));
+        return dir;
+    }
+
     /** A small model: 2 layers, 4 heads, 64 channels, context 128. */
     public static GptConfig small() {
         return GptConfig.of(2, 4, 64, 128, vocab());

@@ -48,6 +48,7 @@ public final class ContinuousBatcher implements AutoCloseable {
     private final Thread thread;
     private final CountDownLatch stopped = new CountDownLatch(1);
     private volatile int activeCount;
+    private Seq admitting; // polled from the queue, not yet in active: failed too if the thread dies
     private volatile boolean closing, drain;
 
     /**
@@ -150,17 +151,22 @@ public final class ContinuousBatcher implements AutoCloseable {
                         s.finishCancelled();
                         continue;
                     }
+                    admitting = s;
+                    boolean finished;
                     try {
                         batch.prefill(s.request.prompt(), first);
+                        finished = emit(s, s.sampler.next(first, 0));
                     } catch (RuntimeException e) {
                         LOG.log(Level.ERROR, "prefill failed on " + name, e);
                         s.fail(e);
+                        admitting = null;
                         continue;
                     }
-                    if (!emit(s, s.sampler.next(first, 0))) {
+                    if (!finished) {
                         batch.appendPrefilled();
                         active.add(s);
                     }
+                    admitting = null;
                 }
                 activeCount = active.size();
                 if (active.isEmpty()) {
@@ -194,7 +200,13 @@ public final class ContinuousBatcher implements AutoCloseable {
                         s.finishCancelled();
                         keep[i] = false;
                     } else {
-                        keep[i] = !emit(s, s.sampler.next(logits, i * stride));
+                        try {
+                            keep[i] = !emit(s, s.sampler.next(logits, i * stride));
+                        } catch (RuntimeException e) { // this request's problem only (e.g. an undecodable id)
+                            LOG.log(Level.ERROR, "request failed on " + name, e);
+                            s.fail(e);
+                            keep[i] = false;
+                        }
                     }
                     changed |= !keep[i];
                 }
@@ -217,6 +229,9 @@ public final class ContinuousBatcher implements AutoCloseable {
             cancelAll(batch);
         } catch (Throwable t) {
             LOG.log(Level.ERROR, "scheduler of " + name + " died", t);
+            if (admitting != null) {
+                admitting.fail(t);
+            }
             active.forEach(s -> s.fail(t));
             active.clear();
             Seq s;

@@ -42,7 +42,7 @@ final class OrtDecodeBatch implements DecodeBatch {
     private final boolean logits16;
 
     private ByteBuffer[] cur, next;   // [2 * layers]: key of layer l at 2l, value at 2l+1
-    private int capP;                 // positions per row and head the buffers hold
+    private long capBytes;            // bytes each buffer holds; the layout inside is always compact [B, H, P, D]
     private int size, past;
     private final int[] length;       // real tokens in each row's cache
 
@@ -66,7 +66,7 @@ final class OrtDecodeBatch implements DecodeBatch {
         this.logits16 = isLogits16(model);
         this.cur = new ByteBuffer[layers2];
         this.next = new ByteBuffer[layers2];
-        allocate(Math.min(64, s.context()));
+        allocate((long) s.kvHeads() * Math.min(64, s.context()) * rowUnit);
         this.ids = directLongs(Math.max(maxBatch, 16));
         this.pos = directLongs(Math.max(maxBatch, 16));
         try {
@@ -177,7 +177,7 @@ final class OrtDecodeBatch implements DecodeBatch {
         } else if (t > past) {
             relayout(null, t);
         }
-        ensureCapacity(past);
+        ensureCapacity(size + 1, past);
         int h = s.kvHeads();
         int pad = past - t;
         for (int i = 0; i < layers2; i++) {
@@ -203,7 +203,7 @@ final class OrtDecodeBatch implements DecodeBatch {
             // Only padding can push the shared length past the context: drop the columns no row uses.
             relayout(null, maxLength());
         }
-        ensureCapacity(past + 1);
+        ensureCapacity(b, past + 1);
         int p1 = past + 1;
         ensureMask(b * p1);
         for (int r = 0; r < b; r++) {
@@ -292,7 +292,11 @@ final class OrtDecodeBatch implements DecodeBatch {
 
     /** Copies the kept rows (all when keep is null) into the other buffer set with a new shared length. */
     private void relayout(boolean[] keep, int newPast) {
-        ensureCapacity(newPast);
+        int rows = 0;
+        for (int r = 0; r < size; r++) {
+            rows += keep == null || keep[r] ? 1 : 0;
+        }
+        ensureCapacity(rows, newPast);
         int h = s.kvHeads();
         int nb = 0;
         for (int r = 0; r < size; r++) {
@@ -324,14 +328,21 @@ final class OrtDecodeBatch implements DecodeBatch {
 
     // ---------------------------------------------------------------- buffers
 
-    private void ensureCapacity(int positions) {
-        if (positions <= capP) {
+    /**
+     * Makes both buffer sets hold rows x positions, keeping the current contents. Grows
+     * geometrically, so a growing batch reallocates O(log) times; a batch that stays small never
+     * pays for max-batch-sized buffers.
+     */
+    private void ensureCapacity(int rows, int positions) {
+        long need = (long) rows * s.kvHeads() * positions * rowUnit;
+        if (need <= capBytes) {
             return;
         }
-        int newCap = Math.max(positions, Math.min(Math.max(capP * 2, 16), s.context() + 1));
+        long limit = (long) maxBatch * s.kvHeads() * (s.context() + 1) * rowUnit;
+        long bytes = Math.max(need, Math.min(capBytes * 2, limit));
         ByteBuffer[] oldCur = cur;
         long used = (long) size * s.kvHeads() * past * rowUnit;
-        allocate(newCap);
+        allocate(bytes);
         for (int i = 0; i < layers2; i++) {
             if (oldCur[i] != null && used > 0) {
                 cur[i].put(0, oldCur[i], 0, (int) used);
@@ -339,8 +350,7 @@ final class OrtDecodeBatch implements DecodeBatch {
         }
     }
 
-    private void allocate(int positions) {
-        long bytes = (long) maxBatch * s.kvHeads() * positions * rowUnit;
+    private void allocate(long bytes) {
         if (bytes > Integer.MAX_VALUE) {
             throw new IllegalStateException("cache of " + bytes + " bytes per layer exceeds 2 GiB: lower max batch");
         }
@@ -351,7 +361,7 @@ final class OrtDecodeBatch implements DecodeBatch {
         }
         cur = c;
         next = n;
-        capP = positions;
+        capBytes = bytes;
     }
 
     private void ensureMask(int n) {

@@ -12,9 +12,9 @@ import dev.kiln.inference.core.text.BundleTokenizer;
 public record LoadedModel(String name, Path path, BundleConfig config, OrtDecoderModel model, BundleTokenizer tokenizer,
                           ContinuousBatcher batcher, String sha256, Instant loadedAt, String chatPrompt) {
 
-    /** The vocabulary tokens are sampled from: the tokenizer's, capped by the model's. */
+    /** The vocabulary tokens are sampled from and prompt ids must lie in: config, logits and tokenizer agree on it. */
     public int vocab() {
-        return Math.min(config.vocabSize(), model.shape().vocab());
+        return ModelRegistry.vocab(config, model, tokenizer);
     }
 
     public int context() {

@@ -98,7 +98,7 @@ public final class ModelRegistry implements AutoCloseable {
             String sha = sha256(dir.resolve(cfg.modelFile()));
             Set<Integer> eos = new HashSet<>(cfg.eosTokenIds());
             ContinuousBatcher batcher = new ContinuousBatcher(name, model, tok,
-                    Math.min(cfg.vocabSize(), model.shape().vocab()), eos, settings.batch(), metrics);
+                    vocab(cfg, model, tok), eos, settings.batch(), metrics);
             String chat = settings.chatPrompt() == null ? null : settings.chatPrompt().apply(name);
             LoadedModel m = new LoadedModel(name, dir.toAbsolutePath(), cfg, model, tok, batcher, sha, Instant.now(), chat);
             LoadedModel old = models.put(name, m);
@@ -113,6 +113,11 @@ public final class ModelRegistry implements AutoCloseable {
             model.close();
             throw e;
         }
+    }
+
+    /** Tokens that may be sampled: known to config.json, the logits and the tokenizer alike. */
+    static int vocab(BundleConfig cfg, OrtDecoderModel model, BundleTokenizer tok) {
+        return Math.min(Math.min(cfg.vocabSize(), model.shape().vocab()), tok.vocabularySize());
     }
 
     /**
