@@ -5,20 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.util.Arrays;
 import java.util.List;
 
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-
-import com.google.protobuf.ByteString;
-
-import dev.kiln.proto.corpus.TokenShards;
-import dev.kiln.proto.corpus.v1.TokenShard;
-import dev.kiln.proto.corpus.v1.TokenWidth;
-import dev.kiln.testing.KafkaBroker;
-import dev.kiln.tokenizer.EncodingRegistry;
 
 /** The train commands against the packaged trainer service, on shards put on a real broker. */
 class TrainCommandsTest {
@@ -29,36 +17,14 @@ class TrainCommandsTest {
     private static String trainer;
 
     @BeforeAll
-    static void start() throws Exception {
+    static void start() {
         trainer = Services.trainer();
-        KafkaBroker broker = KafkaBroker.shared();
-        broker.createTopic(TOPIC, 1);
-        var encoding = EncodingRegistry.getDefault().get("r50k_base");
-        int[] ids = encoding.encode("The cat sat on the mat. The dog sat on the log. A bird sang in the tree. ".repeat(6));
-        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(broker.clientProperties(),
-                new StringSerializer(), new ByteArraySerializer())) {
-            for (int s = 0; s < 8; s++) {
-                ByteString packed = TokenShards.pack(ids, ids.length, TokenWidth.TOKEN_WIDTH_UINT16);
-                TokenShard shard = TokenShard.newBuilder().setShardId("cli-" + s).setEncoding("r50k_base")
-                        .setVocabSize(50257).setTokenCount(ids.length).setTokenWidth(TokenWidth.TOKEN_WIDTH_UINT16)
-                        .setTokens(packed).setCrc32C(TokenShards.crc32c(packed)).setEosTokenId(50256).build();
-                producer.send(new ProducerRecord<>(TOPIC, shard.getShardId(), shard.toByteArray())).get();
-            }
-        }
-    }
-
-    private static String[] startArgs(String name, String embd, String heads) {
-        return new String[] { "train", "start", "--trainer", trainer, "--name", name, "--encoding", "r50k_base",
-                "--layers", "1", "--heads", heads, "--embd", embd, "--context", "32", "--batch-size", "4",
-                "--steps", "8", "--lr", "1e-2", "--warmup", "2", "--seed", "7", "--threads", "2",
-                "--eval-interval", "4", "--eval-batches", "2", "--val-fraction", "0.25",
-                "--sample-interval", "8", "--sample-prompt", "The cat", "--sample-tokens", "8",
-                "--checkpoint-interval", "4", "--topic", TOPIC, "--wait-seconds", "30" };
+        Services.produceShards(TOPIC);
     }
 
     @Test
     void startsWatchesListsAndExportsARun() {
-        Cli.Result started = Cli.run(startArgs(RUN, "32", "2"));
+        Cli.Result started = Cli.run(Services.tinyRun(trainer, RUN, TOPIC, "32", "2"));
         assertThat(started.exitCode()).as(started.err()).isZero();
         assertThat(started.out()).startsWith("run " + RUN + ": ").contains("/8", "parameters");
 
@@ -88,7 +54,7 @@ class TrainCommandsTest {
 
     @Test
     void embeddingNotDivisibleByHeadsIsInvalidArgument() {
-        Cli.Result result = Cli.run(startArgs(RUN + "-bad", "30", "4"));
+        Cli.Result result = Cli.run(Services.tinyRun(trainer, RUN + "-bad", TOPIC, "30", "4"));
         assertThat(result.exitCode()).isEqualTo(3);
         assertThat(result.err()).startsWith("kiln train start: INVALID_ARGUMENT: ").contains("n_embd");
     }
