@@ -5,7 +5,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 
 /** The {@code kiln} command: one subcommand per thing a user does with the four services. */
-@Command(name = "kiln", mixinStandardHelpOptions = true,
+@Command(name = "kiln", mixinStandardHelpOptions = true, versionProvider = KilnCommand.Version.class,
         description = "Command-line client of the Kiln services (tokenizer, corpus, trainer, inference gateway).",
         subcommands = {
                 TokenizeCommand.class, CountCommand.class, DetokenizeCommand.class, EncodingsCommand.class,
@@ -24,6 +24,15 @@ public final class KilnCommand {
         CommandLine commandLine = new CommandLine(new KilnCommand());
         commandLine.setExecutionExceptionHandler(GrpcErrors::handle);
         return commandLine;
+    }
+
+    /** The version Maven wrote into the jar's manifest; none when run from a class directory. */
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            String version = KilnCommand.class.getPackage().getImplementationVersion();
+            return new String[] { "kiln " + (version != null ? version : "(development build)") };
+        }
     }
 
     public static void main(String[] args) {
