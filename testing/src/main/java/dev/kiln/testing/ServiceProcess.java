@@ -42,7 +42,8 @@ public final class ServiceProcess {
         return RUNNING.computeIfAbsent(module, m -> start(m, properties));
     }
 
-    private static ServiceProcess start(String module, Map<String, String> properties) {
+    /** A new process of the service, owned by the caller (stop or kill it). */
+    public static ServiceProcess start(String module, Map<String, String> properties) {
         Path jar = locate(module);
         try {
             int port = freePort();
@@ -120,6 +121,16 @@ public final class ServiceProcess {
 
     public Path log() {
         return log;
+    }
+
+    /** Ends the process at once, as a crash would: no shutdown hooks, nothing flushed. */
+    public void kill() {
+        process.destroyForcibly();
+        try {
+            process.waitFor(20, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     public void stop() {
