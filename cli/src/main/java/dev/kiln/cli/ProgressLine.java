@@ -1,5 +1,6 @@
 package dev.kiln.cli;
 
+import java.io.Console;
 import java.io.PrintWriter;
 
 /**
@@ -13,12 +14,27 @@ final class ProgressLine {
     private int shown;
 
     ProgressLine(PrintWriter out) {
-        this(out, System.console() != null);
+        this(out, onTerminal());
     }
 
     ProgressLine(PrintWriter out, boolean live) {
         this.out = out;
         this.live = live;
+    }
+
+    static boolean onTerminal() {
+        Console console = System.console();
+        if (console == null) {
+            return false;
+        }
+        try {
+            // From JDK 22 a console exists even when output is piped; isTerminal() tells them apart.
+            return (Boolean) Console.class.getMethod("isTerminal").invoke(console);
+        } catch (NoSuchMethodException e) {
+            return true; // Up to JDK 21 a console exists only when attached to a terminal.
+        } catch (ReflectiveOperationException e) {
+            return false;
+        }
     }
 
     boolean live() {
