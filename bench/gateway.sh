@@ -23,6 +23,6 @@ run() {
 if [[ $# -gt 0 ]]; then
   run "$@"
 else
-  run small 128 3
+  run small 256 3
   run gpt2 32 1
 fi

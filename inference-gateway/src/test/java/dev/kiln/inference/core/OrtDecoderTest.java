@@ -182,6 +182,46 @@ class OrtDecoderTest {
         assertThat(solo.get(0).tokens()).isEqualTo(referenceGreedy(prompt(3, 0), 10));
     }
 
+    @Test
+    void equalLengthPromptsPrefilledTogetherGetTheirSoloResults() throws Exception {
+        int n = 8;
+        List<List<Integer>> solo = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            solo.add(referenceGreedy(prompt(6, 40 + i), 15));
+        }
+        List<Collector> together = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            Collector c = new Collector();
+            engine.generate(new InferenceEngine.Command("m", null, prompt(6, 40 + i), 15, SamplingSpec.greedy(),
+                    List.of(), true), c);
+            together.add(c);
+        }
+        for (int i = 0; i < n; i++) {
+            together.get(i).await();
+            assertThat(together.get(i).tokens()).as("request %d", i).isEqualTo(solo.get(i));
+        }
+    }
+
+    @Test
+    void aBatchedPrefillGivesEachRowItsOwnLogits() {
+        int v = loaded.model().shape().vocab();
+        int[][] prompts = {prompt(7, 1), prompt(7, 2), prompt(7, 3)};
+        try (DecodeBatch batch = loaded.model().newBatch(4)) {
+            float[] logits = new float[4 * v];
+            batch.prefill(prompts, logits);
+            for (int i = 0; i < 3; i++) {
+                assertClose(logits, i * v, ref.decoder().prefill(prompts[i]));
+            }
+            batch.appendPrefilled(2);
+            batch.appendPrefilled(0);
+            KvCacheDecoder r2 = ref.decoder(), r0 = ref.decoder();
+            int a = argmax(r2.prefill(prompts[2])), b = argmax(r0.prefill(prompts[0]));
+            batch.step(new int[] {a, b}, logits);
+            assertClose(logits, 0, r2.step(a));
+            assertClose(logits, v, r0.step(b));
+        }
+    }
+
     /** Even i: greedy; odd i: seeded sampling with all filters on. Different lengths. */
     static InferenceEngine.Command command(int i) {
         SamplingSpec s = i % 2 == 0 ? SamplingSpec.greedy()

@@ -2,7 +2,9 @@ package dev.kiln.inference.core.engine;
 
 import java.lang.System.Logger.Level;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.CountDownLatch;
@@ -17,7 +19,7 @@ import dev.kiln.inference.core.text.TextTokenizer;
 /**
  * Continuous batching for one model: a single scheduler thread owns the model's
  * {@link DecodeBatch}. Between decode steps it drops finished and cancelled requests and admits
- * queued ones (each prefilled alone, then joined to the batch); every step is one model call for
+ * queued ones (prompts of equal length prefilled in one call, others alone, then joined to the batch); every step is one model call for
  * all running requests. Each request samples with its own {@link Sampler} (own seed), so its
  * output does not depend on its neighbours. A bounded queue in front rejects work when full.
  */
@@ -48,7 +50,7 @@ public final class ContinuousBatcher implements AutoCloseable {
     private final Thread thread;
     private final CountDownLatch stopped = new CountDownLatch(1);
     private volatile int activeCount;
-    private Seq admitting; // polled from the queue, not yet in active: failed too if the thread dies
+    private final List<Seq> admitting = new ArrayList<>(); // polled, not yet active: failed too if the thread dies
     private volatile boolean closing, drain;
 
     /**
@@ -132,7 +134,7 @@ public final class ContinuousBatcher implements AutoCloseable {
     private void run() {
         DecodeBatch batch = model.newBatch(config.maxBatch());
         float[] logits = new float[config.maxBatch() * stride];
-        float[] first = new float[stride];
+        float[] first = new float[config.maxBatch() * stride];
         int[] tokens = new int[config.maxBatch()];
         boolean[] keep = new boolean[config.maxBatch()];
         try {
@@ -141,9 +143,10 @@ public final class ContinuousBatcher implements AutoCloseable {
                     cancelAll(batch);
                     break;
                 }
-                // 1. admit queued requests into free slots
-                while (active.size() < config.maxBatch()) {
-                    Seq s = active.isEmpty() ? queue.poll(20, TimeUnit.MILLISECONDS) : queue.poll();
+                // 1. admit queued requests into free slots; prompts of equal length prefill together
+                int free = config.maxBatch() - active.size();
+                while (admitting.size() < free) {
+                    Seq s = active.isEmpty() && admitting.isEmpty() ? queue.poll(20, TimeUnit.MILLISECONDS) : queue.poll();
                     if (s == null) {
                         break;
                     }
@@ -151,22 +154,20 @@ public final class ContinuousBatcher implements AutoCloseable {
                         s.finishCancelled();
                         continue;
                     }
-                    admitting = s;
-                    boolean finished;
-                    try {
-                        batch.prefill(s.request.prompt(), first);
-                        finished = emit(s, s.sampler.next(first, 0));
-                    } catch (RuntimeException e) {
-                        LOG.log(Level.ERROR, "prefill failed on " + name, e);
-                        s.fail(e);
-                        admitting = null;
-                        continue;
+                    admitting.add(s);
+                }
+                if (!admitting.isEmpty()) {
+                    Map<Integer, List<Seq>> byLength = new LinkedHashMap<>();
+                    for (Seq s : admitting) {
+                        byLength.computeIfAbsent(s.request.prompt().length, k -> new ArrayList<>()).add(s);
                     }
-                    if (!finished) {
-                        batch.appendPrefilled();
-                        active.add(s);
+                    for (List<Seq> group : byLength.values()) {
+                        int rows = batch.prefillRows(group.get(0).request.prompt().length);
+                        for (int from = 0; from < group.size(); from += rows) {
+                            admit(batch, group.subList(from, Math.min(group.size(), from + rows)), first);
+                        }
                     }
-                    admitting = null;
+                    admitting.clear();
                 }
                 activeCount = active.size();
                 if (active.isEmpty()) {
@@ -229,9 +230,7 @@ public final class ContinuousBatcher implements AutoCloseable {
             cancelAll(batch);
         } catch (Throwable t) {
             LOG.log(Level.ERROR, "scheduler of " + name + " died", t);
-            if (admitting != null) {
-                admitting.fail(t);
-            }
+            admitting.forEach(s -> s.fail(t));
             active.forEach(s -> s.fail(t));
             active.clear();
             Seq s;
@@ -245,9 +244,41 @@ public final class ContinuousBatcher implements AutoCloseable {
         }
     }
 
+    /** Prefills requests whose prompts have one length in one call, streams their first token, and adds them. */
+    private void admit(DecodeBatch batch, List<Seq> group, float[] first) {
+        int[][] prompts = new int[group.size()][];
+        for (int i = 0; i < prompts.length; i++) {
+            prompts[i] = group.get(i).request.prompt();
+        }
+        try {
+            batch.prefill(prompts, first);
+        } catch (RuntimeException e) {
+            LOG.log(Level.ERROR, "prefill failed on " + name, e);
+            group.forEach(s -> s.fail(e));
+            return;
+        }
+        for (int i = 0; i < prompts.length; i++) {
+            Seq s = group.get(i);
+            boolean finished;
+            try {
+                finished = emit(s, s.sampler.next(first, i * stride));
+            } catch (RuntimeException e) {
+                LOG.log(Level.ERROR, "request failed on " + name, e);
+                s.fail(e);
+                finished = true;
+            }
+            if (!finished) {
+                batch.appendPrefilled(i);
+                active.add(s);
+            }
+        }
+    }
+
     private void cancelAll(DecodeBatch batch) {
         active.forEach(Seq::finishCancelled);
         active.clear();
+        admitting.forEach(Seq::finishCancelled);
+        admitting.clear();
         Seq s;
         while ((s = queue.poll()) != null) {
             s.finishCancelled();

@@ -19,6 +19,18 @@ public interface DecodeBatch extends AutoCloseable {
     void appendPrefilled();
 
     /**
+     * Runs several prompts of the same length in one call (empty past); row r's next-token logits
+     * go to {@code logits[r * vocab ..]}. Rows are then added with {@link #appendPrefilled(int)}.
+     */
+    void prefill(int[][] prompts, float[] logits);
+
+    /** Adds row {@code row} of the last prefill as the new last row of the batch. */
+    void appendPrefilled(int row);
+
+    /** How many prompts of this length one prefill call may take. */
+    int prefillRows(int length);
+
+    /**
      * One decode step for all rows: feeds {@code tokens[row]} to each row and writes its
      * next-token logits to {@code logits[row * vocab ..]}.
      */

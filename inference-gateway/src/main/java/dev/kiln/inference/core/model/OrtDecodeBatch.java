@@ -27,8 +27,8 @@ import ai.onnxruntime.OrtSession;
  *
  * <p>All rows share one past length P, so shorter rows are left-padded: their first
  * P - length positions are zeros that the attention mask hides, and position_ids carry each
- * row's true position. A joining row is prefilled alone (batch of one, empty past) and then
- * copied in right-aligned; rows leave by a compaction into the other buffer set, which also
+ * row's true position. Joining rows are prefilled together when their prompts have the same
+ * length (no padding in a prefill; empty past), else alone, and then copied in right-aligned; rows leave by a compaction into the other buffer set, which also
  * drops padding columns no row needs any more. Those copies happen only when the batch changes.
  */
 final class OrtDecodeBatch implements DecodeBatch {
@@ -47,7 +47,7 @@ final class OrtDecodeBatch implements DecodeBatch {
     private final int[] length;       // real tokens in each row's cache
 
     private ByteBuffer[] pre = new ByteBuffer[0];
-    private int preCap, preLen = -1;
+    private int preRows, preLen = -1;
 
     private ByteBuffer logitsBuf;
     private LongBuffer ids, pos, mask;
@@ -105,56 +105,82 @@ final class OrtDecodeBatch implements DecodeBatch {
 
     @Override
     public void prefill(int[] prompt, float[] logits) {
-        int t = prompt.length;
+        prefill(new int[][] {prompt}, logits);
+    }
+
+    /** Logits of one prefill call are capped near 256 MiB: long prompts go one at a time. */
+    @Override
+    public int prefillRows(int length) {
+        long perRow = (long) length * s.vocab() * (logits16 ? 2 : 4);
+        return (int) Math.max(1, Math.min(maxBatch, (256L << 20) / Math.max(1, perRow)));
+    }
+
+    @Override
+    public void prefill(int[][] prompts, float[] logits) {
+        int n = prompts.length, t = prompts[0].length;
         if (t == 0 || t > s.context()) {
             throw new IllegalArgumentException("prompt of " + t + " tokens for a context of " + s.context());
         }
-        if (t > preCap) {
-            preCap = Math.max(t, Math.min(s.context(), preCap * 2));
-            pre = new ByteBuffer[layers2];
-            for (int i = 0; i < layers2; i++) {
-                pre[i] = direct((long) s.kvHeads() * preCap * rowUnit);
+        for (int[] p : prompts) {
+            if (p.length != t) {
+                throw new IllegalArgumentException("prompts prefilled together must have the same length");
             }
         }
-        LongBuffer pIds = ensureLongs(t, true);
-        LongBuffer pPos = ensureLongs(t, false);
-        ensureMask(t);
-        for (int i = 0; i < t; i++) {
-            pIds.put(i, prompt[i]);
-            pPos.put(i, i);
-            mask.put(i, 1L);
+        long preBytes = (long) n * s.kvHeads() * t * rowUnit;
+        if (pre.length == 0 || pre[0].capacity() < preBytes) {
+            long bytes = Math.max(preBytes, pre.length == 0 ? 0 : Math.min(2L * pre[0].capacity(),
+                    (long) maxBatch * s.kvHeads() * s.context() * rowUnit));
+            pre = new ByteBuffer[layers2];
+            for (int i = 0; i < layers2; i++) {
+                pre[i] = direct(bytes);
+            }
         }
-        ensureLogits((long) t * s.vocab());
+        int nt = n * t;
+        LongBuffer pIds = ensureLongs(nt, true);
+        LongBuffer pPos = ensureLongs(nt, false);
+        ensureMask(nt);
+        for (int r = 0; r < n; r++) {
+            for (int i = 0; i < t; i++) {
+                pIds.put(r * t + i, prompts[r][i]);
+                pPos.put(r * t + i, i);
+                mask.put(r * t + i, 1L);
+            }
+        }
+        ensureLogits((long) nt * s.vocab());
         List<OnnxTensor> owned = new ArrayList<>();
         try {
             Map<String, OnnxTensor> in = new HashMap<>();
-            in.put(io.inputIds(), track(owned, OnnxTensor.createTensor(model.env(), slice(pIds, t), new long[] {1, t})));
+            long[] tokShape = {n, t};
+            in.put(io.inputIds(), track(owned, OnnxTensor.createTensor(model.env(), slice(pIds, nt), tokShape)));
             if (io.attentionMask() != null) {
-                in.put(io.attentionMask(), track(owned, OnnxTensor.createTensor(model.env(), slice(mask, t), new long[] {1, t})));
+                in.put(io.attentionMask(), track(owned, OnnxTensor.createTensor(model.env(), slice(mask, nt), tokShape)));
             }
             if (io.positionIds() != null) {
-                in.put(io.positionIds(), track(owned, OnnxTensor.createTensor(model.env(), slice(pPos, t), new long[] {1, t})));
+                in.put(io.positionIds(), track(owned, OnnxTensor.createTensor(model.env(), slice(pPos, nt), tokShape)));
             }
             if (cacheBranchFalse != null) {
                 in.put(io.useCacheBranch(), cacheBranchFalse);
             }
-            long[] emptyShape = {1, s.kvHeads(), 0, s.headDim()};
-            long[] presentShape = {1, s.kvHeads(), t, s.headDim()};
+            long[] emptyShape = {n, s.kvHeads(), 0, s.headDim()};
+            long[] presentShape = {n, s.kvHeads(), t, s.headDim()};
             Map<String, OnnxValue> out = new HashMap<>();
             for (int l = 0; l < s.layers(); l++) {
                 for (int kv = 0; kv < 2; kv++) {
                     String pastName = kv == 0 ? io.pastKeys().get(l) : io.pastValues().get(l);
                     String presName = kv == 0 ? io.presentKeys().get(l) : io.presentValues().get(l);
                     in.put(pastName, track(owned, kvTensor(pre[2 * l + kv], 0, emptyShape)));
-                    out.put(presName, track(owned, kvTensor(pre[2 * l + kv], (long) s.kvHeads() * t * rowUnit, presentShape)));
+                    out.put(presName, track(owned, kvTensor(pre[2 * l + kv], preBytes, presentShape)));
                 }
             }
-            out.put(io.logits(), track(owned, logitsTensor((long) t * s.vocab(), new long[] {1, t, s.vocab()})));
+            out.put(io.logits(), track(owned, logitsTensor((long) nt * s.vocab(), new long[] {n, t, s.vocab()})));
             try (OrtSession.Result r = model.session().run(in, out)) {
                 // outputs were written into our buffers
             }
-            readLogits((long) (t - 1) * s.vocab(), logits, 0, s.vocab());
+            for (int r = 0; r < n; r++) {
+                readLogits((long) (r * t + t - 1) * s.vocab(), logits, r * s.vocab(), s.vocab());
+            }
             preLen = t;
+            preRows = n;
         } catch (OrtException e) {
             throw new IllegalStateException("prefill failed: " + e.getMessage(), e);
         } finally {
@@ -164,14 +190,18 @@ final class OrtDecodeBatch implements DecodeBatch {
 
     @Override
     public void appendPrefilled() {
-        if (preLen < 0) {
-            throw new IllegalStateException("nothing prefilled");
+        appendPrefilled(0);
+    }
+
+    @Override
+    public void appendPrefilled(int row) {
+        if (preLen < 0 || row < 0 || row >= preRows) {
+            throw new IllegalStateException("row " + row + " was not prefilled");
         }
         if (size == maxBatch) {
             throw new IllegalStateException("batch full");
         }
         int t = preLen;
-        preLen = -1;
         if (size == 0) {
             past = t;
         } else if (t > past) {
@@ -185,7 +215,7 @@ final class OrtDecodeBatch implements DecodeBatch {
             for (int head = 0; head < h; head++) {
                 int base = ((size * h + head) * past) * rowUnit;
                 zero(dst, base, pad * rowUnit);
-                dst.put(base + pad * rowUnit, pre[i], head * t * rowUnit, t * rowUnit);
+                dst.put(base + pad * rowUnit, pre[i], ((row * h + head) * t) * rowUnit, t * rowUnit);
             }
         }
         length[size++] = t;
