@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Starts Kiln's local stack: a real Kafka broker (KRaft, single node) and the four services,
-# each in its own JVM, and waits until every one is healthy. Safe to run twice: what already
+# each in its own JVM, and waits until every one is live. Safe to run twice: what already
 # runs is left alone. Stop it all with deploy/local/stop.sh.
 #
 #   deploy/local/start.sh            build what is missing, then start
@@ -95,17 +95,24 @@ for entry in "${KILN_SERVICES[@]}"; do
   echo $! >"$pidfile"
 done
 
+# Wait until every service is live (its server answers). Readiness can lag behind by design:
+# a gateway is ready only once it serves a model.
 for entry in "${KILN_SERVICES[@]}"; do
   IFS=: read -r name port dir <<<"$entry"
   pidfile="$KILN_RUN/$name.pid"
   for _ in $(seq 1 240); do
-    curl -fsS "http://localhost:$port/q/health/ready" >/dev/null 2>&1 && break
+    curl -fsS "http://localhost:$port/q/health/live" >/dev/null 2>&1 && break
     pid_alive "$pidfile" || { echo "$name exited; see $KILN_LOGS/$name.log" >&2; exit 1; }
     sleep 0.5
   done
-  curl -fsS "http://localhost:$port/q/health/ready" >/dev/null 2>&1 \
-    || { echo "$name is not healthy after 120 s; see $KILN_LOGS/$name.log" >&2; exit 1; }
-  printf '%-18s healthy (pid %s) on port %s\n' "$name" "$(cat "$pidfile")" "$port"
+  curl -fsS "http://localhost:$port/q/health/live" >/dev/null 2>&1 \
+    || { echo "$name is not live after 120 s; see $KILN_LOGS/$name.log" >&2; exit 1; }
+  if curl -fsS "http://localhost:$port/q/health/ready" >/dev/null 2>&1; then
+    state="up and ready"
+  else
+    state="up, not ready yet (a gateway is ready once it serves a model)"
+  fi
+  printf '%-18s %s (pid %s) on port %s\n' "$name" "$state" "$(cat "$pidfile")" "$port"
 done
 
 echo

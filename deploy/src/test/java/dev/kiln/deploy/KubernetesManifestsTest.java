@@ -99,10 +99,15 @@ class KubernetesManifestsTest {
             assertThat(c.getResources().getLimits()).as("%s limits", w.name()).containsKeys("cpu", "memory");
             assertThat(c.getPorts()).as("%s ports", w.name()).hasSize(1);
             int port = c.getPorts().get(0).getContainerPort();
-            for (Probe probe : new Probe[] {c.getLivenessProbe(), c.getReadinessProbe(), c.getStartupProbe()}) {
-                assertThat(probe).as("%s has its probes", w.name()).isNotNull();
-                assertThat(probe.getGrpc()).as("%s probes the gRPC health service", w.name()).isNotNull();
-                assertThat(probe.getGrpc().getPort()).as("%s probe port", w.name()).isEqualTo(port);
+            Probe readiness = c.getReadinessProbe();
+            assertThat(readiness).as("%s has a readiness probe", w.name()).isNotNull();
+            assertThat(readiness.getGrpc()).as("%s readiness asks the gRPC health service", w.name()).isNotNull();
+            assertThat(readiness.getGrpc().getPort()).as("%s readiness port", w.name()).isEqualTo(port);
+            for (Probe probe : new Probe[] {c.getLivenessProbe(), c.getStartupProbe()}) {
+                assertThat(probe).as("%s has liveness and startup probes", w.name()).isNotNull();
+                assertThat(probe.getHttpGet()).as("%s liveness does not wait for readiness", w.name()).isNotNull();
+                assertThat(probe.getHttpGet().getPath()).isEqualTo("/q/health/live");
+                assertThat(probe.getHttpGet().getPort().getIntVal()).as("%s liveness port", w.name()).isEqualTo(port);
             }
         }
 
