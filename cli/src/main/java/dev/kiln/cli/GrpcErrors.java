@@ -19,7 +19,6 @@ final class GrpcErrors {
 
     static int exitCode(Status.Code code) {
         return switch (code) {
-            case OK -> 0;
             case INVALID_ARGUMENT, OUT_OF_RANGE -> 3;
             case NOT_FOUND -> 4;
             case UNAVAILABLE -> 5;

@@ -2,6 +2,7 @@ package dev.kiln.cli;
 
 import java.io.PrintWriter;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /** Left-aligned columns, two spaces apart; numbers right-aligned so they line up. */
@@ -25,7 +26,7 @@ final class Table {
         int columns = rows.get(0).length;
         int[] width = new int[columns];
         boolean[] numeric = new boolean[columns];
-        java.util.Arrays.fill(numeric, true);
+        Arrays.fill(numeric, true);
         for (int r = 0; r < rows.size(); r++) {
             for (int c = 0; c < columns; c++) {
                 width[c] = Math.max(width[c], rows.get(r)[c].length());

@@ -73,6 +73,19 @@ class CorpusCommandsTest {
     }
 
     @Test
+    void ingestsAJsonlFileTheServerReads() throws IOException {
+        // Under the working directory, which the test's corpus service allows as an input root.
+        Path dir = Files.createDirectories(Path.of("target", "cli-test-input"));
+        Path jsonl = dir.resolve("docs-" + System.nanoTime() + ".jsonl");
+        Files.writeString(jsonl, "{\"id\": \"j1\", \"url\": \"https://example.org/1\", \"text\": " + Json.quote(english.get(3)) + "}\n"
+                + "{\"id\": \"j2\", \"text\": \"short\"}\n");
+
+        Cli.Result ingested = Cli.run("ingest", "--corpus", corpus, jsonl.toString());
+        assertThat(ingested.exitCode()).as(ingested.err()).isZero();
+        assertThat(ingested.out()).startsWith("documents: 2 received, 1 kept, 1 dropped; ");
+    }
+
+    @Test
     void missingServerPathIsNotFound() {
         Cli.Result result = Cli.run("ingest", "--corpus", corpus, "target/no-such-crawl.warc.gz");
         assertThat(result.exitCode()).as(result.err()).isEqualTo(4);

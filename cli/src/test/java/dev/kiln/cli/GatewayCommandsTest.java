@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.Map;
 
 import org.junit.jupiter.api.BeforeAll;
@@ -30,7 +31,7 @@ class GatewayCommandsTest {
         String trainer = Services.trainer();
         Services.produceShards(TOPIC);
         String[] start = Services.tinyRun(trainer, RUN, TOPIC, "32", "2");
-        String[] startAndWatch = java.util.Arrays.copyOf(start, start.length + 1);
+        String[] startAndWatch = Arrays.copyOf(start, start.length + 1);
         startAndWatch[start.length] = "--watch";
         Cli.Result trained = Cli.run(startAndWatch);
         assertThat(trained.exitCode()).as(trained.err()).isZero();
