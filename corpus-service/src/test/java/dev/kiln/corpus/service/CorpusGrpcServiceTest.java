@@ -29,6 +29,8 @@ import org.netpreserve.jwarc.WarcWriter;
 
 import com.google.protobuf.ByteString;
 
+import static dev.kiln.testing.GrpcFailures.codeOf;
+import static dev.kiln.testing.GrpcFailures.failureOf;
 import dev.kiln.testing.Europarl;
 import dev.kiln.proto.corpus.v1.CorpusServiceGrpc;
 import dev.kiln.proto.corpus.v1.Document;
@@ -273,7 +275,7 @@ class CorpusGrpcServiceTest {
     void badRequestsGetTheRightStatus() throws Exception {
         List<Document> documents = List.of(text("ok-0", keptEnglish(1, 20).get(0)), text("ok-1", "short"),
                 Document.newBuilder().setId("empty").build());
-        StatusRuntimeException empty = (StatusRuntimeException) thrown(() -> {
+        StatusRuntimeException empty = failureOf(() -> {
             try {
                 ingest(documents);
             } catch (java.util.concurrent.ExecutionException e) {
@@ -330,16 +332,5 @@ class CorpusGrpcServiceTest {
         assertThat(consumer.failure()).isNull();
     }
 
-    private static Status.Code codeOf(Runnable call) {
-        return ((StatusRuntimeException) thrown(call)).getStatus().getCode();
-    }
 
-    private static Throwable thrown(Runnable call) {
-        try {
-            call.run();
-        } catch (Throwable t) {
-            return t;
-        }
-        throw new AssertionError("the call succeeded");
-    }
 }

@@ -29,6 +29,9 @@ import dev.kiln.proto.tokenizer.v1.TokenizeResponse;
 import dev.kiln.proto.tokenizer.v1.TokenizeStreamRequest;
 import dev.kiln.proto.tokenizer.v1.TokenizeStreamResponse;
 import dev.kiln.proto.tokenizer.v1.TokenizerServiceGrpc;
+import static dev.kiln.testing.GrpcFailures.codeOf;
+import static dev.kiln.testing.GrpcFailures.failureOf;
+
 import io.grpc.ManagedChannel;
 import io.grpc.ManagedChannelBuilder;
 import io.grpc.Status;
@@ -63,14 +66,6 @@ class TokenizerGrpcServiceTest {
         return TokenizeRequest.newBuilder().setEncoding(encoding).setText(text);
     }
 
-    private static Status.Code codeOf(Runnable call) {
-        try {
-            call.run();
-        } catch (StatusRuntimeException e) {
-            return e.getStatus().getCode();
-        }
-        throw new AssertionError("the call succeeded");
-    }
 
     @Test
     void tokenizesWithTiktokensIdsAndOffsets() {
@@ -88,7 +83,7 @@ class TokenizerGrpcServiceTest {
     @Test
     void specialTokensFollowTiktokensPolicy() {
         String text = "end<|endoftext|>";
-        StatusRuntimeException refused = (StatusRuntimeException) catchThrowable(
+        StatusRuntimeException refused = failureOf(
                 () -> tokenizer.tokenize(tokenize("cl100k_base", text).build()));
         assertThat(refused.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
         assertThat(refused.getStatus().getDescription()).contains("<|endoftext|>");
@@ -108,7 +103,7 @@ class TokenizerGrpcServiceTest {
 
     @Test
     void badRequestsGetTheRightStatusAndAnActionableMessage() {
-        StatusRuntimeException unknown = (StatusRuntimeException) catchThrowable(
+        StatusRuntimeException unknown = failureOf(
                 () -> tokenizer.tokenize(tokenize("gpt-17", "x").build()));
         assertThat(unknown.getStatus().getCode()).isEqualTo(Status.Code.NOT_FOUND);
         assertThat(unknown.getStatus().getDescription()).contains("gpt-17", "cl100k_base");
@@ -117,7 +112,7 @@ class TokenizerGrpcServiceTest {
         assertThat(codeOf(() -> tokenizer.countTokens(CountTokensRequest.newBuilder().setEncoding("r50k_base")
                 .setText("a".repeat(200_001)).build()))).isEqualTo(Status.Code.RESOURCE_EXHAUSTED);
 
-        StatusRuntimeException outOfRange = (StatusRuntimeException) catchThrowable(() -> tokenizer.detokenize(
+        StatusRuntimeException outOfRange = failureOf(() -> tokenizer.detokenize(
                 DetokenizeRequest.newBuilder().setEncoding("r50k_base").addIds(1).addIds(50257).build()));
         assertThat(outOfRange.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
         assertThat(outOfRange.getStatus().getDescription()).contains("ids[1]", "50257");
@@ -342,12 +337,4 @@ class TokenizerGrpcServiceTest {
         throw new AssertionError("training succeeded");
     }
 
-    private static Throwable catchThrowable(Runnable call) {
-        try {
-            call.run();
-        } catch (Throwable t) {
-            return t;
-        }
-        throw new AssertionError("the call succeeded");
-    }
 }

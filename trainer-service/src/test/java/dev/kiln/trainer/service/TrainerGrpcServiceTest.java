@@ -48,6 +48,8 @@ import dev.kiln.proto.trainer.v1.TrainerServiceGrpc;
 import dev.kiln.proto.trainer.v1.TrainingConfig;
 import dev.kiln.proto.trainer.v1.TrainingEvent;
 import dev.kiln.proto.trainer.v1.WatchRunRequest;
+import static dev.kiln.testing.GrpcFailures.codeOf;
+import static dev.kiln.testing.GrpcFailures.failureOf;
 import dev.kiln.testing.KafkaBroker;
 import dev.kiln.testing.KafkaTestResource;
 import dev.kiln.tokenizer.EncodingRegistry;
@@ -184,7 +186,7 @@ class TrainerGrpcServiceTest {
 
     @Test
     void rejectsBadRunsWithActionableErrors() {
-        StatusRuntimeException indivisible = (StatusRuntimeException) thrown(() -> trainer.startRun(tinyRun("bad-1")
+        StatusRuntimeException indivisible = failureOf(() -> trainer.startRun(tinyRun("bad-1")
                 .setModel(ModelConfig.newBuilder().setNLayer(1).setNHead(3).setNEmbd(32).setContextLength(32)).build()));
         assertThat(indivisible.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
         assertThat(indivisible.getStatus().getDescription()).contains("n_embd 32", "n_head 3");
@@ -193,12 +195,12 @@ class TrainerGrpcServiceTest {
         assertThat(codeOf(() -> trainer.startRun(tinyRun("bad-2").setTraining(TrainingConfig.newBuilder()
                 .setBatchSize(0).setMaxSteps(1)).build()))).isEqualTo(Status.Code.INVALID_ARGUMENT);
 
-        StatusRuntimeException huge = (StatusRuntimeException) thrown(() -> trainer.startRun(tinyRun("bad-3")
+        StatusRuntimeException huge = failureOf(() -> trainer.startRun(tinyRun("bad-3")
                 .setModel(ModelConfig.newBuilder().setNLayer(96).setNHead(64).setNEmbd(8192).setContextLength(8192)).build()));
         assertThat(huge.getStatus().getCode()).isEqualTo(Status.Code.RESOURCE_EXHAUSTED);
         assertThat(huge.getStatus().getDescription()).contains("MB");
 
-        StatusRuntimeException noTokenizer = (StatusRuntimeException) thrown(() -> trainer.startRun(tinyRun("bad-4")
+        StatusRuntimeException noTokenizer = failureOf(() -> trainer.startRun(tinyRun("bad-4")
                 .setEncoding("my-trained-bpe").build()));
         assertThat(noTokenizer.getStatus().getCode()).isEqualTo(Status.Code.UNAVAILABLE);
         assertThat(noTokenizer.getStatus().getDescription()).contains("my-trained-bpe", "tokenizer service");
@@ -213,16 +215,5 @@ class TrainerGrpcServiceTest {
                 .isEqualTo(Status.Code.NOT_FOUND);
     }
 
-    private static Status.Code codeOf(Runnable call) {
-        return ((StatusRuntimeException) thrown(call)).getStatus().getCode();
-    }
 
-    private static Throwable thrown(Runnable call) {
-        try {
-            call.run();
-        } catch (Throwable t) {
-            return t;
-        }
-        throw new AssertionError("the call succeeded");
-    }
 }
