@@ -128,6 +128,27 @@ class OpenAiHttpTest {
     }
 
     @Test
+    void aClientThatGoesAwayCancelsItsRequest() throws Exception {
+        HttpResponse<java.util.stream.Stream<String>> r = http.send(HttpRequest.newBuilder(URI.create(base + "v1/completions"))
+                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(
+                        "{\"model\":\"slow\",\"prompt\":\"bye\",\"max_tokens\":1000,\"temperature\":0,"
+                                + "\"ignore_eos\":true,\"stream\":true}")).build(),
+                HttpResponse.BodyHandlers.ofLines());
+        java.util.stream.Stream<String> lines = r.body();
+        assertThat(lines.iterator().next()).startsWith("data: ");
+        lines.close(); // hang up after the first event
+        long end = System.nanoTime() + 20_000_000_000L;
+        String cancelled = "kiln_inference_requests_finished_total{model=\"slow\",reason=\"cancelled\"}";
+        String metrics = "";
+        while (System.nanoTime() < end && !metrics.contains(cancelled)) {
+            Thread.sleep(100);
+            metrics = http.send(HttpRequest.newBuilder(URI.create(base + "q/metrics")).build(),
+                    HttpResponse.BodyHandlers.ofString()).body();
+        }
+        assertThat(metrics).contains(cancelled);
+    }
+
+    @Test
     void chatCompletionsThroughTheFewShotPrompt() throws Exception {
         String body = "{\"model\":\"slow\",\"messages\":[{\"role\":\"system\",\"content\":\"Be brief.\"},"
                 + "{\"role\":\"user\",\"content\":\"Say something.\"}],\"max_tokens\":12,\"temperature\":0}";
