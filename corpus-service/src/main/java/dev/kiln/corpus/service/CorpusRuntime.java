@@ -19,6 +19,7 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 import dev.kiln.corpus.engine.CorpusEngine;
 import dev.kiln.corpus.engine.ShardWriter;
 import dev.kiln.corpus.pipeline.Pipeline;
+import dev.kiln.corpus.shard.LlmcShardFiles;
 import dev.kiln.corpus.pipeline.PipelineConfig;
 import dev.kiln.corpus.pipeline.Pipelines;
 import dev.kiln.proto.tokenizer.v1.TokenizerServiceGrpc;
@@ -73,7 +74,15 @@ public class CorpusRuntime {
                 }
                 Pipeline pipeline = Pipelines.build(pipelineConfig());
                 sink = new KafkaShardSink(bootstrapServers, config.topics().shards());
-                ShardWriter writer = new ShardWriter(tokenizer, sink, producerId(), config.shardTokens(),
+                ShardWriter.ShardSink shards = sink;
+                if (config.llmcShardDir().isPresent()) {
+                    LlmcShardFiles files = new LlmcShardFiles(Path.of(config.llmcShardDir().get()));
+                    shards = shard -> {
+                        files.write(shard);
+                        return sink.send(shard);
+                    };
+                }
+                ShardWriter writer = new ShardWriter(tokenizer, shards, producerId(), config.shardTokens(),
                         config.tokenizeBatchDocuments(), config.tokenizeBatchChars());
                 engine = new CorpusEngine(pipeline, writer, tokenizer);
                 sealer = Executors.newSingleThreadScheduledExecutor(r -> {

@@ -27,6 +27,12 @@ public interface CorpusServiceConfig {
     @WithDefault("5s")
     Duration sealAfterIdle();
 
+    /**
+     * Also write every shard as an llm.c token file ({@code <shard id>.bin}) into this directory, so
+     * other trainers can read the corpus. Unset: Kafka only. Needs a vocabulary of at most 65,536 ids.
+     */
+    Optional<String> llmcShardDir();
+
     /** Documents per tokenizer call, and characters per call at most. */
     @WithDefault("64")
     int tokenizeBatchDocuments();

@@ -1,0 +1,54 @@
+package dev.kiln.corpus.shard;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+
+import dev.kiln.proto.corpus.v1.TokenShard;
+import dev.kiln.proto.corpus.v1.TokenWidth;
+
+/**
+ * Writes shards as llm.c token files as well, so other trainers can read Kiln's corpus: a
+ * 1,024-byte header of 256 little-endian int32 (magic 20240520, version 1, token count, zeros),
+ * then the tokens as little-endian uint16. The format has no wider tokens, so shards of a
+ * vocabulary above 65,536 ids cannot be written this way.
+ */
+public final class LlmcShardFiles {
+
+    static final int MAGIC = 20240520;
+    static final int VERSION = 1;
+    static final int HEADER_INTS = 256;
+
+    private final Path directory;
+
+    public LlmcShardFiles(Path directory) {
+        this.directory = directory;
+    }
+
+    /** Writes {@code <shard id>.bin} atomically; a reader never sees half a file. */
+    public Path write(TokenShard shard) {
+        if (shard.getTokenWidth() != TokenWidth.TOKEN_WIDTH_UINT16) {
+            throw new IllegalArgumentException("llm.c shards hold uint16 tokens; shard " + shard.getShardId()
+                    + " of " + shard.getEncoding() + " (" + shard.getVocabSize() + " ids) does not fit");
+        }
+        ByteBuffer header = ByteBuffer.allocate(HEADER_INTS * 4).order(ByteOrder.LITTLE_ENDIAN);
+        header.putInt(MAGIC).putInt(VERSION).putInt(shard.getTokenCount());
+        try {
+            Files.createDirectories(directory);
+            Path target = directory.resolve(shard.getShardId() + ".bin");
+            Path tmp = directory.resolve(shard.getShardId() + ".bin.tmp");
+            byte[] file = new byte[header.capacity() + shard.getTokens().size()];
+            System.arraycopy(header.array(), 0, file, 0, header.capacity());
+            shard.getTokens().copyTo(file, header.capacity());
+            Files.write(tmp, file);
+            Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            return target;
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot write llm.c shard " + shard.getShardId() + " to " + directory, e);
+        }
+    }
+}
