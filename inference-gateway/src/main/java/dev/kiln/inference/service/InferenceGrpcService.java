@@ -52,9 +52,9 @@ public class InferenceGrpcService extends InferenceServiceGrpc.InferenceServiceI
             SamplingParams s = req.getSampling();
             SamplingSpec spec = new SamplingSpec(
                     s.hasTemperature() ? s.getTemperature() : null,
-                    s.getTopK() == 0 ? null : saturate(s.getTopK()),
+                    s.hasTopK() ? saturate(s.getTopK()) : null,
                     s.hasTopP() ? s.getTopP() : null,
-                    s.getMinP() == 0f ? null : s.getMinP(),
+                    s.hasMinP() ? s.getMinP() : null,
                     s.hasRepetitionPenalty() ? s.getRepetitionPenalty() : null,
                     s.hasSeed() ? s.getSeed() : null);
             int[] ids = req.getPromptTokenIdsList().stream().mapToInt(i -> i < 0 ? Integer.MAX_VALUE : i).toArray();
