@@ -11,7 +11,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 import jakarta.inject.Inject;
@@ -46,6 +45,7 @@ import dev.kiln.proto.tokenizer.v1.TokenizerServiceGrpc;
 import dev.kiln.testing.KafkaBroker;
 import dev.kiln.testing.KafkaTestResource;
 import dev.kiln.testing.ServiceProcess;
+import dev.kiln.testing.StreamRecorder;
 import dev.kiln.testing.TokenizerServiceResource;
 import io.grpc.ManagedChannel;
 import io.grpc.ManagedChannelBuilder;
@@ -152,26 +152,12 @@ class CorpusGrpcServiceTest {
         return n;
     }
 
-    private IngestSummary ingest(List<Document> documents) throws Exception {
-        CompletableFuture<IngestSummary> summary = new CompletableFuture<>();
-        StreamObserver<Document> requests = CorpusServiceGrpc.newStub(channel).ingestDocuments(new StreamObserver<>() {
-            @Override
-            public void onNext(IngestSummary value) {
-                summary.complete(value);
-            }
-
-            @Override
-            public void onError(Throwable t) {
-                summary.completeExceptionally(t);
-            }
-
-            @Override
-            public void onCompleted() {
-            }
-        });
+    private IngestSummary ingest(List<Document> documents) throws InterruptedException, java.util.concurrent.TimeoutException {
+        StreamRecorder<IngestSummary> summary = new StreamRecorder<>();
+        StreamObserver<Document> requests = CorpusServiceGrpc.newStub(channel).ingestDocuments(summary);
         documents.forEach(requests::onNext);
         requests.onCompleted();
-        return summary.get(120, TimeUnit.SECONDS);
+        return summary.awaitSingle(120, TimeUnit.SECONDS);
     }
 
     @Test
@@ -278,10 +264,8 @@ class CorpusGrpcServiceTest {
         StatusRuntimeException empty = failureOf(() -> {
             try {
                 ingest(documents);
-            } catch (java.util.concurrent.ExecutionException e) {
-                throw (RuntimeException) e.getCause();
-            } catch (Exception e) {
-                throw new RuntimeException(e);
+            } catch (InterruptedException | java.util.concurrent.TimeoutException e) {
+                throw new AssertionError(e);
             }
         });
         assertThat(empty.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);

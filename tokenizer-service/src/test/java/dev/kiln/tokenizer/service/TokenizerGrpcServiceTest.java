@@ -8,7 +8,6 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.AfterEach;
@@ -29,6 +28,7 @@ import dev.kiln.proto.tokenizer.v1.TokenizeResponse;
 import dev.kiln.proto.tokenizer.v1.TokenizeStreamRequest;
 import dev.kiln.proto.tokenizer.v1.TokenizeStreamResponse;
 import dev.kiln.proto.tokenizer.v1.TokenizerServiceGrpc;
+import dev.kiln.testing.StreamRecorder;
 import static dev.kiln.testing.GrpcFailures.codeOf;
 import static dev.kiln.testing.GrpcFailures.failureOf;
 
@@ -172,25 +172,8 @@ class TokenizerGrpcServiceTest {
 
     @Test
     void tokenizeStreamAnswersEveryItemInOrderAndFailsBadItemsAlone() throws Exception {
-        TokenizerServiceGrpc.TokenizerServiceStub async = TokenizerServiceGrpc.newStub(channel);
-        List<TokenizeStreamResponse> responses = new ArrayList<>();
-        CompletableFuture<Void> done = new CompletableFuture<>();
-        StreamObserver<TokenizeStreamRequest> requests = async.tokenizeStream(new StreamObserver<>() {
-            @Override
-            public void onNext(TokenizeStreamResponse value) {
-                responses.add(value);
-            }
-
-            @Override
-            public void onError(Throwable t) {
-                done.completeExceptionally(t);
-            }
-
-            @Override
-            public void onCompleted() {
-                done.complete(null);
-            }
-        });
+        StreamRecorder<TokenizeStreamResponse> recorder = new StreamRecorder<>();
+        StreamObserver<TokenizeStreamRequest> requests = TokenizerServiceGrpc.newStub(channel).tokenizeStream(recorder);
         int items = 2000;
         for (int i = 0; i < items; i++) {
             String encoding = i == 1000 ? "missing" : "r50k_base";
@@ -198,7 +181,7 @@ class TokenizerGrpcServiceTest {
                     .setText("Document number " + i + " says hello.").build());
         }
         requests.onCompleted();
-        done.get(60, TimeUnit.SECONDS);
+        List<TokenizeStreamResponse> responses = recorder.await(60, TimeUnit.SECONDS);
 
         assertThat(responses).hasSize(items);
         for (int i = 0; i < items; i++) {
@@ -217,29 +200,18 @@ class TokenizerGrpcServiceTest {
 
     @Test
     void tokenizeStreamRefusesAnOversizedItem() {
-        TokenizerServiceGrpc.TokenizerServiceStub async = TokenizerServiceGrpc.newStub(channel);
-        CompletableFuture<Void> done = new CompletableFuture<>();
-        StreamObserver<TokenizeStreamRequest> requests = async.tokenizeStream(new StreamObserver<>() {
-            @Override
-            public void onNext(TokenizeStreamResponse value) {
-            }
-
-            @Override
-            public void onError(Throwable t) {
-                done.completeExceptionally(t);
-            }
-
-            @Override
-            public void onCompleted() {
-                done.complete(null);
-            }
-        });
+        StreamRecorder<TokenizeStreamResponse> recorder = new StreamRecorder<>();
+        StreamObserver<TokenizeStreamRequest> requests = TokenizerServiceGrpc.newStub(channel).tokenizeStream(recorder);
         requests.onNext(TokenizeStreamRequest.newBuilder().setId("big").setEncoding("r50k_base")
                 .setText("x".repeat(200_001)).build());
         requests.onCompleted();
-        assertThatThrownBy(() -> done.get(30, TimeUnit.SECONDS))
-                .hasCauseInstanceOf(StatusRuntimeException.class)
-                .hasMessageContaining("RESOURCE_EXHAUSTED");
+        assertThat(codeOf(() -> {
+            try {
+                recorder.await(30, TimeUnit.SECONDS);
+            } catch (InterruptedException | java.util.concurrent.TimeoutException e) {
+                throw new AssertionError(e);
+            }
+        })).isEqualTo(Status.Code.RESOURCE_EXHAUSTED);
     }
 
     private static final String TRAINING_TEXT = String.join("\n",
@@ -250,30 +222,12 @@ class TokenizerGrpcServiceTest {
 
     private dev.kiln.proto.tokenizer.v1.TrainTokenizerResponse train(List<dev.kiln.proto.tokenizer.v1.TrainTokenizerRequest> messages)
             throws Exception {
-        CompletableFuture<dev.kiln.proto.tokenizer.v1.TrainTokenizerResponse> result = new CompletableFuture<>();
-        StreamObserver<dev.kiln.proto.tokenizer.v1.TrainTokenizerRequest> requests = TokenizerServiceGrpc.newStub(channel)
-                .trainTokenizer(new StreamObserver<>() {
-                    @Override
-                    public void onNext(dev.kiln.proto.tokenizer.v1.TrainTokenizerResponse value) {
-                        result.complete(value);
-                    }
-
-                    @Override
-                    public void onError(Throwable t) {
-                        result.completeExceptionally(t);
-                    }
-
-                    @Override
-                    public void onCompleted() {
-                    }
-                });
+        StreamRecorder<dev.kiln.proto.tokenizer.v1.TrainTokenizerResponse> recorder = new StreamRecorder<>();
+        StreamObserver<dev.kiln.proto.tokenizer.v1.TrainTokenizerRequest> requests =
+                TokenizerServiceGrpc.newStub(channel).trainTokenizer(recorder);
         messages.forEach(requests::onNext);
         requests.onCompleted();
-        try {
-            return result.get(120, TimeUnit.SECONDS);
-        } catch (java.util.concurrent.ExecutionException e) {
-            throw (Exception) e.getCause();
-        }
+        return recorder.awaitSingle(120, TimeUnit.SECONDS);
     }
 
     private static dev.kiln.proto.tokenizer.v1.TrainTokenizerRequest config(String name, int vocab, String pattern) {
