@@ -24,7 +24,7 @@ service_args() {  # service_args <service name>
   local tokenizer="-Dquarkus.grpc.clients.tokenizer.host=localhost -Dquarkus.grpc.clients.tokenizer.port=${TOKENIZER_PORT:-9101}"
   case "$1" in
     tokenizer-service) echo "-Dkiln.tokenizer.encodings-dir=$KILN_HOME/data/encodings" ;;
-    corpus-service) echo "$tokenizer -Dkiln.corpus.data-dir=$KILN_HOME/data/corpus" ;;
+    corpus-service) echo "$tokenizer -Dkiln.corpus.data-dir=$KILN_HOME/data/corpus -Dkiln.corpus.input-roots=$KILN_HOME/inputs -Dkiln.corpus.encoding=${KILN_CORPUS_ENCODING:-r50k_base}" ;;
     trainer-service) echo "$tokenizer -Dkiln.trainer.data-dir=$KILN_HOME/data/trainer -Dkiln.trainer.models-dir=$KILN_HOME/models" ;;
     inference-gateway) echo "-Dkiln.inference.models-dir=$KILN_HOME/models" ;;
   esac

@@ -60,6 +60,7 @@ public final class KafkaShardSource implements TokenSource {
     private long epoch;
     private long trainShardsThisEpoch;
     private long corruptShards;
+    private long foreignShards;
     private int lastPartition = -1;
 
     public KafkaShardSource(String bootstrapServers, Settings settings, Map<String, Long> resumeFrom) {
@@ -176,8 +177,9 @@ public final class KafkaShardSource implements TokenSource {
                 startNextEpoch();
                 idleSince = System.nanoTime();
             } else if (trainShardsThisEpoch == 0 && idle > settings.firstDataWait().toNanos()) {
-                throw new DataUnavailableException("No training shard arrived on " + settings.topic() + " within "
-                        + settings.firstDataWait().toSeconds() + " s (epoch " + epoch + ")");
+                throw new DataUnavailableException("No training shard of encoding " + settings.encoding() + " arrived on "
+                        + settings.topic() + " within " + settings.firstDataWait().toSeconds() + " s (epoch " + epoch + "; "
+                        + foreignShards + " shards of other encodings skipped)");
             }
         }
     }
@@ -284,8 +286,9 @@ public final class KafkaShardSource implements TokenSource {
         try {
             TokenShard shard = TokenShard.parseFrom(record.value());
             if (!shard.getEncoding().equals(settings.encoding())) {
-                throw new IllegalStateException("Shard " + shard.getShardId() + " is encoded with " + shard.getEncoding()
-                        + ", but this run trains on " + settings.encoding() + ": use a topic of one encoding");
+                // A topic may carry corpora of several encodings; a run trains on its own.
+                foreignShards++;
+                return null;
             }
             return shard;
         } catch (InvalidProtocolBufferException e) {
