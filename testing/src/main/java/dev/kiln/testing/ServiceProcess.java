@@ -60,6 +60,7 @@ public final class ServiceProcess {
             Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
             ServiceProcess service = new ServiceProcess(process, port, log);
             Runtime.getRuntime().addShutdownHook(new Thread(service::stop, "stop-" + module));
+            // Live, not ready: a gateway is ready only once it serves a model, which may come later.
             service.awaitReady(Duration.ofSeconds(90));
             return service;
         } catch (IOException e) {
@@ -94,7 +95,7 @@ public final class ServiceProcess {
             }
             try {
                 HttpResponse<Void> response = http.send(HttpRequest.newBuilder(
-                        URI.create("http://localhost:" + port + "/q/health/ready")).build(), HttpResponse.BodyHandlers.discarding());
+                        URI.create("http://localhost:" + port + "/q/health/live")).build(), HttpResponse.BodyHandlers.discarding());
                 if (response.statusCode() == 200) {
                     return;
                 }
@@ -112,7 +113,7 @@ public final class ServiceProcess {
             }
         }
         stop();
-        throw new IllegalStateException("The service was not ready within " + timeout.toSeconds() + " s; see " + log);
+        throw new IllegalStateException("The service was not live within " + timeout.toSeconds() + " s; see " + log);
     }
 
     public int port() {
