@@ -2,7 +2,6 @@ package dev.kiln.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.BufferedWriter;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -138,19 +137,19 @@ class PipelineEndToEndTest {
         // 1. Inputs: Europarl documents as JSONL on the corpus server's file system.
         Path inputs = Files.createDirectories(root.resolve("inputs"));
         StringBuilder english = new StringBuilder();
-        int documents = 0;
-        try (BufferedWriter jsonl = Files.newBufferedWriter(inputs.resolve("europarl.jsonl"))) {
-            for (String body : Europarl.bodies().subList(0, 4000)) {
-                String doc = Europarl.asDocument(body);
-                if (doc.isEmpty()) {
-                    continue;
-                }
-                jsonl.write("{\"id\":\"e2e-" + documents++ + "\",\"text\":" + jsonString(doc) + "}\n");
-                if (Europarl.referenceLanguage(doc).equals("en")) {
-                    english.append(doc).append('\n');
-                }
+        List<String> docs = new ArrayList<>();
+        for (String body : Europarl.bodies().subList(0, 4000)) {
+            String doc = Europarl.asDocument(body);
+            if (doc.isEmpty()) {
+                continue;
+            }
+            docs.add(doc);
+            if (Europarl.referenceLanguage(doc).equals("en")) {
+                english.append(doc).append('\n');
             }
         }
+        Europarl.writeJsonl(inputs.resolve("europarl.jsonl"), docs, "e2e-");
+        int documents = docs.size();
 
         // 2. A BPE trained on the English part, through the tokenizer service.
         StreamRecorder<TrainTokenizerResponse> trained = new StreamRecorder<>();
@@ -278,26 +277,5 @@ class PipelineEndToEndTest {
             }
         }
         return shards;
-    }
-
-    private static String jsonString(String s) {
-        StringBuilder b = new StringBuilder("\"");
-        for (char c : s.toCharArray()) {
-            switch (c) {
-                case '"' -> b.append("\\\"");
-                case '\\' -> b.append("\\\\");
-                case '\n' -> b.append("\\n");
-                case '\r' -> b.append("\\r");
-                case '\t' -> b.append("\\t");
-                default -> {
-                    if (c < 0x20) {
-                        b.append(String.format("\\u%04x", (int) c));
-                    } else {
-                        b.append(c);
-                    }
-                }
-            }
-        }
-        return b.append('"').toString();
     }
 }
