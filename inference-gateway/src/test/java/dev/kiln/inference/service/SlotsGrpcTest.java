@@ -150,8 +150,10 @@ class SlotsGrpcTest {
 
     @Test
     void aFullQueueAnswersResourceExhaustedAndCancellationFreesTheSlot() throws Exception {
-        Running a = start(stub()), b = start(stub());
+        // One at a time: with a queue of one, b sent before the scheduler took a would be refused.
+        Running a = start(stub());
         assertThat(a.firstToken.await(20, TimeUnit.SECONDS)).isTrue();
+        Running b = start(stub());
         assertThat(b.firstToken.await(20, TimeUnit.SECONDS)).isTrue();
         waitFor(() -> batcher().running() == 2, "a and b run");
         Running c = start(stub());
