@@ -92,32 +92,18 @@ public final class Europarl {
 
     /** Writes documents as JSONL lines {"id": "<prefix><n>", "text": ...}, the corpus service's file input. */
     public static void writeJsonl(java.nio.file.Path file, List<String> documents, String idPrefix) throws IOException {
+        com.fasterxml.jackson.core.JsonFactory json = new com.fasterxml.jackson.core.JsonFactory();
         try (java.io.BufferedWriter out = java.nio.file.Files.newBufferedWriter(file)) {
             for (int i = 0; i < documents.size(); i++) {
-                out.write("{\"id\":\"" + idPrefix + i + "\",\"text\":" + jsonString(documents.get(i)) + "}\n");
-            }
-        }
-    }
-
-    private static String jsonString(String s) {
-        StringBuilder b = new StringBuilder(s.length() + 16).append('"');
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            switch (c) {
-                case '"' -> b.append("\\\"");
-                case '\\' -> b.append("\\\\");
-                case '\n' -> b.append("\\n");
-                case '\r' -> b.append("\\r");
-                case '\t' -> b.append("\\t");
-                default -> {
-                    if (c < 0x20) {
-                        b.append(String.format("\\u%04x", (int) c));
-                    } else {
-                        b.append(c);
-                    }
+                try (com.fasterxml.jackson.core.JsonGenerator line = json.createGenerator(out)) {
+                    line.disable(com.fasterxml.jackson.core.JsonGenerator.Feature.AUTO_CLOSE_TARGET);
+                    line.writeStartObject();
+                    line.writeStringField("id", idPrefix + i);
+                    line.writeStringField("text", documents.get(i));
+                    line.writeEndObject();
                 }
+                out.write('\n');
             }
         }
-        return b.append('"').toString();
     }
 }
