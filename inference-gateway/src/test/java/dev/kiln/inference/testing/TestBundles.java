@@ -14,6 +14,7 @@ import dev.kiln.tokenizer.RankTable;
 import dev.kiln.tokenizer.TiktokenRankFile;
 import dev.kiln.trainer.GptConfig;
 import dev.kiln.trainer.GptModel;
+import dev.kiln.trainer.Json;
 import dev.kiln.trainer.OnnxExporter;
 import dev.kiln.trainer.ParamTensor;
 import dev.kiln.trainer.Rng;
@@ -77,8 +78,10 @@ public final class TestBundles {
             TiktokenRankFile.write(enc, d.resolve("kiln-test.tiktoken"));
             Map<String, Object> specials = new LinkedHashMap<>();
             specials.put(EOS, eosId());
-            Files.writeString(d.resolve("tokenizer_config.json"), "{\"pattern\": " + json(Pretokenizer.R50K_PATTERN)
-                    + ", \"special_tokens\": {\"" + EOS + "\": " + eosId() + "}}");
+            Map<String, Object> config = new LinkedHashMap<>();
+            config.put("pattern", Pretokenizer.R50K_PATTERN);
+            config.put("special_tokens", specials);
+            Files.writeString(d.resolve("tokenizer_config.json"), Json.write(config));
         });
         return dir;
     }
@@ -97,26 +100,5 @@ public final class TestBundles {
     /** A small model: 2 layers, 4 heads, 64 channels, context 128. */
     public static GptConfig small() {
         return GptConfig.of(2, 4, 64, 128, vocab());
-    }
-
-    private static String json(String s) {
-        StringBuilder sb = new StringBuilder("\"");
-        for (char c : s.toCharArray()) {
-            switch (c) {
-                case '"' -> sb.append("\\\"");
-                case '\\' -> sb.append("\\\\");
-                case '\n' -> sb.append("\\n");
-                case '\r' -> sb.append("\\r");
-                case '\t' -> sb.append("\\t");
-                default -> {
-                    if (c < 0x20) {
-                        sb.append(String.format("\\u%04x", (int) c));
-                    } else {
-                        sb.append(c);
-                    }
-                }
-            }
-        }
-        return sb.append('"').toString();
     }
 }
