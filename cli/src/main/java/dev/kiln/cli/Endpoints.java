@@ -11,7 +11,10 @@ public final class Endpoints {
 
     /** A Kiln service, named as users know it in messages. */
     public enum Service {
-        TOKENIZER("tokenizer"), CORPUS("corpus"), TRAINER("trainer"), GATEWAY("inference gateway");
+        TOKENIZER("tokenizer"),
+        CORPUS("corpus"),
+        TRAINER("trainer"),
+        GATEWAY("inference gateway");
 
         final String label;
 
@@ -20,22 +23,34 @@ public final class Endpoints {
         }
     }
 
-    @Option(names = "--tokenizer", paramLabel = "HOST:PORT", scope = ScopeType.INHERIT,
+    @Option(
+            names = "--tokenizer",
+            paramLabel = "HOST:PORT",
+            scope = ScopeType.INHERIT,
             defaultValue = "${env:KILN_TOKENIZER:-localhost:9101}",
             description = "Tokenizer service (env KILN_TOKENIZER). Default: ${DEFAULT-VALUE}.")
     String tokenizer;
 
-    @Option(names = "--corpus", paramLabel = "HOST:PORT", scope = ScopeType.INHERIT,
+    @Option(
+            names = "--corpus",
+            paramLabel = "HOST:PORT",
+            scope = ScopeType.INHERIT,
             defaultValue = "${env:KILN_CORPUS:-localhost:9102}",
             description = "Corpus service (env KILN_CORPUS). Default: ${DEFAULT-VALUE}.")
     String corpus;
 
-    @Option(names = "--trainer", paramLabel = "HOST:PORT", scope = ScopeType.INHERIT,
+    @Option(
+            names = "--trainer",
+            paramLabel = "HOST:PORT",
+            scope = ScopeType.INHERIT,
             defaultValue = "${env:KILN_TRAINER:-localhost:9103}",
             description = "Trainer service (env KILN_TRAINER). Default: ${DEFAULT-VALUE}.")
     String trainer;
 
-    @Option(names = "--gateway", paramLabel = "HOST:PORT", scope = ScopeType.INHERIT,
+    @Option(
+            names = "--gateway",
+            paramLabel = "HOST:PORT",
+            scope = ScopeType.INHERIT,
             defaultValue = "${env:KILN_GATEWAY:-localhost:9104}",
             description = "Inference gateway (env KILN_GATEWAY). Default: ${DEFAULT-VALUE}.")
     String gateway;

@@ -1,9 +1,8 @@
 package dev.kiln.cli;
 
-import java.io.PrintWriter;
-
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
+import java.io.PrintWriter;
 import picocli.CommandLine;
 
 /**
@@ -14,8 +13,7 @@ final class GrpcErrors {
 
     static final int OTHER = 1;
 
-    private GrpcErrors() {
-    }
+    private GrpcErrors() {}
 
     static int exitCode(Status.Code code) {
         return switch (code) {

@@ -7,15 +7,13 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.ParameterException;
 
 /** Command arguments that name text: words joined by spaces, or "-" for standard input. */
 final class Inputs {
 
-    private Inputs() {
-    }
+    private Inputs() {}
 
     static String text(List<String> words, InputStream stdin) {
         if (words.size() == 1 && words.get(0).equals("-")) {

@@ -3,8 +3,7 @@ package dev.kiln.cli;
 /** The little JSON the CLI writes (--json): strings need escaping, numbers do not. */
 final class Json {
 
-    private Json() {
-    }
+    private Json() {}
 
     static String quote(String s) {
         StringBuilder b = new StringBuilder(s.length() + 2).append('"');

@@ -1,13 +1,14 @@
 package dev.kiln.cli;
 
-import java.util.concurrent.TimeUnit;
-
 import dev.kiln.proto.inference.v1.InferenceServiceGrpc;
 import dev.kiln.proto.inference.v1.UnloadModelRequest;
+import java.util.concurrent.TimeUnit;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
 
-@Command(name = "unload", mixinStandardHelpOptions = true,
+@Command(
+        name = "unload",
+        mixinStandardHelpOptions = true,
         description = "Unloads a model once its running requests finish.")
 final class ModelsUnloadCommand extends ServiceCommand {
 

@@ -1,9 +1,8 @@
 package dev.kiln.cli;
 
-import java.util.concurrent.TimeUnit;
-
 import dev.kiln.proto.trainer.v1.Run;
 import dev.kiln.proto.trainer.v1.TrainerServiceGrpc;
+import java.util.concurrent.TimeUnit;
 import picocli.CommandLine.Parameters;
 
 /** A trainer command that acts on one run by id and prints the run it gets back. */
@@ -17,8 +16,10 @@ abstract class RunActionCommand extends ServiceCommand {
     @Override
     public Integer call() {
         try (ServiceChannel channel = open(Endpoints.Service.TRAINER)) {
-            out().println(Runs.summary(act(TrainerServiceGrpc.newBlockingStub(channel.channel())
-                    .withDeadlineAfter(UNARY_DEADLINE_SECONDS, TimeUnit.SECONDS), run)));
+            out().println(Runs.summary(act(
+                    TrainerServiceGrpc.newBlockingStub(channel.channel())
+                            .withDeadlineAfter(UNARY_DEADLINE_SECONDS, TimeUnit.SECONDS),
+                    run)));
             out().flush();
         }
         return 0;

@@ -1,18 +1,15 @@
 package dev.kiln.cli;
 
-import java.io.PrintWriter;
-import java.time.Instant;
-
 import com.google.protobuf.Timestamp;
-
 import dev.kiln.proto.trainer.v1.Run;
 import dev.kiln.proto.trainer.v1.RunState;
+import java.io.PrintWriter;
+import java.time.Instant;
 
 /** How runs read on a terminal, shared by the train commands. */
 final class Runs {
 
-    private Runs() {
-    }
+    private Runs() {}
 
     static String state(RunState state) {
         return state.name().replace("RUN_STATE_", "").toLowerCase();
@@ -28,7 +25,11 @@ final class Runs {
 
     /** One line: what a script greps for after start, stop and resume. */
     static String summary(Run run) {
-        return String.format("run %s: %s at step %d/%d", run.getId(), state(run.getState()), run.getStep(),
+        return String.format(
+                "run %s: %s at step %d/%d",
+                run.getId(),
+                state(run.getState()),
+                run.getStep(),
                 run.getConfig().getTraining().getMaxSteps());
     }
 
@@ -36,16 +37,20 @@ final class Runs {
         var model = run.getConfig().getModel();
         var training = run.getConfig().getTraining();
         out.println("id:          " + run.getId());
-        out.println("state:       " + state(run.getState()) + (run.getError().isEmpty() ? "" : " (" + run.getError() + ")"));
+        out.println("state:       " + state(run.getState())
+                + (run.getError().isEmpty() ? "" : " (" + run.getError() + ")"));
         out.println("step:        " + run.getStep() + "/" + training.getMaxSteps());
         out.println("tokens seen: " + run.getTokensSeen());
         out.println("train loss:  " + loss(run.getTrainLoss()));
         out.println("val loss:    " + loss(run.getValLoss()));
         out.println("encoding:    " + run.getConfig().getEncoding());
-        out.printf("model:       %d layers, %d heads, n_embd %d, context %d, %d parameters%n", model.getNLayer(),
-                model.getNHead(), model.getNEmbd(), model.getContextLength(), run.getParameters());
-        out.println("checkpoint:  " + (run.getCheckpointStep() == 0 ? "-"
-                : "step " + run.getCheckpointStep() + " in " + run.getCheckpointDir()));
+        out.printf(
+                "model:       %d layers, %d heads, n_embd %d, context %d, %d parameters%n",
+                model.getNLayer(), model.getNHead(), model.getNEmbd(), model.getContextLength(), run.getParameters());
+        out.println("checkpoint:  "
+                + (run.getCheckpointStep() == 0
+                        ? "-"
+                        : "step " + run.getCheckpointStep() + " in " + run.getCheckpointDir()));
         out.println("created:     " + time(run.getCreatedAt()));
         out.println("updated:     " + time(run.getUpdatedAt()));
         out.flush();

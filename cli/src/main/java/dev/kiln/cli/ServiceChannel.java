@@ -1,7 +1,5 @@
 package dev.kiln.cli;
 
-import java.util.concurrent.TimeUnit;
-
 import io.grpc.CallOptions;
 import io.grpc.Channel;
 import io.grpc.ClientCall;
@@ -14,6 +12,7 @@ import io.grpc.ManagedChannelBuilder;
 import io.grpc.Metadata;
 import io.grpc.MethodDescriptor;
 import io.grpc.Status;
+import java.util.concurrent.TimeUnit;
 
 /**
  * A plaintext channel to one service for the length of one command. A connection failure is
@@ -26,8 +25,10 @@ final class ServiceChannel implements AutoCloseable {
     private final Channel channel;
 
     ServiceChannel(Endpoints.Service service, String address) {
-        this.managed = ManagedChannelBuilder.forTarget(address).usePlaintext()
-                .maxInboundMessageSize(64 * 1024 * 1024).build();
+        this.managed = ManagedChannelBuilder.forTarget(address)
+                .usePlaintext()
+                .maxInboundMessageSize(64 * 1024 * 1024)
+                .build();
         this.channel = ClientInterceptors.intercept(managed, new NameUnreachable(service, address));
     }
 
@@ -52,12 +53,14 @@ final class ServiceChannel implements AutoCloseable {
             return new ForwardingClientCall.SimpleForwardingClientCall<>(next.newCall(method, options)) {
                 @Override
                 public void start(Listener<R> listener, Metadata headers) {
-                    super.start(new ForwardingClientCallListener.SimpleForwardingClientCallListener<>(listener) {
-                        @Override
-                        public void onClose(Status status, Metadata trailers) {
-                            super.onClose(rename(status), trailers);
-                        }
-                    }, headers);
+                    super.start(
+                            new ForwardingClientCallListener.SimpleForwardingClientCallListener<>(listener) {
+                                @Override
+                                public void onClose(Status status, Metadata trailers) {
+                                    super.onClose(rename(status), trailers);
+                                }
+                            },
+                            headers);
                 }
             };
         }
@@ -71,8 +74,10 @@ final class ServiceChannel implements AutoCloseable {
             while (root.getCause() != null) {
                 root = root.getCause();
             }
-            return Status.UNAVAILABLE.withCause(status.getCause()).withDescription(
-                    "cannot reach the " + service.label + " service at " + address + " (" + root.getMessage() + ")");
+            return Status.UNAVAILABLE
+                    .withCause(status.getCause())
+                    .withDescription("cannot reach the " + service.label + " service at " + address + " ("
+                            + root.getMessage() + ")");
         }
     }
 }

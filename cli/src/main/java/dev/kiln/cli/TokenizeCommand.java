@@ -1,25 +1,28 @@
 package dev.kiln.cli;
 
-import java.io.PrintWriter;
-import java.util.List;
-import java.util.concurrent.TimeUnit;
-import java.util.stream.Collectors;
-
 import dev.kiln.proto.tokenizer.v1.SpecialTokenPolicy;
 import dev.kiln.proto.tokenizer.v1.TokenSpan;
 import dev.kiln.proto.tokenizer.v1.TokenizeRequest;
 import dev.kiln.proto.tokenizer.v1.TokenizeResponse;
 import dev.kiln.proto.tokenizer.v1.TokenizerServiceGrpc;
+import java.io.PrintWriter;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-@Command(name = "tokenize", mixinStandardHelpOptions = true,
+@Command(
+        name = "tokenize",
+        mixinStandardHelpOptions = true,
         description = "Encodes text into token ids (space-separated on one line).",
-        footer = { "", "Example:  kiln tokenize --encoding cl100k_base hello world   →   15339 1917" })
+        footer = {"", "Example:  kiln tokenize --encoding cl100k_base hello world   →   15339 1917"})
 final class TokenizeCommand extends ServiceCommand {
 
-    @Option(names = { "-e", "--encoding" }, defaultValue = "cl100k_base",
+    @Option(
+            names = {"-e", "--encoding"},
+            defaultValue = "cl100k_base",
             description = "Encoding (see `kiln encodings`). Default: ${DEFAULT-VALUE}.")
     String encoding;
 
@@ -29,10 +32,15 @@ final class TokenizeCommand extends ServiceCommand {
     @Option(names = "--json", description = "Print {\"ids\": [...], \"offsets\": [...]} instead.")
     boolean json;
 
-    @Option(names = "--allow-special", description = "Encode special tokens in the text (e.g. <|endoftext|>) to their ids instead of failing.")
+    @Option(
+            names = "--allow-special",
+            description = "Encode special tokens in the text (e.g. <|endoftext|>) to their ids instead of failing.")
     boolean allowSpecial;
 
-    @Parameters(arity = "1..*", paramLabel = "TEXT", description = "The text (words are joined by spaces), or - to read standard input.")
+    @Parameters(
+            arity = "1..*",
+            paramLabel = "TEXT",
+            description = "The text (words are joined by spaces), or - to read standard input.")
     List<String> words;
 
     @Override
@@ -42,9 +50,12 @@ final class TokenizeCommand extends ServiceCommand {
         try (ServiceChannel channel = open(Endpoints.Service.TOKENIZER)) {
             response = TokenizerServiceGrpc.newBlockingStub(channel.channel())
                     .withDeadlineAfter(UNARY_DEADLINE_SECONDS, TimeUnit.SECONDS)
-                    .tokenize(TokenizeRequest.newBuilder().setEncoding(encoding).setText(text)
+                    .tokenize(TokenizeRequest.newBuilder()
+                            .setEncoding(encoding)
+                            .setText(text)
                             .setSpecialTokens(SpecialTokenPolicy.newBuilder().setAllowAll(allowSpecial))
-                            .setIncludeOffsets(offsets || json).build());
+                            .setIncludeOffsets(offsets || json)
+                            .build());
         }
         PrintWriter out = out();
         if (json) {
@@ -53,7 +64,8 @@ final class TokenizeCommand extends ServiceCommand {
                     .map(s -> "{\"char_start\":" + s.getCharStart() + ",\"char_end\":" + s.getCharEnd()
                             + ",\"byte_start\":" + s.getByteStart() + ",\"byte_end\":" + s.getByteEnd() + "}")
                     .collect(Collectors.joining(","));
-            out.println("{\"encoding\":" + Json.quote(encoding) + ",\"ids\":[" + ids + "],\"offsets\":[" + spans + "]}");
+            out.println(
+                    "{\"encoding\":" + Json.quote(encoding) + ",\"ids\":[" + ids + "],\"offsets\":[" + spans + "]}");
         } else if (offsets) {
             for (int i = 0; i < response.getIdsCount(); i++) {
                 TokenSpan span = response.getOffsets(i);

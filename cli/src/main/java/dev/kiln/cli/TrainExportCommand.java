@@ -1,17 +1,18 @@
 package dev.kiln.cli;
 
-import java.util.concurrent.TimeUnit;
-
 import dev.kiln.proto.trainer.v1.ExportModelRequest;
 import dev.kiln.proto.trainer.v1.ModelArtifact;
 import dev.kiln.proto.trainer.v1.TrainerServiceGrpc;
+import java.util.concurrent.TimeUnit;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-@Command(name = "export", mixinStandardHelpOptions = true,
+@Command(
+        name = "export",
+        mixinStandardHelpOptions = true,
         description = "Writes a model bundle (ONNX, config, tokenizer) from a run's latest checkpoint.",
-        footer = { "", "Example:  kiln train export tiny --name tiny-v1 --publish" })
+        footer = {"", "Example:  kiln train export tiny --name tiny-v1 --publish"})
 final class TrainExportCommand extends ServiceCommand {
 
     /** Exporting writes the whole model; larger ones take longer than a plain call. */
@@ -20,10 +21,15 @@ final class TrainExportCommand extends ServiceCommand {
     @Parameters(paramLabel = "RUN")
     String run;
 
-    @Option(names = "--name", paramLabel = "MODEL", description = "Name to serve the model under (default: the run id).")
+    @Option(
+            names = "--name",
+            paramLabel = "MODEL",
+            description = "Name to serve the model under (default: the run id).")
     String modelName;
 
-    @Option(names = "--output-dir", description = "Bundle directory on the trainer's file system (default: <models dir>/<name>).")
+    @Option(
+            names = "--output-dir",
+            description = "Bundle directory on the trainer's file system (default: <models dir>/<name>).")
     String outputDir;
 
     @Option(names = "--publish", description = "Announce the bundle on kiln.models so every gateway loads it.")
@@ -31,7 +37,8 @@ final class TrainExportCommand extends ServiceCommand {
 
     @Override
     public Integer call() {
-        ExportModelRequest.Builder request = ExportModelRequest.newBuilder().setRunId(run).setPublish(publish);
+        ExportModelRequest.Builder request =
+                ExportModelRequest.newBuilder().setRunId(run).setPublish(publish);
         if (modelName != null) {
             request.setModelName(modelName);
         }
@@ -41,10 +48,17 @@ final class TrainExportCommand extends ServiceCommand {
         ModelArtifact artifact;
         try (ServiceChannel channel = open(Endpoints.Service.TRAINER)) {
             artifact = TrainerServiceGrpc.newBlockingStub(channel.channel())
-                    .withDeadlineAfter(EXPORT_DEADLINE_SECONDS, TimeUnit.SECONDS).exportModel(request.build());
+                    .withDeadlineAfter(EXPORT_DEADLINE_SECONDS, TimeUnit.SECONDS)
+                    .exportModel(request.build());
         }
-        out().printf("model %s from step %d: %s (%d bytes, sha256 %s)%s%n", artifact.getName(), artifact.getStep(),
-                artifact.getPath(), artifact.getSizeBytes(), artifact.getSha256(), artifact.getPublished() ? ", published" : "");
+        out().printf(
+                        "model %s from step %d: %s (%d bytes, sha256 %s)%s%n",
+                        artifact.getName(),
+                        artifact.getStep(),
+                        artifact.getPath(),
+                        artifact.getSizeBytes(),
+                        artifact.getSha256(),
+                        artifact.getPublished() ? ", published" : "");
         out().flush();
         return 0;
     }

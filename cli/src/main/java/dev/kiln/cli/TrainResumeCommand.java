@@ -5,7 +5,9 @@ import dev.kiln.proto.trainer.v1.Run;
 import dev.kiln.proto.trainer.v1.TrainerServiceGrpc;
 import picocli.CommandLine.Command;
 
-@Command(name = "resume", mixinStandardHelpOptions = true,
+@Command(
+        name = "resume",
+        mixinStandardHelpOptions = true,
         description = "Continues a stopped, failed or interrupted run from its latest checkpoint.")
 final class TrainResumeCommand extends RunActionCommand {
 

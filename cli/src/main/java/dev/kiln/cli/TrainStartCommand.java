@@ -1,7 +1,5 @@
 package dev.kiln.cli;
 
-import java.util.concurrent.TimeUnit;
-
 import dev.kiln.proto.trainer.v1.DataSource;
 import dev.kiln.proto.trainer.v1.KafkaShards;
 import dev.kiln.proto.trainer.v1.ModelConfig;
@@ -10,6 +8,7 @@ import dev.kiln.proto.trainer.v1.Run;
 import dev.kiln.proto.trainer.v1.StartRunRequest;
 import dev.kiln.proto.trainer.v1.TrainerServiceGrpc;
 import dev.kiln.proto.trainer.v1.TrainingConfig;
+import java.util.concurrent.TimeUnit;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -17,16 +16,24 @@ import picocli.CommandLine.Option;
  * StartRunRequest as options. Shape and budget options have small defaults so a first run
  * works without reading the proto; options left out otherwise take the server's defaults.
  */
-@Command(name = "start", mixinStandardHelpOptions = true,
+@Command(
+        name = "start",
+        mixinStandardHelpOptions = true,
         description = "Starts a training run (StartRunRequest); prints its id and state.",
-        footer = { "", "Example:  kiln train start --name tiny --layers 2 --heads 4 --embd 128 \\",
-                "            --context 128 --batch-size 8 --steps 200 --lr 1e-3 --watch" })
+        footer = {
+            "",
+            "Example:  kiln train start --name tiny --layers 2 --heads 4 --embd 128 \\",
+            "            --context 128 --batch-size 8 --steps 200 --lr 1e-3 --watch"
+        })
 final class TrainStartCommand extends ServiceCommand {
 
     @Option(names = "--name", required = true, description = "Run name (letters, digits, _ - .); becomes the run id.")
     String name;
 
-    @Option(names = "--encoding", defaultValue = "r50k_base", description = "Encoding of the training shards. Default: ${DEFAULT-VALUE}.")
+    @Option(
+            names = "--encoding",
+            defaultValue = "r50k_base",
+            description = "Encoding of the training shards. Default: ${DEFAULT-VALUE}.")
     String encoding;
 
     @Option(names = "--layers", defaultValue = "2", description = "Transformer blocks. Default: ${DEFAULT-VALUE}.")
@@ -35,16 +42,25 @@ final class TrainStartCommand extends ServiceCommand {
     @Option(names = "--heads", defaultValue = "4", description = "Attention heads. Default: ${DEFAULT-VALUE}.")
     int heads;
 
-    @Option(names = "--embd", defaultValue = "128", description = "Embedding width n_embd, divisible by --heads. Default: ${DEFAULT-VALUE}.")
+    @Option(
+            names = "--embd",
+            defaultValue = "128",
+            description = "Embedding width n_embd, divisible by --heads. Default: ${DEFAULT-VALUE}.")
     int embd;
 
-    @Option(names = "--context", defaultValue = "128", description = "Context length in tokens. Default: ${DEFAULT-VALUE}.")
+    @Option(
+            names = "--context",
+            defaultValue = "128",
+            description = "Context length in tokens. Default: ${DEFAULT-VALUE}.")
     int context;
 
     @Option(names = "--vocab-size", description = "Vocabulary size (default: the encoding's).")
     Integer vocabSize;
 
-    @Option(names = "--batch-size", defaultValue = "8", description = "Sequences per micro-batch. Default: ${DEFAULT-VALUE}.")
+    @Option(
+            names = "--batch-size",
+            defaultValue = "8",
+            description = "Sequences per micro-batch. Default: ${DEFAULT-VALUE}.")
     int batchSize;
 
     @Option(names = "--grad-accum", description = "Micro-batches per optimizer step (server default 1).")
@@ -80,7 +96,9 @@ final class TrainStartCommand extends ServiceCommand {
     @Option(names = "--eval-batches", description = "Batches per evaluation (server default 8).")
     Integer evalBatches;
 
-    @Option(names = "--val-fraction", description = "Share of shards held out for validation, 0..0.5 (server default 0.05).")
+    @Option(
+            names = "--val-fraction",
+            description = "Share of shards held out for validation, 0..0.5 (server default 0.05).")
     Float validationFraction;
 
     @Option(names = "--sample-interval", description = "Generate a sample every N steps (0: never).")
@@ -101,7 +119,9 @@ final class TrainStartCommand extends ServiceCommand {
     @Option(names = "--wait-seconds", description = "Wait at most this long for the first shard (server default 300).")
     Integer waitSeconds;
 
-    @Option(names = "--shard-dir", description = "Train on llm.c shard files in this server directory instead of Kafka.")
+    @Option(
+            names = "--shard-dir",
+            description = "Train on llm.c shard files in this server directory instead of Kafka.")
     String shardDirectory;
 
     @Option(names = "--watch", description = "Follow the run after starting it, as `kiln train watch`.")
@@ -109,7 +129,10 @@ final class TrainStartCommand extends ServiceCommand {
 
     @Override
     public Integer call() {
-        ModelConfig.Builder model = ModelConfig.newBuilder().setNLayer(layers).setNHead(heads).setNEmbd(embd)
+        ModelConfig.Builder model = ModelConfig.newBuilder()
+                .setNLayer(layers)
+                .setNHead(heads)
+                .setNEmbd(embd)
                 .setContextLength(context);
         if (vocabSize != null) {
             model.setVocabSize(vocabSize);
@@ -130,7 +153,8 @@ final class TrainStartCommand extends ServiceCommand {
         if (gradClip != null) {
             optimizer.setGradClip(gradClip);
         }
-        TrainingConfig.Builder training = TrainingConfig.newBuilder().setBatchSize(batchSize).setMaxSteps(steps);
+        TrainingConfig.Builder training =
+                TrainingConfig.newBuilder().setBatchSize(batchSize).setMaxSteps(steps);
         if (gradAccumulation != null) {
             training.setGradAccumulationSteps(gradAccumulation);
         }
@@ -174,11 +198,18 @@ final class TrainStartCommand extends ServiceCommand {
             }
             data.setKafka(kafka);
         }
-        StartRunRequest request = StartRunRequest.newBuilder().setName(name).setEncoding(encoding).setModel(model)
-                .setOptimizer(optimizer).setTraining(training).setData(data).build();
+        StartRunRequest request = StartRunRequest.newBuilder()
+                .setName(name)
+                .setEncoding(encoding)
+                .setModel(model)
+                .setOptimizer(optimizer)
+                .setTraining(training)
+                .setData(data)
+                .build();
         try (ServiceChannel channel = open(Endpoints.Service.TRAINER)) {
             Run run = TrainerServiceGrpc.newBlockingStub(channel.channel())
-                    .withDeadlineAfter(UNARY_DEADLINE_SECONDS, TimeUnit.SECONDS).startRun(request);
+                    .withDeadlineAfter(UNARY_DEADLINE_SECONDS, TimeUnit.SECONDS)
+                    .startRun(request);
             out().println(Runs.summary(run) + String.format(" (%d parameters)", run.getParameters()));
             out().flush();
             return watch ? new RunWatcher(channel, out(), new ProgressLine(out())).watch(run.getId(), true) : 0;

@@ -5,7 +5,9 @@ import dev.kiln.proto.trainer.v1.StopRunRequest;
 import dev.kiln.proto.trainer.v1.TrainerServiceGrpc;
 import picocli.CommandLine.Command;
 
-@Command(name = "stop", mixinStandardHelpOptions = true,
+@Command(
+        name = "stop",
+        mixinStandardHelpOptions = true,
         description = "Stops a run after its current step, saving a checkpoint; `kiln train resume` continues it.")
 final class TrainStopCommand extends RunActionCommand {
 

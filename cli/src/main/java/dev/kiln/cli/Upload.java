@@ -1,14 +1,13 @@
 package dev.kiln.cli;
 
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
-import java.util.function.Function;
-
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.stub.ClientCallStreamObserver;
 import io.grpc.stub.ClientResponseObserver;
 import io.grpc.stub.StreamObserver;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.function.Function;
 
 /**
  * A client-streaming call driven from a plain loop. {@link #send} waits while the transport is
@@ -70,7 +69,8 @@ final class Upload<Q, R> implements ClientResponseObserver<Q, R> {
             requests.cancel("interrupted", e);
             throw Status.CANCELLED.withDescription("interrupted").asRuntimeException();
         } catch (ExecutionException e) {
-            throw e.getCause() instanceof StatusRuntimeException sre ? sre
+            throw e.getCause() instanceof StatusRuntimeException sre
+                    ? sre
                     : Status.fromThrowable(e.getCause()).asRuntimeException();
         }
     }

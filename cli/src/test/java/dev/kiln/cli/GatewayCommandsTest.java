@@ -2,17 +2,15 @@ package dev.kiln.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.kiln.testing.KafkaBroker;
+import dev.kiln.testing.ServiceProcess;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Map;
-
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-
-import dev.kiln.testing.KafkaBroker;
-import dev.kiln.testing.ServiceProcess;
 
 /**
  * generate and models against the packaged inference gateway, serving a model the CLI itself
@@ -42,22 +40,51 @@ class GatewayCommandsTest {
         bundle = models.resolve("tiny");
         Cli.Result exported = Cli.run("train", "export", RUN, "--trainer", trainer, "--output-dir", bundle.toString());
         assertThat(exported.exitCode()).as(exported.err()).isZero();
-        gateway = "localhost:" + ServiceProcess.shared("inference-gateway", Map.of(
-                "kafka.bootstrap.servers", KafkaBroker.shared().bootstrapServers(),
-                "kiln.inference.kafka.enabled", "false",
-                "kiln.inference.models-dir", models.toString())).port();
+        gateway = "localhost:"
+                + ServiceProcess.shared(
+                                "inference-gateway",
+                                Map.of(
+                                        "kafka.bootstrap.servers",
+                                                KafkaBroker.shared().bootstrapServers(),
+                                        "kiln.inference.kafka.enabled", "false",
+                                        "kiln.inference.models-dir", models.toString()))
+                        .port();
     }
 
     @Test
     void generatesStreamedText() {
-        Cli.Result first = Cli.run("generate", "--gateway", gateway, "--model", "tiny", "--max-new-tokens", "12",
-                "--temperature", "0.8", "--seed", "3", "--usage", "The", "cat");
+        Cli.Result first = Cli.run(
+                "generate",
+                "--gateway",
+                gateway,
+                "--model",
+                "tiny",
+                "--max-new-tokens",
+                "12",
+                "--temperature",
+                "0.8",
+                "--seed",
+                "3",
+                "--usage",
+                "The",
+                "cat");
         assertThat(first.exitCode()).as(first.err()).isZero();
         assertThat(first.out()).endsWith("\n").hasSizeGreaterThan(1);
         assertThat(first.err()).containsPattern("2 prompt tokens, \\d+ completion tokens, finish: (length|eos)");
 
-        Cli.Result again = Cli.run("generate", "--gateway", gateway, "--model", "tiny", "--max-new-tokens", "12",
-                "--temperature", "0.8", "--seed", "3", "The cat");
+        Cli.Result again = Cli.run(
+                "generate",
+                "--gateway",
+                gateway,
+                "--model",
+                "tiny",
+                "--max-new-tokens",
+                "12",
+                "--temperature",
+                "0.8",
+                "--seed",
+                "3",
+                "The cat");
         assertThat(again.out()).as("same seed, same text").isEqualTo(first.out());
     }
 
@@ -85,7 +112,8 @@ class GatewayCommandsTest {
         assertThat(unknown.exitCode()).isEqualTo(4);
         assertThat(unknown.err()).startsWith("kiln generate: NOT_FOUND: ").contains("tiny");
 
-        Cli.Result hot = Cli.run("generate", "--gateway", gateway, "--model", "tiny", "-n", "4", "--temperature", "5", "hello");
+        Cli.Result hot =
+                Cli.run("generate", "--gateway", gateway, "--model", "tiny", "-n", "4", "--temperature", "5", "hello");
         assertThat(hot.exitCode()).isEqualTo(3);
         assertThat(hot.err()).contains("INVALID_ARGUMENT", "temperature");
     }

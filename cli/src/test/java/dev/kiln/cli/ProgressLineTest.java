@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.PrintWriter;
 import java.io.StringWriter;
-
 import org.junit.jupiter.api.Test;
 
 /** The live line's terminal output: redrawn in place on a terminal, absent when piped. */
@@ -17,8 +16,9 @@ class ProgressLineTest {
         line.update("step 1/8  loss 10.1");
         line.update("step 2/8");
         line.println("sample: The cat");
-        assertThat(screen.toString()).isEqualTo("\rstep 1/8  loss 10.1" + "\rstep 2/8" + " ".repeat(11)
-                + "\r" + " ".repeat(8) + "\r" + "sample: The cat\n");
+        assertThat(screen.toString())
+                .isEqualTo("\rstep 1/8  loss 10.1" + "\rstep 2/8" + " ".repeat(11) + "\r" + " ".repeat(8) + "\r"
+                        + "sample: The cat\n");
     }
 
     @Test

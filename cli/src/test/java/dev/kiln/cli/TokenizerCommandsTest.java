@@ -3,7 +3,6 @@ package dev.kiln.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Path;
-
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -39,7 +38,8 @@ class TokenizerCommandsTest {
 
         Cli.Result json = Cli.run("tokenize", "--tokenizer", tokenizer, "--json", "hello world");
         assertThat(json.exitCode()).isZero();
-        assertThat(json.out()).startsWith("{\"encoding\":\"cl100k_base\",\"ids\":[15339,1917],\"offsets\":[{\"char_start\":0,");
+        assertThat(json.out())
+                .startsWith("{\"encoding\":\"cl100k_base\",\"ids\":[15339,1917],\"offsets\":[{\"char_start\":0,");
     }
 
     @Test
@@ -76,8 +76,17 @@ class TokenizerCommandsTest {
         String text = "the quick brown fox jumps over the lazy dog and the lazy cat sleeps in the sun\n".repeat(50);
         Path file = Services.tempFile("train.txt", text);
         String name = "cli-bpe-" + Long.toString(System.nanoTime(), 36);
-        Cli.Result trained = Cli.run("train-tokenizer", "--tokenizer", tokenizer, "--name", name, "--vocab-size", "300",
-                "--special", "<|endoftext|>", file.toString());
+        Cli.Result trained = Cli.run(
+                "train-tokenizer",
+                "--tokenizer",
+                tokenizer,
+                "--name",
+                name,
+                "--vocab-size",
+                "300",
+                "--special",
+                "<|endoftext|>",
+                file.toString());
         assertThat(trained.exitCode()).as(trained.err()).isZero();
         assertThat(trained.out()).startsWith("trained " + name + ": vocab 300");
 
@@ -85,8 +94,8 @@ class TokenizerCommandsTest {
         assertThat(count.exitCode()).isZero();
         assertThat(Integer.parseInt(count.out().trim())).isBetween(1, 5);
 
-        Cli.Result again = Cli.run("train-tokenizer", "--tokenizer", tokenizer, "--name", name, "--vocab-size", "300",
-                file.toString());
+        Cli.Result again = Cli.run(
+                "train-tokenizer", "--tokenizer", tokenizer, "--name", name, "--vocab-size", "300", file.toString());
         assertThat(again.exitCode()).as("ALREADY_EXISTS").isEqualTo(6);
     }
 }

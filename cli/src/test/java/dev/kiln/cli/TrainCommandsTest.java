@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.Arrays;
 import java.util.List;
-
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -31,7 +30,9 @@ class TrainCommandsTest {
         Cli.Result watched = Cli.run("train", "watch", RUN, "--trainer", trainer);
         assertThat(watched.exitCode()).as(watched.err()).isZero();
         List<String> lines = Arrays.asList(watched.out().split("\n"));
-        assertThat(lines).filteredOn(l -> l.matches("step \\d+/8  loss \\d+\\.\\d{4}  lr .*tokens/s")).hasSize(8);
+        assertThat(lines)
+                .filteredOn(l -> l.matches("step \\d+/8  loss \\d+\\.\\d{4}  lr .*tokens/s"))
+                .hasSize(8);
         assertThat(lines).anyMatch(l -> l.startsWith("step 8  sample: The cat"));
         assertThat(lines).anyMatch(l -> l.startsWith("step 4  checkpoint "));
         assertThat(lines.get(lines.size() - 1)).startsWith("step 8  completed");
@@ -41,11 +42,14 @@ class TrainCommandsTest {
         assertThat(list.out()).startsWith("RUN").containsPattern(RUN + "\\s+completed\\s+8\\s+8\\s+\\d+\\.\\d{4}");
 
         Cli.Result get = Cli.run("train", "get", RUN, "--trainer", trainer);
-        assertThat(get.out()).contains("state:       completed", "step:        8/8", "model:       1 layers, 2 heads, n_embd 32");
+        assertThat(get.out())
+                .contains("state:       completed", "step:        8/8", "model:       1 layers, 2 heads, n_embd 32");
 
         Cli.Result exported = Cli.run("train", "export", RUN, "--name", RUN + "-model", "--trainer", trainer);
         assertThat(exported.exitCode()).as(exported.err()).isZero();
-        assertThat(exported.out()).startsWith("model " + RUN + "-model from step 8: ").contains("sha256");
+        assertThat(exported.out())
+                .startsWith("model " + RUN + "-model from step 8: ")
+                .contains("sha256");
 
         Cli.Result stopDone = Cli.run("train", "stop", RUN, "--trainer", trainer);
         assertThat(stopDone.exitCode()).as("a completed run is not active").isEqualTo(7);
@@ -56,7 +60,9 @@ class TrainCommandsTest {
     void embeddingNotDivisibleByHeadsIsInvalidArgument() {
         Cli.Result result = Cli.run(Services.tinyRun(trainer, RUN + "-bad", TOPIC, "30", "4"));
         assertThat(result.exitCode()).isEqualTo(3);
-        assertThat(result.err()).startsWith("kiln train start: INVALID_ARGUMENT: ").contains("n_embd");
+        assertThat(result.err())
+                .startsWith("kiln train start: INVALID_ARGUMENT: ")
+                .contains("n_embd");
     }
 
     @Test

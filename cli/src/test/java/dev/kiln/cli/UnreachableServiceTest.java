@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
 import java.net.ServerSocket;
-
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -31,7 +30,8 @@ class UnreachableServiceTest {
     void corpus() {
         Cli.Result result = Cli.run("corpus", "stats", "--corpus", nowhere);
         assertThat(result.exitCode()).isEqualTo(5);
-        assertThat(result.err()).startsWith("kiln corpus stats: UNAVAILABLE: cannot reach the corpus service at " + nowhere);
+        assertThat(result.err())
+                .startsWith("kiln corpus stats: UNAVAILABLE: cannot reach the corpus service at " + nowhere);
     }
 
     @Test
@@ -64,6 +64,7 @@ class UnreachableServiceTest {
         assertThat(missing.err()).contains("Missing required option: '--name");
 
         assertThat(Cli.run("train").exitCode()).as("a group needs a subcommand").isEqualTo(2);
-        assertThat(Cli.run("corpus", "inspect", "/no/such/file.html").exitCode()).isEqualTo(2);
+        assertThat(Cli.run("corpus", "inspect", "/no/such/file.html").exitCode())
+                .isEqualTo(2);
     }
 }

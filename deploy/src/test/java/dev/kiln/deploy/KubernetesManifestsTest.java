@@ -2,18 +2,6 @@ package dev.kiln.deploy;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Map;
-import java.util.concurrent.TimeUnit;
-
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
-import org.junit.jupiter.api.Test;
-
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.ContainerPort;
 import io.fabric8.kubernetes.api.model.HasMetadata;
@@ -26,6 +14,16 @@ import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscaler;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
 import io.fabric8.kubernetes.client.utils.Serialization;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Renders every kustomize overlay with kubectl, as a user would, and checks that the objects fit
@@ -37,21 +35,24 @@ class KubernetesManifestsTest {
             List.of("tokenizer-service", "corpus-service", "trainer-service", "inference-gateway");
 
     /** A workload's name and pod template. */
-    private record Workload(String name, Map<String, String> selector, PodTemplateSpec template) {
-    }
+    private record Workload(String name, Map<String, String> selector, PodTemplateSpec template) {}
 
     static List<HasMetadata> render(String overlay) throws IOException, InterruptedException {
         Path dir = Path.of("kubernetes", overlay).toAbsolutePath();
         Process kubectl;
         try {
-            kubectl = new ProcessBuilder("kubectl", "kustomize", dir.toString()).redirectErrorStream(false).start();
+            kubectl = new ProcessBuilder("kubectl", "kustomize", dir.toString())
+                    .redirectErrorStream(false)
+                    .start();
         } catch (IOException e) {
             throw new AssertionError("kubectl is needed to render the manifests (kubectl kustomize); install it", e);
         }
         byte[] out = kubectl.getInputStream().readAllBytes();
         String err = new String(kubectl.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
         assertThat(kubectl.waitFor(60, TimeUnit.SECONDS)).isTrue();
-        assertThat(kubectl.exitValue()).as("kubectl kustomize %s: %s", overlay, err).isZero();
+        assertThat(kubectl.exitValue())
+                .as("kubectl kustomize %s: %s", overlay, err)
+                .isZero();
         List<HasMetadata> objects = new ArrayList<>();
         for (String doc : new String(out, StandardCharsets.UTF_8).split("(?m)^---\\s*$")) {
             if (!doc.isBlank()) {
@@ -65,9 +66,15 @@ class KubernetesManifestsTest {
         List<Workload> out = new ArrayList<>();
         for (HasMetadata o : objects) {
             if (o instanceof Deployment d) {
-                out.add(new Workload(d.getMetadata().getName(), d.getSpec().getSelector().getMatchLabels(), d.getSpec().getTemplate()));
+                out.add(new Workload(
+                        d.getMetadata().getName(),
+                        d.getSpec().getSelector().getMatchLabels(),
+                        d.getSpec().getTemplate()));
             } else if (o instanceof StatefulSet s) {
-                out.add(new Workload(s.getMetadata().getName(), s.getSpec().getSelector().getMatchLabels(), s.getSpec().getTemplate()));
+                out.add(new Workload(
+                        s.getMetadata().getName(),
+                        s.getSpec().getSelector().getMatchLabels(),
+                        s.getSpec().getTemplate()));
             }
         }
         return out;
@@ -90,50 +97,78 @@ class KubernetesManifestsTest {
 
         for (Workload w : workloads) {
             assertThat(selects(w.selector(), w.template().getMetadata().getLabels()))
-                    .as("%s: selector %s matches its pod labels", w.name(), w.selector()).isTrue();
+                    .as("%s: selector %s matches its pod labels", w.name(), w.selector())
+                    .isTrue();
             List<Container> containers = w.template().getSpec().getContainers();
             assertThat(containers).as(w.name()).hasSize(1);
             Container c = containers.get(0);
-            assertThat(c.getImage()).as("%s image", w.name()).startsWith("ghcr.io/kiln-dev/").contains(":");
-            assertThat(c.getResources().getRequests()).as("%s requests", w.name()).containsKeys("cpu", "memory");
+            assertThat(c.getImage())
+                    .as("%s image", w.name())
+                    .startsWith("ghcr.io/kiln-dev/")
+                    .contains(":");
+            assertThat(c.getResources().getRequests())
+                    .as("%s requests", w.name())
+                    .containsKeys("cpu", "memory");
             assertThat(c.getResources().getLimits()).as("%s limits", w.name()).containsKeys("cpu", "memory");
             assertThat(c.getPorts()).as("%s ports", w.name()).hasSize(1);
             int port = c.getPorts().get(0).getContainerPort();
             Probe readiness = c.getReadinessProbe();
             assertThat(readiness).as("%s has a readiness probe", w.name()).isNotNull();
-            assertThat(readiness.getGrpc()).as("%s readiness asks the gRPC health service", w.name()).isNotNull();
-            assertThat(readiness.getGrpc().getPort()).as("%s readiness port", w.name()).isEqualTo(port);
+            assertThat(readiness.getGrpc())
+                    .as("%s readiness asks the gRPC health service", w.name())
+                    .isNotNull();
+            assertThat(readiness.getGrpc().getPort())
+                    .as("%s readiness port", w.name())
+                    .isEqualTo(port);
             for (Probe probe : new Probe[] {c.getLivenessProbe(), c.getStartupProbe()}) {
-                assertThat(probe).as("%s has liveness and startup probes", w.name()).isNotNull();
-                assertThat(probe.getHttpGet()).as("%s liveness does not wait for readiness", w.name()).isNotNull();
+                assertThat(probe)
+                        .as("%s has liveness and startup probes", w.name())
+                        .isNotNull();
+                assertThat(probe.getHttpGet())
+                        .as("%s liveness does not wait for readiness", w.name())
+                        .isNotNull();
                 assertThat(probe.getHttpGet().getPath()).isEqualTo("/q/health/live");
-                assertThat(probe.getHttpGet().getPort().getIntVal()).as("%s liveness port", w.name()).isEqualTo(port);
+                assertThat(probe.getHttpGet().getPort().getIntVal())
+                        .as("%s liveness port", w.name())
+                        .isEqualTo(port);
             }
         }
 
         for (Service service : ofType(objects, Service.class)) {
             Map<String, String> selector = service.getSpec().getSelector();
             List<Workload> targets = workloads.stream()
-                    .filter(w -> selects(selector, w.template().getMetadata().getLabels())).toList();
-            assertThat(targets).as("service %s selects a workload", service.getMetadata().getName()).hasSize(1);
-            List<ContainerPort> ports = targets.get(0).template().getSpec().getContainers().get(0).getPorts();
+                    .filter(w -> selects(selector, w.template().getMetadata().getLabels()))
+                    .toList();
+            assertThat(targets)
+                    .as("service %s selects a workload", service.getMetadata().getName())
+                    .hasSize(1);
+            List<ContainerPort> ports =
+                    targets.get(0).template().getSpec().getContainers().get(0).getPorts();
             for (ServicePort sp : service.getSpec().getPorts()) {
-                assertThat(ports).as("service %s port %s targets a container port", service.getMetadata().getName(), sp.getName())
+                assertThat(ports)
+                        .as(
+                                "service %s port %s targets a container port",
+                                service.getMetadata().getName(), sp.getName())
                         .anySatisfy(cp -> {
-                            assertThat(cp.getName()).isEqualTo(sp.getTargetPort().getStrVal());
+                            assertThat(cp.getName())
+                                    .isEqualTo(sp.getTargetPort().getStrVal());
                             assertThat(cp.getContainerPort()).isEqualTo(sp.getPort());
                         });
             }
         }
         for (String name : SERVICES) {
-            assertThat(ofType(objects, Service.class)).as("a Service for %s", name)
+            assertThat(ofType(objects, Service.class))
+                    .as("a Service for %s", name)
                     .anySatisfy(s -> assertThat(s.getMetadata().getName()).isEqualTo(name));
         }
 
         for (PodDisruptionBudget pdb : ofType(objects, PodDisruptionBudget.class)) {
-            assertThat(workloads).as("PDB %s selects a workload", pdb.getMetadata().getName())
-                    .anySatisfy(w -> assertThat(selects(pdb.getSpec().getSelector().getMatchLabels(),
-                            w.template().getMetadata().getLabels())).isTrue());
+            assertThat(workloads)
+                    .as("PDB %s selects a workload", pdb.getMetadata().getName())
+                    .anySatisfy(w -> assertThat(selects(
+                                    pdb.getSpec().getSelector().getMatchLabels(),
+                                    w.template().getMetadata().getLabels()))
+                            .isTrue());
         }
         assertThat(ofType(objects, PodDisruptionBudget.class)).hasSize(SERVICES.size());
 
@@ -141,9 +176,11 @@ class KubernetesManifestsTest {
         assertThat(hpas).singleElement().satisfies(hpa -> {
             assertThat(hpa.getSpec().getScaleTargetRef().getKind()).isEqualTo("Deployment");
             assertThat(hpa.getSpec().getScaleTargetRef().getName()).isEqualTo("inference-gateway");
-            assertThat(hpa.getSpec().getMinReplicas()).isLessThanOrEqualTo(hpa.getSpec().getMaxReplicas());
+            assertThat(hpa.getSpec().getMinReplicas())
+                    .isLessThanOrEqualTo(hpa.getSpec().getMaxReplicas());
         });
-        assertThat(ofType(objects, Service.class)).as("a headless Service lets gRPC clients balance over gateways")
+        assertThat(ofType(objects, Service.class))
+                .as("a headless Service lets gRPC clients balance over gateways")
                 .anySatisfy(s -> {
                     assertThat(s.getMetadata().getName()).isEqualTo("inference-gateway-headless");
                     assertThat(s.getSpec().getClusterIP()).isEqualTo("None");
@@ -153,17 +190,25 @@ class KubernetesManifestsTest {
     @Test
     void devRunsOneReplicaEachWithAStrimziKafka() throws Exception {
         List<HasMetadata> objects = render("overlays/dev");
-        assertThat(objects).filteredOn(o -> o.getKind().equals("Kafka"))
-                .singleElement().satisfies(k -> assertThat(k.getMetadata().getName()).isEqualTo("kiln"));
+        assertThat(objects)
+                .filteredOn(o -> o.getKind().equals("Kafka"))
+                .singleElement()
+                .satisfies(k -> assertThat(k.getMetadata().getName()).isEqualTo("kiln"));
         assertThat(objects).filteredOn(o -> o.getKind().equals("KafkaNodePool")).hasSize(1);
         for (HasMetadata o : objects) {
             if (o instanceof Deployment d) {
-                assertThat(d.getSpec().getReplicas()).as(d.getMetadata().getName()).isEqualTo(1);
+                assertThat(d.getSpec().getReplicas())
+                        .as(d.getMetadata().getName())
+                        .isEqualTo(1);
             } else if (o instanceof StatefulSet s) {
-                assertThat(s.getSpec().getReplicas()).as(s.getMetadata().getName()).isEqualTo(1);
+                assertThat(s.getSpec().getReplicas())
+                        .as(s.getMetadata().getName())
+                        .isEqualTo(1);
             }
             if (!o.getKind().equals("PersistentVolumeClaim")) {
-                assertThat(o.getMetadata().getNamespace()).as(o.getKind() + " " + o.getMetadata().getName()).isEqualTo("kiln-dev");
+                assertThat(o.getMetadata().getNamespace())
+                        .as(o.getKind() + " " + o.getMetadata().getName())
+                        .isEqualTo("kiln-dev");
             }
         }
     }
@@ -171,10 +216,13 @@ class KubernetesManifestsTest {
     @Test
     void gpuGatewaysAskForAGpuAndTurnOnCuda() throws Exception {
         Deployment gateway = ofType(render("overlays/gpu"), Deployment.class).stream()
-                .filter(d -> d.getMetadata().getName().equals("inference-gateway")).findFirst().orElseThrow();
+                .filter(d -> d.getMetadata().getName().equals("inference-gateway"))
+                .findFirst()
+                .orElseThrow();
         Container c = gateway.getSpec().getTemplate().getSpec().getContainers().get(0);
         assertThat(c.getResources().getLimits()).containsKey("nvidia.com/gpu");
-        assertThat(c.getResources().getLimits().get("nvidia.com/gpu").getAmount()).isEqualTo("1");
+        assertThat(c.getResources().getLimits().get("nvidia.com/gpu").getAmount())
+                .isEqualTo("1");
         assertThat(c.getEnv()).anySatisfy(e -> {
             assertThat(e.getName()).isEqualTo("KILN_INFERENCE_EXECUTION_PROVIDER");
             assertThat(e.getValue()).isEqualTo("cuda");

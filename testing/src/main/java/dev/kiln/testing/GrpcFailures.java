@@ -6,8 +6,7 @@ import io.grpc.StatusRuntimeException;
 /** What a failing gRPC call answered, for tests of the bad-input paths. */
 public final class GrpcFailures {
 
-    private GrpcFailures() {
-    }
+    private GrpcFailures() {}
 
     /** The status exception the call threw; fails the test when it succeeded or threw anything else. */
     public static StatusRuntimeException failureOf(Runnable call) {

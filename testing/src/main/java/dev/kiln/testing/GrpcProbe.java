@@ -1,12 +1,5 @@
 package dev.kiln.testing;
 
-import java.util.ArrayList;
-import java.util.List;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
-
 import io.grpc.ManagedChannel;
 import io.grpc.ManagedChannelBuilder;
 import io.grpc.health.v1.HealthCheckRequest;
@@ -17,6 +10,12 @@ import io.grpc.reflection.v1.ServerReflectionRequest;
 import io.grpc.reflection.v1.ServerReflectionResponse;
 import io.grpc.reflection.v1.ServiceResponse;
 import io.grpc.stub.StreamObserver;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * What a generic gRPC client (grpcurl, a load balancer's health check) sees of a server: the
@@ -28,7 +27,8 @@ public final class GrpcProbe implements AutoCloseable {
     private final ManagedChannel channel;
 
     public GrpcProbe(String host, int port) {
-        this.channel = ManagedChannelBuilder.forAddress(host, port).usePlaintext().build();
+        this.channel =
+                ManagedChannelBuilder.forAddress(host, port).usePlaintext().build();
     }
 
     public ManagedChannel channel() {
@@ -49,7 +49,8 @@ public final class GrpcProbe implements AutoCloseable {
                             result.completeExceptionally(new IllegalStateException(
                                     response.getErrorResponse().getErrorMessage()));
                         }
-                        for (ServiceResponse service : response.getListServicesResponse().getServiceList()) {
+                        for (ServiceResponse service :
+                                response.getListServicesResponse().getServiceList()) {
                             names.add(service.getName());
                         }
                     }
@@ -64,7 +65,8 @@ public final class GrpcProbe implements AutoCloseable {
                         result.complete(names);
                     }
                 });
-        requests.onNext(ServerReflectionRequest.newBuilder().setListServices("*").build());
+        requests.onNext(
+                ServerReflectionRequest.newBuilder().setListServices("*").build());
         requests.onCompleted();
         return result.get(15, TimeUnit.SECONDS);
     }

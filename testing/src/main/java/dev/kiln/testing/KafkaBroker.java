@@ -7,7 +7,6 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.ExecutionException;
 import java.util.logging.Logger;
-
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
@@ -37,7 +36,11 @@ public final class KafkaBroker implements AutoCloseable {
     private final AutoCloseable resource;
 
     /** How the broker runs. */
-    public enum Kind { EXTERNAL, CONTAINER, IN_PROCESS }
+    public enum Kind {
+        EXTERNAL,
+        CONTAINER,
+        IN_PROCESS
+    }
 
     private KafkaBroker(String bootstrapServers, Kind kind, AutoCloseable resource) {
         this.bootstrapServers = bootstrapServers;
@@ -63,7 +66,7 @@ public final class KafkaBroker implements AutoCloseable {
         String external = System.getenv("KILN_TEST_KAFKA_BOOTSTRAP");
         if (external != null && !external.isBlank()) {
             LOG.info(() -> "Kafka for tests: external broker at " + external);
-            return new KafkaBroker(external, Kind.EXTERNAL, () -> { });
+            return new KafkaBroker(external, Kind.EXTERNAL, () -> {});
         }
         if (dockerAvailable()) {
             KafkaContainer container = new KafkaContainer(IMAGE);
@@ -128,10 +131,13 @@ public final class KafkaBroker implements AutoCloseable {
     /** Creates a topic and waits until it exists; an existing topic is fine. */
     public void createTopic(String name, int partitions) {
         try (Admin admin = Admin.create(clientProperties())) {
-            admin.createTopics(List.of(new NewTopic(name, partitions, (short) 1))).all().get();
+            admin.createTopics(List.of(new NewTopic(name, partitions, (short) 1)))
+                    .all()
+                    .get();
         } catch (ExecutionException e) {
             if (!(e.getCause() instanceof TopicExistsException)) {
-                throw new IllegalStateException("Could not create topic " + name + ": " + e.getCause().getMessage(), e);
+                throw new IllegalStateException(
+                        "Could not create topic " + name + ": " + e.getCause().getMessage(), e);
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

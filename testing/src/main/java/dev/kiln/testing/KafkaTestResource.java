@@ -1,8 +1,7 @@
 package dev.kiln.testing;
 
-import java.util.Map;
-
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
+import java.util.Map;
 
 /**
  * Quarkus test resource that points a service under test at the shared {@link KafkaBroker}:

@@ -3,6 +3,7 @@ package dev.kiln.testing;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -10,16 +11,13 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.List;
 
-import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
-
 /**
  * The surface every Kiln service shows on its one port, checked from outside over a real socket:
  * its gRPC API listed by reflection, gRPC health SERVING, and HTTP health and Prometheus metrics.
  */
 public final class ServiceSurface {
 
-    private ServiceSurface() {
-    }
+    private ServiceSurface() {}
 
     /**
      * Asserts that the server at {@code baseUri} (e.g. http://localhost:9101/) serves
@@ -33,9 +31,11 @@ public final class ServiceSurface {
             assertEquals(ServingStatus.SERVING, probe.health(""), "overall gRPC health");
             assertEquals(ServingStatus.SERVING, probe.health(apiService), "gRPC health of " + apiService);
         }
-        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+        HttpClient http =
+                HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
         HttpResponse<String> health = http.send(
-                HttpRequest.newBuilder(baseUri.resolve("/q/health/ready")).build(), HttpResponse.BodyHandlers.ofString());
+                HttpRequest.newBuilder(baseUri.resolve("/q/health/ready")).build(),
+                HttpResponse.BodyHandlers.ofString());
         assertEquals(200, health.statusCode(), "HTTP readiness: " + health.body());
         assertTrue(health.body().contains("\"UP\""), "HTTP readiness says UP: " + health.body());
         HttpResponse<String> metrics = http.send(

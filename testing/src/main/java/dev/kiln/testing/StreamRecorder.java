@@ -1,14 +1,13 @@
 package dev.kiln.testing;
 
+import io.grpc.StatusRuntimeException;
+import io.grpc.stub.StreamObserver;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-
-import io.grpc.StatusRuntimeException;
-import io.grpc.stub.StreamObserver;
 
 /**
  * Collects what a server streams back on an async gRPC call, so a test can send its requests

@@ -1,11 +1,10 @@
 package dev.kiln.testing;
 
+import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
-
-import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 
 /**
  * Quarkus test resource that runs the real, packaged tokenizer service and points the service
@@ -17,8 +16,8 @@ public final class TokenizerServiceResource implements QuarkusTestResourceLifecy
     public Map<String, String> start() {
         try {
             Path encodings = Files.createTempDirectory("kiln-test-encodings");
-            ServiceProcess tokenizer = ServiceProcess.shared("tokenizer-service",
-                    Map.of("kiln.tokenizer.encodings-dir", encodings.toString()));
+            ServiceProcess tokenizer = ServiceProcess.shared(
+                    "tokenizer-service", Map.of("kiln.tokenizer.encodings-dir", encodings.toString()));
             Map<String, String> config = new HashMap<>();
             config.put("quarkus.grpc.clients.tokenizer.host", "localhost");
             config.put("quarkus.grpc.clients.tokenizer.port", Integer.toString(tokenizer.port()));

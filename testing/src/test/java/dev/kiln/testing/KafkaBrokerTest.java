@@ -2,11 +2,14 @@ package dev.kiln.testing;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.google.protobuf.ByteString;
+import dev.kiln.proto.corpus.v1.Document;
+import dev.kiln.proto.corpus.v1.TokenShard;
+import dev.kiln.proto.corpus.v1.TokenWidth;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
-
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -19,12 +22,6 @@ import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
-
-import com.google.protobuf.ByteString;
-
-import dev.kiln.proto.corpus.v1.Document;
-import dev.kiln.proto.corpus.v1.TokenShard;
-import dev.kiln.proto.corpus.v1.TokenWidth;
 
 @ExtendWith(KafkaBrokerExtension.class)
 class KafkaBrokerTest {
@@ -49,9 +46,10 @@ class KafkaBrokerTest {
         producerProps.put(ProducerConfig.ACKS_CONFIG, "all");
         producerProps.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
         try (KafkaProducer<String, byte[]> producer =
-                     new KafkaProducer<>(producerProps, new StringSerializer(), new ByteArraySerializer())) {
+                new KafkaProducer<>(producerProps, new StringSerializer(), new ByteArraySerializer())) {
             for (Document doc : sent) {
-                producer.send(new ProducerRecord<>(topic, doc.getId(), doc.toByteArray())).get();
+                producer.send(new ProducerRecord<>(topic, doc.getId(), doc.toByteArray()))
+                        .get();
             }
         }
 
@@ -60,7 +58,7 @@ class KafkaBrokerTest {
         consumerProps.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         List<Document> received = new ArrayList<>();
         try (KafkaConsumer<String, byte[]> consumer =
-                     new KafkaConsumer<>(consumerProps, new StringDeserializer(), new ByteArrayDeserializer())) {
+                new KafkaConsumer<>(consumerProps, new StringDeserializer(), new ByteArrayDeserializer())) {
             consumer.subscribe(List.of(topic));
             long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
             while (received.size() < sent.size() && System.nanoTime() < deadline) {
@@ -84,21 +82,28 @@ class KafkaBrokerTest {
             packed[2 * i + 1] = (byte) (i >>> 8);
         }
         TokenShard shard = TokenShard.newBuilder()
-                .setShardId("test-0").setEncoding("r50k_base").setVocabSize(50257)
-                .setTokenCount(1000).setDocumentCount(1).addDocumentStarts(0)
+                .setShardId("test-0")
+                .setEncoding("r50k_base")
+                .setVocabSize(50257)
+                .setTokenCount(1000)
+                .setDocumentCount(1)
+                .addDocumentStarts(0)
                 .setTokenWidth(TokenWidth.TOKEN_WIDTH_UINT16)
-                .setTokens(ByteString.copyFrom(packed)).setEosTokenId(50256).build();
+                .setTokens(ByteString.copyFrom(packed))
+                .setEosTokenId(50256)
+                .build();
 
         Properties producerProps = broker.clientProperties();
         try (KafkaProducer<String, byte[]> producer =
-                     new KafkaProducer<>(producerProps, new StringSerializer(), new ByteArraySerializer())) {
-            producer.send(new ProducerRecord<>(topic, shard.getShardId(), shard.toByteArray())).get();
+                new KafkaProducer<>(producerProps, new StringSerializer(), new ByteArraySerializer())) {
+            producer.send(new ProducerRecord<>(topic, shard.getShardId(), shard.toByteArray()))
+                    .get();
         }
         Properties consumerProps = broker.clientProperties();
         consumerProps.put(ConsumerConfig.GROUP_ID_CONFIG, "shard-test");
         consumerProps.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         try (KafkaConsumer<String, byte[]> consumer =
-                     new KafkaConsumer<>(consumerProps, new StringDeserializer(), new ByteArrayDeserializer())) {
+                new KafkaConsumer<>(consumerProps, new StringDeserializer(), new ByteArrayDeserializer())) {
             consumer.subscribe(List.of(topic));
             TokenShard got = null;
             long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();

@@ -15,6 +15,5 @@ public interface BatchTokenizer {
     List<int[]> tokenize(List<String> texts);
 
     /** Name, vocabulary size and end-of-text id of an encoding. */
-    record EncodingSpec(String name, int vocabSize, int eosTokenId) {
-    }
+    record EncodingSpec(String name, int vocabSize, int eosTokenId) {}
 }

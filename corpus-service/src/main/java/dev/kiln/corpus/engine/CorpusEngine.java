@@ -1,13 +1,12 @@
 package dev.kiln.corpus.engine;
 
+import dev.kiln.corpus.pipeline.Pipeline;
+import dev.kiln.corpus.pipeline.PipelineDocument;
+import dev.kiln.corpus.pipeline.PipelineStats;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
-
-import dev.kiln.corpus.pipeline.Pipeline;
-import dev.kiln.corpus.pipeline.PipelineDocument;
-import dev.kiln.corpus.pipeline.PipelineStats;
 
 /**
  * The corpus stage as one object: documents go through the pipeline, kept text goes to the shard
@@ -32,8 +31,7 @@ public final class CorpusEngine {
     }
 
     /** An inspection plus the tokens the final text would add. */
-    public record Inspection(Pipeline.Inspection pipeline, int tokens) {
-    }
+    public record Inspection(Pipeline.Inspection pipeline, int tokens) {}
 
     public CorpusEngine(Pipeline pipeline, ShardWriter writer, BatchTokenizer tokenizer) {
         this.pipeline = pipeline;
@@ -104,7 +102,9 @@ public final class CorpusEngine {
     public Inspection inspect(PipelineDocument document) {
         Pipeline.Inspection inspection = pipeline.inspect(document);
         int tokens = 0;
-        if (inspection.kept() && inspection.finalText() != null && !inspection.finalText().isBlank()) {
+        if (inspection.kept()
+                && inspection.finalText() != null
+                && !inspection.finalText().isBlank()) {
             tokens = tokenizer.tokenize(List.of(inspection.finalText())).get(0).length + 1;
         }
         return new Inspection(inspection, tokens);

@@ -8,15 +8,13 @@ package dev.kiln.corpus.engine;
 public interface Receipt {
 
     /** The pipeline kept the document and it became this many tokens (EOS included). */
-    default void tokenized(int tokens) {
-    }
+    default void tokenized(int tokens) {}
 
     /** The document is done: dropped, or shipped in an acknowledged shard. */
     void done();
 
     /** Shipping failed (the broker refused the shard, or tokenizing failed): not done. */
-    default void failed(Throwable cause) {
-    }
+    default void failed(Throwable cause) {}
 
-    Receipt NONE = () -> { };
+    Receipt NONE = () -> {};
 }

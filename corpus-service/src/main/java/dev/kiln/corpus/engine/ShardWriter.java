@@ -1,5 +1,7 @@
 package dev.kiln.corpus.engine;
 
+import dev.kiln.corpus.shard.TokenShardPacker;
+import dev.kiln.proto.corpus.v1.TokenShard;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -7,9 +9,6 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
-
-import dev.kiln.corpus.shard.TokenShardPacker;
-import dev.kiln.proto.corpus.v1.TokenShard;
 
 /**
  * Collects kept texts into tokenizer batches, packs their ids into shards and sends sealed shards
@@ -37,12 +36,18 @@ public final class ShardWriter {
     private final AtomicLong shards = new AtomicLong();
     private volatile long lastActivity = System.nanoTime();
 
-    public ShardWriter(BatchTokenizer tokenizer, ShardSink sink, String producerId, int shardTokens,
-                       int batchDocuments, int batchChars) {
+    public ShardWriter(
+            BatchTokenizer tokenizer,
+            ShardSink sink,
+            String producerId,
+            int shardTokens,
+            int batchDocuments,
+            int batchChars) {
         this.tokenizer = tokenizer;
         this.sink = sink;
         BatchTokenizer.EncodingSpec spec = tokenizer.encoding();
-        this.packer = new TokenShardPacker<>(producerId, spec.name(), spec.vocabSize(), spec.eosTokenId(), shardTokens, 0);
+        this.packer =
+                new TokenShardPacker<>(producerId, spec.name(), spec.vocabSize(), spec.eosTokenId(), shardTokens, 0);
         this.batchDocuments = batchDocuments;
         this.batchChars = batchChars;
     }

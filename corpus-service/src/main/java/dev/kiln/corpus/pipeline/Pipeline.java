@@ -21,17 +21,24 @@ public final class Pipeline implements Closeable {
 
     public Pipeline(List<? extends PipelineStep> steps) {
         this.steps = List.copyOf(steps);
-        this.stats = new PipelineStats(this.steps.stream().map(PipelineStep::name).toList());
+        this.stats =
+                new PipelineStats(this.steps.stream().map(PipelineStep::name).toList());
     }
 
-    public List<PipelineStep> steps() { return steps; }
+    public List<PipelineStep> steps() {
+        return steps;
+    }
 
-    public PipelineStats stats() { return stats; }
+    public PipelineStats stats() {
+        return stats;
+    }
 
     /** Outcome of {@link #process}: the (possibly rewritten) document, and who dropped it and why. */
-    public record Result(PipelineDocument document, boolean kept, String droppedBy, String reason,
-                         Map<String, Object> details) {
-        public String text() { return document.text(); }
+    public record Result(
+            PipelineDocument document, boolean kept, String droppedBy, String reason, Map<String, Object> details) {
+        public String text() {
+            return document.text();
+        }
     }
 
     /** Runs the document through every step, stopping at the first drop. Mutates {@code doc}. */
@@ -50,12 +57,18 @@ public final class Pipeline implements Closeable {
     }
 
     /** One step's verdict in an inspection, with the text as it stands after the step. */
-    public record StepTrace(String step, boolean kept, String reason, Map<String, Object> details,
-                            String textAfter, long nanos) { }
+    public record StepTrace(
+            String step, boolean kept, String reason, Map<String, Object> details, String textAfter, long nanos) {}
 
     /** The dry run of one document. */
-    public record Inspection(List<StepTrace> steps, boolean kept, String droppedBy, String reason,
-                             String language, double languageScore, String finalText) { }
+    public record Inspection(
+            List<StepTrace> steps,
+            boolean kept,
+            String droppedBy,
+            String reason,
+            String language,
+            double languageScore,
+            String finalText) {}
 
     /**
      * Dry run: works on a copy of {@code doc}, calls each step's {@link PipelineStep#check} (dedup only
@@ -70,7 +83,8 @@ public final class Pipeline implements Closeable {
             StepResult r = run(step, d, true);
             traces.add(new StepTrace(step.name(), r.kept(), r.reason(), r.details(), d.text(), System.nanoTime() - t0));
             if (!r.kept()) {
-                return new Inspection(traces, false, step.name(), r.reason(), d.language(), d.languageScore(), d.text());
+                return new Inspection(
+                        traces, false, step.name(), r.reason(), d.language(), d.languageScore(), d.text());
             }
         }
         return new Inspection(traces, true, null, null, d.language(), d.languageScore(), d.text());
@@ -81,8 +95,8 @@ public final class Pipeline implements Closeable {
             StepResult r = dryRun ? step.check(doc) : step.apply(doc);
             return r == null ? StepResult.drop("error:null_result") : r;
         } catch (RuntimeException | StackOverflowError | OutOfMemoryError e) {
-            return StepResult.drop("error:" + e.getClass().getSimpleName(),
-                    Map.of("message", String.valueOf(e.getMessage())));
+            return StepResult.drop(
+                    "error:" + e.getClass().getSimpleName(), Map.of("message", String.valueOf(e.getMessage())));
         }
     }
 
@@ -115,7 +129,11 @@ public final class Pipeline implements Closeable {
         IOException first = null;
         for (PipelineStep s : steps) {
             if (s instanceof Closeable c) {
-                try { c.close(); } catch (IOException e) { if (first == null) first = e; }
+                try {
+                    c.close();
+                } catch (IOException e) {
+                    if (first == null) first = e;
+                }
             }
         }
         if (first != null) throw first;

@@ -21,8 +21,8 @@ public final class PipelineDocument {
     private double languageScore = Double.NaN;
     private long sequence = -1;
 
-    public PipelineDocument(String id, String url, byte[] rawContent, String contentType, String text,
-                            Map<String, Object> metadata) {
+    public PipelineDocument(
+            String id, String url, byte[] rawContent, String contentType, String text, Map<String, Object> metadata) {
         this.id = Objects.requireNonNullElse(id, "");
         this.url = url;
         this.rawContent = rawContent;
@@ -41,18 +41,41 @@ public final class PipelineDocument {
         return new PipelineDocument(id, url, raw, contentType, null, null);
     }
 
-    public String id() { return id; }
-    public String url() { return url; }
+    public String id() {
+        return id;
+    }
+
+    public String url() {
+        return url;
+    }
     /** Raw payload bytes (may be null when the document arrived as text). Not copied: do not modify. */
-    public byte[] rawContent() { return rawContent; }
+    public byte[] rawContent() {
+        return rawContent;
+    }
     /** MIME type with parameters as received, e.g. {@code text/html; charset=ISO-8859-1}; may be null. */
-    public String contentType() { return contentType; }
+    public String contentType() {
+        return contentType;
+    }
     /** The current text; null until extraction when the document arrived as bytes. */
-    public String text() { return text; }
-    public void setText(String text) { this.text = text; }
-    public Map<String, Object> metadata() { return metadata; }
-    public String language() { return language; }
-    public double languageScore() { return languageScore; }
+    public String text() {
+        return text;
+    }
+
+    public void setText(String text) {
+        this.text = text;
+    }
+
+    public Map<String, Object> metadata() {
+        return metadata;
+    }
+
+    public String language() {
+        return language;
+    }
+
+    public double languageScore() {
+        return languageScore;
+    }
 
     public void setLanguage(String language, double score) {
         this.language = language;
@@ -64,9 +87,13 @@ public final class PipelineDocument {
      * of a numbered document's entries until {@link Pipeline#commitThrough} reaches its number, so a
      * crash before the document is safely shipped does not remember it as seen.
      */
-    public long sequence() { return sequence; }
+    public long sequence() {
+        return sequence;
+    }
 
-    public void setSequence(long sequence) { this.sequence = sequence; }
+    public void setSequence(long sequence) {
+        this.sequence = sequence;
+    }
 
     public PipelineDocument copy() {
         PipelineDocument c = new PipelineDocument(id, url, rawContent, contentType, text, metadata);

@@ -12,7 +12,6 @@ import dev.kiln.corpus.pipeline.filters.UrlFilter;
 import dev.kiln.corpus.pipeline.lang.LanguageIdentifier;
 import dev.kiln.corpus.pipeline.lang.NgramLanguageIdentifier;
 import dev.kiln.corpus.pipeline.pii.PiiScrubber;
-
 import java.util.ArrayList;
 import java.util.List;
 
@@ -29,7 +28,7 @@ public final class Pipelines {
     public static final String MINHASH_DEDUP = "minhash_dedup";
     public static final String PII = "pii";
 
-    private Pipelines() { }
+    private Pipelines() {}
 
     public static Pipeline build(PipelineConfig cfg) {
         return build(cfg, null);
@@ -46,9 +45,15 @@ public final class Pipelines {
         return switch (name) {
             case URL_FILTER -> new UrlFilter(cfg.urlFilter());
             case HTML_EXTRACT -> new HtmlTextExtractor(cfg.extraction());
-            case LANGUAGE -> new LanguageFilter(identifier != null ? identifier
-                    : cfg.language().maxChars() == 10_000 ? NgramLanguageIdentifier.shared()
-                    : new NgramLanguageIdentifier(cfg.language().maxChars(), NgramLanguageIdentifier.DEFAULT_SHARPNESS), cfg.language());
+            case LANGUAGE ->
+                new LanguageFilter(
+                        identifier != null
+                                ? identifier
+                                : cfg.language().maxChars() == 10_000
+                                        ? NgramLanguageIdentifier.shared()
+                                        : new NgramLanguageIdentifier(
+                                                cfg.language().maxChars(), NgramLanguageIdentifier.DEFAULT_SHARPNESS),
+                        cfg.language());
             case GOPHER_REPETITION -> new GopherRepetitionFilter(cfg.gopherRepetition());
             case GOPHER_QUALITY -> new GopherQualityFilter(cfg.gopherQuality());
             case C4_QUALITY -> new C4QualityFilter(cfg.c4());
@@ -56,8 +61,9 @@ public final class Pipelines {
             case EXACT_DEDUP -> new ExactDeduplicator(cfg.dedup().directory());
             case MINHASH_DEDUP -> new MinHashDeduplicator(cfg.dedup());
             case PII -> new PiiScrubber(cfg.pii());
-            default -> throw new IllegalArgumentException("unknown pipeline step '" + name + "'; known: "
-                    + PipelineConfig.DEFAULT_STEPS);
+            default ->
+                throw new IllegalArgumentException(
+                        "unknown pipeline step '" + name + "'; known: " + PipelineConfig.DEFAULT_STEPS);
         };
     }
 }

@@ -12,7 +12,7 @@ import java.util.List;
  * letter categories.
  */
 public final class PyText {
-    private PyText() { }
+    private PyText() {}
 
     /** Python {@code len(s)}: code points. */
     public static int len(CharSequence s) {
@@ -31,8 +31,16 @@ public final class PyText {
 
     /** Python {@code str.splitlines()} line boundaries. */
     public static boolean isLineBreak(char c) {
-        return c == '\n' || c == '\r' || c == 0x0B || c == 0x0C || c == 0x1C || c == 0x1D || c == 0x1E
-                || c == 0x85 || c == 0x2028 || c == 0x2029;
+        return c == '\n'
+                || c == '\r'
+                || c == 0x0B
+                || c == 0x0C
+                || c == 0x1C
+                || c == 0x1D
+                || c == 0x1E
+                || c == 0x85
+                || c == 0x2028
+                || c == 0x2029;
     }
 
     /** Python {@code str.splitlines()} (without keepends): no trailing empty line, {@code \r\n} is one break. */
@@ -58,7 +66,10 @@ public final class PyText {
         List<String> out = new ArrayList<>();
         int start = 0;
         for (int i = 0; i < s.length(); i++) {
-            if (s.charAt(i) == '\n') { out.add(s.substring(start, i)); start = i + 1; }
+            if (s.charAt(i) == '\n') {
+                out.add(s.substring(start, i));
+                start = i + 1;
+            }
         }
         out.add(s.substring(start));
         return out;
@@ -67,20 +78,36 @@ public final class PyText {
     /** Python {@code str.strip()}. */
     public static String strip(String s) {
         int b = 0, e = s.length();
-        while (b < e) { int cp = s.codePointAt(b); if (!isSpace(cp)) break; b += Character.charCount(cp); }
-        while (e > b) { int cp = s.codePointBefore(e); if (!isSpace(cp)) break; e -= Character.charCount(cp); }
+        while (b < e) {
+            int cp = s.codePointAt(b);
+            if (!isSpace(cp)) break;
+            b += Character.charCount(cp);
+        }
+        while (e > b) {
+            int cp = s.codePointBefore(e);
+            if (!isSpace(cp)) break;
+            e -= Character.charCount(cp);
+        }
         return s.substring(b, e);
     }
 
     public static String lstrip(String s) {
         int b = 0;
-        while (b < s.length()) { int cp = s.codePointAt(b); if (!isSpace(cp)) break; b += Character.charCount(cp); }
+        while (b < s.length()) {
+            int cp = s.codePointAt(b);
+            if (!isSpace(cp)) break;
+            b += Character.charCount(cp);
+        }
         return s.substring(b);
     }
 
     public static String rstrip(String s) {
         int e = s.length();
-        while (e > 0) { int cp = s.codePointBefore(e); if (!isSpace(cp)) break; e -= Character.charCount(cp); }
+        while (e > 0) {
+            int cp = s.codePointBefore(e);
+            if (!isSpace(cp)) break;
+            e -= Character.charCount(cp);
+        }
         return s.substring(0, e);
     }
 
@@ -89,10 +116,18 @@ public final class PyText {
         List<String> out = new ArrayList<>();
         int n = s.length(), i = 0;
         while (i < n) {
-            while (i < n) { int cp = s.codePointAt(i); if (!isSpace(cp)) break; i += Character.charCount(cp); }
+            while (i < n) {
+                int cp = s.codePointAt(i);
+                if (!isSpace(cp)) break;
+                i += Character.charCount(cp);
+            }
             if (i >= n) break;
             int start = i;
-            while (i < n) { int cp = s.codePointAt(i); if (isSpace(cp)) break; i += Character.charCount(cp); }
+            while (i < n) {
+                int cp = s.codePointAt(i);
+                if (isSpace(cp)) break;
+                i += Character.charCount(cp);
+            }
             out.add(s.substring(start, i));
         }
         return out;
@@ -101,12 +136,16 @@ public final class PyText {
     /** Python {@code text.count(sub)}: non-overlapping occurrences. */
     public static int count(String text, String sub) {
         int c = 0, i = 0;
-        while ((i = text.indexOf(sub, i)) >= 0) { c++; i += sub.length(); }
+        while ((i = text.indexOf(sub, i)) >= 0) {
+            c++;
+            i += sub.length();
+        }
         return c;
     }
 
     /** datatrove's PUNCTUATION string (ASCII and CJK punctuation plus C0/C1 control characters). */
     public static final String PUNCTUATION;
+
     private static final boolean[] PUNCT_BMP = new boolean[0x10000];
 
     static {
@@ -142,14 +181,22 @@ public final class PyText {
                 lastSpace = true;
                 continue;
             }
-            if (isSpace(cp)) { if (!lastSpace) sb.append(' '); lastSpace = true; continue; }
+            if (isSpace(cp)) {
+                if (!lastSpace) sb.append(' ');
+                lastSpace = true;
+                continue;
+            }
             if (isPunctuation(cp)) continue;
             sb.appendCodePoint(cp);
             lastSpace = false;
         }
         String s = sb.toString();
         boolean ascii = true;
-        for (int i = 0; i < s.length(); i++) if (s.charAt(i) >= 0x80) { ascii = false; break; }
+        for (int i = 0; i < s.length(); i++)
+            if (s.charAt(i) >= 0x80) {
+                ascii = false;
+                break;
+            }
         if (!ascii) {
             String nfd = Normalizer.normalize(s, Normalizer.Form.NFD);
             StringBuilder b2 = new StringBuilder(nfd.length());
@@ -166,7 +213,8 @@ public final class PyText {
             i += Character.charCount(cp);
             if (Character.isDigit(cp)) {
                 b3.append('0');
-                while (i < s.length() && Character.isDigit(s.codePointAt(i))) i += Character.charCount(s.codePointAt(i));
+                while (i < s.length() && Character.isDigit(s.codePointAt(i)))
+                    i += Character.charCount(s.codePointAt(i));
             } else {
                 b3.appendCodePoint(cp);
             }

@@ -13,15 +13,23 @@ public record StepResult(boolean kept, String reason, Map<String, Object> detail
         details = details == null ? Map.of() : Map.copyOf(details);
     }
 
-    public static StepResult keep() { return KEEP; }
+    public static StepResult keep() {
+        return KEEP;
+    }
 
-    public static StepResult keep(Map<String, Object> details) { return new StepResult(true, null, details); }
+    public static StepResult keep(Map<String, Object> details) {
+        return new StepResult(true, null, details);
+    }
 
-    public static StepResult drop(String reason) { return new StepResult(false, reason, Map.of()); }
+    public static StepResult drop(String reason) {
+        return new StepResult(false, reason, Map.of());
+    }
 
     public static StepResult drop(String reason, Map<String, Object> details) {
         return new StepResult(false, reason, details);
     }
 
-    public boolean dropped() { return !kept; }
+    public boolean dropped() {
+        return !kept;
+    }
 }

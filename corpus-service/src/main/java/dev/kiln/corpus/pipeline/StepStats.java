@@ -13,7 +13,9 @@ public final class StepStats {
     private final LongAdder nanos = new LongAdder();
     private final ConcurrentHashMap<String, LongAdder> dropped = new ConcurrentHashMap<>();
 
-    public StepStats(String step) { this.step = step; }
+    public StepStats(String step) {
+        this.step = step;
+    }
 
     void record(StepResult r, long elapsedNanos) {
         in.increment();
@@ -22,10 +24,21 @@ public final class StepStats {
         else dropped.computeIfAbsent(r.reason(), k -> new LongAdder()).increment();
     }
 
-    public String step() { return step; }
-    public long in() { return in.sum(); }
-    public long kept() { return kept.sum(); }
-    public long nanos() { return nanos.sum(); }
+    public String step() {
+        return step;
+    }
+
+    public long in() {
+        return in.sum();
+    }
+
+    public long kept() {
+        return kept.sum();
+    }
+
+    public long nanos() {
+        return nanos.sum();
+    }
 
     public long droppedTotal() {
         long s = 0;
@@ -46,6 +59,8 @@ public final class StepStats {
 
     /** An immutable copy for reporting ({@code GetStats}, logs, Prometheus). */
     public record Snapshot(String step, long in, long kept, Map<String, Long> droppedByReason, long nanos) {
-        public long dropped() { return droppedByReason.values().stream().mapToLong(Long::longValue).sum(); }
+        public long dropped() {
+            return droppedByReason.values().stream().mapToLong(Long::longValue).sum();
+        }
     }
 }

@@ -1,13 +1,5 @@
 package dev.kiln.corpus.service;
 
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.List;
-import java.util.function.Consumer;
-
-import jakarta.inject.Inject;
-
 import dev.kiln.corpus.engine.CorpusEngine;
 import dev.kiln.corpus.pipeline.PipelineDocument;
 import dev.kiln.corpus.pipeline.PipelineStats;
@@ -32,6 +24,12 @@ import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
 import io.quarkus.grpc.GrpcService;
 import io.smallrye.common.annotation.Blocking;
+import jakarta.inject.Inject;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.function.Consumer;
 
 /**
  * gRPC adapter of the corpus service: validates requests, feeds documents to the engine, maps
@@ -98,13 +96,17 @@ public class CorpusGrpcService extends CorpusServiceGrpc.CorpusServiceImplBase {
 
     private void checkDocument(Document document, long position) {
         if (document.getContent().isEmpty()) {
-            throw Status.INVALID_ARGUMENT.withDescription("document " + position + " ('" + document.getId()
-                    + "') has no content; the documents before it were ingested").asRuntimeException();
+            throw Status.INVALID_ARGUMENT
+                    .withDescription("document " + position + " ('" + document.getId()
+                            + "') has no content; the documents before it were ingested")
+                    .asRuntimeException();
         }
         if (document.getContent().size() > config.maxDocumentBytes()) {
-            throw Status.RESOURCE_EXHAUSTED.withDescription("document " + position + " ('" + document.getId() + "') holds "
-                    + document.getContent().size() + " bytes; the limit is " + config.maxDocumentBytes()
-                    + " (kiln.corpus.max-document-bytes); the documents before it were ingested").asRuntimeException();
+            throw Status.RESOURCE_EXHAUSTED
+                    .withDescription("document " + position + " ('" + document.getId() + "') holds "
+                            + document.getContent().size() + " bytes; the limit is " + config.maxDocumentBytes()
+                            + " (kiln.corpus.max-document-bytes); the documents before it were ingested")
+                    .asRuntimeException();
         }
     }
 
@@ -114,10 +116,11 @@ public class CorpusGrpcService extends CorpusServiceGrpc.CorpusServiceImplBase {
         ingestFile(request.getPath(), request.getMaxRecords(), "WARC", response, (file, sink, stats) -> {
             String name = file.getFileName().toString();
             if (!name.endsWith(".warc") && !name.endsWith(".warc.gz")) {
-                throw Status.FAILED_PRECONDITION.withDescription(file + " is not a .warc or .warc.gz file")
+                throw Status.FAILED_PRECONDITION
+                        .withDescription(file + " is not a .warc or .warc.gz file")
                         .asRuntimeException();
             }
-            new WarcDocumentReader(config.maxDocumentBytes()).read(file, sink, stats, pos -> { });
+            new WarcDocumentReader(config.maxDocumentBytes()).read(file, sink, stats, pos -> {});
         });
     }
 
@@ -127,7 +130,8 @@ public class CorpusGrpcService extends CorpusServiceGrpc.CorpusServiceImplBase {
         ingestFile(request.getPath(), request.getMaxDocuments(), "JSONL", response, (file, sink, stats) -> {
             List<Path> files = JsonlDocumentReader.files(file);
             if (files.isEmpty()) {
-                throw Status.FAILED_PRECONDITION.withDescription(file + " holds no .jsonl or .jsonl.gz file")
+                throw Status.FAILED_PRECONDITION
+                        .withDescription(file + " holds no .jsonl or .jsonl.gz file")
                         .asRuntimeException();
             }
             JsonlDocumentReader reader = new JsonlDocumentReader();
@@ -149,8 +153,8 @@ public class CorpusGrpcService extends CorpusServiceGrpc.CorpusServiceImplBase {
         }
     }
 
-    private void ingestFile(String rawPath, long limit, String kind, StreamObserver<IngestProgress> response,
-                            FileReader reader) {
+    private void ingestFile(
+            String rawPath, long limit, String kind, StreamObserver<IngestProgress> response, FileReader reader) {
         ServerCallStreamObserver<IngestProgress> call = (ServerCallStreamObserver<IngestProgress>) response;
         try {
             Path file = checkInputPath(rawPath);
@@ -161,18 +165,24 @@ public class CorpusGrpcService extends CorpusServiceGrpc.CorpusServiceImplBase {
             long[] lastProgress = {System.nanoTime()};
             long[] count = {0};
             try {
-                reader.read(file, document -> {
-                    if (call.isCancelled() || (limit > 0 && count[0] >= limit)) {
-                        throw new StopReading();
-                    }
-                    count[0]++;
-                    tally.record(engine.ingest(document, tally.receipt()));
-                    if (System.nanoTime() - lastProgress[0] > PROGRESS_EVERY_NANOS) {
-                        lastProgress[0] = System.nanoTime();
-                        response.onNext(tally.progress().setRecordsRead(stats.records()).setBytesRead(stats.bytes())
-                                .setBytesTotal(total).build());
-                    }
-                }, stats);
+                reader.read(
+                        file,
+                        document -> {
+                            if (call.isCancelled() || (limit > 0 && count[0] >= limit)) {
+                                throw new StopReading();
+                            }
+                            count[0]++;
+                            tally.record(engine.ingest(document, tally.receipt()));
+                            if (System.nanoTime() - lastProgress[0] > PROGRESS_EVERY_NANOS) {
+                                lastProgress[0] = System.nanoTime();
+                                response.onNext(tally.progress()
+                                        .setRecordsRead(stats.records())
+                                        .setBytesRead(stats.bytes())
+                                        .setBytesTotal(total)
+                                        .build());
+                            }
+                        },
+                        stats);
             } catch (StopReading stop) {
                 if (call.isCancelled()) {
                     return;
@@ -180,12 +190,18 @@ public class CorpusGrpcService extends CorpusServiceGrpc.CorpusServiceImplBase {
             }
             engine.writer().flush();
             tally.readerSkipped(stats.skippedByReason());
-            response.onNext(tally.progress().setRecordsRead(stats.records()).setBytesRead(Math.max(stats.bytes(), total))
-                    .setBytesTotal(total).setDone(true).setSummary(tally.summary()).build());
+            response.onNext(tally.progress()
+                    .setRecordsRead(stats.records())
+                    .setBytesRead(Math.max(stats.bytes(), total))
+                    .setBytesTotal(total)
+                    .setDone(true)
+                    .setSummary(tally.summary())
+                    .build());
             response.onCompleted();
         } catch (IOException e) {
-            response.onError(Status.FAILED_PRECONDITION.withDescription("cannot read " + kind + " input " + rawPath
-                    + ": " + e.getMessage()).asRuntimeException());
+            response.onError(Status.FAILED_PRECONDITION
+                    .withDescription("cannot read " + kind + " input " + rawPath + ": " + e.getMessage())
+                    .asRuntimeException());
         } catch (RuntimeException e) {
             response.onError(statusOf(e).asRuntimeException());
         }
@@ -200,11 +216,15 @@ public class CorpusGrpcService extends CorpusServiceGrpc.CorpusServiceImplBase {
                 .map(root -> Path.of(root).toAbsolutePath().normalize())
                 .anyMatch(file::startsWith);
         if (!allowed) {
-            throw Status.PERMISSION_DENIED.withDescription(file + " lies outside the input roots " + config.inputRoots()
-                    + " (kiln.corpus.input-roots)").asRuntimeException();
+            throw Status.PERMISSION_DENIED
+                    .withDescription(file + " lies outside the input roots " + config.inputRoots()
+                            + " (kiln.corpus.input-roots)")
+                    .asRuntimeException();
         }
         if (!Files.exists(file)) {
-            throw Status.NOT_FOUND.withDescription(file + " does not exist on the corpus server").asRuntimeException();
+            throw Status.NOT_FOUND
+                    .withDescription(file + " does not exist on the corpus server")
+                    .asRuntimeException();
         }
         return file;
     }
@@ -243,7 +263,8 @@ public class CorpusGrpcService extends CorpusServiceGrpc.CorpusServiceImplBase {
     public void inspectDocument(Document document, StreamObserver<InspectedDocument> response) {
         try {
             if (document.getContent().isEmpty()) {
-                throw Status.INVALID_ARGUMENT.withDescription("content is required: the raw HTML or text to inspect")
+                throw Status.INVALID_ARGUMENT
+                        .withDescription("content is required: the raw HTML or text to inspect")
                         .asRuntimeException();
             }
             PipelineDocument doc = DocumentMapping.toPipeline(document);

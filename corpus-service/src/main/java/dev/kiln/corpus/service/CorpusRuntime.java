@@ -1,5 +1,18 @@
 package dev.kiln.corpus.service;
 
+import dev.kiln.corpus.engine.CorpusEngine;
+import dev.kiln.corpus.engine.ShardWriter;
+import dev.kiln.corpus.pipeline.Pipeline;
+import dev.kiln.corpus.pipeline.PipelineConfig;
+import dev.kiln.corpus.pipeline.Pipelines;
+import dev.kiln.corpus.shard.LlmcShardFiles;
+import dev.kiln.proto.tokenizer.v1.TokenizerServiceGrpc;
+import io.grpc.Channel;
+import io.grpc.StatusRuntimeException;
+import io.quarkus.grpc.GrpcClient;
+import jakarta.annotation.PreDestroy;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.nio.file.Path;
@@ -9,23 +22,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.logging.Level;
 import java.util.logging.Logger;
-
-import jakarta.annotation.PreDestroy;
-import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.inject.Inject;
-
 import org.eclipse.microprofile.config.inject.ConfigProperty;
-
-import dev.kiln.corpus.engine.CorpusEngine;
-import dev.kiln.corpus.engine.ShardWriter;
-import dev.kiln.corpus.pipeline.Pipeline;
-import dev.kiln.corpus.shard.LlmcShardFiles;
-import dev.kiln.corpus.pipeline.PipelineConfig;
-import dev.kiln.corpus.pipeline.Pipelines;
-import dev.kiln.proto.tokenizer.v1.TokenizerServiceGrpc;
-import io.grpc.Channel;
-import io.grpc.StatusRuntimeException;
-import io.quarkus.grpc.GrpcClient;
 
 /**
  * Builds the corpus engine from configuration, on first use: the shard layout needs the encoding's
@@ -63,27 +60,35 @@ public class CorpusRuntime {
         synchronized (this) {
             if (engine == null) {
                 GrpcBatchTokenizer tokenizer = new GrpcBatchTokenizer(
-                        TokenizerServiceGrpc.newBlockingStub(tokenizerChannel), TokenizerServiceGrpc.newStub(tokenizerChannel),
+                        TokenizerServiceGrpc.newBlockingStub(tokenizerChannel),
+                        TokenizerServiceGrpc.newStub(tokenizerChannel),
                         config.encoding());
                 try {
                     tokenizer.encoding();
                 } catch (StatusRuntimeException e) {
-                    throw io.grpc.Status.UNAVAILABLE.withDescription("the tokenizer service is needed to tokenize shards "
-                            + "and cannot be asked about encoding " + config.encoding() + ": " + e.getStatus())
+                    throw io.grpc.Status.UNAVAILABLE
+                            .withDescription("the tokenizer service is needed to tokenize shards "
+                                    + "and cannot be asked about encoding " + config.encoding() + ": " + e.getStatus())
                             .asRuntimeException();
                 }
                 Pipeline pipeline = Pipelines.build(pipelineConfig());
                 sink = new KafkaShardSink(bootstrapServers, config.topics().shards());
                 ShardWriter.ShardSink shards = sink;
                 if (config.llmcShardDir().isPresent()) {
-                    LlmcShardFiles files = new LlmcShardFiles(Path.of(config.llmcShardDir().get()));
+                    LlmcShardFiles files =
+                            new LlmcShardFiles(Path.of(config.llmcShardDir().get()));
                     shards = shard -> {
                         files.write(shard);
                         return sink.send(shard);
                     };
                 }
-                ShardWriter writer = new ShardWriter(tokenizer, shards, producerId(), config.shardTokens(),
-                        config.tokenizeBatchDocuments(), config.tokenizeBatchChars());
+                ShardWriter writer = new ShardWriter(
+                        tokenizer,
+                        shards,
+                        producerId(),
+                        config.shardTokens(),
+                        config.tokenizeBatchDocuments(),
+                        config.tokenizeBatchChars());
                 engine = new CorpusEngine(pipeline, writer, tokenizer);
                 sealer = Executors.newSingleThreadScheduledExecutor(r -> {
                     Thread t = new Thread(r, "shard-sealer");
@@ -91,13 +96,17 @@ public class CorpusRuntime {
                     return t;
                 });
                 long idle = config.sealAfterIdle().toNanos();
-                sealer.scheduleWithFixedDelay(() -> {
-                    try {
-                        writer.sealIfIdle(idle);
-                    } catch (RuntimeException e) {
-                        LOG.log(Level.WARNING, "Sealing an idle shard failed; retrying", e);
-                    }
-                }, 1, 1, TimeUnit.SECONDS);
+                sealer.scheduleWithFixedDelay(
+                        () -> {
+                            try {
+                                writer.sealIfIdle(idle);
+                            } catch (RuntimeException e) {
+                                LOG.log(Level.WARNING, "Sealing an idle shard failed; retrying", e);
+                            }
+                        },
+                        1,
+                        1,
+                        TimeUnit.SECONDS);
                 LOG.info(() -> "Corpus pipeline: " + config.pipeline().steps() + ", shards of " + config.encoding()
                         + " to " + config.topics().shards());
             }
@@ -109,16 +118,20 @@ public class CorpusRuntime {
         PipelineConfig defaults = PipelineConfig.defaults();
         CorpusServiceConfig.Pipeline p = config.pipeline();
         PipelineConfig.UrlFilter url = defaults.urlFilter();
-        return defaults
-                .withSteps(p.steps())
-                .withLanguage(new PipelineConfig.Language(new HashSet<>(p.languages()), p.languageThreshold(),
+        return defaults.withSteps(p.steps())
+                .withLanguage(new PipelineConfig.Language(
+                        new HashSet<>(p.languages()),
+                        p.languageThreshold(),
                         defaults.language().maxChars()))
                 .withUrlFilter(new PipelineConfig.UrlFilter(
                         p.blockedDomainsFile().map(Path::of).orElse(url.blockedDomainsFile()),
                         p.blockedUrlsFile().map(Path::of).orElse(url.blockedUrlsFile()),
                         p.bannedWordsFile().map(Path::of).orElse(url.bannedWordsFile()),
-                        url.bannedSubwordsFile(), url.softBannedWordsFile(), url.softWordThreshold()))
-                .withDedup(defaults.dedup().withDirectory(Path.of(config.dataDir()).resolve("dedup")));
+                        url.bannedSubwordsFile(),
+                        url.softBannedWordsFile(),
+                        url.softWordThreshold()))
+                .withDedup(
+                        defaults.dedup().withDirectory(Path.of(config.dataDir()).resolve("dedup")));
     }
 
     private static String producerId() {

@@ -1,11 +1,10 @@
 package dev.kiln.corpus.service;
 
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
-
-import io.smallrye.config.ConfigMapping;
-import io.smallrye.config.WithDefault;
 
 /** Configuration of the corpus service, under {@code kiln.corpus}. */
 @ConfigMapping(prefix = "kiln.corpus")
@@ -74,7 +73,8 @@ public interface CorpusServiceConfig {
     /** The pipeline's steps and their main settings; the rest keep datatrove's FineWeb defaults. */
     interface Pipeline {
         /** Steps in order; see PIPELINE.md for each. */
-        @WithDefault("url_filter,html_extract,language,gopher_repetition,gopher_quality,c4_quality,fineweb_quality,exact_dedup,minhash_dedup,pii")
+        @WithDefault(
+                "url_filter,html_extract,language,gopher_repetition,gopher_quality,c4_quality,fineweb_quality,exact_dedup,minhash_dedup,pii")
         List<String> steps();
 
         /** Languages kept by the language step (ISO 639-1). */

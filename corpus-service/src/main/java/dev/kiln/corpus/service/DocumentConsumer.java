@@ -1,5 +1,16 @@
 package dev.kiln.corpus.service;
 
+import com.google.protobuf.InvalidProtocolBufferException;
+import dev.kiln.corpus.engine.CorpusEngine;
+import dev.kiln.corpus.engine.Receipt;
+import dev.kiln.corpus.engine.Watermark;
+import dev.kiln.proto.corpus.v1.Document;
+import io.grpc.StatusRuntimeException;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.inject.Inject;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.HashMap;
@@ -11,11 +22,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.logging.Level;
 import java.util.logging.Logger;
-
-import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.enterprise.event.Observes;
-import jakarta.inject.Inject;
-
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -26,16 +32,6 @@ import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
-
-import com.google.protobuf.InvalidProtocolBufferException;
-
-import dev.kiln.corpus.engine.CorpusEngine;
-import dev.kiln.corpus.engine.Receipt;
-import dev.kiln.corpus.engine.Watermark;
-import dev.kiln.proto.corpus.v1.Document;
-import io.grpc.StatusRuntimeException;
-import io.quarkus.runtime.ShutdownEvent;
-import io.quarkus.runtime.StartupEvent;
 
 /**
  * Consumes the documents topic as one consumer group shared by every corpus replica. An offset is
@@ -128,7 +124,8 @@ public class DocumentConsumer {
         props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 256);
-        KafkaConsumer<String, byte[]> kafka = new KafkaConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer());
+        KafkaConsumer<String, byte[]> kafka =
+                new KafkaConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer());
         synchronized (this) {
             consumer = kafka;
         }
@@ -164,8 +161,11 @@ public class DocumentConsumer {
             // stop() asked us to leave the poll.
         } catch (RuntimeException e) {
             failure = e.toString();
-            LOG.log(Level.SEVERE, "Consuming " + config.topics().documents() + " failed; documents after the last "
-                    + "committed offsets will be read again on restart", e);
+            LOG.log(
+                    Level.SEVERE,
+                    "Consuming " + config.topics().documents() + " failed; documents after the last "
+                            + "committed offsets will be read again on restart",
+                    e);
         } finally {
             try {
                 drainAndCommit(engine, kafka);
@@ -202,7 +202,8 @@ public class DocumentConsumer {
             return;
         }
         if (document.getContent().isEmpty() || document.getContent().size() > config.maxDocumentBytes()) {
-            LOG.warning("Skipping " + tp + "@" + offset + ": content of " + document.getContent().size() + " bytes");
+            LOG.warning("Skipping " + tp + "@" + offset + ": content of "
+                    + document.getContent().size() + " bytes");
             receipt.done();
             return;
         }
@@ -239,7 +240,8 @@ public class DocumentConsumer {
             try {
                 return runtime.engine();
             } catch (StatusRuntimeException e) {
-                LOG.info(() -> "Waiting for the tokenizer service before consuming documents: " + e.getStatus().getDescription());
+                LOG.info(() -> "Waiting for the tokenizer service before consuming documents: "
+                        + e.getStatus().getDescription());
                 try {
                     Thread.sleep(2000);
                 } catch (InterruptedException ie) {

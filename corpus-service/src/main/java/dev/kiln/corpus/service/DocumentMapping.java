@@ -1,11 +1,5 @@
 package dev.kiln.corpus.service;
 
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
-import java.util.LinkedHashMap;
-import java.util.Map;
-
 import dev.kiln.corpus.engine.CorpusEngine;
 import dev.kiln.corpus.pipeline.Pipeline;
 import dev.kiln.corpus.pipeline.PipelineDocument;
@@ -13,12 +7,16 @@ import dev.kiln.corpus.pipeline.StepStats;
 import dev.kiln.proto.corpus.v1.Document;
 import dev.kiln.proto.corpus.v1.InspectedDocument;
 import dev.kiln.proto.corpus.v1.StepVerdict;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.Map;
 
 /** Maps between the v1 messages and the pipeline's types. */
 final class DocumentMapping {
 
-    private DocumentMapping() {
-    }
+    private DocumentMapping() {}
 
     /** A document as the pipeline takes it; an empty id becomes a hash of the content. */
     static PipelineDocument toPipeline(Document document) {
@@ -26,13 +24,15 @@ final class DocumentMapping {
         String id = document.getId().isEmpty() ? contentId(content) : document.getId();
         Map<String, Object> metadata = new LinkedHashMap<>(document.getMetadataMap());
         String contentType = document.getContentType().isEmpty() ? null : document.getContentType();
-        return new PipelineDocument(id, document.getUrl().isEmpty() ? null : document.getUrl(), content,
-                contentType, null, metadata);
+        return new PipelineDocument(
+                id, document.getUrl().isEmpty() ? null : document.getUrl(), content, contentType, null, metadata);
     }
 
     static String contentId(byte[] content) {
         try {
-            return "sha1-" + HexFormat.of().formatHex(MessageDigest.getInstance("SHA-1").digest(content), 0, 10);
+            return "sha1-"
+                    + HexFormat.of()
+                            .formatHex(MessageDigest.getInstance("SHA-1").digest(content), 0, 10);
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }

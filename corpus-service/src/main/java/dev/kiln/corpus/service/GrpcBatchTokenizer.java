@@ -1,12 +1,5 @@
 package dev.kiln.corpus.service;
 
-import java.util.ArrayList;
-import java.util.List;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
-
 import dev.kiln.corpus.engine.BatchTokenizer;
 import dev.kiln.proto.tokenizer.v1.GetEncodingRequest;
 import dev.kiln.proto.tokenizer.v1.GetEncodingResponse;
@@ -16,6 +9,12 @@ import dev.kiln.proto.tokenizer.v1.TokenizeStreamResponse;
 import dev.kiln.proto.tokenizer.v1.TokenizerServiceGrpc;
 import io.grpc.Status;
 import io.grpc.stub.StreamObserver;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * Tokenizes batches through the tokenizer service's TokenizeStream: one stream per batch, texts
@@ -31,8 +30,10 @@ final class GrpcBatchTokenizer implements BatchTokenizer {
     private final String encodingName;
     private volatile EncodingSpec spec;
 
-    GrpcBatchTokenizer(TokenizerServiceGrpc.TokenizerServiceBlockingStub blocking,
-                       TokenizerServiceGrpc.TokenizerServiceStub async, String encodingName) {
+    GrpcBatchTokenizer(
+            TokenizerServiceGrpc.TokenizerServiceBlockingStub blocking,
+            TokenizerServiceGrpc.TokenizerServiceStub async,
+            String encodingName) {
         this.blocking = blocking;
         this.async = async;
         this.encodingName = encodingName;
@@ -43,12 +44,19 @@ final class GrpcBatchTokenizer implements BatchTokenizer {
         EncodingSpec known = spec;
         if (known == null) {
             GetEncodingResponse response = blocking.withDeadlineAfter(30, TimeUnit.SECONDS)
-                    .getEncoding(GetEncodingRequest.newBuilder().setEncoding(encodingName).build());
+                    .getEncoding(GetEncodingRequest.newBuilder()
+                            .setEncoding(encodingName)
+                            .build());
             if (!response.getInfo().hasEosTokenId()) {
-                throw Status.FAILED_PRECONDITION.withDescription("encoding " + encodingName
-                        + " has no <|endoftext|> token to separate documents with").asRuntimeException();
+                throw Status.FAILED_PRECONDITION
+                        .withDescription(
+                                "encoding " + encodingName + " has no <|endoftext|> token to separate documents with")
+                        .asRuntimeException();
             }
-            known = new EncodingSpec(encodingName, response.getInfo().getVocabSize(), response.getInfo().getEosTokenId());
+            known = new EncodingSpec(
+                    encodingName,
+                    response.getInfo().getVocabSize(),
+                    response.getInfo().getEosTokenId());
             spec = known;
         }
         return known;
@@ -63,9 +71,11 @@ final class GrpcBatchTokenizer implements BatchTokenizer {
                     @Override
                     public void onNext(TokenizeStreamResponse response) {
                         if (response.hasError()) {
-                            done.completeExceptionally(Status.fromCodeValue(response.getError().getCode())
-                                    .withDescription("tokenizing document " + response.getId() + ": "
-                                            + response.getError().getMessage()).asRuntimeException());
+                            done.completeExceptionally(
+                                    Status.fromCodeValue(response.getError().getCode())
+                                            .withDescription("tokenizing document " + response.getId() + ": "
+                                                    + response.getError().getMessage())
+                                            .asRuntimeException());
                             return;
                         }
                         int[] ids = new int[response.getIdsCount()];
@@ -85,27 +95,39 @@ final class GrpcBatchTokenizer implements BatchTokenizer {
                         done.complete(null);
                     }
                 });
-        SpecialTokenPolicy asText = SpecialTokenPolicy.newBuilder().setEncodeDisallowedAsText(true).build();
+        SpecialTokenPolicy asText =
+                SpecialTokenPolicy.newBuilder().setEncodeDisallowedAsText(true).build();
         for (int i = 0; i < texts.size(); i++) {
-            requests.onNext(TokenizeStreamRequest.newBuilder().setId(Integer.toString(i)).setEncoding(encodingName)
-                    .setText(texts.get(i)).setSpecialTokens(asText).build());
+            requests.onNext(TokenizeStreamRequest.newBuilder()
+                    .setId(Integer.toString(i))
+                    .setEncoding(encodingName)
+                    .setText(texts.get(i))
+                    .setSpecialTokens(asText)
+                    .build());
         }
         requests.onCompleted();
         try {
             done.get(TIMEOUT_SECONDS + 5, TimeUnit.SECONDS);
         } catch (ExecutionException e) {
-            throw Status.UNAVAILABLE.withDescription("the tokenizer service failed a batch: " + e.getCause().getMessage())
-                    .withCause(e.getCause()).asRuntimeException();
+            throw Status.UNAVAILABLE
+                    .withDescription("the tokenizer service failed a batch: "
+                            + e.getCause().getMessage())
+                    .withCause(e.getCause())
+                    .asRuntimeException();
         } catch (TimeoutException e) {
-            throw Status.DEADLINE_EXCEEDED.withDescription("the tokenizer service did not answer a batch in time")
+            throw Status.DEADLINE_EXCEEDED
+                    .withDescription("the tokenizer service did not answer a batch in time")
                     .asRuntimeException();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw Status.CANCELLED.withDescription("interrupted while tokenizing").asRuntimeException();
+            throw Status.CANCELLED
+                    .withDescription("interrupted while tokenizing")
+                    .asRuntimeException();
         }
         if (out.size() != texts.size()) {
-            throw Status.INTERNAL.withDescription("the tokenizer service answered " + out.size() + " of "
-                    + texts.size() + " texts").asRuntimeException();
+            throw Status.INTERNAL
+                    .withDescription("the tokenizer service answered " + out.size() + " of " + texts.size() + " texts")
+                    .asRuntimeException();
         }
         return out;
     }

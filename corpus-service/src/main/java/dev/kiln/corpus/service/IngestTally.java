@@ -1,15 +1,14 @@
 package dev.kiln.corpus.service;
 
+import dev.kiln.corpus.engine.CorpusEngine;
+import dev.kiln.corpus.engine.Receipt;
+import dev.kiln.proto.corpus.v1.IngestProgress;
+import dev.kiln.proto.corpus.v1.IngestSummary;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
-
-import dev.kiln.corpus.engine.CorpusEngine;
-import dev.kiln.corpus.engine.Receipt;
-import dev.kiln.proto.corpus.v1.IngestProgress;
-import dev.kiln.proto.corpus.v1.IngestSummary;
 
 /** The counters of one ingest call: documents in, kept, dropped by "step/reason", tokens. */
 final class IngestTally {
@@ -30,8 +29,7 @@ final class IngestTally {
             }
 
             @Override
-            public void done() {
-            }
+            public void done() {}
         };
     }
 
@@ -69,7 +67,10 @@ final class IngestTally {
     }
 
     private long readerDrops() {
-        return drops.entrySet().stream().filter(e -> e.getKey().startsWith("read/")).mapToLong(e -> e.getValue().sum()).sum();
+        return drops.entrySet().stream()
+                .filter(e -> e.getKey().startsWith("read/"))
+                .mapToLong(e -> e.getValue().sum())
+                .sum();
     }
 
     IngestProgress.Builder progress() {

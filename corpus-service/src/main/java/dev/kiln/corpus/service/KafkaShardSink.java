@@ -1,17 +1,15 @@
 package dev.kiln.corpus.service;
 
+import dev.kiln.corpus.engine.ShardWriter;
+import dev.kiln.proto.corpus.v1.TokenShard;
 import java.time.Duration;
 import java.util.Properties;
 import java.util.concurrent.CompletableFuture;
-
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
-
-import dev.kiln.corpus.engine.ShardWriter;
-import dev.kiln.proto.corpus.v1.TokenShard;
 
 /**
  * Produces shards to the shards topic with an idempotent producer and acks=all: a shard counts as

@@ -1,5 +1,7 @@
 package dev.kiln.corpus.shard;
 
+import dev.kiln.proto.corpus.v1.TokenShard;
+import dev.kiln.proto.corpus.v1.TokenWidth;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
@@ -7,9 +9,6 @@ import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-
-import dev.kiln.proto.corpus.v1.TokenShard;
-import dev.kiln.proto.corpus.v1.TokenWidth;
 
 /**
  * Writes shards as llm.c token files as well, so other trainers can read Kiln's corpus: a
@@ -32,8 +31,8 @@ public final class LlmcShardFiles {
     /** Writes {@code <shard id>.bin} atomically; a reader never sees half a file. */
     public Path write(TokenShard shard) {
         if (shard.getTokenWidth() != TokenWidth.TOKEN_WIDTH_UINT16) {
-            throw new IllegalArgumentException("llm.c shards hold uint16 tokens; shard " + shard.getShardId()
-                    + " of " + shard.getEncoding() + " (" + shard.getVocabSize() + " ids) does not fit");
+            throw new IllegalArgumentException("llm.c shards hold uint16 tokens; shard " + shard.getShardId() + " of "
+                    + shard.getEncoding() + " (" + shard.getVocabSize() + " ids) does not fit");
         }
         ByteBuffer header = ByteBuffer.allocate(HEADER_INTS * 4).order(ByteOrder.LITTLE_ENDIAN);
         header.putInt(MAGIC).putInt(VERSION).putInt(shard.getTokenCount());

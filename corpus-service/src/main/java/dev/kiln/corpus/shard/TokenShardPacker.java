@@ -1,15 +1,13 @@
 package dev.kiln.corpus.shard;
 
-import java.time.Instant;
-import java.util.ArrayList;
-import java.util.List;
-
 import com.google.protobuf.ByteString;
 import com.google.protobuf.Timestamp;
-
 import dev.kiln.proto.corpus.TokenShards;
 import dev.kiln.proto.corpus.v1.TokenShard;
 import dev.kiln.proto.corpus.v1.TokenWidth;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * Packs the token ids of whole documents, each followed by EOS, into fixed-size {@link TokenShard}s.
@@ -42,16 +40,15 @@ public final class TokenShardPacker<R> {
     private long sequence;
 
     /** A shard ready to produce, with the receipts of the documents it completes. */
-    public record SealedShard<R>(TokenShard shard, List<R> completedDocuments) {
-    }
+    public record SealedShard<R>(TokenShard shard, List<R> completedDocuments) {}
 
     /**
      * @param producerId   unique per producing replica; shard ids are "{producerId}-{sequence}"
      * @param shardTokens  tokens per shard; capped so that a shard stays under Kafka's 1 MiB limit
      * @param firstSequence sequence number of the first shard (resume a producer without reusing ids)
      */
-    public TokenShardPacker(String producerId, String encoding, int vocabSize, int eosTokenId,
-                            int shardTokens, long firstSequence) {
+    public TokenShardPacker(
+            String producerId, String encoding, int vocabSize, int eosTokenId, int shardTokens, long firstSequence) {
         if (eosTokenId < 0 || eosTokenId >= vocabSize) {
             throw new IllegalArgumentException("EOS id " + eosTokenId + " is outside the vocabulary of " + vocabSize);
         }
@@ -129,7 +126,8 @@ public final class TokenShardPacker<R> {
                 .addAllDocumentStarts(documentStarts)
                 .setEosTokenId(eosTokenId)
                 .setCrc32C(TokenShards.crc32c(packed))
-                .setCreatedAt(Timestamp.newBuilder().setSeconds(now.getEpochSecond()).setNanos(now.getNano()))
+                .setCreatedAt(
+                        Timestamp.newBuilder().setSeconds(now.getEpochSecond()).setNanos(now.getNano()))
                 .build();
         SealedShard<R> result = new SealedShard<>(shard, List.copyOf(receiptsEndingHere));
         filled = 0;

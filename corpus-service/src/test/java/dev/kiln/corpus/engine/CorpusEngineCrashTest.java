@@ -2,23 +2,21 @@ package dev.kiln.corpus.engine;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.List;
-import java.util.concurrent.CompletableFuture;
-
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
-import dev.kiln.testing.Europarl;
 import dev.kiln.corpus.pipeline.Pipeline;
 import dev.kiln.corpus.pipeline.PipelineConfig;
 import dev.kiln.corpus.pipeline.PipelineDocument;
 import dev.kiln.corpus.pipeline.Pipelines;
 import dev.kiln.proto.corpus.v1.TokenShard;
+import dev.kiln.testing.Europarl;
 import dev.kiln.tokenizer.Encoding;
 import dev.kiln.tokenizer.EncodingRegistry;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A crash between processing a document and the broker's acknowledgement of its shard must not make
@@ -63,9 +61,11 @@ class CorpusEngineCrashTest {
     }
 
     private static List<String> englishDocuments(int count) {
-        return Europarl.bodies().stream().map(Europarl::asDocument)
+        return Europarl.bodies().stream()
+                .map(Europarl::asDocument)
                 .filter(d -> Europarl.referenceLanguage(d).equals("en") && d.length() > 1500)
-                .limit(count).toList();
+                .limit(count)
+                .toList();
     }
 
     @Test
@@ -77,7 +77,8 @@ class CorpusEngineCrashTest {
         boolean[] kept = new boolean[docs.size()];
         for (int i = 0; i < docs.size(); i++) {
             int index = i;
-            kept[i] = before.ingest(PipelineDocument.ofText("d" + i, null, docs.get(i)), () -> done[index] = true).kept();
+            kept[i] = before.ingest(PipelineDocument.ofText("d" + i, null, docs.get(i)), () -> done[index] = true)
+                    .kept();
         }
         assertThat(kept).as("the test documents pass the pipeline").containsOnly(true);
         assertThat(sink.shards).hasSizeGreaterThan(2);
@@ -92,12 +93,17 @@ class CorpusEngineCrashTest {
 
         CorpusEngine after = engine(dir, new PendingSink());
         for (int i = 0; i < docs.size(); i++) {
-            CorpusEngine.Outcome replay = after.ingest(PipelineDocument.ofText("d" + i, null, docs.get(i)), Receipt.NONE);
+            CorpusEngine.Outcome replay =
+                    after.ingest(PipelineDocument.ofText("d" + i, null, docs.get(i)), Receipt.NONE);
             if (i < shipped) {
-                assertThat(replay.kept()).as("document %d was shipped: its replay is a duplicate", i).isFalse();
+                assertThat(replay.kept())
+                        .as("document %d was shipped: its replay is a duplicate", i)
+                        .isFalse();
                 assertThat(replay.droppedBy()).isEqualTo("exact_dedup");
             } else {
-                assertThat(replay.kept()).as("document %d never shipped: its replay is new", i).isTrue();
+                assertThat(replay.kept())
+                        .as("document %d never shipped: its replay is new", i)
+                        .isTrue();
             }
         }
         assertThat(Arrays.copyOfRange(done, shipped, done.length)).containsOnly(false);

@@ -1,23 +1,23 @@
 package dev.kiln.corpus.pipeline;
 
-import dev.kiln.testing.Europarl;
+import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.kiln.corpus.pipeline.dedup.ExactDeduplicator;
 import dev.kiln.corpus.pipeline.dedup.MinHashDeduplicator;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
+import dev.kiln.testing.Europarl;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class DedupTest {
     static final PipelineConfig.Dedup CFG = PipelineConfig.Dedup.defaults();
 
-    static PipelineDocument doc(String id, String text) { return PipelineDocument.ofText(id, null, text); }
+    static PipelineDocument doc(String id, String text) {
+        return PipelineDocument.ofText(id, null, text);
+    }
 
     static String changeWords(String text, int every) {
         String[] w = text.split(" ");
@@ -52,11 +52,18 @@ class DedupTest {
             near++;
             if (d.apply(doc("v" + i, v)).kept()) nearKept++;
         }
-        System.out.printf(Locale.ROOT, "[dedup] %d originals kept, %d of %d near duplicates slipped through%n", originals, nearKept, near);
+        System.out.printf(
+                Locale.ROOT,
+                "[dedup] %d originals kept, %d of %d near duplicates slipped through%n",
+                originals,
+                nearKept,
+                near);
         assertThat(originals).isGreaterThan(50);
         assertThat(nearKept).isLessThanOrEqualTo(2);
         // a genuinely different document is not a duplicate
-        assertThat(d.apply(doc("new", "A brand new text about something entirely different, " + docs.get(1000))).kept()).isTrue();
+        assertThat(d.apply(doc("new", "A brand new text about something entirely different, " + docs.get(1000)))
+                        .kept())
+                .isTrue();
     }
 
     @Test
@@ -75,7 +82,8 @@ class DedupTest {
     void seenSetsSurviveARestart(@TempDir Path dir) throws Exception {
         PipelineConfig.Dedup cfg = CFG.withDirectory(dir);
         List<String> docs = Europarl.bodies().subList(0, 200);
-        try (MinHashDeduplicator m = new MinHashDeduplicator(cfg); ExactDeduplicator e = new ExactDeduplicator(dir)) {
+        try (MinHashDeduplicator m = new MinHashDeduplicator(cfg);
+                ExactDeduplicator e = new ExactDeduplicator(dir)) {
             for (int i = 0; i < docs.size(); i++) {
                 e.apply(doc("e" + i, docs.get(i)));
                 m.apply(doc("m" + i, docs.get(i)));
@@ -83,8 +91,9 @@ class DedupTest {
         }
         assertThat(Files.size(dir.resolve("exact-hashes.log"))).isEqualTo(8L * new java.util.HashSet<>(docs).size());
         // a torn record at the end (crash mid-write) is ignored
-        Files.write(dir.resolve("minhash-bands.log"), new byte[]{1, 2, 3}, java.nio.file.StandardOpenOption.APPEND);
-        try (MinHashDeduplicator m = new MinHashDeduplicator(cfg); ExactDeduplicator e = new ExactDeduplicator(dir)) {
+        Files.write(dir.resolve("minhash-bands.log"), new byte[] {1, 2, 3}, java.nio.file.StandardOpenOption.APPEND);
+        try (MinHashDeduplicator m = new MinHashDeduplicator(cfg);
+                ExactDeduplicator e = new ExactDeduplicator(dir)) {
             long kept = m.documents();
             assertThat(kept).isGreaterThan(150);
             int nearDropped = 0;
@@ -93,7 +102,8 @@ class DedupTest {
                 if (!m.apply(doc("again" + i, changeWords(docs.get(i), 100))).kept()) nearDropped++;
             }
             assertThat(nearDropped).isGreaterThanOrEqualTo(docs.size() - 3);
-            assertThat(m.apply(doc("fresh", Europarl.bodies().get(5000))).kept()).isTrue();
+            assertThat(m.apply(doc("fresh", Europarl.bodies().get(5000))).kept())
+                    .isTrue();
             assertThat(m.documents()).isEqualTo(kept + 1 + (docs.size() - nearDropped));
         }
         assertThat(Files.size(dir.resolve("minhash-bands.log")) % 112).isZero();
@@ -101,7 +111,8 @@ class DedupTest {
 
     @Test
     void pipelineWithADedupDirectoryRemembersAcrossRestarts(@TempDir Path dir) throws Exception {
-        PipelineConfig cfg = PipelineConfig.defaults().withSteps(List.of("exact_dedup", "minhash_dedup"))
+        PipelineConfig cfg = PipelineConfig.defaults()
+                .withSteps(List.of("exact_dedup", "minhash_dedup"))
                 .withDedup(CFG.withDirectory(dir));
         String t = Europarl.bodies().get(42);
         try (Pipeline p = Pipelines.build(cfg)) {
@@ -126,8 +137,13 @@ class DedupTest {
             e.apply(doc("d" + i, t));
         }
         double perDoc = (double) m.memoryBytes() / m.documents();
-        System.out.printf(Locale.ROOT, "[dedup] %d docs indexed: MinHash index %.0f bytes/doc (%.0f MB per million), exact %.1f bytes/doc%n",
-                m.documents(), perDoc, perDoc, (double) e.memoryBytes() / e.size());
+        System.out.printf(
+                Locale.ROOT,
+                "[dedup] %d docs indexed: MinHash index %.0f bytes/doc (%.0f MB per million), exact %.1f bytes/doc%n",
+                m.documents(),
+                perDoc,
+                perDoc,
+                (double) e.memoryBytes() / e.size());
         assertThat(n).isGreaterThan(8000);
         assertThat(perDoc).isLessThan(14 * 8 / 0.375 + 1);
     }

@@ -1,14 +1,12 @@
 package dev.kiln.corpus.pipeline;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import dev.kiln.testing.Europarl;
-
-import org.junit.jupiter.api.Test;
-
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
 
 /**
  * Europarl (17k real parliamentary texts in ~20 languages) through the default FineWeb pipeline:
@@ -25,8 +23,10 @@ class EuroparlPipelineTest {
             for (int i = 0; i < docs.size(); i++) {
                 String text = Europarl.asDocument(docs.get(i));
                 String ref = Europarl.referenceLanguage(text);
-                Pipeline.Result r = p.process(PipelineDocument.ofText("europarl-" + i, "https://europarl.example/doc/" + i, text));
-                boolean passedLang = r.kept() || !List.of("url_filter", "html_extract", "language").contains(r.droppedBy());
+                Pipeline.Result r =
+                        p.process(PipelineDocument.ofText("europarl-" + i, "https://europarl.example/doc/" + i, text));
+                boolean passedLang = r.kept()
+                        || !List.of("url_filter", "html_extract", "language").contains(r.droppedBy());
                 if (ref.equals("en")) {
                     enIn++;
                     if (r.kept()) enKept++;
@@ -39,10 +39,21 @@ class EuroparlPipelineTest {
             }
             System.out.println("[europarl] per-step stats over " + docs.size() + " documents:");
             System.out.print(p.stats().format());
-            System.out.printf(Locale.ROOT, "[europarl] English (by function words): %d in, %d passed language ID (%.1f%%), %d kept at the end (%.1f%%)%n",
-                    enIn, enPassedLang, 100.0 * enPassedLang / enIn, enKept, 100.0 * enKept / enIn);
-            System.out.printf(Locale.ROOT, "[europarl] other languages: %d in, %d dropped at language ID (%.2f%%), %d kept%n",
-                    otherIn, otherDroppedAtLang, 100.0 * otherDroppedAtLang / otherIn, otherKept);
+            System.out.printf(
+                    Locale.ROOT,
+                    "[europarl] English (by function words): %d in, %d passed language ID (%.1f%%), %d kept at the end (%.1f%%)%n",
+                    enIn,
+                    enPassedLang,
+                    100.0 * enPassedLang / enIn,
+                    enKept,
+                    100.0 * enKept / enIn);
+            System.out.printf(
+                    Locale.ROOT,
+                    "[europarl] other languages: %d in, %d dropped at language ID (%.2f%%), %d kept%n",
+                    otherIn,
+                    otherDroppedAtLang,
+                    100.0 * otherDroppedAtLang / otherIn,
+                    otherKept);
             StepStats.Snapshot lang = p.stats().snapshot().get(PipelineConfig.DEFAULT_STEPS.indexOf("language"));
             Map<String, Long> reasons = lang.droppedByReason();
             assertThat(reasons.getOrDefault("language", 0L)).isGreaterThan(10_000);

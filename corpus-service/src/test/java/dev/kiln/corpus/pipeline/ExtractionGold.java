@@ -1,7 +1,6 @@
 package dev.kiln.corpus.pipeline;
 
 import dev.kiln.corpus.pipeline.extract.HtmlTextExtractor;
-
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -14,16 +13,34 @@ import java.util.Map;
 
 /** Scores the HTML extractor against the hand-checked gold texts in {@code extraction-gold/}. */
 public final class ExtractionGold {
-    public static final List<String> PAGES = List.of("01-news", "02-blog", "03-forum", "04-docs", "05-product",
-            "06-recipe", "07-wiki", "08-faq", "09-press", "10-tutorial");
+    public static final List<String> PAGES = List.of(
+            "01-news",
+            "02-blog",
+            "03-forum",
+            "04-docs",
+            "05-product",
+            "06-recipe",
+            "07-wiki",
+            "08-faq",
+            "09-press",
+            "10-tutorial");
 
     public record Score(String page, int goldWords, int extractedWords, int common, String extracted) {
-        public double precision() { return extractedWords == 0 ? 0 : (double) common / extractedWords; }
-        public double recall() { return goldWords == 0 ? 0 : (double) common / goldWords; }
-        public double f1() { double p = precision(), r = recall(); return p + r == 0 ? 0 : 2 * p * r / (p + r); }
+        public double precision() {
+            return extractedWords == 0 ? 0 : (double) common / extractedWords;
+        }
+
+        public double recall() {
+            return goldWords == 0 ? 0 : (double) common / goldWords;
+        }
+
+        public double f1() {
+            double p = precision(), r = recall();
+            return p + r == 0 ? 0 : 2 * p * r / (p + r);
+        }
     }
 
-    private ExtractionGold() { }
+    private ExtractionGold() {}
 
     public static byte[] resource(String name) {
         try (InputStream in = ExtractionGold.class.getResourceAsStream("/extraction-gold/" + name)) {
@@ -48,7 +65,10 @@ public final class ExtractionGold {
         int common = 0;
         for (String w : e) {
             Integer c = bag.get(w);
-            if (c != null && c > 0) { common++; bag.put(w, c - 1); }
+            if (c != null && c > 0) {
+                common++;
+                bag.put(w, c - 1);
+            }
         }
         return new Score(page, g.size(), e.size(), common, extracted);
     }
@@ -57,7 +77,8 @@ public final class ExtractionGold {
         HtmlTextExtractor x = new HtmlTextExtractor(PipelineConfig.Extraction.defaults());
         List<Score> out = new ArrayList<>();
         for (String p : PAGES) {
-            PipelineDocument d = PipelineDocument.ofBytes(p, "https://gold.example/" + p, resource(p + ".html"), "text/html");
+            PipelineDocument d =
+                    PipelineDocument.ofBytes(p, "https://gold.example/" + p, resource(p + ".html"), "text/html");
             StepResult r = x.apply(d);
             out.add(score(p, r.kept() ? d.text() : ""));
         }
@@ -67,8 +88,12 @@ public final class ExtractionGold {
     /** Micro-averaged precision, recall (over all words of all pages). */
     public static double[] micro(List<Score> scores) {
         long gold = 0, ext = 0, common = 0;
-        for (Score s : scores) { gold += s.goldWords(); ext += s.extractedWords(); common += s.common(); }
+        for (Score s : scores) {
+            gold += s.goldWords();
+            ext += s.extractedWords();
+            common += s.common();
+        }
         double p = (double) common / ext, r = (double) common / gold;
-        return new double[]{p, r, 2 * p * r / (p + r)};
+        return new double[] {p, r, 2 * p * r / (p + r)};
     }
 }

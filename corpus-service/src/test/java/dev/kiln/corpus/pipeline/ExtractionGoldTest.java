@@ -1,11 +1,10 @@
 package dev.kiln.corpus.pipeline;
 
-import org.junit.jupiter.api.Test;
+import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.List;
 import java.util.Locale;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
 
 /** Extraction quality on the hand-checked gold pages (see extraction-gold/README.md). */
 class ExtractionGoldTest {
@@ -13,8 +12,14 @@ class ExtractionGoldTest {
     void precisionAndRecallOnGoldPages() {
         List<ExtractionGold.Score> scores = ExtractionGold.scoreAll();
         for (ExtractionGold.Score s : scores) {
-            System.out.printf(Locale.ROOT, "[gold] %-12s precision %.3f recall %.3f f1 %.3f (%d gold words)%n",
-                    s.page(), s.precision(), s.recall(), s.f1(), s.goldWords());
+            System.out.printf(
+                    Locale.ROOT,
+                    "[gold] %-12s precision %.3f recall %.3f f1 %.3f (%d gold words)%n",
+                    s.page(),
+                    s.precision(),
+                    s.recall(),
+                    s.f1(),
+                    s.goldWords());
         }
         double[] m = ExtractionGold.micro(scores);
         System.out.printf(Locale.ROOT, "[gold] micro-average precision %.3f recall %.3f f1 %.3f%n", m[0], m[1], m[2]);

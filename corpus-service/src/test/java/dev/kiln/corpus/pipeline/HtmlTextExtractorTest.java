@@ -1,12 +1,11 @@
 package dev.kiln.corpus.pipeline;
 
-import dev.kiln.corpus.pipeline.extract.HtmlTextExtractor;
-import org.junit.jupiter.api.Test;
+import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.kiln.corpus.pipeline.extract.HtmlTextExtractor;
 import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
 
 class HtmlTextExtractorTest {
     static final HtmlTextExtractor X = new HtmlTextExtractor(PipelineConfig.Extraction.defaults());
@@ -35,7 +34,9 @@ class HtmlTextExtractorTest {
             </body></html>
             """;
 
-    static PipelineDocument html(byte[] bytes, String ct) { return PipelineDocument.ofBytes("h", "https://x.example/", bytes, ct); }
+    static PipelineDocument html(byte[] bytes, String ct) {
+        return PipelineDocument.ofBytes("h", "https://x.example/", bytes, ct);
+    }
 
     @Test
     void keepsArticleDropsBoilerplate() {
@@ -43,24 +44,38 @@ class HtmlTextExtractorTest {
         StepResult r = X.apply(d);
         assertThat(r.kept()).isTrue();
         String t = d.text();
-        assertThat(t).contains("The old bridge reopens after two years of repairs")
+        assertThat(t)
+                .contains("The old bridge reopens after two years of repairs")
                 .contains("The town\u2019s old stone bridge reopened on Monday")
                 .contains("Engineers replaced the foundations of three arches and rebuilt the parapet.")
-                .contains("What changed").contains("- New lighting along the footpath").contains("Year | Cost").contains("2023 | 1.5 M");
-        assertThat(t).doesNotContain("Home").doesNotContain("World").doesNotContain("cookies").doesNotContain("Share on")
-                .doesNotContain("Related").doesNotContain("Copyright").doesNotContain("not text").doesNotContain("color:red");
+                .contains("What changed")
+                .contains("- New lighting along the footpath")
+                .contains("Year | Cost")
+                .contains("2023 | 1.5 M");
+        assertThat(t)
+                .doesNotContain("Home")
+                .doesNotContain("World")
+                .doesNotContain("cookies")
+                .doesNotContain("Share on")
+                .doesNotContain("Related")
+                .doesNotContain("Copyright")
+                .doesNotContain("not text")
+                .doesNotContain("color:red");
         assertThat(d.metadata()).containsEntry("title", "Bridge reopens").containsEntry("charset", "UTF-8");
     }
 
     @Test
     void honoursDeclaredCharsetAndDetectsWrongOnes() {
-        String body = "<html><body><p>Caf\u00e9 cr\u00e8me \u00e0 la fran\u00e7aise, na\u00efve d\u00e9j\u00e0 vu, co\u00fbt \u20ac5.</p></body></html>";
+        String body =
+                "<html><body><p>Caf\u00e9 cr\u00e8me \u00e0 la fran\u00e7aise, na\u00efve d\u00e9j\u00e0 vu, co\u00fbt \u20ac5.</p></body></html>";
         // HTTP header says windows-1252, bytes are windows-1252
         PipelineDocument a = html(body.getBytes(Charset.forName("windows-1252")), "text/html; charset=windows-1252");
         assertThat(X.apply(a).kept()).isTrue();
         assertThat(a.text()).contains("Caf\u00e9 cr\u00e8me").contains("\u20ac5");
         // meta charset, no HTTP charset
-        String withMeta = body.replace("<html>", "<html><head><meta http-equiv=\"Content-Type\" content=\"text/html; charset=ISO-8859-1\"></head>");
+        String withMeta = body.replace(
+                "<html>",
+                "<html><head><meta http-equiv=\"Content-Type\" content=\"text/html; charset=ISO-8859-1\"></head>");
         PipelineDocument b = html(withMeta.getBytes(Charset.forName("windows-1252")), "text/html");
         assertThat(X.apply(b).kept()).isTrue();
         assertThat(b.text()).contains("na\u00efve d\u00e9j\u00e0 vu");
@@ -82,7 +97,8 @@ class HtmlTextExtractorTest {
 
     @Test
     void plainTextPassesThrough() {
-        PipelineDocument d = html("line one\r\nline two <not a tag>\n".getBytes(StandardCharsets.UTF_8), "text/plain; charset=utf-8");
+        PipelineDocument d = html(
+                "line one\r\nline two <not a tag>\n".getBytes(StandardCharsets.UTF_8), "text/plain; charset=utf-8");
         assertThat(X.apply(d).kept()).isTrue();
         assertThat(d.text()).isEqualTo("line one\nline two <not a tag>");
         PipelineDocument t = PipelineDocument.ofText("t", null, "already text");
@@ -96,7 +112,11 @@ class HtmlTextExtractorTest {
         assertThat(X.apply(html(png, "image/png")).reason()).isEqualTo("unsupported_content_type");
         assertThat(X.apply(html(png, "text/html")).reason()).isEqualTo("binary");
         assertThat(X.apply(html(new byte[0], "text/html")).reason()).isEqualTo("empty");
-        assertThat(X.apply(html("<html><body><nav><a href=/>Home</a></nav><script>x()</script></body></html>".getBytes(StandardCharsets.UTF_8), "text/html")).reason())
+        assertThat(X.apply(html(
+                                "<html><body><nav><a href=/>Home</a></nav><script>x()</script></body></html>"
+                                        .getBytes(StandardCharsets.UTF_8),
+                                "text/html"))
+                        .reason())
                 .isEqualTo("empty");
         byte[] huge = new byte[(10 << 20) + 1];
         java.util.Arrays.fill(huge, (byte) 'a');
@@ -112,23 +132,32 @@ class HtmlTextExtractorTest {
 
     @Test
     void linkedIdentifiersInCodeAreContentNotNavigation() {
-        String page = "<html><body><main><h2>Methods</h2><div><code><a href=\"#a\">appendChild</a>(<a href=\"N.html\">Node</a> child)</code></div>"
-                + "<div>Insert a node to the end of this element's children.</div>"
-                + "<div><a href=\"/x\">Previous page</a> <a href=\"/y\">Next page</a></div></main></body></html>";
+        String page =
+                "<html><body><main><h2>Methods</h2><div><code><a href=\"#a\">appendChild</a>(<a href=\"N.html\">Node</a> child)</code></div>"
+                        + "<div>Insert a node to the end of this element's children.</div>"
+                        + "<div><a href=\"/x\">Previous page</a> <a href=\"/y\">Next page</a></div></main></body></html>";
         PipelineDocument d = html(page.getBytes(StandardCharsets.UTF_8), "text/html");
         assertThat(X.apply(d).kept()).isTrue();
-        assertThat(d.text()).contains("appendChild(Node child)").contains("Insert a node").doesNotContain("Previous page");
+        assertThat(d.text())
+                .contains("appendChild(Node child)")
+                .contains("Insert a node")
+                .doesNotContain("Previous page");
     }
 
     @Test
     void toleratesBrokenMarkup() {
-        String broken = "<html><body><div class=content><p>First paragraph with <b>bold <i>nested</b> text & an ampersand &amp; entity &#233;"
-                + "<p>Second paragraph never closed<li>stray item<table><tr><td>cell<td>other</table><!-- comment <p>hidden</p> -->"
-                + "<p>Last &unknown; words &lt;tag&gt; <script>unterminated";
+        String broken =
+                "<html><body><div class=content><p>First paragraph with <b>bold <i>nested</b> text & an ampersand &amp; entity &#233;"
+                        + "<p>Second paragraph never closed<li>stray item<table><tr><td>cell<td>other</table><!-- comment <p>hidden</p> -->"
+                        + "<p>Last &unknown; words &lt;tag&gt; <script>unterminated";
         PipelineDocument d = html(broken.getBytes(StandardCharsets.UTF_8), null);
         assertThat(X.apply(d).kept()).isTrue();
-        assertThat(d.text()).contains("First paragraph with bold nested text & an ampersand & entity \u00e9")
-                .contains("Second paragraph never closed").contains("cell | other").contains("Last &unknown; words <tag>")
-                .doesNotContain("hidden").doesNotContain("unterminated");
+        assertThat(d.text())
+                .contains("First paragraph with bold nested text & an ampersand & entity \u00e9")
+                .contains("Second paragraph never closed")
+                .contains("cell | other")
+                .contains("Last &unknown; words <tag>")
+                .doesNotContain("hidden")
+                .doesNotContain("unterminated");
     }
 }

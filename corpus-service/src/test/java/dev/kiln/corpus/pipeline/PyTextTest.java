@@ -1,10 +1,9 @@
 package dev.kiln.corpus.pipeline;
 
-import org.junit.jupiter.api.Test;
+import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.List;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
 
 class PyTextTest {
     @Test
@@ -33,7 +32,7 @@ class PyTextTest {
 
     @Test
     void wordTokenizerSplitsPunctuationAndClitics() {
-        assertThat(WordTokenizer.words("Don't stop: it's 3.14, well-known...")).containsExactly(
-                "Do", "n't", "stop", ":", "it", "'s", "3.14", ",", "well-known", "...");
+        assertThat(WordTokenizer.words("Don't stop: it's 3.14, well-known..."))
+                .containsExactly("Do", "n't", "stop", ":", "it", "'s", "3.14", ",", "well-known", "...");
     }
 }

@@ -1,19 +1,11 @@
 package dev.kiln.corpus.pipeline;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import dev.kiln.corpus.pipeline.extract.HtmlTextExtractor;
 import dev.kiln.corpus.pipeline.io.JsonlDocumentReader;
 import dev.kiln.corpus.pipeline.io.ReadStats;
 import dev.kiln.corpus.pipeline.io.WarcDocumentReader;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-import org.netpreserve.jwarc.HttpResponse;
-import org.netpreserve.jwarc.MediaType;
-import org.netpreserve.jwarc.WarcCompression;
-import org.netpreserve.jwarc.WarcConversion;
-import org.netpreserve.jwarc.WarcResource;
-import org.netpreserve.jwarc.WarcResponse;
-import org.netpreserve.jwarc.WarcWriter;
-
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -32,8 +24,15 @@ import java.util.Map;
 import java.util.zip.GZIPOutputStream;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipFile;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.netpreserve.jwarc.HttpResponse;
+import org.netpreserve.jwarc.MediaType;
+import org.netpreserve.jwarc.WarcCompression;
+import org.netpreserve.jwarc.WarcConversion;
+import org.netpreserve.jwarc.WarcResource;
+import org.netpreserve.jwarc.WarcResponse;
+import org.netpreserve.jwarc.WarcWriter;
 
 public class ReadersTest {
 
@@ -42,7 +41,9 @@ public class ReadersTest {
         for (String e : System.getProperty("java.class.path").split(java.io.File.pathSeparator)) {
             if (e.endsWith("-javadoc.jar") && e.contains("jwarc")) return Path.of(e);
         }
-        Path p = Path.of(System.getProperty("user.home"), ".m2/repository/org/netpreserve/jwarc/0.31.1/jwarc-0.31.1-javadoc.jar");
+        Path p = Path.of(
+                System.getProperty("user.home"),
+                ".m2/repository/org/netpreserve/jwarc/0.31.1/jwarc-0.31.1-javadoc.jar");
         assertThat(p).exists();
         return p;
     }
@@ -53,7 +54,9 @@ public class ReadersTest {
             for (Enumeration<? extends ZipEntry> en = z.entries(); en.hasMoreElements(); ) {
                 ZipEntry e = en.nextElement();
                 String n = e.getName();
-                if (n.startsWith("org/netpreserve/jwarc/") && n.endsWith(".html") && !n.contains("class-use")
+                if (n.startsWith("org/netpreserve/jwarc/")
+                        && n.endsWith(".html")
+                        && !n.contains("class-use")
                         && !n.contains("package-")) {
                     pages.put(n, z.getInputStream(e).readAllBytes());
                 }
@@ -63,8 +66,13 @@ public class ReadersTest {
     }
 
     static WarcResponse response(String url, byte[] body, String contentType) throws IOException {
-        HttpResponse http = new HttpResponse.Builder(200, "OK").body(MediaType.parse(contentType), body).build();
-        return new WarcResponse.Builder(URI.create(url)).date(Instant.parse("2024-01-01T00:00:00Z")).body(http).build();
+        HttpResponse http = new HttpResponse.Builder(200, "OK")
+                .body(MediaType.parse(contentType), body)
+                .build();
+        return new WarcResponse.Builder(URI.create(url))
+                .date(Instant.parse("2024-01-01T00:00:00Z"))
+                .body(http)
+                .build();
     }
 
     @Test
@@ -72,7 +80,8 @@ public class ReadersTest {
         Map<String, byte[]> pages = javadocPages();
         assertThat(pages.size()).isGreaterThan(30);
         Path warc = dir.resolve("javadoc.warc.gz");
-        try (WarcWriter w = new WarcWriter(FileChannel.open(warc, StandardOpenOption.CREATE, StandardOpenOption.WRITE), WarcCompression.GZIP)) {
+        try (WarcWriter w = new WarcWriter(
+                FileChannel.open(warc, StandardOpenOption.CREATE, StandardOpenOption.WRITE), WarcCompression.GZIP)) {
             for (Map.Entry<String, byte[]> e : pages.entrySet()) {
                 w.write(response("https://javadoc.example/jwarc/" + e.getKey(), e.getValue(), "text/html"));
             }
@@ -90,18 +99,23 @@ public class ReadersTest {
         System.out.println("[javadoc] WarcReader.html extracted (" + reader.length() + " chars):\n"
                 + reader.substring(0, Math.min(700, reader.length())) + "\n…");
         // the documentation body
-        assertThat(reader).contains("Class WarcReader").contains("Reads the next WARC record.")
-                .contains("Registers a handler that will be called when the reader encounters an error it was able to recover from.")
+        assertThat(reader)
+                .contains("Class WarcReader")
+                .contains("Reads the next WARC record.")
+                .contains(
+                        "Registers a handler that will be called when the reader encounters an error it was able to recover from.")
                 .contains("Returns the byte position of the most recently read record.");
         // no navigation, on any page
         int navHits = 0, bodyChars = 0;
         for (String t : texts.values()) {
             bodyChars += t.length();
-            for (String nav : List.of("Skip navigation links", "Prev Class", "Next Class", "No Frames", "All Classes", "Overview\n")) {
+            for (String nav : List.of(
+                    "Skip navigation links", "Prev Class", "Next Class", "No Frames", "All Classes", "Overview\n")) {
                 if (t.contains(nav)) navHits++;
             }
         }
-        System.out.printf("[javadoc] %d pages, %d chars of text, %d navigation phrases left%n", texts.size(), bodyChars, navHits);
+        System.out.printf(
+                "[javadoc] %d pages, %d chars of text, %d navigation phrases left%n", texts.size(), bodyChars, navHits);
         assertThat(navHits).isZero();
     }
 
@@ -110,31 +124,51 @@ public class ReadersTest {
         Path warc = dir.resolve("mixed.warc");
         ByteArrayOutputStream buf = new ByteArrayOutputStream();
         try (WarcWriter w = new WarcWriter(java.nio.channels.Channels.newChannel(buf), WarcCompression.NONE)) {
-            w.write(response("https://a.example/1", "<p>first page text</p>".getBytes(StandardCharsets.UTF_8), "text/html"));
-            w.write(response("https://a.example/2", "<p>second page, broken header</p>".getBytes(StandardCharsets.UTF_8), "text/html"));
-            w.write(new WarcResource.Builder(URI.create("https://a.example/3")).body(MediaType.parse("text/plain"), "a resource".getBytes(StandardCharsets.UTF_8)).build());
-            w.write(new WarcConversion.Builder().setHeader("WARC-Target-URI", "https://a.example/4")
-                    .body(MediaType.PLAIN_TEXT, "converted WET text".getBytes(StandardCharsets.UTF_8)).build());
-            w.write(new WarcResponse.Builder(URI.create("https://a.example/5")).body(MediaType.HTTP_RESPONSE,
-                    "this is not an HTTP message at all\r\n\r\n".getBytes(StandardCharsets.UTF_8)).build());
-            HttpResponse notFound = new HttpResponse.Builder(404, "Not Found").body(MediaType.HTML, "<p>gone</p>".getBytes(StandardCharsets.UTF_8)).build();
-            w.write(new WarcResponse.Builder(URI.create("https://a.example/6")).body(notFound).build());
+            w.write(response(
+                    "https://a.example/1", "<p>first page text</p>".getBytes(StandardCharsets.UTF_8), "text/html"));
+            w.write(response(
+                    "https://a.example/2",
+                    "<p>second page, broken header</p>".getBytes(StandardCharsets.UTF_8),
+                    "text/html"));
+            w.write(new WarcResource.Builder(URI.create("https://a.example/3"))
+                    .body(MediaType.parse("text/plain"), "a resource".getBytes(StandardCharsets.UTF_8))
+                    .build());
+            w.write(new WarcConversion.Builder()
+                    .setHeader("WARC-Target-URI", "https://a.example/4")
+                    .body(MediaType.PLAIN_TEXT, "converted WET text".getBytes(StandardCharsets.UTF_8))
+                    .build());
+            w.write(new WarcResponse.Builder(URI.create("https://a.example/5"))
+                    .body(
+                            MediaType.HTTP_RESPONSE,
+                            "this is not an HTTP message at all\r\n\r\n".getBytes(StandardCharsets.UTF_8))
+                    .build());
+            HttpResponse notFound = new HttpResponse.Builder(404, "Not Found")
+                    .body(MediaType.HTML, "<p>gone</p>".getBytes(StandardCharsets.UTF_8))
+                    .build();
+            w.write(new WarcResponse.Builder(URI.create("https://a.example/6"))
+                    .body(notFound)
+                    .build());
             w.write(response("https://a.example/7", "<p>last page</p>".getBytes(StandardCharsets.UTF_8), "text/html"));
         }
         String s = buf.toString(StandardCharsets.ISO_8859_1);
         // corrupt the WARC header of the second record
         int second = s.indexOf("WARC/1.", s.indexOf("https://a.example/2") - 400);
         second = s.lastIndexOf("WARC/1.", s.indexOf("https://a.example/2"));
-        s = s.substring(0, second) + "GARBAGE-NOT-WARC\r\nContent-Length: zzz\r\n" + s.substring(second + "WARC/1.1\r\n".length());
+        s = s.substring(0, second) + "GARBAGE-NOT-WARC\r\nContent-Length: zzz\r\n"
+                + s.substring(second + "WARC/1.1\r\n".length());
         Files.write(warc, s.getBytes(StandardCharsets.ISO_8859_1));
         List<PipelineDocument> docs = new ArrayList<>();
         ReadStats stats = new WarcDocumentReader().read(warc, docs::add);
         System.out.println("[warc] " + stats);
-        assertThat(docs).extracting(PipelineDocument::url).contains("https://a.example/1", "https://a.example/3",
-                "https://a.example/4", "https://a.example/7").doesNotContain("https://a.example/2", "https://a.example/6");
-        assertThat(stats.skipped("malformed_record") + stats.skipped("malformed_http")).isGreaterThanOrEqualTo(2);
+        assertThat(docs)
+                .extracting(PipelineDocument::url)
+                .contains("https://a.example/1", "https://a.example/3", "https://a.example/4", "https://a.example/7")
+                .doesNotContain("https://a.example/2", "https://a.example/6");
+        assertThat(stats.skipped("malformed_record") + stats.skipped("malformed_http"))
+                .isGreaterThanOrEqualTo(2);
         assertThat(stats.skipped("http_status")).isEqualTo(1);
-        PipelineDocument wet = docs.stream().filter(d -> d.url().endsWith("/4")).findFirst().orElseThrow();
+        PipelineDocument wet =
+                docs.stream().filter(d -> d.url().endsWith("/4")).findFirst().orElseThrow();
         HtmlTextExtractor x = new HtmlTextExtractor(PipelineConfig.Extraction.defaults());
         assertThat(x.apply(wet).kept()).isTrue();
         assertThat(wet.text()).isEqualTo("converted WET text");
@@ -143,7 +177,11 @@ public class ReadersTest {
         Path gz = dir.resolve("cut.warc.gz");
         ByteArrayOutputStream gzBuf = new ByteArrayOutputStream();
         try (WarcWriter w = new WarcWriter(java.nio.channels.Channels.newChannel(gzBuf), WarcCompression.GZIP)) {
-            for (int i = 0; i < 5; i++) w.write(response("https://b.example/" + i, ("<p>page " + i + "</p>").getBytes(StandardCharsets.UTF_8), "text/html"));
+            for (int i = 0; i < 5; i++)
+                w.write(response(
+                        "https://b.example/" + i,
+                        ("<p>page " + i + "</p>").getBytes(StandardCharsets.UTF_8),
+                        "text/html"));
         }
         byte[] all = gzBuf.toByteArray();
         Files.write(gz, java.util.Arrays.copyOf(all, all.length - 60));
@@ -156,34 +194,56 @@ public class ReadersTest {
     @Test
     void pathologicalRecordsAreCountedDropsWithReasons(@TempDir Path dir) throws Exception {
         Path warc = dir.resolve("bad.warc.gz");
-        String good = "<html><body><main>" + "<p>" + QualityFiltersTest.GOOD.replace("\n", "</p><p>") + "</p></main></body></html>";
+        String good = "<html><body><main>" + "<p>" + QualityFiltersTest.GOOD.replace("\n", "</p><p>")
+                + "</p></main></body></html>";
         byte[] huge = new byte[3 << 20];
         java.util.Arrays.fill(huge, (byte) 'x');
         byte[] junk = new byte[5000];
         new java.util.Random(3).nextBytes(junk);
         for (int i = 0; i < junk.length; i++) if (junk[i] >= 0 && junk[i] < 32) junk[i] = (byte) 0x81;
-        try (WarcWriter w = new WarcWriter(FileChannel.open(warc, StandardOpenOption.CREATE, StandardOpenOption.WRITE), WarcCompression.GZIP)) {
-            w.write(response("https://ok.example/1", good.getBytes(StandardCharsets.UTF_8), "text/html; charset=utf-8"));
-            w.write(response("https://ok.example/img.png", new byte[]{(byte) 0x89, 'P', 'N', 'G', 0, 0, 0, 13}, "image/png"));
-            w.write(response("https://ok.example/bin", new byte[]{'<', 'p', '>', 0, 1, 2, 3, 0, 0}, "text/html"));
+        try (WarcWriter w = new WarcWriter(
+                FileChannel.open(warc, StandardOpenOption.CREATE, StandardOpenOption.WRITE), WarcCompression.GZIP)) {
+            w.write(response(
+                    "https://ok.example/1", good.getBytes(StandardCharsets.UTF_8), "text/html; charset=utf-8"));
+            w.write(response(
+                    "https://ok.example/img.png", new byte[] {(byte) 0x89, 'P', 'N', 'G', 0, 0, 0, 13}, "image/png"));
+            w.write(response("https://ok.example/bin", new byte[] {'<', 'p', '>', 0, 1, 2, 3, 0, 0}, "text/html"));
             w.write(response("https://ok.example/huge", huge, "text/plain"));
             w.write(response("https://ok.example/charset", junk, "text/html; charset=utf-8"));
-            w.write(response("https://ok.example/empty", "<html><body><script>1</script></body></html>".getBytes(StandardCharsets.UTF_8), "text/html"));
+            w.write(response(
+                    "https://ok.example/empty",
+                    "<html><body><script>1</script></body></html>".getBytes(StandardCharsets.UTF_8),
+                    "text/html"));
             w.write(response("https://ok.example/1-again", good.getBytes(StandardCharsets.UTF_8), "text/html"));
         }
         PipelineConfig cfg = PipelineConfig.defaults();
-        PipelineConfig small = new PipelineConfig(cfg.steps(), cfg.urlFilter(),
-                new PipelineConfig.Extraction(2L << 20, 1_000_000, 0.5, "windows-1252"), cfg.language(), cfg.gopherRepetition(),
-                cfg.gopherQuality(), cfg.c4(), cfg.fineWebQuality(), cfg.dedup(), cfg.pii());
+        PipelineConfig small = new PipelineConfig(
+                cfg.steps(),
+                cfg.urlFilter(),
+                new PipelineConfig.Extraction(2L << 20, 1_000_000, 0.5, "windows-1252"),
+                cfg.language(),
+                cfg.gopherRepetition(),
+                cfg.gopherQuality(),
+                cfg.c4(),
+                cfg.fineWebQuality(),
+                cfg.dedup(),
+                cfg.pii());
         try (Pipeline p = Pipelines.build(small)) {
             ReadStats rs = new WarcDocumentReader(2L << 20).read(warc, p::process);
             System.out.print("[warc→pipeline] " + rs + "\n" + p.stats().format());
             Map<String, Long> ex = p.stats().snapshot().get(1).droppedByReason();
-            assertThat(ex).containsEntry("unsupported_content_type", 1L).containsEntry("binary", 1L)
-                    .containsEntry("too_large", 1L).containsEntry("empty", 1L);
-            assertThat(ex.getOrDefault("bad_encoding", 0L) + ex.getOrDefault("binary", 0L)).isGreaterThanOrEqualTo(2L);
+            assertThat(ex)
+                    .containsEntry("unsupported_content_type", 1L)
+                    .containsEntry("binary", 1L)
+                    .containsEntry("too_large", 1L)
+                    .containsEntry("empty", 1L);
+            assertThat(ex.getOrDefault("bad_encoding", 0L) + ex.getOrDefault("binary", 0L))
+                    .isGreaterThanOrEqualTo(2L);
             assertThat(p.stats().documentsKept()).isEqualTo(1);
-            assertThat(p.stats().snapshot().get(PipelineConfig.DEFAULT_STEPS.indexOf("exact_dedup")).droppedByReason())
+            assertThat(p.stats()
+                            .snapshot()
+                            .get(PipelineConfig.DEFAULT_STEPS.indexOf("exact_dedup"))
+                            .droppedByReason())
                     .containsEntry("exact_duplicate", 1L);
         }
     }

@@ -1,14 +1,13 @@
 package dev.kiln.corpus.pipeline;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import dev.kiln.corpus.pipeline.filters.UrlFilter;
 import dev.kiln.corpus.pipeline.pii.PiiScrubber;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.nio.file.Files;
 import java.nio.file.Path;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class SmallStepsTest {
 
@@ -48,12 +47,16 @@ class SmallStepsTest {
     @Test
     void piiReplacedAsFineWeb() {
         PiiScrubber p = new PiiScrubber(PipelineConfig.Pii.defaults());
-        PipelineDocument d = PipelineDocument.ofText("p", null,
+        PipelineDocument d = PipelineDocument.ofText(
+                "p",
+                null,
                 "Write to john.doe@mail.com or jane@uni.edu. Server 8.8.8.8 and 1.1.1.1 answered; "
                         + "the router 192.168.1.1, localhost 127.0.0.1, 10.0.0.7, 172.16.3.4 and 100.64.1.1 stay. Version 1.2.3 too.");
         StepResult r = p.apply(d);
-        assertThat(d.text()).isEqualTo("Write to email@example.com or firstname.lastname@example.org. Server 22.214.171.124 and 126.96.36.199 answered; "
-                + "the router 192.168.1.1, localhost 127.0.0.1, 10.0.0.7, 172.16.3.4 and 100.64.1.1 stay. Version 1.2.3 too.");
+        assertThat(d.text())
+                .isEqualTo(
+                        "Write to email@example.com or firstname.lastname@example.org. Server 22.214.171.124 and 126.96.36.199 answered; "
+                                + "the router 192.168.1.1, localhost 127.0.0.1, 10.0.0.7, 172.16.3.4 and 100.64.1.1 stay. Version 1.2.3 too.");
         assertThat(r.details()).containsEntry("emails_replaced", 2).containsEntry("ips_replaced", 2);
         assertThat(PiiScrubber.isGlobal("203.0.113.5")).isFalse();
         assertThat(PiiScrubber.isGlobal("52.1.2.3")).isTrue();

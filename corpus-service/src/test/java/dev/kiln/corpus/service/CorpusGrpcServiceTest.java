@@ -1,36 +1,10 @@
 package dev.kiln.corpus.service;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
-import java.net.URL;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.time.Duration;
-import java.time.Instant;
-import java.util.ArrayList;
-import java.util.Iterator;
-import java.util.List;
-import java.util.concurrent.TimeUnit;
-
-import jakarta.inject.Inject;
-
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringSerializer;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
-import org.netpreserve.jwarc.MediaType;
-import org.netpreserve.jwarc.WarcResponse;
-import org.netpreserve.jwarc.WarcWriter;
-
-import com.google.protobuf.ByteString;
-
 import static dev.kiln.testing.GrpcFailures.codeOf;
 import static dev.kiln.testing.GrpcFailures.failureOf;
-import dev.kiln.testing.Europarl;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.google.protobuf.ByteString;
 import dev.kiln.proto.corpus.v1.CorpusServiceGrpc;
 import dev.kiln.proto.corpus.v1.Document;
 import dev.kiln.proto.corpus.v1.GetStatsRequest;
@@ -42,6 +16,7 @@ import dev.kiln.proto.corpus.v1.PipelineStats;
 import dev.kiln.proto.corpus.v1.TokenShard;
 import dev.kiln.proto.tokenizer.v1.DetokenizeRequest;
 import dev.kiln.proto.tokenizer.v1.TokenizerServiceGrpc;
+import dev.kiln.testing.Europarl;
 import dev.kiln.testing.KafkaBroker;
 import dev.kiln.testing.KafkaTestResource;
 import dev.kiln.testing.ServiceProcess;
@@ -55,6 +30,27 @@ import io.grpc.stub.StreamObserver;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
+import jakarta.inject.Inject;
+import java.net.URL;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.netpreserve.jwarc.MediaType;
+import org.netpreserve.jwarc.WarcResponse;
+import org.netpreserve.jwarc.WarcWriter;
 
 /**
  * The corpus service over real sockets, with a real broker and the real tokenizer service: documents
@@ -80,8 +76,10 @@ class CorpusGrpcServiceTest {
 
     @BeforeEach
     void connect() {
-        channel = ManagedChannelBuilder.forAddress(base.getHost(), base.getPort()).usePlaintext()
-                .maxInboundMessageSize(64 << 20).build();
+        channel = ManagedChannelBuilder.forAddress(base.getHost(), base.getPort())
+                .usePlaintext()
+                .maxInboundMessageSize(64 << 20)
+                .build();
         corpus = CorpusServiceGrpc.newBlockingStub(channel).withDeadlineAfter(120, TimeUnit.SECONDS);
     }
 
@@ -91,8 +89,12 @@ class CorpusGrpcServiceTest {
     }
 
     private static Document text(String id, String text) {
-        return Document.newBuilder().setId(id).setUrl("https://example.org/" + id)
-                .setContent(ByteString.copyFromUtf8(text)).setContentType("text/plain; charset=utf-8").build();
+        return Document.newBuilder()
+                .setId(id)
+                .setUrl("https://example.org/" + id)
+                .setContent(ByteString.copyFromUtf8(text))
+                .setContentType("text/plain; charset=utf-8")
+                .build();
     }
 
     /** English Europarl documents that the whole pipeline keeps, skipping the first {@code skip}. */
@@ -120,16 +122,21 @@ class CorpusGrpcServiceTest {
 
     private static List<String> decodeDocuments(int[] tokens) {
         ServiceProcess tokenizer = ServiceProcess.shared("tokenizer-service", java.util.Map.of());
-        ManagedChannel ch = ManagedChannelBuilder.forAddress("localhost", tokenizer.port()).usePlaintext()
-                .maxInboundMessageSize(64 << 20).build();
+        ManagedChannel ch = ManagedChannelBuilder.forAddress("localhost", tokenizer.port())
+                .usePlaintext()
+                .maxInboundMessageSize(64 << 20)
+                .build();
         try {
             TokenizerServiceGrpc.TokenizerServiceBlockingStub stub = TokenizerServiceGrpc.newBlockingStub(ch);
             List<String> docs = new ArrayList<>();
             List<Integer> current = new ArrayList<>();
             for (int id : tokens) {
                 if (id == EOS) {
-                    docs.add(stub.detokenize(DetokenizeRequest.newBuilder().setEncoding("r50k_base")
-                            .addAllIds(current).build()).getText());
+                    docs.add(stub.detokenize(DetokenizeRequest.newBuilder()
+                                    .setEncoding("r50k_base")
+                                    .addAllIds(current)
+                                    .build())
+                            .getText());
                     current.clear();
                 } else {
                     current.add(id);
@@ -152,7 +159,8 @@ class CorpusGrpcServiceTest {
         return n;
     }
 
-    private IngestSummary ingest(List<Document> documents) throws InterruptedException, java.util.concurrent.TimeoutException {
+    private IngestSummary ingest(List<Document> documents)
+            throws InterruptedException, java.util.concurrent.TimeoutException {
         StreamRecorder<IngestSummary> summary = new StreamRecorder<>();
         StreamObserver<Document> requests = CorpusServiceGrpc.newStub(channel).ingestDocuments(summary);
         documents.forEach(requests::onNext);
@@ -165,9 +173,12 @@ class CorpusGrpcServiceTest {
         List<String> english = keptEnglish(6, 0);
         String withPii = english.get(2) + "\nWrite to jane.doe@parliament-mail.eu or call 8.8.8.8 for the minutes.";
         String nearDuplicate = english.get(1).replaceFirst("the", "this").replaceFirst("and", "or");
-        List<String> foreign = Europarl.bodies().stream().map(Europarl::asDocument)
-                .filter(d -> Europarl.referenceLanguage(d).equals("de") || Europarl.referenceLanguage(d).equals("fr"))
-                .limit(3).toList();
+        List<String> foreign = Europarl.bodies().stream()
+                .map(Europarl::asDocument)
+                .filter(d -> Europarl.referenceLanguage(d).equals("de")
+                        || Europarl.referenceLanguage(d).equals("fr"))
+                .limit(3)
+                .toList();
 
         List<Document> documents = new ArrayList<>();
         List<String> expected = new ArrayList<>();
@@ -180,7 +191,9 @@ class CorpusGrpcServiceTest {
             assertThat(inspected.getLanguageScore()).isGreaterThan(0.65f);
             expected.add(inspected.getFinalText());
         }
-        assertThat(expected.get(2)).doesNotContain("jane.doe@parliament-mail.eu").doesNotContain("8.8.8.8");
+        assertThat(expected.get(2))
+                .doesNotContain("jane.doe@parliament-mail.eu")
+                .doesNotContain("8.8.8.8");
         for (int i = 0; i < foreign.size(); i++) {
             documents.add(text("foreign-" + i, foreign.get(i)));
         }
@@ -195,7 +208,10 @@ class CorpusGrpcServiceTest {
         assertThat(summary.getDroppedByReasonMap()).containsEntry("exact_dedup/exact_duplicate", 1L);
         assertThat(summary.getDroppedByReasonMap().keySet()).anyMatch(k -> k.startsWith("minhash_dedup/"));
         assertThat(summary.getDroppedByReasonMap().entrySet().stream()
-                .filter(e -> e.getKey().startsWith("language/")).mapToLong(e -> e.getValue()).sum()).isEqualTo(3);
+                        .filter(e -> e.getKey().startsWith("language/"))
+                        .mapToLong(e -> e.getValue())
+                        .sum())
+                .isEqualTo(3);
         assertThat(summary.getTokens()).isGreaterThan(1000);
 
         // Other tests of this class share the topic: pick this test's documents out of the stream. PII
@@ -203,18 +219,28 @@ class CorpusGrpcServiceTest {
         String piiHead = expected.get(2).lines().findFirst().orElseThrow();
         List<String> exact = new ArrayList<>(expected);
         exact.remove(2);
-        List<TokenShard> shards = ShardReader.readUntil(SHARDS, s -> {
-            List<String> docs = decodeDocuments(ShardReader.tokens(s));
-            return docs.containsAll(exact) && docs.stream().anyMatch(d -> d.startsWith(piiHead));
-        }, Duration.ofSeconds(60));
+        List<TokenShard> shards = ShardReader.readUntil(
+                SHARDS,
+                s -> {
+                    List<String> docs = decodeDocuments(ShardReader.tokens(s));
+                    return docs.containsAll(exact) && docs.stream().anyMatch(d -> d.startsWith(piiHead));
+                },
+                Duration.ofSeconds(60));
         assertThat(shards).allSatisfy(s -> assertThat(s.getEncoding()).isEqualTo("r50k_base"));
         List<String> decoded = decodeDocuments(ShardReader.tokens(shards));
-        assertThat(decoded.stream().filter(exact::contains).toList()).as("kept text, in order, once").isEqualTo(exact);
-        assertThat(decoded.stream().filter(d -> d.startsWith(piiHead)).toList()).singleElement()
-                .satisfies(d -> assertThat(d).doesNotContain("jane.doe@parliament-mail.eu", "8.8.8.8").contains("@example."));
+        assertThat(decoded.stream().filter(exact::contains).toList())
+                .as("kept text, in order, once")
+                .isEqualTo(exact);
+        assertThat(decoded.stream().filter(d -> d.startsWith(piiHead)).toList())
+                .singleElement()
+                .satisfies(d -> assertThat(d)
+                        .doesNotContain("jane.doe@parliament-mail.eu", "8.8.8.8")
+                        .contains("@example."));
 
         PipelineStats stats = corpus.getStats(GetStatsRequest.getDefaultInstance());
-        assertThat(stats.getStepsList()).extracting(s -> s.getStep()).startsWith("url_filter", "html_extract", "language");
+        assertThat(stats.getStepsList())
+                .extracting(s -> s.getStep())
+                .startsWith("url_filter", "html_extract", "language");
         assertThat(stats.getDocumentsKept()).isGreaterThanOrEqualTo(6);
         assertThat(stats.getShardsProduced()).isGreaterThanOrEqualTo(1);
         assertThat(stats.getDedupIndexDocuments()).isGreaterThanOrEqualTo(6);
@@ -236,30 +262,46 @@ class CorpusGrpcServiceTest {
                 byte[] http = ("HTTP/1.1 200 OK\r\nContent-Type: text/html; charset=utf-8\r\n\r\n" + html)
                         .getBytes(StandardCharsets.UTF_8);
                 writer.write(new WarcResponse.Builder("https://parliament.example.org/debate/" + i)
-                        .date(Instant.now()).body(MediaType.HTTP_RESPONSE, http).build());
+                        .date(Instant.now())
+                        .body(MediaType.HTTP_RESPONSE, http)
+                        .build());
             }
         }
-        Iterator<IngestProgress> progress = corpus.ingestWarc(IngestWarcRequest.newBuilder().setPath(warc.toString()).build());
+        Iterator<IngestProgress> progress = corpus.ingestWarc(
+                IngestWarcRequest.newBuilder().setPath(warc.toString()).build());
         IngestProgress last = null;
         while (progress.hasNext()) {
             last = progress.next();
         }
         assertThat(last).isNotNull();
         assertThat(last.getDone()).isTrue();
-        assertThat(last.getSummary().getDocumentsKept()).as(last.getSummary().toString()).isEqualTo(2);
+        assertThat(last.getSummary().getDocumentsKept())
+                .as(last.getSummary().toString())
+                .isEqualTo(2);
 
-        InspectedDocument page = corpus.inspectDocument(Document.newBuilder().setId("page")
-                .setContent(ByteString.copyFromUtf8("<html><body><nav><a href='/'>Home</a> | <a href='/x'>Sitemap</a></nav>"
-                        + "<article>" + english.get(0).lines().map(p -> "<p>" + p + "</p>").reduce("", String::concat)
-                        + "</article></body></html>"))
-                .setContentType("text/html").build());
+        InspectedDocument page = corpus.inspectDocument(Document.newBuilder()
+                .setId("page")
+                .setContent(
+                        ByteString.copyFromUtf8("<html><body><nav><a href='/'>Home</a> | <a href='/x'>Sitemap</a></nav>"
+                                + "<article>"
+                                + english.get(0)
+                                        .lines()
+                                        .map(p -> "<p>" + p + "</p>")
+                                        .reduce("", String::concat)
+                                + "</article></body></html>"))
+                .setContentType("text/html")
+                .build());
         assertThat(page.getSteps(1).getStep()).isEqualTo("html_extract");
-        assertThat(page.getSteps(1).getTextAfter()).doesNotContain("Sitemap").contains(english.get(0).lines().findFirst().orElseThrow());
+        assertThat(page.getSteps(1).getTextAfter())
+                .doesNotContain("Sitemap")
+                .contains(english.get(0).lines().findFirst().orElseThrow());
     }
 
     @Test
     void badRequestsGetTheRightStatus() throws Exception {
-        List<Document> documents = List.of(text("ok-0", keptEnglish(1, 20).get(0)), text("ok-1", "short"),
+        List<Document> documents = List.of(
+                text("ok-0", keptEnglish(1, 20).get(0)),
+                text("ok-1", "short"),
                 Document.newBuilder().setId("empty").build());
         StatusRuntimeException empty = failureOf(() -> {
             try {
@@ -271,17 +313,28 @@ class CorpusGrpcServiceTest {
         assertThat(empty.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
         assertThat(empty.getStatus().getDescription()).contains("document 2", "empty");
 
-        assertThat(codeOf(() -> corpus.ingestWarc(IngestWarcRequest.newBuilder().build()).hasNext()))
+        assertThat(codeOf(() -> corpus.ingestWarc(IngestWarcRequest.newBuilder().build())
+                        .hasNext()))
                 .isEqualTo(Status.Code.INVALID_ARGUMENT);
-        assertThat(codeOf(() -> corpus.ingestWarc(IngestWarcRequest.newBuilder().setPath("/etc/passwd").build()).hasNext()))
+        assertThat(codeOf(() -> corpus.ingestWarc(IngestWarcRequest.newBuilder()
+                                .setPath("/etc/passwd")
+                                .build())
+                        .hasNext()))
                 .isEqualTo(Status.Code.PERMISSION_DENIED);
         Path inputs = Files.createDirectories(CorpusTestData.root.resolve("inputs"));
         assertThat(codeOf(() -> corpus.ingestWarc(IngestWarcRequest.newBuilder()
-                .setPath(inputs.resolve("missing.warc").toString()).build()).hasNext())).isEqualTo(Status.Code.NOT_FOUND);
+                                .setPath(inputs.resolve("missing.warc").toString())
+                                .build())
+                        .hasNext()))
+                .isEqualTo(Status.Code.NOT_FOUND);
         Path notWarc = Files.writeString(inputs.resolve("notes.txt"), "hello");
-        assertThat(codeOf(() -> corpus.ingestWarc(IngestWarcRequest.newBuilder().setPath(notWarc.toString()).build())
-                .hasNext())).isEqualTo(Status.Code.FAILED_PRECONDITION);
-        assertThat(codeOf(() -> corpus.inspectDocument(Document.getDefaultInstance()))).isEqualTo(Status.Code.INVALID_ARGUMENT);
+        assertThat(codeOf(() -> corpus.ingestWarc(IngestWarcRequest.newBuilder()
+                                .setPath(notWarc.toString())
+                                .build())
+                        .hasNext()))
+                .isEqualTo(Status.Code.FAILED_PRECONDITION);
+        assertThat(codeOf(() -> corpus.inspectDocument(Document.getDefaultInstance())))
+                .isEqualTo(Status.Code.INVALID_ARGUMENT);
     }
 
     @Test
@@ -294,10 +347,12 @@ class CorpusGrpcServiceTest {
             expected.add(corpus.inspectDocument(text("k-" + i, english.get(i))).getFinalText());
         }
         int before = eosCount(ShardReader.readUntil(SHARDS, s -> false, Duration.ofSeconds(2)));
-        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(KafkaBroker.shared().clientProperties(),
-                new StringSerializer(), new ByteArraySerializer())) {
+        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(
+                KafkaBroker.shared().clientProperties(), new StringSerializer(), new ByteArraySerializer())) {
             for (int i = 0; i < 12; i++) {
-                producer.send(new ProducerRecord<>(topic, "k-" + i, text("k-" + i, english.get(i)).toByteArray())).get();
+                producer.send(new ProducerRecord<>(
+                                topic, "k-" + i, text("k-" + i, english.get(i)).toByteArray()))
+                        .get();
             }
             long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
             while (consumer.consumed() == 0 && System.nanoTime() < deadline) {
@@ -305,16 +360,20 @@ class CorpusGrpcServiceTest {
             }
             consumer.stop();
             for (int i = 12; i < 24; i++) {
-                producer.send(new ProducerRecord<>(topic, "k-" + i, text("k-" + i, english.get(i)).toByteArray())).get();
+                producer.send(new ProducerRecord<>(
+                                topic, "k-" + i, text("k-" + i, english.get(i)).toByteArray()))
+                        .get();
             }
             consumer.start();
         }
-        List<TokenShard> shards = ShardReader.readUntil(SHARDS, s -> eosCount(s) >= before + 24, Duration.ofSeconds(90));
+        List<TokenShard> shards =
+                ShardReader.readUntil(SHARDS, s -> eosCount(s) >= before + 24, Duration.ofSeconds(90));
         List<String> decoded = decodeDocuments(ShardReader.tokens(shards));
         List<String> fromKafka = decoded.stream().filter(expected::contains).toList();
-        assertThat(fromKafka).as("every document exactly once").hasSize(24).containsExactlyInAnyOrderElementsOf(expected);
+        assertThat(fromKafka)
+                .as("every document exactly once")
+                .hasSize(24)
+                .containsExactlyInAnyOrderElementsOf(expected);
         assertThat(consumer.failure()).isNull();
     }
-
-
 }

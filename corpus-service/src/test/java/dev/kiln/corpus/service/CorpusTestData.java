@@ -1,12 +1,11 @@
 package dev.kiln.corpus.service;
 
+import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
-
-import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 
 /** A fresh data directory (dedup state) and input root per test JVM, so reruns start clean. */
 public final class CorpusTestData implements QuarkusTestResourceLifecycleManager {
@@ -30,6 +29,5 @@ public final class CorpusTestData implements QuarkusTestResourceLifecycleManager
     }
 
     @Override
-    public void stop() {
-    }
+    public void stop() {}
 }

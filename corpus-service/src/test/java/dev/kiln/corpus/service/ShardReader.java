@@ -1,34 +1,32 @@
 package dev.kiln.corpus.service;
 
+import dev.kiln.proto.corpus.TokenShards;
+import dev.kiln.proto.corpus.v1.TokenShard;
+import dev.kiln.testing.KafkaBroker;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
 import java.util.function.Predicate;
-
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 
-import dev.kiln.proto.corpus.TokenShards;
-import dev.kiln.proto.corpus.v1.TokenShard;
-import dev.kiln.testing.KafkaBroker;
-
 /** Reads every shard of a topic back, checking each CRC, until a condition on the tokens holds. */
 final class ShardReader {
 
-    private ShardReader() {
-    }
+    private ShardReader() {}
 
-    static List<TokenShard> readUntil(String topic, Predicate<List<TokenShard>> enough, Duration timeout) throws Exception {
+    static List<TokenShard> readUntil(String topic, Predicate<List<TokenShard>> enough, Duration timeout)
+            throws Exception {
         Properties props = KafkaBroker.shared().clientProperties();
         props.put(ConsumerConfig.GROUP_ID_CONFIG, "shard-reader-" + System.nanoTime());
         props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         List<TokenShard> shards = new ArrayList<>();
-        try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(props, new StringDeserializer(),
-                new ByteArrayDeserializer())) {
+        try (KafkaConsumer<String, byte[]> consumer =
+                new KafkaConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer())) {
             consumer.subscribe(List.of(topic));
             long deadline = System.nanoTime() + timeout.toNanos();
             boolean grew = true;

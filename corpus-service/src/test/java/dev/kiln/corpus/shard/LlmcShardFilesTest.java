@@ -3,15 +3,13 @@ package dev.kiln.corpus.shard;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.kiln.proto.corpus.v1.TokenShard;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
-
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-
-import dev.kiln.proto.corpus.v1.TokenShard;
 
 class LlmcShardFilesTest {
 

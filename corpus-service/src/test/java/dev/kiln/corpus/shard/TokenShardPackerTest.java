@@ -3,15 +3,13 @@ package dev.kiln.corpus.shard;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Random;
-
-import org.junit.jupiter.api.Test;
-
 import dev.kiln.proto.corpus.TokenShards;
 import dev.kiln.proto.corpus.v1.TokenShard;
 import dev.kiln.proto.corpus.v1.TokenWidth;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
 
 class TokenShardPackerTest {
 
@@ -21,9 +19,9 @@ class TokenShardPackerTest {
     void documentsAreSeparatedByEosAndSplitAcrossFixedSizeShards() {
         TokenShardPacker<String> packer = new TokenShardPacker<>("p", "r50k_base", 50257, EOS, 8, 0);
         List<TokenShardPacker.SealedShard<String>> sealed = new ArrayList<>();
-        sealed.addAll(packer.add(new int[] {1, 2, 3}, "a"));          // 1 2 3 EOS
-        sealed.addAll(packer.add(new int[] {4, 5, 6, 7, 8, 9}, "b"));  // 4 5 6 7 | 8 9 EOS
-        sealed.addAll(packer.add(new int[] {}, "c"));                  // EOS
+        sealed.addAll(packer.add(new int[] {1, 2, 3}, "a")); // 1 2 3 EOS
+        sealed.addAll(packer.add(new int[] {4, 5, 6, 7, 8, 9}, "b")); // 4 5 6 7 | 8 9 EOS
+        sealed.addAll(packer.add(new int[] {}, "c")); // EOS
         sealed.addAll(packer.flush());
 
         assertThat(sealed).hasSize(2);
@@ -84,8 +82,11 @@ class TokenShardPackerTest {
                 expected.add(EOS);
             }
             assertThat(stream).as("shard size %d", shardTokens).isEqualTo(expected);
-            assertThat(receipts).as("every document completes once, in order").isEqualTo(
-                    java.util.stream.IntStream.range(0, docs.size()).boxed().toList());
+            assertThat(receipts)
+                    .as("every document completes once, in order")
+                    .isEqualTo(java.util.stream.IntStream.range(0, docs.size())
+                            .boxed()
+                            .toList());
         }
     }
 
@@ -93,7 +94,8 @@ class TokenShardPackerTest {
     void shardsStayUnderKafkasMessageLimit() {
         TokenShardPacker<String> wide = new TokenShardPacker<>("p", "o200k_base", 200_019, 199_999, 1 << 20, 0);
         assertThat(wide.shardTokens() * 4).isLessThanOrEqualTo(TokenShardPacker.MAX_SHARD_BYTES);
-        TokenShardPacker.SealedShard<String> shard = wide.add(new int[wide.shardTokens() - 1], "x").get(0);
+        TokenShardPacker.SealedShard<String> shard =
+                wide.add(new int[wide.shardTokens() - 1], "x").get(0);
         assertThat(shard.shard().getSerializedSize()).isLessThan(1024 * 1024);
         assertThat(shard.shard().getTokenWidth()).isEqualTo(TokenWidth.TOKEN_WIDTH_UINT32);
     }

@@ -1,11 +1,10 @@
 package dev.kiln.inference.service;
 
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.Optional;
-
-import io.smallrye.config.ConfigMapping;
-import io.smallrye.config.WithDefault;
 
 /** Configuration of the gateway, under {@code kiln.inference}. See the README for every key. */
 @ConfigMapping(prefix = "kiln.inference")

@@ -1,11 +1,6 @@
 package dev.kiln.inference.service;
 
-import java.nio.file.Path;
-
-import jakarta.inject.Inject;
-
 import com.google.protobuf.Timestamp;
-
 import dev.kiln.inference.core.engine.FinishReason;
 import dev.kiln.inference.core.engine.GenerationListener;
 import dev.kiln.inference.core.engine.InferenceEngine;
@@ -34,6 +29,8 @@ import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
 import io.quarkus.grpc.GrpcService;
 import io.smallrye.common.annotation.Blocking;
+import jakarta.inject.Inject;
+import java.nio.file.Path;
 
 /** gRPC adapter: validate, delegate to the core, map results and errors to proto and status codes. */
 @GrpcService
@@ -41,6 +38,7 @@ public class InferenceGrpcService extends InferenceServiceGrpc.InferenceServiceI
 
     @Inject
     InferenceEngine engine;
+
     @Inject
     ModelLifecycle lifecycle;
 
@@ -57,9 +55,17 @@ public class InferenceGrpcService extends InferenceServiceGrpc.InferenceServiceI
                     s.hasMinP() ? s.getMinP() : null,
                     s.hasRepetitionPenalty() ? s.getRepetitionPenalty() : null,
                     s.hasSeed() ? s.getSeed() : null);
-            int[] ids = req.getPromptTokenIdsList().stream().mapToInt(i -> i < 0 ? Integer.MAX_VALUE : i).toArray();
-            InferenceEngine.Command cmd = new InferenceEngine.Command(req.getModel(), req.getPrompt(), ids,
-                    saturate(req.getMaxNewTokens()), spec, req.getStopList(), req.getIgnoreEos());
+            int[] ids = req.getPromptTokenIdsList().stream()
+                    .mapToInt(i -> i < 0 ? Integer.MAX_VALUE : i)
+                    .toArray();
+            InferenceEngine.Command cmd = new InferenceEngine.Command(
+                    req.getModel(),
+                    req.getPrompt(),
+                    ids,
+                    saturate(req.getMaxNewTokens()),
+                    spec,
+                    req.getStopList(),
+                    req.getIgnoreEos());
             InferenceEngine.Prepared prepared = engine.prepare(cmd);
             Stream stream = new Stream(call);
             java.util.concurrent.atomic.AtomicReference<dev.kiln.inference.core.engine.GenerationHandle> handle =
@@ -100,7 +106,8 @@ public class InferenceGrpcService extends InferenceServiceGrpc.InferenceServiceI
             if (!sentFirst && !call.isCancelled()) {
                 sentFirst = true;
                 call.onNext(GenerateResponse.newBuilder()
-                        .setUsage(Usage.newBuilder().setPromptTokens(prompt)).build());
+                        .setUsage(Usage.newBuilder().setPromptTokens(prompt))
+                        .build());
             }
         }
 
@@ -121,13 +128,15 @@ public class InferenceGrpcService extends InferenceServiceGrpc.InferenceServiceI
             if (call.isCancelled()) {
                 return;
             }
-            GenerateResponse.Builder b = GenerateResponse.newBuilder().setText(text)
-                    .setFinishReason(switch (reason) {
-                        case LENGTH -> dev.kiln.proto.inference.v1.FinishReason.FINISH_REASON_LENGTH;
-                        case STOP -> dev.kiln.proto.inference.v1.FinishReason.FINISH_REASON_STOP;
-                        case EOS -> dev.kiln.proto.inference.v1.FinishReason.FINISH_REASON_EOS;
-                        case CANCELLED -> dev.kiln.proto.inference.v1.FinishReason.FINISH_REASON_CANCELLED;
-                    })
+            GenerateResponse.Builder b = GenerateResponse.newBuilder()
+                    .setText(text)
+                    .setFinishReason(
+                            switch (reason) {
+                                case LENGTH -> dev.kiln.proto.inference.v1.FinishReason.FINISH_REASON_LENGTH;
+                                case STOP -> dev.kiln.proto.inference.v1.FinishReason.FINISH_REASON_STOP;
+                                case EOS -> dev.kiln.proto.inference.v1.FinishReason.FINISH_REASON_EOS;
+                                case CANCELLED -> dev.kiln.proto.inference.v1.FinishReason.FINISH_REASON_CANCELLED;
+                            })
                     .setUsage(Usage.newBuilder().setPromptTokens(prompt).setCompletionTokens(completion));
             for (int t : tokens) {
                 b.addTokenIds(t);
@@ -139,7 +148,8 @@ public class InferenceGrpcService extends InferenceServiceGrpc.InferenceServiceI
         @Override
         public synchronized void onError(Throwable error) {
             if (!call.isCancelled()) {
-                call.onError(Status.INTERNAL.withDescription("generation failed: " + error.getMessage())
+                call.onError(Status.INTERNAL
+                        .withDescription("generation failed: " + error.getMessage())
                         .asRuntimeException());
             }
         }
@@ -186,13 +196,22 @@ public class InferenceGrpcService extends InferenceServiceGrpc.InferenceServiceI
 
     static ModelInfo info(LoadedModel m) {
         var s = m.model().shape();
-        return ModelInfo.newBuilder().setName(m.name()).setPath(m.path().toString())
-                .setModelType(m.config().modelType()).setVocabSize(m.vocab()).setContextLength(s.context())
-                .setNLayer(s.layers()).setNKvHead(s.kvHeads()).setHeadDim(s.headDim())
-                .setExecutionProvider(m.model().provider() == DecoderModel.Provider.CUDA
-                        ? ExecutionProvider.EXECUTION_PROVIDER_CUDA : ExecutionProvider.EXECUTION_PROVIDER_CPU)
+        return ModelInfo.newBuilder()
+                .setName(m.name())
+                .setPath(m.path().toString())
+                .setModelType(m.config().modelType())
+                .setVocabSize(m.vocab())
+                .setContextLength(s.context())
+                .setNLayer(s.layers())
+                .setNKvHead(s.kvHeads())
+                .setHeadDim(s.headDim())
+                .setExecutionProvider(
+                        m.model().provider() == DecoderModel.Provider.CUDA
+                                ? ExecutionProvider.EXECUTION_PROVIDER_CUDA
+                                : ExecutionProvider.EXECUTION_PROVIDER_CPU)
                 .setSha256(m.sha256())
-                .setLoadedAt(Timestamp.newBuilder().setSeconds(m.loadedAt().getEpochSecond())
+                .setLoadedAt(Timestamp.newBuilder()
+                        .setSeconds(m.loadedAt().getEpochSecond())
                         .setNanos(m.loadedAt().getNano()))
                 .build();
     }
@@ -220,5 +239,4 @@ public class InferenceGrpcService extends InferenceServiceGrpc.InferenceServiceI
         }
         return s.withDescription(e.getMessage()).asRuntimeException();
     }
-
 }

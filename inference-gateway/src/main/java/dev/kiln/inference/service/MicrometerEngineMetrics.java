@@ -1,14 +1,13 @@
 package dev.kiln.inference.service;
 
-import java.time.Duration;
-import java.util.concurrent.ConcurrentHashMap;
-
 import dev.kiln.inference.core.engine.EngineMetrics;
 import dev.kiln.inference.core.engine.FinishReason;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import java.time.Duration;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The scheduler's events as Prometheus meters: kiln_inference_time_to_first_token_seconds,
@@ -19,19 +18,27 @@ import io.micrometer.core.instrument.Timer;
  */
 final class MicrometerEngineMetrics implements EngineMetrics {
     private final MeterRegistry registry;
-    private final ConcurrentHashMap<String, Timer> ttft = new ConcurrentHashMap<>(), itl = new ConcurrentHashMap<>(),
+    private final ConcurrentHashMap<String, Timer> ttft = new ConcurrentHashMap<>(),
+            itl = new ConcurrentHashMap<>(),
             step = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, DistributionSummary> batch = new ConcurrentHashMap<>();
-    private final ConcurrentHashMap<String, Counter> tokens = new ConcurrentHashMap<>(), finished = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<String, Counter> tokens = new ConcurrentHashMap<>(),
+            finished = new ConcurrentHashMap<>();
 
     MicrometerEngineMetrics(MeterRegistry registry) {
         this.registry = registry;
     }
 
     private Timer timer(ConcurrentHashMap<String, Timer> cache, String name, String model, String help) {
-        return cache.computeIfAbsent(model, m -> Timer.builder(name).description(help).tag("model", m)
-                .publishPercentiles(0.5, 0.9, 0.99).publishPercentileHistogram(false)
-                .distributionStatisticExpiry(Duration.ofMinutes(2)).register(registry));
+        return cache.computeIfAbsent(
+                model,
+                m -> Timer.builder(name)
+                        .description(help)
+                        .tag("model", m)
+                        .publishPercentiles(0.5, 0.9, 0.99)
+                        .publishPercentileHistogram(false)
+                        .distributionStatisticExpiry(Duration.ofMinutes(2))
+                        .register(registry));
     }
 
     @Override
@@ -50,20 +57,35 @@ final class MicrometerEngineMetrics implements EngineMetrics {
     public void decodeStep(String model, int batchSize, long nanos) {
         timer(step, "kiln.inference.decode.step", model, "One ONNX Runtime decode call for the whole batch")
                 .record(Duration.ofNanos(nanos));
-        batch.computeIfAbsent(model, m -> DistributionSummary.builder("kiln.inference.batch.size")
-                .description("Requests per decode step").tag("model", m).publishPercentiles(0.5, 0.99)
-                .register(registry)).record(batchSize);
+        batch.computeIfAbsent(
+                        model,
+                        m -> DistributionSummary.builder("kiln.inference.batch.size")
+                                .description("Requests per decode step")
+                                .tag("model", m)
+                                .publishPercentiles(0.5, 0.99)
+                                .register(registry))
+                .record(batchSize);
     }
 
     @Override
     public void tokensGenerated(String model, int n) {
-        tokens.computeIfAbsent(model, m -> Counter.builder("kiln.inference.generated.tokens")
-                .description("Tokens generated; its rate is tokens/s").tag("model", m).register(registry)).increment(n);
+        tokens.computeIfAbsent(
+                        model,
+                        m -> Counter.builder("kiln.inference.generated.tokens")
+                                .description("Tokens generated; its rate is tokens/s")
+                                .tag("model", m)
+                                .register(registry))
+                .increment(n);
     }
 
     @Override
     public void finished(String model, FinishReason reason) {
-        finished.computeIfAbsent(model + "\0" + reason, k -> Counter.builder("kiln.inference.requests.finished")
-                .tag("model", model).tag("reason", reason.name().toLowerCase()).register(registry)).increment();
+        finished.computeIfAbsent(
+                        model + "\0" + reason,
+                        k -> Counter.builder("kiln.inference.requests.finished")
+                                .tag("model", model)
+                                .tag("reason", reason.name().toLowerCase())
+                                .register(registry))
+                .increment();
     }
 }

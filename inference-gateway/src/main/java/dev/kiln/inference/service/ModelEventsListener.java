@@ -1,5 +1,7 @@
 package dev.kiln.inference.service;
 
+import dev.kiln.inference.core.registry.ModelRegistry;
+import dev.kiln.proto.trainer.v1.ModelPublished;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -8,7 +10,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
-
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -18,9 +19,6 @@ import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.jboss.logging.Logger;
-
-import dev.kiln.inference.core.registry.ModelRegistry;
-import dev.kiln.proto.trainer.v1.ModelPublished;
 
 /**
  * Follows kiln.models. Every replica must see every event (a broadcast), so this consumer has
@@ -89,8 +87,9 @@ final class ModelEventsListener implements AutoCloseable {
                         ModelPublished e = ModelPublished.parseFrom(r.value());
                         latest.put(e.getName(), e);
                     } catch (Exception e) {
-                        LOG.warnf("skipping an unreadable record at %s-%d@%d: %s", r.topic(), r.partition(), r.offset(),
-                                e.getMessage());
+                        LOG.warnf(
+                                "skipping an unreadable record at %s-%d@%d: %s",
+                                r.topic(), r.partition(), r.offset(), e.getMessage());
                     }
                 }
                 latest.values().forEach(this::apply);
@@ -133,12 +132,13 @@ final class ModelEventsListener implements AutoCloseable {
             }
             String sha = ModelRegistry.sha256(onnx);
             if (!sha.equalsIgnoreCase(e.getSha256())) {
-                throw new IllegalArgumentException("sha256 mismatch for " + onnx + ": event says " + e.getSha256()
-                        + ", file is " + sha);
+                throw new IllegalArgumentException(
+                        "sha256 mismatch for " + onnx + ": event says " + e.getSha256() + ", file is " + sha);
             }
             lifecycle.load(e.getName(), dir, true, null);
-            LOG.infof("loaded %s from %s (run %s, step %d) on a kiln.models event", e.getName(), dir, e.getRunId(),
-                    e.getStep());
+            LOG.infof(
+                    "loaded %s from %s (run %s, step %d) on a kiln.models event",
+                    e.getName(), dir, e.getRunId(), e.getStep());
         } catch (RuntimeException ex) {
             LOG.errorf("ignoring ModelPublished for %s at %s: %s", e.getName(), dir, ex.getMessage());
         }

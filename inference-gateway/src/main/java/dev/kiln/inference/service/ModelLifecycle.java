@@ -1,21 +1,5 @@
 package dev.kiln.inference.service;
 
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.List;
-import java.util.Locale;
-import java.util.stream.Stream;
-
-import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.enterprise.event.Observes;
-import jakarta.enterprise.inject.Produces;
-import jakarta.inject.Inject;
-import jakarta.inject.Singleton;
-
-import org.eclipse.microprofile.config.inject.ConfigProperty;
-import org.jboss.logging.Logger;
-
 import dev.kiln.inference.core.engine.ContinuousBatcher;
 import dev.kiln.inference.core.engine.InferenceEngine;
 import dev.kiln.inference.core.model.DecoderModel;
@@ -29,6 +13,19 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.grpc.runtime.health.GrpcHealthStorage;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.enterprise.inject.Produces;
+import jakarta.inject.Inject;
+import jakarta.inject.Singleton;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import java.util.stream.Stream;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.jboss.logging.Logger;
 
 /**
  * Owns the model registry: builds it from configuration, loads the models directory at start,
@@ -41,10 +38,13 @@ public class ModelLifecycle {
 
     @Inject
     GatewayConfig config;
+
     @Inject
     MeterRegistry meters;
+
     @Inject
     GrpcHealthStorage health;
+
     @ConfigProperty(name = "kafka.bootstrap.servers", defaultValue = "localhost:9092")
     String bootstrap;
 
@@ -63,22 +63,40 @@ public class ModelLifecycle {
             DecoderModel.Provider provider = switch (config.executionProvider().toLowerCase(Locale.ROOT)) {
                 case "cpu" -> DecoderModel.Provider.CPU;
                 case "cuda", "gpu" -> DecoderModel.Provider.CUDA;
-                default -> throw new IllegalArgumentException("kiln.inference.execution-provider must be cpu or cuda, is "
-                        + config.executionProvider());
+                default ->
+                    throw new IllegalArgumentException(
+                            "kiln.inference.execution-provider must be cpu or cuda, is " + config.executionProvider());
             };
-            registry = new ModelRegistry(new ModelRegistry.Settings(
-                    new OrtSessions.Options(provider, config.intraOpThreads(), config.cudaDevice()),
-                    new ContinuousBatcher.Config(config.maxBatch(), config.queueCapacity()),
-                    name -> config.chat().prompts().getOrDefault(name, config.chat().defaultPrompt())),
+            registry = new ModelRegistry(
+                    new ModelRegistry.Settings(
+                            new OrtSessions.Options(provider, config.intraOpThreads(), config.cudaDevice()),
+                            new ContinuousBatcher.Config(config.maxBatch(), config.queueCapacity()),
+                            name -> config.chat()
+                                    .prompts()
+                                    .getOrDefault(name, config.chat().defaultPrompt())),
                     new MicrometerEngineMetrics(meters));
             engine = new InferenceEngine(registry);
-            Gauge.builder("kiln.inference.models.loaded", registry, r -> r.list().size()).register(meters);
-            Gauge.builder("kiln.inference.queue.depth", registry,
-                    r -> r.list().stream().mapToInt(m -> m.batcher().queued()).sum())
-                    .description("Requests waiting for a batch slot, all models").register(meters);
-            Gauge.builder("kiln.inference.running", registry,
-                    r -> r.list().stream().mapToInt(m -> m.batcher().running()).sum())
-                    .description("Requests decoding, all models").register(meters);
+            Gauge.builder(
+                            "kiln.inference.models.loaded",
+                            registry,
+                            r -> r.list().size())
+                    .register(meters);
+            Gauge.builder(
+                            "kiln.inference.queue.depth",
+                            registry,
+                            r -> r.list().stream()
+                                    .mapToInt(m -> m.batcher().queued())
+                                    .sum())
+                    .description("Requests waiting for a batch slot, all models")
+                    .register(meters);
+            Gauge.builder(
+                            "kiln.inference.running",
+                            registry,
+                            r -> r.list().stream()
+                                    .mapToInt(m -> m.batcher().running())
+                                    .sum())
+                    .description("Requests decoding, all models")
+                    .register(meters);
         }
         return engine;
     }
@@ -88,7 +106,8 @@ public class ModelLifecycle {
         updateHealth();
         config.modelsDir().ifPresent(this::loadDirectory);
         if (config.kafka().enabled()) {
-            events = new ModelEventsListener(bootstrap, config.kafka().topic(), config.kafka().fromBeginning(), this);
+            events = new ModelEventsListener(
+                    bootstrap, config.kafka().topic(), config.kafka().fromBeginning(), this);
             events.start();
         }
     }
@@ -113,7 +132,9 @@ public class ModelLifecycle {
             bundles = List.of(dir);
         } else {
             try (Stream<Path> s = Files.list(dir)) {
-                bundles = s.filter(p -> Files.isRegularFile(p.resolve("config.json"))).sorted().toList();
+                bundles = s.filter(p -> Files.isRegularFile(p.resolve("config.json")))
+                        .sorted()
+                        .toList();
             } catch (IOException e) {
                 LOG.errorf("cannot list %s: %s", dir, e.getMessage());
                 return;

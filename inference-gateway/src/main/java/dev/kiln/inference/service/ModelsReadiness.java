@@ -2,7 +2,6 @@ package dev.kiln.inference.service;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-
 import org.eclipse.microprofile.health.HealthCheck;
 import org.eclipse.microprofile.health.HealthCheckResponse;
 import org.eclipse.microprofile.health.Readiness;
@@ -17,9 +16,12 @@ public class ModelsReadiness implements HealthCheck {
     @Override
     public HealthCheckResponse call() {
         var models = lifecycle.registry().list();
-        return HealthCheckResponse.named("models").status(!models.isEmpty())
+        return HealthCheckResponse.named("models")
+                .status(!models.isEmpty())
                 .withData("loaded", models.size())
-                .withData("names", String.join(",", models.stream().map(m -> m.name()).toList()))
+                .withData(
+                        "names",
+                        String.join(",", models.stream().map(m -> m.name()).toList()))
                 .build();
     }
 }

@@ -1,5 +1,25 @@
 package dev.kiln.inference.service;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.kiln.inference.core.engine.FinishReason;
+import dev.kiln.inference.core.engine.GenerationHandle;
+import dev.kiln.inference.core.engine.GenerationListener;
+import dev.kiln.inference.core.engine.InferenceEngine;
+import dev.kiln.inference.core.engine.QueueFullException;
+import dev.kiln.inference.core.engine.SamplingSpec;
+import dev.kiln.inference.core.registry.LoadedModel;
+import dev.kiln.inference.core.registry.UnknownModelException;
+import dev.kiln.inference.core.text.ChatPrompt;
+import jakarta.inject.Inject;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.StreamingOutput;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
@@ -10,29 +30,6 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
-
-import jakarta.inject.Inject;
-import jakarta.ws.rs.Consumes;
-import jakarta.ws.rs.GET;
-import jakarta.ws.rs.POST;
-import jakarta.ws.rs.Path;
-import jakarta.ws.rs.Produces;
-import jakarta.ws.rs.core.MediaType;
-import jakarta.ws.rs.core.Response;
-import jakarta.ws.rs.core.StreamingOutput;
-
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-
-import dev.kiln.inference.core.engine.FinishReason;
-import dev.kiln.inference.core.engine.GenerationHandle;
-import dev.kiln.inference.core.engine.GenerationListener;
-import dev.kiln.inference.core.engine.InferenceEngine;
-import dev.kiln.inference.core.engine.QueueFullException;
-import dev.kiln.inference.core.engine.SamplingSpec;
-import dev.kiln.inference.core.registry.LoadedModel;
-import dev.kiln.inference.core.registry.UnknownModelException;
-import dev.kiln.inference.core.text.ChatPrompt;
 
 /**
  * OpenAI-compatible HTTP: /v1/models, /v1/completions and /v1/chat/completions, with
@@ -47,6 +44,7 @@ public class OpenAiResource {
 
     @Inject
     InferenceEngine engine;
+
     @Inject
     ObjectMapper json;
 
@@ -88,10 +86,16 @@ public class OpenAiResource {
                     ids[i] = p.get(i).asInt();
                 }
             } else if (!p.isMissingNode() && !p.isNull() && !(p.isArray() && p.isEmpty())) {
-                throw new IllegalArgumentException("prompt must be a string, a one-element array of strings or an array of token ids");
+                throw new IllegalArgumentException(
+                        "prompt must be a string, a one-element array of strings or an array of token ids");
             }
-            InferenceEngine.Command cmd = new InferenceEngine.Command(model, text, ids,
-                    maxTokens(body, DEFAULT_COMPLETION_TOKENS, -1), sampling(body), stops(body, List.of()),
+            InferenceEngine.Command cmd = new InferenceEngine.Command(
+                    model,
+                    text,
+                    ids,
+                    maxTokens(body, DEFAULT_COMPLETION_TOKENS, -1),
+                    sampling(body),
+                    stops(body, List.of()),
                     body.path("ignore_eos").asBoolean(false));
             return run(cmd, body.path("stream").asBoolean(false), false);
         } catch (RuntimeException e) {
@@ -117,8 +121,13 @@ public class OpenAiResource {
             }
             LoadedModel lm = engine.registry().get(model);
             String prompt = ChatPrompt.render(lm.chatPrompt(), messages);
-            InferenceEngine.Command cmd = new InferenceEngine.Command(model, prompt, null,
-                    maxTokens(body, -1, DEFAULT_CHAT_TOKENS), sampling(body), stops(body, ChatPrompt.STOPS),
+            InferenceEngine.Command cmd = new InferenceEngine.Command(
+                    model,
+                    prompt,
+                    null,
+                    maxTokens(body, -1, DEFAULT_CHAT_TOKENS),
+                    sampling(body),
+                    stops(body, ChatPrompt.STOPS),
                     body.path("ignore_eos").asBoolean(false));
             return run(cmd, body.path("stream").asBoolean(false), true);
         } catch (RuntimeException e) {
@@ -193,16 +202,23 @@ public class OpenAiResource {
 
     private Response run(InferenceEngine.Command cmd, boolean stream, boolean chat) {
         if (cmd.maxNewTokens() < 0) { // chat without max_tokens: what fits, capped
-            InferenceEngine.Prepared probe = engine.prepare(new InferenceEngine.Command(cmd.model(), cmd.promptText(),
-                    cmd.promptIds(), 1, cmd.sampling(), cmd.stop(), cmd.ignoreEos()));
+            InferenceEngine.Prepared probe = engine.prepare(new InferenceEngine.Command(
+                    cmd.model(), cmd.promptText(), cmd.promptIds(), 1, cmd.sampling(), cmd.stop(), cmd.ignoreEos()));
             int fit = probe.model().context() - probe.promptTokens();
-            cmd = new InferenceEngine.Command(cmd.model(), cmd.promptText(), cmd.promptIds(),
-                    Math.max(1, Math.min(-cmd.maxNewTokens(), fit)), cmd.sampling(), cmd.stop(), cmd.ignoreEos());
+            cmd = new InferenceEngine.Command(
+                    cmd.model(),
+                    cmd.promptText(),
+                    cmd.promptIds(),
+                    Math.max(1, Math.min(-cmd.maxNewTokens(), fit)),
+                    cmd.sampling(),
+                    cmd.stop(),
+                    cmd.ignoreEos());
         }
         InferenceEngine.Prepared prepared = engine.prepare(cmd);
         Events events = new Events();
         InferenceEngine.Started started = engine.submit(prepared, events);
-        String id = (chat ? "chatcmpl-" : "cmpl-") + UUID.randomUUID().toString().replace("-", "");
+        String id =
+                (chat ? "chatcmpl-" : "cmpl-") + UUID.randomUUID().toString().replace("-", "");
         long created = System.currentTimeMillis() / 1000;
         String model = prepared.model().name();
         if (!stream) {
@@ -242,12 +258,21 @@ public class OpenAiResource {
             return Response.ok(r, MediaType.APPLICATION_JSON).build();
         }
         StreamingOutput body = out -> stream(out, events, started.handle(), id, created, model, chat);
-        return Response.ok(body, MediaType.SERVER_SENT_EVENTS).header("Cache-Control", "no-cache")
-                .header("X-Accel-Buffering", "no").build();
+        return Response.ok(body, MediaType.SERVER_SENT_EVENTS)
+                .header("Cache-Control", "no-cache")
+                .header("X-Accel-Buffering", "no")
+                .build();
     }
 
-    private void stream(OutputStream out, Events events, GenerationHandle handle, String id, long created, String model,
-                        boolean chat) throws IOException {
+    private void stream(
+            OutputStream out,
+            Events events,
+            GenerationHandle handle,
+            String id,
+            long created,
+            String model,
+            boolean chat)
+            throws IOException {
         String object = chat ? "chat.completion.chunk" : "text_completion";
         boolean leading = chat; // strip the space the model puts after "Assistant:"
         try {
@@ -258,9 +283,15 @@ public class OpenAiResource {
                 Event e = events.queue.poll(10, TimeUnit.MINUTES);
                 if (e == null || e instanceof Event.Failed) {
                     handle.cancel();
-                    Map<String, Object> err = Map.of("error", Map.of("message",
-                            e == null ? "generation timed out" : ((Event.Failed) e).error().getMessage(),
-                            "type", "server_error"));
+                    Map<String, Object> err = Map.of(
+                            "error",
+                            Map.of(
+                                    "message",
+                                    e == null
+                                            ? "generation timed out"
+                                            : ((Event.Failed) e).error().getMessage(),
+                                    "type",
+                                    "server_error"));
                     send(out, json.writeValueAsString(err));
                     return;
                 }
@@ -270,8 +301,18 @@ public class OpenAiResource {
                     leading = text.isEmpty();
                 }
                 if (e instanceof Event.Done d) {
-                    send(out, chunk(id, object, created, model, chat, text, false, finish(d.reason()),
-                            usage(d.prompt(), d.completion())));
+                    send(
+                            out,
+                            chunk(
+                                    id,
+                                    object,
+                                    created,
+                                    model,
+                                    chat,
+                                    text,
+                                    false,
+                                    finish(d.reason()),
+                                    usage(d.prompt(), d.completion())));
                     send(out, "[DONE]");
                     return;
                 }
@@ -288,8 +329,17 @@ public class OpenAiResource {
         }
     }
 
-    private String chunk(String id, String object, long created, String model, boolean chat, String text, boolean role,
-                         String finish, Map<String, Object> usage) throws IOException {
+    private String chunk(
+            String id,
+            String object,
+            long created,
+            String model,
+            boolean chat,
+            String text,
+            boolean role,
+            String finish,
+            Map<String, Object> usage)
+            throws IOException {
         Map<String, Object> choice = new LinkedHashMap<>();
         choice.put("index", 0);
         if (chat) {
@@ -361,19 +411,19 @@ public class OpenAiResource {
         err.put("type", type);
         err.put("param", null);
         err.put("code", null);
-        return Response.status(status).type(MediaType.APPLICATION_JSON).entity(Map.of("error", err)).build();
+        return Response.status(status)
+                .type(MediaType.APPLICATION_JSON)
+                .entity(Map.of("error", err))
+                .build();
     }
 
     /** What the scheduler thread hands to the HTTP worker. */
     private sealed interface Event {
-        record Text(String text) implements Event {
-        }
+        record Text(String text) implements Event {}
 
-        record Done(String text, FinishReason reason, int prompt, int completion) implements Event {
-        }
+        record Done(String text, FinishReason reason, int prompt, int completion) implements Event {}
 
-        record Failed(Throwable error) implements Event {
-        }
+        record Failed(Throwable error) implements Event {}
     }
 
     private static final class Events implements GenerationListener {

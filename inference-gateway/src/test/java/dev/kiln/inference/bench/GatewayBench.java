@@ -1,17 +1,5 @@
 package dev.kiln.inference.bench;
 
-import java.nio.LongBuffer;
-import java.nio.FloatBuffer;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.HashMap;
-import java.util.List;
-import java.util.Map;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
-
 import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtSession;
@@ -27,6 +15,17 @@ import dev.kiln.inference.testing.TestBundles;
 import dev.kiln.trainer.GptConfig;
 import dev.kiln.trainer.GptModel;
 import dev.kiln.trainer.ThreadPool;
+import java.nio.FloatBuffer;
+import java.nio.LongBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Throughput and latency of the gateway's core (scheduler + ORT batch + sampler, in process, no
@@ -56,8 +55,9 @@ public final class GatewayBench {
         }
         model = null;
         System.gc();
-        System.err.printf("%s: %,d parameters, bundle written in %.1f s to %s%n", which, cfg.realParameterCount(),
-                (System.nanoTime() - t0) / 1e9, dir);
+        System.err.printf(
+                "%s: %,d parameters, bundle written in %.1f s to %s%n",
+                which, cfg.realParameterCount(), (System.nanoTime() - t0) / 1e9, dir);
 
         List<String> rows = new ArrayList<>();
         // warm-up both paths
@@ -87,19 +87,32 @@ public final class GatewayBench {
         rows.add(row(which, "gateway, max-batch 1 (no batching)", 32, newTokens, seq.tokensPerSecond, seq));
 
         System.out.println();
-        System.out.println("| model | path | streams | new tokens each | tokens/s | TTFT p50 ms | TTFT p99 ms | time in decode steps |");
+        System.out.println(
+                "| model | path | streams | new tokens each | tokens/s | TTFT p50 ms | TTFT p99 ms | time in decode steps |");
         System.out.println("|---|---|---:|---:|---:|---:|---:|---:|");
         rows.forEach(System.out::println);
         System.out.println();
-        System.out.printf("%s: gateway overhead vs bare loop: 1 stream %+.1f%%, 32 streams %+.1f%% (positive = gateway slower)%n",
+        System.out.printf(
+                "%s: gateway overhead vs bare loop: 1 stream %+.1f%%, 32 streams %+.1f%% (positive = gateway slower)%n",
                 which, 100 * (bare1 / gw.get(1).tokensPerSecond - 1), 100 * (bare32 / gw.get(32).tokensPerSecond - 1));
-        System.out.printf("%s: batching speedup at 32 streams: %.2fx (%.1f vs %.1f tokens/s)%n", which,
-                gw.get(32).tokensPerSecond / seq.tokensPerSecond, gw.get(32).tokensPerSecond, seq.tokensPerSecond);
+        System.out.printf(
+                "%s: batching speedup at 32 streams: %.2fx (%.1f vs %.1f tokens/s)%n",
+                which,
+                gw.get(32).tokensPerSecond / seq.tokensPerSecond,
+                gw.get(32).tokensPerSecond,
+                seq.tokensPerSecond);
     }
 
     static String row(String model, String path, int streams, int tokens, double tps, Run r) {
-        return String.format("| %s | %s | %d | %d | %.1f | %s | %s | %s |", model, path, streams, tokens, tps,
-                r == null ? "–" : String.format("%.1f", r.ttftP50), r == null ? "–" : String.format("%.1f", r.ttftP99),
+        return String.format(
+                "| %s | %s | %d | %d | %.1f | %s | %s | %s |",
+                model,
+                path,
+                streams,
+                tokens,
+                tps,
+                r == null ? "–" : String.format("%.1f", r.ttftP50),
+                r == null ? "–" : String.format("%.1f", r.ttftP99),
                 r == null ? "–" : String.format("%.0f%%", 100 * r.stepShare));
     }
 
@@ -111,8 +124,7 @@ public final class GatewayBench {
         return p;
     }
 
-    record Run(double tokensPerSecond, double ttftP50, double ttftP99, double stepShare) {
-    }
+    record Run(double tokensPerSecond, double ttftP50, double ttftP99, double stepShare) {}
 
     /** Sums the time spent inside decode steps (the ONNX Runtime call plus its input/output handling). */
     static final class StepClock implements EngineMetrics {
@@ -127,29 +139,32 @@ public final class GatewayBench {
     /** n streams submitted at once to a scheduler with the given max batch. */
     static Run gateway(Path dir, int n, int newTokens, int maxBatch) throws Exception {
         StepClock clock = new StepClock();
-        try (ModelRegistry reg = new ModelRegistry(new ModelRegistry.Settings(OrtSessions.Options.cpu(1),
-                new ContinuousBatcher.Config(maxBatch, 64), m -> null), clock)) {
+        try (ModelRegistry reg = new ModelRegistry(
+                new ModelRegistry.Settings(
+                        OrtSessions.Options.cpu(1), new ContinuousBatcher.Config(maxBatch, 64), m -> null),
+                clock)) {
             reg.load("bench", dir, false, null);
             InferenceEngine engine = new InferenceEngine(reg);
             // warm the fresh session (first runs plan memory) and the JIT before timing
             for (int w = 0; w < 2; w++) {
                 CompletableFuture<Integer> f = new CompletableFuture<>();
-                engine.generate(new InferenceEngine.Command("bench", null, prompt(99), 8, SamplingSpec.greedy(), List.of(),
-                        true), new GenerationListener() {
-                    @Override
-                    public void onTokens(String text, int[] tokens) {
-                    }
+                engine.generate(
+                        new InferenceEngine.Command(
+                                "bench", null, prompt(99), 8, SamplingSpec.greedy(), List.of(), true),
+                        new GenerationListener() {
+                            @Override
+                            public void onTokens(String text, int[] tokens) {}
 
-                    @Override
-                    public void onFinish(String text, int[] tokens, FinishReason reason, int p, int c) {
-                        f.complete(c);
-                    }
+                            @Override
+                            public void onFinish(String text, int[] tokens, FinishReason reason, int p, int c) {
+                                f.complete(c);
+                            }
 
-                    @Override
-                    public void onError(Throwable error) {
-                        f.completeExceptionally(error);
-                    }
-                });
+                            @Override
+                            public void onError(Throwable error) {
+                                f.completeExceptionally(error);
+                            }
+                        });
                 f.get(10, TimeUnit.MINUTES);
             }
             clock.nanos.set(0);
@@ -161,31 +176,33 @@ public final class GatewayBench {
                 long submitted = System.nanoTime();
                 CompletableFuture<Integer> f = new CompletableFuture<>();
                 done.add(f);
-                engine.generate(new InferenceEngine.Command("bench", null, prompt(i), newTokens, SamplingSpec.greedy(),
-                        List.of(), true), new GenerationListener() {
-                    boolean first = true;
+                engine.generate(
+                        new InferenceEngine.Command(
+                                "bench", null, prompt(i), newTokens, SamplingSpec.greedy(), List.of(), true),
+                        new GenerationListener() {
+                            boolean first = true;
 
-                    @Override
-                    public void onTokens(String text, int[] tokens) {
-                        if (first) {
-                            ttft[idx] = System.nanoTime() - submitted;
-                            first = false;
-                        }
-                    }
+                            @Override
+                            public void onTokens(String text, int[] tokens) {
+                                if (first) {
+                                    ttft[idx] = System.nanoTime() - submitted;
+                                    first = false;
+                                }
+                            }
 
-                    @Override
-                    public void onFinish(String text, int[] tokens, FinishReason reason, int p, int c) {
-                        if (first) {
-                            ttft[idx] = System.nanoTime() - submitted;
-                        }
-                        f.complete(c);
-                    }
+                            @Override
+                            public void onFinish(String text, int[] tokens, FinishReason reason, int p, int c) {
+                                if (first) {
+                                    ttft[idx] = System.nanoTime() - submitted;
+                                }
+                                f.complete(c);
+                            }
 
-                    @Override
-                    public void onError(Throwable error) {
-                        f.completeExceptionally(error);
-                    }
-                });
+                            @Override
+                            public void onError(Throwable error) {
+                                f.completeExceptionally(error);
+                            }
+                        });
             }
             int total = 0;
             for (CompletableFuture<Integer> f : done) {
@@ -194,8 +211,11 @@ public final class GatewayBench {
             double secs = (System.nanoTime() - start) / 1e9;
             long[] sorted = ttft.clone();
             Arrays.sort(sorted);
-            return new Run(total / secs, sorted[(int) Math.floor(0.5 * (n - 1))] / 1e6,
-                    sorted[(int) Math.ceil(0.99 * (n - 1))] / 1e6, clock.nanos.get() / 1e9 / secs);
+            return new Run(
+                    total / secs,
+                    sorted[(int) Math.floor(0.5 * (n - 1))] / 1e6,
+                    sorted[(int) Math.ceil(0.99 * (n - 1))] / 1e6,
+                    clock.nanos.get() / 1e9 / secs);
         }
     }
 
@@ -235,8 +255,12 @@ public final class GatewayBench {
                 Arrays.fill(mask, 1);
                 Map<String, OnnxTensor> pastT = new HashMap<>();
                 for (int l = 0; l < L; l++) {
-                    pastT.put("past_key_values." + l + ".key", OnnxTensor.createTensor(env, FloatBuffer.allocate(0), new long[] {b, H, 0, D}));
-                    pastT.put("past_key_values." + l + ".value", OnnxTensor.createTensor(env, FloatBuffer.allocate(0), new long[] {b, H, 0, D}));
+                    pastT.put(
+                            "past_key_values." + l + ".key",
+                            OnnxTensor.createTensor(env, FloatBuffer.allocate(0), new long[] {b, H, 0, D}));
+                    pastT.put(
+                            "past_key_values." + l + ".value",
+                            OnnxTensor.createTensor(env, FloatBuffer.allocate(0), new long[] {b, H, 0, D}));
                 }
                 OrtSession.Result prev = null;
                 int generated = 0;
@@ -283,8 +307,10 @@ public final class GatewayBench {
                     Arrays.fill(mask, 1);
                     pastT = new HashMap<>();
                     for (int l = 0; l < L; l++) {
-                        pastT.put("past_key_values." + l + ".key", (OnnxTensor) res.get("present." + l + ".key").get());
-                        pastT.put("past_key_values." + l + ".value", (OnnxTensor) res.get("present." + l + ".value").get());
+                        pastT.put("past_key_values." + l + ".key", (OnnxTensor)
+                                res.get("present." + l + ".key").get());
+                        pastT.put("past_key_values." + l + ".value", (OnnxTensor)
+                                res.get("present." + l + ".value").get());
                     }
                 }
                 if (prev != null) {

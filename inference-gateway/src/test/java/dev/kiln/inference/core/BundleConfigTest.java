@@ -3,17 +3,15 @@ package dev.kiln.inference.core;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.kiln.inference.core.model.BundleConfig;
+import dev.kiln.inference.core.model.InvalidBundleException;
+import dev.kiln.inference.core.model.IoNames;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Set;
-
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-
-import dev.kiln.inference.core.model.BundleConfig;
-import dev.kiln.inference.core.model.InvalidBundleException;
-import dev.kiln.inference.core.model.IoNames;
 
 /** Reading other exporters' folders: Llama-style config names, genai_config.json names, merged decoders. */
 class BundleConfigTest {
@@ -42,8 +40,16 @@ class BundleConfigTest {
         assertThat(c.generation().topP()).isEqualTo(0.9f);
         assertThat(c.generation().repetitionPenalty()).isEqualTo(1.1f);
 
-        IoNames io = IoNames.resolve(c.io(),
-                Set.of("input_ids", "attention_mask", "past.0.k", "past.0.v", "past.1.k", "past.1.v", "use_cache_branch"),
+        IoNames io = IoNames.resolve(
+                c.io(),
+                Set.of(
+                        "input_ids",
+                        "attention_mask",
+                        "past.0.k",
+                        "past.0.v",
+                        "past.1.k",
+                        "past.1.v",
+                        "use_cache_branch"),
                 Set.of("logits", "present.0.k", "present.0.v", "present.1.k", "present.1.v"));
         assertThat(io.layers()).isEqualTo(2);
         assertThat(io.pastKeys()).containsExactly("past.0.k", "past.1.k");
@@ -54,21 +60,25 @@ class BundleConfigTest {
 
     @Test
     void greedyDefaultsWhenDoSampleIsFalse(@TempDir Path dir) throws Exception {
-        Files.writeString(dir.resolve("config.json"), "{\"vocab_size\": 10, \"n_positions\": 8, \"n_head\": 1, \"n_embd\": 4}");
+        Files.writeString(
+                dir.resolve("config.json"), "{\"vocab_size\": 10, \"n_positions\": 8, \"n_head\": 1, \"n_embd\": 4}");
         Files.writeString(dir.resolve("generation_config.json"), "{\"do_sample\": false, \"temperature\": 0.7}");
         assertThat(BundleConfig.read(dir).generation().temperature()).isEqualTo(0f);
     }
 
     @Test
     void missingPiecesAreNamed(@TempDir Path dir) throws Exception {
-        assertThatThrownBy(() -> BundleConfig.read(dir)).isInstanceOf(InvalidBundleException.class)
+        assertThatThrownBy(() -> BundleConfig.read(dir))
+                .isInstanceOf(InvalidBundleException.class)
                 .hasMessageContaining("no config.json");
         Files.writeString(dir.resolve("config.json"), "{\"n_head\": 2}");
         assertThatThrownBy(() -> BundleConfig.read(dir)).hasMessageContaining("vocab_size");
         assertThatThrownBy(() -> IoNames.resolve(IoNames.Template.optimum(), Set.of("input_ids"), Set.of("logits")))
                 .hasMessageContaining("past_key_values.0.key");
-        assertThatThrownBy(() -> IoNames.resolve(IoNames.Template.optimum(),
-                Set.of("input_ids", "past_key_values.0.key", "past_key_values.0.value"), Set.of("logits", "present.0.key")))
+        assertThatThrownBy(() -> IoNames.resolve(
+                        IoNames.Template.optimum(),
+                        Set.of("input_ids", "past_key_values.0.key", "past_key_values.0.value"),
+                        Set.of("logits", "present.0.key")))
                 .hasMessageContaining("present.0.value");
         assertThat(List.of()).isEmpty();
     }

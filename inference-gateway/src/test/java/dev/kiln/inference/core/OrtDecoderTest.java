@@ -3,17 +3,6 @@ package dev.kiln.inference.core;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
-import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.List;
-import java.util.Map;
-
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
 import dev.kiln.inference.core.engine.ContinuousBatcher;
 import dev.kiln.inference.core.engine.FinishReason;
 import dev.kiln.inference.core.engine.InferenceEngine;
@@ -27,6 +16,14 @@ import dev.kiln.inference.testing.Collector;
 import dev.kiln.inference.testing.TestBundles;
 import dev.kiln.trainer.GptModel;
 import dev.kiln.trainer.KvCacheDecoder;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The ONNX Runtime path against trainer-core's plain Java forward of the same weights: logits
@@ -35,6 +32,7 @@ import dev.kiln.trainer.KvCacheDecoder;
 class OrtDecoderTest {
     @TempDir
     static Path dir;
+
     static GptModel ref;
     static ModelRegistry registry;
     static InferenceEngine engine;
@@ -44,8 +42,9 @@ class OrtDecoderTest {
     static void setUp() throws Exception {
         ref = TestBundles.randomModel(TestBundles.small(), 7);
         TestBundles.write(ref, dir.resolve("m"));
-        registry = new ModelRegistry(new ModelRegistry.Settings(OrtSessions.Options.cpu(1),
-                new ContinuousBatcher.Config(8, 64), n -> null), dev.kiln.inference.core.engine.EngineMetrics.NONE);
+        registry = new ModelRegistry(
+                new ModelRegistry.Settings(OrtSessions.Options.cpu(1), new ContinuousBatcher.Config(8, 64), n -> null),
+                dev.kiln.inference.core.engine.EngineMetrics.NONE);
         loaded = registry.load("m", dir.resolve("m"), false, null);
         engine = new InferenceEngine(registry);
     }
@@ -175,8 +174,11 @@ class OrtDecoderTest {
         }
         for (int i = 0; i < n; i++) {
             together.get(i).await();
-            assertThat(together.get(i).tokens()).as("request %d", i).isEqualTo(solo.get(i).tokens());
-            assertThat(together.get(i).text.toString()).isEqualTo(solo.get(i).text.toString());
+            assertThat(together.get(i).tokens())
+                    .as("request %d", i)
+                    .isEqualTo(solo.get(i).tokens());
+            assertThat(together.get(i).text.toString())
+                    .isEqualTo(solo.get(i).text.toString());
         }
         // greedy ones also equal the Java reference
         assertThat(solo.get(0).tokens()).isEqualTo(referenceGreedy(prompt(3, 0), 10));
@@ -192,8 +194,10 @@ class OrtDecoderTest {
         List<Collector> together = new ArrayList<>();
         for (int i = 0; i < n; i++) {
             Collector c = new Collector();
-            engine.generate(new InferenceEngine.Command("m", null, prompt(6, 40 + i), 15, SamplingSpec.greedy(),
-                    List.of(), true), c);
+            engine.generate(
+                    new InferenceEngine.Command(
+                            "m", null, prompt(6, 40 + i), 15, SamplingSpec.greedy(), List.of(), true),
+                    c);
             together.add(c);
         }
         for (int i = 0; i < n; i++) {
@@ -224,8 +228,7 @@ class OrtDecoderTest {
 
     /** Even i: greedy; odd i: seeded sampling with all filters on. Different lengths. */
     static InferenceEngine.Command command(int i) {
-        SamplingSpec s = i % 2 == 0 ? SamplingSpec.greedy()
-                : new SamplingSpec(0.9f, 50, 0.95f, 0.01f, 1.2f, 1000L + i);
+        SamplingSpec s = i % 2 == 0 ? SamplingSpec.greedy() : new SamplingSpec(0.9f, 50, 0.95f, 0.01f, 1.2f, 1000L + i);
         return new InferenceEngine.Command("m", null, prompt(3 + i * 3, i), 10 + i * 3, s, List.of(), true);
     }
 
@@ -235,8 +238,16 @@ class OrtDecoderTest {
         Collector a = new Collector(), b = new Collector(), c = new Collector();
         engine.generate(new InferenceEngine.Command("m", null, prompt(4, 9), 30, s, List.of(), true), a);
         engine.generate(new InferenceEngine.Command("m", null, prompt(4, 9), 30, s, List.of(), true), b);
-        engine.generate(new InferenceEngine.Command("m", null, prompt(4, 9), 30,
-                new SamplingSpec(1.0f, null, null, null, null, 43L), List.of(), true), c);
+        engine.generate(
+                new InferenceEngine.Command(
+                        "m",
+                        null,
+                        prompt(4, 9),
+                        30,
+                        new SamplingSpec(1.0f, null, null, null, null, 43L),
+                        List.of(),
+                        true),
+                c);
         a.await();
         b.await();
         c.await();
@@ -259,16 +270,20 @@ class OrtDecoderTest {
             }
         }
         String cfg = java.nio.file.Files.readString(copy.resolve("config.json"));
-        java.nio.file.Files.writeString(copy.resolve("config.json"),
+        java.nio.file.Files.writeString(
+                copy.resolve("config.json"),
                 cfg.replaceAll("\"eos_token_id\"\\s*:\\s*\\d+", "\"eos_token_id\": " + eos));
         registry.load("m-eos", copy, false, null);
         try {
             Collector c = new Collector();
-            engine.generate(new InferenceEngine.Command("m-eos", null, p, 30, SamplingSpec.greedy(), List.of(), false), c);
+            engine.generate(
+                    new InferenceEngine.Command("m-eos", null, p, 30, SamplingSpec.greedy(), List.of(), false), c);
             assertThat(c.await()).isEqualTo(FinishReason.EOS);
             assertThat(c.tokens()).isEqualTo(r.subList(0, at + 1));
             Collector ignoring = new Collector();
-            engine.generate(new InferenceEngine.Command("m-eos", null, p, 30, SamplingSpec.greedy(), List.of(), true), ignoring);
+            engine.generate(
+                    new InferenceEngine.Command("m-eos", null, p, 30, SamplingSpec.greedy(), List.of(), true),
+                    ignoring);
             assertThat(ignoring.await()).isEqualTo(FinishReason.LENGTH);
             assertThat(ignoring.tokens()).isEqualTo(r);
         } finally {
@@ -279,12 +294,17 @@ class OrtDecoderTest {
     @Test
     void textMatchesTheTokenizer() throws Exception {
         Collector c = new Collector();
-        engine.generate(new InferenceEngine.Command("m", "the cat and the hat", null, 25, SamplingSpec.greedy(),
-                List.of(), true), c);
+        engine.generate(
+                new InferenceEngine.Command(
+                        "m", "the cat and the hat", null, 25, SamplingSpec.greedy(), List.of(), true),
+                c);
         c.await();
         int[] ids = c.tokens().stream().mapToInt(Integer::intValue).toArray();
         assertThat(c.text.toString()).isEqualTo(loaded.tokenizer().decode(ids));
         assertThat(c.promptTokens).isEqualTo(loaded.tokenizer().encode("the cat and the hat").length);
-        assertThat(Arrays.stream(loaded.tokenizer().encode("the cat and the hat")).max().getAsInt()).isGreaterThan(255);
+        assertThat(Arrays.stream(loaded.tokenizer().encode("the cat and the hat"))
+                        .max()
+                        .getAsInt())
+                .isGreaterThan(255);
     }
 }

@@ -3,13 +3,11 @@ package dev.kiln.inference.core;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import java.util.HashSet;
-import java.util.Set;
-
-import org.junit.jupiter.api.Test;
-
 import dev.kiln.inference.core.sampling.Sampler;
 import dev.kiln.inference.core.sampling.SamplingParams;
+import java.util.HashSet;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
 
 class SamplerTest {
     static final float[] LOGITS = {1f, 3f, 2.9f, -1f, 0.5f, 2f};
@@ -29,7 +27,8 @@ class SamplerTest {
     @Test
     void topKOneIsGreedy() {
         for (long seed = 0; seed < 20; seed++) {
-            assertThat(new Sampler(new SamplingParams(1f, 1, 1f, 0f, 1f, seed), 6).next(LOGITS, 0)).isEqualTo(1);
+            assertThat(new Sampler(new SamplingParams(1f, 1, 1f, 0f, 1f, seed), 6).next(LOGITS, 0))
+                    .isEqualTo(1);
         }
     }
 
@@ -66,6 +65,7 @@ class SamplerTest {
         assertThatThrownBy(() -> new SamplingParams(1f, 0, 0f, 0f, 1f, 0)).hasMessageContaining("top_p");
         assertThatThrownBy(() -> new SamplingParams(1f, 0, 1f, 1.5f, 1f, 0)).hasMessageContaining("min_p");
         assertThatThrownBy(() -> new SamplingParams(1f, 0, 1f, 0f, 0f, 0)).hasMessageContaining("repetition_penalty");
-        assertThatThrownBy(() -> new SamplingParams(Float.NaN, 0, 1f, 0f, 1f, 0)).hasMessageContaining("temperature");
+        assertThatThrownBy(() -> new SamplingParams(Float.NaN, 0, 1f, 0f, 1f, 0))
+                .hasMessageContaining("temperature");
     }
 }

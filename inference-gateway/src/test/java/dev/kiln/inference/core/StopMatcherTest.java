@@ -2,11 +2,9 @@ package dev.kiln.inference.core;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.util.List;
-
-import org.junit.jupiter.api.Test;
-
 import dev.kiln.inference.core.text.StopMatcher;
+import java.util.List;
+import org.junit.jupiter.api.Test;
 
 class StopMatcherTest {
 

@@ -3,25 +3,6 @@ package dev.kiln.inference.service;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import java.net.URL;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.time.Duration;
-import java.util.ArrayList;
-import java.util.Iterator;
-import java.util.List;
-import java.util.Properties;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
-
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringSerializer;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-
 import dev.kiln.inference.core.registry.ModelRegistry;
 import dev.kiln.inference.testing.TestModelsResource;
 import dev.kiln.proto.inference.v1.ExecutionProvider;
@@ -45,6 +26,22 @@ import io.grpc.stub.StreamObserver;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
+import java.net.URL;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Properties;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
 
 /** The gRPC API over a real socket, against real bundles (trainer-core exports) and a real Kafka broker. */
 @QuarkusTest
@@ -59,7 +56,9 @@ class GenerateGrpcTest {
 
     InferenceServiceGrpc.InferenceServiceBlockingStub blocking() {
         if (channel == null) {
-            channel = ManagedChannelBuilder.forAddress(base.getHost(), base.getPort()).usePlaintext().build();
+            channel = ManagedChannelBuilder.forAddress(base.getHost(), base.getPort())
+                    .usePlaintext()
+                    .build();
         }
         return InferenceServiceGrpc.newBlockingStub(channel);
     }
@@ -77,8 +76,7 @@ class GenerateGrpcTest {
     }
 
     /** A whole stream: concatenated text and ids, the messages, the finish reason. */
-    record Result(String text, List<Integer> ids, List<GenerateResponse> messages, FinishReason reason) {
-    }
+    record Result(String text, List<Integer> ids, List<GenerateResponse> messages, FinishReason reason) {}
 
     static Result collect(Iterator<GenerateResponse> it) {
         StringBuilder text = new StringBuilder();
@@ -124,12 +122,28 @@ class GenerateGrpcTest {
         if (i % 2 == 0) {
             s.setTemperature(0f);
         } else {
-            s.setTemperature(0.9f).setTopK(40).setTopP(0.95f).setMinP(0.02f).setRepetitionPenalty(1.1f).setSeed(500 + i);
+            s.setTemperature(0.9f)
+                    .setTopK(40)
+                    .setTopP(0.95f)
+                    .setMinP(0.02f)
+                    .setRepetitionPenalty(1.1f)
+                    .setSeed(500 + i);
         }
-        String[] prompts = {"the", "and then", "It was the best of times, it was", "once upon a time there",
-                "hello world", "to be or not to be, that is the"};
-        return GenerateRequest.newBuilder().setModel("tiny").setPrompt(prompts[i % prompts.length] + " " + i)
-                .setMaxNewTokens(8 + (i * 7) % 40).setSampling(s).setIgnoreEos(true).build();
+        String[] prompts = {
+            "the",
+            "and then",
+            "It was the best of times, it was",
+            "once upon a time there",
+            "hello world",
+            "to be or not to be, that is the"
+        };
+        return GenerateRequest.newBuilder()
+                .setModel("tiny")
+                .setPrompt(prompts[i % prompts.length] + " " + i)
+                .setMaxNewTokens(8 + (i * 7) % 40)
+                .setSampling(s)
+                .setIgnoreEos(true)
+                .build();
     }
 
     @Test
@@ -154,9 +168,16 @@ class GenerateGrpcTest {
 
     @Test
     void firstMessageCarriesPromptUsageAndLastTheFinish() {
-        Result r = collect(blocking().generate(GenerateRequest.newBuilder().setModel("tiny").setPrompt("the cat")
-                .setMaxNewTokens(5).setSampling(SamplingParams.newBuilder().setTemperature(0f)).setIgnoreEos(true).build()));
-        GenerateResponse first = r.messages().get(0), last = r.messages().get(r.messages().size() - 1);
+        Result r = collect(blocking()
+                .generate(GenerateRequest.newBuilder()
+                        .setModel("tiny")
+                        .setPrompt("the cat")
+                        .setMaxNewTokens(5)
+                        .setSampling(SamplingParams.newBuilder().setTemperature(0f))
+                        .setIgnoreEos(true)
+                        .build()));
+        GenerateResponse first = r.messages().get(0),
+                last = r.messages().get(r.messages().size() - 1);
         assertThat(first.getUsage().getPromptTokens()).isGreaterThan(0);
         assertThat(first.getTokenIdsCount()).isZero();
         assertThat(last.getFinishReason()).isEqualTo(FinishReason.FINISH_REASON_LENGTH);
@@ -166,36 +187,59 @@ class GenerateGrpcTest {
 
     @Test
     void exposesServingMetrics() throws Exception {
-        collect(blocking().generate(GenerateRequest.newBuilder().setModel("tiny").setPrompt("metrics")
-                .setMaxNewTokens(6).setIgnoreEos(true).build()));
-        String m = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
-                base.toURI().resolve("/q/metrics")).build(), java.net.http.HttpResponse.BodyHandlers.ofString()).body();
-        assertThat(m).contains("kiln_inference_time_to_first_token_seconds{model=\"tiny\",quantile=\"0.5\"}",
-                "kiln_inference_inter_token_latency_seconds_count{model=\"tiny\"}",
-                "kiln_inference_decode_step_seconds_count{model=\"tiny\"}",
-                "kiln_inference_batch_size_count{model=\"tiny\"}",
-                "kiln_inference_generated_tokens_total{model=\"tiny\"}",
-                "kiln_inference_requests_finished_total{model=\"tiny\",reason=\"length\"}",
-                "kiln_inference_queue_depth", "kiln_inference_running", "kiln_inference_models_loaded");
+        collect(blocking()
+                .generate(GenerateRequest.newBuilder()
+                        .setModel("tiny")
+                        .setPrompt("metrics")
+                        .setMaxNewTokens(6)
+                        .setIgnoreEos(true)
+                        .build()));
+        String m = java.net.http.HttpClient.newHttpClient()
+                .send(
+                        java.net.http.HttpRequest.newBuilder(base.toURI().resolve("/q/metrics"))
+                                .build(),
+                        java.net.http.HttpResponse.BodyHandlers.ofString())
+                .body();
+        assertThat(m)
+                .contains(
+                        "kiln_inference_time_to_first_token_seconds{model=\"tiny\",quantile=\"0.5\"}",
+                        "kiln_inference_inter_token_latency_seconds_count{model=\"tiny\"}",
+                        "kiln_inference_decode_step_seconds_count{model=\"tiny\"}",
+                        "kiln_inference_batch_size_count{model=\"tiny\"}",
+                        "kiln_inference_generated_tokens_total{model=\"tiny\"}",
+                        "kiln_inference_requests_finished_total{model=\"tiny\",reason=\"length\"}",
+                        "kiln_inference_queue_depth",
+                        "kiln_inference_running",
+                        "kiln_inference_models_loaded");
     }
 
     @Test
     void stopSequencesEndTheStreamAndAreNotEmitted() {
-        GenerateRequest base = GenerateRequest.newBuilder().setModel("tiny").setPrompt("the cat sat")
-                .setMaxNewTokens(60).setSampling(SamplingParams.newBuilder().setTemperature(0f)).setIgnoreEos(true).build();
+        GenerateRequest base = GenerateRequest.newBuilder()
+                .setModel("tiny")
+                .setPrompt("the cat sat")
+                .setMaxNewTokens(60)
+                .setSampling(SamplingParams.newBuilder().setTemperature(0f))
+                .setIgnoreEos(true)
+                .build();
         Result full = collect(blocking().generate(base));
         // a stop string taken from the middle of the greedy output
         String text = full.text();
         String stop = text.substring(text.length() / 2, text.length() / 2 + 3);
         int at = text.indexOf(stop);
-        Result stopped = collect(blocking().generate(base.toBuilder().addStop(stop).build()));
+        Result stopped =
+                collect(blocking().generate(base.toBuilder().addStop(stop).build()));
         assertThat(stopped.reason()).isEqualTo(FinishReason.FINISH_REASON_STOP);
         assertThat(stopped.text()).isEqualTo(text.substring(0, at));
     }
 
     @Test
     void badInputsGetClearErrors() {
-        GenerateRequest ok = GenerateRequest.newBuilder().setModel("tiny").setPrompt("hi").setMaxNewTokens(4).build();
+        GenerateRequest ok = GenerateRequest.newBuilder()
+                .setModel("tiny")
+                .setPrompt("hi")
+                .setMaxNewTokens(4)
+                .build();
         expect(ok.toBuilder().setModel("nope").build(), Status.Code.NOT_FOUND, "'nope' is not loaded", "tiny");
         expect(ok.toBuilder().setPrompt("").build(), Status.Code.INVALID_ARGUMENT, "prompt is empty");
         expect(ok.toBuilder().addPromptTokenIds(5).build(), Status.Code.INVALID_ARGUMENT, "not both");
@@ -203,16 +247,34 @@ class GenerateGrpcTest {
         expect(ok.toBuilder().setMaxNewTokens(200).build(), Status.Code.INVALID_ARGUMENT, "exceeds the context of 128");
         expect(ok.toBuilder().setMaxNewTokens(-1).build(), Status.Code.INVALID_ARGUMENT, "exceeds the context");
         expect(ok.toBuilder().setPrompt("word ".repeat(200)).build(), Status.Code.INVALID_ARGUMENT, "context of 128");
-        expect(ok.toBuilder().clearPrompt().addPromptTokenIds(99999).build(), Status.Code.INVALID_ARGUMENT,
+        expect(
+                ok.toBuilder().clearPrompt().addPromptTokenIds(99999).build(),
+                Status.Code.INVALID_ARGUMENT,
                 "outside the vocabulary");
-        expect(ok.toBuilder().setSampling(SamplingParams.newBuilder().setTemperature(3f)).build(),
-                Status.Code.INVALID_ARGUMENT, "temperature must be in [0, 2]");
-        expect(ok.toBuilder().setSampling(SamplingParams.newBuilder().setTopP(0f)).build(),
-                Status.Code.INVALID_ARGUMENT, "top_p must be in (0, 1]");
-        expect(ok.toBuilder().setSampling(SamplingParams.newBuilder().setMinP(1.5f)).build(),
-                Status.Code.INVALID_ARGUMENT, "min_p must be in [0, 1]");
-        expect(ok.toBuilder().setSampling(SamplingParams.newBuilder().setRepetitionPenalty(0f)).build(),
-                Status.Code.INVALID_ARGUMENT, "repetition_penalty must be in (0, 10]");
+        expect(
+                ok.toBuilder()
+                        .setSampling(SamplingParams.newBuilder().setTemperature(3f))
+                        .build(),
+                Status.Code.INVALID_ARGUMENT,
+                "temperature must be in [0, 2]");
+        expect(
+                ok.toBuilder()
+                        .setSampling(SamplingParams.newBuilder().setTopP(0f))
+                        .build(),
+                Status.Code.INVALID_ARGUMENT,
+                "top_p must be in (0, 1]");
+        expect(
+                ok.toBuilder()
+                        .setSampling(SamplingParams.newBuilder().setMinP(1.5f))
+                        .build(),
+                Status.Code.INVALID_ARGUMENT,
+                "min_p must be in [0, 1]");
+        expect(
+                ok.toBuilder()
+                        .setSampling(SamplingParams.newBuilder().setRepetitionPenalty(0f))
+                        .build(),
+                Status.Code.INVALID_ARGUMENT,
+                "repetition_penalty must be in (0, 10]");
         expect(ok.toBuilder().addStop("").build(), Status.Code.INVALID_ARGUMENT, "stop");
         expect(ok.toBuilder().setModel("").build(), Status.Code.INVALID_ARGUMENT, "model is required");
     }
@@ -220,7 +282,9 @@ class GenerateGrpcTest {
     void expect(GenerateRequest r, Status.Code code, String... fragments) {
         assertThatThrownBy(() -> collect(blocking().generate(r)))
                 .isInstanceOfSatisfying(StatusRuntimeException.class, e -> {
-                    assertThat(e.getStatus().getCode()).as(e.getStatus().toString()).isEqualTo(code);
+                    assertThat(e.getStatus().getCode())
+                            .as(e.getStatus().toString())
+                            .isEqualTo(code);
                     for (String f : fragments) {
                         assertThat(e.getStatus().getDescription()).contains(f);
                     }
@@ -230,44 +294,91 @@ class GenerateGrpcTest {
     @Test
     void loadsListsAndUnloadsModelsAtRunTime() {
         String spare = TestModelsResource.spare().toString();
-        ModelInfo info = blocking().loadModel(LoadModelRequest.newBuilder().setName("extra").setPath(spare).build());
+        ModelInfo info = blocking()
+                .loadModel(LoadModelRequest.newBuilder()
+                        .setName("extra")
+                        .setPath(spare)
+                        .build());
         assertThat(info.getNLayer()).isEqualTo(2);
         assertThat(info.getContextLength()).isEqualTo(128);
         assertThat(info.getExecutionProvider()).isEqualTo(ExecutionProvider.EXECUTION_PROVIDER_CPU);
         assertThat(info.getSha256()).isEqualTo(ModelRegistry.sha256(Path.of(spare, "model.onnx")));
         assertThat(blocking().listModels(ListModelsRequest.getDefaultInstance()).getModelsList())
-                .extracting(ModelInfo::getName).contains("tiny", "slow", "extra");
-        Result r = collect(blocking().generate(GenerateRequest.newBuilder().setModel("extra").setPrompt("hi")
-                .setMaxNewTokens(3).setIgnoreEos(true).build()));
+                .extracting(ModelInfo::getName)
+                .contains("tiny", "slow", "extra");
+        Result r = collect(blocking()
+                .generate(GenerateRequest.newBuilder()
+                        .setModel("extra")
+                        .setPrompt("hi")
+                        .setMaxNewTokens(3)
+                        .setIgnoreEos(true)
+                        .build()));
         assertThat(r.ids()).hasSize(3);
 
-        assertThatThrownBy(() -> blocking().loadModel(LoadModelRequest.newBuilder().setName("extra").setPath(spare).build()))
+        assertThatThrownBy(() -> blocking()
+                        .loadModel(LoadModelRequest.newBuilder()
+                                .setName("extra")
+                                .setPath(spare)
+                                .build()))
                 .hasMessageContaining("ALREADY_EXISTS");
-        assertThat(blocking().loadModel(LoadModelRequest.newBuilder().setName("extra").setPath(spare).setReplace(true)
-                .build()).getName()).isEqualTo("extra");
-        assertThatThrownBy(() -> blocking().loadModel(LoadModelRequest.newBuilder().setName("x").setPath("/no/such/dir").build()))
+        assertThat(blocking()
+                        .loadModel(LoadModelRequest.newBuilder()
+                                .setName("extra")
+                                .setPath(spare)
+                                .setReplace(true)
+                                .build())
+                        .getName())
+                .isEqualTo("extra");
+        assertThatThrownBy(() -> blocking()
+                        .loadModel(LoadModelRequest.newBuilder()
+                                .setName("x")
+                                .setPath("/no/such/dir")
+                                .build()))
                 .hasMessageContaining("NOT_FOUND");
-        assertThatThrownBy(() -> blocking().loadModel(LoadModelRequest.newBuilder().setName("x")
-                .setPath(System.getProperty("java.io.tmpdir")).build()))
-                .hasMessageContaining("FAILED_PRECONDITION").hasMessageContaining("config.json");
-        assertThatThrownBy(() -> blocking().loadModel(LoadModelRequest.newBuilder().setName("bad name!").setPath(spare).build()))
+        assertThatThrownBy(() -> blocking()
+                        .loadModel(LoadModelRequest.newBuilder()
+                                .setName("x")
+                                .setPath(System.getProperty("java.io.tmpdir"))
+                                .build()))
+                .hasMessageContaining("FAILED_PRECONDITION")
+                .hasMessageContaining("config.json");
+        assertThatThrownBy(() -> blocking()
+                        .loadModel(LoadModelRequest.newBuilder()
+                                .setName("bad name!")
+                                .setPath(spare)
+                                .build()))
                 .hasMessageContaining("INVALID_ARGUMENT");
 
         blocking().unloadModel(UnloadModelRequest.newBuilder().setName("extra").build());
-        assertThatThrownBy(() -> collect(blocking().generate(GenerateRequest.newBuilder().setModel("extra")
-                .setPrompt("hi").setMaxNewTokens(3).build()))).hasMessageContaining("NOT_FOUND");
-        assertThatThrownBy(() -> blocking().unloadModel(UnloadModelRequest.newBuilder().setName("extra").build()))
+        assertThatThrownBy(() -> collect(blocking()
+                        .generate(GenerateRequest.newBuilder()
+                                .setModel("extra")
+                                .setPrompt("hi")
+                                .setMaxNewTokens(3)
+                                .build())))
+                .hasMessageContaining("NOT_FOUND");
+        assertThatThrownBy(() -> blocking()
+                        .unloadModel(
+                                UnloadModelRequest.newBuilder().setName("extra").build()))
                 .hasMessageContaining("NOT_FOUND");
     }
 
     @Test
     void cudaRequestedFallsBackToCpuAndSaysSo() {
-        ModelInfo info = blocking().loadModel(LoadModelRequest.newBuilder().setName("on-gpu")
-                .setPath(TestModelsResource.spare().toString())
-                .setExecutionProvider(ExecutionProvider.EXECUTION_PROVIDER_CUDA).build());
+        ModelInfo info = blocking()
+                .loadModel(LoadModelRequest.newBuilder()
+                        .setName("on-gpu")
+                        .setPath(TestModelsResource.spare().toString())
+                        .setExecutionProvider(ExecutionProvider.EXECUTION_PROVIDER_CUDA)
+                        .build());
         assertThat(info.getExecutionProvider()).isEqualTo(ExecutionProvider.EXECUTION_PROVIDER_CPU);
-        Result r = collect(blocking().generate(GenerateRequest.newBuilder().setModel("on-gpu").setPrompt("hi")
-                .setMaxNewTokens(2).setIgnoreEos(true).build()));
+        Result r = collect(blocking()
+                .generate(GenerateRequest.newBuilder()
+                        .setModel("on-gpu")
+                        .setPrompt("hi")
+                        .setMaxNewTokens(2)
+                        .setIgnoreEos(true)
+                        .build()));
         assertThat(r.ids()).hasSize(2);
         blocking().unloadModel(UnloadModelRequest.newBuilder().setName("on-gpu").build());
     }
@@ -278,26 +389,46 @@ class GenerateGrpcTest {
         String sha = ModelRegistry.sha256(spare.resolve("model.onnx"));
         KafkaBroker.shared().createTopic("kiln.models", 2);
         Properties p = KafkaBroker.shared().clientProperties();
-        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(p, new StringSerializer(), new ByteArraySerializer())) {
-            producer.send(new ProducerRecord<>("kiln.models", "published-bad",
-                    ModelPublished.newBuilder().setName("published-bad").setBundlePath(spare.toString())
-                            .setSha256("00" + sha.substring(2)).build().toByteArray())).get();
-            producer.send(new ProducerRecord<>("kiln.models", "published",
-                    ModelPublished.newBuilder().setName("published").setBundlePath(spare.toString()).setSha256(sha)
-                            .setRunId("run-1").setStep(100).build().toByteArray())).get();
+        try (KafkaProducer<String, byte[]> producer =
+                new KafkaProducer<>(p, new StringSerializer(), new ByteArraySerializer())) {
+            producer.send(new ProducerRecord<>(
+                            "kiln.models",
+                            "published-bad",
+                            ModelPublished.newBuilder()
+                                    .setName("published-bad")
+                                    .setBundlePath(spare.toString())
+                                    .setSha256("00" + sha.substring(2))
+                                    .build()
+                                    .toByteArray()))
+                    .get();
+            producer.send(new ProducerRecord<>(
+                            "kiln.models",
+                            "published",
+                            ModelPublished.newBuilder()
+                                    .setName("published")
+                                    .setBundlePath(spare.toString())
+                                    .setSha256(sha)
+                                    .setRunId("run-1")
+                                    .setStep(100)
+                                    .build()
+                                    .toByteArray()))
+                    .get();
         }
         long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
         List<String> names = List.of();
         while (System.nanoTime() < deadline) {
             names = blocking().listModels(ListModelsRequest.getDefaultInstance()).getModelsList().stream()
-                    .map(ModelInfo::getName).toList();
+                    .map(ModelInfo::getName)
+                    .toList();
             if (names.contains("published")) {
                 break;
             }
             Thread.sleep(200);
         }
         assertThat(names).contains("published").doesNotContain("published-bad");
-        blocking().unloadModel(UnloadModelRequest.newBuilder().setName("published").build());
+        blocking()
+                .unloadModel(
+                        UnloadModelRequest.newBuilder().setName("published").build());
         assertThat(Files.exists(spare)).isTrue();
     }
 }

@@ -1,15 +1,13 @@
 package dev.kiln.inference.service;
 
-import java.net.URL;
-
-import org.junit.jupiter.api.Test;
-
 import dev.kiln.inference.testing.TestModelsResource;
 import dev.kiln.testing.KafkaTestResource;
 import dev.kiln.testing.ServiceSurface;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusIntegrationTest;
+import java.net.URL;
+import org.junit.jupiter.api.Test;
 
 /**
  * Starts the packaged service in its own JVM with a models directory holding real bundles (the

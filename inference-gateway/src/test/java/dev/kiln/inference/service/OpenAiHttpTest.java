@@ -2,20 +2,8 @@ package dev.kiln.inference.service;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.net.URI;
-import java.net.URL;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.util.ArrayList;
-import java.util.Iterator;
-import java.util.List;
-
-import org.junit.jupiter.api.Test;
-
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-
 import dev.kiln.inference.testing.TestModelsResource;
 import dev.kiln.proto.inference.v1.GenerateRequest;
 import dev.kiln.proto.inference.v1.InferenceServiceGrpc;
@@ -26,6 +14,15 @@ import io.grpc.ManagedChannelBuilder;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
+import java.net.URI;
+import java.net.URL;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import org.junit.jupiter.api.Test;
 
 /** The OpenAI-compatible HTTP API with a plain java.net.http client, SSE included. */
 @QuarkusTest
@@ -39,19 +36,25 @@ class OpenAiHttpTest {
     URL base;
 
     HttpResponse<String> post(String path, String body) throws Exception {
-        return http.send(HttpRequest.newBuilder(URI.create(base + path.substring(1)))
-                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)).build(),
+        return http.send(
+                HttpRequest.newBuilder(URI.create(base + path.substring(1)))
+                        .header("Content-Type", "application/json")
+                        .POST(HttpRequest.BodyPublishers.ofString(body))
+                        .build(),
                 HttpResponse.BodyHandlers.ofString());
     }
 
     /** Reads an SSE response event by event; returns the data payloads and when each arrived. */
-    record Sse(int status, String contentType, List<String> data, List<Long> arrivals) {
-    }
+    record Sse(int status, String contentType, List<String> data, List<Long> arrivals) {}
 
     Sse postSse(String path, String body) throws Exception {
-        HttpResponse<java.util.stream.Stream<String>> r = http.send(HttpRequest.newBuilder(URI.create(base + path.substring(1)))
-                .header("Content-Type", "application/json").header("Accept", "text/event-stream")
-                .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofLines());
+        HttpResponse<java.util.stream.Stream<String>> r = http.send(
+                HttpRequest.newBuilder(URI.create(base + path.substring(1)))
+                        .header("Content-Type", "application/json")
+                        .header("Accept", "text/event-stream")
+                        .POST(HttpRequest.BodyPublishers.ofString(body))
+                        .build(),
+                HttpResponse.BodyHandlers.ofLines());
         List<String> data = new ArrayList<>();
         List<Long> at = new ArrayList<>();
         Iterator<String> lines = r.body().iterator();
@@ -67,8 +70,8 @@ class OpenAiHttpTest {
 
     @Test
     void listsModels() throws Exception {
-        HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(base + "v1/models")).build(),
-                HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> r = http.send(
+                HttpRequest.newBuilder(URI.create(base + "v1/models")).build(), HttpResponse.BodyHandlers.ofString());
         assertThat(r.statusCode()).isEqualTo(200);
         JsonNode j = JSON.readTree(r.body());
         assertThat(j.path("object").asText()).isEqualTo("list");
@@ -99,19 +102,27 @@ class OpenAiHttpTest {
         assertThat(finish).isEqualTo("length");
         assertThat(sse.data().size()).isGreaterThan(3);
 
-        ManagedChannel ch = ManagedChannelBuilder.forAddress(base.getHost(), base.getPort()).usePlaintext().build();
+        ManagedChannel ch = ManagedChannelBuilder.forAddress(base.getHost(), base.getPort())
+                .usePlaintext()
+                .build();
         try {
             StringBuilder grpc = new StringBuilder();
-            InferenceServiceGrpc.newBlockingStub(ch).generate(GenerateRequest.newBuilder().setModel("tiny")
-                    .setPrompt("the cat and the hat").setMaxNewTokens(24).setIgnoreEos(true)
-                    .setSampling(SamplingParams.newBuilder().setTemperature(0f)).build())
+            InferenceServiceGrpc.newBlockingStub(ch)
+                    .generate(GenerateRequest.newBuilder()
+                            .setModel("tiny")
+                            .setPrompt("the cat and the hat")
+                            .setMaxNewTokens(24)
+                            .setIgnoreEos(true)
+                            .setSampling(SamplingParams.newBuilder().setTemperature(0f))
+                            .build())
                     .forEachRemaining(m -> grpc.append(m.getText()));
             assertThat(text.toString()).isEqualTo(grpc.toString());
         } finally {
             ch.shutdownNow();
         }
 
-        JsonNode plain = JSON.readTree(post("/v1/completions", body.replace("\"stream\":true", "\"stream\":false")).body());
+        JsonNode plain = JSON.readTree(post("/v1/completions", body.replace("\"stream\":true", "\"stream\":false"))
+                .body());
         assertThat(plain.path("choices").get(0).path("text").asText()).isEqualTo(text.toString());
         assertThat(plain.path("usage").path("total_tokens").asInt())
                 .isEqualTo(plain.path("usage").path("prompt_tokens").asInt() + 24);
@@ -119,20 +130,26 @@ class OpenAiHttpTest {
 
     @Test
     void eventsArriveWhileTheModelIsStillGenerating() throws Exception {
-        Sse sse = postSse("/v1/completions", "{\"model\":\"slow\",\"prompt\":\"once\",\"max_tokens\":150,"
-                + "\"temperature\":0,\"ignore_eos\":true,\"stream\":true}");
+        Sse sse = postSse(
+                "/v1/completions",
+                "{\"model\":\"slow\",\"prompt\":\"once\",\"max_tokens\":150,"
+                        + "\"temperature\":0,\"ignore_eos\":true,\"stream\":true}");
         assertThat(sse.data()).hasSizeGreaterThan(10);
-        long first = sse.arrivals().get(0), last = sse.arrivals().get(sse.arrivals().size() - 1);
+        long first = sse.arrivals().get(0),
+                last = sse.arrivals().get(sse.arrivals().size() - 1);
         // not one buffered blob at the end: the first event came well before the last
         assertThat((last - first) / 1_000_000).isGreaterThan(50);
     }
 
     @Test
     void aClientThatGoesAwayCancelsItsRequest() throws Exception {
-        HttpResponse<java.util.stream.Stream<String>> r = http.send(HttpRequest.newBuilder(URI.create(base + "v1/completions"))
-                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(
-                        "{\"model\":\"slow\",\"prompt\":\"bye\",\"max_tokens\":1000,\"temperature\":0,"
-                                + "\"ignore_eos\":true,\"stream\":true}")).build(),
+        HttpResponse<java.util.stream.Stream<String>> r = http.send(
+                HttpRequest.newBuilder(URI.create(base + "v1/completions"))
+                        .header("Content-Type", "application/json")
+                        .POST(HttpRequest.BodyPublishers.ofString(
+                                "{\"model\":\"slow\",\"prompt\":\"bye\",\"max_tokens\":1000,\"temperature\":0,"
+                                        + "\"ignore_eos\":true,\"stream\":true}"))
+                        .build(),
                 HttpResponse.BodyHandlers.ofLines());
         java.util.stream.Stream<String> lines = r.body();
         assertThat(lines.iterator().next()).startsWith("data: ");
@@ -142,8 +159,11 @@ class OpenAiHttpTest {
         String metrics = "";
         while (System.nanoTime() < end && !metrics.contains(cancelled)) {
             Thread.sleep(100);
-            metrics = http.send(HttpRequest.newBuilder(URI.create(base + "q/metrics")).build(),
-                    HttpResponse.BodyHandlers.ofString()).body();
+            metrics = http.send(
+                            HttpRequest.newBuilder(URI.create(base + "q/metrics"))
+                                    .build(),
+                            HttpResponse.BodyHandlers.ofString())
+                    .body();
         }
         assertThat(metrics).contains(cancelled);
     }
@@ -166,28 +186,37 @@ class OpenAiHttpTest {
         assertThat(sse.data()).last().isEqualTo("[DONE]");
         JsonNode firstChunk = JSON.readTree(sse.data().get(0));
         assertThat(firstChunk.path("object").asText()).isEqualTo("chat.completion.chunk");
-        assertThat(firstChunk.path("choices").get(0).path("delta").path("role").asText()).isEqualTo("assistant");
+        assertThat(firstChunk.path("choices").get(0).path("delta").path("role").asText())
+                .isEqualTo("assistant");
         StringBuilder content = new StringBuilder();
         for (String d : sse.data().subList(0, sse.data().size() - 1)) {
-            content.append(JSON.readTree(d).path("choices").get(0).path("delta").path("content").asText(""));
+            content.append(JSON.readTree(d)
+                    .path("choices")
+                    .get(0)
+                    .path("delta")
+                    .path("content")
+                    .asText(""));
         }
         assertThat(content.toString().strip()).isEqualTo(msg.path("content").asText());
 
         // tiny has its own, short conversation prompt (kiln.inference.chat.prompts.tiny in the test config)
         r = post("/v1/chat/completions", body.replace("\"slow\"", "\"tiny\""));
         assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
-        assertThat(JSON.readTree(r.body()).path("usage").path("prompt_tokens").asInt()).isBetween(20, 100);
+        assertThat(JSON.readTree(r.body()).path("usage").path("prompt_tokens").asInt())
+                .isBetween(20, 100);
     }
 
     @Test
     void errorsComeBackInOpenAiShape() throws Exception {
         HttpResponse<String> r = post("/v1/completions", "{\"model\":\"nope\",\"prompt\":\"x\"}");
         assertThat(r.statusCode()).isEqualTo(404);
-        assertThat(JSON.readTree(r.body()).path("error").path("message").asText()).contains("'nope' is not loaded");
+        assertThat(JSON.readTree(r.body()).path("error").path("message").asText())
+                .contains("'nope' is not loaded");
         r = post("/v1/completions", "{\"model\":\"tiny\",\"prompt\":\"x\",\"temperature\":5}");
         assertThat(r.statusCode()).isEqualTo(400);
         assertThat(JSON.readTree(r.body()).path("error").path("type").asText()).isEqualTo("invalid_request_error");
-        assertThat(JSON.readTree(r.body()).path("error").path("message").asText()).contains("temperature");
+        assertThat(JSON.readTree(r.body()).path("error").path("message").asText())
+                .contains("temperature");
         r = post("/v1/completions", "{\"model\":\"tiny\",\"prompt\":\"x\",\"stream\":true,\"max_tokens\":500}");
         assertThat(r.statusCode()).isEqualTo(400);
         assertThat(r.body()).contains("exceeds the context");

@@ -3,21 +3,6 @@ package dev.kiln.inference.service;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import java.net.URL;
-import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Map;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
-
-import jakarta.inject.Inject;
-
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Test;
-
 import dev.kiln.inference.core.engine.ContinuousBatcher;
 import dev.kiln.inference.testing.TestModelsResource;
 import dev.kiln.proto.inference.v1.FinishReason;
@@ -26,7 +11,6 @@ import dev.kiln.proto.inference.v1.GenerateResponse;
 import dev.kiln.proto.inference.v1.InferenceServiceGrpc;
 import dev.kiln.proto.inference.v1.SamplingParams;
 import dev.kiln.testing.KafkaTestResource;
-import io.grpc.Context;
 import io.grpc.ManagedChannel;
 import io.grpc.ManagedChannelBuilder;
 import io.grpc.Status;
@@ -38,6 +22,18 @@ import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
+import jakarta.inject.Inject;
+import java.net.URL;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
 
 /**
  * Slots and the queue with a batch of 2 and a queue of 1, on the "slow" model (a few ms per
@@ -53,13 +49,19 @@ class SlotsGrpcTest {
     public static class SmallBatch implements QuarkusTestProfile {
         @Override
         public Map<String, String> getConfigOverrides() {
-            return Map.of("kiln.inference.max-batch", "2", "kiln.inference.queue-capacity", "1",
-                    "kiln.inference.kafka.enabled", "false");
+            return Map.of(
+                    "kiln.inference.max-batch",
+                    "2",
+                    "kiln.inference.queue-capacity",
+                    "1",
+                    "kiln.inference.kafka.enabled",
+                    "false");
         }
     }
 
     @TestHTTPResource("/")
     URL base;
+
     @Inject
     ModelLifecycle lifecycle;
 
@@ -81,7 +83,9 @@ class SlotsGrpcTest {
 
     InferenceServiceGrpc.InferenceServiceStub stub() {
         if (channel == null) {
-            channel = ManagedChannelBuilder.forAddress(base.getHost(), base.getPort()).usePlaintext().build();
+            channel = ManagedChannelBuilder.forAddress(base.getHost(), base.getPort())
+                    .usePlaintext()
+                    .build();
         }
         return InferenceServiceGrpc.newStub(channel);
     }
@@ -127,8 +131,13 @@ class SlotsGrpcTest {
     }
 
     static GenerateRequest longRequest() {
-        return GenerateRequest.newBuilder().setModel("slow").setPrompt("a long story").setMaxNewTokens(1000)
-                .setSampling(SamplingParams.newBuilder().setTemperature(0f)).setIgnoreEos(true).build();
+        return GenerateRequest.newBuilder()
+                .setModel("slow")
+                .setPrompt("a long story")
+                .setMaxNewTokens(1000)
+                .setSampling(SamplingParams.newBuilder().setTemperature(0f))
+                .setIgnoreEos(true)
+                .build();
     }
 
     Running start(InferenceServiceGrpc.InferenceServiceStub s) {
@@ -161,8 +170,10 @@ class SlotsGrpcTest {
         assertThat(c.tokens).isZero();
 
         Running d = start(stub());
-        assertThatThrownBy(() -> d.done.get(20, TimeUnit.SECONDS)).hasCauseInstanceOf(StatusRuntimeException.class)
-                .cause().satisfies(e -> {
+        assertThatThrownBy(() -> d.done.get(20, TimeUnit.SECONDS))
+                .hasCauseInstanceOf(StatusRuntimeException.class)
+                .cause()
+                .satisfies(e -> {
                     Status st = ((StatusRuntimeException) e).getStatus();
                     assertThat(st.getCode()).isEqualTo(Status.Code.RESOURCE_EXHAUSTED);
                     assertThat(st.getDescription()).contains("queue of model slow is full");
@@ -191,8 +202,10 @@ class SlotsGrpcTest {
         Running r = new Running();
         started.add(r);
         stub().withDeadlineAfter(1500, TimeUnit.MILLISECONDS).generate(longRequest(), r);
-        assertThatThrownBy(() -> r.done.get(20, TimeUnit.SECONDS)).cause()
-                .isInstanceOfSatisfying(StatusRuntimeException.class,
+        assertThatThrownBy(() -> r.done.get(20, TimeUnit.SECONDS))
+                .cause()
+                .isInstanceOfSatisfying(
+                        StatusRuntimeException.class,
                         e -> assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.DEADLINE_EXCEEDED));
         assertThat(r.tokens).isGreaterThan(0).isLessThan(1000);
         waitFor(() -> batcher().running() == 0, "the slot is free after the deadline");

@@ -1,12 +1,11 @@
 package dev.kiln.inference.testing;
 
+import dev.kiln.inference.core.engine.FinishReason;
+import dev.kiln.inference.core.engine.GenerationListener;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-
-import dev.kiln.inference.core.engine.FinishReason;
-import dev.kiln.inference.core.engine.GenerationListener;
 
 /** Collects one request's stream. */
 public final class Collector implements GenerationListener {

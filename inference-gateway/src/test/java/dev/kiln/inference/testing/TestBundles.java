@@ -1,13 +1,5 @@
 package dev.kiln.inference.testing;
 
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
-
 import dev.kiln.tokenizer.Encoding;
 import dev.kiln.tokenizer.Pretokenizer;
 import dev.kiln.tokenizer.RankTable;
@@ -19,6 +11,13 @@ import dev.kiln.trainer.OnnxExporter;
 import dev.kiln.trainer.ParamTensor;
 import dev.kiln.trainer.Rng;
 import dev.kiln.trainer.ThreadPool;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 
 /**
  * Real model bundles for tests: a random GPT-2 from trainer-core, exported by its OnnxExporter,
@@ -26,14 +25,14 @@ import dev.kiln.trainer.ThreadPool;
  * as a .tiktoken file through tokenizer-core.
  */
 public final class TestBundles {
-    private static final List<String> MERGES = List.of("th", "he", "in", "er", "an", "re", "on", " t", " a", " s",
-            "the", " the", "nd", "at", "en", "es", "or", "te", "ed", "is", "it", "ou", "ar", "al", " o", " w", "ing",
-            " and", " of", " to", "ll", "hat", " that", "st", "le", "ve", " be", "se", "me", "ly");
+    private static final List<String> MERGES = List.of(
+            "th", "he", "in", "er", "an", "re", "on", " t", " a", " s", "the", " the", "nd", "at", "en", "es", "or",
+            "te", "ed", "is", "it", "ou", "ar", "al", " o", " w", "ing", " and", " of", " to", "ll", "hat", " that",
+            "st", "le", "ve", " be", "se", "me", "ly");
 
     public static final String EOS = "<|endoftext|>";
 
-    private TestBundles() {
-    }
+    private TestBundles() {}
 
     /** The test tokenizer: 256 byte tokens, the merges above, then EOS. */
     public static Encoding encoding() {
@@ -92,7 +91,12 @@ public final class TestBundles {
      */
     public static Path writeGpt2Tokenizer(GptModel model, Path dir) throws IOException {
         Encoding r50k = dev.kiln.tokenizer.EncodingRegistry.getDefault().get("r50k_base");
-        OnnxExporter.exportBundle(model, dir, 50256, 50256, new OnnxExporter.GenerationDefaults(0f, 0, 1f, 64),
+        OnnxExporter.exportBundle(
+                model,
+                dir,
+                50256,
+                50256,
+                new OnnxExporter.GenerationDefaults(0f, 0, 1f, 64),
                 d -> TiktokenRankFile.write(r50k, d.resolve("r50k_base.tiktoken")));
         return dir;
     }

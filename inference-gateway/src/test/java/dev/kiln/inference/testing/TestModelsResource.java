@@ -1,11 +1,10 @@
 package dev.kiln.inference.testing;
 
+import dev.kiln.trainer.GptConfig;
+import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
-
-import dev.kiln.trainer.GptConfig;
-import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 
 /**
  * Writes real bundles into a fresh models directory and points the gateway at it:
@@ -24,12 +23,16 @@ public final class TestModelsResource implements QuarkusTestResourceLifecycleMan
                 root = Files.createTempDirectory("kiln-gateway-models");
                 Path models = Files.createDirectories(root.resolve("models"));
                 TestBundles.write(TestBundles.randomModel(TestBundles.small(), 7), models.resolve("tiny"));
-                TestBundles.write(TestBundles.randomModel(GptConfig.of(6, 6, 384, 1024, TestBundles.vocab()), 8),
+                TestBundles.write(
+                        TestBundles.randomModel(GptConfig.of(6, 6, 384, 1024, TestBundles.vocab()), 8),
                         models.resolve("slow"));
                 TestBundles.write(TestBundles.randomModel(TestBundles.small(), 9), root.resolve("spare"));
             }
-            return Map.of("kiln.inference.models-dir", root.resolve("models").toString(),
-                    "kiln.test.spare-bundle", root.resolve("spare").toString());
+            return Map.of(
+                    "kiln.inference.models-dir",
+                    root.resolve("models").toString(),
+                    "kiln.test.spare-bundle",
+                    root.resolve("spare").toString());
         } catch (Exception e) {
             throw new IllegalStateException("cannot write test bundles", e);
         }

@@ -1,13 +1,11 @@
 package dev.kiln.proto.corpus;
 
+import com.google.protobuf.ByteString;
+import dev.kiln.proto.corpus.v1.TokenShard;
+import dev.kiln.proto.corpus.v1.TokenWidth;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.zip.CRC32C;
-
-import com.google.protobuf.ByteString;
-
-import dev.kiln.proto.corpus.v1.TokenShard;
-import dev.kiln.proto.corpus.v1.TokenWidth;
 
 /**
  * The byte layout of {@link TokenShard#getTokens()}, shared by the producer (corpus-service)
@@ -19,8 +17,7 @@ public final class TokenShards {
     /** Largest vocabulary whose ids fit in uint16. */
     public static final int UINT16_VOCAB_LIMIT = 1 << 16;
 
-    private TokenShards() {
-    }
+    private TokenShards() {}
 
     /** The narrowest width that holds every id of a vocabulary of {@code vocabSize}. */
     public static TokenWidth widthFor(int vocabSize) {
@@ -74,7 +71,8 @@ public final class TokenShards {
         }
         int actualCrc = crc32c(packed);
         if (actualCrc != shard.getCrc32C()) {
-            throw new CorruptShardException(String.format("Shard %s fails its CRC32C check: stored %08x, computed %08x",
+            throw new CorruptShardException(String.format(
+                    "Shard %s fails its CRC32C check: stored %08x, computed %08x",
                     shard.getShardId(), shard.getCrc32C(), actualCrc));
         }
         ByteBuffer buffer = packed.asReadOnlyByteBuffer().order(ByteOrder.LITTLE_ENDIAN);

@@ -1,12 +1,10 @@
 package dev.kiln.tokenizer.service;
 
-import java.nio.file.Path;
-import java.util.logging.Logger;
-
+import dev.kiln.tokenizer.EncodingRegistry;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
-
-import dev.kiln.tokenizer.EncodingRegistry;
+import java.nio.file.Path;
+import java.util.logging.Logger;
 
 /** Wires the plain-Java catalog and store into CDI: built-ins plus the encodings directory. */
 public class CatalogProducer {
@@ -24,7 +22,8 @@ public class CatalogProducer {
     EncodingCatalog catalog(EncodingStore store, TokenizerServiceConfig config) {
         EncodingCatalog catalog = new EncodingCatalog(new EncodingRegistry());
         int loaded = store.loadInto(catalog);
-        LOG.info(() -> "Serving " + catalog.names().size() + " encodings (" + loaded + " from " + config.encodingsDir() + ")");
+        LOG.info(() ->
+                "Serving " + catalog.names().size() + " encodings (" + loaded + " from " + config.encodingsDir() + ")");
         return catalog;
     }
 }

@@ -1,13 +1,12 @@
 package dev.kiln.tokenizer.service;
 
+import dev.kiln.proto.tokenizer.v1.EncodingSource;
+import dev.kiln.tokenizer.Encoding;
+import dev.kiln.tokenizer.EncodingRegistry;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
-
-import dev.kiln.proto.tokenizer.v1.EncodingSource;
-import dev.kiln.tokenizer.Encoding;
-import dev.kiln.tokenizer.EncodingRegistry;
 
 /**
  * The encodings this server serves and where each came from: the built-ins, files found in the

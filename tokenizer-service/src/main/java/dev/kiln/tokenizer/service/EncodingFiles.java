@@ -1,18 +1,16 @@
 package dev.kiln.tokenizer.service;
 
+import dev.kiln.tokenizer.Encoding;
+import dev.kiln.tokenizer.HuggingFaceTokenizerJson;
+import dev.kiln.tokenizer.TiktokenRankFile;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 
-import dev.kiln.tokenizer.Encoding;
-import dev.kiln.tokenizer.HuggingFaceTokenizerJson;
-import dev.kiln.tokenizer.TiktokenRankFile;
-
 /** An encoding rendered as the files that other tools read. */
 final class EncodingFiles {
 
-    private EncodingFiles() {
-    }
+    private EncodingFiles() {}
 
     static byte[] tiktoken(Encoding encoding) {
         ByteArrayOutputStream out = new ByteArrayOutputStream(encoding.vocabularySize() * 16);

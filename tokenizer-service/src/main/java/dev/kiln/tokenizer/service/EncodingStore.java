@@ -1,5 +1,8 @@
 package dev.kiln.tokenizer.service;
 
+import dev.kiln.proto.tokenizer.v1.EncodingSource;
+import dev.kiln.tokenizer.Encoding;
+import dev.kiln.tokenizer.HuggingFaceTokenizerJson;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -11,10 +14,6 @@ import java.util.List;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import java.util.stream.Stream;
-
-import dev.kiln.proto.tokenizer.v1.EncodingSource;
-import dev.kiln.tokenizer.Encoding;
-import dev.kiln.tokenizer.HuggingFaceTokenizerJson;
 
 /**
  * The encodings directory: every {@code <name>.tokenizer.json} in it (Hugging Face format, which
@@ -42,7 +41,9 @@ public final class EncodingStore {
         int loaded = 0;
         List<Path> files;
         try (Stream<Path> list = Files.list(directory)) {
-            files = list.filter(p -> p.getFileName().toString().endsWith(SUFFIX)).sorted().toList();
+            files = list.filter(p -> p.getFileName().toString().endsWith(SUFFIX))
+                    .sorted()
+                    .toList();
         } catch (IOException e) {
             throw new UncheckedIOException("Cannot list the encodings directory " + directory, e);
         }
@@ -56,7 +57,9 @@ public final class EncodingStore {
             try {
                 Encoding encoding = HuggingFaceTokenizerJson.read(file, name);
                 boolean trained = Files.exists(directory.resolve(name + TRAINED_SUFFIX));
-                catalog.add(encoding, trained ? EncodingSource.ENCODING_SOURCE_TRAINED : EncodingSource.ENCODING_SOURCE_FILE);
+                catalog.add(
+                        encoding,
+                        trained ? EncodingSource.ENCODING_SOURCE_TRAINED : EncodingSource.ENCODING_SOURCE_FILE);
                 loaded++;
             } catch (IOException | RuntimeException e) {
                 LOG.log(Level.WARNING, "Skipping encoding file " + file + ": " + e.getMessage(), e);
@@ -72,8 +75,10 @@ public final class EncodingStore {
             Path target = directory.resolve(encoding.name() + SUFFIX);
             Path tmp = directory.resolve(encoding.name() + SUFFIX + ".tmp");
             HuggingFaceTokenizerJson.write(encoding, tmp, HuggingFaceTokenizerJson.MergesFormat.PAIRS);
-            Files.writeString(directory.resolve(encoding.name() + TRAINED_SUFFIX),
-                    "trained_at=" + Instant.now() + "\n" + note + "\n", StandardCharsets.UTF_8);
+            Files.writeString(
+                    directory.resolve(encoding.name() + TRAINED_SUFFIX),
+                    "trained_at=" + Instant.now() + "\n" + note + "\n",
+                    StandardCharsets.UTF_8);
             Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         } catch (IOException e) {
             throw new UncheckedIOException("Cannot save encoding " + encoding.name() + " in " + directory, e);

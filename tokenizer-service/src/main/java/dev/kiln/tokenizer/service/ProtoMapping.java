@@ -1,22 +1,20 @@
 package dev.kiln.tokenizer.service;
 
-import java.util.ArrayList;
-import java.util.List;
-
 import dev.kiln.proto.tokenizer.v1.EncodingInfo;
 import dev.kiln.proto.tokenizer.v1.EncodingSource;
 import dev.kiln.proto.tokenizer.v1.TokenSpan;
 import dev.kiln.tokenizer.EncodedText;
 import dev.kiln.tokenizer.Encoding;
 import dev.kiln.tokenizer.SpecialTokenPolicy;
+import java.util.ArrayList;
+import java.util.List;
 
 /** Maps between the v1 messages and tokenizer-core's types. */
 final class ProtoMapping {
 
     static final String END_OF_TEXT = "<|endoftext|>";
 
-    private ProtoMapping() {
-    }
+    private ProtoMapping() {}
 
     /** tiktoken's semantics: allowed tokens encode to ids; the rest are errors, or text when asked. */
     static SpecialTokenPolicy policy(dev.kiln.proto.tokenizer.v1.SpecialTokenPolicy proto, Encoding encoding) {
@@ -25,12 +23,15 @@ final class ProtoMapping {
         }
         for (String token : proto.getAllowedList()) {
             if (!encoding.specialTokens().containsKey(token)) {
-                throw RequestErrors.invalid("special_tokens.allowed names '" + token + "', which is not a special token of "
-                        + encoding.name() + "; its special tokens are " + encoding.specialTokens().keySet());
+                throw RequestErrors.invalid("special_tokens.allowed names '" + token
+                        + "', which is not a special token of " + encoding.name() + "; its special tokens are "
+                        + encoding.specialTokens().keySet());
             }
         }
         if (proto.getAllowedCount() == 0) {
-            return proto.getEncodeDisallowedAsText() ? SpecialTokenPolicy.treatAsText() : SpecialTokenPolicy.disallowAll();
+            return proto.getEncodeDisallowedAsText()
+                    ? SpecialTokenPolicy.treatAsText()
+                    : SpecialTokenPolicy.disallowAll();
         }
         return proto.getEncodeDisallowedAsText()
                 ? SpecialTokenPolicy.of(proto.getAllowedList(), List.of())
@@ -41,8 +42,10 @@ final class ProtoMapping {
         List<TokenSpan> spans = new ArrayList<>(encoded.size());
         for (dev.kiln.tokenizer.TokenSpan span : encoded.spans()) {
             spans.add(TokenSpan.newBuilder()
-                    .setCharStart(span.charStart()).setCharEnd(span.charEnd())
-                    .setByteStart(span.byteStart()).setByteEnd(span.byteEnd())
+                    .setCharStart(span.charStart())
+                    .setCharEnd(span.charEnd())
+                    .setByteStart(span.byteStart())
+                    .setByteEnd(span.byteEnd())
                     .build());
         }
         return spans;

@@ -6,8 +6,7 @@ import io.grpc.StatusRuntimeException;
 /** gRPC errors with messages a person can act on. */
 final class RequestErrors {
 
-    private RequestErrors() {
-    }
+    private RequestErrors() {}
 
     static StatusRuntimeException invalid(String message) {
         return Status.INVALID_ARGUMENT.withDescription(message).asRuntimeException();

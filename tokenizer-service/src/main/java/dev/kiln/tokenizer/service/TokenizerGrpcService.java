@@ -1,11 +1,6 @@
 package dev.kiln.tokenizer.service;
 
-import java.util.function.Supplier;
-
-import jakarta.inject.Inject;
-
 import com.google.protobuf.ByteString;
-
 import dev.kiln.proto.tokenizer.v1.CountTokensRequest;
 import dev.kiln.proto.tokenizer.v1.CountTokensResponse;
 import dev.kiln.proto.tokenizer.v1.DetokenizeRequest;
@@ -30,6 +25,8 @@ import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
 import io.quarkus.grpc.GrpcService;
 import io.smallrye.common.annotation.Blocking;
+import jakarta.inject.Inject;
+import java.util.function.Supplier;
 
 /**
  * gRPC adapter of the tokenizer: validates each request, calls tokenizer-core, maps the result.
@@ -80,8 +77,9 @@ public class TokenizerGrpcService extends TokenizerServiceGrpc.TokenizerServiceI
             for (int i = 0; i < ids.length; i++) {
                 int id = request.getIds(i);
                 if (id < 0 || !encoding.containsId(id)) {
-                    throw RequestErrors.invalid("ids[" + i + "] = " + Integer.toUnsignedString(id)
-                            + " is not a token of " + encoding.name() + " (ids 0.." + (encoding.vocabularySize() - 1) + ")");
+                    throw RequestErrors.invalid(
+                            "ids[" + i + "] = " + Integer.toUnsignedString(id) + " is not a token of " + encoding.name()
+                                    + " (ids 0.." + (encoding.vocabularySize() - 1) + ")");
                 }
                 if (!(request.getSkipSpecialTokens() && encoding.isSpecial(id))) {
                     ids[kept++] = id;
@@ -102,7 +100,9 @@ public class TokenizerGrpcService extends TokenizerServiceGrpc.TokenizerServiceI
             Encoding encoding = encoding(request.getEncoding());
             checkText(request.getText(), "text");
             SpecialTokenPolicy policy = ProtoMapping.policy(request.getSpecialTokens(), encoding);
-            return CountTokensResponse.newBuilder().setCount(encoding.countTokens(request.getText(), policy)).build();
+            return CountTokensResponse.newBuilder()
+                    .setCount(encoding.countTokens(request.getText(), policy))
+                    .build();
         });
     }
 
@@ -126,11 +126,13 @@ public class TokenizerGrpcService extends TokenizerServiceGrpc.TokenizerServiceI
             GetEncodingResponse.Builder out = GetEncodingResponse.newBuilder()
                     .setInfo(ProtoMapping.info(encoding, catalog.sourceOf(encoding.name())));
             switch (request.getFormat()) {
-                case ENCODING_FORMAT_UNSPECIFIED -> { }
+                case ENCODING_FORMAT_UNSPECIFIED -> {}
                 case ENCODING_FORMAT_TIKTOKEN -> out.setData(ByteString.copyFrom(EncodingFiles.tiktoken(encoding)));
-                case ENCODING_FORMAT_HF_TOKENIZER_JSON -> out.setData(ByteString.copyFrom(EncodingFiles.tokenizerJson(encoding)));
-                default -> throw RequestErrors.invalid("format " + request.getFormatValue()
-                        + " is not known; use ENCODING_FORMAT_TIKTOKEN or ENCODING_FORMAT_HF_TOKENIZER_JSON");
+                case ENCODING_FORMAT_HF_TOKENIZER_JSON ->
+                    out.setData(ByteString.copyFrom(EncodingFiles.tokenizerJson(encoding)));
+                default ->
+                    throw RequestErrors.invalid("format " + request.getFormatValue()
+                            + " is not known; use ENCODING_FORMAT_TIKTOKEN or ENCODING_FORMAT_HF_TOKENIZER_JSON");
             }
             return out.build();
         });
@@ -144,7 +146,8 @@ public class TokenizerGrpcService extends TokenizerServiceGrpc.TokenizerServiceI
     @Override
     @Blocking
     public StreamObserver<TokenizeStreamRequest> tokenizeStream(StreamObserver<TokenizeStreamResponse> response) {
-        ServerCallStreamObserver<TokenizeStreamResponse> call = (ServerCallStreamObserver<TokenizeStreamResponse>) response;
+        ServerCallStreamObserver<TokenizeStreamResponse> call =
+                (ServerCallStreamObserver<TokenizeStreamResponse>) response;
         call.disableAutoRequest();
         call.setOnReadyHandler(() -> {
             if (call.isReady()) {
@@ -156,7 +159,8 @@ public class TokenizerGrpcService extends TokenizerServiceGrpc.TokenizerServiceI
             @Override
             public void onNext(TokenizeStreamRequest item) {
                 if (item.getText().length() > config.maxTextChars()) {
-                    call.onError(RequestErrors.tooLarge("item '" + item.getId() + "' holds " + item.getText().length()
+                    call.onError(RequestErrors.tooLarge("item '" + item.getId() + "' holds "
+                            + item.getText().length()
                             + " chars; the limit per item is " + config.maxTextChars()
                             + " (kiln.tokenizer.max-text-chars): split the text"));
                     return;
@@ -203,8 +207,11 @@ public class TokenizerGrpcService extends TokenizerServiceGrpc.TokenizerServiceI
             }
         } catch (RuntimeException e) {
             Status status = RequestErrors.statusOf(e);
-            out.clearIds().clearOffsets().setError(ItemError.newBuilder()
-                    .setCode(status.getCode().value()).setMessage(String.valueOf(status.getDescription())));
+            out.clearIds()
+                    .clearOffsets()
+                    .setError(ItemError.newBuilder()
+                            .setCode(status.getCode().value())
+                            .setMessage(String.valueOf(status.getDescription())));
         }
         return out.build();
     }
@@ -213,8 +220,9 @@ public class TokenizerGrpcService extends TokenizerServiceGrpc.TokenizerServiceI
         if (name.isEmpty()) {
             throw RequestErrors.invalid("encoding is required; ListEncodings lists them: " + catalog.names());
         }
-        return catalog.find(name).orElseThrow(() -> RequestErrors.notFound(
-                "encoding '" + name + "' does not exist; available: " + catalog.names()));
+        return catalog.find(name)
+                .orElseThrow(() -> RequestErrors.notFound(
+                        "encoding '" + name + "' does not exist; available: " + catalog.names()));
     }
 
     private void checkText(String text, String field) {

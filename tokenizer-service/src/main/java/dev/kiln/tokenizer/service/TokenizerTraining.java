@@ -1,11 +1,5 @@
 package dev.kiln.tokenizer.service;
 
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Map;
-import java.util.regex.Pattern;
-import java.util.regex.PatternSyntaxException;
-
 import dev.kiln.proto.tokenizer.v1.EncodingSource;
 import dev.kiln.proto.tokenizer.v1.TrainTokenizerConfig;
 import dev.kiln.proto.tokenizer.v1.TrainTokenizerRequest;
@@ -16,6 +10,11 @@ import dev.kiln.tokenizer.Pretokenizer;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.stub.StreamObserver;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Pattern;
+import java.util.regex.PatternSyntaxException;
 
 /**
  * One TrainTokenizer call: the first message configures a {@link BpeTrainer}, text chunks feed it
@@ -42,8 +41,11 @@ final class TokenizerTraining implements StreamObserver<TrainTokenizerRequest> {
     private boolean finished;
     private final long started = System.nanoTime();
 
-    TokenizerTraining(StreamObserver<TrainTokenizerResponse> response, EncodingCatalog catalog, EncodingStore store,
-                      long maxBytes) {
+    TokenizerTraining(
+            StreamObserver<TrainTokenizerResponse> response,
+            EncodingCatalog catalog,
+            EncodingStore store,
+            long maxBytes) {
         this.response = response;
         this.catalog = catalog;
         this.store = store;
@@ -67,8 +69,10 @@ final class TokenizerTraining implements StreamObserver<TrainTokenizerRequest> {
                 }
                 bytes += request.getText().length();
                 if (bytes > maxBytes) {
-                    throw Status.RESOURCE_EXHAUSTED.withDescription("training text exceeds " + maxBytes
-                            + " chars (kiln.tokenizer.max-training-bytes)").asRuntimeException();
+                    throw Status.RESOURCE_EXHAUSTED
+                            .withDescription(
+                                    "training text exceeds " + maxBytes + " chars (kiln.tokenizer.max-training-bytes)")
+                            .asRuntimeException();
                 }
                 trainer.acceptChunk(request.getText());
             }
@@ -85,17 +89,19 @@ final class TokenizerTraining implements StreamObserver<TrainTokenizerRequest> {
             throw invalid("config.name '" + cfg.getName() + "' is a built-in encoding; pick another name");
         }
         if (catalog.contains(cfg.getName()) && !cfg.getOverwrite()) {
-            throw Status.ALREADY_EXISTS.withDescription("encoding '" + cfg.getName()
-                    + "' exists; set overwrite to replace it").asRuntimeException();
+            throw Status.ALREADY_EXISTS
+                    .withDescription("encoding '" + cfg.getName() + "' exists; set overwrite to replace it")
+                    .asRuntimeException();
         }
-        String pattern = cfg.getPattern().isEmpty() ? Pretokenizer.O200K_PATTERN
+        String pattern = cfg.getPattern().isEmpty()
+                ? Pretokenizer.O200K_PATTERN
                 : PRESETS.getOrDefault(cfg.getPattern(), cfg.getPattern());
         if (!PRESETS.containsKey(cfg.getPattern()) && !cfg.getPattern().isEmpty()) {
             try {
                 Pattern.compile(pattern);
             } catch (PatternSyntaxException e) {
-                throw invalid("config.pattern is neither a preset " + PRESETS.keySet() + " nor a valid regular expression: "
-                        + e.getDescription());
+                throw invalid("config.pattern is neither a preset " + PRESETS.keySet()
+                        + " nor a valid regular expression: " + e.getDescription());
             }
         }
         List<String> specials = new ArrayList<>(cfg.getSpecialTokensList());
@@ -106,8 +112,13 @@ final class TokenizerTraining implements StreamObserver<TrainTokenizerRequest> {
         int minFrequency = cfg.getMinFrequency() == 0 ? 2 : cfg.getMinFrequency();
         config = cfg;
         try {
-            trainer = new BpeTrainer(new BpeTrainer.Options(cfg.getName(), pattern, cfg.getVocabSize(), specials,
-                    minFrequency, Runtime.getRuntime().availableProcessors()));
+            trainer = new BpeTrainer(new BpeTrainer.Options(
+                    cfg.getName(),
+                    pattern,
+                    cfg.getVocabSize(),
+                    specials,
+                    minFrequency,
+                    Runtime.getRuntime().availableProcessors()));
         } catch (IllegalArgumentException e) {
             throw invalid(e.getMessage());
         }
@@ -134,9 +145,11 @@ final class TokenizerTraining implements StreamObserver<TrainTokenizerRequest> {
             Encoding encoding = trainer.train();
             int merges = encoding.ranks().size() - 256;
             if (merges <= 0) {
-                throw Status.FAILED_PRECONDITION.withDescription("the training text (" + bytes
-                        + " chars) yielded no merge at min_frequency " + Math.max(2, config.getMinFrequency())
-                        + "; send more text or lower min_frequency").asRuntimeException();
+                throw Status.FAILED_PRECONDITION
+                        .withDescription("the training text (" + bytes
+                                + " chars) yielded no merge at min_frequency " + Math.max(2, config.getMinFrequency())
+                                + "; send more text or lower min_frequency")
+                        .asRuntimeException();
             }
             double seconds = (System.nanoTime() - started) / 1e9;
             store.saveTrained(encoding, "chars=" + bytes + " merges=" + merges);

@@ -2,25 +2,24 @@ package dev.kiln.tokenizer.service;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.List;
-
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
 import dev.kiln.proto.tokenizer.v1.EncodingSource;
 import dev.kiln.tokenizer.BpeTrainer;
 import dev.kiln.tokenizer.Encoding;
 import dev.kiln.tokenizer.EncodingRegistry;
 import dev.kiln.tokenizer.HuggingFaceTokenizerJson;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** Encodings trained on one run of the service are served by the next. */
 class EncodingStoreTest {
 
     @Test
     void trainedEncodingsSurviveARestart(@TempDir Path dir) throws Exception {
-        Encoding trained = BpeTrainer.train(List.of("low lower lowest newer newest wider widest\n".repeat(20)),
+        Encoding trained = BpeTrainer.train(
+                List.of("low lower lowest newer newest wider widest\n".repeat(20)),
                 BpeTrainer.Options.defaults("words", 280).withThreads(1));
         new EncodingStore(dir).saveTrained(trained, "test");
 
@@ -36,15 +35,20 @@ class EncodingStoreTest {
     @Test
     void userFilesAreServedAndBrokenOnesSkipped(@TempDir Path dir) throws Exception {
         Encoding r50k = EncodingRegistry.getDefault().get("r50k_base");
-        HuggingFaceTokenizerJson.write(r50k, dir.resolve("my-gpt2.tokenizer.json"), HuggingFaceTokenizerJson.MergesFormat.STRINGS);
+        HuggingFaceTokenizerJson.write(
+                r50k, dir.resolve("my-gpt2.tokenizer.json"), HuggingFaceTokenizerJson.MergesFormat.STRINGS);
         Files.writeString(dir.resolve("broken.tokenizer.json"), "{ not json");
-        HuggingFaceTokenizerJson.write(r50k, dir.resolve("r50k_base.tokenizer.json"), HuggingFaceTokenizerJson.MergesFormat.PAIRS);
+        HuggingFaceTokenizerJson.write(
+                r50k, dir.resolve("r50k_base.tokenizer.json"), HuggingFaceTokenizerJson.MergesFormat.PAIRS);
 
         EncodingCatalog catalog = new EncodingCatalog(new EncodingRegistry());
         assertThat(new EncodingStore(dir).loadInto(catalog)).isEqualTo(1);
         assertThat(catalog.sourceOf("my-gpt2")).isEqualTo(EncodingSource.ENCODING_SOURCE_FILE);
-        assertThat(catalog.sourceOf("r50k_base")).as("a file never shadows a built-in").isEqualTo(EncodingSource.ENCODING_SOURCE_BUILTIN);
-        assertThat(catalog.find("my-gpt2").orElseThrow().encode("hello world")).containsExactly(r50k.encode("hello world"));
+        assertThat(catalog.sourceOf("r50k_base"))
+                .as("a file never shadows a built-in")
+                .isEqualTo(EncodingSource.ENCODING_SOURCE_BUILTIN);
+        assertThat(catalog.find("my-gpt2").orElseThrow().encode("hello world"))
+                .containsExactly(r50k.encode("hello world"));
         assertThat(catalog.contains("broken")).isFalse();
     }
 }

@@ -1,18 +1,8 @@
 package dev.kiln.tokenizer.service;
 
+import static dev.kiln.testing.GrpcFailures.codeOf;
+import static dev.kiln.testing.GrpcFailures.failureOf;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
-
-import java.net.URL;
-import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
-import java.util.Iterator;
-import java.util.List;
-import java.util.concurrent.TimeUnit;
-
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
 
 import dev.kiln.proto.tokenizer.v1.CountTokensRequest;
 import dev.kiln.proto.tokenizer.v1.DetokenizeRequest;
@@ -29,9 +19,6 @@ import dev.kiln.proto.tokenizer.v1.TokenizeStreamRequest;
 import dev.kiln.proto.tokenizer.v1.TokenizeStreamResponse;
 import dev.kiln.proto.tokenizer.v1.TokenizerServiceGrpc;
 import dev.kiln.testing.StreamRecorder;
-import static dev.kiln.testing.GrpcFailures.codeOf;
-import static dev.kiln.testing.GrpcFailures.failureOf;
-
 import io.grpc.ManagedChannel;
 import io.grpc.ManagedChannelBuilder;
 import io.grpc.Status;
@@ -39,6 +26,14 @@ import io.grpc.StatusRuntimeException;
 import io.grpc.stub.StreamObserver;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
+import java.net.URL;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
 
 /** The tokenizer RPCs over a real socket, happy paths and every bad-input status. */
 @QuarkusTest
@@ -52,8 +47,10 @@ class TokenizerGrpcServiceTest {
 
     @BeforeEach
     void connect() {
-        channel = ManagedChannelBuilder.forAddress(base.getHost(), base.getPort()).usePlaintext()
-                .maxInboundMessageSize(64 << 20).build();
+        channel = ManagedChannelBuilder.forAddress(base.getHost(), base.getPort())
+                .usePlaintext()
+                .maxInboundMessageSize(64 << 20)
+                .build();
         tokenizer = TokenizerServiceGrpc.newBlockingStub(channel).withDeadlineAfter(60, TimeUnit.SECONDS);
     }
 
@@ -66,54 +63,65 @@ class TokenizerGrpcServiceTest {
         return TokenizeRequest.newBuilder().setEncoding(encoding).setText(text);
     }
 
-
     @Test
     void tokenizesWithTiktokensIdsAndOffsets() {
-        TokenizeResponse response = tokenizer.tokenize(tokenize("cl100k_base", "hello world").setIncludeOffsets(true).build());
+        TokenizeResponse response = tokenizer.tokenize(
+                tokenize("cl100k_base", "hello world").setIncludeOffsets(true).build());
         assertThat(response.getIdsList()).containsExactly(15339, 1917);
         assertThat(response.getOffsets(1).getCharStart()).isEqualTo(5);
         assertThat(response.getOffsets(1).getCharEnd()).isEqualTo(11);
         assertThat(response.getOffsets(1).getByteEnd()).isEqualTo(11);
 
-        TokenizeResponse emoji = tokenizer.tokenize(tokenize("cl100k_base", "a🎉").setIncludeOffsets(true).build());
-        assertThat(emoji.getOffsetsList()).allSatisfy(span -> assertThat(span.getByteEnd()).isLessThanOrEqualTo(5));
+        TokenizeResponse emoji = tokenizer.tokenize(
+                tokenize("cl100k_base", "a🎉").setIncludeOffsets(true).build());
+        assertThat(emoji.getOffsetsList())
+                .allSatisfy(span -> assertThat(span.getByteEnd()).isLessThanOrEqualTo(5));
         assertThat(emoji.getOffsets(emoji.getOffsetsCount() - 1).getCharEnd()).isEqualTo(3);
     }
 
     @Test
     void specialTokensFollowTiktokensPolicy() {
         String text = "end<|endoftext|>";
-        StatusRuntimeException refused = failureOf(
-                () -> tokenizer.tokenize(tokenize("cl100k_base", text).build()));
+        StatusRuntimeException refused =
+                failureOf(() -> tokenizer.tokenize(tokenize("cl100k_base", text).build()));
         assertThat(refused.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
         assertThat(refused.getStatus().getDescription()).contains("<|endoftext|>");
 
         TokenizeResponse allowed = tokenizer.tokenize(tokenize("cl100k_base", text)
-                .setSpecialTokens(SpecialTokenPolicy.newBuilder().addAllowed("<|endoftext|>")).build());
+                .setSpecialTokens(SpecialTokenPolicy.newBuilder().addAllowed("<|endoftext|>"))
+                .build());
         assertThat(allowed.getIdsList()).endsWith(100257);
 
         TokenizeResponse asText = tokenizer.tokenize(tokenize("cl100k_base", text)
-                .setSpecialTokens(SpecialTokenPolicy.newBuilder().setEncodeDisallowedAsText(true)).build());
+                .setSpecialTokens(SpecialTokenPolicy.newBuilder().setEncodeDisallowedAsText(true))
+                .build());
         assertThat(asText.getIdsList()).doesNotContain(100257).hasSizeGreaterThan(2);
 
         assertThat(codeOf(() -> tokenizer.tokenize(tokenize("cl100k_base", text)
-                .setSpecialTokens(SpecialTokenPolicy.newBuilder().addAllowed("<|nope|>")).build())))
+                        .setSpecialTokens(SpecialTokenPolicy.newBuilder().addAllowed("<|nope|>"))
+                        .build())))
                 .isEqualTo(Status.Code.INVALID_ARGUMENT);
     }
 
     @Test
     void badRequestsGetTheRightStatusAndAnActionableMessage() {
-        StatusRuntimeException unknown = failureOf(
-                () -> tokenizer.tokenize(tokenize("gpt-17", "x").build()));
+        StatusRuntimeException unknown =
+                failureOf(() -> tokenizer.tokenize(tokenize("gpt-17", "x").build()));
         assertThat(unknown.getStatus().getCode()).isEqualTo(Status.Code.NOT_FOUND);
         assertThat(unknown.getStatus().getDescription()).contains("gpt-17", "cl100k_base");
 
         assertThat(codeOf(() -> tokenizer.tokenize(tokenize("", "x").build()))).isEqualTo(Status.Code.INVALID_ARGUMENT);
-        assertThat(codeOf(() -> tokenizer.countTokens(CountTokensRequest.newBuilder().setEncoding("r50k_base")
-                .setText("a".repeat(200_001)).build()))).isEqualTo(Status.Code.RESOURCE_EXHAUSTED);
+        assertThat(codeOf(() -> tokenizer.countTokens(CountTokensRequest.newBuilder()
+                        .setEncoding("r50k_base")
+                        .setText("a".repeat(200_001))
+                        .build())))
+                .isEqualTo(Status.Code.RESOURCE_EXHAUSTED);
 
-        StatusRuntimeException outOfRange = failureOf(() -> tokenizer.detokenize(
-                DetokenizeRequest.newBuilder().setEncoding("r50k_base").addIds(1).addIds(50257).build()));
+        StatusRuntimeException outOfRange = failureOf(() -> tokenizer.detokenize(DetokenizeRequest.newBuilder()
+                .setEncoding("r50k_base")
+                .addIds(1)
+                .addIds(50257)
+                .build()));
         assertThat(outOfRange.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
         assertThat(outOfRange.getStatus().getDescription()).contains("ids[1]", "50257");
 
@@ -122,7 +130,8 @@ class TokenizerGrpcServiceTest {
             tooMany.addIds(1);
         }
         assertThat(codeOf(() -> tokenizer.detokenize(tooMany.build()))).isEqualTo(Status.Code.RESOURCE_EXHAUSTED);
-        assertThat(codeOf(() -> tokenizer.getEncoding(GetEncodingRequest.newBuilder().setEncoding("nope").build())))
+        assertThat(codeOf(() -> tokenizer.getEncoding(
+                        GetEncodingRequest.newBuilder().setEncoding("nope").build())))
                 .isEqualTo(Status.Code.NOT_FOUND);
     }
 
@@ -130,32 +139,53 @@ class TokenizerGrpcServiceTest {
     void detokenizeIsLosslessAndCanSkipSpecialTokens() {
         String text = "Grüße, 世界! 🎉 <|endoftext|> done";
         TokenizeResponse ids = tokenizer.tokenize(tokenize("o200k_base", text)
-                .setSpecialTokens(SpecialTokenPolicy.newBuilder().setAllowAll(true)).build());
+                .setSpecialTokens(SpecialTokenPolicy.newBuilder().setAllowAll(true))
+                .build());
         DetokenizeResponse back = tokenizer.detokenize(DetokenizeRequest.newBuilder()
-                .setEncoding("o200k_base").addAllIds(ids.getIdsList()).build());
+                .setEncoding("o200k_base")
+                .addAllIds(ids.getIdsList())
+                .build());
         assertThat(back.getText()).isEqualTo(text);
         DetokenizeResponse skipped = tokenizer.detokenize(DetokenizeRequest.newBuilder()
-                .setEncoding("o200k_base").addAllIds(ids.getIdsList()).setSkipSpecialTokens(true).build());
+                .setEncoding("o200k_base")
+                .addAllIds(ids.getIdsList())
+                .setSkipSpecialTokens(true)
+                .build());
         assertThat(skipped.getText()).isEqualTo("Grüße, 世界! 🎉  done");
 
         // A prefix that ends inside the emoji: text gets U+FFFD, raw keeps the exact bytes.
-        List<Integer> all = tokenizer.tokenize(tokenize("cl100k_base", "🎉").build()).getIdsList();
+        List<Integer> all =
+                tokenizer.tokenize(tokenize("cl100k_base", "🎉").build()).getIdsList();
         assertThat(all).hasSizeGreaterThan(1);
         DetokenizeResponse partial = tokenizer.detokenize(DetokenizeRequest.newBuilder()
-                .setEncoding("cl100k_base").addIds(all.get(0)).build());
+                .setEncoding("cl100k_base")
+                .addIds(all.get(0))
+                .build());
         assertThat(partial.getText()).contains("\uFFFD");
         byte[] emoji = "🎉".getBytes(StandardCharsets.UTF_8);
-        assertThat(partial.getRaw().toByteArray()).isEqualTo(java.util.Arrays.copyOf(emoji, partial.getRaw().size()));
+        assertThat(partial.getRaw().toByteArray())
+                .isEqualTo(java.util.Arrays.copyOf(emoji, partial.getRaw().size()));
     }
 
     @Test
     void countsAndListsEncodings() {
-        assertThat(tokenizer.countTokens(CountTokensRequest.newBuilder().setEncoding("cl100k_base")
-                .setText("hello world").build()).getCount()).isEqualTo(2);
-        List<EncodingInfo> encodings = tokenizer.listEncodings(ListEncodingsRequest.getDefaultInstance()).getEncodingsList();
-        assertThat(encodings).extracting(EncodingInfo::getName)
+        assertThat(tokenizer
+                        .countTokens(CountTokensRequest.newBuilder()
+                                .setEncoding("cl100k_base")
+                                .setText("hello world")
+                                .build())
+                        .getCount())
+                .isEqualTo(2);
+        List<EncodingInfo> encodings = tokenizer
+                .listEncodings(ListEncodingsRequest.getDefaultInstance())
+                .getEncodingsList();
+        assertThat(encodings)
+                .extracting(EncodingInfo::getName)
                 .contains("r50k_base", "p50k_base", "cl100k_base", "o200k_base");
-        EncodingInfo cl100k = encodings.stream().filter(e -> e.getName().equals("cl100k_base")).findFirst().orElseThrow();
+        EncodingInfo cl100k = encodings.stream()
+                .filter(e -> e.getName().equals("cl100k_base"))
+                .findFirst()
+                .orElseThrow();
         assertThat(cl100k.getVocabSize()).isEqualTo(100277);
         assertThat(cl100k.getEosTokenId()).isEqualTo(100257);
         assertThat(cl100k.getSource()).isEqualTo(EncodingSource.ENCODING_SOURCE_BUILTIN);
@@ -163,8 +193,13 @@ class TokenizerGrpcServiceTest {
 
     @Test
     void getEncodingReturnsTheTiktokenFile() {
-        byte[] file = tokenizer.getEncoding(GetEncodingRequest.newBuilder().setEncoding("r50k_base")
-                .setFormat(EncodingFormat.ENCODING_FORMAT_TIKTOKEN).build()).getData().toByteArray();
+        byte[] file = tokenizer
+                .getEncoding(GetEncodingRequest.newBuilder()
+                        .setEncoding("r50k_base")
+                        .setFormat(EncodingFormat.ENCODING_FORMAT_TIKTOKEN)
+                        .build())
+                .getData()
+                .toByteArray();
         String[] lines = new String(file, StandardCharsets.US_ASCII).split("\n");
         assertThat(lines).hasSize(50256);
         assertThat(lines[0]).isEqualTo("IQ== 0");
@@ -173,12 +208,16 @@ class TokenizerGrpcServiceTest {
     @Test
     void tokenizeStreamAnswersEveryItemInOrderAndFailsBadItemsAlone() throws Exception {
         StreamRecorder<TokenizeStreamResponse> recorder = new StreamRecorder<>();
-        StreamObserver<TokenizeStreamRequest> requests = TokenizerServiceGrpc.newStub(channel).tokenizeStream(recorder);
+        StreamObserver<TokenizeStreamRequest> requests =
+                TokenizerServiceGrpc.newStub(channel).tokenizeStream(recorder);
         int items = 2000;
         for (int i = 0; i < items; i++) {
             String encoding = i == 1000 ? "missing" : "r50k_base";
-            requests.onNext(TokenizeStreamRequest.newBuilder().setId("doc-" + i).setEncoding(encoding)
-                    .setText("Document number " + i + " says hello.").build());
+            requests.onNext(TokenizeStreamRequest.newBuilder()
+                    .setId("doc-" + i)
+                    .setEncoding(encoding)
+                    .setText("Document number " + i + " says hello.")
+                    .build());
         }
         requests.onCompleted();
         List<TokenizeStreamResponse> responses = recorder.await(60, TimeUnit.SECONDS);
@@ -192,8 +231,11 @@ class TokenizerGrpcServiceTest {
                 assertThat(r.getIdsCount()).isZero();
             } else {
                 assertThat(r.hasError()).isFalse();
-                assertThat(r.getIdsList()).isEqualTo(tokenizer.tokenize(
-                        tokenize("r50k_base", "Document number " + i + " says hello.").build()).getIdsList());
+                assertThat(r.getIdsList())
+                        .isEqualTo(tokenizer
+                                .tokenize(tokenize("r50k_base", "Document number " + i + " says hello.")
+                                        .build())
+                                .getIdsList());
             }
         }
     }
@@ -201,27 +243,33 @@ class TokenizerGrpcServiceTest {
     @Test
     void tokenizeStreamRefusesAnOversizedItem() {
         StreamRecorder<TokenizeStreamResponse> recorder = new StreamRecorder<>();
-        StreamObserver<TokenizeStreamRequest> requests = TokenizerServiceGrpc.newStub(channel).tokenizeStream(recorder);
-        requests.onNext(TokenizeStreamRequest.newBuilder().setId("big").setEncoding("r50k_base")
-                .setText("x".repeat(200_001)).build());
+        StreamObserver<TokenizeStreamRequest> requests =
+                TokenizerServiceGrpc.newStub(channel).tokenizeStream(recorder);
+        requests.onNext(TokenizeStreamRequest.newBuilder()
+                .setId("big")
+                .setEncoding("r50k_base")
+                .setText("x".repeat(200_001))
+                .build());
         requests.onCompleted();
         assertThat(codeOf(() -> {
-            try {
-                recorder.await(30, TimeUnit.SECONDS);
-            } catch (InterruptedException | java.util.concurrent.TimeoutException e) {
-                throw new AssertionError(e);
-            }
-        })).isEqualTo(Status.Code.RESOURCE_EXHAUSTED);
+                    try {
+                        recorder.await(30, TimeUnit.SECONDS);
+                    } catch (InterruptedException | java.util.concurrent.TimeoutException e) {
+                        throw new AssertionError(e);
+                    }
+                }))
+                .isEqualTo(Status.Code.RESOURCE_EXHAUSTED);
     }
 
-    private static final String TRAINING_TEXT = String.join("\n",
+    private static final String TRAINING_TEXT = String.join(
+            "\n",
             "The committee met on Tuesday to discuss the budget for the coming year.",
             "Members of the committee agreed that the budget must support research and training.",
             "The report on the budget was adopted by a large majority of the members present.",
             "Training programmes for young people remain a priority for the committee.");
 
-    private dev.kiln.proto.tokenizer.v1.TrainTokenizerResponse train(List<dev.kiln.proto.tokenizer.v1.TrainTokenizerRequest> messages)
-            throws Exception {
+    private dev.kiln.proto.tokenizer.v1.TrainTokenizerResponse train(
+            List<dev.kiln.proto.tokenizer.v1.TrainTokenizerRequest> messages) throws Exception {
         StreamRecorder<dev.kiln.proto.tokenizer.v1.TrainTokenizerResponse> recorder = new StreamRecorder<>();
         StreamObserver<dev.kiln.proto.tokenizer.v1.TrainTokenizerRequest> requests =
                 TokenizerServiceGrpc.newStub(channel).trainTokenizer(recorder);
@@ -231,13 +279,20 @@ class TokenizerGrpcServiceTest {
     }
 
     private static dev.kiln.proto.tokenizer.v1.TrainTokenizerRequest config(String name, int vocab, String pattern) {
-        return dev.kiln.proto.tokenizer.v1.TrainTokenizerRequest.newBuilder().setConfig(
-                dev.kiln.proto.tokenizer.v1.TrainTokenizerConfig.newBuilder().setName(name).setVocabSize(vocab)
-                        .setPattern(pattern).addSpecialTokens("<|endoftext|>").setOverwrite(true)).build();
+        return dev.kiln.proto.tokenizer.v1.TrainTokenizerRequest.newBuilder()
+                .setConfig(dev.kiln.proto.tokenizer.v1.TrainTokenizerConfig.newBuilder()
+                        .setName(name)
+                        .setVocabSize(vocab)
+                        .setPattern(pattern)
+                        .addSpecialTokens("<|endoftext|>")
+                        .setOverwrite(true))
+                .build();
     }
 
     private static dev.kiln.proto.tokenizer.v1.TrainTokenizerRequest textChunk(String text) {
-        return dev.kiln.proto.tokenizer.v1.TrainTokenizerRequest.newBuilder().setText(text).build();
+        return dev.kiln.proto.tokenizer.v1.TrainTokenizerRequest.newBuilder()
+                .setText(text)
+                .build();
     }
 
     @Test
@@ -255,18 +310,32 @@ class TokenizerGrpcServiceTest {
         assertThat(trained.getEncoding().getEosTokenId()).isEqualTo(319);
 
         String text = "The committee adopted the budget.";
-        List<Integer> ids = tokenizer.tokenize(tokenize("committee-bpe", text).build()).getIdsList();
+        List<Integer> ids =
+                tokenizer.tokenize(tokenize("committee-bpe", text).build()).getIdsList();
         assertThat(ids.size()).isLessThan(text.length() / 2);
-        assertThat(tokenizer.detokenize(DetokenizeRequest.newBuilder().setEncoding("committee-bpe").addAllIds(ids).build())
-                .getText()).isEqualTo(text);
-        assertThat(tokenizer.listEncodings(ListEncodingsRequest.getDefaultInstance()).getEncodingsList())
+        assertThat(tokenizer
+                        .detokenize(DetokenizeRequest.newBuilder()
+                                .setEncoding("committee-bpe")
+                                .addAllIds(ids)
+                                .build())
+                        .getText())
+                .isEqualTo(text);
+        assertThat(tokenizer
+                        .listEncodings(ListEncodingsRequest.getDefaultInstance())
+                        .getEncodingsList())
                 .anySatisfy(e -> assertThat(e.getName()).isEqualTo("committee-bpe"));
 
-        byte[] json = tokenizer.getEncoding(GetEncodingRequest.newBuilder().setEncoding("committee-bpe")
-                .setFormat(EncodingFormat.ENCODING_FORMAT_HF_TOKENIZER_JSON).build()).getData().toByteArray();
-        dev.kiln.tokenizer.Encoding reloaded = dev.kiln.tokenizer.HuggingFaceTokenizerJson.read(
-                new java.io.ByteArrayInputStream(json), "reloaded");
-        assertThat(java.util.Arrays.stream(reloaded.encode(text)).boxed().toList()).isEqualTo(ids);
+        byte[] json = tokenizer
+                .getEncoding(GetEncodingRequest.newBuilder()
+                        .setEncoding("committee-bpe")
+                        .setFormat(EncodingFormat.ENCODING_FORMAT_HF_TOKENIZER_JSON)
+                        .build())
+                .getData()
+                .toByteArray();
+        dev.kiln.tokenizer.Encoding reloaded =
+                dev.kiln.tokenizer.HuggingFaceTokenizerJson.read(new java.io.ByteArrayInputStream(json), "reloaded");
+        assertThat(java.util.Arrays.stream(reloaded.encode(text)).boxed().toList())
+                .isEqualTo(ids);
     }
 
     @Test
@@ -276,7 +345,8 @@ class TokenizerGrpcServiceTest {
         assertThat(trainingCode(List.of(config("tiny", 100, "")))).isEqualTo(Status.Code.INVALID_ARGUMENT);
         assertThat(trainingCode(List.of(config("bad pattern", 1000, "")))).isEqualTo(Status.Code.INVALID_ARGUMENT);
         assertThat(trainingCode(List.of(config("regex", 1000, "([unclosed")))).isEqualTo(Status.Code.INVALID_ARGUMENT);
-        assertThat(trainingCode(List.of(config("nothing-to-merge", 1000, ""), textChunk("a")))).isEqualTo(Status.Code.FAILED_PRECONDITION);
+        assertThat(trainingCode(List.of(config("nothing-to-merge", 1000, ""), textChunk("a"))))
+                .isEqualTo(Status.Code.FAILED_PRECONDITION);
         assertThat(trainingCode(List.of())).isEqualTo(Status.Code.INVALID_ARGUMENT);
     }
 
@@ -290,5 +360,4 @@ class TokenizerGrpcServiceTest {
         }
         throw new AssertionError("training succeeded");
     }
-
 }

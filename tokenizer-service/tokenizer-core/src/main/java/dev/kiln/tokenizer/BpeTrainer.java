@@ -32,8 +32,13 @@ import java.util.concurrent.Semaphore;
  */
 public final class BpeTrainer implements AutoCloseable {
     /** What to train. */
-    public record Options(String name, String pattern, int vocabSize, List<String> specialTokens,
-                          long minPairFrequency, int threads) {
+    public record Options(
+            String name,
+            String pattern,
+            int vocabSize,
+            List<String> specialTokens,
+            long minPairFrequency,
+            int threads) {
         public Options {
             Objects.requireNonNull(name, "name");
             Objects.requireNonNull(pattern, "pattern");
@@ -52,7 +57,12 @@ public final class BpeTrainer implements AutoCloseable {
 
         /** o200k's pattern, {@code <|endoftext|>} as the only special token, min frequency 2, all cores. */
         public static Options defaults(String name, int vocabSize) {
-            return new Options(name, Pretokenizer.O200K_PATTERN, vocabSize, List.of("<|endoftext|>"), 2,
+            return new Options(
+                    name,
+                    Pretokenizer.O200K_PATTERN,
+                    vocabSize,
+                    List.of("<|endoftext|>"),
+                    2,
                     Runtime.getRuntime().availableProcessors());
         }
 
@@ -223,8 +233,8 @@ public final class BpeTrainer implements AutoCloseable {
             pool.shutdown();
         }
         Map<String, long[]> words = mergeCounts();
-        Merger merger = new Merger(words, options.vocabSize() - options.specialTokens().size(),
-                options.minPairFrequency());
+        Merger merger =
+                new Merger(words, options.vocabSize() - options.specialTokens().size(), options.minPairFrequency());
         words.clear();
         RankTable ranks = merger.run();
         Map<String, Integer> specials = new LinkedHashMap<>();

@@ -23,8 +23,7 @@ final class ByteLevelAlphabet {
         }
     }
 
-    private ByteLevelAlphabet() {
-    }
+    private ByteLevelAlphabet() {}
 
     static String encode(byte[] bytes) {
         char[] chars = new char[bytes.length];

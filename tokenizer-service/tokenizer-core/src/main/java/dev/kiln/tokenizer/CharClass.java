@@ -32,8 +32,7 @@ final class CharClass {
         }
     }
 
-    private CharClass() {
-    }
+    private CharClass() {}
 
     /** Class bits of a code point. Lone surrogates get 0 (other), like the U+FFFD tiktoken substitutes. */
     static int of(int codePoint) {
@@ -46,9 +45,17 @@ final class CharClass {
     }
 
     static boolean isWhiteSpace(int cp) {
-        return (cp >= 0x09 && cp <= 0x0D) || cp == 0x20 || cp == 0x85 || cp == 0xA0 || cp == 0x1680
-                || (cp >= 0x2000 && cp <= 0x200A) || cp == 0x2028 || cp == 0x2029 || cp == 0x202F
-                || cp == 0x205F || cp == 0x3000;
+        return (cp >= 0x09 && cp <= 0x0D)
+                || cp == 0x20
+                || cp == 0x85
+                || cp == 0xA0
+                || cp == 0x1680
+                || (cp >= 0x2000 && cp <= 0x200A)
+                || cp == 0x2028
+                || cp == 0x2029
+                || cp == 0x202F
+                || cp == 0x205F
+                || cp == 0x3000;
     }
 
     private static int compute(int cp) {
@@ -64,10 +71,9 @@ final class CharClass {
             case Character.LOWERCASE_LETTER -> bits |= LETTER | LOWERISH;
             case Character.MODIFIER_LETTER, Character.OTHER_LETTER -> bits |= LETTER | UPPERISH | LOWERISH;
             case Character.NON_SPACING_MARK, Character.ENCLOSING_MARK, Character.COMBINING_SPACING_MARK ->
-                    bits |= UPPERISH | LOWERISH;
+                bits |= UPPERISH | LOWERISH;
             case Character.DECIMAL_DIGIT_NUMBER, Character.LETTER_NUMBER, Character.OTHER_NUMBER -> bits |= NUMBER;
-            default -> {
-            }
+            default -> {}
         }
         return bits;
     }

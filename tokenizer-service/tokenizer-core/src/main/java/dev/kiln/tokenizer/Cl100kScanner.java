@@ -10,8 +10,7 @@ import static dev.kiln.tokenizer.CharClass.SPACE;
  * {@code '(?i:[sdmt]|ll|ve|re)|[^\r\n\p{L}\p{N}]?+\p{L}++|\p{N}{1,3}+| ?[^\s\p{L}\p{N}]++[\r\n]*+|\s++$|\s*[\r\n]|\s+(?!\S)|\s}.
  */
 final class Cl100kScanner {
-    private Cl100kScanner() {
-    }
+    private Cl100kScanner() {}
 
     /**
      * @param legacy the pre-2024 spelling ({@code ...|\s*[\r\n]+|\s+(?!\S)|\s+}, also Llama 3's),

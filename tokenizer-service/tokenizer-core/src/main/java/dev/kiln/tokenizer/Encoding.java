@@ -29,6 +29,7 @@ public final class Encoding {
      * ThreadLocal would build a fresh workspace, cache included, for almost every call.
      */
     private final AtomicReferenceArray<Workspace> workspaces;
+
     private final Normalizer.Form normalization;
 
     public Encoding(String name, Pretokenizer pretokenizer, RankTable ranks, Map<String, Integer> specialTokens) {
@@ -40,8 +41,12 @@ public final class Encoding {
      *                      files ask for NFC), or null for none, as in all tiktoken encodings. With a
      *                      normalization, offsets refer to the normalized text.
      */
-    public Encoding(String name, Pretokenizer pretokenizer, RankTable ranks, Map<String, Integer> specialTokens,
-                    Normalizer.Form normalization) {
+    public Encoding(
+            String name,
+            Pretokenizer pretokenizer,
+            RankTable ranks,
+            Map<String, Integer> specialTokens,
+            Normalizer.Form normalization) {
         this.normalization = normalization;
         this.name = Objects.requireNonNull(name, "name");
         this.pretokenizer = Objects.requireNonNull(pretokenizer, "pretokenizer");
@@ -51,8 +56,8 @@ public final class Encoding {
         for (int i = 0; i < specials.count(); i++) {
             int id = specials.id(i);
             if (ranks.containsId(id)) {
-                throw new IllegalArgumentException("special token " + specials.token(i) + " reuses id " + id
-                        + " of a mergeable token");
+                throw new IllegalArgumentException(
+                        "special token " + specials.token(i) + " reuses id " + id + " of a mergeable token");
             }
             if (id < 0) {
                 throw new IllegalArgumentException("negative id for special token " + specials.token(i));
@@ -71,7 +76,8 @@ public final class Encoding {
         this.allSpecials = new boolean[specials.count()];
         Arrays.fill(allSpecials, true);
         this.noSpecials = new boolean[specials.count()];
-        this.workspaces = new AtomicReferenceArray<>(Math.max(4, 2 * Runtime.getRuntime().availableProcessors()));
+        this.workspaces =
+                new AtomicReferenceArray<>(Math.max(4, 2 * Runtime.getRuntime().availableProcessors()));
     }
 
     /** An encoding whose pattern runs on a scanner when it is a standard one, else on the regex engine. */
@@ -238,8 +244,8 @@ public final class Encoding {
     }
 
     private IllegalArgumentException unknownId(int id) {
-        return new IllegalArgumentException("token id " + id + " is not in encoding " + name
-                + " (vocabulary size " + vocabularySize + ")");
+        return new IllegalArgumentException(
+                "token id " + id + " is not in encoding " + name + " (vocabulary size " + vocabularySize + ")");
     }
 
     // ---------------------------------------------------------------------------------------------
@@ -352,8 +358,11 @@ public final class Encoding {
             int tokenStart = 0;
             for (int t = 0; t < ends.size; t++) {
                 int tokenEnd = ends.data[t];
-                ws.addSpan(ws.cpStart[tokenStart], ws.cpEnd[tokenEnd - 1],
-                        ws.byteCursor + tokenStart, ws.byteCursor + tokenEnd);
+                ws.addSpan(
+                        ws.cpStart[tokenStart],
+                        ws.cpEnd[tokenEnd - 1],
+                        ws.byteCursor + tokenStart,
+                        ws.byteCursor + tokenEnd);
                 tokenStart = tokenEnd;
             }
             ws.byteCursor += len;
@@ -404,7 +413,8 @@ public final class Encoding {
             for (int i = start; i < end; ) {
                 char c = text.charAt(i);
                 int width = Character.isHighSurrogate(c) && i + 1 < end && Character.isLowSurrogate(text.charAt(i + 1))
-                        ? 2 : 1;
+                        ? 2
+                        : 1;
                 int bytes = width == 2 ? 4 : c < 0x80 ? 1 : c < 0x800 ? 2 : 3;
                 for (int k = 0; k < bytes; k++) {
                     cpStart[b + k] = i;

@@ -35,15 +35,36 @@ public final class EncodingRegistry {
     private final Map<String, Encoding> loaded = new ConcurrentHashMap<>();
 
     public EncodingRegistry() {
-        factories.put(R50K_BASE, () -> builtIn(R50K_BASE, "r50k_base.tiktoken", Pretokenizer.R50K_PATTERN,
-                Map.of(ENDOFTEXT, 50256)));
-        factories.put(P50K_BASE, () -> builtIn(P50K_BASE, "p50k_base.tiktoken", Pretokenizer.R50K_PATTERN,
-                Map.of(ENDOFTEXT, 50256)));
-        factories.put(CL100K_BASE, () -> builtIn(CL100K_BASE, "cl100k_base.tiktoken", Pretokenizer.CL100K_PATTERN,
-                Map.of(ENDOFTEXT, 100257, FIM_PREFIX, 100258, FIM_MIDDLE, 100259, FIM_SUFFIX, 100260,
-                        ENDOFPROMPT, 100276)));
-        factories.put(O200K_BASE, () -> builtIn(O200K_BASE, "o200k_base.tiktoken", Pretokenizer.O200K_PATTERN,
-                Map.of(ENDOFTEXT, 199999, ENDOFPROMPT, 200018)));
+        factories.put(
+                R50K_BASE,
+                () -> builtIn(R50K_BASE, "r50k_base.tiktoken", Pretokenizer.R50K_PATTERN, Map.of(ENDOFTEXT, 50256)));
+        factories.put(
+                P50K_BASE,
+                () -> builtIn(P50K_BASE, "p50k_base.tiktoken", Pretokenizer.R50K_PATTERN, Map.of(ENDOFTEXT, 50256)));
+        factories.put(
+                CL100K_BASE,
+                () -> builtIn(
+                        CL100K_BASE,
+                        "cl100k_base.tiktoken",
+                        Pretokenizer.CL100K_PATTERN,
+                        Map.of(
+                                ENDOFTEXT,
+                                100257,
+                                FIM_PREFIX,
+                                100258,
+                                FIM_MIDDLE,
+                                100259,
+                                FIM_SUFFIX,
+                                100260,
+                                ENDOFPROMPT,
+                                100276)));
+        factories.put(
+                O200K_BASE,
+                () -> builtIn(
+                        O200K_BASE,
+                        "o200k_base.tiktoken",
+                        Pretokenizer.O200K_PATTERN,
+                        Map.of(ENDOFTEXT, 199999, ENDOFPROMPT, 200018)));
     }
 
     /** The process-wide registry with the built-ins. */
@@ -53,8 +74,8 @@ public final class EncodingRegistry {
 
     /** The encoding of that name; throws IllegalArgumentException naming the known ones if absent. */
     public Encoding get(String name) {
-        return find(name).orElseThrow(() -> new IllegalArgumentException(
-                "unknown encoding '" + name + "'; known: " + names()));
+        return find(name)
+                .orElseThrow(() -> new IllegalArgumentException("unknown encoding '" + name + "'; known: " + names()));
     }
 
     public Optional<Encoding> find(String name) {

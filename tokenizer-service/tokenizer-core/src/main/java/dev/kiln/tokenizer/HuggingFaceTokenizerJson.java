@@ -44,12 +44,12 @@ public final class HuggingFaceTokenizerJson {
     }
 
     /** The regex Hugging Face's ByteLevel pre-tokenizer applies when {@code use_regex} is true. */
-    static final String BYTE_LEVEL_REGEX = "'s|'t|'re|'ve|'m|'ll|'d| ?\\p{L}+| ?\\p{N}+| ?[^\\s\\p{L}\\p{N}]+|\\s+(?!\\S)|\\s+";
+    static final String BYTE_LEVEL_REGEX =
+            "'s|'t|'re|'ve|'m|'ll|'d| ?\\p{L}+| ?\\p{N}+| ?[^\\s\\p{L}\\p{N}]+|\\s+(?!\\S)|\\s+";
 
     private static final JsonFactory JSON = JsonFactory.builder().build();
 
-    private HuggingFaceTokenizerJson() {
-    }
+    private HuggingFaceTokenizerJson() {}
 
     public static Encoding read(Path file, String name) throws IOException {
         try (InputStream in = Files.newInputStream(file)) {
@@ -158,8 +158,7 @@ public final class HuggingFaceTokenizerJson {
                 case "NFKD" -> {
                     return java.text.Normalizer.Form.NFKD;
                 }
-                default -> {
-                }
+                default -> {}
             }
         }
         throw new IOException("tokenizer.json: normalizer " + type + " is not supported (only NFC, NFD, NFKC, NFKD)");
@@ -181,7 +180,10 @@ public final class HuggingFaceTokenizerJson {
             }
             return new String[] {s.substring(0, space), s.substring(space + 1)};
         }
-        if (merge instanceof List<?> l && l.size() == 2 && l.get(0) instanceof String a && l.get(1) instanceof String b) {
+        if (merge instanceof List<?> l
+                && l.size() == 2
+                && l.get(0) instanceof String a
+                && l.get(1) instanceof String b) {
             return new String[] {a, b};
         }
         throw new IOException("tokenizer.json: merge " + index + " is neither 'a b' nor [a, b]");
@@ -207,10 +209,12 @@ public final class HuggingFaceTokenizerJson {
                 if ("Split".equals(split.get("type")) && "ByteLevel".equals(byteLevel.get("type"))) {
                     checkByteLevel(byteLevel);
                     if (!Boolean.FALSE.equals(byteLevel.get("use_regex"))) {
-                        throw new IOException("tokenizer.json: Split followed by ByteLevel with use_regex is not supported");
+                        throw new IOException(
+                                "tokenizer.json: Split followed by ByteLevel with use_regex is not supported");
                     }
                     if (!"Isolated".equals(split.get("behavior")) || Boolean.TRUE.equals(split.get("invert"))) {
-                        throw new IOException("tokenizer.json: only Split with behavior Isolated and invert false is supported");
+                        throw new IOException(
+                                "tokenizer.json: only Split with behavior Isolated and invert false is supported");
                     }
                     Map<?, ?> pattern = object(split.get("pattern"), "Split.pattern");
                     if (pattern.get("Regex") instanceof String regex) {
@@ -305,7 +309,8 @@ public final class HuggingFaceTokenizerJson {
             g.writeNullField("truncation");
             g.writeNullField("padding");
             g.writeArrayFieldStart("added_tokens");
-            List<Map.Entry<String, Integer>> specials = new ArrayList<>(encoding.specialTokens().entrySet());
+            List<Map.Entry<String, Integer>> specials =
+                    new ArrayList<>(encoding.specialTokens().entrySet());
             specials.sort(Map.Entry.comparingByValue());
             for (Map.Entry<String, Integer> s : specials) {
                 g.writeStartObject();

@@ -22,8 +22,7 @@ import static dev.kiln.tokenizer.CharClass.UPPERISH;
  * reproduces the backtracking result directly (see {@link #upperThenLower}).
  */
 final class O200kScanner {
-    private O200kScanner() {
-    }
+    private O200kScanner() {}
 
     static int pieceEnd(String s, int i, int limit) {
         int cls = ScanSupport.classAt(s, i, limit);

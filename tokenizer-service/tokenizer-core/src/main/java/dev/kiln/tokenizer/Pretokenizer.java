@@ -26,7 +26,8 @@ public final class Pretokenizer {
             "'(?i:[sdmt]|ll|ve|re)|[^\\r\\n\\p{L}\\p{N}]?+\\p{L}++|\\p{N}{1,3}+| ?[^\\s\\p{L}\\p{N}]++[\\r\\n]*+"
                     + "|\\s++$|\\s*[\\r\\n]|\\s+(?!\\S)|\\s";
     /** o200k_base's pattern. */
-    public static final String O200K_PATTERN = String.join("|",
+    public static final String O200K_PATTERN = String.join(
+            "|",
             "[^\\r\\n\\p{L}\\p{N}]?[\\p{Lu}\\p{Lt}\\p{Lm}\\p{Lo}\\p{M}]*[\\p{Ll}\\p{Lm}\\p{Lo}\\p{M}]+(?i:'s|'t|'re|'ve|'m|'ll|'d)?",
             "[^\\r\\n\\p{L}\\p{N}]?[\\p{Lu}\\p{Lt}\\p{Lm}\\p{Lo}\\p{M}]+[\\p{Ll}\\p{Lm}\\p{Lo}\\p{M}]*(?i:'s|'t|'re|'ve|'m|'ll|'d)?",
             "\\p{N}{1,3}",
@@ -42,12 +43,21 @@ public final class Pretokenizer {
      * whitespace that ends the text and holds a line break ("\n  " is one piece today, two before).
      */
     private static final Map<String, Kind> EQUIVALENT_SPELLINGS = Map.of(
-            "'s|'t|'re|'ve|'m|'ll|'d| ?\\p{L}+| ?\\p{N}+| ?[^\\s\\p{L}\\p{N}]+|\\s+(?!\\S)|\\s+", Kind.R50K,
-            "'(?:[sdmt]|ll|ve|re)| ?\\p{L}+| ?\\p{N}+| ?[^\\s\\p{L}\\p{N}]+|\\s+(?!\\S)|\\s+", Kind.R50K,
+            "'s|'t|'re|'ve|'m|'ll|'d| ?\\p{L}+| ?\\p{N}+| ?[^\\s\\p{L}\\p{N}]+|\\s+(?!\\S)|\\s+",
+            Kind.R50K,
+            "'(?:[sdmt]|ll|ve|re)| ?\\p{L}+| ?\\p{N}+| ?[^\\s\\p{L}\\p{N}]+|\\s+(?!\\S)|\\s+",
+            Kind.R50K,
             "(?i:'s|'t|'re|'ve|'m|'ll|'d)|[^\\r\\n\\p{L}\\p{N}]?\\p{L}+|\\p{N}{1,3}| ?[^\\s\\p{L}\\p{N}]+[\\r\\n]*"
-                    + "|\\s*[\\r\\n]+|\\s+(?!\\S)|\\s+", Kind.CL100K_LEGACY);
+                    + "|\\s*[\\r\\n]+|\\s+(?!\\S)|\\s+",
+            Kind.CL100K_LEGACY);
 
-    enum Kind { R50K, CL100K, CL100K_LEGACY, O200K, REGEX }
+    enum Kind {
+        R50K,
+        CL100K,
+        CL100K_LEGACY,
+        O200K,
+        REGEX
+    }
 
     private final String pattern;
     private final Kind kind;

@@ -10,8 +10,7 @@ import static dev.kiln.tokenizer.CharClass.SPACE;
  * Every char matches some branch, so pieces tile the text and only their ends need computing.
  */
 final class R50kScanner {
-    private R50kScanner() {
-    }
+    private R50kScanner() {}
 
     static int pieceEnd(String s, int i, int limit) {
         char c = s.charAt(i);

@@ -31,6 +31,7 @@ public final class RankTable {
     private final byte[] pool;
     /** id → offset in pool, or -1 when the id is not a mergeable token. */
     private final int[] idOffset;
+
     private final int[] idLength;
     private final int[] idRank;
     private final int size;
@@ -41,8 +42,16 @@ public final class RankTable {
      */
     private final long[] twoBytes;
 
-    private RankTable(long[] slots, int mask, byte[] pool, int[] idOffset, int[] idLength, int[] idRank, int size,
-                      int maxRank, long[] twoBytes) {
+    private RankTable(
+            long[] slots,
+            int mask,
+            byte[] pool,
+            int[] idOffset,
+            int[] idLength,
+            int[] idRank,
+            int size,
+            int maxRank,
+            long[] twoBytes) {
         this.twoBytes = twoBytes;
         this.slots = slots;
         this.mask = mask;
@@ -225,10 +234,12 @@ public final class RankTable {
                 while (slots[slot * STRIDE + 1] != 0) {
                     int base = slot * STRIDE;
                     long meta = slots[base + 1];
-                    if (slots[base] == head && (meta & 0xFFFF) == t.length
-                            && Arrays.equals(pool, (int) (meta >>> 16), (int) (meta >>> 16) + t.length, t, 0, t.length)) {
-                        throw new IllegalArgumentException("duplicate token bytes for ids " + id(slots[base + 2])
-                                + " and " + ids[i]);
+                    if (slots[base] == head
+                            && (meta & 0xFFFF) == t.length
+                            && Arrays.equals(
+                                    pool, (int) (meta >>> 16), (int) (meta >>> 16) + t.length, t, 0, t.length)) {
+                        throw new IllegalArgumentException(
+                                "duplicate token bytes for ids " + id(slots[base + 2]) + " and " + ids[i]);
                     }
                     slot = (slot + 1) & mask;
                 }

@@ -2,8 +2,7 @@ package dev.kiln.tokenizer;
 
 /** Code-point stepping shared by the hand-written scanners; everything stays within [pos, limit). */
 final class ScanSupport {
-    private ScanSupport() {
-    }
+    private ScanSupport() {}
 
     /** Class bits of the code point at i (a surrogate pair counts as one code point). */
     static int classAt(String s, int i, int limit) {
@@ -20,7 +19,8 @@ final class ScanSupport {
     /** Chars the code point at i takes: 2 for a surrogate pair, else 1. */
     static int widthAt(String s, int i, int limit) {
         return Character.isHighSurrogate(s.charAt(i)) && i + 1 < limit && Character.isLowSurrogate(s.charAt(i + 1))
-                ? 2 : 1;
+                ? 2
+                : 1;
     }
 
     /** End of the run of code points, starting at i, whose class shares a bit with mask. */

@@ -21,6 +21,7 @@ final class SpecialTokens {
     private final Map<Integer, String> byId;
     /** The single first char all tokens share, or -1. */
     private final int commonFirst;
+
     private final java.util.BitSet firstChars = new java.util.BitSet();
 
     SpecialTokens(Map<String, Integer> specials) {
@@ -31,7 +32,8 @@ final class SpecialTokens {
             }
         }
         // longest first, so the first hit at a position is the longest
-        entries.sort(Comparator.comparingInt((Map.Entry<String, Integer> e) -> -e.getKey().length())
+        entries.sort(Comparator.comparingInt(
+                        (Map.Entry<String, Integer> e) -> -e.getKey().length())
                 .thenComparing(Map.Entry::getKey));
         tokens = new String[entries.size()];
         ids = new int[entries.size()];

@@ -21,8 +21,7 @@ import java.util.Map;
  * the caller supplies (as tiktoken's own encoding definitions do).
  */
 public final class TiktokenRankFile {
-    private TiktokenRankFile() {
-    }
+    private TiktokenRankFile() {}
 
     public static RankTable read(Path file) throws IOException {
         try (InputStream in = Files.newInputStream(file)) {
@@ -110,7 +109,8 @@ public final class TiktokenRankFile {
     static RankTable readResource(String resource) {
         try (InputStream in = TiktokenRankFile.class.getResourceAsStream(resource)) {
             if (in == null) {
-                throw new IllegalStateException("rank file " + resource + " is not on the classpath (jtokkit jar missing?)");
+                throw new IllegalStateException(
+                        "rank file " + resource + " is not on the classpath (jtokkit jar missing?)");
             }
             return read(in, resource);
         } catch (IOException e) {

@@ -8,5 +8,4 @@ package dev.kiln.tokenizer;
  * (an emoji is often two tokens); its char span is then the whole character, as Hugging Face tokenizers
  * report it, so neighbouring char spans may overlap on that character.
  */
-public record TokenSpan(int charStart, int charEnd, int byteStart, int byteEnd) {
-}
+public record TokenSpan(int charStart, int charEnd, int byteStart, int byteEnd) {}

@@ -9,8 +9,7 @@ package dev.kiln.tokenizer;
  * which silently changes the text into another character.
  */
 final class Utf8 {
-    private Utf8() {
-    }
+    private Utf8() {}
 
     /** The most bytes one UTF-16 char can produce (a surrogate pair yields 4 bytes for 2 chars). */
     static final int MAX_BYTES_PER_CHAR = 3;

@@ -66,7 +66,8 @@ class BpeTrainerTest {
 
     @Test
     void minPairFrequencyStopsEarly() {
-        Encoding e = BpeTrainer.train(List.of("abab abab abab xyz"),
+        Encoding e = BpeTrainer.train(
+                List.of("abab abab abab xyz"),
                 BpeTrainer.Options.defaults("tiny", 1000).withMinPairFrequency(3));
         // only pairs seen at least 3 times merge: a+b (6), ab+ab (3); " "+abab (2) and x+y (1) do not
         assertThat(e.ranks().size()).isEqualTo(258);
@@ -77,8 +78,8 @@ class BpeTrainerTest {
 
     @Test
     void specialTokenTextInTrainingDataIsNotLearned() {
-        Encoding e = BpeTrainer.train(List.of("<|endoftext|>".repeat(50) + " hi"),
-                BpeTrainer.Options.defaults("s", 400));
+        Encoding e =
+                BpeTrainer.train(List.of("<|endoftext|>".repeat(50) + " hi"), BpeTrainer.Options.defaults("s", 400));
         assertThat(e.encode("<|endoftext|>", SpecialTokenPolicy.allowAll())).containsExactly(e.vocabularySize() - 1);
         assertThat(e.encodeOrdinary("<|endoftext|>").length).isGreaterThan(3);
     }

@@ -31,7 +31,9 @@ class ConcurrentEncodingTest {
                             String big = "z".repeat(50_000);
                             ok &= enc.decode(enc.encodeOrdinary(big)).equals(big);
                         }
-                        int[] ids = k % 3 == 0 ? enc.encodeWithOffsets(docs.get(k), SpecialTokenPolicy.disallowAll()).ids()
+                        int[] ids = k % 3 == 0
+                                ? enc.encodeWithOffsets(docs.get(k), SpecialTokenPolicy.disallowAll())
+                                        .ids()
                                 : enc.encodeOrdinary(docs.get(k));
                         ok &= java.util.Arrays.equals(ids, expected.get(k));
                     }

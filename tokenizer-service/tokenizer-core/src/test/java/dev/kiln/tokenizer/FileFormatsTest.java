@@ -32,7 +32,9 @@ class FileFormatsTest {
 
     private static void assertSameIds(Encoding expected, Encoding actual) {
         for (String text : sample()) {
-            assertThat(actual.encodeOrdinary(text)).as("ids of %s", text).containsExactly(expected.encodeOrdinary(text));
+            assertThat(actual.encodeOrdinary(text))
+                    .as("ids of %s", text)
+                    .containsExactly(expected.encodeOrdinary(text));
         }
         String withSpecial = "a<|endoftext|>b";
         assertThat(actual.encode(withSpecial, SpecialTokenPolicy.allowAll()))
@@ -44,8 +46,8 @@ class FileFormatsTest {
         Encoding r50k = EncodingRegistry.getDefault().get("r50k_base");
         Path tiktoken = dir.resolve("r50k_base.tiktoken");
         TiktokenRankFile.write(r50k, tiktoken);
-        Encoding fromTiktoken = TiktokenRankFile.load("r50k", tiktoken, Pretokenizer.R50K_PATTERN,
-                r50k.specialTokens());
+        Encoding fromTiktoken =
+                TiktokenRankFile.load("r50k", tiktoken, Pretokenizer.R50K_PATTERN, r50k.specialTokens());
         assertThat(fromTiktoken.ranks().size()).isEqualTo(50256);
 
         for (HuggingFaceTokenizerJson.MergesFormat format : HuggingFaceTokenizerJson.MergesFormat.values()) {
@@ -78,8 +80,11 @@ class FileFormatsTest {
     void readsGpt2StyleFileWithEndOfTextInVocabAndStringMerges() throws IOException {
         StringBuilder vocab = new StringBuilder();
         for (int b = 0; b < 256; b++) {
-            vocab.append('"').append(jsonEscape(ByteLevelAlphabet.encode(new byte[] {(byte) b}))).append("\": ")
-                    .append(b).append(", ");
+            vocab.append('"')
+                    .append(jsonEscape(ByteLevelAlphabet.encode(new byte[] {(byte) b})))
+                    .append("\": ")
+                    .append(b)
+                    .append(", ");
         }
         vocab.append("\"Ġt\": 256, \"he\": 257, \"Ġthe\": 258, \"<|endoftext|>\": 259");
         String json = "{\"added_tokens\": [{\"id\": 259, \"content\": \"<|endoftext|>\", \"special\": true}],"
@@ -87,7 +92,8 @@ class FileFormatsTest {
                 + "\"pre_tokenizer\": {\"type\": \"ByteLevel\", \"add_prefix_space\": false, \"use_regex\": true},"
                 + "\"model\": {\"type\": \"BPE\", \"vocab\": {" + vocab + "},"
                 + "\"merges\": [\"Ġ t\", \"h e\", \"Ġt he\"]}}";
-        Encoding e = HuggingFaceTokenizerJson.read(new ByteArrayInputStream(json.getBytes(StandardCharsets.UTF_8)), "tiny");
+        Encoding e =
+                HuggingFaceTokenizerJson.read(new ByteArrayInputStream(json.getBytes(StandardCharsets.UTF_8)), "tiny");
         assertThat(e.encode(" the the", SpecialTokenPolicy.allowAll())).containsExactly(258, 258);
         assertThat(e.encode("the<|endoftext|>", SpecialTokenPolicy.allowAll())).containsExactly('t', 257, 259);
         assertThat(e.ranks().containsId(259)).isFalse();
@@ -100,8 +106,12 @@ class FileFormatsTest {
         // Qwen2's pattern: cl100k's but single digits
         String qwenPattern = "(?i:'s|'t|'re|'ve|'m|'ll|'d)|[^\\r\\n\\p{L}\\p{N}]?\\p{L}+|\\p{N}"
                 + "| ?[^\\s\\p{L}\\p{N}]+[\\r\\n]*|\\s*[\\r\\n]+|\\s+(?!\\S)|\\s+";
-        Encoding qwenLike = new Encoding("qwen-like", Pretokenizer.forPattern(qwenPattern), cl.ranks(),
-                java.util.Map.of("<|im_start|>", 200_000, "<|im_end|>", 200_001), java.text.Normalizer.Form.NFC);
+        Encoding qwenLike = new Encoding(
+                "qwen-like",
+                Pretokenizer.forPattern(qwenPattern),
+                cl.ranks(),
+                java.util.Map.of("<|im_start|>", 200_000, "<|im_end|>", 200_001),
+                java.text.Normalizer.Form.NFC);
         Path json = dir.resolve("qwen.json");
         HuggingFaceTokenizerJson.write(qwenLike, json, HuggingFaceTokenizerJson.MergesFormat.STRINGS);
         Encoding back = HuggingFaceTokenizerJson.read(json, "qwen");
@@ -111,7 +121,8 @@ class FileFormatsTest {
         assertThat(back.encode("cafe\u0301")).containsExactly(back.encode("caf\u00e9"));
         assertThat(back.encode("12345")).hasSize(5);
         assertThat(back.encode("<|im_start|>user hi<|im_end|>", SpecialTokenPolicy.allowAll()))
-                .startsWith(200_000).endsWith(200_001);
+                .startsWith(200_000)
+                .endsWith(200_001);
         for (String text : TestCorpora.europarl().subList(0, 50)) {
             assertThat(back.encode(text)).containsExactly(qwenLike.encode(text));
         }
@@ -122,20 +133,24 @@ class FileFormatsTest {
         String normalizer = "{\"normalizer\": {\"type\": \"Lowercase\"}, \"pre_tokenizer\": {\"type\": \"ByteLevel\"},"
                 + "\"model\": {\"type\": \"BPE\", \"vocab\": {}, \"merges\": []}}";
         assertThatThrownBy(() -> HuggingFaceTokenizerJson.read(stream(normalizer), "x"))
-                .isInstanceOf(IOException.class).hasMessageContaining("Lowercase");
+                .isInstanceOf(IOException.class)
+                .hasMessageContaining("Lowercase");
         String wordPiece = "{\"model\": {\"type\": \"WordPiece\", \"vocab\": {}}}";
         assertThatThrownBy(() -> HuggingFaceTokenizerJson.read(stream(wordPiece), "x"))
-                .isInstanceOf(IOException.class).hasMessageContaining("WordPiece");
+                .isInstanceOf(IOException.class)
+                .hasMessageContaining("WordPiece");
         String notByteLevel = "{\"pre_tokenizer\": {\"type\": \"ByteLevel\"},"
                 + "\"model\": {\"type\": \"BPE\", \"vocab\": {\"\u4e00\": 0}, \"merges\": []}}";
         assertThatThrownBy(() -> HuggingFaceTokenizerJson.read(stream(notByteLevel), "x"))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("byte-level");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("byte-level");
     }
 
     @Test
     void tiktokenFileErrorsNameTheLine() {
         assertThatThrownBy(() -> TiktokenRankFile.read(stream("IQ== 0\nnot-a-line\n"), "bad.tiktoken"))
-                .isInstanceOf(IOException.class).hasMessageContaining("bad.tiktoken:2");
+                .isInstanceOf(IOException.class)
+                .hasMessageContaining("bad.tiktoken:2");
     }
 
     private static ByteArrayInputStream stream(String s) {

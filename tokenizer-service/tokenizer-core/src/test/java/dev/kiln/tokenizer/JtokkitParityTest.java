@@ -73,7 +73,9 @@ class JtokkitParityTest {
         }
         assertThat(inputs).hasSizeGreaterThanOrEqualTo(minimumInputs);
         assertThat(tokens).isGreaterThan(inputs.size() / 2);
-        assertThat(mismatches).as("%s: texts where Kiln and jtokkit disagree", name).isEmpty();
+        assertThat(mismatches)
+                .as("%s: texts where Kiln and jtokkit disagree", name)
+                .isEmpty();
     }
 
     private static String describe(String text, int[] expected, int[] actual) {

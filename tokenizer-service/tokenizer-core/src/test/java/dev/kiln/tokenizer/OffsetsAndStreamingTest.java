@@ -65,11 +65,13 @@ class OffsetsAndStreamingTest {
 
     @Test
     void regexPathReportsSpansToo() {
-        Encoding viaRegex = new Encoding("cl-regex", Pretokenizer.regexOnly(Pretokenizer.CL100K_PATTERN),
-                cl.ranks(), cl.specialTokens());
+        Encoding viaRegex = new Encoding(
+                "cl-regex", Pretokenizer.regexOnly(Pretokenizer.CL100K_PATTERN), cl.ranks(), cl.specialTokens());
         String text = "Größe 42 — naïve 👍🏽 text\n\n  end";
-        assertThat(viaRegex.encodeWithOffsets(text, SpecialTokenPolicy.allowAll()).spans())
-                .isEqualTo(cl.encodeWithOffsets(text, SpecialTokenPolicy.allowAll()).spans());
+        assertThat(viaRegex.encodeWithOffsets(text, SpecialTokenPolicy.allowAll())
+                        .spans())
+                .isEqualTo(cl.encodeWithOffsets(text, SpecialTokenPolicy.allowAll())
+                        .spans());
     }
 
     @Test
@@ -119,7 +121,8 @@ class OffsetsAndStreamingTest {
     @Test
     void unknownIdsAreRejectedWithTheId() {
         assertThatThrownBy(() -> cl.decode(new int[] {1, 100_261}))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("100261");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("100261");
         assertThatThrownBy(() -> cl.newStreamingDecoder().push(-1)).isInstanceOf(IllegalArgumentException.class);
     }
 }

@@ -43,13 +43,17 @@ class PathologicalInputTest {
                 sb.append(word);
             }
             String piece = sb.substring(0, n);
-            assertThat(e.encodeOrdinary(piece)).as("n=%d", n).containsExactly(ref.encodeOrdinary(piece).toArray());
+            assertThat(e.encodeOrdinary(piece))
+                    .as("n=%d", n)
+                    .containsExactly(ref.encodeOrdinary(piece).toArray());
             String punct = "=-+*".repeat(n / 4);
-            assertThat(e.encodeOrdinary(punct)).containsExactly(ref.encodeOrdinary(punct).toArray());
+            assertThat(e.encodeOrdinary(punct))
+                    .containsExactly(ref.encodeOrdinary(punct).toArray());
         }
         for (String unit : new String[] {"a", " ", "ab", "\u4e2d"}) {
             String run = unit.repeat(20_000);
-            assertThat(e.encodeOrdinary(run)).containsExactly(ref.encodeOrdinary(run).toArray());
+            assertThat(e.encodeOrdinary(run))
+                    .containsExactly(ref.encodeOrdinary(run).toArray());
         }
     }
 
@@ -57,8 +61,8 @@ class PathologicalInputTest {
     @ValueSource(strings = {" ", "a", "\n", "!"})
     void regexPathSurvivesMegabytePiecesToo(String unit) {
         Encoding cl = EncodingRegistry.getDefault().get("cl100k_base");
-        Encoding viaRegex = new Encoding("cl100k-regex", Pretokenizer.regexOnly(Pretokenizer.CL100K_PATTERN),
-                cl.ranks(), cl.specialTokens());
+        Encoding viaRegex = new Encoding(
+                "cl100k-regex", Pretokenizer.regexOnly(Pretokenizer.CL100K_PATTERN), cl.ranks(), cl.specialTokens());
         String big = unit.repeat(1_000_000);
         int[] ids = viaRegex.encodeOrdinary(big);
         assertThat(ids).containsExactly(cl.encodeOrdinary(big));

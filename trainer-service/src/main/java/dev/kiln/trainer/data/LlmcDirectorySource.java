@@ -1,5 +1,6 @@
 package dev.kiln.trainer.data;
 
+import dev.kiln.trainer.LlmcShardReader;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -9,8 +10,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
-
-import dev.kiln.trainer.LlmcShardReader;
 
 /**
  * Training tokens from a directory of llm.c token shards ({@code *.bin}, magic 20240520), so corpora
@@ -32,13 +31,15 @@ public final class LlmcDirectorySource implements TokenSource {
         }
         List<Path> validationFiles = new ArrayList<>();
         try (Stream<Path> files = Files.list(directory)) {
-            files.filter(p -> p.getFileName().toString().endsWith(".bin")).sorted().forEach(p ->
-                    (p.getFileName().toString().contains("val") ? validationFiles : trainFiles).add(p));
+            files.filter(p -> p.getFileName().toString().endsWith(".bin"))
+                    .sorted()
+                    .forEach(p -> (p.getFileName().toString().contains("val") ? validationFiles : trainFiles).add(p));
         } catch (IOException e) {
             throw new UncheckedIOException("Cannot list " + directory, e);
         }
         if (trainFiles.isEmpty()) {
-            throw new DataUnavailableException("No llm.c training shards (*.bin without 'val' in the name) in " + directory);
+            throw new DataUnavailableException(
+                    "No llm.c training shards (*.bin without 'val' in the name) in " + directory);
         }
         List<int[]> parts = new ArrayList<>();
         int total = 0;
@@ -103,6 +104,5 @@ public final class LlmcDirectorySource implements TokenSource {
     }
 
     @Override
-    public void close() {
-    }
+    public void close() {}
 }

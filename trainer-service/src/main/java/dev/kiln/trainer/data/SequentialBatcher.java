@@ -1,9 +1,8 @@
 package dev.kiln.trainer.data;
 
+import dev.kiln.trainer.Batch;
 import java.util.HashMap;
 import java.util.Map;
-
-import dev.kiln.trainer.Batch;
 
 /**
  * Cuts a token stream into batches of B windows of T+1 tokens, as llm.c's data loader: windows

@@ -1,31 +1,38 @@
 package dev.kiln.trainer.runs;
 
-import java.nio.file.Path;
-
 import dev.kiln.trainer.GptConfig;
+import java.nio.file.Path;
 
 /**
  * Everything a training run needs, with defaults applied and values checked. Built by the service
  * from a StartRunRequest; plain Java so that the run loop can be tested without the service.
  */
 public record RunConfig(
-        String name,
-        String encoding,
-        GptConfig model,
-        Optimizer optimizer,
-        Schedule schedule,
-        Data data) {
+        String name, String encoding, GptConfig model, Optimizer optimizer, Schedule schedule, Data data) {
 
     /** AdamW hyperparameters. */
-    public record Optimizer(float learningRate, float minLearningRate, int warmupSteps, float weightDecay,
-                            float beta1, float beta2, float gradClip) {
-    }
+    public record Optimizer(
+            float learningRate,
+            float minLearningRate,
+            int warmupSteps,
+            float weightDecay,
+            float beta1,
+            float beta2,
+            float gradClip) {}
 
     /** Batch shape, length, and how often to evaluate, sample and checkpoint. */
-    public record Schedule(int batchSize, int gradAccumulationSteps, int maxSteps, long seed, int threads,
-                           int evalInterval, int evalBatches, int sampleInterval, String samplePrompt,
-                           int sampleTokens, int checkpointInterval) {
-    }
+    public record Schedule(
+            int batchSize,
+            int gradAccumulationSteps,
+            int maxSteps,
+            long seed,
+            int threads,
+            int evalInterval,
+            int evalBatches,
+            int sampleInterval,
+            String samplePrompt,
+            int sampleTokens,
+            int checkpointInterval) {}
 
     /** Kafka shards (topic set) or a directory of llm.c shards (directory set). */
     public record Data(String kafkaTopic, int waitSeconds, float validationFraction, Path shardDirectory) {

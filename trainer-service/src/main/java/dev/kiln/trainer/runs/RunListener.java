@@ -1,8 +1,7 @@
 package dev.kiln.trainer.runs;
 
-import java.nio.file.Path;
-
 import dev.kiln.trainer.Trainer;
+import java.nio.file.Path;
 
 /** What a run reports while it trains; the service turns these into TrainingEvents. */
 public interface RunListener {

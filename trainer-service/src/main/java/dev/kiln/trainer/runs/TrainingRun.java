@@ -1,5 +1,16 @@
 package dev.kiln.trainer.runs;
 
+import dev.kiln.tokenizer.Encoding;
+import dev.kiln.trainer.AdamW;
+import dev.kiln.trainer.Batch;
+import dev.kiln.trainer.Checkpoint;
+import dev.kiln.trainer.GptModel;
+import dev.kiln.trainer.LearningRateSchedule;
+import dev.kiln.trainer.Sampler;
+import dev.kiln.trainer.ThreadPool;
+import dev.kiln.trainer.Trainer;
+import dev.kiln.trainer.data.SequentialBatcher;
+import dev.kiln.trainer.data.TokenSource;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -12,18 +23,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;
 import java.util.stream.Stream;
-
-import dev.kiln.tokenizer.Encoding;
-import dev.kiln.trainer.AdamW;
-import dev.kiln.trainer.Batch;
-import dev.kiln.trainer.Checkpoint;
-import dev.kiln.trainer.GptModel;
-import dev.kiln.trainer.LearningRateSchedule;
-import dev.kiln.trainer.Sampler;
-import dev.kiln.trainer.ThreadPool;
-import dev.kiln.trainer.Trainer;
-import dev.kiln.trainer.data.SequentialBatcher;
-import dev.kiln.trainer.data.TokenSource;
 
 /**
  * One training run: builds or resumes the model, then steps until max steps or a stop request,
@@ -48,8 +47,12 @@ public final class TrainingRun {
     /**
      * @param sources opens the run's token source at a position (empty for a new run)
      */
-    public TrainingRun(RunConfig config, Encoding encoding, Path runDir,
-                       Function<Map<String, Long>, TokenSource> sources, RunListener listener) {
+    public TrainingRun(
+            RunConfig config,
+            Encoding encoding,
+            Path runDir,
+            Function<Map<String, Long>, TokenSource> sources,
+            RunListener listener) {
         this.config = config;
         this.encoding = encoding;
         this.runDir = runDir;
@@ -73,7 +76,8 @@ public final class TrainingRun {
             if (!Files.exists(pointer)) {
                 return Optional.empty();
             }
-            Path dir = runDir.resolve("checkpoints").resolve(Files.readString(pointer).trim());
+            Path dir = runDir.resolve("checkpoints")
+                    .resolve(Files.readString(pointer).trim());
             return Files.isDirectory(dir) ? Optional.of(dir) : Optional.empty();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -87,7 +91,9 @@ public final class TrainingRun {
     public boolean run() throws IOException, InterruptedException {
         RunConfig.Schedule schedule = config.schedule();
         RunConfig.Optimizer opt = config.optimizer();
-        int threads = schedule.threads() > 0 ? schedule.threads() : Runtime.getRuntime().availableProcessors();
+        int threads = schedule.threads() > 0
+                ? schedule.threads()
+                : Runtime.getRuntime().availableProcessors();
         try (ThreadPool pool = new ThreadPool(threads)) {
             Function<GptModel, AdamW> newOptimizer =
                     m -> new AdamW(m, opt.beta1(), opt.beta2(), 1e-8f, opt.weightDecay());
@@ -106,12 +112,12 @@ public final class TrainingRun {
                 position = Map.of();
             }
             step = optimizer.updates();
-            LearningRateSchedule lr = new LearningRateSchedule(opt.learningRate(), opt.minLearningRate(),
-                    opt.warmupSteps(), schedule.maxSteps());
+            LearningRateSchedule lr = new LearningRateSchedule(
+                    opt.learningRate(), opt.minLearningRate(), opt.warmupSteps(), schedule.maxSteps());
             Trainer trainer = new Trainer(model, optimizer, lr, schedule.gradAccumulationSteps(), opt.gradClip());
             try (TokenSource source = sources.apply(position)) {
-                SequentialBatcher batcher = new SequentialBatcher(source, schedule.batchSize(),
-                        config.model().context(), position);
+                SequentialBatcher batcher = new SequentialBatcher(
+                        source, schedule.batchSize(), config.model().context(), position);
                 while (step < schedule.maxSteps()) {
                     if (stopRequested) {
                         saveCheckpoint(model, optimizer, batcher);
@@ -120,7 +126,8 @@ public final class TrainingRun {
                     Trainer.StepResult result = trainer.step(() -> nextBatch(batcher));
                     step = optimizer.updates();
                     listener.onStep(result, step * config.tokensPerStep());
-                    if (schedule.evalInterval() > 0 && (step % schedule.evalInterval() == 0 || step == schedule.maxSteps())) {
+                    if (schedule.evalInterval() > 0
+                            && (step % schedule.evalInterval() == 0 || step == schedule.maxSteps())) {
                         evaluate(trainer, source.validationTokens());
                     }
                     if (schedule.sampleInterval() > 0 && step % schedule.sampleInterval() == 0) {
@@ -151,12 +158,15 @@ public final class TrainingRun {
         RunConfig.Schedule schedule = config.schedule();
         int window = schedule.batchSize() * config.model().context();
         List<Batch> batches = new ArrayList<>();
-        for (int start = 0; start + window + 1 <= validation.length && batches.size() < schedule.evalBatches(); start += window) {
+        for (int start = 0;
+                start + window + 1 <= validation.length && batches.size() < schedule.evalBatches();
+                start += window) {
             int[] inputs = new int[window];
             int[] targets = new int[window];
             System.arraycopy(validation, start, inputs, 0, window);
             System.arraycopy(validation, start + 1, targets, 0, window);
-            batches.add(new Batch(inputs, targets, schedule.batchSize(), config.model().context()));
+            batches.add(new Batch(
+                    inputs, targets, schedule.batchSize(), config.model().context()));
         }
         if (!batches.isEmpty()) {
             listener.onEvaluation(step, trainer.evalLoss(batches), (long) batches.size() * window);
@@ -173,8 +183,14 @@ public final class TrainingRun {
         if (room <= 0) {
             return;
         }
-        int[] generated = Sampler.generate(model, prompt, Math.min(schedule.sampleTokens(), room), 0.8f, 40,
-                schedule.seed() + step, eos == null ? -1 : eos);
+        int[] generated = Sampler.generate(
+                model,
+                prompt,
+                Math.min(schedule.sampleTokens(), room),
+                0.8f,
+                40,
+                schedule.seed() + step,
+                eos == null ? -1 : eos);
         listener.onSample(step, schedule.samplePrompt(), encoding.decode(generated));
     }
 
@@ -185,7 +201,11 @@ public final class TrainingRun {
         Checkpoint.save(dir, model, optimizer, config.schedule().seed(), batcher.position());
         Path tmp = checkpoints.resolve("latest.tmp");
         Files.writeString(tmp, name);
-        Files.move(tmp, checkpoints.resolve("latest"), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        Files.move(
+                tmp,
+                checkpoints.resolve("latest"),
+                StandardCopyOption.REPLACE_EXISTING,
+                StandardCopyOption.ATOMIC_MOVE);
         pruneCheckpoints(checkpoints);
         lastCheckpointStep = optimizer.updates();
         listener.onCheckpoint(optimizer.updates(), dir);
@@ -195,7 +215,8 @@ public final class TrainingRun {
         List<Path> dirs;
         try (Stream<Path> list = Files.list(checkpoints)) {
             dirs = list.filter(p -> p.getFileName().toString().startsWith("step-") && Files.isDirectory(p))
-                    .sorted(Comparator.comparing(Path::toString)).toList();
+                    .sorted(Comparator.comparing(Path::toString))
+                    .toList();
         }
         for (int i = 0; i < dirs.size() - KEPT_CHECKPOINTS; i++) {
             try (Stream<Path> walk = Files.walk(dirs.get(i))) {

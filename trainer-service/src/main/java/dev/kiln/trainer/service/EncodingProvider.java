@@ -1,12 +1,5 @@
 package dev.kiln.trainer.service;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.util.Optional;
-import java.util.concurrent.TimeUnit;
-
-import jakarta.enterprise.context.ApplicationScoped;
-
 import dev.kiln.proto.tokenizer.v1.EncodingFormat;
 import dev.kiln.proto.tokenizer.v1.GetEncodingRequest;
 import dev.kiln.proto.tokenizer.v1.GetEncodingResponse;
@@ -17,6 +10,11 @@ import dev.kiln.tokenizer.TiktokenRankFile;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.quarkus.grpc.GrpcClient;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The encodings a run can train on: the built-ins of tokenizer-core, and encodings trained on
@@ -42,18 +40,28 @@ public class EncodingProvider {
         }
         GetEncodingResponse response;
         try {
-            response = tokenizer.withDeadlineAfter(60, TimeUnit.SECONDS).getEncoding(GetEncodingRequest.newBuilder()
-                    .setEncoding(name).setFormat(EncodingFormat.ENCODING_FORMAT_TIKTOKEN).build());
+            response = tokenizer
+                    .withDeadlineAfter(60, TimeUnit.SECONDS)
+                    .getEncoding(GetEncodingRequest.newBuilder()
+                            .setEncoding(name)
+                            .setFormat(EncodingFormat.ENCODING_FORMAT_TIKTOKEN)
+                            .build());
         } catch (StatusRuntimeException e) {
             if (e.getStatus().getCode() == Status.Code.NOT_FOUND) {
-                throw Status.NOT_FOUND.withDescription("encoding '" + name + "' is neither built in (" + registry.names()
-                        + ") nor known to the tokenizer service").asRuntimeException();
+                throw Status.NOT_FOUND
+                        .withDescription("encoding '" + name + "' is neither built in (" + registry.names()
+                                + ") nor known to the tokenizer service")
+                        .asRuntimeException();
             }
-            throw Status.UNAVAILABLE.withDescription("cannot fetch encoding '" + name + "' from the tokenizer service: "
-                    + e.getStatus()).asRuntimeException();
+            throw Status.UNAVAILABLE
+                    .withDescription(
+                            "cannot fetch encoding '" + name + "' from the tokenizer service: " + e.getStatus())
+                    .asRuntimeException();
         }
         try {
-            Encoding encoding = Encoding.of(name, response.getInfo().getPattern(),
+            Encoding encoding = Encoding.of(
+                    name,
+                    response.getInfo().getPattern(),
                     TiktokenRankFile.read(response.getData().newInput(), "tokenizer-service:" + name),
                     response.getInfo().getSpecialTokensMap());
             registry.register(encoding);

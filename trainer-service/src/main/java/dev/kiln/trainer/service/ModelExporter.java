@@ -1,21 +1,5 @@
 package dev.kiln.trainer.service;
 
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.time.Instant;
-import java.util.HexFormat;
-import java.util.LinkedHashMap;
-import java.util.Map;
-
-import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.inject.Inject;
-
 import dev.kiln.proto.trainer.v1.ExportModelRequest;
 import dev.kiln.proto.trainer.v1.ModelArtifact;
 import dev.kiln.proto.trainer.v1.ModelPublished;
@@ -28,6 +12,20 @@ import dev.kiln.trainer.GptModel;
 import dev.kiln.trainer.Json;
 import dev.kiln.trainer.OnnxExporter;
 import dev.kiln.trainer.ThreadPool;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Instant;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.Map;
 
 /**
  * Writes a model bundle from a run's latest checkpoint (model.onnx in the Optimum KV-cache
@@ -63,19 +61,35 @@ public class ModelExporter {
         long step;
         try (ThreadPool pool = new ThreadPool(1)) {
             GptModel model = Checkpoint.loadWeights(checkpoint.resolve(Checkpoint.MODEL_FILE), pool);
-            OnnxExporter.exportBundle(model, dir, eosId, eosId, OnnxExporter.GenerationDefaults.DEFAULT,
+            OnnxExporter.exportBundle(
+                    model,
+                    dir,
+                    eosId,
+                    eosId,
+                    OnnxExporter.GenerationDefaults.DEFAULT,
                     bundle -> writeTokenizer(encoding, bundle));
             step = run.getCheckpointStep();
         } catch (IOException e) {
-            throw new UncheckedIOException("Cannot export run " + run.getId() + " to " + dir + ": " + e.getMessage(), e);
+            throw new UncheckedIOException(
+                    "Cannot export run " + run.getId() + " to " + dir + ": " + e.getMessage(), e);
         }
         Path onnx = dir.resolve("model.onnx");
         String sha256 = sha256(onnx);
-        ModelArtifact.Builder artifact = ModelArtifact.newBuilder().setName(name).setPath(dir.toString())
-                .setSha256(sha256).setSizeBytes(size(onnx)).setStep((int) step);
+        ModelArtifact.Builder artifact = ModelArtifact.newBuilder()
+                .setName(name)
+                .setPath(dir.toString())
+                .setSha256(sha256)
+                .setSizeBytes(size(onnx))
+                .setStep((int) step);
         if (request.getPublish()) {
-            publisher.publish(ModelPublished.newBuilder().setName(name).setBundlePath(dir.toString()).setSha256(sha256)
-                    .setRunId(run.getId()).setStep((int) step).setPublishedAt(RunManager.timestamp(Instant.now())).build());
+            publisher.publish(ModelPublished.newBuilder()
+                    .setName(name)
+                    .setBundlePath(dir.toString())
+                    .setSha256(sha256)
+                    .setRunId(run.getId())
+                    .setStep((int) step)
+                    .setPublishedAt(RunManager.timestamp(Instant.now()))
+                    .build());
             artifact.setPublished(true);
         }
         return artifact.build();
@@ -87,7 +101,8 @@ public class ModelExporter {
      * .tiktoken file cannot hold those.
      */
     private static void writeTokenizer(Encoding encoding, Path bundle) throws IOException {
-        HuggingFaceTokenizerJson.write(encoding, bundle.resolve("tokenizer.json"), HuggingFaceTokenizerJson.MergesFormat.PAIRS);
+        HuggingFaceTokenizerJson.write(
+                encoding, bundle.resolve("tokenizer.json"), HuggingFaceTokenizerJson.MergesFormat.PAIRS);
         TiktokenRankFile.write(encoding, bundle.resolve(encoding.name() + ".tiktoken"));
         Map<String, Object> tokenizerConfig = new LinkedHashMap<>();
         tokenizerConfig.put("tokenizer_class", "tiktoken");
@@ -99,7 +114,8 @@ public class ModelExporter {
             tokenizerConfig.put("eos_token", "<|endoftext|>");
             tokenizerConfig.put("bos_token", "<|endoftext|>");
         }
-        Files.writeString(bundle.resolve("tokenizer_config.json"), Json.pretty(tokenizerConfig), StandardCharsets.UTF_8);
+        Files.writeString(
+                bundle.resolve("tokenizer_config.json"), Json.pretty(tokenizerConfig), StandardCharsets.UTF_8);
     }
 
     private static long size(Path file) {

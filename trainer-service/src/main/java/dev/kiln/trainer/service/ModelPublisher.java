@@ -1,24 +1,21 @@
 package dev.kiln.trainer.service;
 
+import dev.kiln.proto.trainer.v1.ModelPublished;
+import io.grpc.Status;
+import jakarta.annotation.PreDestroy;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 import java.time.Duration;
 import java.util.Properties;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-
-import jakarta.annotation.PreDestroy;
-import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.inject.Inject;
-
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
-
-import dev.kiln.proto.trainer.v1.ModelPublished;
-import io.grpc.Status;
 
 /** Announces exported bundles on the models topic (key: model name), waiting for the broker's ack. */
 @ApplicationScoped
@@ -46,14 +43,19 @@ public class ModelPublisher {
 
     public void publish(ModelPublished event) {
         try {
-            producer().send(new ProducerRecord<>(config.modelsTopic(), event.getName(), event.toByteArray()))
+            producer()
+                    .send(new ProducerRecord<>(config.modelsTopic(), event.getName(), event.toByteArray()))
                     .get(30, TimeUnit.SECONDS);
         } catch (ExecutionException | TimeoutException e) {
-            throw Status.UNAVAILABLE.withDescription("the bundle is written, but announcing it on " + config.modelsTopic()
-                    + " failed: " + e.getMessage() + "; the gateways can still LoadModel it by path").asRuntimeException();
+            throw Status.UNAVAILABLE
+                    .withDescription("the bundle is written, but announcing it on " + config.modelsTopic() + " failed: "
+                            + e.getMessage() + "; the gateways can still LoadModel it by path")
+                    .asRuntimeException();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw Status.CANCELLED.withDescription("interrupted while publishing").asRuntimeException();
+            throw Status.CANCELLED
+                    .withDescription("interrupted while publishing")
+                    .asRuntimeException();
         }
     }
 

@@ -1,12 +1,11 @@
 package dev.kiln.trainer.service;
 
+import dev.kiln.proto.trainer.v1.TrainingEvent;
+import io.grpc.stub.ServerCallStreamObserver;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
-
-import dev.kiln.proto.trainer.v1.TrainingEvent;
-import io.grpc.stub.ServerCallStreamObserver;
 
 /**
  * The events of one run: the latest ones kept for replay, and every watcher fed as they happen.

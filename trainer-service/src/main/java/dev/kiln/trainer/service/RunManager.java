@@ -1,33 +1,6 @@
 package dev.kiln.trainer.service;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.time.Duration;
-import java.time.Instant;
-import java.util.Comparator;
-import java.util.List;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.TimeUnit;
-import java.util.function.Function;
-import java.util.logging.Level;
-import java.util.logging.Logger;
-import java.util.stream.Stream;
-
-import jakarta.annotation.PostConstruct;
-import jakarta.annotation.PreDestroy;
-import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.inject.Inject;
-
-import org.eclipse.microprofile.config.inject.ConfigProperty;
-
 import com.google.protobuf.Timestamp;
-
 import dev.kiln.proto.trainer.v1.CheckpointSaved;
 import dev.kiln.proto.trainer.v1.Evaluation;
 import dev.kiln.proto.trainer.v1.Run;
@@ -47,6 +20,29 @@ import dev.kiln.trainer.runs.RunListener;
 import dev.kiln.trainer.runs.TrainingRun;
 import io.grpc.Status;
 import io.grpc.stub.ServerCallStreamObserver;
+import jakarta.annotation.PostConstruct;
+import jakarta.annotation.PreDestroy;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+import java.util.stream.Stream;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
  * Owns the runs: starts them on training threads, records their state in
@@ -99,8 +95,10 @@ public class RunManager {
                 handle.run = Run.parseFrom(Files.readAllBytes(file)).toBuilder();
                 handle.events = new RunEvents(config.eventHistory());
                 handle.events.end();
-                if (handle.run.getState() == RunState.RUN_STATE_RUNNING || handle.run.getState() == RunState.RUN_STATE_PENDING) {
-                    handle.run.setState(RunState.RUN_STATE_STOPPED)
+                if (handle.run.getState() == RunState.RUN_STATE_RUNNING
+                        || handle.run.getState() == RunState.RUN_STATE_PENDING) {
+                    handle.run
+                            .setState(RunState.RUN_STATE_STOPPED)
                             .setError("the trainer service restarted; ResumeRun continues from step "
                                     + handle.run.getCheckpointStep());
                     save(handle);
@@ -142,16 +140,20 @@ public class RunManager {
         RunConfig runConfig = RunRequests.toConfig(request, encoding, config.shardsTopic());
         long budget = (long) (Runtime.getRuntime().maxMemory() * config.memoryFraction());
         if (runConfig.estimatedBytes() > budget) {
-            throw Status.RESOURCE_EXHAUSTED.withDescription(String.format(
-                    "the run would need about %,d MB (parameters, gradients, AdamW moments and activations), over this "
-                            + "trainer's budget of %,d MB (kiln.trainer.memory-fraction × max heap): shrink the model, "
-                            + "batch_size or context_length, or give the service more heap",
-                    runConfig.estimatedBytes() >> 20, budget >> 20)).asRuntimeException();
+            throw Status.RESOURCE_EXHAUSTED
+                    .withDescription(String.format(
+                            "the run would need about %,d MB (parameters, gradients, AdamW moments and activations), over this "
+                                    + "trainer's budget of %,d MB (kiln.trainer.memory-fraction × max heap): shrink the model, "
+                                    + "batch_size or context_length, or give the service more heap",
+                            runConfig.estimatedBytes() >> 20, budget >> 20))
+                    .asRuntimeException();
         }
         synchronized (this) {
             if (runs.containsKey(request.getName())) {
-                throw Status.ALREADY_EXISTS.withDescription("a run named '" + request.getName()
-                        + "' exists; pick another name, or ResumeRun it").asRuntimeException();
+                throw Status.ALREADY_EXISTS
+                        .withDescription(
+                                "a run named '" + request.getName() + "' exists; pick another name, or ResumeRun it")
+                        .asRuntimeException();
             }
             checkCapacity();
             Handle handle = new Handle();
@@ -163,7 +165,8 @@ public class RunManager {
                     .setParameters(runConfig.model().realParameterCount())
                     .setTrainLoss(Float.NaN)
                     .setValLoss(Float.NaN)
-                    .setCheckpointDir(runDir(request.getName()).resolve("checkpoints").toString())
+                    .setCheckpointDir(
+                            runDir(request.getName()).resolve("checkpoints").toString())
                     .setCreatedAt(timestamp(now))
                     .setUpdatedAt(timestamp(now));
             handle.config = runConfig;
@@ -180,16 +183,22 @@ public class RunManager {
         synchronized (this) {
             RunState state = handle.run.getState();
             if (state == RunState.RUN_STATE_RUNNING || state == RunState.RUN_STATE_PENDING) {
-                throw Status.FAILED_PRECONDITION.withDescription("run '" + id + "' is already active").asRuntimeException();
+                throw Status.FAILED_PRECONDITION
+                        .withDescription("run '" + id + "' is already active")
+                        .asRuntimeException();
             }
             if (state == RunState.RUN_STATE_COMPLETED) {
-                throw Status.FAILED_PRECONDITION.withDescription("run '" + id + "' completed all "
-                        + handle.run.getConfig().getTraining().getMaxSteps() + " steps; ExportModel it, or start a new run")
+                throw Status.FAILED_PRECONDITION
+                        .withDescription("run '" + id + "' completed all "
+                                + handle.run.getConfig().getTraining().getMaxSteps()
+                                + " steps; ExportModel it, or start a new run")
                         .asRuntimeException();
             }
             if (TrainingRun.latestCheckpoint(runDir(id)).isEmpty()) {
-                throw Status.FAILED_PRECONDITION.withDescription("run '" + id + "' has no checkpoint to resume from; "
-                        + "start it again under a new name").asRuntimeException();
+                throw Status.FAILED_PRECONDITION
+                        .withDescription("run '" + id + "' has no checkpoint to resume from; "
+                                + "start it again under a new name")
+                        .asRuntimeException();
             }
             checkCapacity();
             Encoding encoding = encodings.get(handle.run.getConfig().getEncoding());
@@ -208,8 +217,9 @@ public class RunManager {
         Handle handle = handle(id);
         TrainingRun training = handle.training;
         if (training == null) {
-            throw Status.FAILED_PRECONDITION.withDescription("run '" + id + "' is not active (state "
-                    + handle.run.getState() + ")").asRuntimeException();
+            throw Status.FAILED_PRECONDITION
+                    .withDescription("run '" + id + "' is not active (state " + handle.run.getState() + ")")
+                    .asRuntimeException();
         }
         training.requestStop();
         return snapshot(handle);
@@ -220,10 +230,12 @@ public class RunManager {
     }
 
     public List<Run> list(List<RunState> states) {
-        return runs.values().stream().map(this::snapshot)
+        return runs.values().stream()
+                .map(this::snapshot)
                 .filter(r -> states.isEmpty() || states.contains(r.getState()))
                 .sorted(Comparator.comparing((Run r) -> r.getCreatedAt().getSeconds())
-                        .thenComparing(r -> r.getCreatedAt().getNanos()).reversed())
+                        .thenComparing(r -> r.getCreatedAt().getNanos())
+                        .reversed())
                 .toList();
     }
 
@@ -234,16 +246,20 @@ public class RunManager {
     /** The run's latest checkpoint directory, for export. */
     public Path latestCheckpoint(String id) {
         handle(id);
-        return TrainingRun.latestCheckpoint(runDir(id)).orElseThrow(() -> Status.FAILED_PRECONDITION
-                .withDescription("run '" + id + "' has no checkpoint yet; wait for its first checkpoint or its end")
-                .asRuntimeException());
+        return TrainingRun.latestCheckpoint(runDir(id))
+                .orElseThrow(() -> Status.FAILED_PRECONDITION
+                        .withDescription(
+                                "run '" + id + "' has no checkpoint yet; wait for its first checkpoint or its end")
+                        .asRuntimeException());
     }
 
     private void checkCapacity() {
         long active = runs.values().stream().filter(h -> h.training != null).count();
         if (active >= config.maxActiveRuns()) {
-            throw Status.RESOURCE_EXHAUSTED.withDescription(active + " run(s) are training and this trainer runs at most "
-                    + config.maxActiveRuns() + " at once (kiln.trainer.max-active-runs); stop one or wait").asRuntimeException();
+            throw Status.RESOURCE_EXHAUSTED
+                    .withDescription(active + " run(s) are training and this trainer runs at most "
+                            + config.maxActiveRuns() + " at once (kiln.trainer.max-active-runs); stop one or wait")
+                    .asRuntimeException();
         }
     }
 
@@ -253,7 +269,9 @@ public class RunManager {
         }
         Handle handle = runs.get(id);
         if (handle == null) {
-            throw Status.NOT_FOUND.withDescription("no run '" + id + "'; ListRuns lists them").asRuntimeException();
+            throw Status.NOT_FOUND
+                    .withDescription("no run '" + id + "'; ListRuns lists them")
+                    .asRuntimeException();
         }
         return handle;
     }
@@ -272,7 +290,9 @@ public class RunManager {
             try {
                 boolean completed = training.run();
                 end = completed ? RunState.RUN_STATE_COMPLETED : RunState.RUN_STATE_STOPPED;
-                message = completed ? "completed " + cfg.schedule().maxSteps() + " steps" : "stopped at step " + training.step();
+                message = completed
+                        ? "completed " + cfg.schedule().maxSteps() + " steps"
+                        : "stopped at step " + training.step();
             } catch (Throwable t) {
                 LOG.log(Level.WARNING, "Run " + id + " failed", t);
                 end = RunState.RUN_STATE_FAILED;
@@ -291,9 +311,17 @@ public class RunManager {
         if (!data.fromKafka()) {
             return position -> new LlmcDirectorySource(data.shardDirectory(), position);
         }
-        return position -> new KafkaShardSource(bootstrapServers, new KafkaShardSource.Settings(
-                data.kafkaTopic(), cfg.encoding(), Duration.ofSeconds(data.waitSeconds()), Duration.ofSeconds(2),
-                data.validationFraction(), config.validationTokens(), runDir.resolve("validation.tokens")), position);
+        return position -> new KafkaShardSource(
+                bootstrapServers,
+                new KafkaShardSource.Settings(
+                        data.kafkaTopic(),
+                        cfg.encoding(),
+                        Duration.ofSeconds(data.waitSeconds()),
+                        Duration.ofSeconds(2),
+                        data.validationFraction(),
+                        config.validationTokens(),
+                        runDir.resolve("validation.tokens")),
+                position);
     }
 
     private RunListener listener(Handle handle) {
@@ -301,13 +329,21 @@ public class RunManager {
             @Override
             public void onStep(Trainer.StepResult step, long tokensSeen) {
                 synchronized (handle) {
-                    handle.run.setStep((int) step.step() + 1).setTokensSeen(tokensSeen).setTrainLoss(step.loss())
+                    handle.run
+                            .setStep((int) step.step() + 1)
+                            .setTokensSeen(tokensSeen)
+                            .setTrainLoss(step.loss())
                             .setUpdatedAt(timestamp(Instant.now()));
                 }
-                handle.events.publish(event(handle, step.step() + 1).setMetrics(StepMetrics.newBuilder()
-                        .setLoss(step.loss()).setLearningRate(step.lr()).setGradNorm(step.gradNorm())
-                        .setTokensPerSecond(step.tokensPerSecond()).setStepSeconds(step.nanos() / 1e9)
-                        .setTokensSeen(tokensSeen)).build());
+                handle.events.publish(event(handle, step.step() + 1)
+                        .setMetrics(StepMetrics.newBuilder()
+                                .setLoss(step.loss())
+                                .setLearningRate(step.lr())
+                                .setGradNorm(step.gradNorm())
+                                .setTokensPerSecond(step.tokensPerSecond())
+                                .setStepSeconds(step.nanos() / 1e9)
+                                .setTokensSeen(tokensSeen))
+                        .build());
             }
 
             @Override
@@ -315,13 +351,18 @@ public class RunManager {
                 synchronized (handle) {
                     handle.run.setValLoss(validationLoss);
                 }
-                handle.events.publish(event(handle, step).setEvaluation(Evaluation.newBuilder()
-                        .setValLoss(validationLoss).setTokens(tokens)).build());
+                handle.events.publish(event(handle, step)
+                        .setEvaluation(Evaluation.newBuilder()
+                                .setValLoss(validationLoss)
+                                .setTokens(tokens))
+                        .build());
             }
 
             @Override
             public void onSample(long step, String prompt, String text) {
-                handle.events.publish(event(handle, step).setSample(Sample.newBuilder().setPrompt(prompt).setText(text)).build());
+                handle.events.publish(event(handle, step)
+                        .setSample(Sample.newBuilder().setPrompt(prompt).setText(text))
+                        .build());
             }
 
             @Override
@@ -330,8 +371,9 @@ public class RunManager {
                     handle.run.setCheckpointStep((int) step);
                     save(handle);
                 }
-                handle.events.publish(event(handle, step).setCheckpoint(CheckpointSaved.newBuilder()
-                        .setPath(directory.toString())).build());
+                handle.events.publish(event(handle, step)
+                        .setCheckpoint(CheckpointSaved.newBuilder().setPath(directory.toString()))
+                        .build());
             }
         };
     }
@@ -346,11 +388,16 @@ public class RunManager {
             step = handle.run.getStep();
             save(handle);
         }
-        handle.events.publish(event(handle, step).setState(StateChanged.newBuilder().setState(state).setMessage(message)).build());
+        handle.events.publish(event(handle, step)
+                .setState(StateChanged.newBuilder().setState(state).setMessage(message))
+                .build());
     }
 
     private static TrainingEvent.Builder event(Handle handle, long step) {
-        return TrainingEvent.newBuilder().setRunId(handle.run.getId()).setStep((int) step).setTime(timestamp(Instant.now()));
+        return TrainingEvent.newBuilder()
+                .setRunId(handle.run.getId())
+                .setStep((int) step)
+                .setTime(timestamp(Instant.now()));
     }
 
     private Run snapshot(Handle handle) {
@@ -372,6 +419,9 @@ public class RunManager {
     }
 
     static Timestamp timestamp(Instant instant) {
-        return Timestamp.newBuilder().setSeconds(instant.getEpochSecond()).setNanos(instant.getNano()).build();
+        return Timestamp.newBuilder()
+                .setSeconds(instant.getEpochSecond())
+                .setNanos(instant.getNano())
+                .build();
     }
 }

@@ -1,8 +1,5 @@
 package dev.kiln.trainer.service;
 
-import java.nio.file.Path;
-import java.util.regex.Pattern;
-
 import dev.kiln.proto.trainer.v1.ModelConfig;
 import dev.kiln.proto.trainer.v1.OptimizerConfig;
 import dev.kiln.proto.trainer.v1.StartRunRequest;
@@ -12,6 +9,8 @@ import dev.kiln.trainer.GptConfig;
 import dev.kiln.trainer.runs.RunConfig;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
+import java.nio.file.Path;
+import java.util.regex.Pattern;
 
 /** Checks a StartRunRequest and turns it into a RunConfig with every default applied. */
 final class RunRequests {
@@ -22,8 +21,7 @@ final class RunRequests {
     private static final int MAX_CONTEXT = 8192;
     private static final int MAX_BATCH = 4096;
 
-    private RunRequests() {
-    }
+    private RunRequests() {}
 
     static void checkName(String name, String field) {
         if (!NAME.matcher(name).matches()) {
@@ -53,7 +51,9 @@ final class RunRequests {
 
         OptimizerConfig o = request.getOptimizer();
         float lr = o.getLearningRate() == 0 ? 6e-4f : positive("optimizer.learning_rate", o.getLearningRate(), 1f);
-        float minLr = o.getMinLearningRate() == 0 ? lr / 10 : positive("optimizer.min_learning_rate", o.getMinLearningRate(), lr);
+        float minLr = o.getMinLearningRate() == 0
+                ? lr / 10
+                : positive("optimizer.min_learning_rate", o.getMinLearningRate(), lr);
         float weightDecay = o.hasWeightDecay() ? fraction("optimizer.weight_decay", o.getWeightDecay(), 0, 1) : 0.1f;
         float beta1 = o.getBeta1() == 0 ? 0.9f : fraction("optimizer.beta1", o.getBeta1(), 0, 0.9999f);
         float beta2 = o.getBeta2() == 0 ? 0.95f : fraction("optimizer.beta2", o.getBeta2(), 0, 0.99999f);
@@ -61,15 +61,17 @@ final class RunRequests {
 
         TrainingConfig t = request.getTraining();
         int batch = range("training.batch_size", t.getBatchSize(), 1, MAX_BATCH);
-        int accumulation = t.getGradAccumulationSteps() == 0 ? 1 : range("training.grad_accumulation_steps",
-                t.getGradAccumulationSteps(), 1, 1024);
+        int accumulation = t.getGradAccumulationSteps() == 0
+                ? 1
+                : range("training.grad_accumulation_steps", t.getGradAccumulationSteps(), 1, 1024);
         int maxSteps = range("training.max_steps", t.getMaxSteps(), 1, Integer.MAX_VALUE);
         int threads = range("training.threads", t.getThreads(), 0, 1024);
         if (o.getWarmupSteps() > maxSteps) {
             throw invalid("optimizer.warmup_steps " + o.getWarmupSteps() + " exceeds training.max_steps " + maxSteps);
         }
         float validationFraction = t.hasValidationFraction()
-                ? fraction("training.validation_fraction", t.getValidationFraction(), 0, 0.5f) : 0.05f;
+                ? fraction("training.validation_fraction", t.getValidationFraction(), 0, 0.5f)
+                : 0.05f;
         int evalBatches = t.getEvalBatches() == 0 ? 8 : t.getEvalBatches();
         int sampleTokens = t.getSampleTokens() == 0 ? 64 : Math.min(t.getSampleTokens(), context);
         if (!t.getSamplePrompt().isEmpty() && encoding.encodeOrdinary(t.getSamplePrompt()).length >= context) {
@@ -78,22 +80,41 @@ final class RunRequests {
 
         RunConfig.Data data;
         if (request.getData().hasShardDirectory()) {
-            data = new RunConfig.Data(null, 0, validationFraction, Path.of(request.getData().getShardDirectory()));
+            data = new RunConfig.Data(
+                    null, 0, validationFraction, Path.of(request.getData().getShardDirectory()));
         } else {
-            String topic = request.getData().getKafka().getTopic().isEmpty() ? defaultTopic : request.getData().getKafka().getTopic();
-            int wait = request.getData().getKafka().getWaitSeconds() == 0 ? 300 : request.getData().getKafka().getWaitSeconds();
+            String topic = request.getData().getKafka().getTopic().isEmpty()
+                    ? defaultTopic
+                    : request.getData().getKafka().getTopic();
+            int wait = request.getData().getKafka().getWaitSeconds() == 0
+                    ? 300
+                    : request.getData().getKafka().getWaitSeconds();
             data = new RunConfig.Data(topic, wait, validationFraction, null);
         }
-        return new RunConfig(request.getName(), encoding.name(), GptConfig.of(nLayer, nHead, nEmbd, context, vocab),
+        return new RunConfig(
+                request.getName(),
+                encoding.name(),
+                GptConfig.of(nLayer, nHead, nEmbd, context, vocab),
                 new RunConfig.Optimizer(lr, minLr, o.getWarmupSteps(), weightDecay, beta1, beta2, gradClip),
-                new RunConfig.Schedule(batch, accumulation, maxSteps, t.getSeed(), threads, t.getEvalInterval(),
-                        evalBatches, t.getSampleInterval(), t.getSamplePrompt(), sampleTokens, t.getCheckpointInterval()),
+                new RunConfig.Schedule(
+                        batch,
+                        accumulation,
+                        maxSteps,
+                        t.getSeed(),
+                        threads,
+                        t.getEvalInterval(),
+                        evalBatches,
+                        t.getSampleInterval(),
+                        t.getSamplePrompt(),
+                        sampleTokens,
+                        t.getCheckpointInterval()),
                 data);
     }
 
     private static int range(String field, int value, int min, int max) {
         if (value < min || value > max) {
-            throw invalid(field + " is " + Integer.toUnsignedString(value) + "; it must be between " + min + " and " + max);
+            throw invalid(
+                    field + " is " + Integer.toUnsignedString(value) + "; it must be between " + min + " and " + max);
         }
         return value;
     }

@@ -1,9 +1,5 @@
 package dev.kiln.trainer.service;
 
-import java.util.function.Supplier;
-
-import jakarta.inject.Inject;
-
 import dev.kiln.proto.trainer.v1.ExportModelRequest;
 import dev.kiln.proto.trainer.v1.GetRunRequest;
 import dev.kiln.proto.trainer.v1.ListRunsRequest;
@@ -22,6 +18,8 @@ import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
 import io.quarkus.grpc.GrpcService;
 import io.smallrye.common.annotation.Blocking;
+import jakarta.inject.Inject;
+import java.util.function.Supplier;
 
 /** gRPC adapter of the trainer: validates, delegates to {@link RunManager} and {@link ModelExporter}. */
 @GrpcService
@@ -48,7 +46,11 @@ public class TrainerGrpcService extends TrainerServiceGrpc.TrainerServiceImplBas
     @Override
     @Blocking
     public void listRuns(ListRunsRequest request, StreamObserver<ListRunsResponse> response) {
-        respond(response, () -> ListRunsResponse.newBuilder().addAllRuns(runs.list(request.getStatesList())).build());
+        respond(
+                response,
+                () -> ListRunsResponse.newBuilder()
+                        .addAllRuns(runs.list(request.getStatesList()))
+                        .build());
     }
 
     @Override

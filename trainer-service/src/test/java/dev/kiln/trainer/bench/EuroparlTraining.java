@@ -1,12 +1,5 @@
 package dev.kiln.trainer.bench;
 
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.List;
-import java.util.Map;
-
 import dev.kiln.testing.Europarl;
 import dev.kiln.tokenizer.BpeTrainer;
 import dev.kiln.tokenizer.Encoding;
@@ -18,6 +11,12 @@ import dev.kiln.trainer.data.LlmcDirectorySource;
 import dev.kiln.trainer.runs.RunConfig;
 import dev.kiln.trainer.runs.RunListener;
 import dev.kiln.trainer.runs.TrainingRun;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 
 /**
  * The trainer on real text, end to end through the service's own run loop: English Europarl, a
@@ -42,21 +41,27 @@ public final class EuroparlTraining {
         }
         int trainDocs = english.size() * 9 / 10;
         long chars = english.stream().mapToLong(String::length).sum();
-        System.out.printf("English Europarl: %d documents, %.1f MB; %d for training, %d held out%n",
+        System.out.printf(
+                "English Europarl: %d documents, %.1f MB; %d for training, %d held out%n",
                 english.size(), chars / 1e6, trainDocs, english.size() - trainDocs);
 
         long tb = System.nanoTime();
-        Encoding bpe = BpeTrainer.train(english.subList(0, trainDocs), BpeTrainer.Options.defaults("europarl-4k", 4096)
-                .withPattern(Pretokenizer.R50K_PATTERN).withThreads(threads));
+        Encoding bpe = BpeTrainer.train(
+                english.subList(0, trainDocs),
+                BpeTrainer.Options.defaults("europarl-4k", 4096)
+                        .withPattern(Pretokenizer.R50K_PATTERN)
+                        .withThreads(threads));
         int eos = bpe.specialTokens().get("<|endoftext|>");
         System.out.printf("BPE: %d tokens trained in %.1f s%n", bpe.vocabularySize(), (System.nanoTime() - tb) / 1e9);
 
         int[] train = encode(bpe, english.subList(0, trainDocs), eos);
         int[] validation = encode(bpe, english.subList(trainDocs, english.size()), eos);
         double[] unigram = unigramEntropies(train, validation, bpe.vocabularySize());
-        System.out.printf("Tokens: %,d train, %,d validation (%.2f chars/token)%n", train.length, validation.length,
-                (double) chars / (train.length + validation.length));
-        System.out.printf("Unigram entropy of the training tokens: %.3f nats; unigram cross-entropy on validation: %.3f nats%n",
+        System.out.printf(
+                "Tokens: %,d train, %,d validation (%.2f chars/token)%n",
+                train.length, validation.length, (double) chars / (train.length + validation.length));
+        System.out.printf(
+                "Unigram entropy of the training tokens: %.3f nats; unigram cross-entropy on validation: %.3f nats%n",
                 unigram[0], unigram[1]);
 
         Path dir = Files.createTempDirectory("kiln-europarl");
@@ -65,13 +70,22 @@ public final class EuroparlTraining {
         LlmcShardWriter.write(shards.resolve("europarl_val_000.bin"), validation);
 
         GptConfig model = GptConfig.of(4, 4, 192, 128, bpe.vocabularySize());
-        RunConfig config = new RunConfig("europarl", bpe.name(), model,
+        RunConfig config = new RunConfig(
+                "europarl",
+                bpe.name(),
+                model,
                 new RunConfig.Optimizer(3e-3f, 3e-4f, 40, 0.1f, 0.9f, 0.95f, 1.0f),
                 new RunConfig.Schedule(16, 1, steps, 1337, threads, 50, 16, 200, "Mr President,", 48, 0),
                 new RunConfig.Data(null, 0, 0, shards));
-        System.out.printf("Model: %d layers, %d heads, n_embd %d, context %d: %,d parameters; batch %d × %d tokens%n",
-                model.nLayer(), model.nHead(), model.nEmbd(), model.context(), model.realParameterCount(),
-                config.schedule().batchSize(), model.context());
+        System.out.printf(
+                "Model: %d layers, %d heads, n_embd %d, context %d: %,d parameters; batch %d × %d tokens%n",
+                model.nLayer(),
+                model.nHead(),
+                model.nEmbd(),
+                model.context(),
+                model.realParameterCount(),
+                config.schedule().batchSize(),
+                model.context());
         System.out.println();
         System.out.println("| step | train loss | val loss | tokens/s | elapsed s |");
         System.out.println("|---:|---:|---:|---:|---:|");
@@ -80,40 +94,56 @@ public final class EuroparlTraining {
         double[] tokensPerSecond = {0};
         float[] lastTrain = {Float.NaN};
         Map<Long, Float> valLoss = new HashMap<>();
-        TrainingRun run = new TrainingRun(config, bpe, dir.resolve("run"),
-                position -> new LlmcDirectorySource(shards, position), new RunListener() {
-            @Override
-            public void onStep(Trainer.StepResult step, long tokensSeen) {
-                tokensPerSecond[0] = 0.9 * tokensPerSecond[0] + 0.1 * step.tokensPerSecond();
-                lastTrain[0] = step.loss();
-                if (step.step() == 0) {
-                    System.out.printf("| %d | %.3f | | %.0f | %.0f |%n", 1, step.loss(), step.tokensPerSecond(),
-                            (System.nanoTime() - start) / 1e9);
-                }
-            }
+        TrainingRun run = new TrainingRun(
+                config,
+                bpe,
+                dir.resolve("run"),
+                position -> new LlmcDirectorySource(shards, position),
+                new RunListener() {
+                    @Override
+                    public void onStep(Trainer.StepResult step, long tokensSeen) {
+                        tokensPerSecond[0] = 0.9 * tokensPerSecond[0] + 0.1 * step.tokensPerSecond();
+                        lastTrain[0] = step.loss();
+                        if (step.step() == 0) {
+                            System.out.printf(
+                                    "| %d | %.3f | | %.0f | %.0f |%n",
+                                    1, step.loss(), step.tokensPerSecond(), (System.nanoTime() - start) / 1e9);
+                        }
+                    }
 
-            @Override
-            public void onEvaluation(long step, float validationLoss, long tokens) {
-                valLoss.put(step, validationLoss);
-                System.out.printf("| %d | %.3f | %.3f | %.0f | %.0f |%n", step, lastTrain[0], validationLoss,
-                        tokensPerSecond[0], (System.nanoTime() - start) / 1e9);
-            }
+                    @Override
+                    public void onEvaluation(long step, float validationLoss, long tokens) {
+                        valLoss.put(step, validationLoss);
+                        System.out.printf(
+                                "| %d | %.3f | %.3f | %.0f | %.0f |%n",
+                                step,
+                                lastTrain[0],
+                                validationLoss,
+                                tokensPerSecond[0],
+                                (System.nanoTime() - start) / 1e9);
+                    }
 
-            @Override
-            public void onSample(long step, String prompt, String text) {
-                System.out.printf("%n> sample at step %d: %s%s%n%n", step, prompt, text.replace("\n", " "));
-            }
+                    @Override
+                    public void onSample(long step, String prompt, String text) {
+                        System.out.printf("%n> sample at step %d: %s%s%n%n", step, prompt, text.replace("\n", " "));
+                    }
 
-            @Override
-            public void onCheckpoint(long step, Path directory) {
-            }
-        });
+                    @Override
+                    public void onCheckpoint(long step, Path directory) {}
+                });
         run.run();
         double seconds = (System.nanoTime() - start) / 1e9;
         float finalVal = valLoss.get((long) steps);
-        System.out.printf("%nTrained %d steps (%,d tokens) in %.0f s; final validation loss %.3f nats vs unigram %.3f "
-                        + "(%.2f nats below); whole run incl. BPE %.0f s%n", steps, (long) steps * config.tokensPerStep(),
-                seconds, finalVal, unigram[1], unigram[1] - finalVal, (System.nanoTime() - t0) / 1e9);
+        System.out.printf(
+                "%nTrained %d steps (%,d tokens) in %.0f s; final validation loss %.3f nats vs unigram %.3f "
+                        + "(%.2f nats below); whole run incl. BPE %.0f s%n",
+                steps,
+                (long) steps * config.tokensPerStep(),
+                seconds,
+                finalVal,
+                unigram[1],
+                unigram[1] - finalVal,
+                (System.nanoTime() - t0) / 1e9);
     }
 
     private static int[] encode(Encoding bpe, List<String> docs, int eos) {

@@ -3,25 +3,7 @@ package dev.kiln.trainer.runs;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import java.nio.file.Path;
-import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Map;
-import java.util.Properties;
-import java.util.Random;
-import java.util.function.Function;
-
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringSerializer;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
-import org.junit.jupiter.api.io.TempDir;
-
 import com.google.protobuf.ByteString;
-
 import dev.kiln.proto.corpus.TokenShards;
 import dev.kiln.proto.corpus.v1.TokenShard;
 import dev.kiln.proto.corpus.v1.TokenWidth;
@@ -33,6 +15,20 @@ import dev.kiln.trainer.GptConfig;
 import dev.kiln.trainer.Trainer;
 import dev.kiln.trainer.data.KafkaShardSource;
 import dev.kiln.trainer.data.TokenSource;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.function.Function;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Stopped at step k and resumed, a run reproduces the uninterrupted run's losses; a crash between
@@ -45,7 +41,10 @@ class TrainingRunResumeTest {
     private static final Encoding R50K = EncodingRegistry.getDefault().get("r50k_base");
 
     private static RunConfig config(int maxSteps, int checkpointInterval, String topic) {
-        return new RunConfig("resume", "r50k_base", GptConfig.of(1, 2, 16, 16, VOCAB),
+        return new RunConfig(
+                "resume",
+                "r50k_base",
+                GptConfig.of(1, 2, 16, 16, VOCAB),
                 new RunConfig.Optimizer(1e-2f, 1e-3f, 2, 0.1f, 0.9f, 0.95f, 1.0f),
                 new RunConfig.Schedule(2, 2, maxSteps, 42, 2, 3, 2, 0, "", 0, checkpointInterval),
                 new RunConfig.Data(topic, 30, 0.2f, null));
@@ -55,26 +54,42 @@ class TrainingRunResumeTest {
     private static void produceShards(KafkaBroker broker, String topic, int shards) throws Exception {
         broker.createTopic(topic, 2);
         Random random = new Random(1);
-        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(broker.clientProperties(),
-                new StringSerializer(), new ByteArraySerializer())) {
+        try (KafkaProducer<String, byte[]> producer =
+                new KafkaProducer<>(broker.clientProperties(), new StringSerializer(), new ByteArraySerializer())) {
             for (int s = 0; s < shards; s++) {
                 int[] ids = new int[97 + s];
                 for (int i = 0; i < ids.length; i++) {
                     ids[i] = 100 + (i % 7) * 3 + random.nextInt(2);
                 }
                 ByteString packed = TokenShards.pack(ids, ids.length, TokenWidth.TOKEN_WIDTH_UINT16);
-                TokenShard shard = TokenShard.newBuilder().setShardId("test-" + s).setEncoding("r50k_base")
-                        .setVocabSize(VOCAB).setTokenCount(ids.length).setTokenWidth(TokenWidth.TOKEN_WIDTH_UINT16)
-                        .setTokens(packed).setCrc32C(TokenShards.crc32c(packed)).setEosTokenId(50256).build();
-                producer.send(new ProducerRecord<>(topic, s % 2, shard.getShardId(), shard.toByteArray())).get();
+                TokenShard shard = TokenShard.newBuilder()
+                        .setShardId("test-" + s)
+                        .setEncoding("r50k_base")
+                        .setVocabSize(VOCAB)
+                        .setTokenCount(ids.length)
+                        .setTokenWidth(TokenWidth.TOKEN_WIDTH_UINT16)
+                        .setTokens(packed)
+                        .setCrc32C(TokenShards.crc32c(packed))
+                        .setEosTokenId(50256)
+                        .build();
+                producer.send(new ProducerRecord<>(topic, s % 2, shard.getShardId(), shard.toByteArray()))
+                        .get();
             }
         }
     }
 
     private static Function<Map<String, Long>, TokenSource> kafka(KafkaBroker broker, RunConfig cfg, Path runDir) {
-        return position -> new KafkaShardSource(broker.bootstrapServers(), new KafkaShardSource.Settings(
-                cfg.data().kafkaTopic(), cfg.encoding(), Duration.ofSeconds(30), Duration.ofMillis(500),
-                cfg.data().validationFraction(), 100_000, runDir.resolve("validation.tokens")), position);
+        return position -> new KafkaShardSource(
+                broker.bootstrapServers(),
+                new KafkaShardSource.Settings(
+                        cfg.data().kafkaTopic(),
+                        cfg.encoding(),
+                        Duration.ofSeconds(30),
+                        Duration.ofMillis(500),
+                        cfg.data().validationFraction(),
+                        100_000,
+                        runDir.resolve("validation.tokens")),
+                position);
     }
 
     /** Records losses; may stop or crash the run after a given step. */
@@ -102,12 +117,10 @@ class TrainingRunResumeTest {
         }
 
         @Override
-        public void onSample(long step, String prompt, String text) {
-        }
+        public void onSample(long step, String prompt, String text) {}
 
         @Override
-        public void onCheckpoint(long step, Path directory) {
-        }
+        public void onCheckpoint(long step, Path directory) {}
     }
 
     private static List<Float> train(RunConfig cfg, Path dir, KafkaBroker broker, Recorder recorder) throws Exception {
@@ -150,7 +163,8 @@ class TrainingRunResumeTest {
 
         Recorder crashing = new Recorder();
         crashing.crashAfter = 5;
-        assertThatThrownBy(() -> train(cfg, tmp.resolve("b"), broker, crashing)).hasMessageContaining("simulated crash");
+        assertThatThrownBy(() -> train(cfg, tmp.resolve("b"), broker, crashing))
+                .hasMessageContaining("simulated crash");
         assertThat(crashing.losses).hasSize(5);
         // Steps 4 and 5 ran after the step-3 checkpoint; they are lost, and their data is trained again.
         List<Float> after = train(cfg, tmp.resolve("b"), broker, new Recorder());

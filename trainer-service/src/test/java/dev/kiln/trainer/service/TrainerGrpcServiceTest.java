@@ -1,32 +1,10 @@
 package dev.kiln.trainer.service;
 
+import static dev.kiln.testing.GrpcFailures.codeOf;
+import static dev.kiln.testing.GrpcFailures.failureOf;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.net.URL;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.time.Duration;
-import java.util.ArrayList;
-import java.util.Iterator;
-import java.util.List;
-import java.util.Properties;
-import java.util.concurrent.TimeUnit;
-
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
-import org.apache.kafka.common.serialization.StringSerializer;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
-
 import com.google.protobuf.ByteString;
-
 import dev.kiln.proto.corpus.TokenShards;
 import dev.kiln.proto.corpus.v1.TokenShard;
 import dev.kiln.proto.corpus.v1.TokenWidth;
@@ -48,8 +26,6 @@ import dev.kiln.proto.trainer.v1.TrainerServiceGrpc;
 import dev.kiln.proto.trainer.v1.TrainingConfig;
 import dev.kiln.proto.trainer.v1.TrainingEvent;
 import dev.kiln.proto.trainer.v1.WatchRunRequest;
-import static dev.kiln.testing.GrpcFailures.codeOf;
-import static dev.kiln.testing.GrpcFailures.failureOf;
 import dev.kiln.testing.KafkaBroker;
 import dev.kiln.testing.KafkaTestResource;
 import dev.kiln.tokenizer.EncodingRegistry;
@@ -60,6 +36,27 @@ import io.grpc.StatusRuntimeException;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
+import java.net.URL;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Properties;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
 
 /** The trainer's RPCs over a real socket, training on shards from a real Kafka broker. */
 @QuarkusTest
@@ -78,7 +75,9 @@ class TrainerGrpcServiceTest {
 
     @BeforeEach
     void connect() {
-        channel = ManagedChannelBuilder.forAddress(base.getHost(), base.getPort()).usePlaintext().build();
+        channel = ManagedChannelBuilder.forAddress(base.getHost(), base.getPort())
+                .usePlaintext()
+                .build();
         trainer = TrainerServiceGrpc.newBlockingStub(channel).withDeadlineAfter(120, TimeUnit.SECONDS);
     }
 
@@ -93,27 +92,52 @@ class TrainerGrpcServiceTest {
         broker.createTopic(topic, 1);
         var encoding = EncodingRegistry.getDefault().get("r50k_base");
         String text = "The cat sat on the mat. The dog sat on the log. A bird sang in the tree. ";
-        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(broker.clientProperties(),
-                new StringSerializer(), new ByteArraySerializer())) {
+        try (KafkaProducer<String, byte[]> producer =
+                new KafkaProducer<>(broker.clientProperties(), new StringSerializer(), new ByteArraySerializer())) {
             for (int s = 0; s < 8; s++) {
                 int[] ids = encoding.encode(text.repeat(6));
                 ByteString packed = TokenShards.pack(ids, ids.length, TokenWidth.TOKEN_WIDTH_UINT16);
-                TokenShard shard = TokenShard.newBuilder().setShardId("svc-" + s).setEncoding("r50k_base")
-                        .setVocabSize(50257).setTokenCount(ids.length).setTokenWidth(TokenWidth.TOKEN_WIDTH_UINT16)
-                        .setTokens(packed).setCrc32C(TokenShards.crc32c(packed)).setEosTokenId(50256).build();
-                producer.send(new ProducerRecord<>(topic, shard.getShardId(), shard.toByteArray())).get();
+                TokenShard shard = TokenShard.newBuilder()
+                        .setShardId("svc-" + s)
+                        .setEncoding("r50k_base")
+                        .setVocabSize(50257)
+                        .setTokenCount(ids.length)
+                        .setTokenWidth(TokenWidth.TOKEN_WIDTH_UINT16)
+                        .setTokens(packed)
+                        .setCrc32C(TokenShards.crc32c(packed))
+                        .setEosTokenId(50256)
+                        .build();
+                producer.send(new ProducerRecord<>(topic, shard.getShardId(), shard.toByteArray()))
+                        .get();
             }
         }
     }
 
     private static StartRunRequest.Builder tinyRun(String name) {
-        return StartRunRequest.newBuilder().setName(name).setEncoding("r50k_base")
-                .setModel(ModelConfig.newBuilder().setNLayer(1).setNHead(2).setNEmbd(32).setContextLength(32))
-                .setOptimizer(OptimizerConfig.newBuilder().setLearningRate(1e-2f).setWarmupSteps(2))
-                .setTraining(TrainingConfig.newBuilder().setBatchSize(4).setMaxSteps(24).setSeed(7).setThreads(2)
-                        .setEvalInterval(8).setEvalBatches(2).setValidationFraction(0.25f)
-                        .setSampleInterval(12).setSamplePrompt("The cat").setSampleTokens(8).setCheckpointInterval(8))
-                .setData(DataSource.newBuilder().setKafka(KafkaShards.newBuilder().setTopic(TOPIC).setWaitSeconds(30)));
+        return StartRunRequest.newBuilder()
+                .setName(name)
+                .setEncoding("r50k_base")
+                .setModel(ModelConfig.newBuilder()
+                        .setNLayer(1)
+                        .setNHead(2)
+                        .setNEmbd(32)
+                        .setContextLength(32))
+                .setOptimizer(
+                        OptimizerConfig.newBuilder().setLearningRate(1e-2f).setWarmupSteps(2))
+                .setTraining(TrainingConfig.newBuilder()
+                        .setBatchSize(4)
+                        .setMaxSteps(24)
+                        .setSeed(7)
+                        .setThreads(2)
+                        .setEvalInterval(8)
+                        .setEvalBatches(2)
+                        .setValidationFraction(0.25f)
+                        .setSampleInterval(12)
+                        .setSamplePrompt("The cat")
+                        .setSampleTokens(8)
+                        .setCheckpointInterval(8))
+                .setData(DataSource.newBuilder()
+                        .setKafka(KafkaShards.newBuilder().setTopic(TOPIC).setWaitSeconds(30)));
     }
 
     @Test
@@ -124,15 +148,24 @@ class TrainerGrpcServiceTest {
         assertThat(started.getParameters()).isGreaterThan(50257L * 32);
 
         List<TrainingEvent> events = new ArrayList<>();
-        Iterator<TrainingEvent> stream = TrainerServiceGrpc.newBlockingStub(channel).withDeadlineAfter(300, TimeUnit.SECONDS)
-                .watchRun(WatchRunRequest.newBuilder().setRunId(RUN).setReplay(true).build());
+        Iterator<TrainingEvent> stream = TrainerServiceGrpc.newBlockingStub(channel)
+                .withDeadlineAfter(300, TimeUnit.SECONDS)
+                .watchRun(WatchRunRequest.newBuilder()
+                        .setRunId(RUN)
+                        .setReplay(true)
+                        .build());
         stream.forEachRemaining(events::add);
 
-        List<Float> losses = events.stream().filter(TrainingEvent::hasMetrics).map(e -> e.getMetrics().getLoss()).toList();
+        List<Float> losses = events.stream()
+                .filter(TrainingEvent::hasMetrics)
+                .map(e -> e.getMetrics().getLoss())
+                .toList();
         assertThat(losses).hasSize(24);
         assertThat(losses.get(23)).as("loss falls by over 2 nats").isLessThan(losses.get(0) - 2f);
         assertThat(events).filteredOn(TrainingEvent::hasEvaluation).isNotEmpty();
-        assertThat(events).filteredOn(TrainingEvent::hasSample).first()
+        assertThat(events)
+                .filteredOn(TrainingEvent::hasSample)
+                .first()
                 .satisfies(e -> assertThat(e.getSample().getText()).isNotEmpty());
         assertThat(events).filteredOn(TrainingEvent::hasCheckpoint).hasSize(3);
         assertThat(events.get(events.size() - 1).getState().getState()).isEqualTo(RunState.RUN_STATE_COMPLETED);
@@ -143,16 +176,21 @@ class TrainerGrpcServiceTest {
         assertThat(done.getCheckpointStep()).isEqualTo(24);
         assertThat(done.getValLoss()).isLessThan(losses.get(0));
         assertThat(trainer.listRuns(ListRunsRequest.getDefaultInstance()).getRunsList())
-                .extracting(Run::getId).contains(RUN);
+                .extracting(Run::getId)
+                .contains(RUN);
 
-        ModelArtifact artifact = trainer.exportModel(ExportModelRequest.newBuilder().setRunId(RUN)
-                .setModelName("tiny-cat").setPublish(true).build());
+        ModelArtifact artifact = trainer.exportModel(ExportModelRequest.newBuilder()
+                .setRunId(RUN)
+                .setModelName("tiny-cat")
+                .setPublish(true)
+                .build());
         Path bundle = Path.of(artifact.getPath());
         assertThat(bundle.resolve("model.onnx")).exists();
         assertThat(bundle.resolve("config.json")).exists();
         assertThat(bundle.resolve("r50k_base.tiktoken")).exists();
         assertThat(dev.kiln.tokenizer.HuggingFaceTokenizerJson.read(bundle.resolve("tokenizer.json"), "bundle")
-                .encode("The cat sat")).containsExactly(EncodingRegistry.getDefault().get("r50k_base").encode("The cat sat"));
+                        .encode("The cat sat"))
+                .containsExactly(EncodingRegistry.getDefault().get("r50k_base").encode("The cat sat"));
         assertThat(Files.readString(bundle.resolve("tokenizer_config.json"))).contains("\"pattern\"");
         assertThat(artifact.getSha256()).isEqualTo(ModelExporter.sha256(bundle.resolve("model.onnx")));
         assertThat(artifact.getPublished()).isTrue();
@@ -161,8 +199,8 @@ class TrainerGrpcServiceTest {
         props.put(ConsumerConfig.GROUP_ID_CONFIG, "trainer-test-models");
         props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         ModelPublished published = null;
-        try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(props, new StringDeserializer(),
-                new ByteArrayDeserializer())) {
+        try (KafkaConsumer<String, byte[]> consumer =
+                new KafkaConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer())) {
             consumer.subscribe(List.of("kiln.models"));
             long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
             while (published == null && System.nanoTime() < deadline) {
@@ -177,9 +215,11 @@ class TrainerGrpcServiceTest {
         assertThat(published.getSha256()).isEqualTo(artifact.getSha256());
         assertThat(published.getBundlePath()).isEqualTo(artifact.getPath());
 
-        assertThat(codeOf(() -> trainer.resumeRun(ResumeRunRequest.newBuilder().setRunId(RUN).build())))
+        assertThat(codeOf(() -> trainer.resumeRun(
+                        ResumeRunRequest.newBuilder().setRunId(RUN).build())))
                 .isEqualTo(Status.Code.FAILED_PRECONDITION);
-        assertThat(codeOf(() -> trainer.stopRun(StopRunRequest.newBuilder().setRunId(RUN).build())))
+        assertThat(codeOf(() -> trainer.stopRun(
+                        StopRunRequest.newBuilder().setRunId(RUN).build())))
                 .isEqualTo(Status.Code.FAILED_PRECONDITION);
         assertThat(codeOf(() -> trainer.startRun(tinyRun(RUN).build()))).isEqualTo(Status.Code.ALREADY_EXISTS);
     }
@@ -187,33 +227,48 @@ class TrainerGrpcServiceTest {
     @Test
     void rejectsBadRunsWithActionableErrors() {
         StatusRuntimeException indivisible = failureOf(() -> trainer.startRun(tinyRun("bad-1")
-                .setModel(ModelConfig.newBuilder().setNLayer(1).setNHead(3).setNEmbd(32).setContextLength(32)).build()));
+                .setModel(ModelConfig.newBuilder()
+                        .setNLayer(1)
+                        .setNHead(3)
+                        .setNEmbd(32)
+                        .setContextLength(32))
+                .build()));
         assertThat(indivisible.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
         assertThat(indivisible.getStatus().getDescription()).contains("n_embd 32", "n_head 3");
 
-        assertThat(codeOf(() -> trainer.startRun(tinyRun("bad name!").build()))).isEqualTo(Status.Code.INVALID_ARGUMENT);
-        assertThat(codeOf(() -> trainer.startRun(tinyRun("bad-2").setTraining(TrainingConfig.newBuilder()
-                .setBatchSize(0).setMaxSteps(1)).build()))).isEqualTo(Status.Code.INVALID_ARGUMENT);
+        assertThat(codeOf(() -> trainer.startRun(tinyRun("bad name!").build())))
+                .isEqualTo(Status.Code.INVALID_ARGUMENT);
+        assertThat(codeOf(() -> trainer.startRun(tinyRun("bad-2")
+                        .setTraining(TrainingConfig.newBuilder().setBatchSize(0).setMaxSteps(1))
+                        .build())))
+                .isEqualTo(Status.Code.INVALID_ARGUMENT);
 
         StatusRuntimeException huge = failureOf(() -> trainer.startRun(tinyRun("bad-3")
-                .setModel(ModelConfig.newBuilder().setNLayer(96).setNHead(64).setNEmbd(8192).setContextLength(8192)).build()));
+                .setModel(ModelConfig.newBuilder()
+                        .setNLayer(96)
+                        .setNHead(64)
+                        .setNEmbd(8192)
+                        .setContextLength(8192))
+                .build()));
         assertThat(huge.getStatus().getCode()).isEqualTo(Status.Code.RESOURCE_EXHAUSTED);
         assertThat(huge.getStatus().getDescription()).contains("MB");
 
-        StatusRuntimeException noTokenizer = failureOf(() -> trainer.startRun(tinyRun("bad-4")
-                .setEncoding("my-trained-bpe").build()));
+        StatusRuntimeException noTokenizer = failureOf(() ->
+                trainer.startRun(tinyRun("bad-4").setEncoding("my-trained-bpe").build()));
         assertThat(noTokenizer.getStatus().getCode()).isEqualTo(Status.Code.UNAVAILABLE);
         assertThat(noTokenizer.getStatus().getDescription()).contains("my-trained-bpe", "tokenizer service");
 
-        assertThat(codeOf(() -> trainer.getRun(GetRunRequest.newBuilder().setRunId("nope").build())))
+        assertThat(codeOf(() -> trainer.getRun(
+                        GetRunRequest.newBuilder().setRunId("nope").build())))
                 .isEqualTo(Status.Code.NOT_FOUND);
-        assertThat(codeOf(() -> trainer.getRun(GetRunRequest.getDefaultInstance()))).isEqualTo(Status.Code.INVALID_ARGUMENT);
-        assertThat(codeOf(() -> trainer.exportModel(ExportModelRequest.newBuilder().setRunId("nope").build())))
+        assertThat(codeOf(() -> trainer.getRun(GetRunRequest.getDefaultInstance())))
+                .isEqualTo(Status.Code.INVALID_ARGUMENT);
+        assertThat(codeOf(() -> trainer.exportModel(
+                        ExportModelRequest.newBuilder().setRunId("nope").build())))
                 .isEqualTo(Status.Code.NOT_FOUND);
         assertThat(codeOf(() -> TrainerServiceGrpc.newBlockingStub(channel)
-                .watchRun(WatchRunRequest.newBuilder().setRunId("nope").build()).hasNext()))
+                        .watchRun(WatchRunRequest.newBuilder().setRunId("nope").build())
+                        .hasNext()))
                 .isEqualTo(Status.Code.NOT_FOUND);
     }
-
-
 }

@@ -23,6 +23,7 @@ public final class AdamW {
     private final float beta1, beta2, eps, weightDecay;
     /** First and second moments, same layout as the parameters. */
     final float[] m, v;
+
     private long t; // number of updates applied
     private final int[][] segments; // {start, end, decayed}
 

@@ -7,7 +7,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.function.Function;
 
 /**
  * A checkpoint directory:
@@ -26,12 +25,10 @@ public final class Checkpoint {
     public static final String MODEL_FILE = "model.safetensors";
     public static final String STATE_FILE = "training_state.safetensors";
 
-    private Checkpoint() {
-    }
+    private Checkpoint() {}
 
     /** What a resumed run gets back. */
-    public record Resumed(GptModel model, AdamW optimizer, long step, long rngState, Map<String, Long> dataOffsets) {
-    }
+    public record Resumed(GptModel model, AdamW optimizer, long step, long rngState, Map<String, Long> dataOffsets) {}
 
     public static void save(Path dir, GptModel model, AdamW optimizer, long rngState, Map<String, Long> dataOffsets)
             throws IOException {
@@ -44,9 +41,12 @@ public final class Checkpoint {
         meta.put("rng_state", Long.toString(rngState));
         meta.put("data_offsets", Json.write(dataOffsets == null ? Map.of() : new LinkedHashMap<>(dataOffsets)));
         long n = model.params.length;
-        SafeTensors.write(dir.resolve(STATE_FILE), List.of(
-                new SafeTensors.Tensor("adamw.exp_avg", new long[] {n}, optimizer.firstMoment()),
-                new SafeTensors.Tensor("adamw.exp_avg_sq", new long[] {n}, optimizer.secondMoment())), meta);
+        SafeTensors.write(
+                dir.resolve(STATE_FILE),
+                List.of(
+                        new SafeTensors.Tensor("adamw.exp_avg", new long[] {n}, optimizer.firstMoment()),
+                        new SafeTensors.Tensor("adamw.exp_avg_sq", new long[] {n}, optimizer.secondMoment())),
+                meta);
     }
 
     public static Resumed load(Path dir, ThreadPool pool) throws IOException {
@@ -66,7 +66,10 @@ public final class Checkpoint {
             throw new IOException(dir + ": weights are from step " + wStep + " but optimizer state from step " + step);
         }
         AdamW opt = optimizerFactory.apply(model);
-        opt.restore(step, state.require("adamw.exp_avg").data(), state.require("adamw.exp_avg_sq").data());
+        opt.restore(
+                step,
+                state.require("adamw.exp_avg").data(),
+                state.require("adamw.exp_avg_sq").data());
         Map<String, Long> offsets = new LinkedHashMap<>();
         ((Map<String, Object>) Json.parse(state.metadata().getOrDefault("data_offsets", "{}")))
                 .forEach((k, v) -> offsets.put(k, ((Number) v).longValue()));
@@ -117,8 +120,12 @@ public final class Checkpoint {
         GptConfig c;
         try {
             int vocab = Integer.parseInt(m.get("vocab_size"));
-            c = new GptConfig(Integer.parseInt(m.get("n_layer")), Integer.parseInt(m.get("n_head")),
-                    Integer.parseInt(m.get("n_embd")), Integer.parseInt(m.get("n_positions")), vocab,
+            c = new GptConfig(
+                    Integer.parseInt(m.get("n_layer")),
+                    Integer.parseInt(m.get("n_head")),
+                    Integer.parseInt(m.get("n_embd")),
+                    Integer.parseInt(m.get("n_positions")),
+                    vocab,
                     Integer.parseInt(m.getOrDefault("padded_vocab_size", Integer.toString(vocab))));
         } catch (RuntimeException e) {
             throw new IOException("safetensors metadata lacks the model shape: " + m, e);
@@ -131,8 +138,8 @@ public final class Checkpoint {
                 expected[0] = c.vocab();
             }
             if (!java.util.Arrays.equals(s.shape(), expected)) {
-                throw new IOException(t.name() + ": shape " + java.util.Arrays.toString(s.shape())
-                        + " != " + java.util.Arrays.toString(expected));
+                throw new IOException(t.name() + ": shape " + java.util.Arrays.toString(s.shape()) + " != "
+                        + java.util.Arrays.toString(expected));
             }
             if (t.transposedInHf()) {
                 int out = t.shape()[0], in = t.shape()[1];

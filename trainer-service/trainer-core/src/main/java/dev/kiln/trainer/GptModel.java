@@ -22,6 +22,7 @@ public final class GptModel {
     public final GptConfig config;
     /** All parameters, laid out as {@link #tensors()} says. */
     public final float[] params;
+
     private float[] grads; // same layout as params; allocated by grads()
 
     final ThreadPool pool;
@@ -46,9 +47,18 @@ public final class GptModel {
         int[] off = {0};
         wte = add(ts, off, "wte.weight", ParamTensor.Kind.EMBEDDING, Vp, C);
         wpe = add(ts, off, "wpe.weight", ParamTensor.Kind.EMBEDDING, maxT, C);
-        ln1w = new int[L]; ln1b = new int[L]; qkvw = new int[L]; qkvb = new int[L];
-        attprojw = new int[L]; attprojb = new int[L]; ln2w = new int[L]; ln2b = new int[L];
-        fcw = new int[L]; fcb = new int[L]; fcprojw = new int[L]; fcprojb = new int[L];
+        ln1w = new int[L];
+        ln1b = new int[L];
+        qkvw = new int[L];
+        qkvb = new int[L];
+        attprojw = new int[L];
+        attprojb = new int[L];
+        ln2w = new int[L];
+        ln2b = new int[L];
+        fcw = new int[L];
+        fcb = new int[L];
+        fcprojw = new int[L];
+        fcprojb = new int[L];
         for (int l = 0; l < L; l++) {
             String h = "h." + l + ".";
             ln1w[l] = add(ts, off, h + "ln_1.weight", ParamTensor.Kind.NORM, C);
@@ -98,7 +108,8 @@ public final class GptModel {
         for (ParamTensor t : tensors) {
             int n = t.size();
             switch (t.kind()) {
-                case NORM -> Arrays.fill(params, t.offset(), t.offset() + n, t.name().endsWith(".weight") ? 1f : 0f);
+                case NORM ->
+                    Arrays.fill(params, t.offset(), t.offset() + n, t.name().endsWith(".weight") ? 1f : 0f);
                 case BIAS -> Arrays.fill(params, t.offset(), t.offset() + n, 0f);
                 case EMBEDDING, LINEAR_WEIGHT -> {
                     double std = t.name().endsWith("c_proj.weight") ? resStd : 0.02;
@@ -149,18 +160,18 @@ public final class GptModel {
     private static final class Activations {
         final int B, T;
         int[] inputs, targets;
-        final float[] encoded;                    // [B,T,C]
-        final float[] ln1, ln1Mean, ln1Rstd;      // [L,B,T,C], [L,B,T]
-        final float[] qkv;                        // [L,B,T,3C]
-        final float[] atty;                       // [L,B,T,C]
-        final float[] att;                        // [L,B,NH,T,T]
-        final float[] res2;                       // [L,B,T,C]
-        final float[] ln2, ln2Mean, ln2Rstd;      // [L,B,T,C], [L,B,T]
-        final float[] fch, fchGelu;               // [L,B,T,4C]
-        final float[] res3;                       // [L,B,T,C]
-        final float[] lnf, lnfMean, lnfRstd;      // [B,T,C], [B,T]
-        final float[] logits, probs;              // [B,T,Vp]; probs become dlogits in backward
-        final float[] losses;                     // [B,T]
+        final float[] encoded; // [B,T,C]
+        final float[] ln1, ln1Mean, ln1Rstd; // [L,B,T,C], [L,B,T]
+        final float[] qkv; // [L,B,T,3C]
+        final float[] atty; // [L,B,T,C]
+        final float[] att; // [L,B,NH,T,T]
+        final float[] res2; // [L,B,T,C]
+        final float[] ln2, ln2Mean, ln2Rstd; // [L,B,T,C], [L,B,T]
+        final float[] fch, fchGelu; // [L,B,T,4C]
+        final float[] res3; // [L,B,T,C]
+        final float[] lnf, lnfMean, lnfRstd; // [B,T,C], [B,T]
+        final float[] logits, probs; // [B,T,Vp]; probs become dlogits in backward
+        final float[] losses; // [B,T]
         // backward scratch
         final float[] dres, dA, dB, d3C, d4C, scratch;
 
@@ -208,15 +219,20 @@ public final class GptModel {
     public static long trainingMemoryBytes(GptConfig c, int B, int T) {
         long L = c.nLayer(), C = c.nEmbd(), NH = c.nHead(), Vp = c.paddedVocab(), N = (long) B * T;
         long params = 4 * c.parameterCount();
-        long acts = N * C                        // encoded
-                + L * N * C * 5                  // ln1, atty, res2, ln2, res3
-                + L * N * 3 * C + L * N * 8 * C  // qkv, fch + fchGelu
-                + L * N * 4                      // LayerNorm statistics
-                + L * B * NH * (long) T * T      // attention probabilities
-                + N * C + 2 * N                  // lnf + its statistics
-                + 2 * N * Vp + N                 // logits, probs, losses
-                + N * C * 3 + N * 3 * C + N * 4 * C // backward buffers
-                + Math.max(Vp * C, 4 * C * C);   // transposed weight
+        long acts = N * C // encoded
+                + L * N * C * 5 // ln1, atty, res2, ln2, res3
+                + L * N * 3 * C
+                + L * N * 8 * C // qkv, fch + fchGelu
+                + L * N * 4 // LayerNorm statistics
+                + L * B * NH * (long) T * T // attention probabilities
+                + N * C
+                + 2 * N // lnf + its statistics
+                + 2 * N * Vp
+                + N // logits, probs, losses
+                + N * C * 3
+                + N * 3 * C
+                + N * 4 * C // backward buffers
+                + Math.max(Vp * C, 4 * C * C); // transposed weight
         return params + params + 2 * params + 4 * acts;
     }
 
@@ -259,20 +275,26 @@ public final class GptModel {
             float[] resIn = l == 0 ? a.encoded : a.res3;
             int resOff = l == 0 ? 0 : (l - 1) * NC;
             int o = l * NC;
-            Layers.layernormForward(pool, a.ln1, o, a.ln1Mean, a.ln1Rstd, l * N, resIn, resOff, params, ln1w[l], ln1b[l], N, C);
+            Layers.layernormForward(
+                    pool, a.ln1, o, a.ln1Mean, a.ln1Rstd, l * N, resIn, resOff, params, ln1w[l], ln1b[l], N, C);
             Layers.matmulForward(pool, a.qkv, 3 * o, a.ln1, o, params, qkvw[l], qkvb[l], N, C, 3 * C, a.scratch);
             Layers.attentionForward(pool, a.atty, o, a.att, l * B * NH * T * T, a.qkv, 3 * o, B, T, C, NH);
             Layers.matmulForward(pool, a.res2, o, a.atty, o, params, attprojw[l], attprojb[l], N, C, C, a.scratch);
             Layers.residualAdd(pool, a.res2, o, resIn, resOff, NC);
-            Layers.layernormForward(pool, a.ln2, o, a.ln2Mean, a.ln2Rstd, l * N, a.res2, o, params, ln2w[l], ln2b[l], N, C);
+            Layers.layernormForward(
+                    pool, a.ln2, o, a.ln2Mean, a.ln2Rstd, l * N, a.res2, o, params, ln2w[l], ln2b[l], N, C);
             Layers.matmulForward(pool, a.fch, 4 * o, a.ln2, o, params, fcw[l], fcb[l], N, C, 4 * C, a.scratch);
             Layers.geluForward(pool, a.fchGelu, 4 * o, a.fch, 4 * o, 4 * NC);
-            Layers.matmulForward(pool, a.res3, o, a.fchGelu, 4 * o, params, fcprojw[l], fcprojb[l], N, 4 * C, C, a.scratch);
+            Layers.matmulForward(
+                    pool, a.res3, o, a.fchGelu, 4 * o, params, fcprojw[l], fcprojb[l], N, 4 * C, C, a.scratch);
             Layers.residualAdd(pool, a.res3, o, a.res2, o, NC);
         }
-        Layers.layernormForward(pool, a.lnf, 0, a.lnfMean, a.lnfRstd, 0, a.res3, (L - 1) * NC, params, lnfw, lnfb, N, C);
+        Layers.layernormForward(
+                pool, a.lnf, 0, a.lnfMean, a.lnfRstd, 0, a.res3, (L - 1) * NC, params, lnfw, lnfb, N, C);
         Layers.matmulForward(pool, a.logits, 0, a.lnf, 0, params, wte, -1, N, C, Vp, a.scratch);
-        lastLoss = targets == null ? Float.NaN : Layers.crossEntropyForward(pool, a.probs, a.logits, a.targets, a.losses, N, V, Vp);
+        lastLoss = targets == null
+                ? Float.NaN
+                : Layers.crossEntropyForward(pool, a.probs, a.logits, a.targets, a.losses, N, V, Vp);
         return lastLoss;
     }
 
@@ -308,27 +330,59 @@ public final class GptModel {
         // tied LM head: dlnf = dlogits · wte, dwte += dlogits^T · lnf
         Layers.matmulBackward(pool, a.dA, 0, g, wte, -1, dlogits, 0, a.lnf, 0, params, wte, N, C, Vp);
         Arrays.fill(a.dres, 0f);
-        Layers.layernormBackward(pool, a.dres, 0, g, lnfw, lnfb, a.dA, 0, a.res3, (L - 1) * NC, params, lnfw,
-                a.lnfMean, a.lnfRstd, 0, N, C);
+        Layers.layernormBackward(
+                pool,
+                a.dres,
+                0,
+                g,
+                lnfw,
+                lnfb,
+                a.dA,
+                0,
+                a.res3,
+                (L - 1) * NC,
+                params,
+                lnfw,
+                a.lnfMean,
+                a.lnfRstd,
+                0,
+                N,
+                C);
 
         for (int l = L - 1; l >= 0; l--) {
             float[] resIn = l == 0 ? a.encoded : a.res3;
             int resOff = l == 0 ? 0 : (l - 1) * NC;
             int o = l * NC;
             // dres holds d(res3[l]); res3 = res2 + fcproj(gelu(fc(ln2(res2))))
-            Layers.matmulBackward(pool, a.d4C, 0, g, fcprojw[l], fcprojb[l], a.dres, 0, a.fchGelu, 4 * o, params, fcprojw[l],
-                    N, 4 * C, C);
+            Layers.matmulBackward(
+                    pool,
+                    a.d4C,
+                    0,
+                    g,
+                    fcprojw[l],
+                    fcprojb[l],
+                    a.dres,
+                    0,
+                    a.fchGelu,
+                    4 * o,
+                    params,
+                    fcprojw[l],
+                    N,
+                    4 * C,
+                    C);
             Layers.geluBackward(pool, a.d4C, 0, a.fch, 4 * o, a.d4C, 0, 4 * NC);
             Layers.matmulBackward(pool, a.dA, 0, g, fcw[l], fcb[l], a.d4C, 0, a.ln2, o, params, fcw[l], N, C, 4 * C);
-            Layers.layernormBackward(pool, a.dres, 0, g, ln2w[l], ln2b[l], a.dA, 0, a.res2, o, params, ln2w[l],
-                    a.ln2Mean, a.ln2Rstd, l * N, N, C);
+            Layers.layernormBackward(
+                    pool, a.dres, 0, g, ln2w[l], ln2b[l], a.dA, 0, a.res2, o, params, ln2w[l], a.ln2Mean, a.ln2Rstd,
+                    l * N, N, C);
             // dres holds d(res2[l]); res2 = resIn + attproj(attention(qkv(ln1(resIn))))
-            Layers.matmulBackward(pool, a.dB, 0, g, attprojw[l], attprojb[l], a.dres, 0, a.atty, o, params, attprojw[l],
-                    N, C, C);
+            Layers.matmulBackward(
+                    pool, a.dB, 0, g, attprojw[l], attprojb[l], a.dres, 0, a.atty, o, params, attprojw[l], N, C, C);
             Layers.attentionBackward(pool, a.d3C, 0, a.dB, 0, a.qkv, 3 * o, a.att, l * B * NH * T * T, B, T, C, NH);
             Layers.matmulBackward(pool, a.dA, 0, g, qkvw[l], qkvb[l], a.d3C, 0, a.ln1, o, params, qkvw[l], N, C, 3 * C);
-            Layers.layernormBackward(pool, a.dres, 0, g, ln1w[l], ln1b[l], a.dA, 0, resIn, resOff, params, ln1w[l],
-                    a.ln1Mean, a.ln1Rstd, l * N, N, C);
+            Layers.layernormBackward(
+                    pool, a.dres, 0, g, ln1w[l], ln1b[l], a.dA, 0, resIn, resOff, params, ln1w[l], a.ln1Mean, a.ln1Rstd,
+                    l * N, N, C);
         }
         Layers.encoderBackward(g, wte, wpe, a.dres, a.inputs, B, T, C);
         a.targets = null; // probs were consumed as dlogits

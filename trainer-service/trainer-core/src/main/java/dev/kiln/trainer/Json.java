@@ -11,8 +11,7 @@ import java.util.Map;
  * else Double), booleans and null.
  */
 public final class Json {
-    private Json() {
-    }
+    private Json() {}
 
     public static String write(Object value) {
         StringBuilder sb = new StringBuilder();

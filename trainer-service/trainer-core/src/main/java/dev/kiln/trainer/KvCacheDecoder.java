@@ -12,7 +12,7 @@ import java.util.Arrays;
 public final class KvCacheDecoder {
     private final GptModel m;
     private final GptConfig c;
-    private final float[] keys, values;   // [L, NH, maxT, hs]
+    private final float[] keys, values; // [L, NH, maxT, hs]
     private final float[] x, h, qkv, y, fch, fchGelu, logits, stat1, stat2;
     private int pos;
 

@@ -14,8 +14,7 @@ public final class Layers {
     private static final float GELU_SCALE = (float) Math.sqrt(2.0 / Math.PI);
     private static final int ROW_CHUNK = 64;
 
-    private Layers() {
-    }
+    private Layers() {}
 
     // ---------------------------------------------------------------- embeddings
 
@@ -50,8 +49,20 @@ public final class Layers {
     // ---------------------------------------------------------------- layernorm
 
     /** out[N,C] = (inp - mean) * rstd * w + b; mean[N], rstd[N] kept for backward. */
-    public static void layernormForward(ThreadPool pool, float[] out, int outOff, float[] mean, float[] rstd, int statOff,
-                                        float[] inp, int inOff, float[] p, int wOff, int bOff, int N, int C) {
+    public static void layernormForward(
+            ThreadPool pool,
+            float[] out,
+            int outOff,
+            float[] mean,
+            float[] rstd,
+            int statOff,
+            float[] inp,
+            int inOff,
+            float[] p,
+            int wOff,
+            int bOff,
+            int N,
+            int C) {
         pool.parallelFor(N, (n0, n1) -> {
             for (int n = n0; n < n1; n++) {
                 int x = inOff + n * C;
@@ -77,9 +88,24 @@ public final class Layers {
         });
     }
 
-    public static void layernormBackward(ThreadPool pool, float[] dinp, int dinpOff, float[] g, int dwOff, int dbOff,
-                                         float[] dout, int doutOff, float[] inp, int inOff, float[] p, int wOff,
-                                         float[] mean, float[] rstd, int statOff, int N, int C) {
+    public static void layernormBackward(
+            ThreadPool pool,
+            float[] dinp,
+            int dinpOff,
+            float[] g,
+            int dwOff,
+            int dbOff,
+            float[] dout,
+            int doutOff,
+            float[] inp,
+            int inOff,
+            float[] p,
+            int wOff,
+            float[] mean,
+            float[] rstd,
+            int statOff,
+            int N,
+            int C) {
         int chunks = (N + ROW_CHUNK - 1) / ROW_CHUNK;
         float[] partial = new float[chunks * 2 * C]; // [chunks, {dw, db}, C]
         pool.parallelFor(chunks, (k0, k1) -> {
@@ -123,20 +149,41 @@ public final class Layers {
      * runs, which has no lane reductions, so results are reproducible in every JIT state. Without
      * (decoding one row): dot products straight on w's rows.
      */
-    public static void matmulForward(ThreadPool pool, float[] out, int outOff, float[] inp, int inOff,
-                                     float[] p, int wOff, int bOff, int N, int C, int OC, float[] scratch) {
+    public static void matmulForward(
+            ThreadPool pool,
+            float[] out,
+            int outOff,
+            float[] inp,
+            int inOff,
+            float[] p,
+            int wOff,
+            int bOff,
+            int N,
+            int C,
+            int OC,
+            float[] scratch) {
         float[] bias = bOff < 0 ? null : p;
         if (scratch == null) {
             Matmul.abT(pool, out, outOff, inp, inOff, p, wOff, bias, bOff, N, OC, C, false);
         } else {
-            Matmul.transpose(pool, scratch, 0, p, wOff, OC, C);                       // wT[C,OC]
+            Matmul.transpose(pool, scratch, 0, p, wOff, OC, C); // wT[C,OC]
             Matmul.ab(pool, out, outOff, inp, inOff, scratch, 0, bias, bOff, N, OC, C, false);
         }
     }
 
     /** Forward without scratch (dot-product kernel), for one or a few rows. */
-    public static void matmulForward(ThreadPool pool, float[] out, int outOff, float[] inp, int inOff,
-                                     float[] p, int wOff, int bOff, int N, int C, int OC) {
+    public static void matmulForward(
+            ThreadPool pool,
+            float[] out,
+            int outOff,
+            float[] inp,
+            int inOff,
+            float[] p,
+            int wOff,
+            int bOff,
+            int N,
+            int C,
+            int OC) {
         matmulForward(pool, out, outOff, inp, inOff, p, wOff, bOff, N, C, OC, null);
     }
 
@@ -144,13 +191,26 @@ public final class Layers {
      * dinp[N,C] = dout[N,OC] · w[OC,C] (overwritten; skipped when dinp is null);
      * dw[OC,C] += dout^T · inp; db[OC] += column sums of dout (dbOff < 0: no bias).
      */
-    public static void matmulBackward(ThreadPool pool, float[] dinp, int dinpOff, float[] g, int dwOff, int dbOff,
-                                      float[] dout, int doutOff, float[] inp, int inOff, float[] p, int wOff,
-                                      int N, int C, int OC) {
+    public static void matmulBackward(
+            ThreadPool pool,
+            float[] dinp,
+            int dinpOff,
+            float[] g,
+            int dwOff,
+            int dbOff,
+            float[] dout,
+            int doutOff,
+            float[] inp,
+            int inOff,
+            float[] p,
+            int wOff,
+            int N,
+            int C,
+            int OC) {
         if (dinp != null) {
             Matmul.ab(pool, dinp, dinpOff, dout, doutOff, p, wOff, null, 0, N, C, OC, false);
         }
-        Matmul.atb(pool, g, dwOff, dout, doutOff, inp, inOff, OC, C, N, true);        // dout^T · inp
+        Matmul.atb(pool, g, dwOff, dout, doutOff, inp, inOff, OC, C, N, true); // dout^T · inp
         if (dbOff >= 0) {
             // column sums of dout, in blocks of 16 columns; each column sums rows 0..N-1 in order
             pool.parallelFor((OC + 15) / 16, (k0, k1) -> {
@@ -180,8 +240,18 @@ public final class Layers {
      * [T,hs] blocks so the score and weighting products use the matmul kernel (computing the
      * full T×T square: twice the causal work, but at kernel speed).
      */
-    public static void attentionForward(ThreadPool pool, float[] out, int outOff, float[] att, int attOff,
-                                        float[] qkv, int qkvOff, int B, int T, int C, int NH) {
+    public static void attentionForward(
+            ThreadPool pool,
+            float[] out,
+            int outOff,
+            float[] att,
+            int attOff,
+            float[] qkv,
+            int qkvOff,
+            int B,
+            int T,
+            int C,
+            int NH) {
         int hs = C / NH;
         float scale = (float) (1.0 / Math.sqrt(hs));
         ThreadPool serial = ThreadPool.SERIAL;
@@ -191,11 +261,11 @@ public final class Layers {
                 int b = bh / NH, h = bh % NH;
                 int base = qkvOff + b * T * 3 * C + h * hs;
                 gather(q, qkv, base, T, hs, 3 * C);
-                gather(y, qkv, base + C, T, hs, 3 * C);                  // k, then transposed
-                Matmul.transpose(serial, kT, 0, y, 0, T, hs);              // kT[hs,T]
+                gather(y, qkv, base + C, T, hs, 3 * C); // k, then transposed
+                Matmul.transpose(serial, kT, 0, y, 0, T, hs); // kT[hs,T]
                 gather(v, qkv, base + 2 * C, T, hs, 3 * C);
                 int a = attOff + bh * T * T;
-                Matmul.ab(serial, att, a, q, 0, kT, 0, null, 0, T, T, hs, false);   // scores[T,T] = q·kᵀ
+                Matmul.ab(serial, att, a, q, 0, kT, 0, null, 0, T, T, hs, false); // scores[T,T] = q·kᵀ
                 for (int t = 0; t < T; t++) {
                     int row = a + t * T;
                     float max = Float.NEGATIVE_INFINITY;
@@ -207,21 +277,36 @@ public final class Layers {
                         att[row + t2] = t2 <= t ? att[row + t2] * inv : 0f;
                     }
                 }
-                Matmul.ab(serial, y, 0, att, a, v, 0, null, 0, T, hs, T, false);   // y[T,hs] = att·v
+                Matmul.ab(serial, y, 0, att, a, v, 0, null, 0, T, hs, T, false); // y[T,hs] = att·v
                 scatter(out, outOff + b * T * C + h * hs, y, T, hs, C);
             }
         });
     }
 
     /** dqkv[B,T,3C] is overwritten. Each (b, h) owns its slice of dqkv, so the split is race-free. */
-    public static void attentionBackward(ThreadPool pool, float[] dqkv, int dqkvOff, float[] dout, int doutOff,
-                                         float[] qkv, int qkvOff, float[] att, int attOff, int B, int T, int C, int NH) {
+    public static void attentionBackward(
+            ThreadPool pool,
+            float[] dqkv,
+            int dqkvOff,
+            float[] dout,
+            int doutOff,
+            float[] qkv,
+            int qkvOff,
+            float[] att,
+            int attOff,
+            int B,
+            int T,
+            int C,
+            int NH) {
         int hs = C / NH;
         float scale = (float) (1.0 / Math.sqrt(hs));
         ThreadPool serial = ThreadPool.SERIAL;
         pool.parallelFor(B * NH, (i0, i1) -> {
             float[] q = new float[T * hs], k = new float[T * hs], v = new float[T * hs], vT = new float[hs * T];
-            float[] dy = new float[T * hs], datt = new float[T * T], dq = new float[T * hs], dk = new float[T * hs],
+            float[] dy = new float[T * hs],
+                    datt = new float[T * T],
+                    dq = new float[T * hs],
+                    dk = new float[T * hs],
                     dv = new float[T * hs];
             for (int bh = i0; bh < i1; bh++) {
                 int b = bh / NH, h = bh % NH;
@@ -295,7 +380,10 @@ public final class Layers {
                 int s = k * 1024, e = Math.min(n, s + 1024), i = s;
                 for (; i + Vec.L <= e; i += Vec.L) {
                     FloatVector x = FloatVector.fromArray(Vec.S, inp, inOff + i);
-                    FloatVector u = x.mul(x).mul(x).fma(FloatVector.broadcast(Vec.S, 0.044715f), x).mul(GELU_SCALE);
+                    FloatVector u = x.mul(x)
+                            .mul(x)
+                            .fma(FloatVector.broadcast(Vec.S, 0.044715f), x)
+                            .mul(GELU_SCALE);
                     x.mul(0.5f).mul(Vec.tanh(u).add(1f)).intoArray(out, outOff + i);
                 }
                 for (; i < e; i++) {
@@ -308,20 +396,24 @@ public final class Layers {
     }
 
     /** dinp[n] = gelu'(inp[n]) * dout[n] (overwritten; dinp may alias dout). */
-    public static void geluBackward(ThreadPool pool, float[] dinp, int dinpOff, float[] inp, int inOff,
-                                    float[] dout, int doutOff, int n) {
+    public static void geluBackward(
+            ThreadPool pool, float[] dinp, int dinpOff, float[] inp, int inOff, float[] dout, int doutOff, int n) {
         pool.parallelFor((n + 1023) / 1024, (k0, k1) -> {
             for (int k = k0; k < k1; k++) {
                 int s = k * 1024, e = Math.min(n, s + 1024), i = s;
                 for (; i + Vec.L <= e; i += Vec.L) {
                     FloatVector x = FloatVector.fromArray(Vec.S, inp, inOff + i);
                     FloatVector x2 = x.mul(x);
-                    FloatVector u = x2.mul(x).fma(FloatVector.broadcast(Vec.S, 0.044715f), x).mul(GELU_SCALE);
+                    FloatVector u = x2.mul(x)
+                            .fma(FloatVector.broadcast(Vec.S, 0.044715f), x)
+                            .mul(GELU_SCALE);
                     FloatVector th = Vec.tanh(u);
                     FloatVector sech2 = th.mul(th).neg().add(1f);
-                    FloatVector du = x2.fma(FloatVector.broadcast(Vec.S, 3f * 0.044715f), FloatVector.broadcast(Vec.S, 1f))
+                    FloatVector du = x2.fma(
+                                    FloatVector.broadcast(Vec.S, 3f * 0.044715f), FloatVector.broadcast(Vec.S, 1f))
                             .mul(GELU_SCALE);
-                    FloatVector grad = th.add(1f).mul(0.5f).add(x.mul(0.5f).mul(sech2).mul(du));
+                    FloatVector grad =
+                            th.add(1f).mul(0.5f).add(x.mul(0.5f).mul(sech2).mul(du));
                     grad.mul(FloatVector.fromArray(Vec.S, dout, doutOff + i)).intoArray(dinp, dinpOff + i);
                 }
                 for (; i < e; i++) {
@@ -352,8 +444,8 @@ public final class Layers {
      * probs[N,Vp] = softmax over the first V logits (padding columns get 0); losses[N] = -log probs[target].
      * Returns the mean loss.
      */
-    public static float crossEntropyForward(ThreadPool pool, float[] probs, float[] logits, int[] targets,
-                                            float[] losses, int N, int V, int Vp) {
+    public static float crossEntropyForward(
+            ThreadPool pool, float[] probs, float[] logits, int[] targets, float[] losses, int N, int V, int Vp) {
         pool.parallelFor(N, (n0, n1) -> {
             for (int n = n0; n < n1; n++) {
                 int r = n * Vp;
@@ -381,8 +473,8 @@ public final class Layers {
     }
 
     /** dlogits[N,Vp] = (probs - onehot(target)) * dloss, written in place over probs. */
-    public static void crossEntropyBackward(ThreadPool pool, float[] probsToDlogits, int[] targets, float dloss,
-                                            int N, int V, int Vp) {
+    public static void crossEntropyBackward(
+            ThreadPool pool, float[] probsToDlogits, int[] targets, float dloss, int N, int V, int Vp) {
         pool.parallelFor(N, (n0, n1) -> {
             for (int n = n0; n < n1; n++) {
                 int r = n * Vp;

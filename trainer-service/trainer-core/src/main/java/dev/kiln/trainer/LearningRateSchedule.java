@@ -8,7 +8,8 @@ public record LearningRateSchedule(float maxLr, float minLr, long warmupSteps, l
 
     public LearningRateSchedule {
         if (maxLr <= 0 || minLr < 0 || minLr > maxLr || warmupSteps < 0 || totalSteps < 1) {
-            throw new IllegalArgumentException("bad schedule " + maxLr + " " + minLr + " " + warmupSteps + " " + totalSteps);
+            throw new IllegalArgumentException(
+                    "bad schedule " + maxLr + " " + minLr + " " + warmupSteps + " " + totalSteps);
         }
     }
 

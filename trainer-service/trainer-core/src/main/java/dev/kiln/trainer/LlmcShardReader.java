@@ -19,8 +19,7 @@ public final class LlmcShardReader {
     public static final int VERSION = 1;
     public static final int HEADER_BYTES = 1024;
 
-    private LlmcShardReader() {
-    }
+    private LlmcShardReader() {}
 
     /**
      * Memory-maps a shard instead of loading it (llm.c's shards hold 100M tokens = 200 MB; as an
@@ -38,7 +37,8 @@ public final class LlmcShardReader {
             }
             int count = checkHeader(file, head.flip(), size);
             ShortBuffer tokens = ch.map(FileChannel.MapMode.READ_ONLY, HEADER_BYTES, 2L * count)
-                    .order(ByteOrder.LITTLE_ENDIAN).asShortBuffer();
+                    .order(ByteOrder.LITTLE_ENDIAN)
+                    .asShortBuffer();
             return new TokenSource() {
                 @Override
                 public long size() {
@@ -66,7 +66,8 @@ public final class LlmcShardReader {
         }
         long expected = HEADER_BYTES + 2L * count;
         if (count < 0 || fileSize != expected) {
-            throw new IOException(file + ": header says " + count + " tokens (" + expected + " bytes) but file has " + fileSize);
+            throw new IOException(
+                    file + ": header says " + count + " tokens (" + expected + " bytes) but file has " + fileSize);
         }
         return count;
     }

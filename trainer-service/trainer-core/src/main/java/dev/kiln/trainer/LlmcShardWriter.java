@@ -9,11 +9,11 @@ import java.nio.file.StandardCopyOption;
 
 /** Writes llm.c token shards (see {@link LlmcShardReader}); tokens must fit in uint16. */
 public final class LlmcShardWriter {
-    private LlmcShardWriter() {
-    }
+    private LlmcShardWriter() {}
 
     public static void write(Path file, int[] tokens) throws IOException {
-        ByteBuffer bb = ByteBuffer.allocate(LlmcShardReader.HEADER_BYTES + 2 * tokens.length).order(ByteOrder.LITTLE_ENDIAN);
+        ByteBuffer bb = ByteBuffer.allocate(LlmcShardReader.HEADER_BYTES + 2 * tokens.length)
+                .order(ByteOrder.LITTLE_ENDIAN);
         bb.putInt(0, LlmcShardReader.MAGIC).putInt(4, LlmcShardReader.VERSION).putInt(8, tokens.length);
         for (int i = 0; i < tokens.length; i++) {
             int t = tokens[i];

@@ -16,27 +16,81 @@ import jdk.incubator.vector.VectorOperators;
 public final class Matmul {
     private static final int NB = 128; // rows of b kept hot in L2 while all rows of a pass by
 
-    private Matmul() {
-    }
+    private Matmul() {}
 
-    public static void abT(ThreadPool pool, float[] c, int cOff, float[] a, int aOff, float[] b, int bOff,
-                           float[] bias, int biasOff, int M, int N, int K, boolean accumulate) {
+    public static void abT(
+            ThreadPool pool,
+            float[] c,
+            int cOff,
+            float[] a,
+            int aOff,
+            float[] b,
+            int bOff,
+            float[] bias,
+            int biasOff,
+            int M,
+            int N,
+            int K,
+            boolean accumulate) {
         int mTiles = (M + 3) / 4;
         if (mTiles >= 4 * pool.threads() || N < 16) {
-            pool.parallelFor(mTiles, (t0, t1) ->
-                    block(c, cOff, a, aOff, b, bOff, bias, biasOff, N, K, accumulate,
-                            t0 * 4, Math.min(M, t1 * 4), 0, N));
+            pool.parallelFor(
+                    mTiles,
+                    (t0, t1) -> block(
+                            c,
+                            cOff,
+                            a,
+                            aOff,
+                            b,
+                            bOff,
+                            bias,
+                            biasOff,
+                            N,
+                            K,
+                            accumulate,
+                            t0 * 4,
+                            Math.min(M, t1 * 4),
+                            0,
+                            N));
         } else {
             int nTiles = (N + 3) / 4;
-            pool.parallelFor(nTiles, (t0, t1) ->
-                    block(c, cOff, a, aOff, b, bOff, bias, biasOff, N, K, accumulate,
-                            0, M, t0 * 4, Math.min(N, t1 * 4)));
+            pool.parallelFor(
+                    nTiles,
+                    (t0, t1) -> block(
+                            c,
+                            cOff,
+                            a,
+                            aOff,
+                            b,
+                            bOff,
+                            bias,
+                            biasOff,
+                            N,
+                            K,
+                            accumulate,
+                            0,
+                            M,
+                            t0 * 4,
+                            Math.min(N, t1 * 4)));
         }
     }
 
-    private static void block(float[] c, int cOff, float[] a, int aOff, float[] b, int bOff,
-                              float[] bias, int biasOff, int N, int K, boolean acc,
-                              int m0, int m1, int n0, int n1) {
+    private static void block(
+            float[] c,
+            int cOff,
+            float[] a,
+            int aOff,
+            float[] b,
+            int bOff,
+            float[] bias,
+            int biasOff,
+            int N,
+            int K,
+            boolean acc,
+            int m0,
+            int m1,
+            int n0,
+            int n1) {
         for (int nc = n0; nc < n1; nc += NB) {
             int ncEnd = Math.min(n1, nc + NB);
             for (int m = m0; m < m1; m += 4) {
@@ -65,8 +119,20 @@ public final class Matmul {
         c[idx] = acc ? c[idx] + v : v;
     }
 
-    private static void tile4x4(float[] c, int cOff, float[] a, int aOff, float[] b, int bOff,
-                                float[] bias, int biasOff, int N, int K, boolean acc, int m, int n) {
+    private static void tile4x4(
+            float[] c,
+            int cOff,
+            float[] a,
+            int aOff,
+            float[] b,
+            int bOff,
+            float[] bias,
+            int biasOff,
+            int N,
+            int K,
+            boolean acc,
+            int m,
+            int n) {
         int a0 = aOff + m * K, a1 = a0 + K, a2 = a1 + K, a3 = a2 + K;
         int b0 = bOff + n * K, b1 = b0 + K, b2 = b1 + K, b3 = b2 + K;
         FloatVector c00 = FloatVector.zero(Vec.S), c01 = c00, c02 = c00, c03 = c00;
@@ -80,13 +146,25 @@ public final class Matmul {
             FloatVector w2 = FloatVector.fromArray(Vec.S, b, b2 + k);
             FloatVector w3 = FloatVector.fromArray(Vec.S, b, b3 + k);
             FloatVector x = FloatVector.fromArray(Vec.S, a, a0 + k);
-            c00 = x.fma(w0, c00); c01 = x.fma(w1, c01); c02 = x.fma(w2, c02); c03 = x.fma(w3, c03);
+            c00 = x.fma(w0, c00);
+            c01 = x.fma(w1, c01);
+            c02 = x.fma(w2, c02);
+            c03 = x.fma(w3, c03);
             x = FloatVector.fromArray(Vec.S, a, a1 + k);
-            c10 = x.fma(w0, c10); c11 = x.fma(w1, c11); c12 = x.fma(w2, c12); c13 = x.fma(w3, c13);
+            c10 = x.fma(w0, c10);
+            c11 = x.fma(w1, c11);
+            c12 = x.fma(w2, c12);
+            c13 = x.fma(w3, c13);
             x = FloatVector.fromArray(Vec.S, a, a2 + k);
-            c20 = x.fma(w0, c20); c21 = x.fma(w1, c21); c22 = x.fma(w2, c22); c23 = x.fma(w3, c23);
+            c20 = x.fma(w0, c20);
+            c21 = x.fma(w1, c21);
+            c22 = x.fma(w2, c22);
+            c23 = x.fma(w3, c23);
             x = FloatVector.fromArray(Vec.S, a, a3 + k);
-            c30 = x.fma(w0, c30); c31 = x.fma(w1, c31); c32 = x.fma(w2, c32); c33 = x.fma(w3, c33);
+            c30 = x.fma(w0, c30);
+            c31 = x.fma(w1, c31);
+            c32 = x.fma(w2, c32);
+            c33 = x.fma(w3, c33);
         }
         int c0 = cOff + m * N + n;
         finish(c, c0, c00, a, a0, b, b0, bound, K, bias, biasOff, n, acc);
@@ -111,8 +189,20 @@ public final class Matmul {
     }
 
     /** Same order as Vec.dot: lane reduction (only if a full vector was accumulated), then the scalar tail. */
-    private static void finish(float[] c, int idx, FloatVector v, float[] a, int ai, float[] b, int bj, int bound, int K,
-                               float[] bias, int biasOff, int n, boolean acc) {
+    private static void finish(
+            float[] c,
+            int idx,
+            FloatVector v,
+            float[] a,
+            int ai,
+            float[] b,
+            int bj,
+            int bound,
+            int K,
+            float[] bias,
+            int biasOff,
+            int n,
+            boolean acc) {
         float s = K >= Vec.L ? v.reduceLanes(VectorOperators.ADD) : 0f;
         for (int k = bound; k < K; k++) {
             s += a[ai + k] * b[bj + k];
@@ -128,8 +218,20 @@ public final class Matmul {
      * alike), so results do not depend on tiling or the thread split. The training passes use this
      * kernel; {@link #abT} serves single-row products (decoding) where it needs no transpose.
      */
-    public static void ab(ThreadPool pool, float[] c, int cOff, float[] a, int aOff, float[] b, int bOff,
-                          float[] bias, int biasOff, int M, int N, int K, boolean accumulate) {
+    public static void ab(
+            ThreadPool pool,
+            float[] c,
+            int cOff,
+            float[] a,
+            int aOff,
+            float[] b,
+            int bOff,
+            float[] bias,
+            int biasOff,
+            int M,
+            int N,
+            int K,
+            boolean accumulate) {
         abStrided(pool, c, cOff, a, aOff, K, 1, b, bOff, bias, biasOff, M, N, K, accumulate);
     }
 
@@ -138,14 +240,38 @@ public final class Matmul {
      * reads a[k, m..m+3], four neighbours in one cache line, so this costs no more than {@link #ab}
      * and saves the transpose of dout in the weight-gradient product.
      */
-    public static void atb(ThreadPool pool, float[] c, int cOff, float[] aT, int aOff, float[] b, int bOff,
-                           int M, int N, int K, boolean accumulate) {
+    public static void atb(
+            ThreadPool pool,
+            float[] c,
+            int cOff,
+            float[] aT,
+            int aOff,
+            float[] b,
+            int bOff,
+            int M,
+            int N,
+            int K,
+            boolean accumulate) {
         abStrided(pool, c, cOff, aT, aOff, 1, M, b, bOff, null, 0, M, N, K, accumulate);
     }
 
     /** a's element (m, k) is at aOff + m·sm + k·sk. */
-    private static void abStrided(ThreadPool pool, float[] c, int cOff, float[] a, int aOff, int sm, int sk,
-                                  float[] b, int bOff, float[] bias, int biasOff, int M, int N, int K, boolean accumulate) {
+    private static void abStrided(
+            ThreadPool pool,
+            float[] c,
+            int cOff,
+            float[] a,
+            int aOff,
+            int sm,
+            int sk,
+            float[] b,
+            int bOff,
+            float[] bias,
+            int biasOff,
+            int M,
+            int N,
+            int K,
+            boolean accumulate) {
         final int tw = 2 * Vec.L; // 32 columns on AVX-512: divides C, 3C, 4C and the padded vocab
         int mTiles = (M + 3) / 4;
         // columns of b per panel: about 256 KB of b stays in L2 while the rows of a pass by
@@ -156,8 +282,24 @@ public final class Matmul {
                     int n1 = Math.min(N, n0 + panel);
                     for (int m = t0 * 4; m < Math.min(M, t1 * 4); m += 4) {
                         for (int n = n0; n < n1; n += tw) {
-                            abTile(c, cOff, a, aOff, sm, sk, b, bOff, bias, biasOff, N, K, accumulate,
-                                    m, Math.min(4, M - m), n, Math.min(n1, n + tw));
+                            abTile(
+                                    c,
+                                    cOff,
+                                    a,
+                                    aOff,
+                                    sm,
+                                    sk,
+                                    b,
+                                    bOff,
+                                    bias,
+                                    biasOff,
+                                    N,
+                                    K,
+                                    accumulate,
+                                    m,
+                                    Math.min(4, M - m),
+                                    n,
+                                    Math.min(n1, n + tw));
                         }
                     }
                 }
@@ -167,17 +309,48 @@ public final class Matmul {
             pool.parallelFor(nTiles, (t0, t1) -> {
                 for (int m = 0; m < M; m += 4) {
                     for (int t = t0; t < t1; t++) {
-                        abTile(c, cOff, a, aOff, sm, sk, b, bOff, bias, biasOff, N, K, accumulate,
-                                m, Math.min(4, M - m), t * tw, Math.min(N, (t + 1) * tw));
+                        abTile(
+                                c,
+                                cOff,
+                                a,
+                                aOff,
+                                sm,
+                                sk,
+                                b,
+                                bOff,
+                                bias,
+                                biasOff,
+                                N,
+                                K,
+                                accumulate,
+                                m,
+                                Math.min(4, M - m),
+                                t * tw,
+                                Math.min(N, (t + 1) * tw));
                     }
                 }
             });
         }
     }
 
-    private static void abTile(float[] c, int cOff, float[] a, int aOff, int sm, int sk, float[] b, int bOff,
-                               float[] bias, int biasOff,
-                               int N, int K, boolean acc, int m, int mr, int n, int nEnd) {
+    private static void abTile(
+            float[] c,
+            int cOff,
+            float[] a,
+            int aOff,
+            int sm,
+            int sk,
+            float[] b,
+            int bOff,
+            float[] bias,
+            int biasOff,
+            int N,
+            int K,
+            boolean acc,
+            int m,
+            int mr,
+            int n,
+            int nEnd) {
         final int L = Vec.L;
         if (mr == 4 && nEnd - n == 2 * L) {
             int a0 = aOff + m * sm, a1 = a0 + sm, a2 = a1 + sm, a3 = a2 + sm;
@@ -191,13 +364,17 @@ public final class Matmul {
                 FloatVector b1 = FloatVector.fromArray(Vec.S, b, br + L);
                 int ak = k * sk;
                 FloatVector x = FloatVector.broadcast(Vec.S, a[a0 + ak]);
-                c00 = b0.fma(x, c00); c01 = b1.fma(x, c01);
+                c00 = b0.fma(x, c00);
+                c01 = b1.fma(x, c01);
                 x = FloatVector.broadcast(Vec.S, a[a1 + ak]);
-                c10 = b0.fma(x, c10); c11 = b1.fma(x, c11);
+                c10 = b0.fma(x, c10);
+                c11 = b1.fma(x, c11);
                 x = FloatVector.broadcast(Vec.S, a[a2 + ak]);
-                c20 = b0.fma(x, c20); c21 = b1.fma(x, c21);
+                c20 = b0.fma(x, c20);
+                c21 = b1.fma(x, c21);
                 x = FloatVector.broadcast(Vec.S, a[a3 + ak]);
-                c30 = b0.fma(x, c30); c31 = b1.fma(x, c31);
+                c30 = b0.fma(x, c30);
+                c31 = b1.fma(x, c31);
             }
             int r = cOff + m * N + n;
             storeV(c, r, c00, bias, biasOff, n, acc);
@@ -219,7 +396,8 @@ public final class Matmul {
             for (; j + L <= nEnd; j += L) {
                 FloatVector s = FloatVector.zero(Vec.S);
                 for (int k = 0; k < K; k++) {
-                    s = FloatVector.fromArray(Vec.S, b, bOff + k * N + j).fma(FloatVector.broadcast(Vec.S, a[ar + k * sk]), s);
+                    s = FloatVector.fromArray(Vec.S, b, bOff + k * N + j)
+                            .fma(FloatVector.broadcast(Vec.S, a[ar + k * sk]), s);
                 }
                 storeV(c, cOff + (m + i) * N + j, s, bias, biasOff, j, acc);
             }
@@ -244,7 +422,8 @@ public final class Matmul {
     }
 
     /** dst[cols, rows] = src[rows, cols]^T. */
-    public static void transpose(ThreadPool pool, float[] dst, int dstOff, float[] src, int srcOff, int rows, int cols) {
+    public static void transpose(
+            ThreadPool pool, float[] dst, int dstOff, float[] src, int srcOff, int rows, int cols) {
         final int BS = 32;
         int rBlocks = (rows + BS - 1) / BS;
         pool.parallelFor(rBlocks, (r0, r1) -> {

@@ -38,8 +38,7 @@ public final class OnnxExporter {
     public static final int OPSET = 17;
     private static final float MASKED = -1e9f;
 
-    private OnnxExporter() {
-    }
+    private OnnxExporter() {}
 
     /** Writes extra files (tokenizer.json, tokenizer_config.json …) into the bundle directory. */
     @FunctionalInterface
@@ -56,8 +55,9 @@ public final class OnnxExporter {
      * Writes model.onnx, model.safetensors, config.json, generation_config.json into dir (created if needed), then
      * lets extraFiles add the tokenizer. bos/eos ids may be -1 when the tokenizer has none.
      */
-    public static void exportBundle(GptModel model, Path dir, int bosTokenId, int eosTokenId,
-                                    GenerationDefaults gen, BundleFiles extraFiles) throws IOException {
+    public static void exportBundle(
+            GptModel model, Path dir, int bosTokenId, int eosTokenId, GenerationDefaults gen, BundleFiles extraFiles)
+            throws IOException {
         Files.createDirectories(dir);
         Path onnx = dir.resolve("model.onnx"), tmp = dir.resolve("model.onnx.tmp");
         try (OutputStream os = Files.newOutputStream(tmp)) {
@@ -66,7 +66,9 @@ public final class OnnxExporter {
         Files.move(tmp, onnx, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         // the same weights for a Java reference forward (Checkpoint.loadWeights), as HF folders carry them
         Checkpoint.saveWeights(dir.resolve("model.safetensors"), model, 0);
-        Files.writeString(dir.resolve("config.json"), Json.pretty(configJson(model.config, bosTokenId, eosTokenId)),
+        Files.writeString(
+                dir.resolve("config.json"),
+                Json.pretty(configJson(model.config, bosTokenId, eosTokenId)),
                 StandardCharsets.UTF_8);
         Map<String, Object> g = new LinkedHashMap<>();
         if (bosTokenId >= 0) {
@@ -137,13 +139,32 @@ public final class OnnxExporter {
         w.input("attention_mask", OnnxWriter.INT64, "batch_size", "total_sequence_length");
         w.input("position_ids", OnnxWriter.INT64, "batch_size", "sequence_length");
         for (int l = 0; l < L; l++) {
-            w.input("past_key_values." + l + ".key", OnnxWriter.FLOAT, "batch_size", (long) NH, "past_sequence_length", (long) hs);
-            w.input("past_key_values." + l + ".value", OnnxWriter.FLOAT, "batch_size", (long) NH, "past_sequence_length", (long) hs);
+            w.input(
+                    "past_key_values." + l + ".key",
+                    OnnxWriter.FLOAT,
+                    "batch_size",
+                    (long) NH,
+                    "past_sequence_length",
+                    (long) hs);
+            w.input(
+                    "past_key_values." + l + ".value",
+                    OnnxWriter.FLOAT,
+                    "batch_size",
+                    (long) NH,
+                    "past_sequence_length",
+                    (long) hs);
         }
         w.output("logits", OnnxWriter.FLOAT, "batch_size", "sequence_length", (long) V);
         for (int l = 0; l < L; l++) {
-            w.output("present." + l + ".key", OnnxWriter.FLOAT, "batch_size", (long) NH, "total_sequence_length", (long) hs);
-            w.output("present." + l + ".value", OnnxWriter.FLOAT, "batch_size", (long) NH, "total_sequence_length", (long) hs);
+            w.output("present." + l + ".key", OnnxWriter.FLOAT, "batch_size", (long) NH, "total_sequence_length", (long)
+                    hs);
+            w.output(
+                    "present." + l + ".value",
+                    OnnxWriter.FLOAT,
+                    "batch_size",
+                    (long) NH,
+                    "total_sequence_length",
+                    (long) hs);
         }
 
         // constants
@@ -165,19 +186,23 @@ public final class OnnxExporter {
 
         // embeddings: x[B,S,C] = wte[input_ids] + wpe[position_ids]
         String x = w.op("Add", new String[] {
-                w.op("Gather", new String[] {wte, "input_ids"}, Attr.i("axis", 0)),
-                w.op("Gather", new String[] {wpe, "position_ids"}, Attr.i("axis", 0))});
+            w.op("Gather", new String[] {wte, "input_ids"}, Attr.i("axis", 0)),
+            w.op("Gather", new String[] {wpe, "position_ids"}, Attr.i("axis", 0))
+        });
 
         // allowed[B,1,S,T] = (key j <= past + query i) AND attention_mask[b, j]
-        String seqLen = w.op("Gather", new String[] {w.op("Shape", new String[] {"input_ids"}), one}, Attr.i("axis", 0));
-        String total = w.op("Gather", new String[] {w.op("Shape", new String[] {"attention_mask"}), one}, Attr.i("axis", 0));
+        String seqLen =
+                w.op("Gather", new String[] {w.op("Shape", new String[] {"input_ids"}), one}, Attr.i("axis", 0));
+        String total =
+                w.op("Gather", new String[] {w.op("Shape", new String[] {"attention_mask"}), one}, Attr.i("axis", 0));
         String past = w.op("Sub", new String[] {total, seqLen});
         String qPos = w.op("Unsqueeze", new String[] {w.op("Range", new String[] {past, total, one}), axes1}); // [S,1]
-        String kPos = w.op("Range", new String[] {zero, total, one});                                      // [T]
-        String causal = w.op("LessOrEqual", new String[] {kPos, qPos});                                    // [S,T]
+        String kPos = w.op("Range", new String[] {zero, total, one}); // [T]
+        String causal = w.op("LessOrEqual", new String[] {kPos, qPos}); // [S,T]
         String valid = w.op("Unsqueeze", new String[] {
-                w.op("Cast", new String[] {"attention_mask"}, Attr.i("to", OnnxWriter.BOOL)), axes12});       // [B,1,1,T]
-        String allowed = w.op("And", new String[] {causal, valid});                                        // [B,1,S,T]
+            w.op("Cast", new String[] {"attention_mask"}, Attr.i("to", OnnxWriter.BOOL)), axes12
+        }); // [B,1,1,T]
+        String allowed = w.op("And", new String[] {causal, valid}); // [B,1,S,T]
 
         for (int l = 0; l < L; l++) {
             String h = "h." + l + ".";
@@ -186,31 +211,48 @@ public final class OnnxExporter {
             String qkv = linear(w, ln1, p, model.qkvw[l], model.qkvb[l], h + "attn.c_attn", C, 3 * C); // [B,S,3C]
             String q = "q_" + l, k = "k_" + l, v = "v_" + l;
             w.opNamed("Split", new String[] {qkv, split3}, new String[] {q, k, v}, Attr.i("axis", 2));
-            String q4 = heads(w, q, headShape);                                                         // [B,NH,S,hs]
+            String q4 = heads(w, q, headShape); // [B,NH,S,hs]
             String presentK = "present." + l + ".key", presentV = "present." + l + ".value";
-            w.opNamed("Concat", new String[] {"past_key_values." + l + ".key", heads(w, k, headShape)},
-                    new String[] {presentK}, Attr.i("axis", 2));                                      // [B,NH,T,hs]
-            w.opNamed("Concat", new String[] {"past_key_values." + l + ".value", heads(w, v, headShape)},
-                    new String[] {presentV}, Attr.i("axis", 2));
-            String kT = w.op("Transpose", new String[] {presentK}, Attr.ints("perm", 0, 1, 3, 2));       // [B,NH,hs,T]
-            String scores = w.op("Mul", new String[] {w.op("MatMul", new String[] {q4, kT}), scale});   // [B,NH,S,T]
-            String att = w.op("Softmax", new String[] {w.op("Where", new String[] {allowed, scores, masked})},
+            w.opNamed(
+                    "Concat",
+                    new String[] {"past_key_values." + l + ".key", heads(w, k, headShape)},
+                    new String[] {presentK},
+                    Attr.i("axis", 2)); // [B,NH,T,hs]
+            w.opNamed(
+                    "Concat",
+                    new String[] {"past_key_values." + l + ".value", heads(w, v, headShape)},
+                    new String[] {presentV},
+                    Attr.i("axis", 2));
+            String kT = w.op("Transpose", new String[] {presentK}, Attr.ints("perm", 0, 1, 3, 2)); // [B,NH,hs,T]
+            String scores = w.op("Mul", new String[] {w.op("MatMul", new String[] {q4, kT}), scale}); // [B,NH,S,T]
+            String att = w.op(
+                    "Softmax",
+                    new String[] {w.op("Where", new String[] {allowed, scores, masked})},
                     Attr.i("axis", -1));
-            String y4 = w.op("MatMul", new String[] {att, presentV});                                   // [B,NH,S,hs]
+            String y4 = w.op("MatMul", new String[] {att, presentV}); // [B,NH,S,hs]
             String y = w.op("Reshape", new String[] {
-                    w.op("Transpose", new String[] {y4}, Attr.ints("perm", 0, 2, 1, 3)), mergeShape});  // [B,S,C]
-            x = w.op("Add", new String[] {x, linear(w, y, p, model.attprojw[l], model.attprojb[l], h + "attn.c_proj", C, C)});
+                w.op("Transpose", new String[] {y4}, Attr.ints("perm", 0, 2, 1, 3)), mergeShape
+            }); // [B,S,C]
+            x = w.op(
+                    "Add",
+                    new String[] {x, linear(w, y, p, model.attprojw[l], model.attprojb[l], h + "attn.c_proj", C, C)});
             // MLP branch
             String ln2 = layerNorm(w, x, p, model.ln2w[l], model.ln2b[l], h + "ln_2", C);
             String f = linear(w, ln2, p, model.fcw[l], model.fcb[l], h + "mlp.c_fc", C, 4 * C);
             String cube = w.op("Mul", new String[] {f, w.op("Mul", new String[] {f, f})});
-            String inner = w.op("Mul", new String[] {geluS, w.op("Add", new String[] {f, w.op("Mul", new String[] {geluC, cube})})});
-            String gelu = w.op("Mul", new String[] {w.op("Mul", new String[] {half, f}),
-                    w.op("Add", new String[] {oneF, w.op("Tanh", new String[] {inner})})});
-            x = w.op("Add", new String[] {x, linear(w, gelu, p, model.fcprojw[l], model.fcprojb[l], h + "mlp.c_proj", 4 * C, C)});
+            String inner = w.op("Mul", new String[] {
+                geluS, w.op("Add", new String[] {f, w.op("Mul", new String[] {geluC, cube})})
+            });
+            String gelu = w.op("Mul", new String[] {
+                w.op("Mul", new String[] {half, f}),
+                w.op("Add", new String[] {oneF, w.op("Tanh", new String[] {inner})})
+            });
+            x = w.op("Add", new String[] {
+                x, linear(w, gelu, p, model.fcprojw[l], model.fcprojb[l], h + "mlp.c_proj", 4 * C, C)
+            });
         }
         String lnf = layerNorm(w, x, p, model.lnfw, model.lnfb, "ln_f", C);
-        String wteT = w.op("Transpose", new String[] {wte}, Attr.ints("perm", 1, 0));                 // tied head [C,V]
+        String wteT = w.op("Transpose", new String[] {wte}, Attr.ints("perm", 1, 0)); // tied head [C,V]
         w.opNamed("MatMul", new String[] {lnf, wteT}, new String[] {"logits"});
         return w;
     }
@@ -239,6 +281,9 @@ public final class OnnxExporter {
 
     /** [B,S,C] → [B,NH,S,hs]. */
     private static String heads(OnnxWriter w, String x, String headShape) {
-        return w.op("Transpose", new String[] {w.op("Reshape", new String[] {x, headShape})}, Attr.ints("perm", 0, 2, 1, 3));
+        return w.op(
+                "Transpose",
+                new String[] {w.op("Reshape", new String[] {x, headShape})},
+                Attr.ints("perm", 0, 2, 1, 3));
     }
 }

@@ -113,7 +113,9 @@ final class OnnxWriter {
 
         int size() {
             byte[] h = header.toBytes();
-            return h.length + CodedOutputStream.computeTagSize(9) + CodedOutputStream.computeUInt32SizeNoTag(rawBytes())
+            return h.length
+                    + CodedOutputStream.computeTagSize(9)
+                    + CodedOutputStream.computeUInt32SizeNoTag(rawBytes())
                     + rawBytes();
         }
     }
@@ -204,7 +206,8 @@ final class OnnxWriter {
     }
 
     /** Streams the ModelProto to os. */
-    void writeTo(OutputStream os, String graphName, long opset, String producer, String producerVersion) throws IOException {
+    void writeTo(OutputStream os, String graphName, long opset, String producer, String producerVersion)
+            throws IOException {
         long graphSize = CodedOutputStream.computeStringSize(2, graphName);
         for (Msg n : nodes) {
             graphSize += lengthDelimitedSize(1, n.toBytes().length);

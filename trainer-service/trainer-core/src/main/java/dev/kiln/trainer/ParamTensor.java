@@ -8,7 +8,12 @@ package dev.kiln.trainer;
  */
 public record ParamTensor(String name, int offset, int[] shape, Kind kind) {
 
-    public enum Kind { EMBEDDING, LINEAR_WEIGHT, BIAS, NORM }
+    public enum Kind {
+        EMBEDDING,
+        LINEAR_WEIGHT,
+        BIAS,
+        NORM
+    }
 
     public int size() {
         int n = 1;

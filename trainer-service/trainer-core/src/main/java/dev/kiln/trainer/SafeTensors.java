@@ -22,8 +22,7 @@ import java.util.Map;
  * and moved into place, so a crash never leaves a half-written file under the final name.
  */
 public final class SafeTensors {
-    private SafeTensors() {
-    }
+    private SafeTensors() {}
 
     /** A tensor to write or one that was read: data[off, off + product(shape)). */
     public record Tensor(String name, long[] shape, float[] data, int off) {
@@ -74,8 +73,8 @@ public final class SafeTensors {
         byte[] json = Json.write(header).getBytes(StandardCharsets.UTF_8);
         int padded = (json.length + 7) / 8 * 8;
         Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
-        try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                StandardOpenOption.TRUNCATE_EXISTING)) {
+        try (FileChannel ch = FileChannel.open(
+                tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
             ByteBuffer head = ByteBuffer.allocate(8 + padded).order(ByteOrder.LITTLE_ENDIAN);
             head.putLong(padded).put(json);
             while (head.hasRemaining()) {
@@ -133,7 +132,8 @@ public final class SafeTensors {
                 }
                 Map<String, Object> info = (Map<String, Object>) e.getValue();
                 if (!"F32".equals(info.get("dtype"))) {
-                    throw new IOException(file + ": tensor " + e.getKey() + " has dtype " + info.get("dtype") + ", only F32 is supported");
+                    throw new IOException(file + ": tensor " + e.getKey() + " has dtype " + info.get("dtype")
+                            + ", only F32 is supported");
                 }
                 List<Object> shapeList = (List<Object>) info.get("shape");
                 long[] shape = new long[shapeList.size()];
@@ -148,7 +148,8 @@ public final class SafeTensors {
                     throw new IOException(file + ": tensor " + e.getKey() + " has inconsistent data_offsets");
                 }
                 float[] data = new float[Math.toIntExact(count)];
-                ByteBuffer db = ByteBuffer.allocate(Math.toIntExact(end - begin)).order(ByteOrder.LITTLE_ENDIAN);
+                ByteBuffer db =
+                        ByteBuffer.allocate(Math.toIntExact(end - begin)).order(ByteOrder.LITTLE_ENDIAN);
                 readFully(ch, db, dataStart + begin);
                 db.flip().asFloatBuffer().get(data);
                 tensors.put(e.getKey(), new Tensor(e.getKey(), shape, data));

@@ -4,8 +4,7 @@ import java.util.Arrays;
 
 /** Next-token sampling for live samples: temperature (0 = greedy) and top-k, seeded. */
 public final class Sampler {
-    private Sampler() {
-    }
+    private Sampler() {}
 
     /** Picks a token from logits[V]. topK <= 0 means the whole vocabulary. */
     public static int sample(float[] logits, float temperature, int topK, Rng rng) {
@@ -55,8 +54,8 @@ public final class Sampler {
      * Continues prompt by up to maxNew tokens with the KV cache (stopping at stopToken if >= 0
      * or at the end of the context). Returns only the new tokens.
      */
-    public static int[] generate(GptModel model, int[] prompt, int maxNew, float temperature, int topK, long seed,
-                                 int stopToken) {
+    public static int[] generate(
+            GptModel model, int[] prompt, int maxNew, float temperature, int topK, long seed, int stopToken) {
         KvCacheDecoder dec = model.decoder();
         Rng rng = new Rng(seed);
         float[] logits = dec.prefill(prompt);

@@ -32,11 +32,13 @@ public final class ThreadPool implements AutoCloseable {
             throw new IllegalArgumentException("threads must be >= 1");
         }
         this.threads = threads;
-        this.executor = threads == 1 ? null : Executors.newFixedThreadPool(threads - 1, r -> {
-            Thread t = new Thread(r, "kiln-trainer-worker");
-            t.setDaemon(true);
-            return t;
-        });
+        this.executor = threads == 1
+                ? null
+                : Executors.newFixedThreadPool(threads - 1, r -> {
+                    Thread t = new Thread(r, "kiln-trainer-worker");
+                    t.setDaemon(true);
+                    return t;
+                });
     }
 
     public int threads() {

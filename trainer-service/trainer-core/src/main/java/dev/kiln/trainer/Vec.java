@@ -10,8 +10,7 @@ final class Vec {
     static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
     static final int L = S.length();
 
-    private Vec() {
-    }
+    private Vec() {}
 
     /** sum_i a[aOff+i] * b[bOff+i] for i in [0, n). */
     static float dot(float[] a, int aOff, float[] b, int bOff, int n) {
@@ -38,7 +37,8 @@ final class Vec {
             FloatVector va = FloatVector.broadcast(S, alpha);
             int bound = S.loopBound(n);
             for (; i < bound; i += L) {
-                FloatVector.fromArray(S, x, xOff + i).fma(va, FloatVector.fromArray(S, y, yOff + i))
+                FloatVector.fromArray(S, x, xOff + i)
+                        .fma(va, FloatVector.fromArray(S, y, yOff + i))
                         .intoArray(y, yOff + i);
             }
         }
@@ -60,9 +60,9 @@ final class Vec {
     static FloatVector exp(FloatVector x) {
         x = x.max(-87f).min(88f);
         FloatVector t = x.fma(FloatVector.broadcast(S, LOG2E), FloatVector.broadcast(S, ROUND_MAGIC));
-        FloatVector k = t.sub(ROUND_MAGIC);                                  // round(x·log2 e)
+        FloatVector k = t.sub(ROUND_MAGIC); // round(x·log2 e)
         FloatVector r = k.fma(FloatVector.broadcast(S, -LN2_HI), x);
-        r = k.fma(FloatVector.broadcast(S, -LN2_LO), r);                    // x - k·ln 2, |r| <= 0.35
+        r = k.fma(FloatVector.broadcast(S, -LN2_LO), r); // x - k·ln 2, |r| <= 0.35
         FloatVector p = FloatVector.broadcast(S, 1f / 720f);
         p = p.fma(r, FloatVector.broadcast(S, 1f / 120f));
         p = p.fma(r, FloatVector.broadcast(S, 1f / 24f));
@@ -71,8 +71,10 @@ final class Vec {
         p = p.fma(r, FloatVector.broadcast(S, 1f));
         p = p.fma(r, FloatVector.broadcast(S, 1f));
         // 2^k: the integer k sits in t's low mantissa bits (t = 1.5·2^23 + k)
-        IntVector bits = t.reinterpretAsInts().sub(Float.floatToRawIntBits(ROUND_MAGIC)).add(127).lanewise(
-                jdk.incubator.vector.VectorOperators.LSHL, 23);
+        IntVector bits = t.reinterpretAsInts()
+                .sub(Float.floatToRawIntBits(ROUND_MAGIC))
+                .add(127)
+                .lanewise(jdk.incubator.vector.VectorOperators.LSHL, 23);
         return p.mul(bits.reinterpretAsFloats());
     }
 
@@ -94,7 +96,8 @@ final class Vec {
             FloatVector vmax = FloatVector.broadcast(S, max);
             int bound = S.loopBound(n);
             for (; i < bound; i += L) {
-                FloatVector e = exp(FloatVector.fromArray(S, x, off + i).sub(vmax).mul(scale));
+                FloatVector e =
+                        exp(FloatVector.fromArray(S, x, off + i).sub(vmax).mul(scale));
                 e.intoArray(x, off + i);
                 acc = acc.add(e);
             }

@@ -44,7 +44,8 @@ class CheckpointTest {
             AdamW opt = new AdamW(m);
             Rng rng = new Rng(1234);
             resumed = new ArrayList<>(train(m, opt, rng, 4));
-            Map<String, Long> offsets = new LinkedHashMap<>(Map.of("kiln.corpus.shards-0", 41L, "kiln.corpus.shards-1", 17L));
+            Map<String, Long> offsets =
+                    new LinkedHashMap<>(Map.of("kiln.corpus.shards-0", 41L, "kiln.corpus.shards-1", 17L));
             Checkpoint.save(dir, m, opt, rng.state(), offsets);
         }
         try (ThreadPool pool = new ThreadPool(2)) { // fresh pool and objects: nothing survives but the files
@@ -73,13 +74,16 @@ class CheckpointTest {
             long n = ByteBuffer.wrap(bytes, 0, 8).order(ByteOrder.LITTLE_ENDIAN).getLong();
             assertThat(n % 8).isZero();
             @SuppressWarnings("unchecked")
-            Map<String, Object> header = (Map<String, Object>) Json.parse(new String(bytes, 8, (int) n, StandardCharsets.UTF_8).trim());
+            Map<String, Object> header =
+                    (Map<String, Object>) Json.parse(new String(bytes, 8, (int) n, StandardCharsets.UTF_8).trim());
             @SuppressWarnings("unchecked")
             Map<String, Object> attn = (Map<String, Object>) header.get("h.0.attn.c_attn.weight");
             assertThat(attn).containsEntry("dtype", "F32").containsEntry("shape", List.of(32L, 96L));
             @SuppressWarnings("unchecked")
             Map<String, Object> wte = (Map<String, Object>) header.get("wte.weight");
-            assertThat(wte).containsEntry("shape", List.of(60L, 32L)).containsEntry("data_offsets", List.of(0L, 60L * 32 * 4));
+            assertThat(wte)
+                    .containsEntry("shape", List.of(60L, 32L))
+                    .containsEntry("data_offsets", List.of(0L, 60L * 32 * 4));
             assertThat(header).containsKeys("wpe.weight", "h.1.mlp.c_proj.weight", "ln_f.bias", "__metadata__");
             long total = 0;
             for (ParamTensor t : m.tensors()) {
@@ -89,7 +93,8 @@ class CheckpointTest {
             // HF Conv1D layout: element [in=i, out=o] is our [o, i]
             ParamTensor qkv = m.tensor("h.0.attn.c_attn.weight");
             SafeTensors.Contents c = SafeTensors.read(f);
-            assertThat(c.require("h.0.attn.c_attn.weight").data()[1 * 96 + 5]).isEqualTo(m.params[qkv.offset() + 5 * 32 + 1]);
+            assertThat(c.require("h.0.attn.c_attn.weight").data()[1 * 96 + 5])
+                    .isEqualTo(m.params[qkv.offset() + 5 * 32 + 1]);
         }
     }
 
@@ -100,7 +105,9 @@ class CheckpointTest {
             AdamW opt = new AdamW(m);
             Checkpoint.save(dir, m, opt, 1L, Map.of());
             Checkpoint.saveWeights(dir.resolve(Checkpoint.MODEL_FILE), m, 5); // as if a later save died half-way
-            assertThatThrownBy(() -> Checkpoint.load(dir, pool)).isInstanceOf(IOException.class).hasMessageContaining("step");
+            assertThatThrownBy(() -> Checkpoint.load(dir, pool))
+                    .isInstanceOf(IOException.class)
+                    .hasMessageContaining("step");
         }
     }
 

@@ -159,7 +159,7 @@ class GradCheckTest {
         int n = 1024 + 40; // a full chunk of vector lanes, then a chunk with a scalar tail
         float[] inp = rand(r, n, 2.0);
         inp[0] = 0f;
-        inp[1] = 30f;   // saturated tanh
+        inp[1] = 30f; // saturated tanh
         inp[2] = -30f;
         float[] R = rand(r, n, 1.0);
         float[] out = new float[n];
@@ -171,7 +171,9 @@ class GradCheckTest {
         for (int i = 0; i < n; i++) {
             double x = inp[i];
             double exact = 0.5 * x * (1 + Math.tanh(Math.sqrt(2 / Math.PI) * (x + 0.044715 * x * x * x)));
-            assertThat((double) out[i]).as("gelu(%s)", x).isCloseTo(exact, org.assertj.core.data.Offset.offset(1e-6 + 1e-6 * Math.abs(exact)));
+            assertThat((double) out[i])
+                    .as("gelu(%s)", x)
+                    .isCloseTo(exact, org.assertj.core.data.Offset.offset(1e-6 + 1e-6 * Math.abs(exact)));
         }
         float[] dinp = new float[n];
         Layers.geluBackward(POOL, dinp, 0, inp, 0, R, 0, n);
@@ -209,7 +211,9 @@ class GradCheckTest {
         assertThat(relErr(dlogits, 0, num)).isLessThan(TOL);
         for (int n = 0; n < N; n++) {
             for (int v = V; v < Vp; v++) {
-                assertThat(dlogits[n * Vp + v]).as("padding columns get no gradient").isZero();
+                assertThat(dlogits[n * Vp + v])
+                        .as("padding columns get no gradient")
+                        .isZero();
             }
         }
     }

@@ -55,8 +55,14 @@ class OnnxExportTest {
     }
 
     /** One ORT call; returns logits [B][S][V] and fills presentOut with the new cache. */
-    static float[][][] run(long[][] ids, long[][] mask, long[][] pos, Map<String, float[]> past, int pastLen,
-                           Map<String, float[]> presentOut) throws Exception {
+    static float[][][] run(
+            long[][] ids,
+            long[][] mask,
+            long[][] pos,
+            Map<String, float[]> past,
+            int pastLen,
+            Map<String, float[]> presentOut)
+            throws Exception {
         int B = ids.length, S = ids[0].length, NH = cfg.nHead(), hs = cfg.headDim(), V = cfg.vocab();
         Map<String, OnnxTensor> in = new HashMap<>();
         try {
@@ -66,7 +72,8 @@ class OnnxExportTest {
             for (int l = 0; l < cfg.nLayer(); l++) {
                 for (String kv : new String[] {"key", "value"}) {
                     float[] data = past == null ? new float[0] : past.get(l + "." + kv);
-                    in.put("past_key_values." + l + "." + kv,
+                    in.put(
+                            "past_key_values." + l + "." + kv,
                             OnnxTensor.createTensor(env, FloatBuffer.wrap(data), new long[] {B, NH, pastLen, hs}));
                 }
             }
@@ -82,7 +89,8 @@ class OnnxExportTest {
                 }
                 for (int l = 0; l < cfg.nLayer(); l++) {
                     for (String kv : new String[] {"key", "value"}) {
-                        OnnxTensor t = (OnnxTensor) res.get("present." + l + "." + kv).orElseThrow();
+                        OnnxTensor t =
+                                (OnnxTensor) res.get("present." + l + "." + kv).orElseThrow();
                         assertThat(t.getInfo().getShape()).containsExactly(B, NH, pastLen + S, hs);
                         FloatBuffer tb = t.getFloatBuffer();
                         float[] a = new float[tb.remaining()];
@@ -138,8 +146,13 @@ class OnnxExportTest {
     @Test
     void graphDeclaresTheOptimumInterfaceWithDynamicDims() throws Exception {
         Map<String, NodeInfo> ins = session.getInputInfo();
-        assertThat(ins.keySet()).contains("input_ids", "attention_mask", "position_ids",
-                "past_key_values.0.key", "past_key_values.1.value");
+        assertThat(ins.keySet())
+                .contains(
+                        "input_ids",
+                        "attention_mask",
+                        "position_ids",
+                        "past_key_values.0.key",
+                        "past_key_values.1.value");
         long[] pastShape = ((TensorInfo) ins.get("past_key_values.0.key").getInfo()).getShape();
         assertThat(pastShape).containsExactly(-1, cfg.nHead(), -1, cfg.headDim());
         long[] logits = ((TensorInfo) session.getOutputInfo().get("logits").getInfo()).getShape();
@@ -155,8 +168,8 @@ class OnnxExportTest {
         for (int i = 0; i < seq.length; i++) {
             ids[i] = seq[i];
         }
-        float[][][] got = run(new long[][] {ids}, new long[][] {ones(20)}, new long[][] {range(0, 20)}, null, 0,
-                new HashMap<>());
+        float[][][] got =
+                run(new long[][] {ids}, new long[][] {ones(20)}, new long[][] {range(0, 20)}, null, 0, new HashMap<>());
         for (int t = 0; t < 20; t++) {
             assertClose(got[0][t], expected[t]);
         }
@@ -172,7 +185,8 @@ class OnnxExportTest {
         for (int i = 0; i < 5; i++) {
             prompt[i] = seq[i];
         }
-        float[][][] got = run(new long[][] {prompt}, new long[][] {ones(5)}, new long[][] {range(0, 5)}, null, 0, cache);
+        float[][][] got =
+                run(new long[][] {prompt}, new long[][] {ones(5)}, new long[][] {range(0, 5)}, null, 0, cache);
         assertClose(got[0][4], expected);
         for (int t = 5; t < seq.length; t++) {
             expected = dec.step(seq[t]);
@@ -193,9 +207,9 @@ class OnnxExportTest {
             mask[0][i] = 1;
             pos[0][i] = i;
             boolean real = i >= pad;
-            ids[1][i] = real ? b[i - pad] : 0;  // any id works under the mask
+            ids[1][i] = real ? b[i - pad] : 0; // any id works under the mask
             mask[1][i] = real ? 1 : 0;
-            pos[1][i] = real ? i - pad : 1;      // HF fills padded positions with 1
+            pos[1][i] = real ? i - pad : 1; // HF fills padded positions with 1
         }
         KvCacheDecoder decA = model.decoder(), decB = model.decoder();
         float[][] fullA = model.forwardLogits(a), fullB = model.forwardLogits(b);
@@ -228,7 +242,12 @@ class OnnxExportTest {
 
     @Test
     void bundleHasConfigAndGenerationConfigAndExtraFiles(@TempDir Path dir) throws Exception {
-        OnnxExporter.exportBundle(model, dir, 1, 2, OnnxExporter.GenerationDefaults.DEFAULT,
+        OnnxExporter.exportBundle(
+                model,
+                dir,
+                1,
+                2,
+                OnnxExporter.GenerationDefaults.DEFAULT,
                 d -> Files.writeString(d.resolve("tokenizer.json"), "{}"));
         assertThat(dir.resolve("model.onnx")).exists();
         assertThat(dir.resolve("tokenizer.json")).hasContent("{}");
@@ -236,12 +255,19 @@ class OnnxExportTest {
         assertThat(reference.params).isEqualTo(model.params);
         @SuppressWarnings("unchecked")
         Map<String, Object> config = (Map<String, Object>) Json.parse(Files.readString(dir.resolve("config.json")));
-        assertThat(config).containsEntry("model_type", "gpt2").containsEntry("vocab_size", 97L)
-                .containsEntry("n_layer", 2L).containsEntry("n_head", 4L).containsEntry("n_kv_head", 4L)
-                .containsEntry("n_embd", 32L).containsEntry("n_positions", 24L)
-                .containsEntry("bos_token_id", 1L).containsEntry("eos_token_id", 2L);
+        assertThat(config)
+                .containsEntry("model_type", "gpt2")
+                .containsEntry("vocab_size", 97L)
+                .containsEntry("n_layer", 2L)
+                .containsEntry("n_head", 4L)
+                .containsEntry("n_kv_head", 4L)
+                .containsEntry("n_embd", 32L)
+                .containsEntry("n_positions", 24L)
+                .containsEntry("bos_token_id", 1L)
+                .containsEntry("eos_token_id", 2L);
         @SuppressWarnings("unchecked")
-        Map<String, Object> gen = (Map<String, Object>) Json.parse(Files.readString(dir.resolve("generation_config.json")));
+        Map<String, Object> gen =
+                (Map<String, Object>) Json.parse(Files.readString(dir.resolve("generation_config.json")));
         assertThat(gen).containsEntry("eos_token_id", 2L).containsEntry("top_k", 40L);
         try (OrtSession s = env.createSession(dir.resolve("model.onnx").toString(), new OrtSession.SessionOptions())) {
             assertThat(s.getInputNames()).contains("input_ids");

@@ -31,8 +31,8 @@ class TrainingTest {
         GptModel model = GptModel.create(cfg, POOL, 1);
         int[] tokens = randomTokens(2, 4 * 16 + 1, cfg.vocab());
         Batch batch = Batch.fromWindows(tokens, new int[] {0, 16, 32, 48}, 16);
-        Trainer trainer = new Trainer(model, new AdamW(model, 0.9f, 0.95f, 1e-8f, 0f),
-                LearningRateSchedule.constant(3e-3f));
+        Trainer trainer =
+                new Trainer(model, new AdamW(model, 0.9f, 0.95f, 1e-8f, 0f), LearningRateSchedule.constant(3e-3f));
         float first = Float.NaN, last = Float.NaN;
         for (int i = 0; i < 150; i++) {
             Trainer.StepResult r = trainer.step(() -> batch);
@@ -177,7 +177,8 @@ class TrainingTest {
         long attention = 4L * 2 * 4 * 2 * 64 * 64; // [L,B,NH,T,T] floats
         assertThat(est).isGreaterThan(4 * params + attention).isLessThan(4 * params + 40 * attention);
         // GPT-2 small at T=1024, B=8 needs well over 10 GB here: a service must refuse it on a small heap
-        assertThat(GptModel.trainingMemoryBytes(GptConfig.of(12, 12, 768, 1024, 50257), 8, 1024)).isGreaterThan(10L << 30);
+        assertThat(GptModel.trainingMemoryBytes(GptConfig.of(12, 12, 768, 1024, 50257), 8, 1024))
+                .isGreaterThan(10L << 30);
     }
 
     @Test

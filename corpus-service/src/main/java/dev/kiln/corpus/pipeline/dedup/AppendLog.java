@@ -1,9 +1,5 @@
 package dev.kiln.corpus.pipeline.dedup;
 
-import java.util.ArrayList;
-import java.util.Iterator;
-import java.util.List;
-
 import java.io.BufferedInputStream;
 import java.io.Closeable;
 import java.io.DataInputStream;
@@ -15,6 +11,9 @@ import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
 import java.util.function.Consumer;
 
 /**
@@ -38,7 +37,7 @@ final class AppendLog implements Closeable {
             long size = Files.size(file);
             valid = size - size % recordBytes;
             try (InputStream in = new BufferedInputStream(Files.newInputStream(file), 1 << 16);
-                 DataInputStream din = new DataInputStream(in)) {
+                    DataInputStream din = new DataInputStream(in)) {
                 long[] rec = new long[longsPerRecord];
                 for (long read = 0; read < valid; read += recordBytes) {
                     for (int i = 0; i < longsPerRecord; i++) rec[i] = din.readLong();
@@ -77,7 +76,7 @@ final class AppendLog implements Closeable {
         }
     }
 
-    private record Staged(long sequence, long[] record) { }
+    private record Staged(long sequence, long[] record) {}
 
     private void write(long[] record) throws IOException {
         buf.clear();
@@ -86,10 +85,15 @@ final class AppendLog implements Closeable {
         while (buf.hasRemaining()) channel.write(buf);
     }
 
-    synchronized void sync() throws IOException { channel.force(false); }
+    synchronized void sync() throws IOException {
+        channel.force(false);
+    }
 
     @Override
     public synchronized void close() throws IOException {
-        if (channel.isOpen()) { channel.force(false); channel.close(); }
+        if (channel.isOpen()) {
+            channel.force(false);
+            channel.close();
+        }
     }
 }

@@ -4,7 +4,6 @@ import dev.kiln.corpus.pipeline.PipelineDocument;
 import dev.kiln.corpus.pipeline.PipelineStep;
 import dev.kiln.corpus.pipeline.PyText;
 import dev.kiln.corpus.pipeline.StepResult;
-
 import java.io.Closeable;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -12,7 +11,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
-import java.util.Map;
 
 /**
  * Exact dedup on a hash of the normalised text (datatrove's simplify_text: lowercase, whitespace
@@ -27,17 +25,23 @@ public final class ExactDeduplicator implements PipelineStep, Closeable {
 
     public ExactDeduplicator(Path directory) {
         try {
-            this.log = directory == null ? null : new AppendLog(directory.resolve("exact-hashes.log"), 1, r -> seen.add(r[0]));
+            this.log = directory == null
+                    ? null
+                    : new AppendLog(directory.resolve("exact-hashes.log"), 1, r -> seen.add(r[0]));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot open exact dedup log in " + directory, e);
         }
     }
 
-    @Override public String name() { return "exact_dedup"; }
+    @Override
+    public String name() {
+        return "exact_dedup";
+    }
 
     public static long hash(String text) {
         try {
-            byte[] d = MessageDigest.getInstance("SHA-1").digest(PyText.simplify(text).getBytes(StandardCharsets.UTF_8));
+            byte[] d = MessageDigest.getInstance("SHA-1")
+                    .digest(PyText.simplify(text).getBytes(StandardCharsets.UTF_8));
             long h = 0;
             for (int i = 0; i < 8; i++) h = (h << 8) | (d[i] & 0xFF);
             return h;
@@ -53,7 +57,11 @@ public final class ExactDeduplicator implements PipelineStep, Closeable {
         synchronized (this) {
             if (!seen.add(h)) return StepResult.drop("exact_duplicate");
             if (log != null) {
-                try { log.append(new long[]{h}, doc.sequence()); } catch (IOException e) { throw new UncheckedIOException(e); }
+                try {
+                    log.append(new long[] {h}, doc.sequence());
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
             }
         }
         return StepResult.keep();
@@ -68,16 +76,26 @@ public final class ExactDeduplicator implements PipelineStep, Closeable {
         }
     }
 
-    public synchronized int size() { return seen.size(); }
+    public synchronized int size() {
+        return seen.size();
+    }
 
-    public synchronized long memoryBytes() { return seen.memoryBytes(); }
+    public synchronized long memoryBytes() {
+        return seen.memoryBytes();
+    }
 
     /** Forces the log to disk (e.g. before committing Kafka offsets). */
-    public void sync() throws IOException { if (log != null) log.sync(); }
+    public void sync() throws IOException {
+        if (log != null) log.sync();
+    }
 
     /** Persists the entries of documents numbered up to {@code sequence} (see {@link PipelineDocument#sequence()}). */
-    public void commitThrough(long sequence) throws IOException { if (log != null) log.commitThrough(sequence); }
+    public void commitThrough(long sequence) throws IOException {
+        if (log != null) log.commitThrough(sequence);
+    }
 
     @Override
-    public void close() throws IOException { if (log != null) log.close(); }
+    public void close() throws IOException {
+        if (log != null) log.close();
+    }
 }

@@ -16,7 +16,9 @@ final class LongHashSet {
         mask = cap - 1;
     }
 
-    private static long fix(long k) { return k == 0 ? 0x5DEECE66DL : k; }
+    private static long fix(long k) {
+        return k == 0 ? 0x5DEECE66DL : k;
+    }
 
     private static int spread(long k) {
         k ^= k >>> 33;
@@ -63,7 +65,11 @@ final class LongHashSet {
         }
     }
 
-    int size() { return size; }
+    int size() {
+        return size;
+    }
 
-    long memoryBytes() { return (long) table.length * 8 + 32; }
+    long memoryBytes() {
+        return (long) table.length * 8 + 32;
+    }
 }

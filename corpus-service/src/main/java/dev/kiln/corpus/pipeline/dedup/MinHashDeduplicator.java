@@ -5,11 +5,9 @@ import dev.kiln.corpus.pipeline.PipelineDocument;
 import dev.kiln.corpus.pipeline.PipelineStep;
 import dev.kiln.corpus.pipeline.PyText;
 import dev.kiln.corpus.pipeline.StepResult;
-
 import java.io.Closeable;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
@@ -44,16 +42,21 @@ public final class MinHashDeduplicator implements PipelineStep, Closeable {
             b[i] = rnd.nextLong(P);
         }
         try {
-            this.log = cfg.directory() == null ? null : new AppendLog(cfg.directory().resolve("minhash-bands.log"), bands, rec -> {
-                for (long key : rec) index.add(key);
-                documents++;
-            });
+            this.log = cfg.directory() == null
+                    ? null
+                    : new AppendLog(cfg.directory().resolve("minhash-bands.log"), bands, rec -> {
+                        for (long key : rec) index.add(key);
+                        documents++;
+                    });
         } catch (IOException e) {
             throw new UncheckedIOException("cannot open MinHash log in " + cfg.directory(), e);
         }
     }
 
-    @Override public String name() { return "minhash_dedup"; }
+    @Override
+    public String name() {
+        return "minhash_dedup";
+    }
 
     /** 64-bit hashes of the word n-gram shingles of the normalised text (the whole text if shorter). */
     long[] shingles(String text) {
@@ -73,7 +76,10 @@ public final class MinHashDeduplicator implements PipelineStep, Closeable {
 
     private static long wordHash(String w) {
         long h = 0xcbf29ce484222325L;
-        for (int i = 0; i < w.length(); i++) { h ^= w.charAt(i); h *= 0x100000001b3L; }
+        for (int i = 0; i < w.length(); i++) {
+            h ^= w.charAt(i);
+            h *= 0x100000001b3L;
+        }
         return mix(h);
     }
 
@@ -130,7 +136,11 @@ public final class MinHashDeduplicator implements PipelineStep, Closeable {
             for (long key : keys) index.add(key);
             documents++;
             if (log != null) {
-                try { log.append(keys, doc.sequence()); } catch (IOException e) { throw new UncheckedIOException(e); }
+                try {
+                    log.append(keys, doc.sequence());
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
             }
         }
         return StepResult.keep();
@@ -152,19 +162,29 @@ public final class MinHashDeduplicator implements PipelineStep, Closeable {
     }
 
     /** Documents in the index (kept ones, including those replayed from the log). */
-    public synchronized long documents() { return documents; }
+    public synchronized long documents() {
+        return documents;
+    }
 
     /** Bytes held by the index table (the dominant memory of this step). */
-    public synchronized long memoryBytes() { return index.memoryBytes(); }
+    public synchronized long memoryBytes() {
+        return index.memoryBytes();
+    }
 
     /** Forces the log to disk (e.g. before committing Kafka offsets). */
-    public void sync() throws IOException { if (log != null) log.sync(); }
+    public void sync() throws IOException {
+        if (log != null) log.sync();
+    }
 
     /** Persists the entries of documents numbered up to {@code sequence} (see {@link PipelineDocument#sequence()}). */
-    public void commitThrough(long sequence) throws IOException { if (log != null) log.commitThrough(sequence); }
+    public void commitThrough(long sequence) throws IOException {
+        if (log != null) log.commitThrough(sequence);
+    }
 
     @Override
-    public void close() throws IOException { if (log != null) log.close(); }
+    public void close() throws IOException {
+        if (log != null) log.close();
+    }
 
     /** Estimated Jaccard similarity of two texts from their signatures (for tests and inspection). */
     public double estimateSimilarity(String x, String y) {
@@ -173,5 +193,4 @@ public final class MinHashDeduplicator implements PipelineStep, Closeable {
         for (int i = 0; i < s1.length; i++) if (s1[i] == s2[i]) eq++;
         return (double) eq / s1.length;
     }
-
 }

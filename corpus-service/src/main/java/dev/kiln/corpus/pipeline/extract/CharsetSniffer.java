@@ -22,13 +22,14 @@ import java.util.regex.Pattern;
 public final class CharsetSniffer {
     private static final Pattern META = Pattern.compile(
             "<meta[^>]{0,300}?charset\\s*=\\s*[\"']?\\s*([A-Za-z0-9._:\\-]+)", Pattern.CASE_INSENSITIVE);
-    private static final Pattern CT_CHARSET = Pattern.compile("charset\\s*=\\s*[\"']?([A-Za-z0-9._:\\-]+)", Pattern.CASE_INSENSITIVE);
+    private static final Pattern CT_CHARSET =
+            Pattern.compile("charset\\s*=\\s*[\"']?([A-Za-z0-9._:\\-]+)", Pattern.CASE_INSENSITIVE);
 
-    private CharsetSniffer() { }
+    private CharsetSniffer() {}
 
     /** The decoded text and how it was decoded. */
-    public record Decoded(String text, String charset, String declared, String source, boolean fallback,
-                          int replacementChars) { }
+    public record Decoded(
+            String text, String charset, String declared, String source, boolean fallback, int replacementChars) {}
 
     public static String charsetParam(String contentType) {
         if (contentType == null) return null;
@@ -47,8 +48,13 @@ public final class CharsetSniffer {
         if (name == null) return null;
         String n = name.trim().toLowerCase(Locale.ROOT);
         // WHATWG: these labels all mean windows-1252
-        if (n.equals("iso-8859-1") || n.equals("latin1") || n.equals("us-ascii") || n.equals("ascii")
-                || n.equals("iso8859-1") || n.equals("l1") || n.equals("cp1252")) n = "windows-1252";
+        if (n.equals("iso-8859-1")
+                || n.equals("latin1")
+                || n.equals("us-ascii")
+                || n.equals("ascii")
+                || n.equals("iso8859-1")
+                || n.equals("l1")
+                || n.equals("cp1252")) n = "windows-1252";
         if (n.equals("utf8")) n = "utf-8";
         try {
             return Charset.isSupported(n) ? Charset.forName(n) : null;
@@ -58,7 +64,8 @@ public final class CharsetSniffer {
     }
 
     private static String strict(byte[] raw, int off, Charset cs) {
-        CharsetDecoder d = cs.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+        CharsetDecoder d = cs.newDecoder()
+                .onMalformedInput(CodingErrorAction.REPORT)
                 .onUnmappableCharacter(CodingErrorAction.REPORT);
         try {
             CharBuffer cb = d.decode(ByteBuffer.wrap(raw, off, raw.length - off));
@@ -89,7 +96,8 @@ public final class CharsetSniffer {
             if (declared != null) source = "meta";
         }
         Charset cs = lookup(declared);
-        if (cs == null) return finish(raw, 0, null, declared, declared == null ? "none" : "unknown:" + source, fallback);
+        if (cs == null)
+            return finish(raw, 0, null, declared, declared == null ? "none" : "unknown:" + source, fallback);
         return finish(raw, 0, cs, declared, source, fallback);
     }
 
@@ -104,8 +112,14 @@ public final class CharsetSniffer {
             String s = strict(raw, off, cs);
             if (s != null) return new Decoded(s, cs.name(), declared, source, false, 0);
         }
-        if (!high) return new Decoded(new String(raw, off, raw.length - off, StandardCharsets.US_ASCII),
-                "US-ASCII", declared, source, cs != null, 0);
+        if (!high)
+            return new Decoded(
+                    new String(raw, off, raw.length - off, StandardCharsets.US_ASCII),
+                    "US-ASCII",
+                    declared,
+                    source,
+                    cs != null,
+                    0);
         if (cs == null || !cs.equals(StandardCharsets.UTF_8)) {
             String u = strict(raw, off, StandardCharsets.UTF_8);
             if (u != null) return new Decoded(u, "UTF-8", declared, source, cs != null, 0);

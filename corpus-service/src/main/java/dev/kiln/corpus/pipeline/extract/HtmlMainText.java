@@ -1,11 +1,10 @@
 package dev.kiln.corpus.pipeline.extract;
 
-import org.jsoup.nodes.Entities;
-
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
+import org.jsoup.nodes.Entities;
 
 /**
  * Main-text extraction from HTML in one streaming pass, without building a DOM.
@@ -25,38 +24,218 @@ import java.util.Set;
  * "sign in", "share this", cookie notices) go; headings are kept only when content follows them.
  */
 public final class HtmlMainText {
-    private HtmlMainText() { }
+    private HtmlMainText() {}
 
-    private static final Set<String> VOID = Set.of("area", "base", "br", "col", "embed", "hr", "img", "input", "link",
-            "meta", "param", "source", "track", "wbr", "keygen", "frame");
-    private static final Set<String> RAW = Set.of("script", "style", "textarea", "title", "noscript", "xmp",
-            "iframe", "template", "noembed", "noframes", "plaintext");
-    private static final Set<String> SKIP = Set.of("script", "style", "noscript", "template", "svg", "math", "iframe",
-            "object", "embed", "canvas", "select", "option", "button", "input", "textarea", "label", "nav", "aside",
-            "menu", "dialog", "head", "map", "audio", "video", "picture", "noembed", "noframes", "datalist");
-    private static final Set<String> BLOCK = Set.of("p", "div", "section", "article", "main", "h1", "h2", "h3", "h4",
-            "h5", "h6", "li", "ul", "ol", "dl", "dt", "dd", "table", "tr", "td", "th", "thead", "tbody", "tfoot", "pre",
-            "blockquote", "figure", "figcaption", "hr", "br", "address", "details", "summary", "caption", "header",
-            "footer", "body", "html", "form", "fieldset", "legend", "center", "hgroup", "output", "aside", "nav");
-    private static final Set<String> SKIP_ROLES = Set.of("navigation", "banner", "contentinfo", "complementary",
-            "search", "menu", "menubar", "dialog", "alertdialog", "toolbar", "tablist");
+    private static final Set<String> VOID = Set.of(
+            "area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param", "source", "track",
+            "wbr", "keygen", "frame");
+    private static final Set<String> RAW = Set.of(
+            "script",
+            "style",
+            "textarea",
+            "title",
+            "noscript",
+            "xmp",
+            "iframe",
+            "template",
+            "noembed",
+            "noframes",
+            "plaintext");
+    private static final Set<String> SKIP = Set.of(
+            "script",
+            "style",
+            "noscript",
+            "template",
+            "svg",
+            "math",
+            "iframe",
+            "object",
+            "embed",
+            "canvas",
+            "select",
+            "option",
+            "button",
+            "input",
+            "textarea",
+            "label",
+            "nav",
+            "aside",
+            "menu",
+            "dialog",
+            "head",
+            "map",
+            "audio",
+            "video",
+            "picture",
+            "noembed",
+            "noframes",
+            "datalist");
+    private static final Set<String> BLOCK = Set.of(
+            "p",
+            "div",
+            "section",
+            "article",
+            "main",
+            "h1",
+            "h2",
+            "h3",
+            "h4",
+            "h5",
+            "h6",
+            "li",
+            "ul",
+            "ol",
+            "dl",
+            "dt",
+            "dd",
+            "table",
+            "tr",
+            "td",
+            "th",
+            "thead",
+            "tbody",
+            "tfoot",
+            "pre",
+            "blockquote",
+            "figure",
+            "figcaption",
+            "hr",
+            "br",
+            "address",
+            "details",
+            "summary",
+            "caption",
+            "header",
+            "footer",
+            "body",
+            "html",
+            "form",
+            "fieldset",
+            "legend",
+            "center",
+            "hgroup",
+            "output",
+            "aside",
+            "nav");
+    private static final Set<String> SKIP_ROLES = Set.of(
+            "navigation",
+            "banner",
+            "contentinfo",
+            "complementary",
+            "search",
+            "menu",
+            "menubar",
+            "dialog",
+            "alertdialog",
+            "toolbar",
+            "tablist");
     /** class/id words (split on space, '-', '_' and camelCase) that name a boilerplate box. */
-    private static final Set<String> BOILER_WORDS = Set.of("nav", "navbar", "navigation", "subnav", "topnav",
-            "bottomnav", "navlist", "menu", "menubar", "breadcrumb", "breadcrumbs", "sidebar", "sidenav", "cookie",
-            "cookies", "consent", "gdpr", "share", "sharing", "social", "advert", "advertisement", "ad", "ads", "adsbox",
-            "sponsor", "sponsored", "promo", "promotion", "related", "recommended", "subscribe", "newsletter", "popup",
-            "modal", "skip", "skiplink", "pagination", "pager", "toolbar", "masthead", "topbar", "footer", "widget",
-            "widgets", "banner", "tags", "tagcloud", "login", "signup", "legalcopy", "copyright", "disclaimer");
+    private static final Set<String> BOILER_WORDS = Set.of(
+            "nav",
+            "navbar",
+            "navigation",
+            "subnav",
+            "topnav",
+            "bottomnav",
+            "navlist",
+            "menu",
+            "menubar",
+            "breadcrumb",
+            "breadcrumbs",
+            "sidebar",
+            "sidenav",
+            "cookie",
+            "cookies",
+            "consent",
+            "gdpr",
+            "share",
+            "sharing",
+            "social",
+            "advert",
+            "advertisement",
+            "ad",
+            "ads",
+            "adsbox",
+            "sponsor",
+            "sponsored",
+            "promo",
+            "promotion",
+            "related",
+            "recommended",
+            "subscribe",
+            "newsletter",
+            "popup",
+            "modal",
+            "skip",
+            "skiplink",
+            "pagination",
+            "pager",
+            "toolbar",
+            "masthead",
+            "topbar",
+            "footer",
+            "widget",
+            "widgets",
+            "banner",
+            "tags",
+            "tagcloud",
+            "login",
+            "signup",
+            "legalcopy",
+            "copyright",
+            "disclaimer");
     /** Phrases that mark a short block as boilerplate. */
-    private static final String[] BOILER_PHRASES = {"copyright", "\u00a9", "all rights reserved", "cookie", "sign in",
-            "log in", "sign up", "subscribe", "share this", "share on", "follow us", "skip to content",
-            "skip to main content", "skip navigation", "back to top", "read more", "privacy policy", "terms of use",
-            "terms of service", "powered by", "javascript is disabled", "enable javascript"};
+    private static final String[] BOILER_PHRASES = {
+        "copyright",
+        "\u00a9",
+        "all rights reserved",
+        "cookie",
+        "sign in",
+        "log in",
+        "sign up",
+        "subscribe",
+        "share this",
+        "share on",
+        "follow us",
+        "skip to content",
+        "skip to main content",
+        "skip navigation",
+        "back to top",
+        "read more",
+        "privacy policy",
+        "terms of use",
+        "terms of service",
+        "powered by",
+        "javascript is disabled",
+        "enable javascript"
+    };
 
     /** class/id words that always mean boilerplate, whatever the box's size. */
-    private static final Set<String> STRONG_WORDS = Set.of("cookie", "cookies", "consent", "gdpr", "share", "sharing",
-            "sharedaddy", "social", "advert", "advertisement", "ad", "ads", "adsbox", "breadcrumb", "breadcrumbs",
-            "related", "newsletter", "subscribe", "popup", "modal", "sponsored", "promo", "respond", "skip");
+    private static final Set<String> STRONG_WORDS = Set.of(
+            "cookie",
+            "cookies",
+            "consent",
+            "gdpr",
+            "share",
+            "sharing",
+            "sharedaddy",
+            "social",
+            "advert",
+            "advertisement",
+            "ad",
+            "ads",
+            "adsbox",
+            "breadcrumb",
+            "breadcrumbs",
+            "related",
+            "newsletter",
+            "subscribe",
+            "popup",
+            "modal",
+            "sponsored",
+            "promo",
+            "respond",
+            "skip");
 
     static boolean boilerName(String v) {
         return nameHas(v, BOILER_WORDS);
@@ -89,13 +268,22 @@ public final class HtmlMainText {
     }
 
     /** One extracted block of text. */
-    public record Block(String text, int linkChars, boolean heading, boolean listItem, boolean inMain,
-                        int article, boolean inPageHeaderOrFooter, int box) {
-        int length() { return text.length(); }
+    public record Block(
+            String text,
+            int linkChars,
+            boolean heading,
+            boolean listItem,
+            boolean inMain,
+            int article,
+            boolean inPageHeaderOrFooter,
+            int box) {
+        int length() {
+            return text.length();
+        }
     }
 
     /** The result: the main text and all blocks seen (with a keep flag), for inspection. */
-    public record Result(String text, String title, List<Block> blocks, boolean[] kept) { }
+    public record Result(String text, String title, List<Block> blocks, boolean[] kept) {}
 
     private static final class Frame {
         final String tag;
@@ -103,10 +291,29 @@ public final class HtmlMainText {
         final int article;
         boolean code;
         int box = -1; // innermost element whose class/id names boilerplate (decided after the pass), -1 none
-        Frame(String tag, boolean skip, boolean link, boolean heading, boolean listItem, boolean main, boolean pre,
-              boolean row, boolean cell, boolean headerFooter, int article) {
-            this.tag = tag; this.skip = skip; this.link = link; this.heading = heading; this.listItem = listItem;
-            this.main = main; this.pre = pre; this.row = row; this.cell = cell; this.headerFooter = headerFooter;
+
+        Frame(
+                String tag,
+                boolean skip,
+                boolean link,
+                boolean heading,
+                boolean listItem,
+                boolean main,
+                boolean pre,
+                boolean row,
+                boolean cell,
+                boolean headerFooter,
+                int article) {
+            this.tag = tag;
+            this.skip = skip;
+            this.link = link;
+            this.heading = heading;
+            this.listItem = listItem;
+            this.main = main;
+            this.pre = pre;
+            this.row = row;
+            this.cell = cell;
+            this.headerFooter = headerFooter;
             this.article = article;
         }
     }
@@ -123,9 +330,14 @@ public final class HtmlMainText {
         String title;
         final List<Integer> boxParent = new ArrayList<>();
 
-        Frame top() { return stack.isEmpty() ? null : stack.get(stack.size() - 1); }
+        Frame top() {
+            return stack.isEmpty() ? null : stack.get(stack.size() - 1);
+        }
 
-        boolean skipping() { Frame t = top(); return t != null && t.skip; }
+        boolean skipping() {
+            Frame t = top();
+            return t != null && t.skip;
+        }
 
         void flush() {
             if (buf.length() > 0) {
@@ -134,8 +346,16 @@ public final class HtmlMainText {
                 if (!s.isEmpty()) {
                     boolean heading = false, li = false, main = false, hf = false;
                     int art = 0, box = -1;
-                    if (t != null) { heading = t.heading; li = t.listItem; main = t.main; art = t.article; hf = t.headerFooter; box = t.box; }
-                    blocks.add(new Block(li ? "- " + s : s, Math.min(linkChars, s.length()), heading, li, main, art, hf, box));
+                    if (t != null) {
+                        heading = t.heading;
+                        li = t.listItem;
+                        main = t.main;
+                        art = t.article;
+                        hf = t.headerFooter;
+                        box = t.box;
+                    }
+                    blocks.add(new Block(
+                            li ? "- " + s : s, Math.min(linkChars, s.length()), heading, li, main, art, hf, box));
                 }
                 buf.setLength(0);
             }
@@ -171,7 +391,10 @@ public final class HtmlMainText {
                 if (c == ' ' || c == '\n' || c == '\t' || c == '\r' || c == '\f' || c == '\u00A0' || c == '\u200B') {
                     pendingSpace = buf.length() > 0;
                 } else {
-                    if (pendingSpace) { buf.append(' '); pendingSpace = false; }
+                    if (pendingSpace) {
+                        buf.append(' ');
+                        pendingSpace = false;
+                    }
                     buf.append(c);
                     if (inLink) linkChars++;
                 }
@@ -193,12 +416,18 @@ public final class HtmlMainText {
         int textStart = 0;
         while (i < n) {
             char c = html.charAt(i);
-            if (c != '<' || i + 1 >= n) { i++; continue; }
+            if (c != '<' || i + 1 >= n) {
+                i++;
+                continue;
+            }
             char d = html.charAt(i + 1);
             boolean startTag = isAsciiLetter(d);
             boolean endTag = d == '/' && i + 2 < n && isAsciiLetter(html.charAt(i + 2));
             boolean comment = d == '!' || d == '?';
-            if (!startTag && !endTag && !comment) { i++; continue; }
+            if (!startTag && !endTag && !comment) {
+                i++;
+                continue;
+            }
             // text before the tag
             if (i > textStart) emitText(st, html, textStart, i);
             if (comment) {
@@ -226,11 +455,21 @@ public final class HtmlMainText {
             boolean selfClosing = false;
             while (p < n && html.charAt(p) != '>') {
                 char a = html.charAt(p);
-                if (a == '/' ) { selfClosing = true; p++; continue; }
-                if (Character.isWhitespace(a)) { p++; continue; }
+                if (a == '/') {
+                    selfClosing = true;
+                    p++;
+                    continue;
+                }
+                if (Character.isWhitespace(a)) {
+                    p++;
+                    continue;
+                }
                 selfClosing = false;
                 int an = p;
-                while (p < n && html.charAt(p) != '=' && html.charAt(p) != '>' && !Character.isWhitespace(html.charAt(p))
+                while (p < n
+                        && html.charAt(p) != '='
+                        && html.charAt(p) != '>'
+                        && !Character.isWhitespace(html.charAt(p))
                         && !(html.charAt(p) == '/' && p + 1 < n && html.charAt(p + 1) == '>')) p++;
                 String attr = html.substring(an, p).toLowerCase(Locale.ROOT);
                 while (p < n && Character.isWhitespace(html.charAt(p))) p++;
@@ -258,7 +497,7 @@ public final class HtmlMainText {
                     case "style" -> style = val;
                     case "hidden" -> hidden = true;
                     case "aria-hidden" -> hidden |= "true".equalsIgnoreCase(val);
-                    default -> { }
+                    default -> {}
                 }
             }
             i = Math.min(n, p + 1);
@@ -271,8 +510,11 @@ public final class HtmlMainText {
             if (RAW.contains(name)) {
                 int close = indexOfIgnoreCase(html, "</" + name, i);
                 int contentEnd = close < 0 ? n : close;
-                if (name.equals("title") && st.title == null) st.title = unescape(html.substring(i, contentEnd)).strip();
-                else if (name.equals("textarea") && !st.skipping()) { /* form control: skipped */ }
+                if (name.equals("title") && st.title == null)
+                    st.title = unescape(html.substring(i, contentEnd)).strip();
+                else if (name.equals("textarea") && !st.skipping()) {
+                    /* form control: skipped */
+                }
                 int gt = close < 0 ? n : html.indexOf('>', close);
                 i = gt < 0 ? n : gt + 1;
                 textStart = i;
@@ -295,9 +537,13 @@ public final class HtmlMainText {
         return select(st, maxLinkDensity);
     }
 
-    private static boolean isAsciiLetter(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
+    private static boolean isAsciiLetter(char c) {
+        return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+    }
 
-    private static boolean isTagNameEnd(char c) { return c == '>' || c == '/' || Character.isWhitespace(c); }
+    private static boolean isTagNameEnd(char c) {
+        return c == '>' || c == '/' || Character.isWhitespace(c);
+    }
 
     private static int indexOfIgnoreCase(String s, String needle, int from) {
         int n = s.length(), m = needle.length();
@@ -324,12 +570,20 @@ public final class HtmlMainText {
                 boolean hex = j < n && (s.charAt(j) == 'x' || s.charAt(j) == 'X');
                 if (hex) j++;
                 int st = j;
-                while (j < n && j - st < 8 && (hex ? Character.digit(s.charAt(j), 16) >= 0 : Character.isDigit(s.charAt(j)))) j++;
+                while (j < n
+                        && j - st < 8
+                        && (hex ? Character.digit(s.charAt(j), 16) >= 0 : Character.isDigit(s.charAt(j)))) j++;
                 if (j > st) {
                     int cp;
-                    try { cp = Integer.parseInt(s.substring(st, j), hex ? 16 : 10); } catch (NumberFormatException e) { cp = 0xFFFD; }
+                    try {
+                        cp = Integer.parseInt(s.substring(st, j), hex ? 16 : 10);
+                    } catch (NumberFormatException e) {
+                        cp = 0xFFFD;
+                    }
                     if (cp == 0 || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) cp = 0xFFFD;
-                    if (cp >= 0x80 && cp <= 0x9F) cp = new String(new byte[]{(byte) cp}, java.nio.charset.Charset.forName("windows-1252")).codePointAt(0);
+                    if (cp >= 0x80 && cp <= 0x9F)
+                        cp = new String(new byte[] {(byte) cp}, java.nio.charset.Charset.forName("windows-1252"))
+                                .codePointAt(0);
                     rep = new String(Character.toChars(cp));
                     if (j < n && s.charAt(j) == ';') j++;
                 }
@@ -359,39 +613,84 @@ public final class HtmlMainText {
         if (st.skipping()) return;
         Frame t = st.top();
         boolean link = false, pre = false;
-        if (t != null) { link = t.link; pre = t.pre; }
+        if (t != null) {
+            link = t.link;
+            pre = t.pre;
+        }
         String s = html.substring(from, to);
         st.text(unescape(s), link, pre);
     }
 
-    private static void startElement(State st, String name, String cls, String id, String role, String style, boolean hidden) {
+    private static void startElement(
+            State st, String name, String cls, String id, String role, String style, boolean hidden) {
         Frame parent = st.top();
         // implied end tags
         switch (name) {
-            case "p", "div", "ul", "ol", "dl", "table", "h1", "h2", "h3", "h4", "h5", "h6", "pre", "blockquote", "section",
-                 "article", "header", "footer", "nav", "aside", "main", "form", "hr", "figure", "address", "details" ->
-                    closeIfOpen(st, "p", Set.of("div", "td", "th", "li", "section", "article", "main", "body", "blockquote", "dd"));
+            case "p",
+                    "div",
+                    "ul",
+                    "ol",
+                    "dl",
+                    "table",
+                    "h1",
+                    "h2",
+                    "h3",
+                    "h4",
+                    "h5",
+                    "h6",
+                    "pre",
+                    "blockquote",
+                    "section",
+                    "article",
+                    "header",
+                    "footer",
+                    "nav",
+                    "aside",
+                    "main",
+                    "form",
+                    "hr",
+                    "figure",
+                    "address",
+                    "details" ->
+                closeIfOpen(
+                        st,
+                        "p",
+                        Set.of("div", "td", "th", "li", "section", "article", "main", "body", "blockquote", "dd"));
             case "li" -> closeIfOpen(st, "li", Set.of("ul", "ol", "menu"));
-            case "dt", "dd" -> { closeIfOpen(st, "dt", Set.of("dl")); closeIfOpen(st, "dd", Set.of("dl")); }
+            case "dt", "dd" -> {
+                closeIfOpen(st, "dt", Set.of("dl"));
+                closeIfOpen(st, "dd", Set.of("dl"));
+            }
             case "tr" -> closeIfOpen(st, "tr", Set.of("table", "tbody", "thead", "tfoot"));
-            case "td", "th" -> { closeIfOpen(st, "td", Set.of("tr", "table")); closeIfOpen(st, "th", Set.of("tr", "table")); }
+            case "td", "th" -> {
+                closeIfOpen(st, "td", Set.of("tr", "table"));
+                closeIfOpen(st, "th", Set.of("tr", "table"));
+            }
             case "option" -> closeIfOpen(st, "option", Set.of("select"));
-            default -> { }
+            default -> {}
         }
         parent = st.top();
         boolean inMainAlready = parent != null && parent.main;
         boolean skip = parent != null && parent.skip;
         if (!skip) {
             if (SKIP.contains(name)) skip = true;
-            else if ((name.equals("header") || name.equals("footer")) && !inMainAlready && (parent == null || parent.article == 0)) skip = true;
+            else if ((name.equals("header") || name.equals("footer"))
+                    && !inMainAlready
+                    && (parent == null || parent.article == 0)) skip = true;
             else if (hidden) skip = true;
-            else if (role != null && SKIP_ROLES.contains(role.toLowerCase(Locale.ROOT).strip())) skip = true;
+            else if (role != null
+                    && SKIP_ROLES.contains(role.toLowerCase(Locale.ROOT).strip())) skip = true;
             else if (style != null && hiddenStyle(style)) skip = true;
             else if (strongBoiler(cls) || strongBoiler(id)) skip = true;
         }
         int box = parent == null ? -1 : parent.box;
-        if (!skip && !name.equals("body") && !name.equals("html") && !name.equals("main") && !name.equals("article")
-                && !"main".equalsIgnoreCase(role) && (boilerName(cls) || boilerName(id))) {
+        if (!skip
+                && !name.equals("body")
+                && !name.equals("html")
+                && !name.equals("main")
+                && !name.equals("article")
+                && !"main".equalsIgnoreCase(role)
+                && (boilerName(cls) || boilerName(id))) {
             // a weakly named box ("nav", "menu", "footer", …): judged after the pass by its size and links,
             // since content wrappers are sometimes named e.g. "wy-nav-content"
             st.boxParent.add(box);
@@ -403,7 +702,10 @@ public final class HtmlMainText {
         if (!skip) {
             if (cell) {
                 if (st.inRow() || (parent != null && parent.row)) {
-                    if (st.cellsInRow++ > 0) { st.buf.append(" | "); st.pendingSpace = false; }
+                    if (st.cellsInRow++ > 0) {
+                        st.buf.append(" | ");
+                        st.pendingSpace = false;
+                    }
                 } else st.flush();
             } else if (block && !(st.inRow() && !row)) {
                 st.flush();
@@ -416,14 +718,29 @@ public final class HtmlMainText {
         if (name.equals("article")) article = ++st.articles;
         boolean heading = name.length() == 2 && name.charAt(0) == 'h' && name.charAt(1) >= '1' && name.charAt(1) <= '6'
                 || (parent != null && parent.heading && !block);
-        boolean li = name.equals("li") || name.equals("dt") || name.equals("dd") ? name.equals("li") : (parent != null && parent.listItem && !block);
+        boolean li = name.equals("li") || name.equals("dt") || name.equals("dd")
+                ? name.equals("li")
+                : (parent != null && parent.listItem && !block);
         boolean hf = (parent != null && parent.headerFooter) || name.equals("header") || name.equals("footer");
         // a link inside code (an API identifier linking to its docs) is content, not navigation
-        boolean code = name.equals("code") || name.equals("tt") || name.equals("kbd") || name.equals("samp")
+        boolean code = name.equals("code")
+                || name.equals("tt")
+                || name.equals("kbd")
+                || name.equals("samp")
                 || (parent != null && parent.code);
         boolean link = !code && (name.equals("a") || (parent != null && parent.link));
-        Frame fr = new Frame(name, skip, link, heading, li, main,
-                name.equals("pre") || (parent != null && parent.pre), row, cell, hf, article);
+        Frame fr = new Frame(
+                name,
+                skip,
+                link,
+                heading,
+                li,
+                main,
+                name.equals("pre") || (parent != null && parent.pre),
+                row,
+                cell,
+                hf,
+                article);
         fr.box = box;
         fr.code = code;
         st.stack.add(fr);
@@ -437,16 +754,24 @@ public final class HtmlMainText {
     private static void closeIfOpen(State st, String tag, Set<String> scopeStops) {
         for (int k = st.stack.size() - 1; k >= 0; k--) {
             String t = st.stack.get(k).tag;
-            if (t.equals(tag)) { popTo(st, tag); return; }
+            if (t.equals(tag)) {
+                popTo(st, tag);
+                return;
+            }
             if (scopeStops.contains(t)) return;
         }
     }
 
     private static void endElement(State st, String name) {
         for (int k = st.stack.size() - 1; k >= 0; k--) {
-            if (st.stack.get(k).tag.equals(name)) { popTo(st, name); return; }
+            if (st.stack.get(k).tag.equals(name)) {
+                popTo(st, name);
+                return;
+            }
         }
-        if (name.equals("p") || name.equals("br")) { if (!st.skipping()) st.flush(); }
+        if (name.equals("p") || name.equals("br")) {
+            if (!st.skipping()) st.flush();
+        }
     }
 
     /** Pops up to and including the innermost open {@code tag}, flushing blocks as block elements close. */
@@ -485,8 +810,15 @@ public final class HtmlMainText {
         boolean useMain = mainChars > 0 && mainChars >= 0.25 * totalChars;
         int useArticle = 0;
         if (!useMain && st.articles > 0) {
-            long sum = 0, best = 0; int bestIdx = 0;
-            for (int a = 1; a < articleChars.length; a++) { sum += articleChars[a]; if (articleChars[a] > best) { best = articleChars[a]; bestIdx = a; } }
+            long sum = 0, best = 0;
+            int bestIdx = 0;
+            for (int a = 1; a < articleChars.length; a++) {
+                sum += articleChars[a];
+                if (articleChars[a] > best) {
+                    best = articleChars[a];
+                    bestIdx = a;
+                }
+            }
             if (best >= 0.6 * sum && best >= 0.25 * totalChars) useArticle = bestIdx;
         }
         for (int k = 0; k < nb; k++) {
@@ -509,7 +841,10 @@ public final class HtmlMainText {
             boolean content = false;
             for (int j = k + 1; j < nb; j++) {
                 if (blocks.get(j).heading()) continue;
-                if (keep[j]) { content = true; break; }
+                if (keep[j]) {
+                    content = true;
+                    break;
+                }
             }
             keep[k] = content;
         }

@@ -4,7 +4,6 @@ import dev.kiln.corpus.pipeline.PipelineConfig;
 import dev.kiln.corpus.pipeline.PipelineDocument;
 import dev.kiln.corpus.pipeline.PipelineStep;
 import dev.kiln.corpus.pipeline.StepResult;
-
 import java.nio.charset.Charset;
 import java.util.LinkedHashMap;
 import java.util.Locale;
@@ -30,18 +29,27 @@ public final class HtmlTextExtractor implements PipelineStep {
         this.fallback = Charset.forName(cfg.fallbackCharset());
     }
 
-    @Override public String name() { return "html_extract"; }
+    @Override
+    public String name() {
+        return "html_extract";
+    }
 
     static String mime(String contentType) {
         if (contentType == null) return null;
         int semi = contentType.indexOf(';');
-        String m = (semi >= 0 ? contentType.substring(0, semi) : contentType).strip().toLowerCase(Locale.ROOT);
+        String m = (semi >= 0 ? contentType.substring(0, semi) : contentType)
+                .strip()
+                .toLowerCase(Locale.ROOT);
         return m.isEmpty() ? null : m;
     }
 
     static boolean isHtmlMime(String m) {
-        return m != null && (m.equals("text/html") || m.equals("application/xhtml+xml") || m.equals("application/xml")
-                || m.equals("text/xml") || m.endsWith("+xml") && m.contains("html"));
+        return m != null
+                && (m.equals("text/html")
+                        || m.equals("application/xhtml+xml")
+                        || m.equals("application/xml")
+                        || m.equals("text/xml")
+                        || m.endsWith("+xml") && m.contains("html"));
     }
 
     static boolean isTextMime(String m) {
@@ -62,8 +70,12 @@ public final class HtmlTextExtractor implements PipelineStep {
     static boolean sniffHtml(String s) {
         int n = Math.min(s.length(), 1024);
         String head = s.substring(0, n).toLowerCase(Locale.ROOT);
-        return head.contains("<html") || head.contains("<!doctype html") || head.contains("<body") || head.contains("<head")
-                || head.contains("<p>") || head.contains("<div");
+        return head.contains("<html")
+                || head.contains("<!doctype html")
+                || head.contains("<body")
+                || head.contains("<head")
+                || head.contains("<p>")
+                || head.contains("<div");
     }
 
     @Override
@@ -81,7 +93,10 @@ public final class HtmlTextExtractor implements PipelineStep {
         if (raw.length == 0) return StepResult.drop("empty");
         if (!isTextMime(m)) return StepResult.drop("unsupported_content_type", Map.of("content_type", m));
         if (looksBinary(raw)) return StepResult.drop("binary", Map.of("content_type", String.valueOf(m)));
-        boolean html = isHtmlMime(m) || (m == null && sniffHtml(new String(raw, 0, Math.min(raw.length, 1024), java.nio.charset.StandardCharsets.ISO_8859_1)));
+        boolean html = isHtmlMime(m)
+                || (m == null
+                        && sniffHtml(new String(
+                                raw, 0, Math.min(raw.length, 1024), java.nio.charset.StandardCharsets.ISO_8859_1)));
         CharsetSniffer.Decoded d = CharsetSniffer.decode(raw, doc.contentType(), html, fallback);
         Map<String, Object> info = new LinkedHashMap<>();
         info.put("charset", d.charset());
@@ -90,7 +105,8 @@ public final class HtmlTextExtractor implements PipelineStep {
         if (d.fallback()) info.put("charset_fallback", true);
         doc.metadata().putAll(info);
         if (d.replacementChars() > 0 && d.replacementChars() > d.text().length() * 0.02)
-            return StepResult.drop("bad_encoding", Map.of("replacement_chars", d.replacementChars(), "charset", d.charset()));
+            return StepResult.drop(
+                    "bad_encoding", Map.of("replacement_chars", d.replacementChars(), "charset", d.charset()));
         if (html) return fromHtml(doc, d.text(), info);
         return finishText(doc, d.text(), info);
     }

@@ -1,7 +1,6 @@
 package dev.kiln.corpus.pipeline.filters;
 
 import dev.kiln.corpus.pipeline.PyText;
-
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -10,16 +9,19 @@ import java.util.Set;
 
 /** The repetition counters shared by the Gopher and FineWeb filters (lengths in code points). */
 final class Duplicates {
-    private Duplicates() { }
+    private Duplicates() {}
 
     /** datatrove find_duplicates: (number of repeated elements, their total length). */
     static long[] find(List<String> xs) {
         Set<String> seen = new HashSet<>(xs.size() * 2);
         long elements = 0, chars = 0;
         for (String x : xs) {
-            if (!seen.add(x)) { elements++; chars += PyText.len(x); }
+            if (!seen.add(x)) {
+                elements++;
+                chars += PyText.len(x);
+            }
         }
-        return new long[]{elements, chars};
+        return new long[] {elements, chars};
     }
 
     /** Word ids, so n-grams can be keyed by a 64-bit hash of ids instead of joined strings. */
@@ -63,7 +65,10 @@ final class Duplicates {
             if (k == 0) k = 1;
             int i = (int) (k ^ (k >>> 32)) & mask;
             while (keys[i] != 0 && keys[i] != k) i = (i + 1) & mask;
-            if (keys[i] == 0) { keys[i] = k; order[i] = size++; }
+            if (keys[i] == 0) {
+                keys[i] = k;
+                order[i] = size++;
+            }
             counts[i]++;
             return i;
         }

@@ -6,7 +6,6 @@ import dev.kiln.corpus.pipeline.PipelineStep;
 import dev.kiln.corpus.pipeline.PyText;
 import dev.kiln.corpus.pipeline.StepResult;
 import dev.kiln.corpus.pipeline.WordTokenizer;
-
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -20,9 +19,14 @@ import java.util.Map;
 public final class FineWebQualityFilter implements PipelineStep {
     private final PipelineConfig.FineWebQuality cfg;
 
-    public FineWebQualityFilter(PipelineConfig.FineWebQuality cfg) { this.cfg = cfg; }
+    public FineWebQualityFilter(PipelineConfig.FineWebQuality cfg) {
+        this.cfg = cfg;
+    }
 
-    @Override public String name() { return "fineweb_quality"; }
+    @Override
+    public String name() {
+        return "fineweb_quality";
+    }
 
     @Override
     public StepResult apply(PipelineDocument doc) {
@@ -33,7 +37,11 @@ public final class FineWebQualityFilter implements PipelineStep {
         if (lines.isEmpty()) return StepResult.drop("empty");
         int punct = 0, shortLines = 0;
         for (String l : lines) {
-            for (String sc : cfg.stopChars()) if (l.endsWith(sc)) { punct++; break; }
+            for (String sc : cfg.stopChars())
+                if (l.endsWith(sc)) {
+                    punct++;
+                    break;
+                }
             if (PyText.len(l) <= cfg.shortLineLength()) shortLines++;
         }
         double ratio = (double) punct / lines.size();

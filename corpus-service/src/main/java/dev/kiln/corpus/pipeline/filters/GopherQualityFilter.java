@@ -6,7 +6,6 @@ import dev.kiln.corpus.pipeline.PipelineStep;
 import dev.kiln.corpus.pipeline.PyText;
 import dev.kiln.corpus.pipeline.StepResult;
 import dev.kiln.corpus.pipeline.WordTokenizer;
-
 import java.util.List;
 import java.util.Map;
 
@@ -20,9 +19,14 @@ import java.util.Map;
 public final class GopherQualityFilter implements PipelineStep {
     private final PipelineConfig.GopherQuality cfg;
 
-    public GopherQualityFilter(PipelineConfig.GopherQuality cfg) { this.cfg = cfg; }
+    public GopherQualityFilter(PipelineConfig.GopherQuality cfg) {
+        this.cfg = cfg;
+    }
 
-    @Override public String name() { return "gopher_quality"; }
+    @Override
+    public String name() {
+        return "gopher_quality";
+    }
 
     private static boolean hasNonPunct(String w) {
         for (int i = 0; i < w.length(); ) {
@@ -50,7 +54,11 @@ public final class GopherQualityFilter implements PipelineStep {
         int nWords = words.size();
         int nonSymbol = 0;
         long nonSymbolChars = 0;
-        for (String w : words) if (hasNonPunct(w)) { nonSymbol++; nonSymbolChars += PyText.len(w); }
+        for (String w : words)
+            if (hasNonPunct(w)) {
+                nonSymbol++;
+                nonSymbolChars += PyText.len(w);
+            }
         if (cfg.minDocWords() > 0 && nonSymbol < cfg.minDocWords())
             return StepResult.drop("gopher_short_doc", Map.of("words", nonSymbol));
         if (cfg.maxDocWords() > 0 && nonSymbol > cfg.maxDocWords())
@@ -79,18 +87,21 @@ public final class GopherQualityFilter implements PipelineStep {
             if (cfg.maxBulletLinesRatio() > 0 && (double) bullets / lines.size() > cfg.maxBulletLinesRatio())
                 return StepResult.drop("gopher_too_many_bullets", Map.of("value", (double) bullets / lines.size()));
             if (cfg.maxEllipsisLinesRatio() > 0 && (double) ellipsis / lines.size() > cfg.maxEllipsisLinesRatio())
-                return StepResult.drop("gopher_too_many_end_ellipsis", Map.of("value", (double) ellipsis / lines.size()));
+                return StepResult.drop(
+                        "gopher_too_many_end_ellipsis", Map.of("value", (double) ellipsis / lines.size()));
         }
         if (cfg.maxNonAlphaWordsRatio() > 0) {
             int alpha = 0;
             for (String w : words) if (hasAlpha(w)) alpha++;
             double r = (double) alpha / nWords;
-            if (r < cfg.maxNonAlphaWordsRatio()) return StepResult.drop("gopher_below_alpha_threshold", Map.of("value", r));
+            if (r < cfg.maxNonAlphaWordsRatio())
+                return StepResult.drop("gopher_below_alpha_threshold", Map.of("value", r));
         }
         if (cfg.minStopWords() > 0) {
             int stop = 0;
             for (String w : words) if (cfg.stopWords().contains(w)) stop++;
-            if (stop < cfg.minStopWords()) return StepResult.drop("gopher_enough_stop_words", Map.of("stop_words", stop));
+            if (stop < cfg.minStopWords())
+                return StepResult.drop("gopher_enough_stop_words", Map.of("stop_words", stop));
         }
         return StepResult.keep();
     }

@@ -6,7 +6,6 @@ import dev.kiln.corpus.pipeline.PipelineStep;
 import dev.kiln.corpus.pipeline.PyText;
 import dev.kiln.corpus.pipeline.StepResult;
 import dev.kiln.corpus.pipeline.WordTokenizer;
-
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
@@ -22,9 +21,14 @@ public final class GopherRepetitionFilter implements PipelineStep {
     private static final Pattern LINES = Pattern.compile("\n+");
     private final PipelineConfig.GopherRepetition cfg;
 
-    public GopherRepetitionFilter(PipelineConfig.GopherRepetition cfg) { this.cfg = cfg; }
+    public GopherRepetitionFilter(PipelineConfig.GopherRepetition cfg) {
+        this.cfg = cfg;
+    }
 
-    @Override public String name() { return "gopher_repetition"; }
+    @Override
+    public String name() {
+        return "gopher_repetition";
+    }
 
     @Override
     public StepResult apply(PipelineDocument doc) {

@@ -5,7 +5,6 @@ import dev.kiln.corpus.pipeline.PipelineDocument;
 import dev.kiln.corpus.pipeline.PipelineStep;
 import dev.kiln.corpus.pipeline.StepResult;
 import dev.kiln.corpus.pipeline.lang.LanguageIdentifier;
-
 import java.util.Map;
 
 /**
@@ -24,7 +23,10 @@ public final class LanguageFilter implements PipelineStep {
         this.cfg = cfg;
     }
 
-    @Override public String name() { return "language"; }
+    @Override
+    public String name() {
+        return "language";
+    }
 
     @Override
     public StepResult apply(PipelineDocument doc) {
@@ -35,11 +37,13 @@ public final class LanguageFilter implements PipelineStep {
         doc.metadata().put("language", p.language());
         doc.metadata().put("language_score", p.score());
         if (cfg.languages() == null || cfg.languages().isEmpty()) {
-            return p.score() > cfg.threshold() ? StepResult.keep()
+            return p.score() > cfg.threshold()
+                    ? StepResult.keep()
                     : StepResult.drop("language_score", Map.of("language", p.language(), "score", p.score()));
         }
         for (String lang : cfg.languages()) {
-            if (p.scoreOf(lang) > cfg.threshold()) return StepResult.keep(Map.of("language", lang, "score", p.scoreOf(lang)));
+            if (p.scoreOf(lang) > cfg.threshold())
+                return StepResult.keep(Map.of("language", lang, "score", p.scoreOf(lang)));
         }
         String reason = cfg.languages().contains(p.language()) ? "language_score" : "language";
         return StepResult.drop(reason, Map.of("language", p.language(), "score", p.score()));

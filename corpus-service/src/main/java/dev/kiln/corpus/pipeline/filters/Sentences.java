@@ -8,11 +8,12 @@ import java.util.Set;
  * is not a lowercase letter, or at the end of the line. Common abbreviations (Mr., e.g., …) do not end one.
  */
 final class Sentences {
-    private Sentences() { }
+    private Sentences() {}
 
-    private static final Set<String> ABBREV = Set.of("mr", "mrs", "ms", "dr", "prof", "sr", "jr", "st", "vs", "etc",
-            "e.g", "i.e", "inc", "ltd", "co", "no", "fig", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep",
-            "sept", "oct", "nov", "dec", "u.s", "mt", "gen", "gov", "sen", "rep", "approx", "cf");
+    private static final Set<String> ABBREV = Set.of(
+            "mr", "mrs", "ms", "dr", "prof", "sr", "jr", "st", "vs", "etc", "e.g", "i.e", "inc", "ltd", "co", "no",
+            "fig", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec", "u.s", "mt",
+            "gen", "gov", "sen", "rep", "approx", "cf");
 
     static int count(String line) {
         int n = line.length();
@@ -21,12 +22,21 @@ final class Sentences {
         int wordStart = 0;
         for (int i = 0; i < n; i++) {
             char c = line.charAt(i);
-            if (Character.isWhitespace(c)) { wordStart = i + 1; continue; }
+            if (Character.isWhitespace(c)) {
+                wordStart = i + 1;
+                continue;
+            }
             if (c == '.' || c == '!' || c == '?') {
                 int j = i + 1;
-                while (j < n && (line.charAt(j) == '.' || line.charAt(j) == '!' || line.charAt(j) == '?'
-                        || line.charAt(j) == '"' || line.charAt(j) == '\'' || line.charAt(j) == ')'
-                        || line.charAt(j) == '\u201D' || line.charAt(j) == '\u2019')) j++;
+                while (j < n
+                        && (line.charAt(j) == '.'
+                                || line.charAt(j) == '!'
+                                || line.charAt(j) == '?'
+                                || line.charAt(j) == '"'
+                                || line.charAt(j) == '\''
+                                || line.charAt(j) == ')'
+                                || line.charAt(j) == '\u201D'
+                                || line.charAt(j) == '\u2019')) j++;
                 boolean end = j >= n;
                 if (!end && Character.isWhitespace(line.charAt(j))) {
                     int k = j;
@@ -37,7 +47,10 @@ final class Sentences {
                     String w = line.substring(wordStart, i).toLowerCase(java.util.Locale.ROOT);
                     if (ABBREV.contains(w) || (w.length() == 1 && Character.isLetter(w.charAt(0)))) end = j >= n;
                 }
-                if (end && content) { sentences++; content = false; }
+                if (end && content) {
+                    sentences++;
+                    content = false;
+                }
                 i = j - 1;
                 continue;
             }

@@ -4,7 +4,6 @@ import dev.kiln.corpus.pipeline.PipelineConfig;
 import dev.kiln.corpus.pipeline.PipelineDocument;
 import dev.kiln.corpus.pipeline.PipelineStep;
 import dev.kiln.corpus.pipeline.StepResult;
-
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
@@ -29,7 +28,8 @@ import java.util.regex.Pattern;
  */
 public final class UrlFilter implements PipelineStep {
     private static final Pattern NON_ALNUM = Pattern.compile("[^a-z0-9]+");
-    private static final Set<String> SECOND_LEVEL = Set.of("co", "com", "org", "net", "ac", "gov", "edu", "ne", "or", "go", "gob", "mil", "nic");
+    private static final Set<String> SECOND_LEVEL =
+            Set.of("co", "com", "org", "net", "ac", "gov", "edu", "ne", "or", "go", "gob", "mil", "nic");
     static final String DEFAULTS = "/kiln/corpus/url-filter/";
 
     private final Set<String> domains;
@@ -48,7 +48,10 @@ public final class UrlFilter implements PipelineStep {
         this.softThreshold = cfg.softWordThreshold();
     }
 
-    @Override public String name() { return "url_filter"; }
+    @Override
+    public String name() {
+        return "url_filter";
+    }
 
     @Override
     public StepResult apply(PipelineDocument doc) {
@@ -65,12 +68,14 @@ public final class UrlFilter implements PipelineStep {
         if (urls.contains(lower) || urls.contains(noScheme) || urls.contains(noScheme.replaceFirst("^www\\.", "")))
             return StepResult.drop("url");
         Set<String> words = new HashSet<>(List.of(NON_ALNUM.split(lower)));
-        for (String w : bannedWords) if (words.contains(w)) return StepResult.drop("hard_blacklisted", Map.of("word", w));
+        for (String w : bannedWords)
+            if (words.contains(w)) return StepResult.drop("hard_blacklisted", Map.of("word", w));
         int soft = 0;
         for (String w : softBannedWords) if (words.contains(w)) soft++;
         if (soft >= softThreshold) return StepResult.drop("soft_blacklisted", Map.of("soft_words", soft));
         String squashed = NON_ALNUM.matcher(lower).replaceAll("");
-        for (String w : bannedSubwords) if (squashed.contains(w)) return StepResult.drop("blacklisted_subword", Map.of("word", w));
+        for (String w : bannedSubwords)
+            if (squashed.contains(w)) return StepResult.drop("blacklisted_subword", Map.of("word", w));
         return StepResult.keep();
     }
 
@@ -97,7 +102,8 @@ public final class UrlFilter implements PipelineStep {
     }
 
     private static Set<String> load(Path file, String defaultName, boolean normalize) {
-        try (InputStream in = file != null ? Files.newInputStream(file)
+        try (InputStream in = file != null
+                ? Files.newInputStream(file)
                 : UrlFilter.class.getResourceAsStream(DEFAULTS + defaultName)) {
             if (in == null) throw new IllegalStateException("missing default list " + DEFAULTS + defaultName);
             Set<String> out = new HashSet<>();

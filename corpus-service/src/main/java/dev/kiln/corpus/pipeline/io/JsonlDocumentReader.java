@@ -3,7 +3,6 @@ package dev.kiln.corpus.pipeline.io;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.kiln.corpus.pipeline.PipelineDocument;
-
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
@@ -40,8 +39,12 @@ public final class JsonlDocumentReader {
         List<Path> out = new ArrayList<>();
         try (Stream<Path> s = Files.walk(fileOrDir)) {
             s.filter(Files::isRegularFile)
-                    .filter(p -> { String n = p.getFileName().toString(); return n.endsWith(".jsonl") || n.endsWith(".jsonl.gz"); })
-                    .sorted().forEach(out::add);
+                    .filter(p -> {
+                        String n = p.getFileName().toString();
+                        return n.endsWith(".jsonl") || n.endsWith(".jsonl.gz");
+                    })
+                    .sorted()
+                    .forEach(out::add);
         }
         return out;
     }
@@ -49,8 +52,8 @@ public final class JsonlDocumentReader {
     public void readFile(Path file, Consumer<PipelineDocument> sink, ReadStats stats) throws IOException {
         stats.bytes(Files.size(file));
         try (InputStream raw = Files.newInputStream(file);
-             InputStream in = file.toString().endsWith(".gz") ? new GZIPInputStream(raw, 1 << 16) : raw;
-             BufferedReader r = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8), 1 << 16)) {
+                InputStream in = file.toString().endsWith(".gz") ? new GZIPInputStream(raw, 1 << 16) : raw;
+                BufferedReader r = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8), 1 << 16)) {
             String line;
             long lineNo = 0;
             while (true) {
@@ -81,14 +84,18 @@ public final class JsonlDocumentReader {
             stats.skip("bad_json");
             return null;
         }
-        if (n == null || !n.isObject()) { stats.skip("bad_json"); return null; }
+        if (n == null || !n.isObject()) {
+            stats.skip("bad_json");
+            return null;
+        }
         String id = n.hasNonNull("id") ? n.get("id").asText() : fallbackId;
         String url = n.hasNonNull("url") ? n.get("url").asText() : null;
         PipelineDocument d;
         if (n.hasNonNull("text") && n.get("text").isTextual()) {
             d = PipelineDocument.ofText(id, url, n.get("text").asText());
         } else if (n.hasNonNull("html") && n.get("html").isTextual()) {
-            d = PipelineDocument.ofBytes(id, url, n.get("html").asText().getBytes(StandardCharsets.UTF_8), "text/html; charset=utf-8");
+            d = PipelineDocument.ofBytes(
+                    id, url, n.get("html").asText().getBytes(StandardCharsets.UTF_8), "text/html; charset=utf-8");
         } else {
             stats.skip("no_content");
             return null;
@@ -97,7 +104,12 @@ public final class JsonlDocumentReader {
             Map.Entry<String, JsonNode> e = it.next();
             String k = e.getKey();
             if (k.equals("id") || k.equals("url") || k.equals("text") || k.equals("html")) continue;
-            d.metadata().put(k, e.getValue().isValueNode() ? e.getValue().asText() : e.getValue().toString());
+            d.metadata()
+                    .put(
+                            k,
+                            e.getValue().isValueNode()
+                                    ? e.getValue().asText()
+                                    : e.getValue().toString());
         }
         return d;
     }

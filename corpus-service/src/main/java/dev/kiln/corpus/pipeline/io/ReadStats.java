@@ -12,17 +12,34 @@ public final class ReadStats {
     private final LongAdder bytes = new LongAdder();
     private final ConcurrentHashMap<String, LongAdder> skipped = new ConcurrentHashMap<>();
 
-    void record() { records.increment(); }
-    void document() { documents.increment(); }
-    void bytes(long n) { bytes.add(n); }
-    void skip(String reason) { skipped.computeIfAbsent(reason, k -> new LongAdder()).increment(); }
+    void record() {
+        records.increment();
+    }
+
+    void document() {
+        documents.increment();
+    }
+
+    void bytes(long n) {
+        bytes.add(n);
+    }
+
+    void skip(String reason) {
+        skipped.computeIfAbsent(reason, k -> new LongAdder()).increment();
+    }
 
     /** WARC records or JSONL lines seen. */
-    public long records() { return records.sum(); }
+    public long records() {
+        return records.sum();
+    }
     /** Documents handed to the sink. */
-    public long documents() { return documents.sum(); }
+    public long documents() {
+        return documents.sum();
+    }
     /** Bytes of input consumed (compressed size for .gz). */
-    public long bytes() { return bytes.sum(); }
+    public long bytes() {
+        return bytes.sum();
+    }
 
     public long skipped(String reason) {
         LongAdder a = skipped.get(reason);

@@ -1,14 +1,6 @@
 package dev.kiln.corpus.pipeline.io;
 
 import dev.kiln.corpus.pipeline.PipelineDocument;
-import org.netpreserve.jwarc.HttpResponse;
-import org.netpreserve.jwarc.MessageBody;
-import org.netpreserve.jwarc.WarcConversion;
-import org.netpreserve.jwarc.WarcReader;
-import org.netpreserve.jwarc.WarcRecord;
-import org.netpreserve.jwarc.WarcResource;
-import org.netpreserve.jwarc.WarcResponse;
-
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.RandomAccessFile;
@@ -17,6 +9,13 @@ import java.nio.file.Path;
 import java.util.Optional;
 import java.util.function.Consumer;
 import java.util.function.LongConsumer;
+import org.netpreserve.jwarc.HttpResponse;
+import org.netpreserve.jwarc.MessageBody;
+import org.netpreserve.jwarc.WarcConversion;
+import org.netpreserve.jwarc.WarcReader;
+import org.netpreserve.jwarc.WarcRecord;
+import org.netpreserve.jwarc.WarcResource;
+import org.netpreserve.jwarc.WarcResponse;
 
 /**
  * Reads WARC and WARC.gz files (jwarc detects the compression) into {@link PipelineDocument}s:
@@ -38,12 +37,14 @@ public final class WarcDocumentReader {
         this.maxBodyBytes = maxBodyBytes;
     }
 
-    public WarcDocumentReader() { this(10L << 20); }
+    public WarcDocumentReader() {
+        this(10L << 20);
+    }
 
     /** Reads the whole file, handing each document to {@code sink}; returns the counters. */
     public ReadStats read(Path file, Consumer<PipelineDocument> sink) throws IOException {
         ReadStats stats = new ReadStats();
-        read(file, sink, stats, pos -> { });
+        read(file, sink, stats, pos -> {});
         return stats;
     }
 
@@ -51,7 +52,8 @@ public final class WarcDocumentReader {
      * Reads the whole file into {@code stats}; {@code progress} receives the byte offset after each
      * record (for IngestWarc progress). IOExceptions opening the file propagate; problems inside it are counted.
      */
-    public void read(Path file, Consumer<PipelineDocument> sink, ReadStats stats, LongConsumer progress) throws IOException {
+    public void read(Path file, Consumer<PipelineDocument> sink, ReadStats stats, LongConsumer progress)
+            throws IOException {
         long fileSize = Files.size(file);
         try (WarcReader reader = new WarcReader(file)) {
             reader.onWarning(w -> stats.skip("warning"));
@@ -85,7 +87,10 @@ public final class WarcDocumentReader {
                         sink.accept(doc);
                     }
                 } catch (IOException | RuntimeException e) {
-                    stats.skip(e instanceof org.netpreserve.jwarc.ParsingException ? "malformed_http" : "malformed_record");
+                    stats.skip(
+                            e instanceof org.netpreserve.jwarc.ParsingException
+                                    ? "malformed_http"
+                                    : "malformed_record");
                 }
                 long pos = reader.position();
                 if (pos > lastGood) lastGood = pos;
@@ -132,7 +137,7 @@ public final class WarcDocumentReader {
         return null;
     }
 
-    private record Body(byte[] bytes, boolean truncated) { }
+    private record Body(byte[] bytes, boolean truncated) {}
 
     private Body readBody(InputStream in) throws IOException {
         long cap = maxBodyBytes + 1;
@@ -151,7 +156,9 @@ public final class WarcDocumentReader {
 
     /** Byte offset of the next plausible record start after {@code from}, or -1. */
     static long findNextRecord(Path file, long from, boolean gz) throws IOException {
-        byte[] needle = gz ? new byte[]{0x1f, (byte) 0x8b, 0x08} : "\nWARC/1.".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        byte[] needle = gz
+                ? new byte[] {0x1f, (byte) 0x8b, 0x08}
+                : "\nWARC/1.".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
         try (RandomAccessFile raf = new RandomAccessFile(file.toFile(), "r")) {
             long len = raf.length();
             byte[] buf = new byte[1 << 16];

@@ -9,6 +9,8 @@ public interface LanguageIdentifier {
     Prediction predict(String text);
 
     record Prediction(String language, double score, Map<String, Double> scores) {
-        public double scoreOf(String lang) { return scores.getOrDefault(lang, 0.0); }
+        public double scoreOf(String lang) {
+            return scores.getOrDefault(lang, 0.0);
+        }
     }
 }

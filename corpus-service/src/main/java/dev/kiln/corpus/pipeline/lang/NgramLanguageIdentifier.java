@@ -2,7 +2,6 @@ package dev.kiln.corpus.pipeline.lang;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -40,19 +39,21 @@ public final class NgramLanguageIdentifier implements LanguageIdentifier {
      * Wikipedias whose profiles capture Spanish, French and Portuguese text (on Europarl, Spanish came out
      * as Asturian) while being rare on the web.
      */
-    private static final String[] PROFILES = {"af", "ar", "be", "bg", "bn", "ca", "cs", "cy", "da",
-            "de", "el", "en", "es", "et", "eu", "fa", "fi", "fr", "ga", "gl", "gu", "he", "hi", "hr", "hu", "id",
-            "is", "it", "ja", "km", "kn", "ko", "lt", "lv", "mk", "ml", "mr", "ms", "mt", "ne", "nl", "no", "pa",
-            "pl", "pt", "ro", "ru", "sk", "sl", "so", "sq", "sr", "sv", "sw", "ta", "te", "th", "tl", "tr", "uk", "ur",
-            "vi", "yi", "zh-CN", "zh-TW"};
+    private static final String[] PROFILES = {
+        "af", "ar", "be", "bg", "bn", "ca", "cs", "cy", "da", "de", "el", "en", "es", "et", "eu", "fa", "fi", "fr",
+        "ga", "gl", "gu", "he", "hi", "hr", "hu", "id", "is", "it", "ja", "km", "kn", "ko", "lt", "lv", "mk", "ml",
+        "mr", "ms", "mt", "ne", "nl", "no", "pa", "pl", "pt", "ro", "ru", "sk", "sl", "so", "sq", "sr", "sv", "sw",
+        "ta", "te", "th", "tl", "tr", "uk", "ur", "vi", "yi", "zh-CN", "zh-TW"
+    };
     /** An unlisted n-gram counts as this fraction of the rarest listed n-gram of its order. */
     private static final double FLOOR = 0.5;
+
     private static volatile NgramLanguageIdentifier shared;
 
     private final String[] langs;
     private final float[][] floor; // [order-1][lang]
-    private final long[] keys;     // open addressing, 0 = empty
-    private final int[] start;     // entry range per slot into entryLang/entryDelta
+    private final long[] keys; // open addressing, 0 = empty
+    private final int[] start; // entry range per slot into entryLang/entryDelta
     private final int[] len;
     private final short[] entryLang;
     private final float[] entryDelta;
@@ -73,7 +74,8 @@ public final class NgramLanguageIdentifier implements LanguageIdentifier {
             langs[l] = name.startsWith("zh") ? "zh" : name;
             JsonNode root;
             try (InputStream in = NgramLanguageIdentifier.class.getResourceAsStream("/languages/" + name)) {
-                if (in == null) throw new IllegalStateException("language profile /languages/" + name + " not on the classpath");
+                if (in == null)
+                    throw new IllegalStateException("language profile /languages/" + name + " not on the classpath");
                 root = json.readTree(in);
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
@@ -85,7 +87,8 @@ public final class NgramLanguageIdentifier implements LanguageIdentifier {
             for (Iterator<Map.Entry<String, JsonNode>> it = freq.fields(); it.hasNext(); ) {
                 Map.Entry<String, JsonNode> e = it.next();
                 int k = e.getKey().length();
-                if (k >= 1 && k <= 3) minCount[k - 1] = Math.min(minCount[k - 1], e.getValue().asDouble());
+                if (k >= 1 && k <= 3)
+                    minCount[k - 1] = Math.min(minCount[k - 1], e.getValue().asDouble());
             }
             for (int k = 0; k < 3; k++) {
                 total[k] = nWords.get(k).asDouble();
@@ -100,7 +103,9 @@ public final class NgramLanguageIdentifier implements LanguageIdentifier {
                 if (k < 1 || k > 3) continue;
                 double lp = Math.log(e.getValue().asDouble() / total[k - 1]);
                 long key = pack(g);
-                acc.computeIfAbsent(key, x -> new ArrayList<>(4)).add(new long[]{l, Float.floatToIntBits((float) (lp - floor[k - 1][l]))});
+                acc.computeIfAbsent(key, x -> new ArrayList<>(4)).add(new long[] {
+                    l, Float.floatToIntBits((float) (lp - floor[k - 1][l]))
+                });
             }
         }
         int cap = Integer.highestOneBit(acc.size() * 2) << 1;
@@ -170,7 +175,8 @@ public final class NgramLanguageIdentifier implements LanguageIdentifier {
 
     static {
         java.util.Properties p = new java.util.Properties();
-        try (InputStream in = NgramLanguageIdentifier.class.getResourceAsStream("/com/optimaize/langdetect/cybozu/util/messages.properties")) {
+        try (InputStream in = NgramLanguageIdentifier.class.getResourceAsStream(
+                "/com/optimaize/langdetect/cybozu/util/messages.properties")) {
             if (in != null) p.load(in);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -194,14 +200,19 @@ public final class NgramLanguageIdentifier implements LanguageIdentifier {
         return ' ';
     }
 
-    public List<String> languages() { return List.of(langs); }
+    public List<String> languages() {
+        return List.of(langs);
+    }
 
     /** Per-thread scratch: occurrence count per model slot, and the slots touched by this text. */
     private static final class Scratch {
         final int[] occ;
         int[] touched = new int[1024];
         int n;
-        Scratch(int slots) { occ = new int[slots]; }
+
+        Scratch(int slots) {
+            occ = new int[slots];
+        }
     }
 
     private final ThreadLocal<Scratch> scratch;
@@ -242,9 +253,15 @@ public final class NgramLanguageIdentifier implements LanguageIdentifier {
         double t = Math.min(grams, sharpness);
         double max = Double.NEGATIVE_INFINITY;
         double[] s = new double[nl];
-        for (int l = 0; l < nl; l++) { s[l] = t * ll[l] / grams; max = Math.max(max, s[l]); }
+        for (int l = 0; l < nl; l++) {
+            s[l] = t * ll[l] / grams;
+            max = Math.max(max, s[l]);
+        }
         double sum = 0;
-        for (int l = 0; l < nl; l++) { s[l] = Math.exp(s[l] - max); sum += s[l]; }
+        for (int l = 0; l < nl; l++) {
+            s[l] = Math.exp(s[l] - max);
+            sum += s[l];
+        }
         Map<String, Double> scores = new LinkedHashMap<>();
         Integer[] order = new Integer[nl];
         for (int l = 0; l < nl; l++) order[l] = l;
@@ -263,7 +280,9 @@ public final class NgramLanguageIdentifier implements LanguageIdentifier {
     private int add(Scratch sc, int order, char a, char b, char c) {
         if (order == 3 && a == ' ' && c == ' ') return 0;
         if (order == 2 && a == ' ' && b == ' ') return 0;
-        long key = order == 1 ? ((1L << 16) | a) : order == 2 ? (((2L << 16) | a) << 16 | b) : ((((3L << 16) | a) << 16 | b) << 16 | c);
+        long key = order == 1
+                ? ((1L << 16) | a)
+                : order == 2 ? (((2L << 16) | a) << 16 | b) : ((((3L << 16) | a) << 16 | b) << 16 | c);
         key |= 1L << 62;
         int i = find(key);
         if (i < 0) return 0;

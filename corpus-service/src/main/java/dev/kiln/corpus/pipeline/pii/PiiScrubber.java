@@ -4,7 +4,6 @@ import dev.kiln.corpus.pipeline.PipelineConfig;
 import dev.kiln.corpus.pipeline.PipelineDocument;
 import dev.kiln.corpus.pipeline.PipelineStep;
 import dev.kiln.corpus.pipeline.StepResult;
-
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
@@ -28,18 +27,24 @@ public final class PiiScrubber implements PipelineStep {
 
     /** Python 3.12 ipaddress: IPv4 networks that are not global. {base, prefix length}. */
     private static final long[][] NOT_GLOBAL = {
-            {ip(0, 0, 0, 0), 8}, {ip(10, 0, 0, 0), 8}, {ip(100, 64, 0, 0), 10}, {ip(127, 0, 0, 0), 8},
-            {ip(169, 254, 0, 0), 16}, {ip(172, 16, 0, 0), 12}, {ip(192, 0, 0, 0), 24}, {ip(192, 0, 2, 0), 24},
-            {ip(192, 168, 0, 0), 16}, {ip(198, 18, 0, 0), 15}, {ip(198, 51, 100, 0), 24}, {ip(203, 0, 113, 0), 24},
-            {ip(240, 0, 0, 0), 4}, {ip(255, 255, 255, 255), 32}};
+        {ip(0, 0, 0, 0), 8}, {ip(10, 0, 0, 0), 8}, {ip(100, 64, 0, 0), 10}, {ip(127, 0, 0, 0), 8},
+        {ip(169, 254, 0, 0), 16}, {ip(172, 16, 0, 0), 12}, {ip(192, 0, 0, 0), 24}, {ip(192, 0, 2, 0), 24},
+        {ip(192, 168, 0, 0), 16}, {ip(198, 18, 0, 0), 15}, {ip(198, 51, 100, 0), 24}, {ip(203, 0, 113, 0), 24},
+        {ip(240, 0, 0, 0), 4}, {ip(255, 255, 255, 255), 32}
+    };
 
     private final PipelineConfig.Pii cfg;
     private final AtomicLong emailTurn = new AtomicLong();
     private final AtomicLong ipTurn = new AtomicLong();
 
-    public PiiScrubber(PipelineConfig.Pii cfg) { this.cfg = cfg; }
+    public PiiScrubber(PipelineConfig.Pii cfg) {
+        this.cfg = cfg;
+    }
 
-    @Override public String name() { return "pii"; }
+    @Override
+    public String name() {
+        return "pii";
+    }
 
     @Override
     public StepResult apply(PipelineDocument doc) {
@@ -49,12 +54,13 @@ public final class PiiScrubber implements PipelineStep {
         if (cfg.removeEmails()) text = replace(EMAIL, text, cfg.emailReplacements(), emailTurn, false, counts, 0);
         if (cfg.removeIps()) text = replace(IPV4, text, cfg.ipReplacements(), ipTurn, cfg.onlyPublicIps(), counts, 1);
         doc.setText(text);
-        return counts[0] + counts[1] == 0 ? StepResult.keep()
+        return counts[0] + counts[1] == 0
+                ? StepResult.keep()
                 : StepResult.keep(Map.of("emails_replaced", counts[0], "ips_replaced", counts[1]));
     }
 
-    private static String replace(Pattern p, String text, List<String> repl, AtomicLong turn, boolean publicOnly,
-                                  int[] counts, int slot) {
+    private static String replace(
+            Pattern p, String text, List<String> repl, AtomicLong turn, boolean publicOnly, int[] counts, int slot) {
         Matcher m = p.matcher(text);
         if (!m.find()) return text;
         StringBuilder sb = new StringBuilder(text.length());

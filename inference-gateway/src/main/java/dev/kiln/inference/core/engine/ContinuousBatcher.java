@@ -1,5 +1,10 @@
 package dev.kiln.inference.core.engine;
 
+import dev.kiln.inference.core.model.DecodeBatch;
+import dev.kiln.inference.core.model.DecoderModel;
+import dev.kiln.inference.core.sampling.Sampler;
+import dev.kiln.inference.core.text.StopMatcher;
+import dev.kiln.inference.core.text.TextTokenizer;
 import java.lang.System.Logger.Level;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -9,12 +14,6 @@ import java.util.Set;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-
-import dev.kiln.inference.core.model.DecodeBatch;
-import dev.kiln.inference.core.model.DecoderModel;
-import dev.kiln.inference.core.sampling.Sampler;
-import dev.kiln.inference.core.text.StopMatcher;
-import dev.kiln.inference.core.text.TextTokenizer;
 
 /**
  * Continuous batching for one model: a single scheduler thread owns the model's
@@ -57,8 +56,14 @@ public final class ContinuousBatcher implements AutoCloseable {
      * @param vocab the tokenizer's vocabulary: tokens sampled are below it even when the model's
      *              logits are wider (padded embedding tables)
      */
-    public ContinuousBatcher(String name, DecoderModel model, TextTokenizer tokenizer, int vocab, Set<Integer> eos,
-                             Config config, EngineMetrics metrics) {
+    public ContinuousBatcher(
+            String name,
+            DecoderModel model,
+            TextTokenizer tokenizer,
+            int vocab,
+            Set<Integer> eos,
+            Config config,
+            EngineMetrics metrics) {
         this.name = name;
         this.model = model;
         this.tokenizer = tokenizer;
@@ -146,7 +151,9 @@ public final class ContinuousBatcher implements AutoCloseable {
                 // 1. admit queued requests into free slots; prompts of equal length prefill together
                 int free = config.maxBatch() - active.size();
                 while (admitting.size() < free) {
-                    Seq s = active.isEmpty() && admitting.isEmpty() ? queue.poll(20, TimeUnit.MILLISECONDS) : queue.poll();
+                    Seq s = active.isEmpty() && admitting.isEmpty()
+                            ? queue.poll(20, TimeUnit.MILLISECONDS)
+                            : queue.poll();
                     if (s == null) {
                         break;
                     }
@@ -159,7 +166,8 @@ public final class ContinuousBatcher implements AutoCloseable {
                 if (!admitting.isEmpty()) {
                     Map<Integer, List<Seq>> byLength = new LinkedHashMap<>();
                     for (Seq s : admitting) {
-                        byLength.computeIfAbsent(s.request.prompt().length, k -> new ArrayList<>()).add(s);
+                        byLength.computeIfAbsent(s.request.prompt().length, k -> new ArrayList<>())
+                                .add(s);
                     }
                     for (List<Seq> group : byLength.values()) {
                         int rows = batch.prefillRows(group.get(0).request.prompt().length);

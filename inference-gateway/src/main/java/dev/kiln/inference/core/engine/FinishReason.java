@@ -1,4 +1,9 @@
 package dev.kiln.inference.core.engine;
 
 /** Why a generation ended. */
-public enum FinishReason { LENGTH, STOP, EOS, CANCELLED }
+public enum FinishReason {
+    LENGTH,
+    STOP,
+    EOS,
+    CANCELLED
+}

@@ -1,8 +1,7 @@
 package dev.kiln.inference.core.engine;
 
-import java.util.List;
-
 import dev.kiln.inference.core.sampling.SamplingParams;
+import java.util.List;
 
 /**
  * A validated request: prompt tokens, budget, sampling and stop rules.
@@ -12,6 +11,5 @@ import dev.kiln.inference.core.sampling.SamplingParams;
  * @param stop          stop sequences, matched on the decoded text and never emitted
  * @param ignoreEos     keep going past end-of-sequence tokens
  */
-public record GenerationRequest(int[] prompt, int maxNewTokens, SamplingParams sampling, List<String> stop,
-                                boolean ignoreEos) {
-}
+public record GenerationRequest(
+        int[] prompt, int maxNewTokens, SamplingParams sampling, List<String> stop, boolean ignoreEos) {}

@@ -1,12 +1,11 @@
 package dev.kiln.inference.core.engine;
 
-import java.util.List;
-import java.util.concurrent.ThreadLocalRandom;
-
 import dev.kiln.inference.core.model.BundleConfig;
 import dev.kiln.inference.core.registry.LoadedModel;
 import dev.kiln.inference.core.registry.ModelRegistry;
 import dev.kiln.inference.core.sampling.SamplingParams;
+import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * Entry point for generation shared by the gRPC and HTTP adapters: validates a request against
@@ -27,13 +26,17 @@ public final class InferenceEngine {
     }
 
     /** A request before validation; exactly one of promptText / promptIds is non-empty. */
-    public record Command(String model, String promptText, int[] promptIds, int maxNewTokens, SamplingSpec sampling,
-                          List<String> stop, boolean ignoreEos) {
-    }
+    public record Command(
+            String model,
+            String promptText,
+            int[] promptIds,
+            int maxNewTokens,
+            SamplingSpec sampling,
+            List<String> stop,
+            boolean ignoreEos) {}
 
     /** A queued request, with its prompt's token count. */
-    public record Started(GenerationHandle handle, int promptTokens, LoadedModel model) {
-    }
+    public record Started(GenerationHandle handle, int promptTokens, LoadedModel model) {}
 
     /**
      * Validates and queues.
@@ -73,8 +76,10 @@ public final class InferenceEngine {
         boolean hasText = c.promptText() != null && !c.promptText().isEmpty();
         boolean hasIds = c.promptIds() != null && c.promptIds().length > 0;
         if (hasText == hasIds) {
-            throw new IllegalArgumentException(hasText ? "give either prompt or prompt_token_ids, not both"
-                    : "the prompt is empty: set prompt (text) or prompt_token_ids");
+            throw new IllegalArgumentException(
+                    hasText
+                            ? "give either prompt or prompt_token_ids, not both"
+                            : "the prompt is empty: set prompt (text) or prompt_token_ids");
         }
         int vocab = m.vocab();
         int[] prompt;
@@ -102,7 +107,8 @@ public final class InferenceEngine {
         }
         if ((long) prompt.length + c.maxNewTokens() > ctx) {
             throw new IllegalArgumentException("prompt (" + prompt.length + " tokens) + max_new_tokens ("
-                    + Integer.toUnsignedString(c.maxNewTokens()) + ") exceeds the context of " + ctx + " tokens of model "
+                    + Integer.toUnsignedString(c.maxNewTokens()) + ") exceeds the context of " + ctx
+                    + " tokens of model "
                     + m.name() + "; at most " + (ctx - prompt.length) + " new tokens fit");
         }
         List<String> stop = c.stop() == null ? List.of() : c.stop();
@@ -111,10 +117,13 @@ public final class InferenceEngine {
         }
         for (String s : stop) {
             if (s == null || s.isEmpty() || s.length() > MAX_STOP_LENGTH) {
-                throw new IllegalArgumentException("stop: each sequence must have 1.." + MAX_STOP_LENGTH + " characters");
+                throw new IllegalArgumentException(
+                        "stop: each sequence must have 1.." + MAX_STOP_LENGTH + " characters");
             }
         }
-        SamplingParams sp = resolve(c.sampling() == null ? SamplingSpec.unset() : c.sampling(), m.config().generation());
+        SamplingParams sp = resolve(
+                c.sampling() == null ? SamplingSpec.unset() : c.sampling(),
+                m.config().generation());
         return new GenerationRequest(prompt, c.maxNewTokens(), sp, List.copyOf(stop), c.ignoreEos());
     }
 
@@ -124,7 +133,8 @@ public final class InferenceEngine {
         int topK = s.topK() != null ? s.topK() : d.topK() != null ? d.topK() : 0;
         float topP = s.topP() != null ? s.topP() : d.topP() != null ? d.topP() : 1f;
         float minP = s.minP() != null ? s.minP() : d.minP() != null ? d.minP() : 0f;
-        float rp = s.repetitionPenalty() != null ? s.repetitionPenalty()
+        float rp = s.repetitionPenalty() != null
+                ? s.repetitionPenalty()
                 : d.repetitionPenalty() != null ? d.repetitionPenalty() : 1f;
         long seed = s.seed() != null ? s.seed() : ThreadLocalRandom.current().nextLong();
         return new SamplingParams(temperature, topK, topP, minP, rp, seed);

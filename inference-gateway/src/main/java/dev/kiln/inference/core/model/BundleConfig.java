@@ -1,22 +1,31 @@
 package dev.kiln.inference.core.model;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-
 /**
  * The parts of a bundle's JSON files the gateway uses: config.json (Kiln/GPT-2 names with
  * Llama-style fallbacks), generation_config.json (sampling defaults) and genai_config.json
  * (ONNX Runtime GenAI: file name and I/O names).
  */
-public record BundleConfig(String modelType, int vocabSize, int nLayer, int nHead, int nKvHead, int nEmbd,
-                           int context, int bosTokenId, List<Integer> eosTokenIds,
-                           String modelFile, IoNames.Template io, GenerationDefaults generation) {
+public record BundleConfig(
+        String modelType,
+        int vocabSize,
+        int nLayer,
+        int nHead,
+        int nKvHead,
+        int nEmbd,
+        int context,
+        int bosTokenId,
+        List<Integer> eosTokenIds,
+        String modelFile,
+        IoNames.Template io,
+        GenerationDefaults generation) {
 
     /** Sampling defaults from generation_config.json; null fields are unset. */
     public record GenerationDefaults(Float temperature, Integer topK, Float topP, Float minP, Float repetitionPenalty) {
@@ -46,7 +55,8 @@ public record BundleConfig(String modelType, int vocabSize, int nLayer, int nHea
         int vocab = firstInt(c, genai, 0, "vocab_size");
         int ctx = firstInt(c, genai, 0, "n_positions", "max_position_embeddings", "n_ctx", "context_length");
         if (vocab <= 0 || ctx <= 0) {
-            throw new InvalidBundleException("config.json needs vocab_size and n_positions (or max_position_embeddings)");
+            throw new InvalidBundleException(
+                    "config.json needs vocab_size and n_positions (or max_position_embeddings)");
         }
         List<Integer> eos = new ArrayList<>();
         JsonNode e = c.has("eos_token_id") ? c.get("eos_token_id") : genai == null ? null : genai.get("eos_token_id");
@@ -78,11 +88,14 @@ public record BundleConfig(String modelType, int vocabSize, int nLayer, int nHea
             if (gc.has("do_sample") && !gc.get("do_sample").asBoolean()) {
                 temp = 0f;
             }
-            g = new GenerationDefaults(temp,
+            g = new GenerationDefaults(
+                    temp,
                     gc.has("top_k") ? gc.get("top_k").asInt() : null,
                     gc.has("top_p") ? (float) gc.get("top_p").asDouble() : null,
                     gc.has("min_p") ? (float) gc.get("min_p").asDouble() : null,
-                    gc.has("repetition_penalty") ? (float) gc.get("repetition_penalty").asDouble() : null);
+                    gc.has("repetition_penalty")
+                            ? (float) gc.get("repetition_penalty").asDouble()
+                            : null);
             if (eos.isEmpty() && gc.has("eos_token_id")) {
                 JsonNode ge = gc.get("eos_token_id");
                 if (ge.isArray()) {
@@ -92,8 +105,19 @@ public record BundleConfig(String modelType, int vocabSize, int nLayer, int nHea
                 }
             }
         }
-        return new BundleConfig(c.path("model_type").asText("gpt2"), vocab, nLayer, nHead, nKv, nEmbd, ctx,
-                firstInt(c, genai, -1, "bos_token_id"), List.copyOf(eos), file, t, g);
+        return new BundleConfig(
+                c.path("model_type").asText("gpt2"),
+                vocab,
+                nLayer,
+                nHead,
+                nKv,
+                nEmbd,
+                ctx,
+                firstInt(c, genai, -1, "bos_token_id"),
+                List.copyOf(eos),
+                file,
+                t,
+                g);
     }
 
     private static int firstInt(JsonNode c, JsonNode alt, int dflt, String... names) {

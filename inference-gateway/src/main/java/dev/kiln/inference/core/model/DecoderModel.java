@@ -17,5 +17,8 @@ public interface DecoderModel extends AutoCloseable {
     @Override
     void close();
 
-    enum Provider { CPU, CUDA }
+    enum Provider {
+        CPU,
+        CUDA
+    }
 }

@@ -2,8 +2,7 @@ package dev.kiln.inference.core.model;
 
 /** IEEE 754 binary16 to float (Java 17 has no Float.float16ToFloat). */
 final class Half {
-    private Half() {
-    }
+    private Half() {}
 
     static float toFloat(short h) {
         int bits = h & 0xFFFF;

@@ -11,18 +11,38 @@ import java.util.Set;
  * (position_ids, attention_mask, the merged decoder's use_cache_branch) are null when the graph
  * does not have them.
  */
-public record IoNames(String inputIds, String attentionMask, String positionIds, String useCacheBranch,
-                      List<String> pastKeys, List<String> pastValues, String logits,
-                      List<String> presentKeys, List<String> presentValues) {
+public record IoNames(
+        String inputIds,
+        String attentionMask,
+        String positionIds,
+        String useCacheBranch,
+        List<String> pastKeys,
+        List<String> pastValues,
+        String logits,
+        List<String> presentKeys,
+        List<String> presentValues) {
 
     /** Patterns (printf style, %d = layer) and plain names, before matching against a graph. */
-    public record Template(String inputIds, String attentionMask, String positionIds,
-                           String pastKey, String pastValue, String logits,
-                           String presentKey, String presentValue) {
+    public record Template(
+            String inputIds,
+            String attentionMask,
+            String positionIds,
+            String pastKey,
+            String pastValue,
+            String logits,
+            String presentKey,
+            String presentValue) {
 
         public static Template optimum() {
-            return new Template("input_ids", "attention_mask", "position_ids",
-                    "past_key_values.%d.key", "past_key_values.%d.value", "logits", "present.%d.key", "present.%d.value");
+            return new Template(
+                    "input_ids",
+                    "attention_mask",
+                    "position_ids",
+                    "past_key_values.%d.key",
+                    "past_key_values.%d.value",
+                    "logits",
+                    "present.%d.key",
+                    "present.%d.value");
         }
     }
 
@@ -48,13 +68,22 @@ public record IoNames(String inputIds, String attentionMask, String positionIds,
         String mask = inputs.contains(t.attentionMask()) ? t.attentionMask() : null;
         String pos = inputs.contains(t.positionIds()) ? t.positionIds() : null;
         String branch = inputs.contains("use_cache_branch") ? "use_cache_branch" : null;
-        return new IoNames(t.inputIds(), mask, pos, branch, List.copyOf(pk), List.copyOf(pv), t.logits(),
-                List.copyOf(ok), List.copyOf(ov));
+        return new IoNames(
+                t.inputIds(),
+                mask,
+                pos,
+                branch,
+                List.copyOf(pk),
+                List.copyOf(pv),
+                t.logits(),
+                List.copyOf(ok),
+                List.copyOf(ov));
     }
 
     private static String require(Set<String> names, String name, String what) {
         if (!names.contains(name)) {
-            throw new IllegalArgumentException("the graph has no " + what + " '" + name + "' (" + what + "s: " + names + ")");
+            throw new IllegalArgumentException(
+                    "the graph has no " + what + " '" + name + "' (" + what + "s: " + names + ")");
         }
         return name;
     }

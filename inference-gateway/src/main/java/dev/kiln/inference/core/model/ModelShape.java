@@ -10,5 +10,4 @@ package dev.kiln.inference.core.model;
  * @param context     the longest sequence the model was built for
  * @param kvFloat16   whether the cache is fp16 (else fp32)
  */
-public record ModelShape(int layers, int kvHeads, int headDim, int vocab, int context, boolean kvFloat16) {
-}
+public record ModelShape(int layers, int kvHeads, int headDim, int vocab, int context, boolean kvFloat16) {}

@@ -1,5 +1,10 @@
 package dev.kiln.inference.core.model;
 
+import ai.onnxruntime.OnnxJavaType;
+import ai.onnxruntime.OnnxTensor;
+import ai.onnxruntime.OnnxValue;
+import ai.onnxruntime.OrtException;
+import ai.onnxruntime.OrtSession;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
@@ -9,12 +14,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-
-import ai.onnxruntime.OnnxJavaType;
-import ai.onnxruntime.OnnxTensor;
-import ai.onnxruntime.OnnxValue;
-import ai.onnxruntime.OrtException;
-import ai.onnxruntime.OrtSession;
 
 /**
  * Continuous-batching state over one ONNX Runtime session.
@@ -41,10 +40,10 @@ final class OrtDecodeBatch implements DecodeBatch {
     private final OnnxJavaType kvType;
     private final boolean logits16;
 
-    private ByteBuffer[] cur, next;   // [2 * layers]: key of layer l at 2l, value at 2l+1
-    private long capBytes;            // bytes each buffer holds; the layout inside is always compact [B, H, P, D]
+    private ByteBuffer[] cur, next; // [2 * layers]: key of layer l at 2l, value at 2l+1
+    private long capBytes; // bytes each buffer holds; the layout inside is always compact [B, H, P, D]
     private int size, past;
-    private final int[] length;       // real tokens in each row's cache
+    private final int[] length; // real tokens in each row's cache
 
     private ByteBuffer[] pre = new ByteBuffer[0];
     private int preRows, preLen = -1;
@@ -70,8 +69,10 @@ final class OrtDecodeBatch implements DecodeBatch {
         this.ids = directLongs(Math.max(maxBatch, 16));
         this.pos = directLongs(Math.max(maxBatch, 16));
         try {
-            cacheBranchTrue = io.useCacheBranch() == null ? null : OnnxTensor.createTensor(model.env(), new boolean[] {true});
-            cacheBranchFalse = io.useCacheBranch() == null ? null : OnnxTensor.createTensor(model.env(), new boolean[] {false});
+            cacheBranchTrue =
+                    io.useCacheBranch() == null ? null : OnnxTensor.createTensor(model.env(), new boolean[] {true});
+            cacheBranchFalse =
+                    io.useCacheBranch() == null ? null : OnnxTensor.createTensor(model.env(), new boolean[] {false});
         } catch (OrtException e) {
             throw new IllegalStateException(e);
         }
@@ -79,7 +80,11 @@ final class OrtDecodeBatch implements DecodeBatch {
 
     private static boolean isLogits16(OrtDecoderModel m) {
         try {
-            return ((ai.onnxruntime.TensorInfo) m.session().getOutputInfo().get(m.io().logits()).getInfo()).type
+            return ((ai.onnxruntime.TensorInfo) m.session()
+                                    .getOutputInfo()
+                                    .get(m.io().logits())
+                                    .getInfo())
+                            .type
                     == OnnxJavaType.FLOAT16;
         } catch (OrtException e) {
             throw new IllegalStateException(e);
@@ -128,8 +133,11 @@ final class OrtDecodeBatch implements DecodeBatch {
         }
         long preBytes = (long) n * s.kvHeads() * t * rowUnit;
         if (pre.length == 0 || pre[0].capacity() < preBytes) {
-            long bytes = Math.max(preBytes, pre.length == 0 ? 0 : Math.min(2L * pre[0].capacity(),
-                    (long) maxBatch * s.kvHeads() * s.context() * rowUnit));
+            long bytes = Math.max(
+                    preBytes,
+                    pre.length == 0
+                            ? 0
+                            : Math.min(2L * pre[0].capacity(), (long) maxBatch * s.kvHeads() * s.context() * rowUnit));
             pre = new ByteBuffer[layers2];
             for (int i = 0; i < layers2; i++) {
                 pre[i] = direct(bytes);
@@ -153,7 +161,9 @@ final class OrtDecodeBatch implements DecodeBatch {
             long[] tokShape = {n, t};
             in.put(io.inputIds(), track(owned, OnnxTensor.createTensor(model.env(), slice(pIds, nt), tokShape)));
             if (io.attentionMask() != null) {
-                in.put(io.attentionMask(), track(owned, OnnxTensor.createTensor(model.env(), slice(mask, nt), tokShape)));
+                in.put(
+                        io.attentionMask(),
+                        track(owned, OnnxTensor.createTensor(model.env(), slice(mask, nt), tokShape)));
             }
             if (io.positionIds() != null) {
                 in.put(io.positionIds(), track(owned, OnnxTensor.createTensor(model.env(), slice(pPos, nt), tokShape)));
@@ -166,8 +176,11 @@ final class OrtDecodeBatch implements DecodeBatch {
             Map<String, OnnxValue> out = new HashMap<>();
             for (int l = 0; l < s.layers(); l++) {
                 for (int kv = 0; kv < 2; kv++) {
-                    String pastName = kv == 0 ? io.pastKeys().get(l) : io.pastValues().get(l);
-                    String presName = kv == 0 ? io.presentKeys().get(l) : io.presentValues().get(l);
+                    String pastName =
+                            kv == 0 ? io.pastKeys().get(l) : io.pastValues().get(l);
+                    String presName = kv == 0
+                            ? io.presentKeys().get(l)
+                            : io.presentValues().get(l);
                     in.put(pastName, track(owned, kvTensor(pre[2 * l + kv], 0, emptyShape)));
                     out.put(presName, track(owned, kvTensor(pre[2 * l + kv], preBytes, presentShape)));
                 }
@@ -254,10 +267,14 @@ final class OrtDecodeBatch implements DecodeBatch {
             Map<String, OnnxTensor> in = new HashMap<>();
             in.put(io.inputIds(), track(owned, OnnxTensor.createTensor(model.env(), slice(ids, b), new long[] {b, 1})));
             if (io.attentionMask() != null) {
-                in.put(io.attentionMask(), track(owned, OnnxTensor.createTensor(model.env(), slice(mask, b * p1), new long[] {b, p1})));
+                in.put(
+                        io.attentionMask(),
+                        track(owned, OnnxTensor.createTensor(model.env(), slice(mask, b * p1), new long[] {b, p1})));
             }
             if (io.positionIds() != null) {
-                in.put(io.positionIds(), track(owned, OnnxTensor.createTensor(model.env(), slice(pos, b), new long[] {b, 1})));
+                in.put(io.positionIds(), track(owned, OnnxTensor.createTensor(model.env(), slice(pos, b), new long[] {
+                    b, 1
+                })));
             }
             if (cacheBranchTrue != null) {
                 in.put(io.useCacheBranch(), cacheBranchTrue);
@@ -424,7 +441,8 @@ final class OrtDecodeBatch implements DecodeBatch {
     private OnnxTensor logitsTensor(long elements, long[] shape) throws OrtException {
         long bytes = elements * (logits16 ? 2 : 4);
         ByteBuffer v = view(logitsBuf, bytes);
-        return logits16 ? OnnxTensor.createTensor(model.env(), v.asShortBuffer(), shape, OnnxJavaType.FLOAT16)
+        return logits16
+                ? OnnxTensor.createTensor(model.env(), v.asShortBuffer(), shape, OnnxJavaType.FLOAT16)
                 : OnnxTensor.createTensor(model.env(), v.asFloatBuffer(), shape);
     }
 
@@ -442,7 +460,8 @@ final class OrtDecodeBatch implements DecodeBatch {
 
     private OnnxTensor kvTensor(ByteBuffer buf, long bytes, long[] shape) throws OrtException {
         ByteBuffer v = view(buf, bytes);
-        return s.kvFloat16() ? OnnxTensor.createTensor(model.env(), v.asShortBuffer(), shape, OnnxJavaType.FLOAT16)
+        return s.kvFloat16()
+                ? OnnxTensor.createTensor(model.env(), v.asShortBuffer(), shape, OnnxJavaType.FLOAT16)
                 : OnnxTensor.createTensor(model.env(), v.asFloatBuffer(), shape);
     }
 

@@ -1,14 +1,13 @@
 package dev.kiln.inference.core.model;
 
-import java.nio.file.Path;
-import java.util.Map;
-
 import ai.onnxruntime.NodeInfo;
 import ai.onnxruntime.OnnxJavaType;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import ai.onnxruntime.TensorInfo;
+import java.nio.file.Path;
+import java.util.Map;
 
 /**
  * A decoder graph in the Optimum key/value-cache convention, served by ONNX Runtime. The shape
@@ -57,7 +56,8 @@ public final class OrtDecoderModel implements DecoderModel {
             TensorInfo logits = (TensorInfo) out.get(io.logits()).getInfo();
             long[] ps = past.getShape();
             if (ps.length != 4) {
-                throw new InvalidBundleException("past key input must be 4-D [batch, kv_heads, past, head_dim], is " + past);
+                throw new InvalidBundleException(
+                        "past key input must be 4-D [batch, kv_heads, past, head_dim], is " + past);
             }
             if (past.type != OnnxJavaType.FLOAT && past.type != OnnxJavaType.FLOAT16) {
                 throw new InvalidBundleException("key/value cache must be float32 or float16, is " + past.type);
@@ -77,8 +77,8 @@ public final class OrtDecoderModel implements DecoderModel {
             if (logits.type != OnnxJavaType.FLOAT && logits.type != OnnxJavaType.FLOAT16) {
                 throw new InvalidBundleException("logits must be float32 or float16, are " + logits.type);
             }
-            ModelShape shape = new ModelShape(io.layers(), kvHeads, headDim, vocab, cfg.context(),
-                    past.type == OnnxJavaType.FLOAT16);
+            ModelShape shape = new ModelShape(
+                    io.layers(), kvHeads, headDim, vocab, cfg.context(), past.type == OnnxJavaType.FLOAT16);
             return new OrtDecoderModel(env, opened, io, shape);
         } catch (OrtException | RuntimeException e) {
             try {

@@ -1,11 +1,10 @@
 package dev.kiln.inference.core.model;
 
-import java.lang.System.Logger.Level;
-import java.nio.file.Path;
-
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
+import java.lang.System.Logger.Level;
+import java.nio.file.Path;
 
 /**
  * Opens ONNX Runtime sessions: CUDA when asked for and usable, else CPU with the reason logged.
@@ -27,11 +26,9 @@ public final class OrtSessions {
     }
 
     /** An open session, the provider it really uses and, after a fallback, why. */
-    public record Opened(OrtSession session, DecoderModel.Provider provider, String fallbackReason) {
-    }
+    public record Opened(OrtSession session, DecoderModel.Provider provider, String fallbackReason) {}
 
-    private OrtSessions() {
-    }
+    private OrtSessions() {}
 
     public static Opened open(OrtEnvironment env, Path model, Options o) throws OrtException {
         String reason = null;
@@ -44,7 +41,11 @@ public final class OrtSessions {
                 return new Opened(s, DecoderModel.Provider.CUDA, null);
             } catch (OrtException | UnsatisfiedLinkError | RuntimeException e) {
                 reason = explainCudaFailure(e);
-                LOG.log(Level.WARNING, "{0}: CUDA execution provider unavailable, falling back to CPU: {1}", model, reason);
+                LOG.log(
+                        Level.WARNING,
+                        "{0}: CUDA execution provider unavailable, falling back to CPU: {1}",
+                        model,
+                        reason);
             } finally {
                 so.close();
             }
@@ -77,11 +78,17 @@ public final class OrtSessions {
             hint = "cuDNN 9 is missing (libcudnn*.so.9 not found on the library path)";
         } else if (lower.contains("libcublas") || lower.contains("cublas")) {
             hint = "cuBLAS from CUDA 12 is missing (libcublas*.so.12 not found on the library path)";
-        } else if (lower.contains("libcudart") || lower.contains("libcuda.so") || lower.contains("cuda driver")
-                || lower.contains("no cuda-capable device") || lower.contains("cudaerror")) {
+        } else if (lower.contains("libcudart")
+                || lower.contains("libcuda.so")
+                || lower.contains("cuda driver")
+                || lower.contains("no cuda-capable device")
+                || lower.contains("cudaerror")) {
             hint = "no usable CUDA 12 runtime or GPU (driver/libcudart)";
-        } else if (lower.contains("onnxruntime_providers_cuda") || lower.contains("not enabled")
-                || lower.contains("not supported") || lower.contains("not available") || lower.contains("provider")) {
+        } else if (lower.contains("onnxruntime_providers_cuda")
+                || lower.contains("not enabled")
+                || lower.contains("not supported")
+                || lower.contains("not available")
+                || lower.contains("provider")) {
             hint = "this ONNX Runtime build has no CUDA provider (use the onnxruntime_gpu jar)";
         } else {
             hint = "CUDA provider registration failed";

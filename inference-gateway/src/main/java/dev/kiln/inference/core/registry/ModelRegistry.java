@@ -1,5 +1,13 @@
 package dev.kiln.inference.core.registry;
 
+import dev.kiln.inference.core.engine.ContinuousBatcher;
+import dev.kiln.inference.core.engine.EngineMetrics;
+import dev.kiln.inference.core.model.BundleConfig;
+import dev.kiln.inference.core.model.DecoderModel;
+import dev.kiln.inference.core.model.InvalidBundleException;
+import dev.kiln.inference.core.model.OrtDecoderModel;
+import dev.kiln.inference.core.model.OrtSessions;
+import dev.kiln.inference.core.text.BundleTokenizer;
 import java.io.IOException;
 import java.io.InputStream;
 import java.lang.System.Logger.Level;
@@ -20,15 +28,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
 import java.util.regex.Pattern;
 
-import dev.kiln.inference.core.engine.ContinuousBatcher;
-import dev.kiln.inference.core.engine.EngineMetrics;
-import dev.kiln.inference.core.model.BundleConfig;
-import dev.kiln.inference.core.model.DecoderModel;
-import dev.kiln.inference.core.model.InvalidBundleException;
-import dev.kiln.inference.core.model.OrtDecoderModel;
-import dev.kiln.inference.core.model.OrtSessions;
-import dev.kiln.inference.core.text.BundleTokenizer;
-
 /**
  * The models being served, by name. Loading opens the ONNX session and starts the model's
  * scheduler; replacing or unloading lets requests in flight finish on the old instance.
@@ -42,8 +41,8 @@ public final class ModelRegistry implements AutoCloseable {
      * @param batch        per-model scheduler limits
      * @param chatPrompt   few-shot conversation prompt for a model name (null: the default)
      */
-    public record Settings(OrtSessions.Options ort, ContinuousBatcher.Config batch, Function<String, String> chatPrompt) {
-    }
+    public record Settings(
+            OrtSessions.Options ort, ContinuousBatcher.Config batch, Function<String, String> chatPrompt) {}
 
     private final Settings settings;
     private final EngineMetrics metrics;
@@ -69,7 +68,8 @@ public final class ModelRegistry implements AutoCloseable {
      */
     public synchronized LoadedModel load(String name, Path dir, boolean replace, DecoderModel.Provider provider) {
         if (!validName(name)) {
-            throw new IllegalArgumentException("model name must be 1-128 letters, digits, '_', '-' or '.', got '" + name + "'");
+            throw new IllegalArgumentException(
+                    "model name must be 1-128 letters, digits, '_', '-' or '.', got '" + name + "'");
         }
         if (!Files.isDirectory(dir)) {
             throw new BundleNotFoundException("bundle directory " + dir + " does not exist");
@@ -92,18 +92,27 @@ public final class ModelRegistry implements AutoCloseable {
         OrtDecoderModel model = OrtDecoderModel.open(dir, cfg, o);
         try {
             if (tok.vocabularySize() > model.shape().vocab()) {
-                throw new InvalidBundleException("the tokenizer has " + tok.vocabularySize() + " tokens but the model only "
-                        + model.shape().vocab() + " logits");
+                throw new InvalidBundleException("the tokenizer has " + tok.vocabularySize()
+                        + " tokens but the model only " + model.shape().vocab() + " logits");
             }
             String sha = sha256(dir.resolve(cfg.modelFile()));
             Set<Integer> eos = new HashSet<>(cfg.eosTokenIds());
-            ContinuousBatcher batcher = new ContinuousBatcher(name, model, tok,
-                    vocab(cfg, model, tok), eos, settings.batch(), metrics);
-            String chat = settings.chatPrompt() == null ? null : settings.chatPrompt().apply(name);
-            LoadedModel m = new LoadedModel(name, dir.toAbsolutePath(), cfg, model, tok, batcher, sha, Instant.now(), chat);
+            ContinuousBatcher batcher =
+                    new ContinuousBatcher(name, model, tok, vocab(cfg, model, tok), eos, settings.batch(), metrics);
+            String chat =
+                    settings.chatPrompt() == null ? null : settings.chatPrompt().apply(name);
+            LoadedModel m =
+                    new LoadedModel(name, dir.toAbsolutePath(), cfg, model, tok, batcher, sha, Instant.now(), chat);
             LoadedModel old = models.put(name, m);
-            LOG.log(Level.INFO, "loaded model {0} from {1} ({2} layers, {3} kv heads x {4}, context {5}, {6})", name, dir,
-                    model.shape().layers(), model.shape().kvHeads(), model.shape().headDim(), model.shape().context(),
+            LOG.log(
+                    Level.INFO,
+                    "loaded model {0} from {1} ({2} layers, {3} kv heads x {4}, context {5}, {6})",
+                    name,
+                    dir,
+                    model.shape().layers(),
+                    model.shape().kvHeads(),
+                    model.shape().headDim(),
+                    model.shape().context(),
                     model.provider());
             if (old != null) {
                 retire(old);
@@ -135,15 +144,17 @@ public final class ModelRegistry implements AutoCloseable {
 
     private void retire(LoadedModel m) {
         m.batcher().shutdown(true);
-        Thread t = new Thread(() -> {
-            try {
-                m.batcher().awaitTermination(Long.MAX_VALUE);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-            m.model().close();
-            LOG.log(Level.INFO, "unloaded model {0}", m.name());
-        }, "kiln-unload-" + m.name());
+        Thread t = new Thread(
+                () -> {
+                    try {
+                        m.batcher().awaitTermination(Long.MAX_VALUE);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                    m.model().close();
+                    LOG.log(Level.INFO, "unloaded model {0}", m.name());
+                },
+                "kiln-unload-" + m.name());
         t.setDaemon(true);
         t.start();
     }
@@ -170,7 +181,8 @@ public final class ModelRegistry implements AutoCloseable {
     }
 
     private UnknownModelException unknown(String name) {
-        return new UnknownModelException("model '" + name + "' is not loaded; loaded: " + new TreeMap<>(models).keySet());
+        return new UnknownModelException(
+                "model '" + name + "' is not loaded; loaded: " + new TreeMap<>(models).keySet());
     }
 
     public static String sha256(Path file) {

@@ -39,7 +39,8 @@ public record SamplingParams(float temperature, int topK, float topP, float minP
             throw new IllegalArgumentException("sampling.min_p must be in [0, 1], got " + minP);
         }
         if (!(repetitionPenalty > 0f && repetitionPenalty <= MAX_REPETITION_PENALTY)) {
-            throw new IllegalArgumentException("sampling.repetition_penalty must be in (0, 10], got " + repetitionPenalty);
+            throw new IllegalArgumentException(
+                    "sampling.repetition_penalty must be in (0, 10], got " + repetitionPenalty);
         }
     }
 

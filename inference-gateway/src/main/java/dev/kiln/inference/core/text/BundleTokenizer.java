@@ -1,16 +1,7 @@
 package dev.kiln.inference.core.text;
 
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
-import java.util.stream.Stream;
-
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-
 import dev.kiln.inference.core.model.InvalidBundleException;
 import dev.kiln.tokenizer.Encoding;
 import dev.kiln.tokenizer.EncodingRegistry;
@@ -18,6 +9,13 @@ import dev.kiln.tokenizer.HuggingFaceTokenizerJson;
 import dev.kiln.tokenizer.Pretokenizer;
 import dev.kiln.tokenizer.StreamingDecoder;
 import dev.kiln.tokenizer.TiktokenRankFile;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
 
 /**
  * A bundle's tokenizer through tokenizer-core. Prompts are encoded as ordinary text: special-token
@@ -44,14 +42,18 @@ public final class BundleTokenizer implements TextTokenizer {
         Path hf = dir.resolve("tokenizer.json");
         if (Files.isRegularFile(hf)) {
             try {
-                return new BundleTokenizer(HuggingFaceTokenizerJson.read(hf, dir.getFileName().toString()));
+                return new BundleTokenizer(
+                        HuggingFaceTokenizerJson.read(hf, dir.getFileName().toString()));
             } catch (IllegalArgumentException e) {
                 throw new InvalidBundleException("cannot read " + hf + ": " + e.getMessage(), e);
             }
         }
         Path tiktoken;
         try (Stream<Path> files = Files.list(dir)) {
-            tiktoken = files.filter(p -> p.getFileName().toString().endsWith(".tiktoken")).sorted().findFirst().orElse(null);
+            tiktoken = files.filter(p -> p.getFileName().toString().endsWith(".tiktoken"))
+                    .sorted()
+                    .findFirst()
+                    .orElse(null);
         }
         if (tiktoken != null) {
             String name = tiktoken.getFileName().toString().replaceFirst("\\.tiktoken$", "");
@@ -62,9 +64,14 @@ public final class BundleTokenizer implements TextTokenizer {
             if (Files.isRegularFile(cfg)) {
                 JsonNode c = JSON.readTree(cfg.toFile());
                 pattern = c.path("pattern").asText(pattern);
-                c.path("special_tokens").fields().forEachRemaining(e -> specials.put(e.getKey(), e.getValue().asInt()));
-                c.path("added_tokens_decoder").fields().forEachRemaining(e ->
-                        specials.put(e.getValue().path("content").asText(), Integer.parseInt(e.getKey())));
+                c.path("special_tokens")
+                        .fields()
+                        .forEachRemaining(
+                                e -> specials.put(e.getKey(), e.getValue().asInt()));
+                c.path("added_tokens_decoder")
+                        .fields()
+                        .forEachRemaining(
+                                e -> specials.put(e.getValue().path("content").asText(), Integer.parseInt(e.getKey())));
             } else if (reg.isBuiltIn(name)) {
                 Encoding builtIn = reg.get(name);
                 pattern = builtIn.pattern();

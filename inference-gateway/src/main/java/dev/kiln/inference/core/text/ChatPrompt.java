@@ -11,11 +11,9 @@ public final class ChatPrompt {
     /** Stop sequences that end the assistant's turn. */
     public static final List<String> STOPS = List.of("\nUser:", "\nuser:");
 
-    public record Message(String role, String content) {
-    }
+    public record Message(String role, String content) {}
 
-    private ChatPrompt() {
-    }
+    private ChatPrompt() {}
 
     public static String render(String preamble, List<Message> messages) {
         StringBuilder sb = new StringBuilder(preamble == null ? "" : preamble);
@@ -30,11 +28,12 @@ public final class ChatPrompt {
         for (Message m : messages) {
             switch (m.role()) {
                 case "user" -> sb.append("User: ").append(m.content().strip()).append('\n');
-                case "assistant" -> sb.append("Assistant: ").append(m.content().strip()).append('\n');
-                case "system", "developer" -> {
-                }
-                default -> throw new IllegalArgumentException("messages: unknown role '" + m.role()
-                        + "' (system, user, assistant)");
+                case "assistant" ->
+                    sb.append("Assistant: ").append(m.content().strip()).append('\n');
+                case "system", "developer" -> {}
+                default ->
+                    throw new IllegalArgumentException(
+                            "messages: unknown role '" + m.role() + "' (system, user, assistant)");
             }
         }
         return sb.append("Assistant:").toString();

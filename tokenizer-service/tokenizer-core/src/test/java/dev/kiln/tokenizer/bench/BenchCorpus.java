@@ -7,8 +7,7 @@ import java.util.List;
 
 /** The benchmark inputs: Europarl documents, all languages or English only, cut to a byte budget. */
 final class BenchCorpus {
-    private BenchCorpus() {
-    }
+    private BenchCorpus() {}
 
     static final int BYTES = 2_000_000;
 

@@ -13,8 +13,7 @@ import java.lang.management.ThreadMXBean;
  * (cache contention still shows). Best of several rounds after a warm-up.
  */
 public final class CpuTimeComparison {
-    private CpuTimeComparison() {
-    }
+    private CpuTimeComparison() {}
 
     public static void main(String[] args) {
         ThreadMXBean threads = ManagementFactory.getThreadMXBean();
@@ -45,8 +44,9 @@ public final class CpuTimeComparison {
                         bestJtokkit = Math.max(bestJtokkit, mb / ((t2 - t1) / 1e9));
                     }
                 }
-                System.out.printf("| %s | %s | %.1f | %.1f | %.2f× |%n", name, corpus, bestKiln, bestJtokkit,
-                        bestKiln / bestJtokkit);
+                System.out.printf(
+                        "| %s | %s | %.1f | %.1f | %.2f× |%n",
+                        name, corpus, bestKiln, bestJtokkit, bestKiln / bestJtokkit);
             }
         }
     }

@@ -41,9 +41,10 @@ public class EncodeBenchmark {
     public void setUp() {
         docs = BenchCorpus.documents(corpus);
         kiln = EncodingRegistry.getDefault().get(encoding);
-        jtokkit = Encodings.newDefaultEncodingRegistry().getEncoding(EncodingType.fromName(encoding).orElseThrow());
-        System.out.println("\ncorpus " + corpus + ": " + docs.length + " documents, " + BenchCorpus.utf8Bytes(docs)
-                + " bytes");
+        jtokkit = Encodings.newDefaultEncodingRegistry()
+                .getEncoding(EncodingType.fromName(encoding).orElseThrow());
+        System.out.println(
+                "\ncorpus " + corpus + ": " + docs.length + " documents, " + BenchCorpus.utf8Bytes(docs) + " bytes");
     }
 
     @Benchmark

@@ -40,6 +40,7 @@ public class TrainBenchmark {
 
     @Benchmark
     public Encoding train32k() {
-        return BpeTrainer.train(docs, BpeTrainer.Options.defaults("bench", 32_768).withThreads(2));
+        return BpeTrainer.train(
+                docs, BpeTrainer.Options.defaults("bench", 32_768).withThreads(2));
     }
 }

@@ -38,10 +38,13 @@ public final class TrainerBench {
         int threads = args.length > 0 ? Integer.parseInt(args[0]) : 2;
         double seconds = args.length > 1 ? Double.parseDouble(args[1]) : 3;
         String only = args.length > 2 ? args[2] : ""; // "small" or "medium" to run one model, skipping the kernel table
-        System.out.printf("threads=%d, java %s, vector species %s%n", threads, System.getProperty("java.version"),
-                jdk.incubator.vector.FloatVector.SPECIES_PREFERRED);
-        try (ThreadPool pool = new ThreadPool(threads); ThreadPool one = new ThreadPool(1)) {
-            System.out.println("\n## matmul kernels: ab = a[M,K]·b[K,N] (broadcast form, used by training); abT = a[M,K]·b[N,K]^T (dot form, used by decoding)");
+        System.out.printf(
+                "threads=%d, java %s, vector species %s%n",
+                threads, System.getProperty("java.version"), jdk.incubator.vector.FloatVector.SPECIES_PREFERRED);
+        try (ThreadPool pool = new ThreadPool(threads);
+                ThreadPool one = new ThreadPool(1)) {
+            System.out.println(
+                    "\n## matmul kernels: ab = a[M,K]·b[K,N] (broadcast form, used by training); abT = a[M,K]·b[N,K]^T (dot form, used by decoding)");
             System.out.println("| kernel | M | N | K | threads | GFLOP/s (wall) | GFLOP per CPU-s |");
             System.out.println("|---|---|---|---|---|---|---|");
             int[][] shapes = only.isEmpty()
@@ -56,10 +59,13 @@ public final class TrainerBench {
                     peakCpu = Math.max(peakCpu, Math.max(r1[1], r2[1]));
                 }
             }
-            System.out.printf("%nmatmul peak (best of the rows above): %.1f GFLOP/s wall, %.1f GFLOP per CPU-second%n", peak, peakCpu);
+            System.out.printf(
+                    "%nmatmul peak (best of the rows above): %.1f GFLOP/s wall, %.1f GFLOP per CPU-second%n",
+                    peak, peakCpu);
 
             System.out.println("\n## training step (forward + backward + AdamW), vocab 4096");
-            System.out.println("| model | params | B×T | tokens/s (wall) | GFLOP/s (wall) | % of wall peak | GFLOP per CPU-s | % of CPU-s peak | steps, median step |");
+            System.out.println(
+                    "| model | params | B×T | tokens/s (wall) | GFLOP/s (wall) | % of wall peak | GFLOP per CPU-s | % of CPU-s peak | steps, median step |");
             System.out.println("|---|---|---|---|---|---|---|---|---|");
             if (!only.equals("medium")) {
                 train(pool, "small", GptConfig.of(4, 4, 128, 128, 4096), 8, 128, seconds * 2, peak, peakCpu);
@@ -94,13 +100,14 @@ public final class TrainerBench {
         }
         double flops = 2.0 * M * N * K * reps;
         double gflops = flops / (System.nanoTime() - t0), perCpu = flops / Math.max(1, cpuNanos() - c0);
-        System.out.printf("| %s | %d | %d | %d | %d | %.1f | %.1f |%n", dotForm ? "abT" : "ab", M, N, K, pool.threads(),
-                gflops, perCpu);
+        System.out.printf(
+                "| %s | %d | %d | %d | %d | %.1f | %.1f |%n",
+                dotForm ? "abT" : "ab", M, N, K, pool.threads(), gflops, perCpu);
         return new double[] {gflops, perCpu};
     }
 
-    static void train(ThreadPool pool, String name, GptConfig cfg, int B, int T, double seconds, double peak,
-                      double peakCpu) {
+    static void train(
+            ThreadPool pool, String name, GptConfig cfg, int B, int T, double seconds, double peak, double peakCpu) {
         GptModel model = GptModel.create(cfg, pool, 1);
         AdamW opt = new AdamW(model);
         Trainer tr = new Trainer(model, opt, new LearningRateSchedule(6e-4f, 6e-5f, 10, 1000));
@@ -132,8 +139,21 @@ public final class TrainerBench {
         double perCpu = tokens * flopsPerToken / 1e9 / cpuSecs;
         double[] st = Arrays.copyOf(stepTimes, steps);
         Arrays.sort(st);
-        System.out.printf("| %s L%d C%d H%d | %.2fM | %d×%d | %.0f | %.1f | %.0f%% | %.1f | %.0f%% | %d, %.0f ms |%n",
-                name, cfg.nLayer(), cfg.nEmbd(), cfg.nHead(), cfg.realParameterCount() / 1e6, B, T, tps, gflops,
-                100 * gflops / peak, perCpu, 100 * perCpu / peakCpu, steps, st[steps / 2]);
+        System.out.printf(
+                "| %s L%d C%d H%d | %.2fM | %d×%d | %.0f | %.1f | %.0f%% | %.1f | %.0f%% | %d, %.0f ms |%n",
+                name,
+                cfg.nLayer(),
+                cfg.nEmbd(),
+                cfg.nHead(),
+                cfg.realParameterCount() / 1e6,
+                B,
+                T,
+                tps,
+                gflops,
+                100 * gflops / peak,
+                perCpu,
+                100 * perCpu / peakCpu,
+                steps,
+                st[steps / 2]);
     }
 }
