@@ -1,0 +1,70 @@
+package dev.kiln.proto.grpc;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.grpc.Status;
+import io.grpc.stub.StreamObserver;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.NoSuchElementException;
+import org.junit.jupiter.api.Test;
+
+class StatusMapperTest {
+
+    private final StatusMapper notFoundForMissing = failure ->
+            failure instanceof NoSuchElementException ? Status.NOT_FOUND.withDescription(failure.getMessage()) : null;
+
+    @Test
+    void specificMappingWinsAndTheRestFollowsTheCommonRule() {
+        assertThat(notFoundForMissing
+                        .toStatus(new NoSuchElementException("no run 'x'"))
+                        .getCode())
+                .isEqualTo(Status.Code.NOT_FOUND);
+        Status invalid = notFoundForMissing.toStatus(new IllegalArgumentException("name is required"));
+        assertThat(invalid.getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
+        assertThat(invalid.getDescription()).isEqualTo("name is required");
+        Status chosen = notFoundForMissing.toStatus(
+                Status.PERMISSION_DENIED.withDescription("outside roots").asRuntimeException());
+        assertThat(chosen.getCode()).isEqualTo(Status.Code.PERMISSION_DENIED);
+        Status internal = notFoundForMissing.toStatus(new IllegalStateException("broken"));
+        assertThat(internal.getCode()).isEqualTo(Status.Code.INTERNAL);
+        assertThat(internal.getDescription()).contains("IllegalStateException").contains("broken");
+    }
+
+    @Test
+    void unaryRepliesOnceOrFailsWithTheMappedStatus() {
+        Recorder<String> ok = new Recorder<>();
+        GrpcReplies.unary(ok, notFoundForMissing, () -> "done");
+        assertThat(ok.values).containsExactly("done");
+        assertThat(ok.completed).isTrue();
+
+        Recorder<String> failed = new Recorder<>();
+        GrpcReplies.unary(failed, notFoundForMissing, () -> {
+            throw new NoSuchElementException("no model 'm'");
+        });
+        assertThat(failed.values).isEmpty();
+        assertThat(failed.completed).isFalse();
+        assertThat(Status.fromThrowable(failed.error).getCode()).isEqualTo(Status.Code.NOT_FOUND);
+    }
+
+    private static final class Recorder<T> implements StreamObserver<T> {
+        final List<T> values = new ArrayList<>();
+        boolean completed;
+        Throwable error;
+
+        @Override
+        public void onNext(T value) {
+            values.add(value);
+        }
+
+        @Override
+        public void onError(Throwable t) {
+            error = t;
+        }
+
+        @Override
+        public void onCompleted() {
+            completed = true;
+        }
+    }
+}
