@@ -1,26 +1,20 @@
 package dev.kiln.corpus.shard;
 
+import dev.kiln.proto.corpus.LlmcTokenFile;
 import dev.kiln.proto.corpus.v1.TokenShard;
 import dev.kiln.proto.corpus.v1.TokenWidth;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 
 /**
- * Writes shards as llm.c token files as well, so other trainers can read Kiln's corpus: a
- * 1,024-byte header of 256 little-endian int32 (magic 20240520, version 1, token count, zeros),
- * then the tokens as little-endian uint16. The format has no wider tokens, so shards of a
- * vocabulary above 65,536 ids cannot be written this way.
+ * Writes shards as llm.c token files ({@link LlmcTokenFile}) as well, so other trainers can read
+ * Kiln's corpus; shards of a vocabulary above 65,536 ids cannot be written this way.
  */
 public final class LlmcShardFiles {
-
-    static final int MAGIC = 20240520;
-    static final int VERSION = 1;
-    static final int HEADER_INTS = 256;
 
     private final Path directory;
 
@@ -34,8 +28,7 @@ public final class LlmcShardFiles {
             throw new IllegalArgumentException("llm.c shards hold uint16 tokens; shard " + shard.getShardId() + " of "
                     + shard.getEncoding() + " (" + shard.getVocabSize() + " ids) does not fit");
         }
-        ByteBuffer header = ByteBuffer.allocate(HEADER_INTS * 4).order(ByteOrder.LITTLE_ENDIAN);
-        header.putInt(MAGIC).putInt(VERSION).putInt(shard.getTokenCount());
+        ByteBuffer header = LlmcTokenFile.header(shard.getTokenCount());
         try {
             Files.createDirectories(directory);
             Path target = directory.resolve(shard.getShardId() + ".bin");

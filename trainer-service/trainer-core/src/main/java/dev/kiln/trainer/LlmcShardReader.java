@@ -1,5 +1,6 @@
 package dev.kiln.trainer;
 
+import dev.kiln.proto.corpus.LlmcTokenFile;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -9,15 +10,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 
-/**
- * Reads token shards in llm.c's format: a 1024-byte header of 256 little-endian int32
- * (header[0] = magic 20240520, header[1] = version 1, header[2] = token count, rest zero),
- * then the tokens as little-endian uint16.
- */
+/** Reads token shards in llm.c's format ({@link LlmcTokenFile}). */
 public final class LlmcShardReader {
-    public static final int MAGIC = 20240520;
-    public static final int VERSION = 1;
-    public static final int HEADER_BYTES = 1024;
+    private static final int HEADER_BYTES = LlmcTokenFile.HEADER_BYTES;
 
     private LlmcShardReader() {}
 
@@ -28,14 +23,11 @@ public final class LlmcShardReader {
     public static TokenSource map(Path file) throws IOException {
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
             long size = ch.size();
-            if (size < HEADER_BYTES) {
-                throw new IOException(file + ": shorter than the 1024-byte llm.c header");
-            }
             ByteBuffer head = ByteBuffer.allocate(12).order(ByteOrder.LITTLE_ENDIAN);
             while (head.hasRemaining() && ch.read(head, head.position()) >= 0) {
                 // read the first three header ints
             }
-            int count = checkHeader(file, head.flip(), size);
+            int count = LlmcTokenFile.tokenCount(file, head.flip(), size);
             ShortBuffer tokens = ch.map(FileChannel.MapMode.READ_ONLY, HEADER_BYTES, 2L * count)
                     .order(ByteOrder.LITTLE_ENDIAN)
                     .asShortBuffer();
@@ -56,29 +48,10 @@ public final class LlmcShardReader {
         }
     }
 
-    private static int checkHeader(Path file, ByteBuffer bb, long fileSize) throws IOException {
-        int magic = bb.getInt(0), version = bb.getInt(4), count = bb.getInt(8);
-        if (magic != MAGIC) {
-            throw new IOException(file + ": magic " + magic + ", expected " + MAGIC + " (not an llm.c token shard)");
-        }
-        if (version != VERSION) {
-            throw new IOException(file + ": llm.c shard version " + version + " is not supported (expected 1)");
-        }
-        long expected = HEADER_BYTES + 2L * count;
-        if (count < 0 || fileSize != expected) {
-            throw new IOException(
-                    file + ": header says " + count + " tokens (" + expected + " bytes) but file has " + fileSize);
-        }
-        return count;
-    }
-
     public static int[] read(Path file) throws IOException {
         byte[] bytes = Files.readAllBytes(file);
-        if (bytes.length < HEADER_BYTES) {
-            throw new IOException(file + ": shorter than the 1024-byte llm.c header");
-        }
         ByteBuffer bb = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
-        int count = checkHeader(file, bb, bytes.length);
+        int count = LlmcTokenFile.tokenCount(file, bb, bytes.length);
         int[] tokens = new int[count];
         for (int i = 0; i < count; i++) {
             tokens[i] = bb.getShort(HEADER_BYTES + 2 * i) & 0xFFFF;
