@@ -6,13 +6,12 @@ import dev.kiln.proto.tokenizer.v1.TokenSpan;
 import dev.kiln.tokenizer.EncodedText;
 import dev.kiln.tokenizer.Encoding;
 import dev.kiln.tokenizer.SpecialTokenPolicy;
+import dev.kiln.tokenizer.catalog.EncodingCatalog;
 import java.util.ArrayList;
 import java.util.List;
 
 /** Maps between the v1 messages and tokenizer-core's types. */
 final class ProtoMapping {
-
-    static final String END_OF_TEXT = "<|endoftext|>";
 
     private ProtoMapping() {}
 
@@ -23,7 +22,7 @@ final class ProtoMapping {
         }
         for (String token : proto.getAllowedList()) {
             if (!encoding.specialTokens().containsKey(token)) {
-                throw RequestErrors.invalid("special_tokens.allowed names '" + token
+                throw new IllegalArgumentException("special_tokens.allowed names '" + token
                         + "', which is not a special token of " + encoding.name() + "; its special tokens are "
                         + encoding.specialTokens().keySet());
             }
@@ -51,17 +50,22 @@ final class ProtoMapping {
         return spans;
     }
 
-    static EncodingInfo info(Encoding encoding, EncodingSource source) {
+    static EncodingInfo info(Encoding encoding, EncodingCatalog.Source source) {
         EncodingInfo.Builder info = EncodingInfo.newBuilder()
                 .setName(encoding.name())
                 .setVocabSize(encoding.vocabularySize())
                 .setPattern(encoding.pattern())
                 .putAllSpecialTokens(encoding.specialTokens())
-                .setSource(source);
-        Integer eos = encoding.specialTokens().get(END_OF_TEXT);
-        if (eos != null) {
-            info.setEosTokenId(eos);
-        }
+                .setSource(source(source));
+        encoding.endOfText().ifPresent(info::setEosTokenId);
         return info.build();
+    }
+
+    static EncodingSource source(EncodingCatalog.Source source) {
+        return switch (source) {
+            case BUILTIN -> EncodingSource.ENCODING_SOURCE_BUILTIN;
+            case FILE -> EncodingSource.ENCODING_SOURCE_FILE;
+            case TRAINED -> EncodingSource.ENCODING_SOURCE_TRAINED;
+        };
     }
 }

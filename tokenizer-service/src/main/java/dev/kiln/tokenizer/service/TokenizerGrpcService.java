@@ -1,6 +1,7 @@
 package dev.kiln.tokenizer.service;
 
 import com.google.protobuf.ByteString;
+import dev.kiln.proto.grpc.GrpcReplies;
 import dev.kiln.proto.tokenizer.v1.CountTokensRequest;
 import dev.kiln.proto.tokenizer.v1.CountTokensResponse;
 import dev.kiln.proto.tokenizer.v1.DetokenizeRequest;
@@ -20,13 +21,14 @@ import dev.kiln.proto.tokenizer.v1.TrainTokenizerResponse;
 import dev.kiln.tokenizer.EncodedText;
 import dev.kiln.tokenizer.Encoding;
 import dev.kiln.tokenizer.SpecialTokenPolicy;
+import dev.kiln.tokenizer.catalog.EncodingCatalog;
+import dev.kiln.tokenizer.catalog.EncodingStore;
 import io.grpc.Status;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
 import io.quarkus.grpc.GrpcService;
 import io.smallrye.common.annotation.Blocking;
 import jakarta.inject.Inject;
-import java.util.function.Supplier;
 
 /**
  * gRPC adapter of the tokenizer: validates each request, calls tokenizer-core, maps the result.
@@ -34,6 +36,8 @@ import java.util.function.Supplier;
  */
 @GrpcService
 public class TokenizerGrpcService extends TokenizerServiceGrpc.TokenizerServiceImplBase {
+
+    private static final TokenizerStatusMapper ERRORS = TokenizerStatusMapper.INSTANCE;
 
     @Inject
     EncodingCatalog catalog;
@@ -47,7 +51,7 @@ public class TokenizerGrpcService extends TokenizerServiceGrpc.TokenizerServiceI
     @Override
     @Blocking
     public void tokenize(TokenizeRequest request, StreamObserver<TokenizeResponse> response) {
-        respond(response, () -> {
+        GrpcReplies.unary(response, ERRORS, () -> {
             Encoding encoding = encoding(request.getEncoding());
             checkText(request.getText(), "text");
             SpecialTokenPolicy policy = ProtoMapping.policy(request.getSpecialTokens(), encoding);
@@ -66,10 +70,10 @@ public class TokenizerGrpcService extends TokenizerServiceGrpc.TokenizerServiceI
     @Override
     @Blocking
     public void detokenize(DetokenizeRequest request, StreamObserver<DetokenizeResponse> response) {
-        respond(response, () -> {
+        GrpcReplies.unary(response, ERRORS, () -> {
             Encoding encoding = encoding(request.getEncoding());
             if (request.getIdsCount() > config.maxIds()) {
-                throw RequestErrors.tooLarge("ids holds " + request.getIdsCount() + " ids; the limit is "
+                throw TokenizerStatusMapper.tooLarge("ids holds " + request.getIdsCount() + " ids; the limit is "
                         + config.maxIds() + " (kiln.tokenizer.max-ids): split the request");
             }
             int[] ids = new int[request.getIdsCount()];
@@ -77,7 +81,7 @@ public class TokenizerGrpcService extends TokenizerServiceGrpc.TokenizerServiceI
             for (int i = 0; i < ids.length; i++) {
                 int id = request.getIds(i);
                 if (id < 0 || !encoding.containsId(id)) {
-                    throw RequestErrors.invalid(
+                    throw new IllegalArgumentException(
                             "ids[" + i + "] = " + Integer.toUnsignedString(id) + " is not a token of " + encoding.name()
                                     + " (ids 0.." + (encoding.vocabularySize() - 1) + ")");
                 }
@@ -96,7 +100,7 @@ public class TokenizerGrpcService extends TokenizerServiceGrpc.TokenizerServiceI
     @Override
     @Blocking
     public void countTokens(CountTokensRequest request, StreamObserver<CountTokensResponse> response) {
-        respond(response, () -> {
+        GrpcReplies.unary(response, ERRORS, () -> {
             Encoding encoding = encoding(request.getEncoding());
             checkText(request.getText(), "text");
             SpecialTokenPolicy policy = ProtoMapping.policy(request.getSpecialTokens(), encoding);
@@ -109,10 +113,12 @@ public class TokenizerGrpcService extends TokenizerServiceGrpc.TokenizerServiceI
     @Override
     @Blocking
     public void listEncodings(ListEncodingsRequest request, StreamObserver<ListEncodingsResponse> response) {
-        respond(response, () -> {
+        GrpcReplies.unary(response, ERRORS, () -> {
             ListEncodingsResponse.Builder out = ListEncodingsResponse.newBuilder();
             for (String name : catalog.names()) {
-                catalog.find(name).ifPresent(e -> out.addEncodings(ProtoMapping.info(e, catalog.sourceOf(name))));
+                catalog.find(name)
+                        .ifPresent(e -> catalog.sourceOf(name)
+                                .ifPresent(source -> out.addEncodings(ProtoMapping.info(e, source))));
             }
             return out.build();
         });
@@ -121,17 +127,18 @@ public class TokenizerGrpcService extends TokenizerServiceGrpc.TokenizerServiceI
     @Override
     @Blocking
     public void getEncoding(GetEncodingRequest request, StreamObserver<GetEncodingResponse> response) {
-        respond(response, () -> {
+        GrpcReplies.unary(response, ERRORS, () -> {
             Encoding encoding = encoding(request.getEncoding());
             GetEncodingResponse.Builder out = GetEncodingResponse.newBuilder()
-                    .setInfo(ProtoMapping.info(encoding, catalog.sourceOf(encoding.name())));
+                    .setInfo(ProtoMapping.info(
+                            encoding, catalog.sourceOf(encoding.name()).orElseThrow()));
             switch (request.getFormat()) {
                 case ENCODING_FORMAT_UNSPECIFIED -> {}
                 case ENCODING_FORMAT_TIKTOKEN -> out.setData(ByteString.copyFrom(EncodingFiles.tiktoken(encoding)));
                 case ENCODING_FORMAT_HF_TOKENIZER_JSON ->
                     out.setData(ByteString.copyFrom(EncodingFiles.tokenizerJson(encoding)));
                 default ->
-                    throw RequestErrors.invalid("format " + request.getFormatValue()
+                    throw new IllegalArgumentException("format " + request.getFormatValue()
                             + " is not known; use ENCODING_FORMAT_TIKTOKEN or ENCODING_FORMAT_HF_TOKENIZER_JSON");
             }
             return out.build();
@@ -159,7 +166,7 @@ public class TokenizerGrpcService extends TokenizerServiceGrpc.TokenizerServiceI
             @Override
             public void onNext(TokenizeStreamRequest item) {
                 if (item.getText().length() > config.maxTextChars()) {
-                    call.onError(RequestErrors.tooLarge("item '" + item.getId() + "' holds "
+                    call.onError(TokenizerStatusMapper.tooLarge("item '" + item.getId() + "' holds "
                             + item.getText().length()
                             + " chars; the limit per item is " + config.maxTextChars()
                             + " (kiln.tokenizer.max-text-chars): split the text"));
@@ -206,7 +213,7 @@ public class TokenizerGrpcService extends TokenizerServiceGrpc.TokenizerServiceI
                 }
             }
         } catch (RuntimeException e) {
-            Status status = RequestErrors.statusOf(e);
+            Status status = ERRORS.toStatus(e);
             out.clearIds()
                     .clearOffsets()
                     .setError(ItemError.newBuilder()
@@ -218,16 +225,14 @@ public class TokenizerGrpcService extends TokenizerServiceGrpc.TokenizerServiceI
 
     private Encoding encoding(String name) {
         if (name.isEmpty()) {
-            throw RequestErrors.invalid("encoding is required; ListEncodings lists them: " + catalog.names());
+            throw new IllegalArgumentException("encoding is required; ListEncodings lists them: " + catalog.names());
         }
-        return catalog.find(name)
-                .orElseThrow(() -> RequestErrors.notFound(
-                        "encoding '" + name + "' does not exist; available: " + catalog.names()));
+        return catalog.require(name);
     }
 
     private void checkText(String text, String field) {
         if (text.length() > config.maxTextChars()) {
-            throw RequestErrors.tooLarge(field + " holds " + text.length() + " chars; the limit is "
+            throw TokenizerStatusMapper.tooLarge(field + " holds " + text.length() + " chars; the limit is "
                     + config.maxTextChars() + " (kiln.tokenizer.max-text-chars): split the text or use TokenizeStream");
         }
     }
@@ -236,17 +241,5 @@ public class TokenizerGrpcService extends TokenizerServiceGrpc.TokenizerServiceI
         for (int id : ids) {
             out.addIds(id);
         }
-    }
-
-    private static <T> void respond(StreamObserver<T> response, Supplier<T> work) {
-        T result;
-        try {
-            result = work.get();
-        } catch (RuntimeException e) {
-            response.onError(RequestErrors.statusOf(e).asRuntimeException());
-            return;
-        }
-        response.onNext(result);
-        response.onCompleted();
     }
 }

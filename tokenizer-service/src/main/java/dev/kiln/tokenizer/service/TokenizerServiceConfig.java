@@ -8,9 +8,9 @@ import io.smallrye.config.WithDefault;
 public interface TokenizerServiceConfig {
 
     /**
-     * Directory of encodings beyond the built-ins: every {@code *.tiktoken} (with its
-     * {@code *.json} sidecar) and {@code *tokenizer.json} in it is served at start, and
-     * TrainTokenizer saves new encodings here, so they survive a restart.
+     * Directory of encodings beyond the built-ins: every {@code <name>.tokenizer.json} (Hugging
+     * Face format) in it is served as {@code <name>} at start, and TrainTokenizer saves new
+     * encodings here, so they survive a restart.
      */
     @WithDefault("data/encodings")
     String encodingsDir();
@@ -23,7 +23,7 @@ public interface TokenizerServiceConfig {
     @WithDefault("4194304")
     int maxIds();
 
-    /** Most training text one TrainTokenizer call may send, in bytes. */
+    /** Most training text one TrainTokenizer call may send, in bytes of UTF-8. */
     @WithDefault("2147483648")
     long maxTrainingBytes();
 }

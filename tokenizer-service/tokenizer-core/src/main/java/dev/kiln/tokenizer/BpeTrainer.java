@@ -61,7 +61,7 @@ public final class BpeTrainer implements AutoCloseable {
                     name,
                     Pretokenizer.O200K_PATTERN,
                     vocabSize,
-                    List.of("<|endoftext|>"),
+                    List.of(Encoding.END_OF_TEXT),
                     2,
                     Runtime.getRuntime().availableProcessors());
         }

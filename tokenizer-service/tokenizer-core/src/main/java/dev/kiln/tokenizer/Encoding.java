@@ -5,6 +5,7 @@ import java.text.Normalizer;
 import java.util.Arrays;
 import java.util.Map;
 import java.util.Objects;
+import java.util.OptionalInt;
 import java.util.concurrent.atomic.AtomicReferenceArray;
 
 /**
@@ -16,6 +17,13 @@ import java.util.concurrent.atomic.AtomicReferenceArray;
  * or {@link BpeTrainer}.
  */
 public final class Encoding {
+    /**
+     * The special token that separates documents in GPT-2-style encodings (and, by Kiln's
+     * convention, in every encoding Kiln trains): shards put it between documents and a model
+     * that samples it has finished.
+     */
+    public static final String END_OF_TEXT = "<|endoftext|>";
+
     private final String name;
     private final Pretokenizer pretokenizer;
     private final RankTable ranks;
@@ -110,6 +118,12 @@ public final class Encoding {
     /** Special token text → id. */
     public Map<String, Integer> specialTokens() {
         return specials.byName();
+    }
+
+    /** The id of {@link #END_OF_TEXT}, if this encoding has that special token. */
+    public OptionalInt endOfText() {
+        Integer id = specials.byName().get(END_OF_TEXT);
+        return id == null ? OptionalInt.empty() : OptionalInt.of(id);
     }
 
     /** Highest token id plus one, special tokens included (tiktoken's {@code n_vocab}). */

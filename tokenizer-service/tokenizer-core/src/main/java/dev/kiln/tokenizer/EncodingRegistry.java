@@ -22,7 +22,6 @@ public final class EncodingRegistry {
     public static final String CL100K_BASE = "cl100k_base";
     public static final String O200K_BASE = "o200k_base";
 
-    private static final String ENDOFTEXT = "<|endoftext|>";
     private static final String FIM_PREFIX = "<|fim_prefix|>";
     private static final String FIM_MIDDLE = "<|fim_middle|>";
     private static final String FIM_SUFFIX = "<|fim_suffix|>";
@@ -37,10 +36,18 @@ public final class EncodingRegistry {
     public EncodingRegistry() {
         factories.put(
                 R50K_BASE,
-                () -> builtIn(R50K_BASE, "r50k_base.tiktoken", Pretokenizer.R50K_PATTERN, Map.of(ENDOFTEXT, 50256)));
+                () -> builtIn(
+                        R50K_BASE,
+                        "r50k_base.tiktoken",
+                        Pretokenizer.R50K_PATTERN,
+                        Map.of(Encoding.END_OF_TEXT, 50256)));
         factories.put(
                 P50K_BASE,
-                () -> builtIn(P50K_BASE, "p50k_base.tiktoken", Pretokenizer.R50K_PATTERN, Map.of(ENDOFTEXT, 50256)));
+                () -> builtIn(
+                        P50K_BASE,
+                        "p50k_base.tiktoken",
+                        Pretokenizer.R50K_PATTERN,
+                        Map.of(Encoding.END_OF_TEXT, 50256)));
         factories.put(
                 CL100K_BASE,
                 () -> builtIn(
@@ -48,7 +55,7 @@ public final class EncodingRegistry {
                         "cl100k_base.tiktoken",
                         Pretokenizer.CL100K_PATTERN,
                         Map.of(
-                                ENDOFTEXT,
+                                Encoding.END_OF_TEXT,
                                 100257,
                                 FIM_PREFIX,
                                 100258,
@@ -64,7 +71,7 @@ public final class EncodingRegistry {
                         O200K_BASE,
                         "o200k_base.tiktoken",
                         Pretokenizer.O200K_PATTERN,
-                        Map.of(ENDOFTEXT, 199999, ENDOFPROMPT, 200018)));
+                        Map.of(Encoding.END_OF_TEXT, 199999, ENDOFPROMPT, 200018)));
     }
 
     /** The process-wide registry with the built-ins. */

@@ -8,7 +8,7 @@ package dev.kiln.tokenizer;
  * {@code errors="replace"}. {@link String#getBytes} would write '?' instead (jtokkit inherits that),
  * which silently changes the text into another character.
  */
-final class Utf8 {
+public final class Utf8 {
     private Utf8() {}
 
     /** The most bytes one UTF-16 char can produce (a surrogate pair yields 4 bytes for 2 chars). */
@@ -50,7 +50,7 @@ final class Utf8 {
     }
 
     /** Bytes the UTF-8 form of text[from, to) takes, with the same lone-surrogate rule as {@link #encode}. */
-    static int length(String text, int from, int to) {
+    public static int length(String text, int from, int to) {
         int n = 0;
         int i = from;
         while (i < to) {

@@ -1,15 +1,17 @@
 package dev.kiln.tokenizer.service;
 
 import dev.kiln.tokenizer.EncodingRegistry;
+import dev.kiln.tokenizer.catalog.EncodingCatalog;
+import dev.kiln.tokenizer.catalog.EncodingStore;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
 import java.nio.file.Path;
-import java.util.logging.Logger;
+import org.jboss.logging.Logger;
 
-/** Wires the plain-Java catalog and store into CDI: built-ins plus the encodings directory. */
-public class CatalogProducer {
+/** Builds the tokenizer core from configuration: the built-ins plus the encodings directory. */
+public class TokenizerWiring {
 
-    private static final Logger LOG = Logger.getLogger(CatalogProducer.class.getName());
+    private static final Logger LOG = Logger.getLogger(TokenizerWiring.class);
 
     @Produces
     @Singleton
@@ -22,8 +24,7 @@ public class CatalogProducer {
     EncodingCatalog catalog(EncodingStore store, TokenizerServiceConfig config) {
         EncodingCatalog catalog = new EncodingCatalog(new EncodingRegistry());
         int loaded = store.loadInto(catalog);
-        LOG.info(() ->
-                "Serving " + catalog.names().size() + " encodings (" + loaded + " from " + config.encodingsDir() + ")");
+        LOG.infof("Serving %d encodings (%d from %s)", catalog.names().size(), loaded, config.encodingsDir());
         return catalog;
     }
 }

@@ -1,8 +1,7 @@
-package dev.kiln.tokenizer.service;
+package dev.kiln.tokenizer.catalog;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.kiln.proto.tokenizer.v1.EncodingSource;
 import dev.kiln.tokenizer.BpeTrainer;
 import dev.kiln.tokenizer.Encoding;
 import dev.kiln.tokenizer.EncodingRegistry;
@@ -25,7 +24,7 @@ class EncodingStoreTest {
 
         EncodingCatalog restarted = new EncodingCatalog(new EncodingRegistry());
         assertThat(new EncodingStore(dir).loadInto(restarted)).isEqualTo(1);
-        assertThat(restarted.sourceOf("words")).isEqualTo(EncodingSource.ENCODING_SOURCE_TRAINED);
+        assertThat(restarted.sourceOf("words")).contains(EncodingCatalog.Source.TRAINED);
         Encoding reloaded = restarted.find("words").orElseThrow();
         String text = "the lowest and the widest";
         assertThat(reloaded.encode(text)).containsExactly(trained.encode(text));
@@ -43,10 +42,10 @@ class EncodingStoreTest {
 
         EncodingCatalog catalog = new EncodingCatalog(new EncodingRegistry());
         assertThat(new EncodingStore(dir).loadInto(catalog)).isEqualTo(1);
-        assertThat(catalog.sourceOf("my-gpt2")).isEqualTo(EncodingSource.ENCODING_SOURCE_FILE);
+        assertThat(catalog.sourceOf("my-gpt2")).contains(EncodingCatalog.Source.FILE);
         assertThat(catalog.sourceOf("r50k_base"))
                 .as("a file never shadows a built-in")
-                .isEqualTo(EncodingSource.ENCODING_SOURCE_BUILTIN);
+                .contains(EncodingCatalog.Source.BUILTIN);
         assertThat(catalog.find("my-gpt2").orElseThrow().encode("hello world"))
                 .containsExactly(r50k.encode("hello world"));
         assertThat(catalog.contains("broken")).isFalse();

@@ -1,18 +1,17 @@
-package dev.kiln.tokenizer.service;
+package dev.kiln.tokenizer.catalog;
 
-import dev.kiln.proto.tokenizer.v1.EncodingSource;
 import dev.kiln.tokenizer.Encoding;
 import dev.kiln.tokenizer.HuggingFaceTokenizerJson;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.lang.System.Logger;
+import java.lang.System.Logger.Level;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Instant;
 import java.util.List;
-import java.util.logging.Level;
-import java.util.logging.Logger;
 import java.util.stream.Stream;
 
 /**
@@ -23,7 +22,7 @@ import java.util.stream.Stream;
  */
 public final class EncodingStore {
 
-    private static final Logger LOG = Logger.getLogger(EncodingStore.class.getName());
+    private static final Logger LOG = System.getLogger(EncodingStore.class.getName());
     static final String SUFFIX = ".tokenizer.json";
     private static final String TRAINED_SUFFIX = ".trained";
 
@@ -50,16 +49,14 @@ public final class EncodingStore {
         for (Path file : files) {
             String fileName = file.getFileName().toString();
             String name = fileName.substring(0, fileName.length() - SUFFIX.length());
-            if (catalog.sourceOf(name) == EncodingSource.ENCODING_SOURCE_BUILTIN) {
-                LOG.warning(() -> file + " would shadow the built-in encoding " + name + "; skipped");
+            if (catalog.sourceOf(name).orElse(null) == EncodingCatalog.Source.BUILTIN) {
+                LOG.log(Level.WARNING, () -> file + " would shadow the built-in encoding " + name + "; skipped");
                 continue;
             }
             try {
                 Encoding encoding = HuggingFaceTokenizerJson.read(file, name);
                 boolean trained = Files.exists(directory.resolve(name + TRAINED_SUFFIX));
-                catalog.add(
-                        encoding,
-                        trained ? EncodingSource.ENCODING_SOURCE_TRAINED : EncodingSource.ENCODING_SOURCE_FILE);
+                catalog.add(encoding, trained ? EncodingCatalog.Source.TRAINED : EncodingCatalog.Source.FILE);
                 loaded++;
             } catch (IOException | RuntimeException e) {
                 LOG.log(Level.WARNING, "Skipping encoding file " + file + ": " + e.getMessage(), e);
