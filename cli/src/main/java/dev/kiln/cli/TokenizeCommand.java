@@ -1,5 +1,8 @@
 package dev.kiln.cli;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import dev.kiln.proto.tokenizer.v1.SpecialTokenPolicy;
 import dev.kiln.proto.tokenizer.v1.TokenSpan;
 import dev.kiln.proto.tokenizer.v1.TokenizeRequest;
@@ -43,8 +46,16 @@ final class TokenizeCommand extends ServiceCommand {
             description = "The text (words are joined by spaces), or - to read standard input.")
     List<String> words;
 
+    private static final ObjectMapper JSON =
+            new ObjectMapper().setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE);
+
+    /** What --json prints: the ids and, per token, the text it covers in chars and UTF-8 bytes. */
+    record JsonTokens(String encoding, List<Integer> ids, List<JsonSpan> offsets) {}
+
+    record JsonSpan(int charStart, int charEnd, int byteStart, int byteEnd) {}
+
     @Override
-    public Integer call() {
+    public Integer call() throws JsonProcessingException {
         String text = Inputs.text(words, System.in);
         TokenizeResponse response;
         try (ServiceChannel channel = open(Endpoints.Service.TOKENIZER)) {
@@ -59,18 +70,15 @@ final class TokenizeCommand extends ServiceCommand {
         }
         PrintWriter out = out();
         if (json) {
-            String ids = response.getIdsList().stream().map(String::valueOf).collect(Collectors.joining(","));
-            String spans = response.getOffsetsList().stream()
-                    .map(s -> "{\"char_start\":" + s.getCharStart() + ",\"char_end\":" + s.getCharEnd()
-                            + ",\"byte_start\":" + s.getByteStart() + ",\"byte_end\":" + s.getByteEnd() + "}")
-                    .collect(Collectors.joining(","));
-            out.println(
-                    "{\"encoding\":" + Json.quote(encoding) + ",\"ids\":[" + ids + "],\"offsets\":[" + spans + "]}");
+            List<JsonSpan> spans = response.getOffsetsList().stream()
+                    .map(s -> new JsonSpan(s.getCharStart(), s.getCharEnd(), s.getByteStart(), s.getByteEnd()))
+                    .toList();
+            out.println(JSON.writeValueAsString(new JsonTokens(encoding, response.getIdsList(), spans)));
         } else if (offsets) {
             for (int i = 0; i < response.getIdsCount(); i++) {
                 TokenSpan span = response.getOffsets(i);
                 out.println(response.getIds(i) + "\t" + span.getCharStart() + "\t" + span.getCharEnd() + "\t"
-                        + Json.quote(text.substring(span.getCharStart(), span.getCharEnd())));
+                        + JSON.writeValueAsString(text.substring(span.getCharStart(), span.getCharEnd())));
             }
         } else {
             out.println(response.getIdsList().stream().map(String::valueOf).collect(Collectors.joining(" ")));
