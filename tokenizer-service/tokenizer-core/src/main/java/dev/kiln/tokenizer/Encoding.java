@@ -15,6 +15,10 @@ import java.util.concurrent.atomic.AtomicReferenceArray;
  *
  * <p>Get one from {@link EncodingRegistry}, {@link TiktokenRankFile}, {@link HuggingFaceTokenizerJson}
  * or {@link BpeTrainer}.
+ *
+ * <p>Over 400 lines on purpose: encode, count and encode-with-offsets share the pooled scratch state
+ * and the special-token search of one hot loop; split apart, each variant would need that state
+ * handed through a second class on every call.
  */
 public final class Encoding {
     /**
