@@ -9,7 +9,6 @@ import dev.kiln.tokenizer.HuggingFaceTokenizerJson;
 import dev.kiln.tokenizer.TiktokenRankFile;
 import dev.kiln.trainer.Checkpoint;
 import dev.kiln.trainer.GptModel;
-import dev.kiln.trainer.Json;
 import dev.kiln.trainer.OnnxExporter;
 import dev.kiln.trainer.ThreadPool;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -17,7 +16,6 @@ import jakarta.inject.Inject;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
@@ -114,8 +112,7 @@ public class ModelExporter {
             tokenizerConfig.put("eos_token", "<|endoftext|>");
             tokenizerConfig.put("bos_token", "<|endoftext|>");
         }
-        Files.writeString(
-                bundle.resolve("tokenizer_config.json"), Json.pretty(tokenizerConfig), StandardCharsets.UTF_8);
+        OnnxExporter.writeBundleJson(bundle.resolve("tokenizer_config.json"), tokenizerConfig);
     }
 
     private static long size(Path file) {
