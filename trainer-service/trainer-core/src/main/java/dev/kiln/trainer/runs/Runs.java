@@ -1,35 +1,15 @@
-package dev.kiln.trainer.service;
+package dev.kiln.trainer.runs;
 
-import com.google.protobuf.Timestamp;
-import dev.kiln.proto.trainer.v1.CheckpointSaved;
-import dev.kiln.proto.trainer.v1.Evaluation;
 import dev.kiln.proto.trainer.v1.Run;
 import dev.kiln.proto.trainer.v1.RunState;
-import dev.kiln.proto.trainer.v1.Sample;
 import dev.kiln.proto.trainer.v1.StartRunRequest;
-import dev.kiln.proto.trainer.v1.StateChanged;
-import dev.kiln.proto.trainer.v1.StepMetrics;
-import dev.kiln.proto.trainer.v1.TrainingEvent;
 import dev.kiln.tokenizer.Encoding;
-import dev.kiln.trainer.Trainer;
-import dev.kiln.trainer.data.KafkaShardSource;
 import dev.kiln.trainer.data.LlmcDirectorySource;
-import dev.kiln.trainer.data.TokenSource;
-import dev.kiln.trainer.runs.RunConfig;
-import dev.kiln.trainer.runs.RunListener;
-import dev.kiln.trainer.runs.TrainingRun;
-import io.grpc.Status;
-import io.grpc.stub.ServerCallStreamObserver;
-import jakarta.annotation.PostConstruct;
-import jakarta.annotation.PreDestroy;
-import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.inject.Inject;
+import dev.kiln.trainer.data.TokenStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.Comparator;
 import java.util.List;
@@ -39,82 +19,218 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
-import java.util.logging.Level;
-import java.util.logging.Logger;
 import java.util.stream.Stream;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
- * Owns the runs: starts them on training threads, records their state in
- * {@code <data-dir>/runs/<id>/run.pb} so they survive a restart, and fans their events out to
- * watchers. A run that was training when the service stopped comes back STOPPED, resumable.
+ * The trainer's runs and their lifecycle: PENDING when started or resumed, RUNNING on a training
+ * thread, then COMPLETED, STOPPED or FAILED. Each run's record lives in
+ * {@code <runs dir>/<id>/run.pb} beside its checkpoints, so runs survive a restart; a run that was
+ * active when the trainer stopped comes back STOPPED, resumable. Events fan out to watchers.
+ *
+ * <p>Failures are typed: {@link RunNotFoundException}, {@link RunStateException},
+ * {@link RunAlreadyExistsException}, {@link CapacityExceededException} (the active-run limit and
+ * the memory budget) and {@link InvalidRunConfigException}.
  */
-@ApplicationScoped
-public class RunManager {
+public final class Runs implements AutoCloseable {
 
-    private static final Logger LOG = Logger.getLogger(RunManager.class.getName());
+    private static final System.Logger LOG = System.getLogger(Runs.class.getName());
+    private static final String DEFAULT_ENCODING = "r50k_base";
 
-    @Inject
-    TrainerServiceConfig config;
+    /**
+     * What the trainer allows and where it keeps its runs.
+     *
+     * @param memoryBudgetBytes the memory one run may plan to use (kiln.trainer.memory-fraction × max heap)
+     */
+    public record Settings(
+            Path runsDir, int maxActiveRuns, long memoryBudgetBytes, String defaultShardsTopic, int eventHistory) {}
 
-    @Inject
-    EncodingProvider encodings;
-
-    @ConfigProperty(name = "kafka.bootstrap.servers")
-    String bootstrapServers;
-
-    private final Map<String, Handle> runs = new ConcurrentHashMap<>();
-    private ExecutorService trainingThreads;
-
-    /** One run's live state. */
-    private static final class Handle {
-        Run.Builder run;
-        RunConfig config;
-        RunEvents events;
-        volatile TrainingRun training;
+    /** Opens the token stream of a run that reads Kafka shards, at a checkpoint's position (empty: the start). */
+    @FunctionalInterface
+    public interface KafkaShards {
+        TokenStream open(RunConfig config, Path runDir, Map<String, Long> position);
     }
 
-    @PostConstruct
-    void loadRuns() {
-        trainingThreads = Executors.newCachedThreadPool(r -> {
-            Thread t = new Thread(r, "training-run");
-            t.setDaemon(true);
-            return t;
-        });
-        Path root = runsDir();
+    private final Settings settings;
+    private final Function<String, Encoding> encodings;
+    private final KafkaShards kafkaShards;
+    private final Map<String, TrackedRun> runs = new ConcurrentHashMap<>();
+    private final ExecutorService trainingThreads = Executors.newCachedThreadPool(r -> {
+        Thread t = new Thread(r, "training-run");
+        t.setDaemon(true);
+        return t;
+    });
+
+    /**
+     * Loads the runs saved under {@code settings.runsDir()}.
+     *
+     * @param encodings the encoding of a name; its failures reach the callers of start and resume as they are
+     */
+    public Runs(Settings settings, Function<String, Encoding> encodings, KafkaShards kafkaShards) {
+        this.settings = settings;
+        this.encodings = encodings;
+        this.kafkaShards = kafkaShards;
+        recover();
+    }
+
+    private void recover() {
+        Path root = settings.runsDir();
         if (!Files.isDirectory(root)) {
             return;
         }
         try (Stream<Path> dirs = Files.list(root)) {
             for (Path dir : dirs.toList()) {
-                Path file = dir.resolve("run.pb");
-                if (!Files.exists(file)) {
+                if (!Files.exists(dir.resolve(TrackedRun.RUN_FILE))) {
                     continue;
                 }
-                Handle handle = new Handle();
-                handle.run = Run.parseFrom(Files.readAllBytes(file)).toBuilder();
-                handle.events = new RunEvents(config.eventHistory());
-                handle.events.end();
-                if (handle.run.getState() == RunState.RUN_STATE_RUNNING
-                        || handle.run.getState() == RunState.RUN_STATE_PENDING) {
-                    handle.run
-                            .setState(RunState.RUN_STATE_STOPPED)
-                            .setError("the trainer service restarted; ResumeRun continues from step "
-                                    + handle.run.getCheckpointStep());
-                    save(handle);
+                TrackedRun run = TrackedRun.load(dir, settings.eventHistory());
+                if (run.state() == RunState.RUN_STATE_RUNNING || run.state() == RunState.RUN_STATE_PENDING) {
+                    run.markInterrupted();
                 }
-                runs.put(handle.run.getId(), handle);
+                runs.put(run.id(), run);
             }
         } catch (IOException e) {
             throw new UncheckedIOException("Cannot read the runs under " + root, e);
         }
-        LOG.info(() -> "Loaded " + runs.size() + " runs from " + root);
+        LOG.log(System.Logger.Level.INFO, () -> "Loaded " + runs.size() + " runs from " + root);
     }
 
-    @PreDestroy
-    void stopAll() {
-        for (Handle handle : runs.values()) {
-            TrainingRun training = handle.training;
+    /** Checks the request, then trains it on a background thread; returns the run as PENDING. */
+    public Run start(StartRunRequest request) {
+        Encoding encoding = encodings.apply(request.getEncoding().isEmpty() ? DEFAULT_ENCODING : request.getEncoding());
+        RunConfig config = RunRequests.toConfig(request, encoding, settings.defaultShardsTopic());
+        long budget = settings.memoryBudgetBytes();
+        if (config.estimatedBytes() > budget) {
+            throw new CapacityExceededException(String.format(
+                    "the run would need about %,d MB (parameters, gradients, AdamW moments and activations), over this "
+                            + "trainer's budget of %,d MB (kiln.trainer.memory-fraction × max heap): shrink the model, "
+                            + "batch_size or context_length, or give the service more heap",
+                    config.estimatedBytes() >> 20, budget >> 20));
+        }
+        checkDataHoldsContext(config);
+        synchronized (this) {
+            if (runs.containsKey(request.getName())) {
+                throw new RunAlreadyExistsException(request.getName());
+            }
+            checkCapacity();
+            Path dir = runDir(request.getName());
+            Instant now = Instant.now();
+            TrackedRun run = new TrackedRun(
+                    Run.newBuilder()
+                            .setId(request.getName())
+                            .setState(RunState.RUN_STATE_PENDING)
+                            .setConfig(request.toBuilder().setEncoding(encoding.name()))
+                            .setParameters(config.model().realParameterCount())
+                            .setTrainLoss(Float.NaN)
+                            .setValLoss(Float.NaN)
+                            .setCheckpointDir(dir.resolve("checkpoints").toString())
+                            .setCreatedAt(TrackedRun.timestamp(now))
+                            .setUpdatedAt(TrackedRun.timestamp(now)),
+                    dir,
+                    settings.eventHistory());
+            run.config = config;
+            runs.put(run.id(), run);
+            run.save();
+            launch(run, encoding);
+            return run.snapshot();
+        }
+    }
+
+    /**
+     * A window of context_length + 1 tokens must fit in the data. Only a shard directory can be
+     * counted up front; Kafka shards may still be arriving when the run starts.
+     */
+    private static void checkDataHoldsContext(RunConfig config) {
+        RunConfig.Data data = config.data();
+        if (data.fromKafka()) {
+            return;
+        }
+        long tokens;
+        try {
+            tokens = LlmcDirectorySource.trainingTokens(data.shardDirectory());
+        } catch (TokenStream.DataUnavailableException e) {
+            throw new InvalidRunConfigException("data.shard_directory: " + e.getMessage());
+        }
+        int context = config.model().context();
+        if (tokens <= context) {
+            throw new InvalidRunConfigException("model.context_length " + context + " needs " + (context + 1)
+                    + " tokens per sequence, but the training shards in data.shard_directory " + data.shardDirectory()
+                    + " hold " + tokens + ": lower context_length or add data");
+        }
+    }
+
+    /** Continues a stopped or failed run from its latest checkpoint. */
+    public Run resume(String id) {
+        TrackedRun run = find(id);
+        synchronized (this) {
+            RunState state = run.state();
+            if (state == RunState.RUN_STATE_RUNNING || state == RunState.RUN_STATE_PENDING) {
+                throw new RunStateException("run '" + id + "' is already active");
+            }
+            Run record = run.snapshot();
+            if (state == RunState.RUN_STATE_COMPLETED) {
+                throw new RunStateException("run '" + id + "' completed all "
+                        + record.getConfig().getTraining().getMaxSteps()
+                        + " steps; ExportModel it, or start a new run");
+            }
+            if (TrainingRun.latestCheckpoint(run.dir()).isEmpty()) {
+                throw new RunStateException(
+                        "run '" + id + "' has no checkpoint to resume from; start it again under a new name");
+            }
+            checkCapacity();
+            Encoding encoding = encodings.apply(record.getConfig().getEncoding());
+            if (run.config == null) {
+                run.config = RunRequests.toConfig(record.getConfig(), encoding, settings.defaultShardsTopic());
+            }
+            run.markPending();
+            run.events.reopen();
+            launch(run, encoding);
+            return run.snapshot();
+        }
+    }
+
+    /** Asks an active run to stop after its current step; it checkpoints first. */
+    public Run stop(String id) {
+        TrackedRun run = find(id);
+        TrainingRun training = run.training;
+        if (training == null) {
+            throw new RunStateException("run '" + id + "' is not active (state " + run.state() + ")");
+        }
+        training.requestStop();
+        return run.snapshot();
+    }
+
+    public Run get(String id) {
+        return find(id).snapshot();
+    }
+
+    /** Runs in the given states (empty: all), newest first. */
+    public List<Run> list(List<RunState> states) {
+        return runs.values().stream()
+                .map(TrackedRun::snapshot)
+                .filter(r -> states.isEmpty() || states.contains(r.getState()))
+                .sorted(Comparator.comparing((Run r) -> r.getCreatedAt().getSeconds())
+                        .thenComparing(r -> r.getCreatedAt().getNanos())
+                        .reversed())
+                .toList();
+    }
+
+    /** Feeds {@code watcher} the run's events (first the kept ones, if {@code replay}) until the run ends. */
+    public void watch(String id, boolean replay, RunWatcher watcher) {
+        find(id).events.watch(watcher, replay);
+    }
+
+    /** The run's latest checkpoint directory, for export. */
+    public Path latestCheckpoint(String id) {
+        return TrainingRun.latestCheckpoint(find(id).dir())
+                .orElseThrow(() -> new RunStateException(
+                        "run '" + id + "' has no checkpoint yet; wait for its first checkpoint or its end"));
+    }
+
+    /** Asks every active run to stop (each checkpoints first) and waits up to a minute for them. */
+    @Override
+    public void close() {
+        for (TrackedRun run : runs.values()) {
+            TrainingRun training = run.training;
             if (training != null) {
                 training.requestStop();
             }
@@ -127,163 +243,32 @@ public class RunManager {
         }
     }
 
-    Path runsDir() {
-        return Path.of(config.dataDir()).resolve("runs");
-    }
-
-    Path runDir(String id) {
-        return runsDir().resolve(id);
-    }
-
-    public Run start(StartRunRequest request) {
-        Encoding encoding = encodings.get(request.getEncoding().isEmpty() ? "r50k_base" : request.getEncoding());
-        RunConfig runConfig = RunRequests.toConfig(request, encoding, config.shardsTopic());
-        long budget = (long) (Runtime.getRuntime().maxMemory() * config.memoryFraction());
-        if (runConfig.estimatedBytes() > budget) {
-            throw Status.RESOURCE_EXHAUSTED
-                    .withDescription(String.format(
-                            "the run would need about %,d MB (parameters, gradients, AdamW moments and activations), over this "
-                                    + "trainer's budget of %,d MB (kiln.trainer.memory-fraction × max heap): shrink the model, "
-                                    + "batch_size or context_length, or give the service more heap",
-                            runConfig.estimatedBytes() >> 20, budget >> 20))
-                    .asRuntimeException();
-        }
-        synchronized (this) {
-            if (runs.containsKey(request.getName())) {
-                throw Status.ALREADY_EXISTS
-                        .withDescription(
-                                "a run named '" + request.getName() + "' exists; pick another name, or ResumeRun it")
-                        .asRuntimeException();
-            }
-            checkCapacity();
-            Handle handle = new Handle();
-            Instant now = Instant.now();
-            handle.run = Run.newBuilder()
-                    .setId(request.getName())
-                    .setState(RunState.RUN_STATE_PENDING)
-                    .setConfig(request.toBuilder().setEncoding(encoding.name()))
-                    .setParameters(runConfig.model().realParameterCount())
-                    .setTrainLoss(Float.NaN)
-                    .setValLoss(Float.NaN)
-                    .setCheckpointDir(
-                            runDir(request.getName()).resolve("checkpoints").toString())
-                    .setCreatedAt(timestamp(now))
-                    .setUpdatedAt(timestamp(now));
-            handle.config = runConfig;
-            handle.events = new RunEvents(config.eventHistory());
-            runs.put(handle.run.getId(), handle);
-            save(handle);
-            launch(handle, encoding);
-            return snapshot(handle);
-        }
-    }
-
-    public Run resume(String id) {
-        Handle handle = handle(id);
-        synchronized (this) {
-            RunState state = handle.run.getState();
-            if (state == RunState.RUN_STATE_RUNNING || state == RunState.RUN_STATE_PENDING) {
-                throw Status.FAILED_PRECONDITION
-                        .withDescription("run '" + id + "' is already active")
-                        .asRuntimeException();
-            }
-            if (state == RunState.RUN_STATE_COMPLETED) {
-                throw Status.FAILED_PRECONDITION
-                        .withDescription("run '" + id + "' completed all "
-                                + handle.run.getConfig().getTraining().getMaxSteps()
-                                + " steps; ExportModel it, or start a new run")
-                        .asRuntimeException();
-            }
-            if (TrainingRun.latestCheckpoint(runDir(id)).isEmpty()) {
-                throw Status.FAILED_PRECONDITION
-                        .withDescription("run '" + id + "' has no checkpoint to resume from; "
-                                + "start it again under a new name")
-                        .asRuntimeException();
-            }
-            checkCapacity();
-            Encoding encoding = encodings.get(handle.run.getConfig().getEncoding());
-            if (handle.config == null) {
-                handle.config = RunRequests.toConfig(handle.run.getConfig(), encoding, config.shardsTopic());
-            }
-            handle.run.setState(RunState.RUN_STATE_PENDING).clearError();
-            handle.events.reopen();
-            save(handle);
-            launch(handle, encoding);
-            return snapshot(handle);
-        }
-    }
-
-    public Run stop(String id) {
-        Handle handle = handle(id);
-        TrainingRun training = handle.training;
-        if (training == null) {
-            throw Status.FAILED_PRECONDITION
-                    .withDescription("run '" + id + "' is not active (state " + handle.run.getState() + ")")
-                    .asRuntimeException();
-        }
-        training.requestStop();
-        return snapshot(handle);
-    }
-
-    public Run get(String id) {
-        return snapshot(handle(id));
-    }
-
-    public List<Run> list(List<RunState> states) {
-        return runs.values().stream()
-                .map(this::snapshot)
-                .filter(r -> states.isEmpty() || states.contains(r.getState()))
-                .sorted(Comparator.comparing((Run r) -> r.getCreatedAt().getSeconds())
-                        .thenComparing(r -> r.getCreatedAt().getNanos())
-                        .reversed())
-                .toList();
-    }
-
-    public void watch(String id, boolean replay, ServerCallStreamObserver<TrainingEvent> watcher) {
-        handle(id).events.watch(watcher, replay);
-    }
-
-    /** The run's latest checkpoint directory, for export. */
-    public Path latestCheckpoint(String id) {
-        handle(id);
-        return TrainingRun.latestCheckpoint(runDir(id))
-                .orElseThrow(() -> Status.FAILED_PRECONDITION
-                        .withDescription(
-                                "run '" + id + "' has no checkpoint yet; wait for its first checkpoint or its end")
-                        .asRuntimeException());
+    private Path runDir(String id) {
+        return settings.runsDir().resolve(id);
     }
 
     private void checkCapacity() {
-        long active = runs.values().stream().filter(h -> h.training != null).count();
-        if (active >= config.maxActiveRuns()) {
-            throw Status.RESOURCE_EXHAUSTED
-                    .withDescription(active + " run(s) are training and this trainer runs at most "
-                            + config.maxActiveRuns() + " at once (kiln.trainer.max-active-runs); stop one or wait")
-                    .asRuntimeException();
+        long active = runs.values().stream().filter(r -> r.training != null).count();
+        if (active >= settings.maxActiveRuns()) {
+            throw new CapacityExceededException(active + " run(s) are training and this trainer runs at most "
+                    + settings.maxActiveRuns() + " at once (kiln.trainer.max-active-runs); stop one or wait");
         }
     }
 
-    private Handle handle(String id) {
-        if (id.isEmpty()) {
-            throw Status.INVALID_ARGUMENT.withDescription("run_id is required").asRuntimeException();
+    private TrackedRun find(String id) {
+        TrackedRun run = runs.get(id);
+        if (run == null) {
+            throw new RunNotFoundException(id);
         }
-        Handle handle = runs.get(id);
-        if (handle == null) {
-            throw Status.NOT_FOUND
-                    .withDescription("no run '" + id + "'; ListRuns lists them")
-                    .asRuntimeException();
-        }
-        return handle;
+        return run;
     }
 
-    private void launch(Handle handle, Encoding encoding) {
-        String id = handle.run.getId();
-        Path dir = runDir(id);
-        RunConfig cfg = handle.config;
-        TrainingRun training = new TrainingRun(cfg, encoding, dir, sources(cfg, dir), listener(handle));
-        handle.training = training;
+    private void launch(TrackedRun run, Encoding encoding) {
+        RunConfig config = run.config;
+        TrainingRun training = new TrainingRun(config, encoding, run.dir(), streams(config, run.dir()), run.listener());
+        run.training = training;
         trainingThreads.submit(() -> {
-            changeState(handle, RunState.RUN_STATE_RUNNING, "training from step " + training.step(), null);
+            run.changeState(RunState.RUN_STATE_RUNNING, "training from step " + training.step(), null);
             RunState end;
             String message;
             String error = null;
@@ -291,137 +276,26 @@ public class RunManager {
                 boolean completed = training.run();
                 end = completed ? RunState.RUN_STATE_COMPLETED : RunState.RUN_STATE_STOPPED;
                 message = completed
-                        ? "completed " + cfg.schedule().maxSteps() + " steps"
+                        ? "completed " + config.schedule().maxSteps() + " steps"
                         : "stopped at step " + training.step();
             } catch (Throwable t) {
-                LOG.log(Level.WARNING, "Run " + id + " failed", t);
+                LOG.log(System.Logger.Level.WARNING, "Run " + run.id() + " failed", t);
                 end = RunState.RUN_STATE_FAILED;
                 error = t.getMessage() == null ? t.toString() : t.getMessage();
                 message = "failed: " + error;
             }
             // Free the slot before announcing the end, so a client that reacts to it can resume at once.
-            handle.training = null;
-            changeState(handle, end, message, error);
-            handle.events.end();
+            run.training = null;
+            run.changeState(end, message, error);
+            run.events.end();
         });
     }
 
-    private Function<Map<String, Long>, TokenSource> sources(RunConfig cfg, Path runDir) {
-        RunConfig.Data data = cfg.data();
-        if (!data.fromKafka()) {
-            return position -> new LlmcDirectorySource(data.shardDirectory(), position);
+    private Function<Map<String, Long>, TokenStream> streams(RunConfig config, Path runDir) {
+        RunConfig.Data data = config.data();
+        if (data.fromKafka()) {
+            return position -> kafkaShards.open(config, runDir, position);
         }
-        return position -> new KafkaShardSource(
-                bootstrapServers,
-                new KafkaShardSource.Settings(
-                        data.kafkaTopic(),
-                        cfg.encoding(),
-                        Duration.ofSeconds(data.waitSeconds()),
-                        Duration.ofSeconds(2),
-                        data.validationFraction(),
-                        config.validationTokens(),
-                        runDir.resolve("validation.tokens")),
-                position);
-    }
-
-    private RunListener listener(Handle handle) {
-        return new RunListener() {
-            @Override
-            public void onStep(Trainer.StepResult step, long tokensSeen) {
-                synchronized (handle) {
-                    handle.run
-                            .setStep((int) step.step() + 1)
-                            .setTokensSeen(tokensSeen)
-                            .setTrainLoss(step.loss())
-                            .setUpdatedAt(timestamp(Instant.now()));
-                }
-                handle.events.publish(event(handle, step.step() + 1)
-                        .setMetrics(StepMetrics.newBuilder()
-                                .setLoss(step.loss())
-                                .setLearningRate(step.lr())
-                                .setGradNorm(step.gradNorm())
-                                .setTokensPerSecond(step.tokensPerSecond())
-                                .setStepSeconds(step.nanos() / 1e9)
-                                .setTokensSeen(tokensSeen))
-                        .build());
-            }
-
-            @Override
-            public void onEvaluation(long step, float validationLoss, long tokens) {
-                synchronized (handle) {
-                    handle.run.setValLoss(validationLoss);
-                }
-                handle.events.publish(event(handle, step)
-                        .setEvaluation(Evaluation.newBuilder()
-                                .setValLoss(validationLoss)
-                                .setTokens(tokens))
-                        .build());
-            }
-
-            @Override
-            public void onSample(long step, String prompt, String text) {
-                handle.events.publish(event(handle, step)
-                        .setSample(Sample.newBuilder().setPrompt(prompt).setText(text))
-                        .build());
-            }
-
-            @Override
-            public void onCheckpoint(long step, Path directory) {
-                synchronized (handle) {
-                    handle.run.setCheckpointStep((int) step);
-                    save(handle);
-                }
-                handle.events.publish(event(handle, step)
-                        .setCheckpoint(CheckpointSaved.newBuilder().setPath(directory.toString()))
-                        .build());
-            }
-        };
-    }
-
-    private void changeState(Handle handle, RunState state, String message, String error) {
-        long step;
-        synchronized (handle) {
-            handle.run.setState(state).setUpdatedAt(timestamp(Instant.now()));
-            if (error != null) {
-                handle.run.setError(error);
-            }
-            step = handle.run.getStep();
-            save(handle);
-        }
-        handle.events.publish(event(handle, step)
-                .setState(StateChanged.newBuilder().setState(state).setMessage(message))
-                .build());
-    }
-
-    private static TrainingEvent.Builder event(Handle handle, long step) {
-        return TrainingEvent.newBuilder()
-                .setRunId(handle.run.getId())
-                .setStep((int) step)
-                .setTime(timestamp(Instant.now()));
-    }
-
-    private Run snapshot(Handle handle) {
-        synchronized (handle) {
-            return handle.run.build();
-        }
-    }
-
-    private void save(Handle handle) {
-        Path dir = runDir(handle.run.getId());
-        try {
-            Files.createDirectories(dir);
-            Path tmp = dir.resolve("run.pb.tmp");
-            Files.write(tmp, handle.run.build().toByteArray());
-            Files.move(tmp, dir.resolve("run.pb"), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-        } catch (IOException e) {
-            throw new UncheckedIOException("Cannot save run state in " + dir, e);
-        }
-    }
-
-    static Timestamp timestamp(Instant instant) {
-        return Timestamp.newBuilder()
-                .setSeconds(instant.getEpochSecond())
-                .setNanos(instant.getNano())
-                .build();
+        return position -> new LlmcDirectorySource(data.shardDirectory(), position);
     }
 }
