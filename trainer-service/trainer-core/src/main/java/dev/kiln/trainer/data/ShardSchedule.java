@@ -299,7 +299,7 @@ public final class ShardSchedule implements TokenStream {
     }
 
     /** Whether a shard is held out: a fixed function of its id, so every run and epoch splits alike. */
-    boolean isValidation(String shardId) {
+    private boolean isValidation(String shardId) {
         CRC32 crc = new CRC32();
         crc.update(shardId.getBytes(StandardCharsets.UTF_8));
         return (crc.getValue() % 10_000) < settings.validationFraction() * 10_000;
