@@ -1,5 +1,7 @@
 package dev.kiln.trainer.service;
 
+import com.google.protobuf.Timestamp;
+import dev.kiln.proto.ResourceNames;
 import dev.kiln.proto.trainer.v1.ExportModelRequest;
 import dev.kiln.proto.trainer.v1.ModelArtifact;
 import dev.kiln.proto.trainer.v1.ModelPublished;
@@ -9,15 +11,14 @@ import dev.kiln.tokenizer.HuggingFaceTokenizerJson;
 import dev.kiln.tokenizer.TiktokenRankFile;
 import dev.kiln.trainer.Checkpoint;
 import dev.kiln.trainer.GptModel;
-import dev.kiln.trainer.Json;
 import dev.kiln.trainer.OnnxExporter;
 import dev.kiln.trainer.ThreadPool;
+import dev.kiln.trainer.runs.Runs;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
@@ -36,7 +37,7 @@ import java.util.Map;
 public class ModelExporter {
 
     @Inject
-    RunManager runs;
+    Runs runs;
 
     @Inject
     EncodingProvider encodings;
@@ -50,7 +51,7 @@ public class ModelExporter {
     public ModelArtifact export(ExportModelRequest request) {
         Run run = runs.get(request.getRunId());
         String name = request.getModelName().isEmpty() ? run.getId() : request.getModelName();
-        RunRequests.checkName(name, "model_name");
+        ResourceNames.require("model_name", name);
         Path checkpoint = runs.latestCheckpoint(run.getId());
         Path dir = request.getOutputDir().isEmpty()
                 ? Path.of(config.modelsDir()).resolve(name).toAbsolutePath()
@@ -88,7 +89,7 @@ public class ModelExporter {
                     .setSha256(sha256)
                     .setRunId(run.getId())
                     .setStep((int) step)
-                    .setPublishedAt(RunManager.timestamp(Instant.now()))
+                    .setPublishedAt(now())
                     .build());
             artifact.setPublished(true);
         }
@@ -114,8 +115,15 @@ public class ModelExporter {
             tokenizerConfig.put("eos_token", "<|endoftext|>");
             tokenizerConfig.put("bos_token", "<|endoftext|>");
         }
-        Files.writeString(
-                bundle.resolve("tokenizer_config.json"), Json.pretty(tokenizerConfig), StandardCharsets.UTF_8);
+        OnnxExporter.writeBundleJson(bundle.resolve("tokenizer_config.json"), tokenizerConfig);
+    }
+
+    private static Timestamp now() {
+        Instant now = Instant.now();
+        return Timestamp.newBuilder()
+                .setSeconds(now.getEpochSecond())
+                .setNanos(now.getNano())
+                .build();
     }
 
     private static long size(Path file) {

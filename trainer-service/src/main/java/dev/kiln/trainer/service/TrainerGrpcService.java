@@ -1,5 +1,7 @@
 package dev.kiln.trainer.service;
 
+import dev.kiln.proto.ResourceNames;
+import dev.kiln.proto.grpc.GrpcReplies;
 import dev.kiln.proto.trainer.v1.ExportModelRequest;
 import dev.kiln.proto.trainer.v1.GetRunRequest;
 import dev.kiln.proto.trainer.v1.ListRunsRequest;
@@ -12,21 +14,22 @@ import dev.kiln.proto.trainer.v1.StopRunRequest;
 import dev.kiln.proto.trainer.v1.TrainerServiceGrpc;
 import dev.kiln.proto.trainer.v1.TrainingEvent;
 import dev.kiln.proto.trainer.v1.WatchRunRequest;
-import io.grpc.Status;
-import io.grpc.StatusRuntimeException;
+import dev.kiln.trainer.runs.RunWatcher;
+import dev.kiln.trainer.runs.Runs;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
 import io.quarkus.grpc.GrpcService;
 import io.smallrye.common.annotation.Blocking;
 import jakarta.inject.Inject;
-import java.util.function.Supplier;
 
-/** gRPC adapter of the trainer: validates, delegates to {@link RunManager} and {@link ModelExporter}. */
+/** gRPC adapter of the trainer: validates run ids, delegates to {@link Runs} and {@link ModelExporter}. */
 @GrpcService
 public class TrainerGrpcService extends TrainerServiceGrpc.TrainerServiceImplBase {
 
+    private static final TrainerStatusMapper ERRORS = TrainerStatusMapper.INSTANCE;
+
     @Inject
-    RunManager runs;
+    Runs runs;
 
     @Inject
     ModelExporter exporter;
@@ -34,20 +37,21 @@ public class TrainerGrpcService extends TrainerServiceGrpc.TrainerServiceImplBas
     @Override
     @Blocking
     public void startRun(StartRunRequest request, StreamObserver<Run> response) {
-        respond(response, () -> runs.start(request));
+        GrpcReplies.unary(response, ERRORS, () -> runs.start(request));
     }
 
     @Override
     @Blocking
     public void getRun(GetRunRequest request, StreamObserver<Run> response) {
-        respond(response, () -> runs.get(request.getRunId()));
+        GrpcReplies.unary(response, ERRORS, () -> runs.get(runId(request.getRunId())));
     }
 
     @Override
     @Blocking
     public void listRuns(ListRunsRequest request, StreamObserver<ListRunsResponse> response) {
-        respond(
+        GrpcReplies.unary(
                 response,
+                ERRORS,
                 () -> ListRunsResponse.newBuilder()
                         .addAllRuns(runs.list(request.getStatesList()))
                         .build());
@@ -56,47 +60,60 @@ public class TrainerGrpcService extends TrainerServiceGrpc.TrainerServiceImplBas
     @Override
     @Blocking
     public void stopRun(StopRunRequest request, StreamObserver<Run> response) {
-        respond(response, () -> runs.stop(request.getRunId()));
+        GrpcReplies.unary(response, ERRORS, () -> runs.stop(runId(request.getRunId())));
     }
 
     @Override
     @Blocking
     public void resumeRun(ResumeRunRequest request, StreamObserver<Run> response) {
-        respond(response, () -> runs.resume(request.getRunId()));
+        GrpcReplies.unary(response, ERRORS, () -> runs.resume(runId(request.getRunId())));
     }
 
     @Override
     @Blocking
     public void watchRun(WatchRunRequest request, StreamObserver<TrainingEvent> response) {
         try {
-            runs.watch(request.getRunId(), request.getReplay(), (ServerCallStreamObserver<TrainingEvent>) response);
+            runs.watch(runId(request.getRunId()), request.getReplay(), watcher((ServerCallStreamObserver<TrainingEvent>)
+                    response));
         } catch (RuntimeException e) {
-            response.onError(statusOf(e).asRuntimeException());
+            GrpcReplies.fail(response, ERRORS, e);
         }
     }
 
     @Override
     @Blocking
     public void exportModel(ExportModelRequest request, StreamObserver<ModelArtifact> response) {
-        respond(response, () -> exporter.export(request));
+        GrpcReplies.unary(response, ERRORS, () -> {
+            runId(request.getRunId());
+            return exporter.export(request);
+        });
     }
 
-    private static <T> void respond(StreamObserver<T> response, Supplier<T> work) {
-        T result;
-        try {
-            result = work.get();
-        } catch (RuntimeException e) {
-            response.onError(statusOf(e).asRuntimeException());
-            return;
-        }
-        response.onNext(result);
-        response.onCompleted();
+    private static String runId(String id) {
+        return ResourceNames.require("run_id", id);
     }
 
-    private static Status statusOf(RuntimeException e) {
-        if (e instanceof StatusRuntimeException sre) {
-            return sre.getStatus();
-        }
-        return Status.INTERNAL.withDescription(e.toString()).withCause(e);
+    private static RunWatcher watcher(ServerCallStreamObserver<TrainingEvent> call) {
+        return new RunWatcher() {
+            @Override
+            public void onEvent(TrainingEvent event) {
+                call.onNext(event);
+            }
+
+            @Override
+            public void onEnd() {
+                call.onCompleted();
+            }
+
+            @Override
+            public boolean isCancelled() {
+                return call.isCancelled();
+            }
+
+            @Override
+            public void onCancel(Runnable handler) {
+                call.setOnCancelHandler(handler);
+            }
+        };
     }
 }

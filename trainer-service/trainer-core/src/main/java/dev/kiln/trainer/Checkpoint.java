@@ -1,5 +1,6 @@
 package dev.kiln.trainer;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -24,6 +25,7 @@ import java.util.Map;
 public final class Checkpoint {
     public static final String MODEL_FILE = "model.safetensors";
     public static final String STATE_FILE = "training_state.safetensors";
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     private Checkpoint() {}
 
@@ -39,7 +41,9 @@ public final class Checkpoint {
         meta.put("format", "kiln-adamw");
         meta.put("step", Long.toString(step));
         meta.put("rng_state", Long.toString(rngState));
-        meta.put("data_offsets", Json.write(dataOffsets == null ? Map.of() : new LinkedHashMap<>(dataOffsets)));
+        meta.put(
+                "data_offsets",
+                JSON.writeValueAsString(dataOffsets == null ? Map.of() : new LinkedHashMap<>(dataOffsets)));
         long n = model.params.length;
         SafeTensors.write(
                 dir.resolve(STATE_FILE),
@@ -71,7 +75,7 @@ public final class Checkpoint {
                 state.require("adamw.exp_avg").data(),
                 state.require("adamw.exp_avg_sq").data());
         Map<String, Long> offsets = new LinkedHashMap<>();
-        ((Map<String, Object>) Json.parse(state.metadata().getOrDefault("data_offsets", "{}")))
+        ((Map<String, Object>) JSON.readValue(state.metadata().getOrDefault("data_offsets", "{}"), Map.class))
                 .forEach((k, v) -> offsets.put(k, ((Number) v).longValue()));
         return new Resumed(model, opt, step, Long.parseLong(state.metadata().get("rng_state")), offsets);
     }

@@ -1,3 +1,4 @@
+// Over 400 lines on purpose: forward and backward of the whole network side by side, in llm.c's order, read as one.
 package dev.kiln.trainer;
 
 import java.util.ArrayList;

@@ -1,3 +1,4 @@
+// Over 400 lines on purpose: each layer's forward beside its backward, as in llm.c, so the two can be checked together.
 package dev.kiln.trainer;
 
 import jdk.incubator.vector.FloatVector;

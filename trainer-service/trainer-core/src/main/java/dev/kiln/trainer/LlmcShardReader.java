@@ -22,12 +22,7 @@ public final class LlmcShardReader {
      */
     public static TokenSource map(Path file) throws IOException {
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
-            long size = ch.size();
-            ByteBuffer head = ByteBuffer.allocate(12).order(ByteOrder.LITTLE_ENDIAN);
-            while (head.hasRemaining() && ch.read(head, head.position()) >= 0) {
-                // read the first three header ints
-            }
-            int count = LlmcTokenFile.tokenCount(file, head.flip(), size);
+            int count = tokenCount(file, ch);
             ShortBuffer tokens = ch.map(FileChannel.MapMode.READ_ONLY, HEADER_BYTES, 2L * count)
                     .order(ByteOrder.LITTLE_ENDIAN)
                     .asShortBuffer();
@@ -46,6 +41,21 @@ public final class LlmcShardReader {
                 }
             };
         }
+    }
+
+    /** The number of tokens in a shard, from its header (checked against the file's size). */
+    public static int tokenCount(Path file) throws IOException {
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+            return tokenCount(file, ch);
+        }
+    }
+
+    private static int tokenCount(Path file, FileChannel ch) throws IOException {
+        ByteBuffer head = ByteBuffer.allocate(12).order(ByteOrder.LITTLE_ENDIAN);
+        while (head.hasRemaining() && ch.read(head, head.position()) >= 0) {
+            // read the first three header ints
+        }
+        return LlmcTokenFile.tokenCount(file, head.flip(), ch.size());
     }
 
     public static int[] read(Path file) throws IOException {

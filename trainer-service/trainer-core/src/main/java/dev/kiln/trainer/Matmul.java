@@ -1,3 +1,5 @@
+// Over 400 lines on purpose: the matmul forms share one tiling and reduction order, which must stay identical for
+// bit-exact training.
 package dev.kiln.trainer;
 
 import jdk.incubator.vector.FloatVector;

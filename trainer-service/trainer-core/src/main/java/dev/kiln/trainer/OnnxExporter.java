@@ -1,5 +1,9 @@
 package dev.kiln.trainer;
 
+import com.fasterxml.jackson.core.util.DefaultPrettyPrinter;
+import com.fasterxml.jackson.core.util.Separators;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectWriter;
 import dev.kiln.trainer.OnnxWriter.Attr;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -37,6 +41,11 @@ import java.util.Map;
 public final class OnnxExporter {
     public static final int OPSET = 17;
     private static final float MASKED = -1e9f;
+    /** Indented as Hugging Face writes its JSON files ({@code "key": value}), since people read them. */
+    private static final ObjectWriter BUNDLE_JSON = new ObjectMapper()
+            .writer(new DefaultPrettyPrinter()
+                    .withSeparators(
+                            Separators.createDefaultInstance().withObjectFieldValueSpacing(Separators.Spacing.AFTER)));
 
     private OnnxExporter() {}
 
@@ -66,10 +75,7 @@ public final class OnnxExporter {
         Files.move(tmp, onnx, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         // the same weights for a Java reference forward (Checkpoint.loadWeights), as HF folders carry them
         Checkpoint.saveWeights(dir.resolve("model.safetensors"), model, 0);
-        Files.writeString(
-                dir.resolve("config.json"),
-                Json.pretty(configJson(model.config, bosTokenId, eosTokenId)),
-                StandardCharsets.UTF_8);
+        writeBundleJson(dir.resolve("config.json"), configJson(model.config, bosTokenId, eosTokenId));
         Map<String, Object> g = new LinkedHashMap<>();
         if (bosTokenId >= 0) {
             g.put("bos_token_id", bosTokenId);
@@ -82,10 +88,15 @@ public final class OnnxExporter {
         g.put("top_k", gen.topK());
         g.put("top_p", gen.topP());
         g.put("max_new_tokens", gen.maxNewTokens());
-        Files.writeString(dir.resolve("generation_config.json"), Json.pretty(g), StandardCharsets.UTF_8);
+        writeBundleJson(dir.resolve("generation_config.json"), g);
         if (extraFiles != null) {
             extraFiles.writeInto(dir);
         }
+    }
+
+    /** Writes one JSON file of a bundle (a map of plain values), indented and ending in a newline. */
+    public static void writeBundleJson(Path file, Map<String, ?> value) throws IOException {
+        Files.writeString(file, BUNDLE_JSON.writeValueAsString(value) + "\n", StandardCharsets.UTF_8);
     }
 
     /** Hugging Face GPT-2 config names, plus n_kv_head (= n_head: no grouped-query attention). */

@@ -1,10 +1,10 @@
 package dev.kiln.trainer;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -22,6 +22,8 @@ import java.util.Map;
  * and moved into place, so a crash never leaves a half-written file under the final name.
  */
 public final class SafeTensors {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
     private SafeTensors() {}
 
     /** A tensor to write or one that was read: data[off, off + product(shape)). */
@@ -70,7 +72,7 @@ public final class SafeTensors {
             }
             offset = end;
         }
-        byte[] json = Json.write(header).getBytes(StandardCharsets.UTF_8);
+        byte[] json = JSON.writeValueAsBytes(header);
         int padded = (json.length + 7) / 8 * 8;
         Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
         try (FileChannel ch = FileChannel.open(
@@ -117,7 +119,7 @@ public final class SafeTensors {
             }
             ByteBuffer hb = ByteBuffer.allocate((int) n);
             readFully(ch, hb, 8);
-            Object parsed = Json.parse(new String(hb.array(), StandardCharsets.UTF_8).trim());
+            Object parsed = JSON.readValue(hb.array(), Object.class);
             if (!(parsed instanceof Map)) {
                 throw new IOException(file + ": safetensors header is not a JSON object");
             }

@@ -3,6 +3,8 @@ package dev.kiln.trainer;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -17,6 +19,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class CheckpointTest {
+    /** Integers as Long, as the assertions are written. */
+    private static final ObjectMapper JSON = new ObjectMapper().enable(DeserializationFeature.USE_LONG_FOR_INTS);
+
     static final GptConfig CFG = GptConfig.of(2, 2, 32, 16, 60);
     static final int[] DATA = TrainingTest.randomTokens(99, 3000, CFG.vocab());
     static final LearningRateSchedule SCHEDULE = new LearningRateSchedule(2e-3f, 2e-4f, 3, 10);
@@ -74,8 +79,8 @@ class CheckpointTest {
             long n = ByteBuffer.wrap(bytes, 0, 8).order(ByteOrder.LITTLE_ENDIAN).getLong();
             assertThat(n % 8).isZero();
             @SuppressWarnings("unchecked")
-            Map<String, Object> header =
-                    (Map<String, Object>) Json.parse(new String(bytes, 8, (int) n, StandardCharsets.UTF_8).trim());
+            Map<String, Object> header = (Map<String, Object>)
+                    JSON.readValue(new String(bytes, 8, (int) n, StandardCharsets.UTF_8), Map.class);
             @SuppressWarnings("unchecked")
             Map<String, Object> attn = (Map<String, Object>) header.get("h.0.attn.c_attn.weight");
             assertThat(attn).containsEntry("dtype", "F32").containsEntry("shape", List.of(32L, 96L));

@@ -7,6 +7,8 @@ import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtSession;
 import ai.onnxruntime.TensorInfo;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.FloatBuffer;
 import java.nio.LongBuffer;
 import java.nio.file.Files;
@@ -20,6 +22,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** The exported model.onnx, run by ONNX Runtime, against the Java forward and KV-cache decoder. */
 class OnnxExportTest {
+    /** Integers as Long, as the assertions are written. */
+    private static final ObjectMapper JSON = new ObjectMapper().enable(DeserializationFeature.USE_LONG_FOR_INTS);
+
     static final float TOL = 1e-4f;
     static ThreadPool pool;
     static GptModel model;
@@ -254,7 +259,8 @@ class OnnxExportTest {
         GptModel reference = Checkpoint.loadWeights(dir.resolve("model.safetensors"), pool);
         assertThat(reference.params).isEqualTo(model.params);
         @SuppressWarnings("unchecked")
-        Map<String, Object> config = (Map<String, Object>) Json.parse(Files.readString(dir.resolve("config.json")));
+        Map<String, Object> config =
+                (Map<String, Object>) JSON.readValue(Files.readString(dir.resolve("config.json")), Map.class);
         assertThat(config)
                 .containsEntry("model_type", "gpt2")
                 .containsEntry("vocab_size", 97L)
@@ -266,8 +272,8 @@ class OnnxExportTest {
                 .containsEntry("bos_token_id", 1L)
                 .containsEntry("eos_token_id", 2L);
         @SuppressWarnings("unchecked")
-        Map<String, Object> gen =
-                (Map<String, Object>) Json.parse(Files.readString(dir.resolve("generation_config.json")));
+        Map<String, Object> gen = (Map<String, Object>)
+                JSON.readValue(Files.readString(dir.resolve("generation_config.json")), Map.class);
         assertThat(gen).containsEntry("eos_token_id", 2L).containsEntry("top_k", 40L);
         try (OrtSession s = env.createSession(dir.resolve("model.onnx").toString(), new OrtSession.SessionOptions())) {
             assertThat(s.getInputNames()).contains("input_ids");

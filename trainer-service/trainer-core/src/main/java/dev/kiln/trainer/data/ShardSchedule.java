@@ -3,42 +3,36 @@ package dev.kiln.trainer.data;
 import com.google.protobuf.InvalidProtocolBufferException;
 import dev.kiln.proto.corpus.TokenShards;
 import dev.kiln.proto.corpus.v1.TokenShard;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayDeque;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.TreeMap;
-import java.util.logging.Logger;
 import java.util.zip.CRC32;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.PartitionInfo;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
 
 /**
- * Training tokens from the Kafka topic of {@link TokenShard}s. The consumer is assigned every
- * partition by hand (no consumer group): the offsets live in the run's checkpoints, not in Kafka,
- * so a resume seeks to exactly what the checkpoint had consumed.
+ * Training tokens from a partitioned log of {@link TokenShard}s (the Kafka topic of the corpus
+ * service, through a {@link ShardLog}). The order of shards is a function of the log's contents
+ * alone, never of fetch timing, and the position names exactly what was consumed, so that a run
+ * resumed from a checkpoint reads the same tokens as one that never stopped.
  *
- * <p>Shards are taken whole, one partition after another in a fixed order, and read token by token;
- * the position records the next shard of every partition and how far into the current shard the
- * run has read. A shard whose id hashes into the validation fraction is held out. When every
- * partition is drained and nothing new arrives for a short while, a new epoch starts from the
- * beginning of the topic.
+ * <p>Shards are taken whole in a strict round robin over the partitions and read token by token;
+ * the position records the next offset of every partition, the last partition used, and how far
+ * into the current shard the run has read. A shard whose id hashes into the validation fraction is
+ * held out (collected in the first epoch only). A shard of another encoding is skipped, as is one
+ * that fails to parse or its CRC check. When every partition is drained and nothing new arrives
+ * for a short while, a new epoch starts from the beginning of the log.
  */
-public final class KafkaShardSource implements TokenSource {
+public final class ShardSchedule implements TokenStream {
 
-    private static final Logger LOG = Logger.getLogger(KafkaShardSource.class.getName());
-    private static final Duration POLL = Duration.ofMillis(200);
+    private static final System.Logger LOG = System.getLogger(ShardSchedule.class.getName());
+    /** How long a partition that is known to hold more records is waited for before it is passed over. */
+    private static final Duration UNDRAINED_WAIT = Duration.ofSeconds(30);
 
-    /** What the source needs besides the broker. */
+    /** What the schedule needs besides the log. */
     public record Settings(
             String topic,
             String encoding,
@@ -49,9 +43,9 @@ public final class KafkaShardSource implements TokenSource {
             Path validationFile) {}
 
     private final Settings settings;
-    private final KafkaConsumer<String, byte[]> consumer;
-    private final List<TopicPartition> partitions;
-    private final Map<Integer, ArrayDeque<ConsumerRecord<String, byte[]>>> fetched = new TreeMap<>();
+    private final ShardLog log;
+    private final List<Integer> partitions;
+    private final Map<Integer, ArrayDeque<ShardLog.Record>> fetched = new TreeMap<>();
     private final Map<Integer, Long> nextOffsets = new HashMap<>();
     private final ValidationSet validation;
 
@@ -65,67 +59,54 @@ public final class KafkaShardSource implements TokenSource {
     private long foreignShards;
     private int lastPartition = -1;
 
-    public KafkaShardSource(String bootstrapServers, Settings settings, Map<String, Long> resumeFrom) {
+    /**
+     * Takes ownership of {@code log} (closed with this stream, or at once if the resume fails).
+     *
+     * @param resumeFrom a checkpoint's position (from {@link #position()}), or empty for a new run
+     */
+    public ShardSchedule(ShardLog log, Settings settings, Map<String, Long> resumeFrom) {
         this.settings = settings;
-        Properties props = new Properties();
-        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-        props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-        props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 16);
-        props.put(ConsumerConfig.CLIENT_ID_CONFIG, "kiln-trainer-" + settings.topic());
-        this.consumer = new KafkaConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer());
-        this.partitions = awaitPartitions();
-        this.validation = new ValidationSet(
-                settings.validationFile(),
-                settings.validationCapacity(),
-                resumeFrom.getOrDefault("validation.tokens", 0L));
-        consumer.assign(partitions);
+        this.log = log;
+        try {
+            this.partitions = List.copyOf(log.partitions());
+            this.validation = new ValidationSet(
+                    settings.validationFile(),
+                    settings.validationCapacity(),
+                    resumeFrom.getOrDefault("validation.tokens", 0L));
+            resume(resumeFrom);
+        } catch (RuntimeException e) {
+            log.close();
+            throw e;
+        }
+    }
+
+    private void resume(Map<String, Long> resumeFrom) {
         this.epoch = resumeFrom.getOrDefault("kafka.epoch", 0L);
         this.lastPartition =
                 resumeFrom.getOrDefault("kafka.last.partition", -1L).intValue();
-        for (TopicPartition tp : partitions) {
-            Long next = resumeFrom.get("kafka.next." + tp.partition());
+        // Without it, a run resumed at the very end of an epoch would wait for new shards instead of starting the next.
+        this.trainShardsThisEpoch = resumeFrom.getOrDefault("kafka.epoch.train.shards", 0L);
+        for (int partition : partitions) {
+            Long next = resumeFrom.get("kafka.next." + partition);
             if (next != null) {
-                consumer.seek(tp, next);
-                nextOffsets.put(tp.partition(), next);
+                log.seek(partition, next);
+                nextOffsets.put(partition, next);
             } else {
-                consumer.seekToBeginning(List.of(tp));
+                log.seekToBeginning(partition);
             }
         }
         Long partition = resumeFrom.get("kafka.current.partition");
         if (partition != null && partition >= 0) {
             // Fetch the shard the checkpoint was inside of again, and skip what was already read.
-            TopicPartition tp = new TopicPartition(settings.topic(), partition.intValue());
             long offset = resumeFrom.get("kafka.current.offset");
-            consumer.seek(tp, offset);
-            ConsumerRecord<String, byte[]> record = nextRecordOf(partition.intValue(), settings.firstDataWait());
+            log.seek(partition.intValue(), offset);
+            ShardLog.Record record = nextRecordOf(partition.intValue(), settings.firstDataWait());
             if (record.offset() != offset) {
                 throw new IllegalStateException("The checkpoint was inside shard " + partition + "@" + offset
                         + ", but the topic now starts at offset " + record.offset() + " (retention deleted it?)");
             }
             startShard(record, Math.toIntExact(resumeFrom.get("kafka.current.pos")));
-            trainShardsThisEpoch = 1;
-        }
-    }
-
-    private List<TopicPartition> awaitPartitions() {
-        long deadline = System.nanoTime() + settings.firstDataWait().toNanos();
-        while (true) {
-            List<PartitionInfo> infos = consumer.partitionsFor(settings.topic(), Duration.ofSeconds(5));
-            if (infos != null && !infos.isEmpty()) {
-                List<TopicPartition> result = new ArrayList<>();
-                for (PartitionInfo info : infos) {
-                    result.add(new TopicPartition(info.topic(), info.partition()));
-                }
-                result.sort((a, b) -> Integer.compare(a.partition(), b.partition()));
-                return result;
-            }
-            if (System.nanoTime() > deadline) {
-                consumer.close();
-                throw new DataUnavailableException("Topic " + settings.topic() + " does not exist after waiting "
-                        + settings.firstDataWait().toSeconds() + " s: has the corpus service produced shards?");
-            }
-            sleep(500);
+            trainShardsThisEpoch = Math.max(trainShardsThisEpoch, 1);
         }
     }
 
@@ -149,7 +130,7 @@ public final class KafkaShardSource implements TokenSource {
             if (Thread.interrupted()) {
                 throw new InterruptedException();
             }
-            ConsumerRecord<String, byte[]> record = takeBuffered();
+            ShardLog.Record record = takeBuffered();
             if (record == null) {
                 fill();
                 record = takeBuffered();
@@ -194,7 +175,7 @@ public final class KafkaShardSource implements TokenSource {
         }
     }
 
-    private void startShard(ConsumerRecord<String, byte[]> record, int pos) {
+    private void startShard(ShardLog.Record record, int pos) {
         TokenShard shard = parse(record);
         int[] tokens = shard == null ? null : unpackOrNull(shard, record);
         if (tokens == null || pos > tokens.length) {
@@ -206,12 +187,12 @@ public final class KafkaShardSource implements TokenSource {
         currentPos = pos;
     }
 
-    private ConsumerRecord<String, byte[]> nextRecordOf(int partition, Duration wait) {
+    private ShardLog.Record nextRecordOf(int partition, Duration wait) {
         long deadline = System.nanoTime() + wait.toNanos();
         while (System.nanoTime() < deadline) {
-            ArrayDeque<ConsumerRecord<String, byte[]>> queue = fetched.get(partition);
+            ArrayDeque<ShardLog.Record> queue = fetched.get(partition);
             if (queue != null && !queue.isEmpty()) {
-                ConsumerRecord<String, byte[]> record = queue.poll();
+                ShardLog.Record record = queue.poll();
                 nextOffsets.put(partition, record.offset() + 1);
                 return record;
             }
@@ -227,57 +208,48 @@ public final class KafkaShardSource implements TokenSource {
      * skipped, so the order of shards does not depend on fetch timing: a resumed run reads the
      * same sequence as an uninterrupted one.
      */
-    private ConsumerRecord<String, byte[]> takeBuffered() {
+    private ShardLog.Record takeBuffered() {
         int count = partitions.size();
-        Map<TopicPartition, Long> ends = null;
+        Map<Integer, Long> ends = null;
         for (int i = 1; i <= count; i++) {
-            TopicPartition tp = partitions.get(Math.floorMod(indexOf(lastPartition) + i, count));
-            ArrayDeque<ConsumerRecord<String, byte[]>> queue = fetched.get(tp.partition());
+            int partition = partitions.get(Math.floorMod(partitions.indexOf(lastPartition) + i, count));
+            ArrayDeque<ShardLog.Record> queue = fetched.get(partition);
             if (queue == null || queue.isEmpty()) {
                 if (ends == null) {
-                    ends = consumer.endOffsets(partitions, Duration.ofSeconds(5));
+                    ends = log.endOffsets();
                 }
-                long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-                while (consumer.position(tp) < ends.getOrDefault(tp, 0L)
+                long deadline = System.nanoTime() + UNDRAINED_WAIT.toNanos();
+                while (log.position(partition) < ends.getOrDefault(partition, 0L)
                         && (queue == null || queue.isEmpty())
                         && System.nanoTime() < deadline) {
                     fill();
-                    queue = fetched.get(tp.partition());
+                    queue = fetched.get(partition);
                 }
             }
             if (queue != null && !queue.isEmpty()) {
-                ConsumerRecord<String, byte[]> record = queue.poll();
-                nextOffsets.put(tp.partition(), record.offset() + 1);
-                lastPartition = tp.partition();
+                ShardLog.Record record = queue.poll();
+                nextOffsets.put(partition, record.offset() + 1);
+                lastPartition = partition;
                 return record;
             }
         }
         return null;
     }
 
-    private int indexOf(int partition) {
-        for (int i = 0; i < partitions.size(); i++) {
-            if (partitions.get(i).partition() == partition) {
-                return i;
-            }
-        }
-        return -1;
-    }
-
     private void fill() {
-        for (ConsumerRecord<String, byte[]> record : consumer.poll(POLL)) {
+        for (ShardLog.Record record : log.poll()) {
             fetched.computeIfAbsent(record.partition(), p -> new ArrayDeque<>()).add(record);
         }
     }
 
     private boolean drained() {
-        Map<TopicPartition, Long> ends = consumer.endOffsets(partitions, Duration.ofSeconds(5));
-        for (TopicPartition tp : partitions) {
-            ArrayDeque<ConsumerRecord<String, byte[]>> queue = fetched.get(tp.partition());
+        Map<Integer, Long> ends = log.endOffsets();
+        for (int partition : partitions) {
+            ArrayDeque<ShardLog.Record> queue = fetched.get(partition);
             if (queue != null && !queue.isEmpty()) {
                 return false;
             }
-            if (consumer.position(tp) < ends.getOrDefault(tp, 0L)) {
+            if (log.position(partition) < ends.getOrDefault(partition, 0L)) {
                 return false;
             }
         }
@@ -290,11 +262,13 @@ public final class KafkaShardSource implements TokenSource {
         fetched.clear();
         nextOffsets.clear();
         lastPartition = -1;
-        consumer.seekToBeginning(partitions);
-        LOG.info(() -> "All shards of " + settings.topic() + " read; starting epoch " + epoch);
+        for (int partition : partitions) {
+            log.seekToBeginning(partition);
+        }
+        LOG.log(System.Logger.Level.INFO, () -> "All shards of " + settings.topic() + " read; starting epoch " + epoch);
     }
 
-    private TokenShard parse(ConsumerRecord<String, byte[]> record) {
+    private TokenShard parse(ShardLog.Record record) {
         try {
             TokenShard shard = TokenShard.parseFrom(record.value());
             if (!shard.getEncoding().equals(settings.encoding())) {
@@ -305,24 +279,29 @@ public final class KafkaShardSource implements TokenSource {
             return shard;
         } catch (InvalidProtocolBufferException e) {
             corruptShards++;
-            LOG.warning("Skipping record " + record.partition() + "@" + record.offset() + ": not a TokenShard");
+            LOG.log(
+                    System.Logger.Level.WARNING,
+                    "Skipping record " + record.partition() + "@" + record.offset() + ": not a TokenShard");
             return null;
         }
     }
 
-    private int[] unpackOrNull(TokenShard shard, ConsumerRecord<String, byte[]> record) {
+    private int[] unpackOrNull(TokenShard shard, ShardLog.Record record) {
         try {
             return TokenShards.unpack(shard);
         } catch (TokenShards.CorruptShardException e) {
             corruptShards++;
-            LOG.warning("Skipping shard at " + record.partition() + "@" + record.offset() + ": " + e.getMessage());
+            LOG.log(
+                    System.Logger.Level.WARNING,
+                    "Skipping shard at " + record.partition() + "@" + record.offset() + ": " + e.getMessage());
             return null;
         }
     }
 
+    /** Whether a shard is held out: a fixed function of its id, so every run and epoch splits alike. */
     private boolean isValidation(String shardId) {
         CRC32 crc = new CRC32();
-        crc.update(shardId.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        crc.update(shardId.getBytes(StandardCharsets.UTF_8));
         return (crc.getValue() % 10_000) < settings.validationFraction() * 10_000;
     }
 
@@ -337,6 +316,7 @@ public final class KafkaShardSource implements TokenSource {
         nextOffsets.forEach((p, next) -> position.put("kafka.next." + p, next));
         position.put("kafka.epoch", epoch);
         position.put("kafka.last.partition", (long) lastPartition);
+        position.put("kafka.epoch.train.shards", trainShardsThisEpoch);
         position.put("validation.tokens", (long) validation.size());
         if (currentPartition >= 0 && currentPos < current.length) {
             position.put("kafka.current.partition", (long) currentPartition);
@@ -355,15 +335,6 @@ public final class KafkaShardSource implements TokenSource {
 
     @Override
     public void close() {
-        consumer.close(Duration.ofSeconds(5));
-    }
-
-    private static void sleep(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new DataUnavailableException("Interrupted while waiting for the shard topic");
-        }
+        log.close();
     }
 }

@@ -1,21 +1,20 @@
-package dev.kiln.trainer.service;
+package dev.kiln.trainer.runs;
 
+import dev.kiln.proto.ResourceNames;
 import dev.kiln.proto.trainer.v1.ModelConfig;
 import dev.kiln.proto.trainer.v1.OptimizerConfig;
 import dev.kiln.proto.trainer.v1.StartRunRequest;
 import dev.kiln.proto.trainer.v1.TrainingConfig;
 import dev.kiln.tokenizer.Encoding;
 import dev.kiln.trainer.GptConfig;
-import dev.kiln.trainer.runs.RunConfig;
-import io.grpc.Status;
-import io.grpc.StatusRuntimeException;
 import java.nio.file.Path;
-import java.util.regex.Pattern;
 
-/** Checks a StartRunRequest and turns it into a RunConfig with every default applied. */
-final class RunRequests {
+/**
+ * Checks a StartRunRequest and turns it into a RunConfig with every default applied: the one
+ * reading of the request, for a new run and for a run resumed from its stored request.
+ */
+public final class RunRequests {
 
-    static final Pattern NAME = Pattern.compile("[A-Za-z0-9_.-]{1,64}");
     private static final int MAX_LAYERS = 96;
     private static final int MAX_EMBD = 8192;
     private static final int MAX_CONTEXT = 8192;
@@ -23,16 +22,11 @@ final class RunRequests {
 
     private RunRequests() {}
 
-    static void checkName(String name, String field) {
-        if (!NAME.matcher(name).matches()) {
-            throw invalid(field + " '" + name + "' must be 1 to 64 letters, digits, '_', '-' or '.'");
-        }
-    }
-
-    static RunConfig toConfig(StartRunRequest request, Encoding encoding, String defaultTopic) {
-        checkName(request.getName(), "name");
+    /** @throws InvalidRunConfigException (or IllegalArgumentException for the name) naming the field */
+    public static RunConfig toConfig(StartRunRequest request, Encoding encoding, String defaultTopic) {
+        ResourceNames.require("name", request.getName());
         if (!request.hasModel()) {
-            throw invalid("model is required (n_layer, n_head, n_embd, context_length)");
+            throw new InvalidRunConfigException("model is required (n_layer, n_head, n_embd, context_length)");
         }
         ModelConfig m = request.getModel();
         int nLayer = range("model.n_layer", m.getNLayer(), 1, MAX_LAYERS);
@@ -40,13 +34,14 @@ final class RunRequests {
         int nEmbd = range("model.n_embd", m.getNEmbd(), 1, MAX_EMBD);
         int context = range("model.context_length", m.getContextLength(), 2, MAX_CONTEXT);
         if (nEmbd % nHead != 0) {
-            throw invalid("model.n_embd " + nEmbd + " is not divisible by model.n_head " + nHead
+            throw new InvalidRunConfigException("model.n_embd " + nEmbd + " is not divisible by model.n_head " + nHead
                     + ": pick n_embd = n_head × head size, e.g. " + (nHead * Math.max(1, nEmbd / nHead)));
         }
         int vocab = m.getVocabSize() == 0 ? encoding.vocabularySize() : m.getVocabSize();
         if (vocab < encoding.vocabularySize()) {
-            throw invalid("model.vocab_size " + vocab + " is smaller than the " + encoding.vocabularySize()
-                    + " ids of encoding " + encoding.name() + "; leave it 0 to take the encoding's");
+            throw new InvalidRunConfigException(
+                    "model.vocab_size " + vocab + " is smaller than the " + encoding.vocabularySize()
+                            + " ids of encoding " + encoding.name() + "; leave it 0 to take the encoding's");
         }
 
         OptimizerConfig o = request.getOptimizer();
@@ -67,7 +62,8 @@ final class RunRequests {
         int maxSteps = range("training.max_steps", t.getMaxSteps(), 1, Integer.MAX_VALUE);
         int threads = range("training.threads", t.getThreads(), 0, 1024);
         if (o.getWarmupSteps() > maxSteps) {
-            throw invalid("optimizer.warmup_steps " + o.getWarmupSteps() + " exceeds training.max_steps " + maxSteps);
+            throw new InvalidRunConfigException(
+                    "optimizer.warmup_steps " + o.getWarmupSteps() + " exceeds training.max_steps " + maxSteps);
         }
         float validationFraction = t.hasValidationFraction()
                 ? fraction("training.validation_fraction", t.getValidationFraction(), 0, 0.5f)
@@ -75,7 +71,8 @@ final class RunRequests {
         int evalBatches = t.getEvalBatches() == 0 ? 8 : t.getEvalBatches();
         int sampleTokens = t.getSampleTokens() == 0 ? 64 : Math.min(t.getSampleTokens(), context);
         if (!t.getSamplePrompt().isEmpty() && encoding.encodeOrdinary(t.getSamplePrompt()).length >= context) {
-            throw invalid("training.sample_prompt is as long as the context (" + context + " tokens) or longer");
+            throw new InvalidRunConfigException(
+                    "training.sample_prompt is as long as the context (" + context + " tokens) or longer");
         }
 
         RunConfig.Data data;
@@ -113,7 +110,7 @@ final class RunRequests {
 
     private static int range(String field, int value, int min, int max) {
         if (value < min || value > max) {
-            throw invalid(
+            throw new InvalidRunConfigException(
                     field + " is " + Integer.toUnsignedString(value) + "; it must be between " + min + " and " + max);
         }
         return value;
@@ -121,19 +118,15 @@ final class RunRequests {
 
     private static float positive(String field, float value, float max) {
         if (!(value > 0 && value <= max)) {
-            throw invalid(field + " is " + value + "; it must be in (0, " + max + "]");
+            throw new InvalidRunConfigException(field + " is " + value + "; it must be in (0, " + max + "]");
         }
         return value;
     }
 
     private static float fraction(String field, float value, float min, float max) {
         if (!(value >= min && value <= max)) {
-            throw invalid(field + " is " + value + "; it must be in [" + min + ", " + max + "]");
+            throw new InvalidRunConfigException(field + " is " + value + "; it must be in [" + min + ", " + max + "]");
         }
         return value;
-    }
-
-    static StatusRuntimeException invalid(String message) {
-        return Status.INVALID_ARGUMENT.withDescription(message).asRuntimeException();
     }
 }

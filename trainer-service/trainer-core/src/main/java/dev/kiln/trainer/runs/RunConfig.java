@@ -4,8 +4,9 @@ import dev.kiln.trainer.GptConfig;
 import java.nio.file.Path;
 
 /**
- * Everything a training run needs, with defaults applied and values checked. Built by the service
- * from a StartRunRequest; plain Java so that the run loop can be tested without the service.
+ * Everything a training run needs, with defaults applied and values checked. Built from a
+ * StartRunRequest by {@link RunRequests}; a plain record so that the run loop can be set up by hand
+ * in tests and benchmarks.
  */
 public record RunConfig(
         String name, String encoding, GptConfig model, Optimizer optimizer, Schedule schedule, Data data) {

@@ -1,7 +1,6 @@
-package dev.kiln.trainer.service;
+package dev.kiln.trainer.runs;
 
 import dev.kiln.proto.trainer.v1.TrainingEvent;
-import io.grpc.stub.ServerCallStreamObserver;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
@@ -15,7 +14,7 @@ final class RunEvents {
 
     private final int capacity;
     private final ArrayDeque<TrainingEvent> history = new ArrayDeque<>();
-    private final List<ServerCallStreamObserver<TrainingEvent>> watchers = new CopyOnWriteArrayList<>();
+    private final List<RunWatcher> watchers = new CopyOnWriteArrayList<>();
     private boolean ended;
 
     RunEvents(int capacity) {
@@ -27,35 +26,35 @@ final class RunEvents {
             history.removeFirst();
         }
         history.addLast(event);
-        for (ServerCallStreamObserver<TrainingEvent> watcher : watchers) {
+        for (RunWatcher watcher : watchers) {
             if (watcher.isCancelled()) {
                 watchers.remove(watcher);
             } else {
-                watcher.onNext(event);
+                watcher.onEvent(event);
             }
         }
     }
 
-    synchronized void watch(ServerCallStreamObserver<TrainingEvent> watcher, boolean replay) {
+    synchronized void watch(RunWatcher watcher, boolean replay) {
         if (replay) {
             for (TrainingEvent event : new ArrayList<>(history)) {
-                watcher.onNext(event);
+                watcher.onEvent(event);
             }
         }
         if (ended) {
-            watcher.onCompleted();
+            watcher.onEnd();
             return;
         }
-        watcher.setOnCancelHandler(() -> watchers.remove(watcher));
+        watcher.onCancel(() -> watchers.remove(watcher));
         watchers.add(watcher);
     }
 
     /** The run stopped, failed or completed: every open watch ends. */
     synchronized void end() {
         ended = true;
-        for (ServerCallStreamObserver<TrainingEvent> watcher : watchers) {
+        for (RunWatcher watcher : watchers) {
             if (!watcher.isCancelled()) {
-                watcher.onCompleted();
+                watcher.onEnd();
             }
         }
         watchers.clear();

@@ -10,7 +10,7 @@ import dev.kiln.trainer.Sampler;
 import dev.kiln.trainer.ThreadPool;
 import dev.kiln.trainer.Trainer;
 import dev.kiln.trainer.data.SequentialBatcher;
-import dev.kiln.trainer.data.TokenSource;
+import dev.kiln.trainer.data.TokenStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -38,20 +38,20 @@ public final class TrainingRun {
     private final RunConfig config;
     private final Encoding encoding;
     private final Path runDir;
-    private final Function<Map<String, Long>, TokenSource> sources;
+    private final Function<Map<String, Long>, TokenStream> sources;
     private final RunListener listener;
     private volatile boolean stopRequested;
     private volatile long step;
     private long lastCheckpointStep = -1;
 
     /**
-     * @param sources opens the run's token source at a position (empty for a new run)
+     * @param sources opens the run's token stream at a position (empty for a new run)
      */
     public TrainingRun(
             RunConfig config,
             Encoding encoding,
             Path runDir,
-            Function<Map<String, Long>, TokenSource> sources,
+            Function<Map<String, Long>, TokenStream> sources,
             RunListener listener) {
         this.config = config;
         this.encoding = encoding;
@@ -115,7 +115,7 @@ public final class TrainingRun {
             LearningRateSchedule lr = new LearningRateSchedule(
                     opt.learningRate(), opt.minLearningRate(), opt.warmupSteps(), schedule.maxSteps());
             Trainer trainer = new Trainer(model, optimizer, lr, schedule.gradAccumulationSteps(), opt.gradClip());
-            try (TokenSource source = sources.apply(position)) {
+            try (TokenStream source = sources.apply(position)) {
                 SequentialBatcher batcher = new SequentialBatcher(
                         source, schedule.batchSize(), config.model().context(), position);
                 while (step < schedule.maxSteps()) {
@@ -150,7 +150,7 @@ public final class TrainingRun {
             return batcher.next();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new TokenSource.DataUnavailableException("Interrupted while waiting for training data");
+            throw new TokenStream.DataUnavailableException("Interrupted while waiting for training data");
         }
     }
 

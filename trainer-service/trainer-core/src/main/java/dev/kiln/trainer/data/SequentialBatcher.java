@@ -13,7 +13,7 @@ public final class SequentialBatcher {
 
     private static final String CARRY = "batcher.carry";
 
-    private final TokenSource source;
+    private final TokenStream source;
     private final int batchSize;
     private final int context;
     private int carry;
@@ -21,7 +21,7 @@ public final class SequentialBatcher {
     /**
      * @param resumeFrom a checkpoint's position (from {@link #position()}), or empty for a new run
      */
-    public SequentialBatcher(TokenSource source, int batchSize, int context, Map<String, Long> resumeFrom) {
+    public SequentialBatcher(TokenStream source, int batchSize, int context, Map<String, Long> resumeFrom) {
         this.source = source;
         this.batchSize = batchSize;
         this.context = context;

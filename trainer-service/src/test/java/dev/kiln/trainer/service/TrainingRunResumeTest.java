@@ -1,4 +1,4 @@
-package dev.kiln.trainer.runs;
+package dev.kiln.trainer.service;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -13,8 +13,11 @@ import dev.kiln.tokenizer.Encoding;
 import dev.kiln.tokenizer.EncodingRegistry;
 import dev.kiln.trainer.GptConfig;
 import dev.kiln.trainer.Trainer;
-import dev.kiln.trainer.data.KafkaShardSource;
-import dev.kiln.trainer.data.TokenSource;
+import dev.kiln.trainer.data.ShardSchedule;
+import dev.kiln.trainer.data.TokenStream;
+import dev.kiln.trainer.runs.RunConfig;
+import dev.kiln.trainer.runs.RunListener;
+import dev.kiln.trainer.runs.TrainingRun;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -78,10 +81,10 @@ class TrainingRunResumeTest {
         }
     }
 
-    private static Function<Map<String, Long>, TokenSource> kafka(KafkaBroker broker, RunConfig cfg, Path runDir) {
-        return position -> new KafkaShardSource(
-                broker.bootstrapServers(),
-                new KafkaShardSource.Settings(
+    private static Function<Map<String, Long>, TokenStream> kafka(KafkaBroker broker, RunConfig cfg, Path runDir) {
+        return position -> new ShardSchedule(
+                new KafkaShardPoller(broker.bootstrapServers(), cfg.data().kafkaTopic(), Duration.ofSeconds(30)),
+                new ShardSchedule.Settings(
                         cfg.data().kafkaTopic(),
                         cfg.encoding(),
                         Duration.ofSeconds(30),

@@ -16,7 +16,7 @@ import java.util.stream.Stream;
  * made by other tools train here too. As in llm.c, files whose name contains {@code val} are the
  * validation split; the others are read in name order, epoch after epoch.
  */
-public final class LlmcDirectorySource implements TokenSource {
+public final class LlmcDirectorySource implements TokenStream {
 
     private final List<Path> trainFiles = new ArrayList<>();
     private final int[] validation;
@@ -26,20 +26,12 @@ public final class LlmcDirectorySource implements TokenSource {
     private long epoch;
 
     public LlmcDirectorySource(Path directory, Map<String, Long> resumeFrom) {
-        if (!Files.isDirectory(directory)) {
-            throw new DataUnavailableException("Shard directory " + directory + " does not exist");
-        }
         List<Path> validationFiles = new ArrayList<>();
-        try (Stream<Path> files = Files.list(directory)) {
-            files.filter(p -> p.getFileName().toString().endsWith(".bin"))
-                    .sorted()
-                    .forEach(p -> (p.getFileName().toString().contains("val") ? validationFiles : trainFiles).add(p));
-        } catch (IOException e) {
-            throw new UncheckedIOException("Cannot list " + directory, e);
+        for (Path file : shardFiles(directory)) {
+            (isValidation(file) ? validationFiles : trainFiles).add(file);
         }
         if (trainFiles.isEmpty()) {
-            throw new DataUnavailableException(
-                    "No llm.c training shards (*.bin without 'val' in the name) in " + directory);
+            throw new DataUnavailableException(noTrainingShards(directory));
         }
         List<int[]> parts = new ArrayList<>();
         int total = 0;
@@ -58,6 +50,49 @@ public final class LlmcDirectorySource implements TokenSource {
         epoch = resumeFrom.getOrDefault("llmc.epoch", 0L);
         current = readShard(trainFiles.get(fileIndex));
         pos = resumeFrom.getOrDefault("llmc.pos", 0L).intValue();
+    }
+
+    /**
+     * The tokens one pass over the directory's training shards holds, from the shard headers.
+     *
+     * @throws DataUnavailableException when the directory is missing or holds no training shard
+     */
+    public static long trainingTokens(Path directory) {
+        long total = 0;
+        for (Path file : shardFiles(directory)) {
+            if (!isValidation(file)) {
+                try {
+                    total += LlmcShardReader.tokenCount(file);
+                } catch (IOException e) {
+                    throw new UncheckedIOException("Cannot read llm.c shard " + file + ": " + e.getMessage(), e);
+                }
+            }
+        }
+        if (total == 0) {
+            throw new DataUnavailableException(noTrainingShards(directory));
+        }
+        return total;
+    }
+
+    private static List<Path> shardFiles(Path directory) {
+        if (!Files.isDirectory(directory)) {
+            throw new DataUnavailableException("Shard directory " + directory + " does not exist");
+        }
+        try (Stream<Path> files = Files.list(directory)) {
+            return files.filter(p -> p.getFileName().toString().endsWith(".bin"))
+                    .sorted()
+                    .toList();
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot list " + directory, e);
+        }
+    }
+
+    private static boolean isValidation(Path file) {
+        return file.getFileName().toString().contains("val");
+    }
+
+    private static String noTrainingShards(Path directory) {
+        return "No llm.c training shards (*.bin without 'val' in the name) in " + directory;
     }
 
     private static int[] readShard(Path file) {
