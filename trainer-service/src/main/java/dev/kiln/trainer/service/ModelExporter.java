@@ -6,9 +6,8 @@ import dev.kiln.proto.trainer.v1.ExportModelRequest;
 import dev.kiln.proto.trainer.v1.ModelArtifact;
 import dev.kiln.proto.trainer.v1.ModelPublished;
 import dev.kiln.proto.trainer.v1.Run;
+import dev.kiln.tokenizer.BundleTokenizerFiles;
 import dev.kiln.tokenizer.Encoding;
-import dev.kiln.tokenizer.HuggingFaceTokenizerJson;
-import dev.kiln.tokenizer.TiktokenRankFile;
 import dev.kiln.trainer.Checkpoint;
 import dev.kiln.trainer.GptModel;
 import dev.kiln.trainer.OnnxExporter;
@@ -25,8 +24,6 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
 import java.util.HexFormat;
-import java.util.LinkedHashMap;
-import java.util.Map;
 
 /**
  * Writes a model bundle from a run's latest checkpoint (model.onnx in the Optimum KV-cache
@@ -57,8 +54,7 @@ public class ModelExporter {
                 ? Path.of(config.modelsDir()).resolve(name).toAbsolutePath()
                 : Path.of(request.getOutputDir()).toAbsolutePath();
         Encoding encoding = encodings.get(run.getConfig().getEncoding());
-        Integer eos = encoding.specialTokens().get("<|endoftext|>");
-        int eosId = eos == null ? -1 : eos;
+        int eosId = encoding.endOfText().orElse(-1);
         long step;
         try (ThreadPool pool = new ThreadPool(1)) {
             GptModel model = Checkpoint.loadWeights(checkpoint.resolve(Checkpoint.MODEL_FILE), pool);
@@ -68,7 +64,7 @@ public class ModelExporter {
                     eosId,
                     eosId,
                     OnnxExporter.GenerationDefaults.DEFAULT,
-                    bundle -> writeTokenizer(encoding, bundle));
+                    bundle -> BundleTokenizerFiles.write(encoding, bundle));
             step = run.getCheckpointStep();
         } catch (IOException e) {
             throw new UncheckedIOException(
@@ -94,28 +90,6 @@ public class ModelExporter {
             artifact.setPublished(true);
         }
         return artifact.build();
-    }
-
-    /**
-     * The tokenizer twice over: tokenizer.json for Hugging Face tooling (and the gateway), and the
-     * rank file plus a config naming pattern and special tokens for tiktoken users, since a
-     * .tiktoken file cannot hold those.
-     */
-    private static void writeTokenizer(Encoding encoding, Path bundle) throws IOException {
-        HuggingFaceTokenizerJson.write(
-                encoding, bundle.resolve("tokenizer.json"), HuggingFaceTokenizerJson.MergesFormat.PAIRS);
-        TiktokenRankFile.write(encoding, bundle.resolve(encoding.name() + ".tiktoken"));
-        Map<String, Object> tokenizerConfig = new LinkedHashMap<>();
-        tokenizerConfig.put("tokenizer_class", "tiktoken");
-        tokenizerConfig.put("encoding", encoding.name());
-        tokenizerConfig.put("rank_file", encoding.name() + ".tiktoken");
-        tokenizerConfig.put("pattern", encoding.pattern());
-        tokenizerConfig.put("special_tokens", new LinkedHashMap<>(encoding.specialTokens()));
-        if (encoding.specialTokens().containsKey("<|endoftext|>")) {
-            tokenizerConfig.put("eos_token", "<|endoftext|>");
-            tokenizerConfig.put("bos_token", "<|endoftext|>");
-        }
-        OnnxExporter.writeBundleJson(bundle.resolve("tokenizer_config.json"), tokenizerConfig);
     }
 
     private static Timestamp now() {

@@ -175,22 +175,16 @@ public final class TrainingRun {
 
     private void sample(GptModel model) {
         RunConfig.Schedule schedule = config.schedule();
-        Integer eos = encoding.specialTokens().get("<|endoftext|>");
+        int eos = encoding.endOfText().orElse(-1);
         int[] prompt = schedule.samplePrompt().isEmpty()
-                ? new int[] {eos == null ? 0 : eos}
+                ? new int[] {Math.max(eos, 0)}
                 : encoding.encodeOrdinary(schedule.samplePrompt());
         int room = config.model().context() - prompt.length;
         if (room <= 0) {
             return;
         }
         int[] generated = Sampler.generate(
-                model,
-                prompt,
-                Math.min(schedule.sampleTokens(), room),
-                0.8f,
-                40,
-                schedule.seed() + step,
-                eos == null ? -1 : eos);
+                model, prompt, Math.min(schedule.sampleTokens(), room), 0.8f, 40, schedule.seed() + step, eos);
         listener.onSample(step, schedule.samplePrompt(), encoding.decode(generated));
     }
 
