@@ -248,7 +248,7 @@ public class DocumentConsumer {
                 // The same judgement as the RPCs': a dependency that is down is waited for, anything else is fatal.
                 Status status = errors.toStatus(e);
                 if (status.getCode() != Status.Code.UNAVAILABLE) {
-                    failure = status.toString();
+                    failure = status.getCode() + ": " + status.getDescription();
                     LOG.error(
                             "Cannot build the corpus engine; not consuming "
                                     + config.topics().documents(),

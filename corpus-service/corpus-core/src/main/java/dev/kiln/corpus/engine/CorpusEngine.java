@@ -42,7 +42,7 @@ public final class CorpusEngine {
     /** An inspection plus the tokens the final text would add. */
     public record Inspection(Pipeline.Inspection pipeline, int tokens) {}
 
-    /** @param limits the raw documents files may yield; larger WARC bodies are cut and dropped as too large */
+    /** @param limits the largest raw document a file may yield (WARC bodies are read up to it) */
     public CorpusEngine(Pipeline pipeline, ShardWriter writer, BatchTokenizer tokenizer, DocumentLimits limits) {
         this.pipeline = pipeline;
         this.writer = writer;

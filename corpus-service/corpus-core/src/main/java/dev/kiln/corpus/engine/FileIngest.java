@@ -60,8 +60,7 @@ public final class FileIngest {
      * @throws UnsupportedInputException when the file is not of {@code format}
      * @throws InputUnreadableException when it cannot be read
      */
-    public Optional<Result> run(
-            Format format, Path file, long limit, BooleanSupplier cancelled, Consumer<Progress> progress) {
+    Optional<Result> run(Format format, Path file, long limit, BooleanSupplier cancelled, Consumer<Progress> progress) {
         try {
             long total = Files.isDirectory(file) ? 0 : Files.size(file);
             IngestTally tally = new IngestTally();
