@@ -72,7 +72,7 @@ public interface CorpusServiceConfig {
 
     /** The pipeline's steps and their main settings; the rest keep datatrove's FineWeb defaults. */
     interface Pipeline {
-        /** Steps in order; see PIPELINE.md for each. */
+        /** Steps in order; see corpus-core/PIPELINE.md for each. */
         @WithDefault(
                 "url_filter,html_extract,language,gopher_repetition,gopher_quality,c4_quality,fineweb_quality,exact_dedup,minhash_dedup,pii")
         List<String> steps();

@@ -2,10 +2,11 @@ package dev.kiln.corpus.service;
 
 import com.google.protobuf.InvalidProtocolBufferException;
 import dev.kiln.corpus.engine.CorpusEngine;
+import dev.kiln.corpus.engine.DocumentRejectedException;
 import dev.kiln.corpus.engine.Receipt;
 import dev.kiln.corpus.engine.Watermark;
 import dev.kiln.proto.corpus.v1.Document;
-import io.grpc.StatusRuntimeException;
+import io.grpc.Status;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -20,8 +21,6 @@ import java.util.Properties;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.logging.Level;
-import java.util.logging.Logger;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -32,6 +31,7 @@ import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.jboss.logging.Logger;
 
 /**
  * Consumes the documents topic as one consumer group shared by every corpus replica. An offset is
@@ -42,11 +42,14 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 @ApplicationScoped
 public class DocumentConsumer {
 
-    private static final Logger LOG = Logger.getLogger(DocumentConsumer.class.getName());
+    private static final Logger LOG = Logger.getLogger(DocumentConsumer.class);
     private static final Duration COMMIT_EVERY = Duration.ofSeconds(1);
 
     @Inject
-    CorpusRuntime runtime;
+    CorpusWiring wiring;
+
+    @Inject
+    CorpusStatusMapper errors;
 
     @Inject
     CorpusServiceConfig config;
@@ -161,8 +164,7 @@ public class DocumentConsumer {
             // stop() asked us to leave the poll.
         } catch (RuntimeException e) {
             failure = e.toString();
-            LOG.log(
-                    Level.SEVERE,
+            LOG.error(
                     "Consuming " + config.topics().documents() + " failed; documents after the last "
                             + "committed offsets will be read again on restart",
                     e);
@@ -170,7 +172,7 @@ public class DocumentConsumer {
             try {
                 drainAndCommit(engine, kafka);
             } catch (RuntimeException e) {
-                LOG.log(Level.WARNING, "Final commit failed; uncommitted documents will be read again", e);
+                LOG.warn("Final commit failed; uncommitted documents will be read again", e);
             }
             kafka.close(Duration.ofSeconds(10));
         }
@@ -197,13 +199,15 @@ public class DocumentConsumer {
         try {
             document = Document.parseFrom(record.value());
         } catch (InvalidProtocolBufferException e) {
-            LOG.warning("Skipping " + tp + "@" + offset + ": not a kiln.corpus.v1.Document");
+            LOG.warnf("Skipping %s@%d: not a kiln.corpus.v1.Document", tp, offset);
             receipt.done();
             return;
         }
-        if (document.getContent().isEmpty() || document.getContent().size() > config.maxDocumentBytes()) {
-            LOG.warning("Skipping " + tp + "@" + offset + ": content of "
-                    + document.getContent().size() + " bytes");
+        try {
+            wiring.documentLimits()
+                    .check("record " + tp + "@" + offset, document.getContent().size());
+        } catch (DocumentRejectedException e) {
+            LOG.warnf("Skipping: %s", e.getMessage());
             receipt.done();
             return;
         }
@@ -216,7 +220,7 @@ public class DocumentConsumer {
             engine.writer().seal();
             engine.writer().awaitShipped(30, TimeUnit.SECONDS);
         } catch (Exception e) {
-            LOG.log(Level.WARNING, "Pending shards were not all acknowledged before the commit", e);
+            LOG.warn("Pending shards were not all acknowledged before the commit", e);
         }
         commit(kafka);
     }
@@ -235,13 +239,23 @@ public class DocumentConsumer {
         }
     }
 
+    /** The engine, once it can be built; null when stopped first or when building it failed for good. */
     private CorpusEngine awaitEngine() {
         while (running) {
             try {
-                return runtime.engine();
-            } catch (StatusRuntimeException e) {
-                LOG.info(() -> "Waiting for the tokenizer service before consuming documents: "
-                        + e.getStatus().getDescription());
+                return wiring.engine();
+            } catch (RuntimeException e) {
+                // The same judgement as the RPCs': a dependency that is down is waited for, anything else is fatal.
+                Status status = errors.toStatus(e);
+                if (status.getCode() != Status.Code.UNAVAILABLE) {
+                    failure = status.getCode() + ": " + status.getDescription();
+                    LOG.error(
+                            "Cannot build the corpus engine; not consuming "
+                                    + config.topics().documents(),
+                            e);
+                    return null;
+                }
+                LOG.infof("Waiting for the tokenizer service before consuming documents: %s", status.getDescription());
                 try {
                     Thread.sleep(2000);
                 } catch (InterruptedException ie) {

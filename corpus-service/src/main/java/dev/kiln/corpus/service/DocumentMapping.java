@@ -1,10 +1,14 @@
 package dev.kiln.corpus.service;
 
 import dev.kiln.corpus.engine.CorpusEngine;
+import dev.kiln.corpus.engine.FileIngest;
+import dev.kiln.corpus.engine.IngestTally;
 import dev.kiln.corpus.pipeline.Pipeline;
 import dev.kiln.corpus.pipeline.PipelineDocument;
 import dev.kiln.corpus.pipeline.StepStats;
 import dev.kiln.proto.corpus.v1.Document;
+import dev.kiln.proto.corpus.v1.IngestProgress;
+import dev.kiln.proto.corpus.v1.IngestSummary;
 import dev.kiln.proto.corpus.v1.InspectedDocument;
 import dev.kiln.proto.corpus.v1.StepVerdict;
 import java.security.MessageDigest;
@@ -13,7 +17,7 @@ import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-/** Maps between the v1 messages and the pipeline's types. */
+/** Maps between the v1 messages and the core's types. */
 final class DocumentMapping {
 
     private DocumentMapping() {}
@@ -70,5 +74,39 @@ final class DocumentMapping {
                 .putAllDroppedByReason(step.droppedByReason())
                 .setSeconds(step.nanos() / 1e9)
                 .build();
+    }
+
+    static IngestSummary toProto(IngestTally.Summary summary) {
+        return IngestSummary.newBuilder()
+                .setDocumentsReceived(summary.documentsReceived())
+                .setDocumentsKept(summary.documentsKept())
+                .setDocumentsDropped(summary.documentsDropped())
+                .putAllDroppedByReason(summary.droppedByReason())
+                .setTokens(summary.tokens())
+                .build();
+    }
+
+    static IngestProgress toProto(FileIngest.Progress progress) {
+        return progressOf(progress).build();
+    }
+
+    /** The last message of a file ingest: done, with the summary. */
+    static IngestProgress toProto(FileIngest.Result result) {
+        return progressOf(result.progress())
+                .setDone(true)
+                .setSummary(toProto(result.summary()))
+                .build();
+    }
+
+    private static IngestProgress.Builder progressOf(FileIngest.Progress progress) {
+        IngestTally.Counts counts = progress.counts();
+        return IngestProgress.newBuilder()
+                .setDocumentsIn(counts.documentsIn())
+                .setDocumentsKept(counts.documentsKept())
+                .setDocumentsDropped(counts.documentsDropped())
+                .setTokens(counts.tokens())
+                .setRecordsRead(progress.recordsRead())
+                .setBytesRead(progress.bytesRead())
+                .setBytesTotal(progress.bytesTotal());
     }
 }

@@ -1,6 +1,8 @@
 package dev.kiln.corpus.service;
 
 import dev.kiln.corpus.engine.CorpusEngine;
+import dev.kiln.corpus.engine.DocumentLimits;
+import dev.kiln.corpus.engine.InputRoots;
 import dev.kiln.corpus.engine.ShardWriter;
 import dev.kiln.corpus.pipeline.Pipeline;
 import dev.kiln.corpus.pipeline.PipelineConfig;
@@ -10,6 +12,7 @@ import dev.kiln.proto.tokenizer.v1.TokenizerServiceGrpc;
 import io.grpc.Channel;
 import io.grpc.StatusRuntimeException;
 import io.quarkus.grpc.GrpcClient;
+import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -20,19 +23,18 @@ import java.util.HashSet;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.logging.Level;
-import java.util.logging.Logger;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.jboss.logging.Logger;
 
 /**
- * Builds the corpus engine from configuration, on first use: the shard layout needs the encoding's
- * vocabulary from the tokenizer service, which may start after this service. Seals idle shards on
- * a timer and ships everything pending at shutdown.
+ * Builds the corpus core from configuration and owns its start and stop. The engine is built on
+ * first use: the shard layout needs the encoding's vocabulary from the tokenizer service, which may
+ * start after this service. Seals idle shards on a timer and ships everything pending at shutdown.
  */
 @ApplicationScoped
-public class CorpusRuntime {
+public class CorpusWiring {
 
-    private static final Logger LOG = Logger.getLogger(CorpusRuntime.class.getName());
+    private static final Logger LOG = Logger.getLogger(CorpusWiring.class);
 
     @Inject
     CorpusServiceConfig config;
@@ -43,14 +45,32 @@ public class CorpusRuntime {
     @GrpcClient("tokenizer")
     Channel tokenizerChannel;
 
+    private DocumentLimits documentLimits;
+    private InputRoots inputRoots;
     private volatile CorpusEngine engine;
     private KafkaShardSink sink;
     private ScheduledExecutorService sealer;
 
+    @PostConstruct
+    void configure() {
+        documentLimits = new DocumentLimits(config.maxDocumentBytes());
+        inputRoots = new InputRoots(config.inputRoots());
+    }
+
+    /** What every source checks a raw document against before the engine sees it. */
+    public DocumentLimits documentLimits() {
+        return documentLimits;
+    }
+
+    /** The directories IngestWarc and IngestJsonl may read. */
+    public InputRoots inputRoots() {
+        return inputRoots;
+    }
+
     /**
      * The engine; built on first call.
      *
-     * @throws StatusRuntimeException UNAVAILABLE while the tokenizer service cannot be reached
+     * @throws TokenizerUnavailableException while the tokenizer service cannot be reached
      */
     public CorpusEngine engine() {
         CorpusEngine built = engine;
@@ -66,12 +86,19 @@ public class CorpusRuntime {
                 try {
                     tokenizer.encoding();
                 } catch (StatusRuntimeException e) {
-                    throw io.grpc.Status.UNAVAILABLE
-                            .withDescription("the tokenizer service is needed to tokenize shards "
-                                    + "and cannot be asked about encoding " + config.encoding() + ": " + e.getStatus())
-                            .asRuntimeException();
+                    throw new TokenizerUnavailableException(
+                            "the tokenizer service is needed to tokenize shards and cannot be asked about encoding "
+                                    + config.encoding() + ": " + e.getStatus(),
+                            e);
                 }
-                Pipeline pipeline = Pipelines.build(pipelineConfig());
+                Pipeline pipeline;
+                try {
+                    pipeline = Pipelines.build(pipelineConfig());
+                } catch (IllegalArgumentException e) {
+                    // A bad setting is the server's fault; a caller must not read it as its own bad argument.
+                    throw new IllegalStateException(
+                            "invalid corpus pipeline configuration (kiln.corpus.pipeline.*): " + e.getMessage(), e);
+                }
                 sink = new KafkaShardSink(bootstrapServers, config.topics().shards());
                 ShardWriter.ShardSink shards = sink;
                 if (config.llmcShardDir().isPresent()) {
@@ -89,7 +116,7 @@ public class CorpusRuntime {
                         config.shardTokens(),
                         config.tokenizeBatchDocuments(),
                         config.tokenizeBatchChars());
-                engine = new CorpusEngine(pipeline, writer, tokenizer);
+                engine = new CorpusEngine(pipeline, writer, tokenizer, documentLimits);
                 sealer = Executors.newSingleThreadScheduledExecutor(r -> {
                     Thread t = new Thread(r, "shard-sealer");
                     t.setDaemon(true);
@@ -101,14 +128,17 @@ public class CorpusRuntime {
                             try {
                                 writer.sealIfIdle(idle);
                             } catch (RuntimeException e) {
-                                LOG.log(Level.WARNING, "Sealing an idle shard failed; retrying", e);
+                                LOG.warn("Sealing an idle shard failed; retrying", e);
                             }
                         },
                         1,
                         1,
                         TimeUnit.SECONDS);
-                LOG.info(() -> "Corpus pipeline: " + config.pipeline().steps() + ", shards of " + config.encoding()
-                        + " to " + config.topics().shards());
+                LOG.infof(
+                        "Corpus pipeline: %s, shards of %s to %s",
+                        config.pipeline().steps(),
+                        config.encoding(),
+                        config.topics().shards());
             }
             return engine;
         }
@@ -155,12 +185,12 @@ public class CorpusRuntime {
             built.writer().seal();
             built.writer().awaitShipped(30, TimeUnit.SECONDS);
         } catch (Exception e) {
-            LOG.log(Level.WARNING, "Shards pending at shutdown were not all acknowledged", e);
+            LOG.warn("Shards pending at shutdown were not all acknowledged", e);
         }
         try {
             built.pipeline().close();
         } catch (IOException e) {
-            LOG.log(Level.WARNING, "Closing the dedup logs failed", e);
+            LOG.warn("Closing the dedup logs failed", e);
         }
         sink.close();
     }

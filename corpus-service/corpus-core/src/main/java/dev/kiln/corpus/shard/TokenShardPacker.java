@@ -94,7 +94,8 @@ public final class TokenShardPacker<R> {
             for (int i = 0; i < n; i++, position++) {
                 int id = position < ids.length ? ids[position] : eosTokenId;
                 if (id < 0 || id >= vocabSize) {
-                    throw new IllegalArgumentException("Token id " + id + " is outside the vocabulary of " + vocabSize);
+                    // The tokenizer answered an id outside its own vocabulary: our fault, not the caller's.
+                    throw new IllegalStateException("Token id " + id + " is outside the vocabulary of " + vocabSize);
                 }
                 buffer[filled++] = id;
             }

@@ -57,7 +57,11 @@ class CorpusEngineCrashTest {
     private static CorpusEngine engine(Path dedupDir, PendingSink sink) {
         Pipeline pipeline = Pipelines.build(PipelineConfig.defaults()
                 .withDedup(PipelineConfig.Dedup.defaults().withDirectory(dedupDir)));
-        return new CorpusEngine(pipeline, new ShardWriter(TOKENIZER, sink, "test", 256, 1, 1 << 20), TOKENIZER);
+        return new CorpusEngine(
+                pipeline,
+                new ShardWriter(TOKENIZER, sink, "test", 256, 1, 1 << 20),
+                TOKENIZER,
+                new DocumentLimits(16 << 20));
     }
 
     private static List<String> englishDocuments(int count) {

@@ -1,9 +1,5 @@
-package dev.kiln.corpus.service;
+package dev.kiln.corpus.engine;
 
-import dev.kiln.corpus.engine.CorpusEngine;
-import dev.kiln.corpus.engine.Receipt;
-import dev.kiln.proto.corpus.v1.IngestProgress;
-import dev.kiln.proto.corpus.v1.IngestSummary;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
@@ -11,7 +7,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 
 /** The counters of one ingest call: documents in, kept, dropped by "step/reason", tokens. */
-final class IngestTally {
+public final class IngestTally {
 
     private final AtomicLong received = new AtomicLong();
     private final AtomicLong kept = new AtomicLong();
@@ -19,8 +15,22 @@ final class IngestTally {
     private final LongAdder tokens = new LongAdder();
     private final Map<String, LongAdder> drops = new ConcurrentHashMap<>();
 
+    /** The running counters, for progress reports. */
+    public record Counts(long documentsIn, long documentsKept, long documentsDropped, long tokens) {}
+
+    /**
+     * The end of an ingest: every document received (those a reader skipped included), kept,
+     * dropped by "step/reason" (reader skips under "read/reason"), and the tokens of the kept ones.
+     */
+    public record Summary(
+            long documentsReceived,
+            long documentsKept,
+            long documentsDropped,
+            Map<String, Long> droppedByReason,
+            long tokens) {}
+
     /** A receipt that counts the document's tokens into this tally. */
-    Receipt receipt() {
+    public Receipt receipt() {
         received.incrementAndGet();
         return new Receipt() {
             @Override
@@ -33,7 +43,7 @@ final class IngestTally {
         };
     }
 
-    void record(CorpusEngine.Outcome outcome) {
+    public void record(CorpusEngine.Outcome outcome) {
         if (outcome.kept()) {
             kept.incrementAndGet();
         } else {
@@ -41,29 +51,23 @@ final class IngestTally {
         }
     }
 
-    /** A document that never reached the pipeline (malformed record, oversized body ...). */
-    void drop(String key) {
+    private void drop(String key) {
         dropped.incrementAndGet();
         drops.computeIfAbsent(key, k -> new LongAdder()).increment();
     }
 
-    void readerSkipped(Map<String, Long> skippedByReason) {
+    /** Counts the records a reader skipped (malformed, not HTTP 2xx ...) as drops under "read/reason". */
+    public void readerSkipped(Map<String, Long> skippedByReason) {
         skippedByReason.forEach((reason, count) -> {
             dropped.addAndGet(count);
             drops.computeIfAbsent("read/" + reason, k -> new LongAdder()).add(count);
         });
     }
 
-    IngestSummary summary() {
+    public Summary summary() {
         Map<String, Long> byReason = new TreeMap<>();
         drops.forEach((k, v) -> byReason.put(k, v.sum()));
-        return IngestSummary.newBuilder()
-                .setDocumentsReceived(received.get() + readerDrops())
-                .setDocumentsKept(kept.get())
-                .setDocumentsDropped(dropped.get())
-                .putAllDroppedByReason(byReason)
-                .setTokens(tokens.sum())
-                .build();
+        return new Summary(received.get() + readerDrops(), kept.get(), dropped.get(), byReason, tokens.sum());
     }
 
     private long readerDrops() {
@@ -73,11 +77,7 @@ final class IngestTally {
                 .sum();
     }
 
-    IngestProgress.Builder progress() {
-        return IngestProgress.newBuilder()
-                .setDocumentsIn(received.get())
-                .setDocumentsKept(kept.get())
-                .setDocumentsDropped(dropped.get())
-                .setTokens(tokens.sum());
+    public Counts counts() {
+        return new Counts(received.get(), kept.get(), dropped.get(), tokens.sum());
     }
 }

@@ -3,21 +3,30 @@ package dev.kiln.corpus.engine;
 import dev.kiln.corpus.pipeline.Pipeline;
 import dev.kiln.corpus.pipeline.PipelineDocument;
 import dev.kiln.corpus.pipeline.PipelineStats;
+import dev.kiln.corpus.pipeline.PipelineStep;
+import dev.kiln.corpus.pipeline.dedup.ExactDeduplicator;
+import dev.kiln.corpus.pipeline.dedup.MinHashDeduplicator;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.file.Path;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BooleanSupplier;
+import java.util.function.Consumer;
 
 /**
  * The corpus stage as one object: documents go through the pipeline, kept text goes to the shard
- * writer. Every source of documents (gRPC, files, Kafka) calls {@link #ingest}; the service only
- * adapts. Plain Java: testable without the service, the broker or the tokenizer service.
+ * writer. Every source of documents (gRPC, files, Kafka) calls {@link #ingest}, files through
+ * {@link #ingestFile}; the service only adapts. Plain Java: testable without the service, the broker
+ * or the tokenizer service.
  */
 public final class CorpusEngine {
 
     private final Pipeline pipeline;
     private final ShardWriter writer;
     private final BatchTokenizer tokenizer;
+    private final FileIngest files;
     private final AtomicLong sequences = new AtomicLong();
     private final Watermark done = new Watermark(0);
     private long committedThrough = -1;
@@ -33,10 +42,12 @@ public final class CorpusEngine {
     /** An inspection plus the tokens the final text would add. */
     public record Inspection(Pipeline.Inspection pipeline, int tokens) {}
 
-    public CorpusEngine(Pipeline pipeline, ShardWriter writer, BatchTokenizer tokenizer) {
+    /** @param limits the largest raw document a file may yield (WARC bodies are read up to it) */
+    public CorpusEngine(Pipeline pipeline, ShardWriter writer, BatchTokenizer tokenizer, DocumentLimits limits) {
         this.pipeline = pipeline;
         this.writer = writer;
         this.tokenizer = tokenizer;
+        this.files = new FileIngest(this, limits);
     }
 
     /**
@@ -79,6 +90,16 @@ public final class CorpusEngine {
         return new Outcome(true, null, null);
     }
 
+    /** Reads a file on the server through {@link #ingest}; see {@link FileIngest#run}. */
+    public Optional<FileIngest.Result> ingestFile(
+            FileIngest.Format format,
+            Path file,
+            long limit,
+            BooleanSupplier cancelled,
+            Consumer<FileIngest.Progress> progress) {
+        return files.run(format, file, limit, cancelled, progress);
+    }
+
     /**
      * Persists the dedup entries of the longest run of documents that are all done, so the seen-set
      * on disk never holds a document that a crash could still lose.
@@ -112,6 +133,19 @@ public final class CorpusEngine {
 
     public PipelineStats stats() {
         return pipeline.stats();
+    }
+
+    /** Documents in the largest dedup index (exact or MinHash) of the pipeline. */
+    public long dedupIndexDocuments() {
+        long indexed = 0;
+        for (PipelineStep step : pipeline.steps()) {
+            if (step instanceof ExactDeduplicator exact) {
+                indexed = Math.max(indexed, exact.size());
+            } else if (step instanceof MinHashDeduplicator minHash) {
+                indexed = Math.max(indexed, minHash.documents());
+            }
+        }
+        return indexed;
     }
 
     public ShardWriter writer() {

@@ -25,8 +25,11 @@ public final class LlmcShardFiles {
     /** Writes {@code <shard id>.bin} atomically; a reader never sees half a file. */
     public Path write(TokenShard shard) {
         if (shard.getTokenWidth() != TokenWidth.TOKEN_WIDTH_UINT16) {
-            throw new IllegalArgumentException("llm.c shards hold uint16 tokens; shard " + shard.getShardId() + " of "
-                    + shard.getEncoding() + " (" + shard.getVocabSize() + " ids) does not fit");
+            // A configuration that cannot work (a wide encoding with llm.c files), not a caller's bad document.
+            throw new IllegalStateException("llm.c shards hold uint16 tokens; shard " + shard.getShardId() + " of "
+                    + shard.getEncoding() + " (" + shard.getVocabSize()
+                    + " ids) does not fit; kiln.corpus.llmc-shard-dir needs an"
+                    + " encoding of at most 65,536 ids");
         }
         ByteBuffer header = LlmcTokenFile.header(shard.getTokenCount());
         try {

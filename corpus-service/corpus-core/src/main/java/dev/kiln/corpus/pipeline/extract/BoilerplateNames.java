@@ -1,0 +1,178 @@
+package dev.kiln.corpus.pipeline.extract;
+
+import java.util.Locale;
+import java.util.Set;
+
+/**
+ * What an element's name and its class, id, role and style attributes say about it: never content
+ * (script, form control, nav ...), a navigation or consent box, an ARIA landmark that is not content,
+ * a hidden element.
+ */
+final class BoilerplateNames {
+    private BoilerplateNames() {}
+
+    /** Elements that are never content: scripts, embedded media, form controls, navigation, the head. */
+    private static final Set<String> SKIP = Set.of(
+            "script",
+            "style",
+            "noscript",
+            "template",
+            "svg",
+            "math",
+            "iframe",
+            "object",
+            "embed",
+            "canvas",
+            "select",
+            "option",
+            "button",
+            "input",
+            "textarea",
+            "label",
+            "nav",
+            "aside",
+            "menu",
+            "dialog",
+            "head",
+            "map",
+            "audio",
+            "video",
+            "picture",
+            "noembed",
+            "noframes",
+            "datalist");
+
+    private static final Set<String> SKIP_ROLES = Set.of(
+            "navigation",
+            "banner",
+            "contentinfo",
+            "complementary",
+            "search",
+            "menu",
+            "menubar",
+            "dialog",
+            "alertdialog",
+            "toolbar",
+            "tablist");
+    /** class/id words (split on space, '-', '_' and camelCase) that name a boilerplate box. */
+    private static final Set<String> BOILER_WORDS = Set.of(
+            "nav",
+            "navbar",
+            "navigation",
+            "subnav",
+            "topnav",
+            "bottomnav",
+            "navlist",
+            "menu",
+            "menubar",
+            "breadcrumb",
+            "breadcrumbs",
+            "sidebar",
+            "sidenav",
+            "cookie",
+            "cookies",
+            "consent",
+            "gdpr",
+            "share",
+            "sharing",
+            "social",
+            "advert",
+            "advertisement",
+            "ad",
+            "ads",
+            "adsbox",
+            "sponsor",
+            "sponsored",
+            "promo",
+            "promotion",
+            "related",
+            "recommended",
+            "subscribe",
+            "newsletter",
+            "popup",
+            "modal",
+            "skip",
+            "skiplink",
+            "pagination",
+            "pager",
+            "toolbar",
+            "masthead",
+            "topbar",
+            "footer",
+            "widget",
+            "widgets",
+            "banner",
+            "tags",
+            "tagcloud",
+            "login",
+            "signup",
+            "legalcopy",
+            "copyright",
+            "disclaimer");
+
+    /** class/id words that always mean boilerplate, whatever the box's size. */
+    private static final Set<String> STRONG_WORDS = Set.of(
+            "cookie",
+            "cookies",
+            "consent",
+            "gdpr",
+            "share",
+            "sharing",
+            "sharedaddy",
+            "social",
+            "advert",
+            "advertisement",
+            "ad",
+            "ads",
+            "adsbox",
+            "breadcrumb",
+            "breadcrumbs",
+            "related",
+            "newsletter",
+            "subscribe",
+            "popup",
+            "modal",
+            "sponsored",
+            "promo",
+            "respond",
+            "skip");
+
+    static boolean skippedElement(String name) {
+        return SKIP.contains(name);
+    }
+
+    /** A class or id that names a boilerplate box, which is judged by its size after the pass. */
+    static boolean weak(String classOrId) {
+        return nameHas(classOrId, BOILER_WORDS);
+    }
+
+    /** A class or id that always means boilerplate, whatever the box's size. */
+    static boolean strong(String classOrId) {
+        return nameHas(classOrId, STRONG_WORDS);
+    }
+
+    /** An ARIA role that marks navigation, banners, search boxes, dialogs and the like. */
+    static boolean skippedRole(String role) {
+        return role != null && SKIP_ROLES.contains(role.toLowerCase(Locale.ROOT).strip());
+    }
+
+    static boolean nameHas(String v, Set<String> words) {
+        if (v == null || v.isEmpty()) return false;
+        int n = v.length(), start = 0;
+        for (int i = 0; i <= n; i++) {
+            char c = i < n ? v.charAt(i) : ' ';
+            boolean sep = c == ' ' || c == '-' || c == '_' || c == '\t' || c == '\n' || c == ':' || c == '.';
+            boolean camel = i > start && i < n && Character.isUpperCase(c) && Character.isLowerCase(v.charAt(i - 1));
+            if (sep || camel) {
+                if (i > start && words.contains(v.substring(start, i).toLowerCase(Locale.ROOT))) return true;
+                start = sep ? i + 1 : i;
+            }
+        }
+        return false;
+    }
+
+    static boolean hiddenStyle(String style) {
+        String l = style.replace(" ", "").toLowerCase(Locale.ROOT);
+        return l.contains("display:none") || l.contains("visibility:hidden");
+    }
+}

@@ -1,0 +1,131 @@
+package dev.kiln.corpus.pipeline.extract;
+
+import dev.kiln.corpus.pipeline.extract.HtmlMainText.Block;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * Chooses the main text among a page's blocks. If the page marks its main content ({@code main},
+ * role=main, or one dominant {@code article}), only blocks inside it are candidates; blocks in weakly
+ * named boxes go unless the box holds a large share of the page's text; blocks whose link density
+ * exceeds the limit are navigation; short blocks of known boilerplate phrases (copyright, "all rights
+ * reserved", "sign in", "share this", cookie notices) go; headings stay only when content follows them.
+ */
+final class MainTextSelector {
+    private MainTextSelector() {}
+
+    /** Phrases that mark a short block as boilerplate. */
+    private static final String[] BOILER_PHRASES = {
+        "copyright",
+        "\u00a9",
+        "all rights reserved",
+        "cookie",
+        "sign in",
+        "log in",
+        "sign up",
+        "subscribe",
+        "share this",
+        "share on",
+        "follow us",
+        "skip to content",
+        "skip to main content",
+        "skip navigation",
+        "back to top",
+        "read more",
+        "privacy policy",
+        "terms of use",
+        "terms of service",
+        "powered by",
+        "javascript is disabled",
+        "enable javascript"
+    };
+
+    static boolean boilerText(String text) {
+        String l = text.toLowerCase(Locale.ROOT);
+        for (String p : BOILER_PHRASES) if (l.contains(p)) return true;
+        return false;
+    }
+
+    static HtmlMainText.Result select(TextBlockBuilder.Blocks page, double maxLinkDensity) {
+        List<Block> blocks = page.blocks();
+        int nb = blocks.size();
+        boolean[] keep = new boolean[nb];
+        long mainChars = 0, totalChars = 0;
+        long[] articleChars = new long[page.articles() + 1];
+        for (Block b : blocks) {
+            int plain = b.length() - b.linkChars();
+            totalChars += plain;
+            if (b.inMain()) mainChars += plain;
+            articleChars[b.article()] += plain;
+        }
+        // weakly named boxes: boilerplate unless they hold a large share of the page's plain text
+        int nbox = page.boxParents().size();
+        long[] boxPlain = new long[nbox];
+        for (Block b : blocks) {
+            int plain = b.length() - b.linkChars();
+            for (int x = b.box(); x >= 0; x = page.boxParents().get(x)) boxPlain[x] += plain;
+        }
+        boolean[] boxIsBoiler = new boolean[nbox];
+        for (int x = 0; x < nbox; x++) boxIsBoiler[x] = boxPlain[x] < 0.3 * totalChars;
+        // which region is the main content?
+        boolean useMain = mainChars > 0 && mainChars >= 0.25 * totalChars;
+        int useArticle = 0;
+        if (!useMain && page.articles() > 0) {
+            long sum = 0, best = 0;
+            int bestIdx = 0;
+            for (int a = 1; a < articleChars.length; a++) {
+                sum += articleChars[a];
+                if (articleChars[a] > best) {
+                    best = articleChars[a];
+                    bestIdx = a;
+                }
+            }
+            if (best >= 0.6 * sum && best >= 0.25 * totalChars) useArticle = bestIdx;
+        }
+        for (int k = 0; k < nb; k++) {
+            Block b = blocks.get(k);
+            if (useMain && !b.inMain()) continue;
+            if (useArticle > 0 && b.article() != useArticle) continue;
+            if (!useMain && useArticle == 0 && b.inPageHeaderOrFooter()) continue;
+            boolean inBoiler = false;
+            for (int x = b.box(); x >= 0 && !inBoiler; x = page.boxParents().get(x)) inBoiler = boxIsBoiler[x];
+            if (inBoiler) continue;
+            double ld = b.length() == 0 ? 1 : (double) b.linkChars() / b.length();
+            if (ld > maxLinkDensity) continue;
+            int words = countWords(b.text());
+            if (words <= 12 && boilerText(b.text())) continue;
+            keep[k] = true;
+        }
+        // a heading stays only when kept content follows it before the next heading
+        for (int k = 0; k < nb; k++) {
+            if (!keep[k] || !blocks.get(k).heading()) continue;
+            boolean content = false;
+            for (int j = k + 1; j < nb; j++) {
+                if (blocks.get(j).heading()) continue;
+                if (keep[j]) {
+                    content = true;
+                    break;
+                }
+            }
+            keep[k] = content;
+        }
+        StringBuilder out = new StringBuilder();
+        for (int k = 0; k < nb; k++) {
+            if (!keep[k]) continue;
+            if (out.length() > 0) out.append('\n');
+            out.append(blocks.get(k).text());
+        }
+        return new HtmlMainText.Result(out.toString(), page.title(), blocks, keep);
+    }
+
+    private static int countWords(String s) {
+        int w = 0;
+        boolean in = false;
+        for (int i = 0; i < s.length(); i++) {
+            boolean ws = Character.isWhitespace(s.charAt(i));
+            if (!ws && !in) w++;
+            in = !ws;
+        }
+        return w;
+    }
+}

@@ -1,0 +1,403 @@
+package dev.kiln.corpus.pipeline.extract;
+
+import dev.kiln.corpus.pipeline.extract.HtmlMainText.Block;
+import dev.kiln.corpus.pipeline.extract.HtmlTokenizer.StartTag;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * Turns the lexer's tags and text into blocks of text: paragraphs, headings, list items, table rows
+ * with cells joined by " | ", pre lines. Keeps a stack of open elements with HTML's implied end tags
+ * for p / li / dt / dd / tr / td / option. Subtrees that are boilerplate by construction are skipped:
+ * script/style/template/svg/iframe/form controls, {@code nav}, {@code aside}, page-level
+ * {@code header}/{@code footer}, ARIA roles navigation / banner / contentinfo / complementary /
+ * search / menu / dialog, hidden elements, and elements whose class or id strongly names boilerplate
+ * (cookie banner, share bar, advert ...). Each block remembers whether it lies inside {@code main} /
+ * role=main / {@code article}, and the innermost weakly named box ("nav", "menu" ...) around it, for
+ * the {@link MainTextSelector} to judge. One builder per page.
+ */
+final class TextBlockBuilder implements HtmlTokenizer.Handler {
+
+    private static final Set<String> VOID = Set.of(
+            "area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param", "source", "track",
+            "wbr", "keygen", "frame");
+    private static final Set<String> BLOCK = Set.of(
+            "p",
+            "div",
+            "section",
+            "article",
+            "main",
+            "h1",
+            "h2",
+            "h3",
+            "h4",
+            "h5",
+            "h6",
+            "li",
+            "ul",
+            "ol",
+            "dl",
+            "dt",
+            "dd",
+            "table",
+            "tr",
+            "td",
+            "th",
+            "thead",
+            "tbody",
+            "tfoot",
+            "pre",
+            "blockquote",
+            "figure",
+            "figcaption",
+            "hr",
+            "br",
+            "address",
+            "details",
+            "summary",
+            "caption",
+            "header",
+            "footer",
+            "body",
+            "html",
+            "form",
+            "fieldset",
+            "legend",
+            "center",
+            "hgroup",
+            "output",
+            "aside",
+            "nav");
+
+    /** A page's blocks, the parent of each weakly named box (-1: none), its article count and title. */
+    record Blocks(List<Block> blocks, List<Integer> boxParents, int articles, String title) {}
+
+    private static final class Frame {
+        final String tag;
+        final boolean skip, link, heading, listItem, main, pre, row, cell, headerFooter;
+        final int article;
+        boolean code;
+        int box = -1; // innermost element whose class/id names boilerplate (decided after the pass), -1 none
+
+        Frame(
+                String tag,
+                boolean skip,
+                boolean link,
+                boolean heading,
+                boolean listItem,
+                boolean main,
+                boolean pre,
+                boolean row,
+                boolean cell,
+                boolean headerFooter,
+                int article) {
+            this.tag = tag;
+            this.skip = skip;
+            this.link = link;
+            this.heading = heading;
+            this.listItem = listItem;
+            this.main = main;
+            this.pre = pre;
+            this.row = row;
+            this.cell = cell;
+            this.headerFooter = headerFooter;
+            this.article = article;
+        }
+    }
+
+    private final List<Frame> stack = new ArrayList<>();
+    private final List<Block> blocks = new ArrayList<>();
+    private final StringBuilder buf = new StringBuilder();
+    private int linkChars;
+    private boolean pendingSpace;
+    private int articles;
+    private int cellsInRow;
+    private String title;
+    private final List<Integer> boxParent = new ArrayList<>();
+
+    private Frame top() {
+        return stack.isEmpty() ? null : stack.get(stack.size() - 1);
+    }
+
+    private boolean skipping() {
+        Frame t = top();
+        return t != null && t.skip;
+    }
+
+    private void flush() {
+        if (buf.length() > 0) {
+            Frame t = top();
+            String s = buf.toString().strip();
+            if (!s.isEmpty()) {
+                boolean heading = false, li = false, main = false, hf = false;
+                int art = 0, box = -1;
+                if (t != null) {
+                    heading = t.heading;
+                    li = t.listItem;
+                    main = t.main;
+                    art = t.article;
+                    hf = t.headerFooter;
+                    box = t.box;
+                }
+                blocks.add(
+                        new Block(li ? "- " + s : s, Math.min(linkChars, s.length()), heading, li, main, art, hf, box));
+            }
+            buf.setLength(0);
+        }
+        linkChars = 0;
+        pendingSpace = false;
+        cellsInRow = 0;
+    }
+
+    private boolean inRow() {
+        for (int i = stack.size() - 1; i >= 0; i--) {
+            Frame f = stack.get(i);
+            if (f.row) return true;
+            if (f.tag.equals("table")) return false;
+        }
+        return false;
+    }
+
+    private void appendText(String s, boolean inLink, boolean pre) {
+        if (pre) {
+            int start = 0;
+            for (int i = 0; i < s.length(); i++) {
+                if (s.charAt(i) == '\n') {
+                    appendRaw(s.substring(start, i), inLink);
+                    flush();
+                    start = i + 1;
+                }
+            }
+            appendRaw(s.substring(start), inLink);
+            return;
+        }
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c == ' ' || c == '\n' || c == '\t' || c == '\r' || c == '\f' || c == '\u00A0' || c == '\u200B') {
+                pendingSpace = buf.length() > 0;
+            } else {
+                if (pendingSpace) {
+                    buf.append(' ');
+                    pendingSpace = false;
+                }
+                buf.append(c);
+                if (inLink) linkChars++;
+            }
+        }
+    }
+
+    private void appendRaw(String s, boolean inLink) {
+        String t = s.replace('\t', ' ');
+        if (t.isBlank()) return;
+        buf.append(t);
+        if (inLink) linkChars += t.length();
+    }
+
+    /** The blocks of the whole page, once the lexer has reported everything. */
+    Blocks finish() {
+        flush();
+        return new Blocks(blocks, boxParent, articles, title);
+    }
+
+    @Override
+    public void text(String html, int from, int to) {
+        if (skipping()) return;
+        Frame t = top();
+        boolean link = false, pre = false;
+        if (t != null) {
+            link = t.link;
+            pre = t.pre;
+        }
+        appendText(HtmlTokenizer.unescape(html.substring(from, to)), link, pre);
+    }
+
+    @Override
+    public void startTag(StartTag tag) {
+        String name = tag.name();
+        startElement(tag);
+        if (VOID.contains(name) || tag.selfClosing() && !BLOCK.contains(name)) {
+            if (name.equals("br") || name.equals("hr")) {
+                if (!skipping()) {
+                    if (top() != null && top().pre) flush();
+                    else if (inRow()) pendingSpace = true;
+                    else flush();
+                }
+            }
+            popTo(name);
+        }
+    }
+
+    @Override
+    public void endTag(String name) {
+        endElement(name);
+    }
+
+    @Override
+    public void rawTextElement(StartTag tag, String html, int from, int to) {
+        startElement(tag);
+        if (tag.name().equals("title") && title == null)
+            title = HtmlTokenizer.unescape(html.substring(from, to)).strip();
+        popTo(tag.name());
+    }
+
+    private void startElement(StartTag tag) {
+        String name = tag.name();
+        String cls = tag.cls();
+        String id = tag.id();
+        String role = tag.role();
+        Frame parent = top();
+        // implied end tags
+        switch (name) {
+            case "p",
+                    "div",
+                    "ul",
+                    "ol",
+                    "dl",
+                    "table",
+                    "h1",
+                    "h2",
+                    "h3",
+                    "h4",
+                    "h5",
+                    "h6",
+                    "pre",
+                    "blockquote",
+                    "section",
+                    "article",
+                    "header",
+                    "footer",
+                    "nav",
+                    "aside",
+                    "main",
+                    "form",
+                    "hr",
+                    "figure",
+                    "address",
+                    "details" ->
+                closeIfOpen(
+                        "p", Set.of("div", "td", "th", "li", "section", "article", "main", "body", "blockquote", "dd"));
+            case "li" -> closeIfOpen("li", Set.of("ul", "ol", "menu"));
+            case "dt", "dd" -> {
+                closeIfOpen("dt", Set.of("dl"));
+                closeIfOpen("dd", Set.of("dl"));
+            }
+            case "tr" -> closeIfOpen("tr", Set.of("table", "tbody", "thead", "tfoot"));
+            case "td", "th" -> {
+                closeIfOpen("td", Set.of("tr", "table"));
+                closeIfOpen("th", Set.of("tr", "table"));
+            }
+            case "option" -> closeIfOpen("option", Set.of("select"));
+            default -> {}
+        }
+        parent = top();
+        boolean inMainAlready = parent != null && parent.main;
+        boolean skip = parent != null && parent.skip;
+        if (!skip) {
+            if (BoilerplateNames.skippedElement(name)) skip = true;
+            else if ((name.equals("header") || name.equals("footer"))
+                    && !inMainAlready
+                    && (parent == null || parent.article == 0)) skip = true;
+            else if (tag.hidden()) skip = true;
+            else if (BoilerplateNames.skippedRole(role)) skip = true;
+            else if (tag.style() != null && BoilerplateNames.hiddenStyle(tag.style())) skip = true;
+            else if (BoilerplateNames.strong(cls) || BoilerplateNames.strong(id)) skip = true;
+        }
+        int box = parent == null ? -1 : parent.box;
+        if (!skip
+                && !name.equals("body")
+                && !name.equals("html")
+                && !name.equals("main")
+                && !name.equals("article")
+                && !"main".equalsIgnoreCase(role)
+                && (BoilerplateNames.weak(cls) || BoilerplateNames.weak(id))) {
+            // a weakly named box ("nav", "menu", "footer", …): judged after the pass by its size and links,
+            // since content wrappers are sometimes named e.g. "wy-nav-content"
+            boxParent.add(box);
+            box = boxParent.size() - 1;
+        }
+        boolean block = BLOCK.contains(name);
+        boolean row = name.equals("tr");
+        boolean cell = name.equals("td") || name.equals("th");
+        if (!skip) {
+            if (cell) {
+                if (inRow() || (parent != null && parent.row)) {
+                    if (cellsInRow++ > 0) {
+                        buf.append(" | ");
+                        pendingSpace = false;
+                    }
+                } else flush();
+            } else if (block && !(inRow() && !row)) {
+                flush();
+            } else if (block) {
+                pendingSpace = buf.length() > 0;
+            }
+        }
+        boolean main = inMainAlready || name.equals("main") || "main".equalsIgnoreCase(role);
+        int article = parent == null ? 0 : parent.article;
+        if (name.equals("article")) article = ++articles;
+        boolean heading = name.length() == 2 && name.charAt(0) == 'h' && name.charAt(1) >= '1' && name.charAt(1) <= '6'
+                || (parent != null && parent.heading && !block);
+        boolean li = name.equals("li") || name.equals("dt") || name.equals("dd")
+                ? name.equals("li")
+                : (parent != null && parent.listItem && !block);
+        boolean hf = (parent != null && parent.headerFooter) || name.equals("header") || name.equals("footer");
+        // a link inside code (an API identifier linking to its docs) is content, not navigation
+        boolean code = name.equals("code")
+                || name.equals("tt")
+                || name.equals("kbd")
+                || name.equals("samp")
+                || (parent != null && parent.code);
+        boolean link = !code && (name.equals("a") || (parent != null && parent.link));
+        Frame fr = new Frame(
+                name,
+                skip,
+                link,
+                heading,
+                li,
+                main,
+                name.equals("pre") || (parent != null && parent.pre),
+                row,
+                cell,
+                hf,
+                article);
+        fr.box = box;
+        fr.code = code;
+        stack.add(fr);
+        if (stack.size() > 2000) stack.remove(stack.size() - 1); // pathological nesting: stay bounded
+    }
+
+    private void closeIfOpen(String tag, Set<String> scopeStops) {
+        for (int k = stack.size() - 1; k >= 0; k--) {
+            String t = stack.get(k).tag;
+            if (t.equals(tag)) {
+                popTo(tag);
+                return;
+            }
+            if (scopeStops.contains(t)) return;
+        }
+    }
+
+    private void endElement(String name) {
+        for (int k = stack.size() - 1; k >= 0; k--) {
+            if (stack.get(k).tag.equals(name)) {
+                popTo(name);
+                return;
+            }
+        }
+        if (name.equals("p") || name.equals("br")) {
+            if (!skipping()) flush();
+        }
+    }
+
+    /** Pops up to and including the innermost open {@code tag}, flushing blocks as block elements close. */
+    private void popTo(String tag) {
+        for (int k = stack.size() - 1; k >= 0; k--) {
+            Frame f = stack.get(k);
+            boolean flush = !f.skip && BLOCK.contains(f.tag) && !(f.cell) && !(inRow() && !f.row);
+            if (flush) flush();
+            stack.remove(k);
+            if (f.tag.equals(tag)) return;
+        }
+    }
+}
