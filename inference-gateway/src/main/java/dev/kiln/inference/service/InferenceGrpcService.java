@@ -1,17 +1,17 @@
 package dev.kiln.inference.service;
 
 import com.google.protobuf.Timestamp;
-import dev.kiln.inference.core.engine.FinishReason;
-import dev.kiln.inference.core.engine.GenerationListener;
-import dev.kiln.inference.core.engine.InferenceEngine;
-import dev.kiln.inference.core.engine.QueueFullException;
-import dev.kiln.inference.core.engine.SamplingSpec;
-import dev.kiln.inference.core.model.DecoderModel;
-import dev.kiln.inference.core.model.InvalidBundleException;
-import dev.kiln.inference.core.registry.BundleNotFoundException;
-import dev.kiln.inference.core.registry.LoadedModel;
-import dev.kiln.inference.core.registry.ModelExistsException;
-import dev.kiln.inference.core.registry.UnknownModelException;
+import dev.kiln.inference.engine.FinishReason;
+import dev.kiln.inference.engine.GenerationListener;
+import dev.kiln.inference.engine.InferenceEngine;
+import dev.kiln.inference.engine.QueueFullException;
+import dev.kiln.inference.engine.SamplingSpec;
+import dev.kiln.inference.model.DecoderModel;
+import dev.kiln.inference.model.InvalidBundleException;
+import dev.kiln.inference.registry.BundleNotFoundException;
+import dev.kiln.inference.registry.LoadedModel;
+import dev.kiln.inference.registry.ModelExistsException;
+import dev.kiln.inference.registry.UnknownModelException;
 import dev.kiln.proto.inference.v1.ExecutionProvider;
 import dev.kiln.proto.inference.v1.GenerateRequest;
 import dev.kiln.proto.inference.v1.GenerateResponse;
@@ -68,7 +68,7 @@ public class InferenceGrpcService extends InferenceServiceGrpc.InferenceServiceI
                     req.getIgnoreEos());
             InferenceEngine.Prepared prepared = engine.prepare(cmd);
             Stream stream = new Stream(call);
-            java.util.concurrent.atomic.AtomicReference<dev.kiln.inference.core.engine.GenerationHandle> handle =
+            java.util.concurrent.atomic.AtomicReference<dev.kiln.inference.engine.GenerationHandle> handle =
                     new java.util.concurrent.atomic.AtomicReference<>();
             // Client cancellation and deadlines both cancel the call: the request leaves its slot at once.
             call.setOnCancelHandler(() -> {

@@ -1,7 +1,7 @@
 package dev.kiln.inference.service;
 
-import dev.kiln.inference.core.engine.EngineMetrics;
-import dev.kiln.inference.core.engine.FinishReason;
+import dev.kiln.inference.engine.EngineMetrics;
+import dev.kiln.inference.engine.FinishReason;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.MeterRegistry;

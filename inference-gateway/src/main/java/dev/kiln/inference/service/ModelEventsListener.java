@@ -1,6 +1,6 @@
 package dev.kiln.inference.service;
 
-import dev.kiln.inference.core.registry.ModelRegistry;
+import dev.kiln.inference.registry.ModelRegistry;
 import dev.kiln.proto.trainer.v1.ModelPublished;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,11 +1,11 @@
 package dev.kiln.inference.service;
 
-import dev.kiln.inference.core.engine.ContinuousBatcher;
-import dev.kiln.inference.core.engine.InferenceEngine;
-import dev.kiln.inference.core.model.DecoderModel;
-import dev.kiln.inference.core.model.OrtSessions;
-import dev.kiln.inference.core.registry.LoadedModel;
-import dev.kiln.inference.core.registry.ModelRegistry;
+import dev.kiln.inference.engine.ContinuousBatcher;
+import dev.kiln.inference.engine.InferenceEngine;
+import dev.kiln.inference.model.DecoderModel;
+import dev.kiln.inference.model.OrtSessions;
+import dev.kiln.inference.registry.LoadedModel;
+import dev.kiln.inference.registry.ModelRegistry;
 import dev.kiln.proto.inference.v1.InferenceServiceGrpc;
 import grpc.health.v1.HealthOuterClass.HealthCheckResponse.ServingStatus;
 import io.micrometer.core.instrument.Gauge;

@@ -3,7 +3,7 @@ package dev.kiln.inference.service;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.kiln.inference.core.engine.ContinuousBatcher;
+import dev.kiln.inference.engine.ContinuousBatcher;
 import dev.kiln.inference.testing.TestModelsResource;
 import dev.kiln.proto.inference.v1.FinishReason;
 import dev.kiln.proto.inference.v1.GenerateRequest;
