@@ -14,12 +14,13 @@ import java.util.Set;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 
 /**
  * Continuous batching for one model: a single scheduler thread owns the model's
- * {@link DecodeBatch}. Between decode steps it drops finished and cancelled requests and admits
- * queued ones (prompts of equal length prefilled in one call, others alone, then joined to the batch); every step is one model call for
- * all running requests. Each request samples with its own {@link Sampler} (own seed), so its
+ * {@link DecodeBatch} and loops: {@link #admit} queued requests into free slots (prompts of equal
+ * length prefilled in one call), {@link #step} all running requests with one model call,
+ * {@link #sampleAndRetire} (stream each row's token, drop the finished and cancelled). Each request samples with its own {@link Sampler} (own seed), so its
  * output does not depend on its neighbours. A bounded queue in front rejects work when full.
  */
 public final class ContinuousBatcher implements AutoCloseable {
@@ -98,12 +99,12 @@ public final class ContinuousBatcher implements AutoCloseable {
     /**
      * Queues a request.
      *
-     * @throws QueueFullException    when the queue is full
-     * @throws IllegalStateException when the batcher is shutting down
+     * @throws QueueFullException         when the queue is full
+     * @throws ModelUnavailableException  when the batcher is shutting down (the model is being unloaded or replaced)
      */
     public GenerationHandle submit(GenerationRequest request, GenerationListener listener) {
         if (closing) {
-            throw new IllegalStateException("model " + name + " is being unloaded");
+            throw new ModelUnavailableException("model " + name + " is being unloaded or replaced; retry");
         }
         Seq s = new Seq(request, listener);
         if (!queue.offer(s)) {
@@ -135,48 +136,27 @@ public final class ContinuousBatcher implements AutoCloseable {
     }
 
     // ------------------------------------------------------------------ scheduler thread
+    // The fields below belong to the scheduler thread: the batch and its scratch arrays.
 
+    private DecodeBatch batch;
+    private float[] logits, first;
+    private int[] tokens;
+    private boolean[] keep;
+
+    /** The scheduler: admit queued requests, advance everyone by one token, retire whoever finished; repeat. */
     private void run() {
-        DecodeBatch batch = model.newBatch(config.maxBatch());
-        float[] logits = new float[config.maxBatch() * stride];
-        float[] first = new float[config.maxBatch() * stride];
-        int[] tokens = new int[config.maxBatch()];
-        boolean[] keep = new boolean[config.maxBatch()];
+        batch = model.newBatch(config.maxBatch());
+        logits = new float[config.maxBatch() * stride];
+        first = new float[config.maxBatch() * stride];
+        tokens = new int[config.maxBatch()];
+        keep = new boolean[config.maxBatch()];
         try {
             while (true) {
                 if (closing && !drain) {
-                    cancelAll(batch);
+                    endAll(Seq::finishCancelled);
                     break;
                 }
-                // 1. admit queued requests into free slots; prompts of equal length prefill together
-                int free = config.maxBatch() - active.size();
-                while (admitting.size() < free) {
-                    Seq s = active.isEmpty() && admitting.isEmpty()
-                            ? queue.poll(20, TimeUnit.MILLISECONDS)
-                            : queue.poll();
-                    if (s == null) {
-                        break;
-                    }
-                    if (s.cancelled) {
-                        s.finishCancelled();
-                        continue;
-                    }
-                    admitting.add(s);
-                }
-                if (!admitting.isEmpty()) {
-                    Map<Integer, List<Seq>> byLength = new LinkedHashMap<>();
-                    for (Seq s : admitting) {
-                        byLength.computeIfAbsent(s.request.prompt().length, k -> new ArrayList<>())
-                                .add(s);
-                    }
-                    for (List<Seq> group : byLength.values()) {
-                        int rows = batch.prefillRows(group.get(0).request.prompt().length);
-                        for (int from = 0; from < group.size(); from += rows) {
-                            admit(batch, group.subList(from, Math.min(group.size(), from + rows)), first);
-                        }
-                    }
-                    admitting.clear();
-                }
+                admit();
                 activeCount = active.size();
                 if (active.isEmpty()) {
                     if (closing && queue.isEmpty()) {
@@ -184,67 +164,18 @@ public final class ContinuousBatcher implements AutoCloseable {
                     }
                     continue;
                 }
-                // 2. one decode step for everyone
-                int b = active.size();
-                for (int i = 0; i < b; i++) {
-                    tokens[i] = active.get(i).lastToken;
-                }
-                long t0 = System.nanoTime();
-                try {
-                    batch.step(tokens, logits);
-                } catch (RuntimeException e) {
-                    LOG.log(Level.ERROR, "decode step failed on " + name, e);
-                    active.forEach(s -> s.fail(e));
-                    active.clear();
-                    batch.close();
-                    batch = model.newBatch(config.maxBatch());
-                    continue;
-                }
-                metrics.decodeStep(name, b, System.nanoTime() - t0);
-                // 3. sample, stream, and drop whoever finished or was cancelled
-                boolean changed = false;
-                for (int i = 0; i < b; i++) {
-                    Seq s = active.get(i);
-                    if (s.cancelled) {
-                        s.finishCancelled();
-                        keep[i] = false;
-                    } else {
-                        try {
-                            keep[i] = !emit(s, s.sampler.next(logits, i * stride));
-                        } catch (RuntimeException e) { // this request's problem only (e.g. an undecodable id)
-                            LOG.log(Level.ERROR, "request failed on " + name, e);
-                            s.fail(e);
-                            keep[i] = false;
-                        }
-                    }
-                    changed |= !keep[i];
-                }
-                metrics.tokensGenerated(name, b);
-                if (changed) {
-                    batch.retain(keep);
-                    List<Seq> still = new ArrayList<>(b);
-                    for (int i = 0; i < b; i++) {
-                        if (keep[i]) {
-                            still.add(active.get(i));
-                        }
-                    }
-                    active.clear();
-                    active.addAll(still);
+                int rows = active.size();
+                if (step(rows)) {
+                    sampleAndRetire(rows);
                 }
                 activeCount = active.size();
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            cancelAll(batch);
+            endAll(Seq::finishCancelled);
         } catch (Throwable t) {
             LOG.log(Level.ERROR, "scheduler of " + name + " died", t);
-            admitting.forEach(s -> s.fail(t));
-            active.forEach(s -> s.fail(t));
-            active.clear();
-            Seq s;
-            while ((s = queue.poll()) != null) {
-                s.fail(t);
-            }
+            endAll(s -> s.fail(t));
         } finally {
             activeCount = 0;
             batch.close();
@@ -252,8 +183,99 @@ public final class ContinuousBatcher implements AutoCloseable {
         }
     }
 
+    /**
+     * Moves queued requests into free slots. Waits briefly for work only when nothing runs.
+     * Prompts of equal length are prefilled together.
+     */
+    private void admit() throws InterruptedException {
+        int free = config.maxBatch() - active.size();
+        while (admitting.size() < free) {
+            Seq s = active.isEmpty() && admitting.isEmpty() ? queue.poll(20, TimeUnit.MILLISECONDS) : queue.poll();
+            if (s == null) {
+                break;
+            }
+            if (s.cancelled) {
+                s.finishCancelled();
+                continue;
+            }
+            admitting.add(s);
+        }
+        if (admitting.isEmpty()) {
+            return;
+        }
+        Map<Integer, List<Seq>> byLength = new LinkedHashMap<>();
+        for (Seq s : admitting) {
+            byLength.computeIfAbsent(s.request.prompt().length, k -> new ArrayList<>())
+                    .add(s);
+        }
+        for (List<Seq> group : byLength.values()) {
+            int rows = batch.prefillRows(group.get(0).request.prompt().length);
+            for (int from = 0; from < group.size(); from += rows) {
+                prefill(group.subList(from, Math.min(group.size(), from + rows)));
+            }
+        }
+        admitting.clear();
+    }
+
+    /**
+     * One decode call for all {@code rows} running requests. A failure fails them all and starts
+     * a fresh batch (the cache is no longer trustworthy); then false.
+     */
+    private boolean step(int rows) {
+        for (int i = 0; i < rows; i++) {
+            tokens[i] = active.get(i).lastToken;
+        }
+        long t0 = System.nanoTime();
+        try {
+            batch.step(tokens, logits);
+        } catch (RuntimeException e) {
+            LOG.log(Level.ERROR, "decode step failed on " + name, e);
+            active.forEach(s -> s.fail(e));
+            active.clear();
+            batch.close();
+            batch = model.newBatch(config.maxBatch());
+            return false;
+        }
+        metrics.decodeStep(name, rows, System.nanoTime() - t0);
+        return true;
+    }
+
+    /** Samples and streams each row's next token, then drops the rows that finished or were cancelled. */
+    private void sampleAndRetire(int rows) {
+        boolean changed = false;
+        for (int i = 0; i < rows; i++) {
+            Seq s = active.get(i);
+            if (s.cancelled) {
+                s.finishCancelled();
+                keep[i] = false;
+            } else {
+                try {
+                    keep[i] = !emit(s, s.sampler.next(logits, i * stride));
+                } catch (RuntimeException e) { // this request's problem only (e.g. an undecodable id)
+                    LOG.log(Level.ERROR, "request failed on " + name, e);
+                    s.fail(e);
+                    keep[i] = false;
+                }
+            }
+            changed |= !keep[i];
+        }
+        metrics.tokensGenerated(name, rows);
+        if (!changed) {
+            return;
+        }
+        batch.retain(keep);
+        List<Seq> still = new ArrayList<>(rows);
+        for (int i = 0; i < rows; i++) {
+            if (keep[i]) {
+                still.add(active.get(i));
+            }
+        }
+        active.clear();
+        active.addAll(still);
+    }
+
     /** Prefills requests whose prompts have one length in one call, streams their first token, and adds them. */
-    private void admit(DecodeBatch batch, List<Seq> group, float[] first) {
+    private void prefill(List<Seq> group) {
         int[][] prompts = new int[group.size()][];
         for (int i = 0; i < prompts.length; i++) {
             prompts[i] = group.get(i).request.prompt();
@@ -282,14 +304,15 @@ public final class ContinuousBatcher implements AutoCloseable {
         }
     }
 
-    private void cancelAll(DecodeBatch batch) {
-        active.forEach(Seq::finishCancelled);
-        active.clear();
-        admitting.forEach(Seq::finishCancelled);
+    /** Ends every request the batcher holds: admitting, running and queued. */
+    private void endAll(Consumer<Seq> end) {
+        admitting.forEach(end);
         admitting.clear();
+        active.forEach(end);
+        active.clear();
         Seq s;
         while ((s = queue.poll()) != null) {
-            s.finishCancelled();
+            end.accept(s);
         }
     }
 
@@ -381,7 +404,7 @@ public final class ContinuousBatcher implements AutoCloseable {
                 return;
             }
             done = true;
-            listener.onError(t);
+            listener.onError(t instanceof GenerationFailedException g ? g : new GenerationFailedException(t));
         }
     }
 }

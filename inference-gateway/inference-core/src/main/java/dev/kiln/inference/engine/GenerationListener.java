@@ -16,5 +16,5 @@ public interface GenerationListener {
     void onFinish(String text, int[] tokens, FinishReason reason, int promptTokens, int completionTokens);
 
     /** The model failed; no further calls. */
-    void onError(Throwable error);
+    void onError(GenerationFailedException error);
 }

@@ -18,6 +18,11 @@ import java.util.Map;
 /**
  * Continuous-batching state over one ONNX Runtime session.
  *
+ * <p>Why one class of ~500 lines: the buffer layout [batch, kv_heads, past, head_dim], the shared
+ * past length and the per-row lengths are one invariant that prefill, step, the row copies and the
+ * tensor views over the buffers all read and update together; split, each half would have to
+ * trust the other's bookkeeping of the same offsets. The parts are marked by section comments.
+ *
  * <p>The cache of all rows lives in two sets of preallocated direct buffers, one buffer per
  * layer and key/value, laid out as the graph wants it: [batch, kv_heads, past, head_dim]. A step
  * reads the past from one set and ONNX Runtime writes the present (past + 1 position) straight

@@ -26,7 +26,6 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
-import java.util.regex.Pattern;
 
 /**
  * The models being served, by name. Loading opens the ONNX session and starts the model's
@@ -34,7 +33,6 @@ import java.util.regex.Pattern;
  */
 public final class ModelRegistry implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(ModelRegistry.class.getName());
-    private static final Pattern NAME = Pattern.compile("[A-Za-z0-9_.-]{1,128}");
 
     /**
      * @param ort          ONNX Runtime options (provider, threads)
@@ -53,24 +51,16 @@ public final class ModelRegistry implements AutoCloseable {
         this.metrics = metrics;
     }
 
-    public static boolean validName(String name) {
-        return name != null && NAME.matcher(name).matches();
-    }
-
     /**
-     * Loads a bundle under a name.
+     * Loads a bundle under a name. The name is only a key here: the adapters check it against
+     * the project's naming rule before it reaches the core.
      *
      * @param provider null for the configured default
-     * @throws IllegalArgumentException bad name
      * @throws BundleNotFoundException  no such directory
      * @throws InvalidBundleException   not a valid bundle (the message says why)
      * @throws ModelExistsException     the name is taken and replace is false
      */
     public synchronized LoadedModel load(String name, Path dir, boolean replace, DecoderModel.Provider provider) {
-        if (!validName(name)) {
-            throw new IllegalArgumentException(
-                    "model name must be 1-128 letters, digits, '_', '-' or '.', got '" + name + "'");
-        }
         if (!Files.isDirectory(dir)) {
             throw new BundleNotFoundException("bundle directory " + dir + " does not exist");
         }

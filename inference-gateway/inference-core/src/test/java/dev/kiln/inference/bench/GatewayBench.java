@@ -6,6 +6,7 @@ import ai.onnxruntime.OrtSession;
 import dev.kiln.inference.engine.ContinuousBatcher;
 import dev.kiln.inference.engine.EngineMetrics;
 import dev.kiln.inference.engine.FinishReason;
+import dev.kiln.inference.engine.GenerationFailedException;
 import dev.kiln.inference.engine.GenerationListener;
 import dev.kiln.inference.engine.InferenceEngine;
 import dev.kiln.inference.engine.SamplingSpec;
@@ -161,7 +162,7 @@ public final class GatewayBench {
                             }
 
                             @Override
-                            public void onError(Throwable error) {
+                            public void onError(GenerationFailedException error) {
                                 f.completeExceptionally(error);
                             }
                         });
@@ -199,7 +200,7 @@ public final class GatewayBench {
                             }
 
                             @Override
-                            public void onError(Throwable error) {
+                            public void onError(GenerationFailedException error) {
                                 f.completeExceptionally(error);
                             }
                         });

@@ -1,6 +1,7 @@
 package dev.kiln.inference.testing;
 
 import dev.kiln.inference.engine.FinishReason;
+import dev.kiln.inference.engine.GenerationFailedException;
 import dev.kiln.inference.engine.GenerationListener;
 import java.util.ArrayList;
 import java.util.List;
@@ -33,7 +34,7 @@ public final class Collector implements GenerationListener {
     }
 
     @Override
-    public void onError(Throwable error) {
+    public void onError(GenerationFailedException error) {
         done.completeExceptionally(error);
     }
 
