@@ -63,7 +63,7 @@ class SlotsGrpcTest {
     URL base;
 
     @Inject
-    ModelLifecycle lifecycle;
+    GatewayWiring wiring;
 
     ManagedChannel channel;
     final List<Running> started = new ArrayList<>();
@@ -78,7 +78,7 @@ class SlotsGrpcTest {
     }
 
     ContinuousBatcher batcher() {
-        return lifecycle.registry().get("slow").batcher();
+        return wiring.registry().get("slow").batcher();
     }
 
     InferenceServiceGrpc.InferenceServiceStub stub() {

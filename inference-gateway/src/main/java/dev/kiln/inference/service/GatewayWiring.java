@@ -6,6 +6,7 @@ import dev.kiln.inference.model.DecoderModel;
 import dev.kiln.inference.model.OrtSessions;
 import dev.kiln.inference.registry.LoadedModel;
 import dev.kiln.inference.registry.ModelRegistry;
+import dev.kiln.proto.ResourceNames;
 import dev.kiln.proto.inference.v1.InferenceServiceGrpc;
 import grpc.health.v1.HealthOuterClass.HealthCheckResponse.ServingStatus;
 import io.micrometer.core.instrument.Gauge;
@@ -28,13 +29,13 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
 /**
- * Owns the model registry: builds it from configuration, loads the models directory at start,
- * follows kiln.models on Kafka, and keeps health (gRPC and HTTP readiness) in step with whether
- * any model is loaded.
+ * The gateway's wiring: builds the core (registry, engine, metrics) from configuration, owns its
+ * start and stop, loads the models directory at start, follows kiln.models on Kafka, and keeps
+ * health (gRPC and HTTP readiness) in step with whether any model is loaded.
  */
 @ApplicationScoped
-public class ModelLifecycle {
-    private static final Logger LOG = Logger.getLogger(ModelLifecycle.class);
+public class GatewayWiring {
+    private static final Logger LOG = Logger.getLogger(GatewayWiring.class);
 
     @Inject
     GatewayConfig config;
@@ -143,7 +144,7 @@ public class ModelLifecycle {
         for (Path b : bundles) {
             String name = b.getFileName().toString();
             try {
-                load(name, b, true, null);
+                load(ResourceNames.require("name", name), b, true, null);
             } catch (RuntimeException e) {
                 LOG.errorf("cannot load bundle %s: %s", b, e.getMessage());
             }
