@@ -99,11 +99,11 @@ final class SseWriter implements GenerationListener {
     }
 
     private OpenAiResponses.Completion chunk(Delta role, String text, String finish, Usage usage) {
-        Object choice = chat
-                ? new ChunkChoice(
-                        0, role != null ? role : new Delta(null, text == null || text.isEmpty() ? null : text), finish)
-                : new TextChoice(0, text == null ? "" : text, null, finish);
-        return envelope.with(choice, usage);
+        if (!chat) {
+            return envelope.with(new TextChoice(0, text == null ? "" : text, null, finish), usage);
+        }
+        Delta delta = role != null ? role : new Delta(null, text == null || text.isEmpty() ? null : text);
+        return envelope.with(new ChunkChoice(0, delta, finish), usage);
     }
 
     private static String event(String data) {
