@@ -10,13 +10,14 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-./mvnw -B -q -pl inference-gateway -am test-compile -DskipTests
-CP_FILE=inference-gateway/target/bench.classpath
-./mvnw -B -q -pl inference-gateway dependency:build-classpath -Dmdep.outputFile=target/bench.classpath -Dmdep.includeScope=test
-CP="inference-gateway/target/test-classes:inference-gateway/target/classes:$(cat "$CP_FILE")"
+CORE=inference-gateway/inference-core
+./mvnw -B -q -pl "$CORE" -am test-compile -DskipTests
+CP_FILE=$CORE/target/bench.classpath
+./mvnw -B -q -pl "$CORE" dependency:build-classpath -Dmdep.outputFile=target/bench.classpath -Dmdep.includeScope=test
+CP="$CORE/target/test-classes:$CORE/target/classes:$(cat "$CP_FILE")"
 
 run() {
-  java --add-modules jdk.incubator.vector -Djava.util.logging.manager=org.jboss.logmanager.LogManager -Xmx6g -XX:MaxDirectMemorySize=6g -cp "$CP" \
+  java --add-modules jdk.incubator.vector -Xmx6g -XX:MaxDirectMemorySize=6g -cp "$CP" \
        dev.kiln.inference.bench.GatewayBench "$@"
 }
 

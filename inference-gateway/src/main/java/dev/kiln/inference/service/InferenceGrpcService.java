@@ -1,17 +1,16 @@
 package dev.kiln.inference.service;
 
 import com.google.protobuf.Timestamp;
-import dev.kiln.inference.core.engine.FinishReason;
-import dev.kiln.inference.core.engine.GenerationListener;
-import dev.kiln.inference.core.engine.InferenceEngine;
-import dev.kiln.inference.core.engine.QueueFullException;
-import dev.kiln.inference.core.engine.SamplingSpec;
-import dev.kiln.inference.core.model.DecoderModel;
-import dev.kiln.inference.core.model.InvalidBundleException;
-import dev.kiln.inference.core.registry.BundleNotFoundException;
-import dev.kiln.inference.core.registry.LoadedModel;
-import dev.kiln.inference.core.registry.ModelExistsException;
-import dev.kiln.inference.core.registry.UnknownModelException;
+import dev.kiln.inference.engine.FinishReason;
+import dev.kiln.inference.engine.GenerationFailedException;
+import dev.kiln.inference.engine.GenerationHandle;
+import dev.kiln.inference.engine.GenerationListener;
+import dev.kiln.inference.engine.InferenceEngine;
+import dev.kiln.inference.engine.SamplingSpec;
+import dev.kiln.inference.model.DecoderModel;
+import dev.kiln.inference.registry.LoadedModel;
+import dev.kiln.proto.ResourceNames;
+import dev.kiln.proto.grpc.GrpcReplies;
 import dev.kiln.proto.inference.v1.ExecutionProvider;
 import dev.kiln.proto.inference.v1.GenerateRequest;
 import dev.kiln.proto.inference.v1.GenerateResponse;
@@ -24,15 +23,15 @@ import dev.kiln.proto.inference.v1.SamplingParams;
 import dev.kiln.proto.inference.v1.UnloadModelRequest;
 import dev.kiln.proto.inference.v1.UnloadModelResponse;
 import dev.kiln.proto.inference.v1.Usage;
-import io.grpc.Status;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
 import io.quarkus.grpc.GrpcService;
 import io.smallrye.common.annotation.Blocking;
 import jakarta.inject.Inject;
 import java.nio.file.Path;
+import java.util.concurrent.atomic.AtomicReference;
 
-/** gRPC adapter: validate, delegate to the core, map results and errors to proto and status codes. */
+/** gRPC adapter: validate, delegate to the core, map results to proto; failures through {@link InferenceStatusMapper}. */
 @GrpcService
 public class InferenceGrpcService extends InferenceServiceGrpc.InferenceServiceImplBase {
 
@@ -40,69 +39,73 @@ public class InferenceGrpcService extends InferenceServiceGrpc.InferenceServiceI
     InferenceEngine engine;
 
     @Inject
-    ModelLifecycle lifecycle;
+    GatewayWiring wiring;
+
+    @Inject
+    InferenceStatusMapper errors;
 
     @Override
     public void generate(GenerateRequest req, StreamObserver<GenerateResponse> out) {
         ServerCallStreamObserver<GenerateResponse> call = (ServerCallStreamObserver<GenerateResponse>) out;
-        InferenceEngine.Started started;
         try {
-            SamplingParams s = req.getSampling();
-            SamplingSpec spec = new SamplingSpec(
-                    s.hasTemperature() ? s.getTemperature() : null,
-                    s.hasTopK() ? saturate(s.getTopK()) : null,
-                    s.hasTopP() ? s.getTopP() : null,
-                    s.hasMinP() ? s.getMinP() : null,
-                    s.hasRepetitionPenalty() ? s.getRepetitionPenalty() : null,
-                    s.hasSeed() ? s.getSeed() : null);
-            int[] ids = req.getPromptTokenIdsList().stream()
-                    .mapToInt(i -> i < 0 ? Integer.MAX_VALUE : i)
-                    .toArray();
-            InferenceEngine.Command cmd = new InferenceEngine.Command(
-                    req.getModel(),
-                    req.getPrompt(),
-                    ids,
-                    saturate(req.getMaxNewTokens()),
-                    spec,
-                    req.getStopList(),
-                    req.getIgnoreEos());
-            InferenceEngine.Prepared prepared = engine.prepare(cmd);
-            Stream stream = new Stream(call);
-            java.util.concurrent.atomic.AtomicReference<dev.kiln.inference.core.engine.GenerationHandle> handle =
-                    new java.util.concurrent.atomic.AtomicReference<>();
+            InferenceEngine.Prepared prepared = engine.prepare(command(req));
+            Stream stream = new Stream(call, errors);
+            AtomicReference<GenerationHandle> handle = new AtomicReference<>();
             // Client cancellation and deadlines both cancel the call: the request leaves its slot at once.
             call.setOnCancelHandler(() -> {
-                var h = handle.get();
+                GenerationHandle h = handle.get();
                 if (h != null) {
                     h.cancel();
                 }
             });
             stream.first(prepared.promptTokens());
-            started = engine.submit(prepared, stream);
-            handle.set(started.handle());
+            handle.set(engine.submit(prepared, stream).handle());
             if (call.isCancelled()) {
-                started.handle().cancel();
+                handle.get().cancel();
             }
         } catch (RuntimeException e) {
             if (!call.isCancelled()) {
-                out.onError(toStatus(e));
+                GrpcReplies.fail(out, errors, e);
             }
         }
+    }
+
+    private static InferenceEngine.Command command(GenerateRequest req) {
+        ResourceNames.require("model", req.getModel());
+        SamplingParams s = req.getSampling();
+        SamplingSpec spec = new SamplingSpec(
+                s.hasTemperature() ? s.getTemperature() : null,
+                s.hasTopK() ? saturate(s.getTopK()) : null,
+                s.hasTopP() ? s.getTopP() : null,
+                s.hasMinP() ? s.getMinP() : null,
+                s.hasRepetitionPenalty() ? s.getRepetitionPenalty() : null,
+                s.hasSeed() ? s.getSeed() : null);
+        int[] ids = req.getPromptTokenIdsList().stream()
+                .mapToInt(i -> i < 0 ? Integer.MAX_VALUE : i)
+                .toArray();
+        return new InferenceEngine.Command(
+                req.getModel(),
+                req.getPrompt(),
+                ids,
+                saturate(req.getMaxNewTokens()),
+                spec,
+                req.getStopList(),
+                req.getIgnoreEos());
     }
 
     /** Streams one request; the scheduler thread is the only caller of onTokens/onFinish. */
     private static final class Stream implements GenerationListener {
         private final ServerCallStreamObserver<GenerateResponse> call;
+        private final InferenceStatusMapper errors;
         private boolean sentFirst;
-        private int promptTokens;
 
-        Stream(ServerCallStreamObserver<GenerateResponse> call) {
+        Stream(ServerCallStreamObserver<GenerateResponse> call, InferenceStatusMapper errors) {
             this.call = call;
+            this.errors = errors;
         }
 
         /** The first message, before any token: usage.prompt_tokens. */
         synchronized void first(int prompt) {
-            promptTokens = prompt;
             if (!sentFirst && !call.isCancelled()) {
                 sentFirst = true;
                 call.onNext(GenerateResponse.newBuilder()
@@ -146,27 +149,27 @@ public class InferenceGrpcService extends InferenceServiceGrpc.InferenceServiceI
         }
 
         @Override
-        public synchronized void onError(Throwable error) {
+        public synchronized void onError(GenerationFailedException error) {
             if (!call.isCancelled()) {
-                call.onError(Status.INTERNAL
-                        .withDescription("generation failed: " + error.getMessage())
-                        .asRuntimeException());
+                GrpcReplies.fail(call, errors, error);
             }
         }
     }
 
     @Override
     public void listModels(ListModelsRequest req, StreamObserver<ListModelsResponse> out) {
-        ListModelsResponse.Builder b = ListModelsResponse.newBuilder();
-        lifecycle.registry().list().forEach(m -> b.addModels(info(m)));
-        out.onNext(b.build());
-        out.onCompleted();
+        GrpcReplies.unary(out, errors, () -> {
+            ListModelsResponse.Builder b = ListModelsResponse.newBuilder();
+            wiring.registry().list().forEach(m -> b.addModels(info(m)));
+            return b.build();
+        });
     }
 
     @Override
     @Blocking
     public void loadModel(LoadModelRequest req, StreamObserver<ModelInfo> out) {
-        try {
+        GrpcReplies.unary(out, errors, () -> {
+            ResourceNames.require("name", req.getName());
             if (req.getPath().isEmpty()) {
                 throw new IllegalArgumentException("path is required");
             }
@@ -175,23 +178,16 @@ public class InferenceGrpcService extends InferenceServiceGrpc.InferenceServiceI
                 case EXECUTION_PROVIDER_CUDA -> DecoderModel.Provider.CUDA;
                 default -> null;
             };
-            LoadedModel m = lifecycle.load(req.getName(), Path.of(req.getPath()), req.getReplace(), p);
-            out.onNext(info(m));
-            out.onCompleted();
-        } catch (RuntimeException e) {
-            out.onError(toStatus(e));
-        }
+            return info(wiring.load(req.getName(), Path.of(req.getPath()), req.getReplace(), p));
+        });
     }
 
     @Override
     public void unloadModel(UnloadModelRequest req, StreamObserver<UnloadModelResponse> out) {
-        try {
-            lifecycle.unload(req.getName());
-            out.onNext(UnloadModelResponse.getDefaultInstance());
-            out.onCompleted();
-        } catch (RuntimeException e) {
-            out.onError(toStatus(e));
-        }
+        GrpcReplies.unary(out, errors, () -> {
+            wiring.unload(ResourceNames.require("name", req.getName()));
+            return UnloadModelResponse.getDefaultInstance();
+        });
     }
 
     static ModelInfo info(LoadedModel m) {
@@ -218,25 +214,5 @@ public class InferenceGrpcService extends InferenceServiceGrpc.InferenceServiceI
 
     static int saturate(int unsigned) {
         return unsigned < 0 ? Integer.MAX_VALUE : unsigned;
-    }
-
-    static RuntimeException toStatus(RuntimeException e) {
-        Status s;
-        if (e instanceof UnknownModelException || e instanceof BundleNotFoundException) {
-            s = Status.NOT_FOUND;
-        } else if (e instanceof QueueFullException) {
-            s = Status.RESOURCE_EXHAUSTED;
-        } else if (e instanceof ModelExistsException) {
-            s = Status.ALREADY_EXISTS;
-        } else if (e instanceof InvalidBundleException) {
-            s = Status.FAILED_PRECONDITION;
-        } else if (e instanceof IllegalArgumentException) {
-            s = Status.INVALID_ARGUMENT;
-        } else if (e instanceof IllegalStateException) {
-            s = Status.UNAVAILABLE;
-        } else {
-            s = Status.INTERNAL;
-        }
-        return s.withDescription(e.getMessage()).asRuntimeException();
     }
 }

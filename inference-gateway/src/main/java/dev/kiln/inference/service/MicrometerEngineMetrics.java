@@ -1,7 +1,7 @@
 package dev.kiln.inference.service;
 
-import dev.kiln.inference.core.engine.EngineMetrics;
-import dev.kiln.inference.core.engine.FinishReason;
+import dev.kiln.inference.engine.EngineMetrics;
+import dev.kiln.inference.engine.FinishReason;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -14,7 +14,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * kiln_inference_inter_token_latency_seconds, kiln_inference_decode_step_seconds,
  * kiln_inference_batch_size, kiln_inference_generated_tokens_total (rate = tokens/s) and
  * kiln_inference_requests_finished_total{reason}. Queue depth and running requests are gauges
- * registered per model by {@link ModelLifecycle}.
+ * registered per model by {@link GatewayWiring}.
  */
 final class MicrometerEngineMetrics implements EngineMetrics {
     private final MeterRegistry registry;

@@ -1,6 +1,7 @@
 package dev.kiln.inference.service;
 
-import dev.kiln.inference.core.registry.ModelRegistry;
+import dev.kiln.inference.registry.ModelRegistry;
+import dev.kiln.proto.ResourceNames;
 import dev.kiln.proto.trainer.v1.ModelPublished;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -31,15 +32,15 @@ final class ModelEventsListener implements AutoCloseable {
 
     private final String topic;
     private final boolean fromBeginning;
-    private final ModelLifecycle lifecycle;
+    private final GatewayWiring wiring;
     private final KafkaConsumer<String, byte[]> consumer;
     private final Thread thread;
     private volatile boolean running = true;
 
-    ModelEventsListener(String bootstrap, String topic, boolean fromBeginning, ModelLifecycle lifecycle) {
+    ModelEventsListener(String bootstrap, String topic, boolean fromBeginning, GatewayWiring wiring) {
         this.topic = topic;
         this.fromBeginning = fromBeginning;
-        this.lifecycle = lifecycle;
+        this.wiring = wiring;
         Properties p = new Properties();
         p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
@@ -123,9 +124,7 @@ final class ModelEventsListener implements AutoCloseable {
     void apply(ModelPublished e) {
         Path dir = Path.of(e.getBundlePath());
         try {
-            if (!ModelRegistry.validName(e.getName())) {
-                throw new IllegalArgumentException("invalid model name '" + e.getName() + "'");
-            }
+            ResourceNames.require("name", e.getName());
             Path onnx = dir.resolve("model.onnx");
             if (!Files.isRegularFile(onnx)) {
                 throw new IllegalArgumentException("no model.onnx in " + dir);
@@ -135,7 +134,7 @@ final class ModelEventsListener implements AutoCloseable {
                 throw new IllegalArgumentException(
                         "sha256 mismatch for " + onnx + ": event says " + e.getSha256() + ", file is " + sha);
             }
-            lifecycle.load(e.getName(), dir, true, null);
+            wiring.load(e.getName(), dir, true, null);
             LOG.infof(
                     "loaded %s from %s (run %s, step %d) on a kiln.models event",
                     e.getName(), dir, e.getRunId(), e.getStep());

@@ -11,11 +11,11 @@ import org.eclipse.microprofile.health.Readiness;
 @ApplicationScoped
 public class ModelsReadiness implements HealthCheck {
     @Inject
-    ModelLifecycle lifecycle;
+    GatewayWiring wiring;
 
     @Override
     public HealthCheckResponse call() {
-        var models = lifecycle.registry().list();
+        var models = wiring.registry().list();
         return HealthCheckResponse.named("models")
                 .status(!models.isEmpty())
                 .withData("loaded", models.size())

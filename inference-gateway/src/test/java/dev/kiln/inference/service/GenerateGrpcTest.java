@@ -3,7 +3,7 @@ package dev.kiln.inference.service;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.kiln.inference.core.registry.ModelRegistry;
+import dev.kiln.inference.registry.ModelRegistry;
 import dev.kiln.inference.testing.TestModelsResource;
 import dev.kiln.proto.inference.v1.ExecutionProvider;
 import dev.kiln.proto.inference.v1.FinishReason;
@@ -277,6 +277,11 @@ class GenerateGrpcTest {
                 "repetition_penalty must be in (0, 10]");
         expect(ok.toBuilder().addStop("").build(), Status.Code.INVALID_ARGUMENT, "stop");
         expect(ok.toBuilder().setModel("").build(), Status.Code.INVALID_ARGUMENT, "model is required");
+        expect(
+                ok.toBuilder().setModel("m".repeat(100_000)).build(),
+                Status.Code.INVALID_ARGUMENT,
+                "model 'mmm",
+                "not a valid name");
     }
 
     void expect(GenerateRequest r, Status.Code code, String... fragments) {
@@ -346,6 +351,18 @@ class GenerateGrpcTest {
                         .loadModel(LoadModelRequest.newBuilder()
                                 .setName("bad name!")
                                 .setPath(spare)
+                                .build()))
+                .hasMessageContaining("INVALID_ARGUMENT");
+        assertThatThrownBy(() -> blocking()
+                        .loadModel(LoadModelRequest.newBuilder()
+                                .setName("n".repeat(100_000))
+                                .setPath(spare)
+                                .build()))
+                .hasMessageContaining("INVALID_ARGUMENT")
+                .hasMessageContaining("not a valid name");
+        assertThatThrownBy(() -> blocking()
+                        .unloadModel(UnloadModelRequest.newBuilder()
+                                .setName("n".repeat(100_000))
                                 .build()))
                 .hasMessageContaining("INVALID_ARGUMENT");
 

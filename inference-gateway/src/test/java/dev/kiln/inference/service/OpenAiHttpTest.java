@@ -222,5 +222,15 @@ class OpenAiHttpTest {
         assertThat(r.body()).contains("exceeds the context");
         r = post("/v1/chat/completions", "{\"model\":\"tiny\",\"messages\":[]}");
         assertThat(r.statusCode()).isEqualTo(400);
+        r = post("/v1/completions", "{\"model\":\"" + "m".repeat(100_000) + "\",\"prompt\":\"x\"}");
+        assertThat(r.statusCode()).isEqualTo(400);
+        assertThat(JSON.readTree(r.body()).path("error").path("code").asText()).isEqualTo("INVALID_ARGUMENT");
+        r = post("/v1/completions", "{\"model\":\"tiny\",\"prompt\":\"x\",\"temperature\":\"hot\"}");
+        assertThat(r.statusCode()).isEqualTo(400);
+        assertThat(JSON.readTree(r.body()).path("error").path("message").asText())
+                .contains("temperature");
+        r = post("/v1/completions", "{not json");
+        assertThat(r.statusCode()).isEqualTo(400);
+        assertThat(JSON.readTree(r.body()).path("error").path("type").asText()).isEqualTo("invalid_request_error");
     }
 }

@@ -3,7 +3,7 @@ package dev.kiln.inference.service;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.kiln.inference.core.engine.ContinuousBatcher;
+import dev.kiln.inference.engine.ContinuousBatcher;
 import dev.kiln.inference.testing.TestModelsResource;
 import dev.kiln.proto.inference.v1.FinishReason;
 import dev.kiln.proto.inference.v1.GenerateRequest;
@@ -63,7 +63,7 @@ class SlotsGrpcTest {
     URL base;
 
     @Inject
-    ModelLifecycle lifecycle;
+    GatewayWiring wiring;
 
     ManagedChannel channel;
     final List<Running> started = new ArrayList<>();
@@ -78,7 +78,7 @@ class SlotsGrpcTest {
     }
 
     ContinuousBatcher batcher() {
-        return lifecycle.registry().get("slow").batcher();
+        return wiring.registry().get("slow").batcher();
     }
 
     InferenceServiceGrpc.InferenceServiceStub stub() {

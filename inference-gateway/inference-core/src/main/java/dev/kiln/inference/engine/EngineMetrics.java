@@ -1,0 +1,17 @@
+package dev.kiln.inference.engine;
+
+/** What the scheduler reports; the service maps it to Prometheus. All methods must be cheap. */
+public interface EngineMetrics {
+    EngineMetrics NONE = new EngineMetrics() {};
+
+    default void timeToFirstToken(String model, long nanos) {}
+
+    default void interTokenLatency(String model, long nanos) {}
+
+    /** One decode step of {@code batchSize} rows took {@code nanos}. */
+    default void decodeStep(String model, int batchSize, long nanos) {}
+
+    default void tokensGenerated(String model, int n) {}
+
+    default void finished(String model, FinishReason reason) {}
+}

@@ -1,0 +1,511 @@
+package dev.kiln.inference.model;
+
+import ai.onnxruntime.OnnxJavaType;
+import ai.onnxruntime.OnnxTensor;
+import ai.onnxruntime.OnnxValue;
+import ai.onnxruntime.OrtException;
+import ai.onnxruntime.OrtSession;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.FloatBuffer;
+import java.nio.LongBuffer;
+import java.nio.ShortBuffer;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Continuous-batching state over one ONNX Runtime session.
+ *
+ * <p>Why one class of ~500 lines: the buffer layout [batch, kv_heads, past, head_dim], the shared
+ * past length and the per-row lengths are one invariant that prefill, step, the row copies and the
+ * tensor views over the buffers all read and update together; split, each half would have to
+ * trust the other's bookkeeping of the same offsets. The parts are marked by section comments.
+ *
+ * <p>The cache of all rows lives in two sets of preallocated direct buffers, one buffer per
+ * layer and key/value, laid out as the graph wants it: [batch, kv_heads, past, head_dim]. A step
+ * reads the past from one set and ONNX Runtime writes the present (past + 1 position) straight
+ * into the other through pinned output tensors; then the two swap. No cache data is copied in
+ * Java and nothing is allocated per step except the small tensor handles over those buffers.
+ *
+ * <p>All rows share one past length P, so shorter rows are left-padded: their first
+ * P - length positions are zeros that the attention mask hides, and position_ids carry each
+ * row's true position. Joining rows are prefilled together when their prompts have the same
+ * length (no padding in a prefill; empty past), else alone, and then copied in right-aligned; rows leave by a compaction into the other buffer set, which also
+ * drops padding columns no row needs any more. Those copies happen only when the batch changes.
+ */
+final class OrtDecodeBatch implements DecodeBatch {
+    private static final ByteBuffer ZEROS = ByteBuffer.allocateDirect(1 << 16);
+
+    private final OrtDecoderModel model;
+    private final ModelShape s;
+    private final IoNames io;
+    private final int maxBatch, es, layers2, rowUnit; // rowUnit = bytes of one position of one head
+    private final OnnxJavaType kvType;
+    private final boolean logits16;
+
+    private ByteBuffer[] cur, next; // [2 * layers]: key of layer l at 2l, value at 2l+1
+    private long capBytes; // bytes each buffer holds; the layout inside is always compact [B, H, P, D]
+    private int size, past;
+    private final int[] length; // real tokens in each row's cache
+
+    private ByteBuffer[] pre = new ByteBuffer[0];
+    private int preRows, preLen = -1;
+
+    private ByteBuffer logitsBuf;
+    private LongBuffer ids, pos, mask;
+    private final OnnxTensor cacheBranchTrue, cacheBranchFalse;
+
+    OrtDecodeBatch(OrtDecoderModel model, int maxBatch) {
+        this.model = model;
+        this.s = model.shape();
+        this.io = model.io();
+        this.maxBatch = maxBatch;
+        this.es = s.kvFloat16() ? 2 : 4;
+        this.kvType = s.kvFloat16() ? OnnxJavaType.FLOAT16 : OnnxJavaType.FLOAT;
+        this.layers2 = 2 * s.layers();
+        this.rowUnit = s.headDim() * es;
+        this.length = new int[maxBatch];
+        this.logits16 = isLogits16(model);
+        this.cur = new ByteBuffer[layers2];
+        this.next = new ByteBuffer[layers2];
+        allocate((long) s.kvHeads() * Math.min(64, s.context()) * rowUnit);
+        this.ids = directLongs(Math.max(maxBatch, 16));
+        this.pos = directLongs(Math.max(maxBatch, 16));
+        try {
+            cacheBranchTrue =
+                    io.useCacheBranch() == null ? null : OnnxTensor.createTensor(model.env(), new boolean[] {true});
+            cacheBranchFalse =
+                    io.useCacheBranch() == null ? null : OnnxTensor.createTensor(model.env(), new boolean[] {false});
+        } catch (OrtException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static boolean isLogits16(OrtDecoderModel m) {
+        try {
+            return ((ai.onnxruntime.TensorInfo) m.session()
+                                    .getOutputInfo()
+                                    .get(m.io().logits())
+                                    .getInfo())
+                            .type
+                    == OnnxJavaType.FLOAT16;
+        } catch (OrtException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @Override
+    public int size() {
+        return size;
+    }
+
+    @Override
+    public int length(int row) {
+        return length[row];
+    }
+
+    /** Current shared past length (with padding); for tests and metrics. */
+    int past() {
+        return past;
+    }
+
+    // ---------------------------------------------------------------- prefill
+
+    @Override
+    public void prefill(int[] prompt, float[] logits) {
+        prefill(new int[][] {prompt}, logits);
+    }
+
+    /** Logits of one prefill call are capped near 256 MiB: long prompts go one at a time. */
+    @Override
+    public int prefillRows(int length) {
+        long perRow = (long) length * s.vocab() * (logits16 ? 2 : 4);
+        return (int) Math.max(1, Math.min(maxBatch, (256L << 20) / Math.max(1, perRow)));
+    }
+
+    @Override
+    public void prefill(int[][] prompts, float[] logits) {
+        int n = prompts.length, t = prompts[0].length;
+        if (t == 0 || t > s.context()) {
+            throw new IllegalArgumentException("prompt of " + t + " tokens for a context of " + s.context());
+        }
+        for (int[] p : prompts) {
+            if (p.length != t) {
+                throw new IllegalArgumentException("prompts prefilled together must have the same length");
+            }
+        }
+        long preBytes = (long) n * s.kvHeads() * t * rowUnit;
+        if (pre.length == 0 || pre[0].capacity() < preBytes) {
+            long bytes = Math.max(
+                    preBytes,
+                    pre.length == 0
+                            ? 0
+                            : Math.min(2L * pre[0].capacity(), (long) maxBatch * s.kvHeads() * s.context() * rowUnit));
+            pre = new ByteBuffer[layers2];
+            for (int i = 0; i < layers2; i++) {
+                pre[i] = direct(bytes);
+            }
+        }
+        int nt = n * t;
+        LongBuffer pIds = ensureLongs(nt, true);
+        LongBuffer pPos = ensureLongs(nt, false);
+        ensureMask(nt);
+        for (int r = 0; r < n; r++) {
+            for (int i = 0; i < t; i++) {
+                pIds.put(r * t + i, prompts[r][i]);
+                pPos.put(r * t + i, i);
+                mask.put(r * t + i, 1L);
+            }
+        }
+        ensureLogits((long) nt * s.vocab());
+        List<OnnxTensor> owned = new ArrayList<>();
+        try {
+            Map<String, OnnxTensor> in = new HashMap<>();
+            long[] tokShape = {n, t};
+            in.put(io.inputIds(), track(owned, OnnxTensor.createTensor(model.env(), slice(pIds, nt), tokShape)));
+            if (io.attentionMask() != null) {
+                in.put(
+                        io.attentionMask(),
+                        track(owned, OnnxTensor.createTensor(model.env(), slice(mask, nt), tokShape)));
+            }
+            if (io.positionIds() != null) {
+                in.put(io.positionIds(), track(owned, OnnxTensor.createTensor(model.env(), slice(pPos, nt), tokShape)));
+            }
+            if (cacheBranchFalse != null) {
+                in.put(io.useCacheBranch(), cacheBranchFalse);
+            }
+            long[] emptyShape = {n, s.kvHeads(), 0, s.headDim()};
+            long[] presentShape = {n, s.kvHeads(), t, s.headDim()};
+            Map<String, OnnxValue> out = new HashMap<>();
+            for (int l = 0; l < s.layers(); l++) {
+                for (int kv = 0; kv < 2; kv++) {
+                    String pastName =
+                            kv == 0 ? io.pastKeys().get(l) : io.pastValues().get(l);
+                    String presName = kv == 0
+                            ? io.presentKeys().get(l)
+                            : io.presentValues().get(l);
+                    in.put(pastName, track(owned, kvTensor(pre[2 * l + kv], 0, emptyShape)));
+                    out.put(presName, track(owned, kvTensor(pre[2 * l + kv], preBytes, presentShape)));
+                }
+            }
+            out.put(io.logits(), track(owned, logitsTensor((long) nt * s.vocab(), new long[] {n, t, s.vocab()})));
+            try (OrtSession.Result r = model.session().run(in, out)) {
+                // outputs were written into our buffers
+            }
+            for (int r = 0; r < n; r++) {
+                readLogits((long) (r * t + t - 1) * s.vocab(), logits, r * s.vocab(), s.vocab());
+            }
+            preLen = t;
+            preRows = n;
+        } catch (OrtException e) {
+            throw new IllegalStateException("prefill failed: " + e.getMessage(), e);
+        } finally {
+            owned.forEach(OnnxTensor::close);
+        }
+    }
+
+    @Override
+    public void appendPrefilled() {
+        appendPrefilled(0);
+    }
+
+    @Override
+    public void appendPrefilled(int row) {
+        if (preLen < 0 || row < 0 || row >= preRows) {
+            throw new IllegalStateException("row " + row + " was not prefilled");
+        }
+        if (size == maxBatch) {
+            throw new IllegalStateException("batch full");
+        }
+        int t = preLen;
+        if (size == 0) {
+            past = t;
+        } else if (t > past) {
+            relayout(null, t);
+        }
+        ensureCapacity(size + 1, past);
+        int h = s.kvHeads();
+        int pad = past - t;
+        for (int i = 0; i < layers2; i++) {
+            ByteBuffer dst = cur[i];
+            for (int head = 0; head < h; head++) {
+                int base = ((size * h + head) * past) * rowUnit;
+                zero(dst, base, pad * rowUnit);
+                dst.put(base + pad * rowUnit, pre[i], ((row * h + head) * t) * rowUnit, t * rowUnit);
+            }
+        }
+        length[size++] = t;
+    }
+
+    // ---------------------------------------------------------------- decode
+
+    @Override
+    public void step(int[] tokens, float[] logits) {
+        int b = size;
+        if (b == 0) {
+            return;
+        }
+        if (past + 1 > s.context()) {
+            // Only padding can push the shared length past the context: drop the columns no row uses.
+            relayout(null, maxLength());
+        }
+        ensureCapacity(b, past + 1);
+        int p1 = past + 1;
+        ensureMask(b * p1);
+        for (int r = 0; r < b; r++) {
+            ids.put(r, tokens[r]);
+            pos.put(r, length[r]);
+            int pad = past - length[r];
+            int base = r * p1;
+            for (int j = 0; j < pad; j++) {
+                mask.put(base + j, 0L);
+            }
+            for (int j = pad; j < p1; j++) {
+                mask.put(base + j, 1L);
+            }
+        }
+        ensureLogits((long) b * s.vocab());
+        List<OnnxTensor> owned = new ArrayList<>(4 * s.layers() + 4);
+        try {
+            Map<String, OnnxTensor> in = new HashMap<>();
+            in.put(io.inputIds(), track(owned, OnnxTensor.createTensor(model.env(), slice(ids, b), new long[] {b, 1})));
+            if (io.attentionMask() != null) {
+                in.put(
+                        io.attentionMask(),
+                        track(owned, OnnxTensor.createTensor(model.env(), slice(mask, b * p1), new long[] {b, p1})));
+            }
+            if (io.positionIds() != null) {
+                in.put(io.positionIds(), track(owned, OnnxTensor.createTensor(model.env(), slice(pos, b), new long[] {
+                    b, 1
+                })));
+            }
+            if (cacheBranchTrue != null) {
+                in.put(io.useCacheBranch(), cacheBranchTrue);
+            }
+            long[] pastShape = {b, s.kvHeads(), past, s.headDim()};
+            long[] presShape = {b, s.kvHeads(), p1, s.headDim()};
+            long pastBytes = (long) b * s.kvHeads() * past * rowUnit;
+            long presBytes = (long) b * s.kvHeads() * p1 * rowUnit;
+            Map<String, OnnxValue> out = new HashMap<>();
+            for (int l = 0; l < s.layers(); l++) {
+                in.put(io.pastKeys().get(l), track(owned, kvTensor(cur[2 * l], pastBytes, pastShape)));
+                in.put(io.pastValues().get(l), track(owned, kvTensor(cur[2 * l + 1], pastBytes, pastShape)));
+                out.put(io.presentKeys().get(l), track(owned, kvTensor(next[2 * l], presBytes, presShape)));
+                out.put(io.presentValues().get(l), track(owned, kvTensor(next[2 * l + 1], presBytes, presShape)));
+            }
+            out.put(io.logits(), track(owned, logitsTensor((long) b * s.vocab(), new long[] {b, 1, s.vocab()})));
+            try (OrtSession.Result r = model.session().run(in, out)) {
+                // written in place
+            }
+            readLogits(0, logits, 0, b * s.vocab());
+        } catch (OrtException e) {
+            throw new IllegalStateException("decode step failed: " + e.getMessage(), e);
+        } finally {
+            owned.forEach(OnnxTensor::close);
+        }
+        swap();
+        past = p1;
+        for (int r = 0; r < b; r++) {
+            length[r]++;
+        }
+    }
+
+    @Override
+    public void retain(boolean[] keep) {
+        int kept = 0, maxLen = 0;
+        for (int r = 0; r < size; r++) {
+            if (keep[r]) {
+                kept++;
+                maxLen = Math.max(maxLen, length[r]);
+            }
+        }
+        if (kept == size) {
+            return;
+        }
+        if (kept == 0) {
+            size = 0;
+            past = 0;
+            return;
+        }
+        // Drop padding columns when a quarter or more of the shared length is padding in every row.
+        int newPast = past - maxLen >= Math.max(8, past / 4) ? maxLen : past;
+        relayout(keep, newPast);
+    }
+
+    private int maxLength() {
+        int m = 0;
+        for (int r = 0; r < size; r++) {
+            m = Math.max(m, length[r]);
+        }
+        return m;
+    }
+
+    /** Copies the kept rows (all when keep is null) into the other buffer set with a new shared length. */
+    private void relayout(boolean[] keep, int newPast) {
+        int rows = 0;
+        for (int r = 0; r < size; r++) {
+            rows += keep == null || keep[r] ? 1 : 0;
+        }
+        ensureCapacity(rows, newPast);
+        int h = s.kvHeads();
+        int nb = 0;
+        for (int r = 0; r < size; r++) {
+            if (keep != null && !keep[r]) {
+                continue;
+            }
+            int len = length[r];
+            int newPad = newPast - len, oldPad = past - len;
+            for (int i = 0; i < layers2; i++) {
+                for (int head = 0; head < h; head++) {
+                    int src = ((r * h + head) * past + oldPad) * rowUnit;
+                    int dst = ((nb * h + head) * newPast) * rowUnit;
+                    zero(next[i], dst, newPad * rowUnit);
+                    next[i].put(dst + newPad * rowUnit, cur[i], src, len * rowUnit);
+                }
+            }
+            length[nb++] = len;
+        }
+        size = nb;
+        past = newPast;
+        swap();
+    }
+
+    private void swap() {
+        ByteBuffer[] t = cur;
+        cur = next;
+        next = t;
+    }
+
+    // ---------------------------------------------------------------- buffers
+
+    /**
+     * Makes both buffer sets hold rows x positions, keeping the current contents. Grows
+     * geometrically, so a growing batch reallocates O(log) times; a batch that stays small never
+     * pays for max-batch-sized buffers.
+     */
+    private void ensureCapacity(int rows, int positions) {
+        long need = (long) rows * s.kvHeads() * positions * rowUnit;
+        if (need <= capBytes) {
+            return;
+        }
+        long limit = (long) maxBatch * s.kvHeads() * (s.context() + 1) * rowUnit;
+        long bytes = Math.max(need, Math.min(capBytes * 2, limit));
+        ByteBuffer[] oldCur = cur;
+        long used = (long) size * s.kvHeads() * past * rowUnit;
+        allocate(bytes);
+        for (int i = 0; i < layers2; i++) {
+            if (oldCur[i] != null && used > 0) {
+                cur[i].put(0, oldCur[i], 0, (int) used);
+            }
+        }
+    }
+
+    private void allocate(long bytes) {
+        if (bytes > Integer.MAX_VALUE) {
+            throw new IllegalStateException("cache of " + bytes + " bytes per layer exceeds 2 GiB: lower max batch");
+        }
+        ByteBuffer[] c = new ByteBuffer[layers2], n = new ByteBuffer[layers2];
+        for (int i = 0; i < layers2; i++) {
+            c[i] = direct(bytes);
+            n[i] = direct(bytes);
+        }
+        cur = c;
+        next = n;
+        capBytes = bytes;
+    }
+
+    private void ensureMask(int n) {
+        if (mask == null || mask.capacity() < n) {
+            mask = directLongs(Math.max(n, mask == null ? 0 : mask.capacity() * 2));
+        }
+    }
+
+    private LongBuffer ensureLongs(int n, boolean isIds) {
+        LongBuffer b = isIds ? ids : pos;
+        if (b.capacity() < n) {
+            b = directLongs(Math.max(n, b.capacity() * 2));
+            if (isIds) {
+                ids = b;
+            } else {
+                pos = b;
+            }
+        }
+        return b;
+    }
+
+    private void ensureLogits(long elements) {
+        long bytes = elements * (logits16 ? 2 : 4);
+        if (logitsBuf == null || logitsBuf.capacity() < bytes) {
+            long want = Math.max(bytes, (long) maxBatch * s.vocab() * (logits16 ? 2 : 4));
+            logitsBuf = direct(want);
+        }
+    }
+
+    private OnnxTensor logitsTensor(long elements, long[] shape) throws OrtException {
+        long bytes = elements * (logits16 ? 2 : 4);
+        ByteBuffer v = view(logitsBuf, bytes);
+        return logits16
+                ? OnnxTensor.createTensor(model.env(), v.asShortBuffer(), shape, OnnxJavaType.FLOAT16)
+                : OnnxTensor.createTensor(model.env(), v.asFloatBuffer(), shape);
+    }
+
+    private void readLogits(long fromElement, float[] dst, int off, int n) {
+        if (!logits16) {
+            FloatBuffer f = logitsBuf.asFloatBuffer();
+            f.get((int) fromElement, dst, off, n);
+        } else {
+            ShortBuffer sb = logitsBuf.asShortBuffer();
+            for (int i = 0; i < n; i++) {
+                dst[off + i] = Half.toFloat(sb.get((int) fromElement + i));
+            }
+        }
+    }
+
+    private OnnxTensor kvTensor(ByteBuffer buf, long bytes, long[] shape) throws OrtException {
+        ByteBuffer v = view(buf, bytes);
+        return s.kvFloat16()
+                ? OnnxTensor.createTensor(model.env(), v.asShortBuffer(), shape, OnnxJavaType.FLOAT16)
+                : OnnxTensor.createTensor(model.env(), v.asFloatBuffer(), shape);
+    }
+
+    private static ByteBuffer view(ByteBuffer buf, long bytes) {
+        return buf.duplicate().clear().limit((int) bytes).slice().order(ByteOrder.nativeOrder());
+    }
+
+    private static LongBuffer slice(LongBuffer b, int n) {
+        return b.duplicate().clear().limit(n).slice();
+    }
+
+    private static OnnxTensor track(List<OnnxTensor> owned, OnnxTensor t) {
+        owned.add(t);
+        return t;
+    }
+
+    private static void zero(ByteBuffer dst, int at, int bytes) {
+        while (bytes > 0) {
+            int n = Math.min(bytes, ZEROS.capacity());
+            dst.put(at, ZEROS, 0, n);
+            at += n;
+            bytes -= n;
+        }
+    }
+
+    private static ByteBuffer direct(long bytes) {
+        return ByteBuffer.allocateDirect((int) Math.max(bytes, 0)).order(ByteOrder.nativeOrder());
+    }
+
+    private static LongBuffer directLongs(int n) {
+        return ByteBuffer.allocateDirect(n * 8).order(ByteOrder.nativeOrder()).asLongBuffer();
+    }
+
+    @Override
+    public void close() {
+        if (cacheBranchTrue != null) {
+            cacheBranchTrue.close();
+            cacheBranchFalse.close();
+        }
+        size = 0;
+    }
+}

@@ -1,8 +1,0 @@
-package dev.kiln.inference.core.registry;
-
-/** The bundle directory does not exist. */
-public class BundleNotFoundException extends RuntimeException {
-    public BundleNotFoundException(String message) {
-        super(message);
-    }
-}

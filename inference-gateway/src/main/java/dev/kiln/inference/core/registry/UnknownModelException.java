@@ -1,8 +1,0 @@
-package dev.kiln.inference.core.registry;
-
-/** No model of that name is loaded; the message lists the loaded ones. */
-public class UnknownModelException extends RuntimeException {
-    public UnknownModelException(String message) {
-        super(message);
-    }
-}
