@@ -2,6 +2,7 @@ package dev.kiln.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.kiln.testing.Europarl;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -101,7 +102,8 @@ class CorpusCommandsTest {
         Path jsonl = dir.resolve("docs-" + System.nanoTime() + ".jsonl");
         Files.writeString(
                 jsonl,
-                "{\"id\": \"j1\", \"url\": \"https://example.org/1\", \"text\": " + Json.quote(english.get(3)) + "}\n"
+                "{\"id\": \"j1\", \"url\": \"https://example.org/1\", \"text\": "
+                        + new ObjectMapper().writeValueAsString(english.get(3)) + "}\n"
                         + "{\"id\": \"j2\", \"text\": \"short\"}\n");
 
         Cli.Result ingested = Cli.run("ingest", "--corpus", corpus, jsonl.toString());

@@ -35,6 +35,14 @@ public final class BundleTokenizerFiles {
     public static void write(Encoding encoding, Path dir) throws IOException {
         HuggingFaceTokenizerJson.write(
                 encoding, dir.resolve(TOKENIZER_JSON), HuggingFaceTokenizerJson.MergesFormat.PAIRS);
+        writeTiktoken(encoding, dir);
+    }
+
+    /**
+     * Writes only the tiktoken form: {@code <name>.tiktoken} and {@code tokenizer_config.json}
+     * (a bundle as tiktoken users ship one).
+     */
+    public static void writeTiktoken(Encoding encoding, Path dir) throws IOException {
         String rankFile = encoding.name() + TIKTOKEN_SUFFIX;
         TiktokenRankFile.write(encoding, dir.resolve(rankFile));
         ObjectNode config = JSON.createObjectNode()

@@ -1,6 +1,7 @@
 package dev.kiln.inference.testing;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.kiln.tokenizer.BundleTokenizerFiles;
 import dev.kiln.tokenizer.Encoding;
 import dev.kiln.tokenizer.Pretokenizer;
 import dev.kiln.tokenizer.RankTable;
@@ -14,7 +15,6 @@ import dev.kiln.trainer.ThreadPool;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -74,15 +74,13 @@ public final class TestBundles {
     /** Exports a model + the test tokenizer into dir. Greedy by default (temperature 0 in generation_config). */
     public static Path write(GptModel model, Path dir) throws IOException {
         Encoding enc = encoding();
-        OnnxExporter.exportBundle(model, dir, -1, eosId(), new OnnxExporter.GenerationDefaults(0f, 0, 1f, 64), d -> {
-            TiktokenRankFile.write(enc, d.resolve("kiln-test.tiktoken"));
-            Map<String, Object> specials = new LinkedHashMap<>();
-            specials.put(EOS, eosId());
-            Map<String, Object> config = new LinkedHashMap<>();
-            config.put("pattern", Pretokenizer.R50K_PATTERN);
-            config.put("special_tokens", specials);
-            JSON.writeValue(d.resolve("tokenizer_config.json").toFile(), config);
-        });
+        OnnxExporter.exportBundle(
+                model,
+                dir,
+                -1,
+                eosId(),
+                new OnnxExporter.GenerationDefaults(0f, 0, 1f, 64),
+                d -> BundleTokenizerFiles.writeTiktoken(enc, d));
         return dir;
     }
 
