@@ -1,6 +1,8 @@
 package dev.kiln.testing;
 
 import java.io.IOException;
+import java.lang.System.Logger;
+import java.lang.System.Logger.Level;
 import java.net.UnixDomainSocketAddress;
 import java.nio.channels.SocketChannel;
 import java.nio.file.Files;
@@ -10,7 +12,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.ExecutionException;
-import java.util.logging.Logger;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
@@ -32,7 +33,7 @@ public final class KafkaBroker implements AutoCloseable {
     /** Apache's GraalVM-native broker image: starts in about a second. */
     public static final String IMAGE = "apache/kafka-native:4.1.1";
 
-    private static final Logger LOG = Logger.getLogger(KafkaBroker.class.getName());
+    private static final Logger LOG = System.getLogger(KafkaBroker.class.getName());
     private static KafkaBroker shared;
 
     private final String bootstrapServers;
@@ -69,13 +70,13 @@ public final class KafkaBroker implements AutoCloseable {
     public static KafkaBroker start() {
         String external = System.getenv("KILN_TEST_KAFKA_BOOTSTRAP");
         if (external != null && !external.isBlank()) {
-            LOG.info(() -> "Kafka for tests: external broker at " + external);
+            LOG.log(Level.INFO, () -> "Kafka for tests: external broker at " + external);
             return new KafkaBroker(external, Kind.EXTERNAL, () -> {});
         }
         if (dockerAvailable()) {
             KafkaContainer container = new KafkaContainer(IMAGE);
             container.start();
-            LOG.info(() -> "Kafka for tests: Testcontainers broker at " + container.getBootstrapServers());
+            LOG.log(Level.INFO, () -> "Kafka for tests: Testcontainers broker at " + container.getBootstrapServers());
             return new KafkaBroker(container.getBootstrapServers(), Kind.CONTAINER, container::stop);
         }
         return startInProcess();
@@ -142,7 +143,9 @@ public final class KafkaBroker implements AutoCloseable {
             cluster.startup();
             cluster.waitForReadyBrokers();
             String bootstrap = cluster.bootstrapServers();
-            LOG.info(() -> "Kafka for tests: in-process KRaft broker at " + bootstrap + " (no Docker engine answered)");
+            LOG.log(
+                    Level.INFO,
+                    () -> "Kafka for tests: in-process KRaft broker at " + bootstrap + " (no Docker engine answered)");
             return new KafkaBroker(bootstrap, Kind.IN_PROCESS, cluster);
         } catch (Exception e) {
             throw new IllegalStateException("Could not start the in-process Kafka broker: " + e.getMessage(), e);
@@ -195,7 +198,7 @@ public final class KafkaBroker implements AutoCloseable {
         try {
             close();
         } catch (Exception e) {
-            LOG.warning("Stopping the test Kafka broker failed: " + e.getMessage());
+            LOG.log(Level.WARNING, "Stopping the test Kafka broker failed: " + e.getMessage());
         }
     }
 }
