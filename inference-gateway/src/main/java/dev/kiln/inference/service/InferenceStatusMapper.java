@@ -8,8 +8,8 @@ import dev.kiln.inference.model.InvalidBundleException;
 import dev.kiln.inference.registry.BundleNotFoundException;
 import dev.kiln.inference.registry.ModelExistsException;
 import dev.kiln.inference.registry.UnknownModelException;
-import dev.kiln.proto.grpc.StatusMapper;
-import io.grpc.Status;
+import dev.kiln.proto.grpc.TypedStatusMapper;
+import io.grpc.Status.Code;
 import jakarta.inject.Singleton;
 
 /**
@@ -17,28 +17,16 @@ import jakarta.inject.Singleton;
  * their HTTP status from it ({@link OpenAiErrors}), so both APIs always agree.
  */
 @Singleton
-public class InferenceStatusMapper implements StatusMapper {
+public final class InferenceStatusMapper extends TypedStatusMapper {
 
-    @Override
-    public Status specific(Throwable failure) {
-        Status status;
-        if (failure instanceof UnknownModelException || failure instanceof BundleNotFoundException) {
-            status = Status.NOT_FOUND;
-        } else if (failure instanceof InvalidRequestException) {
-            status = Status.INVALID_ARGUMENT;
-        } else if (failure instanceof QueueFullException) {
-            status = Status.RESOURCE_EXHAUSTED;
-        } else if (failure instanceof ModelExistsException) {
-            status = Status.ALREADY_EXISTS;
-        } else if (failure instanceof InvalidBundleException) {
-            status = Status.FAILED_PRECONDITION;
-        } else if (failure instanceof ModelUnavailableException) {
-            status = Status.UNAVAILABLE;
-        } else if (failure instanceof GenerationFailedException) {
-            status = Status.INTERNAL.withCause(failure);
-        } else {
-            return null;
-        }
-        return status.withDescription(failure.getMessage());
+    public InferenceStatusMapper() {
+        map(UnknownModelException.class, Code.NOT_FOUND);
+        map(BundleNotFoundException.class, Code.NOT_FOUND);
+        map(InvalidRequestException.class, Code.INVALID_ARGUMENT);
+        map(QueueFullException.class, Code.RESOURCE_EXHAUSTED);
+        map(ModelExistsException.class, Code.ALREADY_EXISTS);
+        map(InvalidBundleException.class, Code.FAILED_PRECONDITION);
+        map(ModelUnavailableException.class, Code.UNAVAILABLE);
+        map(GenerationFailedException.class, Code.INTERNAL);
     }
 }

@@ -32,6 +32,22 @@ class StatusMapperTest {
     }
 
     @Test
+    void aTypedMapperAnswersTheFirstTypeAFailureIsAndKeepsItsMessage() {
+        StatusMapper typed = new TypedStatusMapper() {
+            {
+                map(java.io.FileNotFoundException.class, Status.Code.NOT_FOUND);
+                map(java.io.IOException.class, Status.Code.UNAVAILABLE);
+            }
+        };
+        Status missing = typed.toStatus(new java.io.FileNotFoundException("no bundle at /m"));
+        assertThat(missing.getCode()).isEqualTo(Status.Code.NOT_FOUND);
+        assertThat(missing.getDescription()).isEqualTo("no bundle at /m");
+        assertThat(typed.toStatus(new java.io.EOFException("cut")).getCode()).isEqualTo(Status.Code.UNAVAILABLE);
+        assertThat(typed.toStatus(new IllegalArgumentException("bad")).getCode())
+                .isEqualTo(Status.Code.INVALID_ARGUMENT);
+    }
+
+    @Test
     void unaryRepliesOnceOrFailsWithTheMappedStatus() {
         Recorder<String> ok = new Recorder<>();
         GrpcReplies.unary(ok, notFoundForMissing, () -> "done");
