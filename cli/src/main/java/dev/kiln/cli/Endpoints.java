@@ -55,6 +55,15 @@ public final class Endpoints {
             description = "Inference gateway (env KILN_GATEWAY). Default: ${DEFAULT-VALUE}.")
     String gateway;
 
+    @Option(
+            names = "--api-key",
+            paramLabel = "KEY",
+            scope = ScopeType.INHERIT,
+            defaultValue = "${env:KILN_API_KEY}",
+            description = "API key sent as 'authorization: Bearer <key>' (env KILN_API_KEY); needed when the "
+                    + "service runs with kiln.auth.enabled=true.")
+    String apiKey;
+
     String address(Service service) {
         return switch (service) {
             case TOKENIZER -> tokenizer;
@@ -65,6 +74,6 @@ public final class Endpoints {
     }
 
     ServiceChannel open(Service service) {
-        return new ServiceChannel(service, address(service));
+        return new ServiceChannel(service, address(service), apiKey);
     }
 }

@@ -36,6 +36,9 @@ final class GrpcErrors {
         if (e instanceof StatusRuntimeException sre) {
             Status status = sre.getStatus();
             String message = status.getDescription() != null ? status.getDescription() : "(no message)";
+            if (status.getCode() == Status.Code.UNAUTHENTICATED) {
+                message += " (pass --api-key KEY or set KILN_API_KEY)";
+            }
             err.println(commandLine.getCommandSpec().qualifiedName() + ": " + status.getCode() + ": " + message);
             err.flush();
             return exitCode(status.getCode());

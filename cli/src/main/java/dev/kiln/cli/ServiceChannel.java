@@ -1,5 +1,6 @@
 package dev.kiln.cli;
 
+import dev.kiln.proto.auth.ApiKeyClientInterceptor;
 import io.grpc.CallOptions;
 import io.grpc.Channel;
 import io.grpc.ClientCall;
@@ -24,12 +25,13 @@ final class ServiceChannel implements AutoCloseable {
     private final ManagedChannel managed;
     private final Channel channel;
 
-    ServiceChannel(Endpoints.Service service, String address) {
+    ServiceChannel(Endpoints.Service service, String address, String apiKey) {
         this.managed = ManagedChannelBuilder.forTarget(address)
                 .usePlaintext()
                 .maxInboundMessageSize(64 * 1024 * 1024)
                 .build();
-        this.channel = ClientInterceptors.intercept(managed, new NameUnreachable(service, address));
+        this.channel = ClientInterceptors.intercept(
+                managed, new NameUnreachable(service, address), new ApiKeyClientInterceptor(apiKey));
     }
 
     Channel channel() {

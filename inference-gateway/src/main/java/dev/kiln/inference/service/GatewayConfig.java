@@ -37,6 +37,8 @@ public interface GatewayConfig {
 
     Chat chat();
 
+    RateLimit rateLimit();
+
     interface Kafka {
         /** Listen to ModelPublished events. */
         @WithDefault("true")
@@ -48,6 +50,27 @@ public interface GatewayConfig {
         /** Replay the topic from its start when the gateway starts (latest event per model name wins). */
         @WithDefault("true")
         boolean fromBeginning();
+    }
+
+    /**
+     * Per API key budgets for generation (Generate, /v1/completions, /v1/chat/completions). Off by
+     * default: the local stack has one user. A rate of 0 leaves that dimension unlimited.
+     */
+    interface RateLimit {
+        @WithDefault("false")
+        boolean enabled();
+
+        /** Generation requests per second per key, refilled continuously. */
+        @WithDefault("10")
+        double requestsPerSecond();
+
+        /** Requests a key may send at once before the per-second rate applies. */
+        @WithDefault("20")
+        int requestBurst();
+
+        /** Generated tokens per minute per key; a stream that overruns it finishes, the next request waits. */
+        @WithDefault("100000")
+        long tokensPerMinute();
     }
 
     interface Chat {

@@ -58,7 +58,13 @@ final class HttpReply {
     }
 
     void error(OpenAiErrors.HttpError error) {
-        json(error.status(), error.body());
+        String text = toJson(error.body());
+        write(r -> {
+            error.headers().forEach(r::putHeader);
+            r.setStatusCode(error.status())
+                    .putHeader("Content-Type", "application/json")
+                    .end(text);
+        });
     }
 
     String toJson(Object body) {

@@ -7,9 +7,11 @@ import dev.kiln.inference.engine.GenerationHandle;
 import dev.kiln.inference.engine.GenerationListener;
 import dev.kiln.inference.engine.InferenceEngine;
 import dev.kiln.inference.engine.SamplingSpec;
+import dev.kiln.inference.limits.RateLimiter;
 import dev.kiln.inference.model.DecoderModel;
 import dev.kiln.inference.registry.LoadedModel;
 import dev.kiln.proto.ResourceNames;
+import dev.kiln.proto.auth.ApiKeyInterceptor;
 import dev.kiln.proto.grpc.GrpcReplies;
 import dev.kiln.proto.inference.v1.ExecutionProvider;
 import dev.kiln.proto.inference.v1.GenerateRequest;
@@ -44,10 +46,15 @@ public class InferenceGrpcService extends InferenceServiceGrpc.InferenceServiceI
     @Inject
     InferenceStatusMapper errors;
 
+    @Inject
+    RateLimiter limits;
+
     @Override
     public void generate(GenerateRequest req, StreamObserver<GenerateResponse> out) {
         ServerCallStreamObserver<GenerateResponse> call = (ServerCallStreamObserver<GenerateResponse>) out;
         try {
+            String caller = ApiKeyInterceptor.caller().id();
+            limits.admit(caller);
             InferenceEngine.Prepared prepared = engine.prepare(command(req));
             Stream stream = new Stream(call, errors);
             AtomicReference<GenerationHandle> handle = new AtomicReference<>();
@@ -59,7 +66,7 @@ public class InferenceGrpcService extends InferenceServiceGrpc.InferenceServiceI
                 }
             });
             stream.first(prepared.promptTokens());
-            handle.set(engine.submit(prepared, stream).handle());
+            handle.set(engine.submit(prepared, limits.charging(caller, stream)).handle());
             if (call.isCancelled()) {
                 handle.get().cancel();
             }

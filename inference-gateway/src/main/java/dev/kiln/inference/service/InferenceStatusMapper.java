@@ -4,11 +4,13 @@ import dev.kiln.inference.engine.GenerationFailedException;
 import dev.kiln.inference.engine.InvalidRequestException;
 import dev.kiln.inference.engine.ModelUnavailableException;
 import dev.kiln.inference.engine.QueueFullException;
+import dev.kiln.inference.limits.RateLimitedException;
 import dev.kiln.inference.model.InvalidBundleException;
 import dev.kiln.inference.registry.BundleNotFoundException;
 import dev.kiln.inference.registry.ModelExistsException;
 import dev.kiln.inference.registry.UnknownModelException;
 import dev.kiln.proto.grpc.TypedStatusMapper;
+import io.grpc.Metadata;
 import io.grpc.Status.Code;
 import jakarta.inject.Singleton;
 
@@ -24,9 +26,24 @@ public final class InferenceStatusMapper extends TypedStatusMapper {
         map(BundleNotFoundException.class, Code.NOT_FOUND);
         map(InvalidRequestException.class, Code.INVALID_ARGUMENT);
         map(QueueFullException.class, Code.RESOURCE_EXHAUSTED);
+        map(RateLimitedException.class, Code.RESOURCE_EXHAUSTED);
         map(ModelExistsException.class, Code.ALREADY_EXISTS);
         map(InvalidBundleException.class, Code.FAILED_PRECONDITION);
         map(ModelUnavailableException.class, Code.UNAVAILABLE);
         map(GenerationFailedException.class, Code.INTERNAL);
+    }
+
+    /** When a rate-limited caller may retry, in seconds, as HTTP's Retry-After says it. */
+    public static final Metadata.Key<String> RETRY_AFTER =
+            Metadata.Key.of("retry-after", Metadata.ASCII_STRING_MARSHALLER);
+
+    @Override
+    public Metadata trailers(Throwable failure) {
+        if (failure instanceof RateLimitedException limited) {
+            Metadata trailers = new Metadata();
+            trailers.put(RETRY_AFTER, Long.toString(limited.retryAfterSeconds()));
+            return trailers;
+        }
+        return null;
     }
 }

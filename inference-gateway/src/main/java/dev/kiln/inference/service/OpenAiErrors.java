@@ -1,8 +1,11 @@
 package dev.kiln.inference.service;
 
+import io.grpc.Metadata;
 import io.grpc.Status;
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
+import java.util.LinkedHashMap;
+import java.util.Map;
 
 /**
  * The OpenAI endpoints' one mapping from a failure to an HTTP error, derived from the gRPC one
@@ -17,8 +20,8 @@ import jakarta.inject.Singleton;
 @Singleton
 public class OpenAiErrors {
 
-    /** An HTTP status and the body to send with it. */
-    public record HttpError(int status, OpenAiResponses.ErrorBody body) {}
+    /** An HTTP status, the headers that go with it (Retry-After, WWW-Authenticate) and the body. */
+    public record HttpError(int status, Map<String, String> headers, OpenAiResponses.ErrorBody body) {}
 
     private final InferenceStatusMapper statuses;
 
@@ -33,8 +36,17 @@ public class OpenAiErrors {
         String message = status.getDescription() != null
                 ? status.getDescription()
                 : status.getCode().name();
+        Map<String, String> headers = new LinkedHashMap<>();
+        Metadata trailers = statuses.trailers(failure);
+        if (trailers != null && trailers.containsKey(InferenceStatusMapper.RETRY_AFTER)) {
+            headers.put("Retry-After", trailers.get(InferenceStatusMapper.RETRY_AFTER));
+        }
+        if (http == 401) {
+            headers.put("WWW-Authenticate", "Bearer");
+        }
         return new HttpError(
                 http,
+                headers,
                 new OpenAiResponses.ErrorBody(new OpenAiResponses.Error(
                         message, type(http), null, status.getCode().name())));
     }

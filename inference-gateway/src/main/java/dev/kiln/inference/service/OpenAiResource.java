@@ -11,8 +11,14 @@ import dev.kiln.inference.engine.GenerationHandle;
 import dev.kiln.inference.engine.GenerationListener;
 import dev.kiln.inference.engine.InferenceEngine;
 import dev.kiln.inference.engine.MaxNewTokens;
+import dev.kiln.inference.limits.RateLimiter;
 import dev.kiln.inference.text.ChatPrompt;
 import dev.kiln.proto.ResourceNames;
+import dev.kiln.proto.auth.Access;
+import dev.kiln.proto.auth.ApiKey;
+import dev.kiln.proto.auth.ApiKeyInterceptor;
+import dev.kiln.proto.auth.Scope;
+import io.grpc.Status;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
@@ -52,11 +58,39 @@ public class OpenAiResource {
     @Inject
     OpenAiErrors errors;
 
+    @Inject
+    ApiKeyInterceptor apiKeys;
+
+    @Inject
+    RateLimiter limits;
+
+    /** Where {@link #authenticate} leaves the caller for the handlers. */
+    private static final String CALLER = "kiln.caller";
+
     void routes(@Observes Router router) {
+        router.route("/v1/*").handler(this::authenticate);
         router.get("/v1/models").handler(rc -> HttpReply.of(rc, JSON).json(200, models()));
         BodyHandler body = BodyHandler.create(false).setBodyLimit(MAX_BODY_BYTES);
         router.post("/v1/completions").handler(body).blockingHandler(rc -> generate(rc, false), false);
         router.post("/v1/chat/completions").handler(body).blockingHandler(rc -> generate(rc, true), false);
+    }
+
+    /**
+     * The {@code Authorization: Bearer <key>} header, as OpenAI clients send their api_key: 401
+     * without a valid key, 403 without the generate scope. Only /v1 is guarded; /q/health and
+     * /q/metrics stay open for probes and scrapers.
+     */
+    private void authenticate(RoutingContext rc) {
+        Access access = apiKeys.check(rc.request().getHeader("Authorization"), Scope.GENERATE);
+        if (access.granted()) {
+            rc.put(CALLER, access.caller());
+            rc.next();
+            return;
+        }
+        Status status =
+                access.outcome() == Access.Outcome.UNAUTHENTICATED ? Status.UNAUTHENTICATED : Status.PERMISSION_DENIED;
+        HttpReply.of(rc, JSON)
+                .error(errors.of(status.withDescription(access.message()).asRuntimeException()));
     }
 
     private OpenAiResponses.ModelList models() {
@@ -71,6 +105,8 @@ public class OpenAiResource {
     private void generate(RoutingContext rc, boolean chat) {
         HttpReply reply = HttpReply.of(rc, JSON);
         try {
+            String caller = rc.<ApiKey>get(CALLER).id();
+            limits.admit(caller);
             OpenAiRequest req = read(rc);
             String model = ResourceNames.require("model", req.model());
             InferenceEngine.Prepared prepared =
@@ -82,7 +118,8 @@ public class OpenAiResource {
                     System.currentTimeMillis() / 1000,
                     prepared.model().name());
             SseWriter sse = req.streaming() ? new SseWriter(reply, envelope, chat, errors) : null;
-            GenerationListener writer = sse != null ? sse : new JsonCompletionWriter(reply, envelope, chat, errors);
+            GenerationListener writer = limits.charging(
+                    caller, sse != null ? sse : new JsonCompletionWriter(reply, envelope, chat, errors));
             AtomicReference<GenerationHandle> handle = new AtomicReference<>();
             reply.onClientGone(() -> {
                 GenerationHandle h = handle.get();

@@ -16,6 +16,6 @@ public record ApiKey(String id, Set<Scope> scopes) {
     }
 
     public boolean allows(Scope required) {
-        return scopes.stream().anyMatch(s -> s.covers(required));
+        return scopes.contains(required);
     }
 }

@@ -8,6 +8,8 @@ import io.grpc.ServerCall;
 import io.grpc.ServerCallHandler;
 import io.grpc.ServerInterceptor;
 import io.grpc.Status;
+import java.nio.file.Path;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -49,6 +51,30 @@ public final class ApiKeyInterceptor implements ServerInterceptor {
         return new ApiKeyInterceptor(null, MethodScopes.none());
     }
 
+    /**
+     * The interceptor for {@code kiln.auth.enabled} and {@code kiln.auth.api-keys-file}: enabled
+     * without a readable, well-formed key file is an {@link ApiKeyFileException}, so the service
+     * does not start half-protected.
+     */
+    public static ApiKeyInterceptor configure(boolean enabled, Optional<Path> keysFile, MethodScopes scopes) {
+        if (!enabled) {
+            return disabled();
+        }
+        Path file = keysFile.orElseThrow(() -> new ApiKeyFileException(
+                "kiln.auth.enabled=true needs kiln.auth.api-keys-file (lines 'key scope[,scope]')"));
+        return enabled(ApiKeys.load(file), scopes);
+    }
+
+    /** The verdict for an {@code Authorization} value; with authentication off, granted as {@link ApiKey#ANONYMOUS}. */
+    public Access check(String authorization, Scope required) {
+        return keys == null ? Access.granted(ApiKey.ANONYMOUS) : keys.check(authorization, required);
+    }
+
+    /** How many keys are accepted (0 when authentication is off). */
+    public int keyCount() {
+        return keys == null ? 0 : keys.size();
+    }
+
     public boolean isEnabled() {
         return keys != null;
     }
@@ -72,7 +98,7 @@ public final class ApiKeyInterceptor implements ServerInterceptor {
                     Status.PERMISSION_DENIED.withDescription(
                             method + " has no API key scope configured; it is refused until one is"));
         }
-        Access access = keys.check(headers.get(AUTHORIZATION), required);
+        Access access = check(headers.get(AUTHORIZATION), required);
         return switch (access.outcome()) {
             case GRANTED ->
                 Contexts.interceptCall(Context.current().withValue(CALLER, access.caller()), call, headers, next);

@@ -3,24 +3,20 @@ package dev.kiln.proto.auth;
 import java.util.Locale;
 
 /**
- * What an API key may do. {@code admin} includes {@code generate}: an operator's admin key that
- * loads a model can also try it, which is what operators expect; a key that must only manage
- * models is not a use case the issue names.
+ * What an API key may do. The two scopes are independent: {@code admin} does not imply
+ * {@code generate}. The key file lists scopes per key ({@code key admin,generate}), which only
+ * means something if they do not nest, and it lets an operator hand out a key that manages models
+ * and runs without spending inference capacity (or the reverse). A key that should do both says so.
  */
 public enum Scope {
     /** Generation, tokenization and every read-only RPC. */
     GENERATE,
-    /** Loading and unloading models, runs, ingestion, tokenizer training; implies {@link #GENERATE}. */
+    /** Loading and unloading models, starting/stopping/exporting runs, ingestion, tokenizer training. */
     ADMIN;
 
     /** The name used in key files and messages: {@code generate}, {@code admin}. */
     public String label() {
         return name().toLowerCase(Locale.ROOT);
-    }
-
-    /** Whether a key holding this scope may do what {@code required} guards. */
-    public boolean covers(Scope required) {
-        return this == required || this == ADMIN;
     }
 
     /** The scope named {@code label}, or an IllegalArgumentException listing the known ones. */

@@ -23,6 +23,6 @@ public final class GrpcReplies {
 
     /** Ends the call with the status {@code errors} gives {@code failure}. */
     public static void fail(StreamObserver<?> response, StatusMapper errors, Throwable failure) {
-        response.onError(errors.toStatus(failure).asRuntimeException());
+        response.onError(errors.toStatus(failure).asRuntimeException(errors.trailers(failure)));
     }
 }

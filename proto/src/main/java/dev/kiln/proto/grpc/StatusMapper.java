@@ -1,5 +1,6 @@
 package dev.kiln.proto.grpc;
 
+import io.grpc.Metadata;
 import io.grpc.Status;
 import io.grpc.StatusException;
 import io.grpc.StatusRuntimeException;
@@ -15,6 +16,14 @@ public interface StatusMapper {
 
     /** The status for a failure this service's core names, or {@code null} to use the common rule. */
     Status specific(Throwable failure);
+
+    /**
+     * Trailing metadata to send with the status of {@code failure} (e.g. {@code retry-after}), or
+     * null for none.
+     */
+    default Metadata trailers(Throwable failure) {
+        return null;
+    }
 
     /** The status to answer with for {@code failure}. */
     default Status toStatus(Throwable failure) {

@@ -45,7 +45,7 @@ class ApiKeyInterceptorTest {
 
     @BeforeEach
     void start() throws Exception {
-        ApiKeys keys = ApiKeys.parse("test", List.of(GEN + " generate", ADM + " admin"));
+        ApiKeys keys = ApiKeys.parse("test", List.of(GEN + " generate", ADM + " admin,generate"));
         server = NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0))
                 .addService(ServerInterceptors.intercept(new Tokenizer(), ApiKeyInterceptor.enabled(keys, SCOPES)))
                 .addService(ServerInterceptors.intercept(
@@ -164,5 +164,30 @@ class ApiKeyInterceptorTest {
         assertThatThrownBy(() -> SCOPES.with(Scope.ADMIN, TokenizerServiceGrpc.getTokenizeMethod()))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("Tokenize");
+    }
+
+    @Test
+    void theClientInterceptorSendsTheKey() {
+        var stub = TokenizerServiceGrpc.newBlockingStub(channel).withInterceptors(new ApiKeyClientInterceptor(GEN));
+        stub.tokenize(TokenizeRequest.getDefaultInstance());
+        assertThat(seenCaller.id()).isEqualTo(ApiKeys.idOf(GEN));
+        var none = TokenizerServiceGrpc.newBlockingStub(channel).withInterceptors(new ApiKeyClientInterceptor(" "));
+        assertThat(statusOf(() -> none.tokenize(TokenizeRequest.getDefaultInstance()))
+                        .getCode())
+                .isEqualTo(Status.Code.UNAUTHENTICATED);
+    }
+
+    @Test
+    void enabledWithoutAKeyFileRefusesToStart() {
+        assertThatThrownBy(() -> ApiKeyInterceptor.configure(true, java.util.Optional.empty(), SCOPES))
+                .isInstanceOf(ApiKeyFileException.class)
+                .hasMessageContaining("kiln.auth.api-keys-file");
+        assertThatThrownBy(() -> ApiKeyInterceptor.configure(
+                        true, java.util.Optional.of(java.nio.file.Path.of("/nonexistent/keys")), SCOPES))
+                .isInstanceOf(ApiKeyFileException.class)
+                .hasMessageContaining("/nonexistent/keys");
+        assertThat(ApiKeyInterceptor.configure(false, java.util.Optional.empty(), SCOPES)
+                        .isEnabled())
+                .isFalse();
     }
 }

@@ -53,10 +53,13 @@ class ApiKeysTest {
     }
 
     @Test
-    void adminCoversGenerateButNotTheOtherWayRound() {
-        ApiKeys keys = ApiKeys.parse("k", List.of(GEN + " generate", ADM + " admin"));
-        assertThat(keys.check("Bearer " + ADM, Scope.GENERATE).granted()).isTrue();
+    void scopesAreIndependentAndAKeyMayHoldBoth() {
+        String both = "both-key-0123456789abcdef";
+        ApiKeys keys = ApiKeys.parse("k", List.of(GEN + " generate", ADM + " admin", both + " admin,generate"));
+        assertThat(keys.check("Bearer " + ADM, Scope.GENERATE).outcome()).isEqualTo(Access.Outcome.DENIED);
         assertThat(keys.check("Bearer " + ADM, Scope.ADMIN).granted()).isTrue();
+        assertThat(keys.check("Bearer " + both, Scope.ADMIN).granted()).isTrue();
+        assertThat(keys.check("Bearer " + both, Scope.GENERATE).granted()).isTrue();
         assertThat(keys.check("Bearer " + GEN, Scope.GENERATE).granted()).isTrue();
         Access denied = keys.check("Bearer " + GEN, Scope.ADMIN);
         assertThat(denied.outcome()).isEqualTo(Access.Outcome.DENIED);
