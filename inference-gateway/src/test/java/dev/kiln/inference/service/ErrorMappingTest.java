@@ -1,11 +1,16 @@
 package dev.kiln.inference.service;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import dev.kiln.inference.engine.GenerationFailedException;
 import dev.kiln.inference.engine.InvalidRequestException;
 import dev.kiln.inference.engine.ModelUnavailableException;
 import dev.kiln.inference.engine.QueueFullException;
+import dev.kiln.inference.limits.RateLimitMetrics;
+import dev.kiln.inference.limits.RateLimitPolicy;
+import dev.kiln.inference.limits.RateLimitedException;
+import dev.kiln.inference.limits.RateLimiter;
 import dev.kiln.inference.model.InvalidBundleException;
 import dev.kiln.inference.registry.BundleNotFoundException;
 import dev.kiln.inference.registry.ModelExistsException;
@@ -128,5 +133,28 @@ class ErrorMappingTest {
             return e;
         }
         throw new AssertionError("no failure");
+    }
+
+    @Test
+    void aRateLimitedKeyGetsResourceExhaustedWithRetryAfterAsTrailerAndHeader() {
+        RateLimiter limiter = new RateLimiter(new RateLimitPolicy(0.5, 1, 0), RateLimitMetrics.NONE, () -> 0L);
+        limiter.admit("k");
+        RateLimitedException limited = catchThrowableOfType(RateLimitedException.class, () -> limiter.admit("k"));
+
+        Status status = grpc.toStatus(limited);
+        assertThat(status.getCode()).isEqualTo(Status.Code.RESOURCE_EXHAUSTED);
+        assertThat(status.getDescription()).contains("requests-per-second").contains("retry after 2 s");
+        assertThat(grpc.trailers(limited).get(InferenceStatusMapper.RETRY_AFTER))
+                .isEqualTo("2");
+
+        OpenAiErrors.HttpError error = http.of(limited);
+        assertThat(error.status()).isEqualTo(429);
+        assertThat(error.headers()).containsEntry("Retry-After", "2");
+        assertThat(error.body().error().type()).isEqualTo("rate_limit_error");
+
+        assertThat(grpc.trailers(new QueueFullException("full"))).isNull();
+        assertThat(http.of(Status.UNAUTHENTICATED.withDescription("no key").asRuntimeException())
+                        .headers())
+                .containsEntry("WWW-Authenticate", "Bearer");
     }
 }
