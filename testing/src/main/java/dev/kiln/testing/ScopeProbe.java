@@ -5,6 +5,8 @@ import dev.kiln.proto.auth.Scope;
 import io.grpc.CallOptions;
 import io.grpc.Channel;
 import io.grpc.ClientCall;
+import io.grpc.ManagedChannel;
+import io.grpc.ManagedChannelBuilder;
 import io.grpc.Metadata;
 import io.grpc.MethodDescriptor;
 import io.grpc.ServiceDescriptor;
@@ -33,9 +35,10 @@ public final class ScopeProbe {
      * Every way {@code service}'s RPCs break the scope contract under {@link ApiKeysProfile}'s keys:
      * each RPC (from the descriptor, not from {@code scopes}) must answer UNAUTHENTICATED without a
      * key, PERMISSION_DENIED with the key of the other scope, and neither with its own scope's key
-     * or a key holding both. Empty when all hold.
+     * or a key holding both. Empty when all hold. Each call gets its own connection to
+     * {@code target} (host:port), so one call's early refusal cannot disturb the next.
      */
-    public static List<String> violations(Channel channel, ServiceDescriptor service, MethodScopes scopes)
+    public static List<String> violations(String target, ServiceDescriptor service, MethodScopes scopes)
             throws Exception {
         List<String> violations = new ArrayList<>();
         for (MethodDescriptor<?, ?> m : service.getMethods()) {
@@ -47,15 +50,15 @@ public final class ScopeProbe {
             }
             String own = scope == Scope.ADMIN ? ApiKeysProfile.ADMIN : ApiKeysProfile.GENERATE;
             String other = scope == Scope.ADMIN ? ApiKeysProfile.GENERATE : ApiKeysProfile.ADMIN;
-            expect(violations, name + " without a key", call(channel, m, null), Status.Code.UNAUTHENTICATED);
+            expect(violations, name + " without a key", call(target, m, null), Status.Code.UNAUTHENTICATED);
             expect(
                     violations,
                     name + " with an unknown key",
-                    call(channel, m, "unknown-key-0123456789"),
+                    call(target, m, "unknown-key-0123456789"),
                     Status.Code.UNAUTHENTICATED);
-            expect(violations, name + " with the wrong scope", call(channel, m, other), Status.Code.PERMISSION_DENIED);
+            expect(violations, name + " with the wrong scope", call(target, m, other), Status.Code.PERMISSION_DENIED);
             for (String key : List.of(own, ApiKeysProfile.BOTH)) {
-                Status s = call(channel, m, key);
+                Status s = call(target, m, key);
                 if (s.getCode() == Status.Code.UNAUTHENTICATED || s.getCode() == Status.Code.PERMISSION_DENIED) {
                     violations.add(name + " with scope " + scope.label() + ": " + s);
                 }
@@ -67,6 +70,17 @@ public final class ScopeProbe {
     private static void expect(List<String> violations, String what, Status status, Status.Code code) {
         if (status.getCode() != code) {
             violations.add(what + ": expected " + code + ", got " + status);
+        }
+    }
+
+    /** {@link #call(Channel, MethodDescriptor, String)} on a connection of its own. */
+    public static Status call(String target, MethodDescriptor<?, ?> method, String key) throws Exception {
+        ManagedChannel channel =
+                ManagedChannelBuilder.forTarget(target).usePlaintext().build();
+        try {
+            return call(channel, method, key);
+        } finally {
+            channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
         }
     }
 

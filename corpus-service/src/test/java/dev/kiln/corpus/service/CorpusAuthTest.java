@@ -47,7 +47,10 @@ class CorpusAuthTest {
 
     @Test
     void everyRpcNeedsAKeyOfItsScope() throws Exception {
-        assertThat(ScopeProbe.violations(channel, CorpusServiceGrpc.getServiceDescriptor(), CorpusAuth.SCOPES))
+        assertThat(ScopeProbe.violations(
+                        base.getHost() + ":" + base.getPort(),
+                        CorpusServiceGrpc.getServiceDescriptor(),
+                        CorpusAuth.SCOPES))
                 .isEmpty();
     }
 

@@ -51,7 +51,10 @@ class GatewayAuthTest {
 
     @Test
     void everyRpcNeedsAKeyOfItsScope() throws Exception {
-        assertThat(ScopeProbe.violations(channel, InferenceServiceGrpc.getServiceDescriptor(), GatewayAuth.SCOPES))
+        assertThat(ScopeProbe.violations(
+                        base.getHost() + ":" + base.getPort(),
+                        InferenceServiceGrpc.getServiceDescriptor(),
+                        GatewayAuth.SCOPES))
                 .isEmpty();
     }
 

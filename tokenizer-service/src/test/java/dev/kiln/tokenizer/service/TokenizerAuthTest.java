@@ -47,7 +47,10 @@ class TokenizerAuthTest {
 
     @Test
     void everyRpcNeedsAKeyOfItsScope() throws Exception {
-        assertThat(ScopeProbe.violations(channel, TokenizerServiceGrpc.getServiceDescriptor(), TokenizerAuth.SCOPES))
+        assertThat(ScopeProbe.violations(
+                        base.getHost() + ":" + base.getPort(),
+                        TokenizerServiceGrpc.getServiceDescriptor(),
+                        TokenizerAuth.SCOPES))
                 .isEmpty();
     }
 

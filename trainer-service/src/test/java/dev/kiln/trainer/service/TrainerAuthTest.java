@@ -60,7 +60,10 @@ class TrainerAuthTest {
 
     @Test
     void everyRpcNeedsAKeyOfItsScope() throws Exception {
-        assertThat(ScopeProbe.violations(channel, TrainerServiceGrpc.getServiceDescriptor(), TrainerAuth.SCOPES))
+        assertThat(ScopeProbe.violations(
+                        base.getHost() + ":" + base.getPort(),
+                        TrainerServiceGrpc.getServiceDescriptor(),
+                        TrainerAuth.SCOPES))
                 .isEmpty();
     }
 
