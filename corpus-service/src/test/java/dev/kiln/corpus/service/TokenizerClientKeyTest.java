@@ -45,6 +45,9 @@ class TokenizerClientKeyTest {
                     "quarkus.grpc.clients.recorder.host",
                     "127.0.0.1",
                     "quarkus.grpc.clients.recorder.port",
+                    String.valueOf(startRecorder()),
+                    // under test, Quarkus points clients at its own test port unless told otherwise
+                    "quarkus.grpc.clients.recorder.test-port",
                     String.valueOf(startRecorder()));
         }
     }
