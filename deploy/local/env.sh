@@ -26,7 +26,7 @@ service_args() {  # service_args <service name>
     tokenizer-service) echo "-Dkiln.tokenizer.encodings-dir=$KILN_HOME/data/encodings" ;;
     corpus-service) echo "$tokenizer -Dkiln.corpus.data-dir=$KILN_HOME/data/corpus -Dkiln.corpus.input-roots=$KILN_HOME/inputs -Dkiln.corpus.encoding=${KILN_CORPUS_ENCODING:-r50k_base}" ;;
     trainer-service) echo "$tokenizer -Dkiln.trainer.data-dir=$KILN_HOME/data/trainer -Dkiln.trainer.models-dir=$KILN_HOME/models" ;;
-    inference-gateway) echo "-Dkiln.inference.models-dir=$KILN_HOME/models" ;;
+    inference-gateway) echo "-Dkiln.inference.models-dir=$KILN_HOME/models -Dkiln.inference.model-roots=$KILN_HOME/models" ;;
   esac
 }
 

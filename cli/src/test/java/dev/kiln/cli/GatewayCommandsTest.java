@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.kiln.testing.KafkaBroker;
 import dev.kiln.testing.ServiceProcess;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Map;
@@ -36,7 +35,7 @@ class GatewayCommandsTest {
         assertThat(trained.out()).contains("step 8/8  loss", "completed");
 
         // The gateway starts with the bundle: it reports ready only once a model is loaded.
-        Path models = Files.createTempDirectory("kiln-cli-models");
+        Path models = Services.trainerModels();
         bundle = models.resolve("tiny");
         Cli.Result exported = Cli.run("train", "export", RUN, "--trainer", trainer, "--output-dir", bundle.toString());
         assertThat(exported.exitCode()).as(exported.err()).isZero();

@@ -46,17 +46,24 @@ final class Services {
                         .port();
     }
 
+    private static final String TRAINER_DATA = temp("trainer");
+
     static String trainer() {
-        String data = temp("trainer");
         return "localhost:"
                 + ServiceProcess.shared(
                                 "trainer-service",
                                 Map.of(
                                         "kafka.bootstrap.servers",
                                                 KafkaBroker.shared().bootstrapServers(),
-                                        "kiln.trainer.data-dir", data + "/runs-root",
-                                        "kiln.trainer.models-dir", data + "/models"))
+                                        "kiln.trainer.data-dir", TRAINER_DATA + "/runs-root",
+                                        "kiln.trainer.models-dir",
+                                                trainerModels().toString()))
                         .port();
+    }
+
+    /** The trainer's models directory: ExportModel may only write under it (kiln.trainer.models-roots). */
+    static Path trainerModels() {
+        return Path.of(TRAINER_DATA, "models");
     }
 
     /** Eight r50k shards of simple English on a new topic: enough for a tiny run to learn from. */

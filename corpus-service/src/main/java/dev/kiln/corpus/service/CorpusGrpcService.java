@@ -111,7 +111,7 @@ public class CorpusGrpcService extends CorpusServiceGrpc.CorpusServiceImplBase {
             if (path.isBlank()) {
                 throw new IllegalArgumentException("path is required");
             }
-            Path file = wiring.inputRoots().resolve(path);
+            Path file = wiring.inputRoots().resolve("path", path);
             Optional<FileIngest.Result> result = wiring.engine()
                     .ingestFile(
                             format,

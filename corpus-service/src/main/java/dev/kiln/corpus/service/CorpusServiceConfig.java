@@ -44,8 +44,9 @@ public interface CorpusServiceConfig {
     int maxDocumentBytes();
 
     /**
-     * Directories IngestWarc and IngestJsonl may read from; a path outside them is
-     * PERMISSION_DENIED. Default: the working directory.
+     * Directories IngestWarc and IngestJsonl may read from; a path that lies outside them once
+     * symbolic links are followed is PERMISSION_DENIED. A relative request path resolves against
+     * the first. Default: the working directory.
      */
     @WithDefault(".")
     List<String> inputRoots();

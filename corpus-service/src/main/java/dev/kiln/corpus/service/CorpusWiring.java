@@ -2,12 +2,12 @@ package dev.kiln.corpus.service;
 
 import dev.kiln.corpus.engine.CorpusEngine;
 import dev.kiln.corpus.engine.DocumentLimits;
-import dev.kiln.corpus.engine.InputRoots;
 import dev.kiln.corpus.engine.ShardWriter;
 import dev.kiln.corpus.pipeline.Pipeline;
 import dev.kiln.corpus.pipeline.PipelineConfig;
 import dev.kiln.corpus.pipeline.Pipelines;
 import dev.kiln.corpus.shard.LlmcShardFiles;
+import dev.kiln.proto.PathRoots;
 import dev.kiln.proto.tokenizer.v1.TokenizerServiceGrpc;
 import io.grpc.Channel;
 import io.grpc.StatusRuntimeException;
@@ -46,7 +46,7 @@ public class CorpusWiring {
     Channel tokenizerChannel;
 
     private DocumentLimits documentLimits;
-    private InputRoots inputRoots;
+    private PathRoots inputRoots;
     private volatile CorpusEngine engine;
     private KafkaShardSink sink;
     private ScheduledExecutorService sealer;
@@ -54,7 +54,7 @@ public class CorpusWiring {
     @PostConstruct
     void configure() {
         documentLimits = new DocumentLimits(config.maxDocumentBytes());
-        inputRoots = new InputRoots(config.inputRoots());
+        inputRoots = new PathRoots("kiln.corpus.input-roots", config.inputRoots());
     }
 
     /** What every source checks a raw document against before the engine sees it. */
@@ -62,8 +62,8 @@ public class CorpusWiring {
         return documentLimits;
     }
 
-    /** The directories IngestWarc and IngestJsonl may read. */
-    public InputRoots inputRoots() {
+    /** The directories IngestWarc and IngestJsonl may read; relative paths resolve against the first. */
+    public PathRoots inputRoots() {
         return inputRoots;
     }
 

@@ -8,6 +8,7 @@ import com.google.protobuf.ByteString;
 import dev.kiln.proto.corpus.v1.CorpusServiceGrpc;
 import dev.kiln.proto.corpus.v1.Document;
 import dev.kiln.proto.corpus.v1.GetStatsRequest;
+import dev.kiln.proto.corpus.v1.IngestJsonlRequest;
 import dev.kiln.proto.corpus.v1.IngestProgress;
 import dev.kiln.proto.corpus.v1.IngestSummary;
 import dev.kiln.proto.corpus.v1.IngestWarcRequest;
@@ -295,6 +296,42 @@ class CorpusGrpcServiceTest {
         assertThat(page.getSteps(1).getTextAfter())
                 .doesNotContain("Sitemap")
                 .contains(english.get(0).lines().findFirst().orElseThrow());
+    }
+
+    @Test
+    void inputsThatEscapeTheRootsThroughASymbolicLinkAreDenied() throws Exception {
+        Path inputs = Files.createDirectories(CorpusTestData.root.resolve("inputs"));
+        Path elsewhere = Files.createDirectories(CorpusTestData.root.resolve("elsewhere"));
+        Files.writeString(elsewhere.resolve("private.jsonl"), "{\"text\": \"not for the corpus\"}\n");
+        Path link = inputs.resolve("link-to-elsewhere");
+        if (!Files.isSymbolicLink(link)) {
+            Files.createSymbolicLink(link, elsewhere);
+        }
+
+        StatusRuntimeException jsonl = failureOf(() -> corpus.ingestJsonl(IngestJsonlRequest.newBuilder()
+                        .setPath(link.resolve("private.jsonl").toString())
+                        .build())
+                .hasNext());
+        assertThat(jsonl.getStatus().getCode()).isEqualTo(Status.Code.PERMISSION_DENIED);
+        assertThat(jsonl.getStatus().getDescription())
+                .contains(
+                        "path", elsewhere.toRealPath().resolve("private.jsonl").toString(), "kiln.corpus.input-roots");
+        assertThat(codeOf(() -> corpus.ingestJsonl(IngestJsonlRequest.newBuilder()
+                                .setPath("link-to-elsewhere")
+                                .build())
+                        .hasNext()))
+                .as("a relative path resolves against the first root, and the link is followed")
+                .isEqualTo(Status.Code.PERMISSION_DENIED);
+        assertThat(codeOf(() -> corpus.ingestWarc(IngestWarcRequest.newBuilder()
+                                .setPath(link.resolve("not-yet/crawl.warc").toString())
+                                .build())
+                        .hasNext()))
+                .isEqualTo(Status.Code.PERMISSION_DENIED);
+        assertThat(codeOf(() -> corpus.ingestWarc(IngestWarcRequest.newBuilder()
+                                .setPath(inputs + "/../elsewhere/private.jsonl")
+                                .build())
+                        .hasNext()))
+                .isEqualTo(Status.Code.PERMISSION_DENIED);
     }
 
     @Test

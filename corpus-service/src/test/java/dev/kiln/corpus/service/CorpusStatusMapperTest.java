@@ -4,11 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
 import dev.kiln.corpus.engine.DocumentLimits;
-import dev.kiln.corpus.engine.InputRoots;
+import dev.kiln.corpus.engine.InputNotFoundException;
 import dev.kiln.corpus.engine.InputUnreadableException;
 import dev.kiln.corpus.engine.UnsupportedInputException;
+import dev.kiln.proto.PathRoots;
 import io.grpc.Status;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -40,20 +42,30 @@ class CorpusStatusMapperTest {
     }
 
     @Test
-    void inputPathsOutsideTheRootsAreDeniedAndMissingOnesNotFound(@TempDir Path root) {
-        InputRoots roots = new InputRoots(List.of(root.toString()));
+    void inputPathsOutsideTheRootsAreDeniedAndMissingOnesNotFound(@TempDir Path temp) throws IOException {
+        Path root = Files.createDirectories(temp.resolve("inputs")).toRealPath();
+        PathRoots roots = new PathRoots("kiln.corpus.input-roots", List.of(root.toString()));
 
-        Status outside = statusOf(() -> roots.resolve("/etc/passwd"));
+        Status outside = statusOf(() -> roots.resolve("path", "/etc/passwd"));
         assertThat(outside.getCode()).isEqualTo(Status.Code.PERMISSION_DENIED);
         assertThat(outside.getDescription())
-                .isEqualTo("/etc/passwd lies outside the input roots [" + root + "] (kiln.corpus.input-roots)");
+                .isEqualTo("path /etc/passwd resolves to /etc/passwd, which lies outside the allowed roots [" + root
+                        + "] (kiln.corpus.input-roots)");
 
-        Status escaping =
-                statusOf(() -> roots.resolve(root.resolve("../elsewhere.warc").toString()));
+        Status escaping = statusOf(
+                () -> roots.resolve("path", root.resolve("../elsewhere.warc").toString()));
         assertThat(escaping.getCode()).isEqualTo(Status.Code.PERMISSION_DENIED);
 
-        Status missing =
-                statusOf(() -> roots.resolve(root.resolve("missing.warc").toString()));
+        Path link = Files.createSymbolicLink(root.resolve("link"), Files.createDirectories(temp.resolve("elsewhere")));
+        Status throughALink =
+                statusOf(() -> roots.resolve("path", link.resolve("a.warc").toString()));
+        assertThat(throughALink.getCode()).isEqualTo(Status.Code.PERMISSION_DENIED);
+        assertThat(throughALink.getDescription())
+                .contains(
+                        temp.resolve("elsewhere").toRealPath().resolve("a.warc").toString());
+
+        Status missing = errors.toStatus(
+                new InputNotFoundException(root.resolve("missing.warc") + " does not exist on the corpus server"));
         assertThat(missing.getCode()).isEqualTo(Status.Code.NOT_FOUND);
         assertThat(missing.getDescription())
                 .isEqualTo(root.resolve("missing.warc") + " does not exist on the corpus server");

@@ -3,6 +3,7 @@ package dev.kiln.inference.service;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -12,6 +13,13 @@ public interface GatewayConfig {
 
     /** A directory of bundles loaded at start: each subdirectory (or the directory itself) is one, named after it. */
     Optional<Path> modelsDir();
+
+    /**
+     * Directories LoadModel's {@code path} and every kiln.models event's bundle path must lie in,
+     * symbolic links followed (a relative LoadModel path resolves against the first). Unset: the
+     * models dir, else {@code data/models} (where a trainer started in the same directory exports).
+     */
+    Optional<List<String>> modelRoots();
 
     /** cpu or cuda. cuda falls back to cpu, with the reason logged, when the provider cannot be registered. */
     @WithDefault("cpu")

@@ -6,6 +6,7 @@ import dev.kiln.inference.model.DecoderModel;
 import dev.kiln.inference.model.OrtSessions;
 import dev.kiln.inference.registry.LoadedModel;
 import dev.kiln.inference.registry.ModelRegistry;
+import dev.kiln.proto.PathRoots;
 import dev.kiln.proto.ResourceNames;
 import dev.kiln.proto.inference.v1.InferenceServiceGrpc;
 import grpc.health.v1.HealthOuterClass.HealthCheckResponse.ServingStatus;
@@ -49,9 +50,26 @@ public class GatewayWiring {
     @ConfigProperty(name = "kafka.bootstrap.servers", defaultValue = "localhost:9092")
     String bootstrap;
 
+    /** Where a trainer started in the gateway's directory with its defaults exports bundles. */
+    private static final String DEFAULT_MODEL_ROOT = "data/models";
+
     private ModelRegistry registry;
     private InferenceEngine engine;
     private ModelEventsListener events;
+    private volatile PathRoots modelRoots;
+
+    /** The directories LoadModel and kiln.models events may load bundles from. */
+    PathRoots modelRoots() {
+        PathRoots roots = modelRoots;
+        if (roots == null) {
+            List<String> configured = config.modelRoots()
+                    .orElseGet(
+                            () -> List.of(config.modelsDir().map(Path::toString).orElse(DEFAULT_MODEL_ROOT)));
+            roots = new PathRoots("kiln.inference.model-roots", configured);
+            modelRoots = roots;
+        }
+        return roots;
+    }
 
     @Produces
     @Singleton

@@ -177,15 +177,13 @@ public class InferenceGrpcService extends InferenceServiceGrpc.InferenceServiceI
     public void loadModel(LoadModelRequest req, StreamObserver<ModelInfo> out) {
         GrpcReplies.unary(out, errors, () -> {
             ResourceNames.require("name", req.getName());
-            if (req.getPath().isEmpty()) {
-                throw new IllegalArgumentException("path is required");
-            }
+            Path bundle = wiring.modelRoots().resolve("path", req.getPath());
             DecoderModel.Provider p = switch (req.getExecutionProvider()) {
                 case EXECUTION_PROVIDER_CPU -> DecoderModel.Provider.CPU;
                 case EXECUTION_PROVIDER_CUDA -> DecoderModel.Provider.CUDA;
                 default -> null;
             };
-            return info(wiring.load(req.getName(), Path.of(req.getPath()), req.getReplace(), p));
+            return info(wiring.load(req.getName(), bundle, req.getReplace(), p));
         });
     }
 

@@ -9,6 +9,7 @@ import dev.kiln.inference.model.InvalidBundleException;
 import dev.kiln.inference.registry.BundleNotFoundException;
 import dev.kiln.inference.registry.ModelExistsException;
 import dev.kiln.inference.registry.UnknownModelException;
+import dev.kiln.proto.PathOutsideRootsException;
 import dev.kiln.proto.grpc.TypedStatusMapper;
 import io.grpc.Metadata;
 import io.grpc.Status.Code;
@@ -28,6 +29,7 @@ public final class InferenceStatusMapper extends TypedStatusMapper {
         map(QueueFullException.class, Code.RESOURCE_EXHAUSTED);
         map(RateLimitedException.class, Code.RESOURCE_EXHAUSTED);
         map(ModelExistsException.class, Code.ALREADY_EXISTS);
+        map(PathOutsideRootsException.class, Code.PERMISSION_DENIED);
         map(InvalidBundleException.class, Code.FAILED_PRECONDITION);
         map(ModelUnavailableException.class, Code.UNAVAILABLE);
         map(GenerationFailedException.class, Code.INTERNAL);

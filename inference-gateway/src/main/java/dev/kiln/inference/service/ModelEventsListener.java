@@ -1,6 +1,7 @@
 package dev.kiln.inference.service;
 
 import dev.kiln.inference.registry.ModelRegistry;
+import dev.kiln.proto.PathOutsideRootsException;
 import dev.kiln.proto.ResourceNames;
 import dev.kiln.proto.trainer.v1.ModelPublished;
 import java.nio.file.Files;
@@ -25,7 +26,8 @@ import org.jboss.logging.Logger;
  * Follows kiln.models. Every replica must see every event (a broadcast), so this consumer has
  * no group: it assigns itself all partitions of the topic (re-checking for new ones) and keeps
  * its position in memory. At start it can replay the topic; the latest event per model name wins.
- * Before loading, the bundle's model.onnx must hash to the event's sha256.
+ * Before loading, the bundle must lie under the model roots and its model.onnx must hash to the
+ * event's sha256.
  */
 final class ModelEventsListener implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(ModelEventsListener.class);
@@ -120,11 +122,15 @@ final class ModelEventsListener implements AutoCloseable {
         }
     }
 
-    /** Loads (or replaces) the published model after checking its hash; logs and skips on failure. */
+    /**
+     * Loads (or replaces) the published model after checking its path and hash; logs and skips on
+     * failure. Anyone who can write to the topic names a path, so it must lie under the model roots.
+     */
     void apply(ModelPublished e) {
-        Path dir = Path.of(e.getBundlePath());
+        String requested = e.getBundlePath();
         try {
             ResourceNames.require("name", e.getName());
+            Path dir = wiring.modelRoots().resolve("bundle_path", requested);
             Path onnx = dir.resolve("model.onnx");
             if (!Files.isRegularFile(onnx)) {
                 throw new IllegalArgumentException("no model.onnx in " + dir);
@@ -138,8 +144,10 @@ final class ModelEventsListener implements AutoCloseable {
             LOG.infof(
                     "loaded %s from %s (run %s, step %d) on a kiln.models event",
                     e.getName(), dir, e.getRunId(), e.getStep());
+        } catch (PathOutsideRootsException ex) {
+            LOG.warnf("ignoring ModelPublished for %s: %s", e.getName(), ex.getMessage());
         } catch (RuntimeException ex) {
-            LOG.errorf("ignoring ModelPublished for %s at %s: %s", e.getName(), dir, ex.getMessage());
+            LOG.errorf("ignoring ModelPublished for %s at %s: %s", e.getName(), requested, ex.getMessage());
         }
     }
 

@@ -15,6 +15,7 @@ import dev.kiln.inference.model.InvalidBundleException;
 import dev.kiln.inference.registry.BundleNotFoundException;
 import dev.kiln.inference.registry.ModelExistsException;
 import dev.kiln.inference.registry.UnknownModelException;
+import dev.kiln.proto.PathOutsideRootsException;
 import dev.kiln.proto.ResourceNames;
 import io.grpc.Status;
 import java.util.List;
@@ -60,6 +61,12 @@ class ErrorMappingTest {
                         Status.Code.FAILED_PRECONDITION,
                         400,
                         "invalid_request_error"),
+                new Case(
+                        new PathOutsideRootsException("path /etc resolves to /etc, which lies outside the allowed"
+                                + " roots [/models] (kiln.inference.model-roots)"),
+                        Status.Code.PERMISSION_DENIED,
+                        403,
+                        "permission_error"),
                 new Case(
                         new ModelUnavailableException("model x is being unloaded"),
                         Status.Code.UNAVAILABLE,

@@ -2,6 +2,7 @@ package dev.kiln.inference.service;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowable;
 
 import dev.kiln.inference.registry.ModelRegistry;
 import dev.kiln.inference.testing.TestModelsResource;
@@ -337,16 +338,32 @@ class GenerateGrpcTest {
         assertThatThrownBy(() -> blocking()
                         .loadModel(LoadModelRequest.newBuilder()
                                 .setName("x")
-                                .setPath("/no/such/dir")
+                                .setPath(TestModelsResource.root()
+                                        .resolve("no/such/dir")
+                                        .toString())
                                 .build()))
                 .hasMessageContaining("NOT_FOUND");
         assertThatThrownBy(() -> blocking()
                         .loadModel(LoadModelRequest.newBuilder()
                                 .setName("x")
-                                .setPath(System.getProperty("java.io.tmpdir"))
+                                .setPath(TestModelsResource.root().toString())
                                 .build()))
                 .hasMessageContaining("FAILED_PRECONDITION")
                 .hasMessageContaining("config.json");
+        assertThatThrownBy(() -> blocking()
+                        .loadModel(LoadModelRequest.newBuilder()
+                                .setName("x")
+                                .setPath("/no/such/dir")
+                                .build()))
+                .hasMessageContaining("PERMISSION_DENIED")
+                .hasMessageContaining("kiln.inference.model-roots");
+        assertThatThrownBy(() -> blocking()
+                        .loadModel(LoadModelRequest.newBuilder()
+                                .setName("../x")
+                                .setPath(spare)
+                                .build()))
+                .as("a name cannot carry a path")
+                .hasMessageContaining("INVALID_ARGUMENT");
         assertThatThrownBy(() -> blocking()
                         .loadModel(LoadModelRequest.newBuilder()
                                 .setName("bad name!")
@@ -378,6 +395,38 @@ class GenerateGrpcTest {
                         .unloadModel(
                                 UnloadModelRequest.newBuilder().setName("extra").build()))
                 .hasMessageContaining("NOT_FOUND");
+    }
+
+    @Test
+    void loadingABundleThroughALinkOutOfTheRootsIsDenied() throws Exception {
+        Path escape = TestModelsResource.escape();
+        StatusRuntimeException denied = (StatusRuntimeException) catchThrowable(() -> blocking()
+                .loadModel(LoadModelRequest.newBuilder()
+                        .setName("escaped")
+                        .setPath(escape.toString())
+                        .build()));
+        assertThat(denied.getStatus().getCode()).isEqualTo(Status.Code.PERMISSION_DENIED);
+        assertThat(denied.getStatus().getDescription())
+                .contains("path", escape.toRealPath().toString(), "kiln.inference.model-roots");
+        assertThat(catchThrowable(() -> blocking()
+                        .loadModel(LoadModelRequest.newBuilder()
+                                .setName("escaped")
+                                .setPath("escape")
+                                .build())))
+                .as("a relative path resolves against the first root and the link is followed")
+                .hasMessageContaining("PERMISSION_DENIED");
+        assertThat(blocking().listModels(ListModelsRequest.getDefaultInstance()).getModelsList())
+                .extracting(ModelInfo::getName)
+                .doesNotContain("escaped");
+
+        ModelInfo relative = blocking()
+                .loadModel(LoadModelRequest.newBuilder()
+                        .setName("relative")
+                        .setPath("spare")
+                        .build());
+        assertThat(relative.getName()).isEqualTo("relative");
+        blocking()
+                .unloadModel(UnloadModelRequest.newBuilder().setName("relative").build());
     }
 
     @Test
@@ -418,6 +467,18 @@ class GenerateGrpcTest {
                                     .build()
                                     .toByteArray()))
                     .get();
+            // Same record key as the good event, so the same partition: it is applied (and ignored) first.
+            Path escape = TestModelsResource.escape();
+            producer.send(new ProducerRecord<>(
+                            "kiln.models",
+                            "published",
+                            ModelPublished.newBuilder()
+                                    .setName("published-outside")
+                                    .setBundlePath(escape.toString())
+                                    .setSha256(ModelRegistry.sha256(escape.resolve("model.onnx")))
+                                    .build()
+                                    .toByteArray()))
+                    .get();
             producer.send(new ProducerRecord<>(
                             "kiln.models",
                             "published",
@@ -442,7 +503,7 @@ class GenerateGrpcTest {
             }
             Thread.sleep(200);
         }
-        assertThat(names).contains("published").doesNotContain("published-bad");
+        assertThat(names).contains("published").doesNotContain("published-bad", "published-outside");
         blocking()
                 .unloadModel(
                         UnloadModelRequest.newBuilder().setName("published").build());

@@ -30,7 +30,11 @@ class NoModelsReadinessTest {
     public static class NoModels implements QuarkusTestProfile {
         @Override
         public Map<String, String> getConfigOverrides() {
-            return Map.of("kiln.inference.kafka.enabled", "false");
+            return Map.of(
+                    "kiln.inference.kafka.enabled",
+                    "false",
+                    "kiln.inference.model-roots",
+                    System.getProperty("java.io.tmpdir"));
         }
 
         @Override

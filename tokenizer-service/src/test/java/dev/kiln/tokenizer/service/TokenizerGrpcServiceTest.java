@@ -345,9 +345,110 @@ class TokenizerGrpcServiceTest {
         assertThat(trainingCode(List.of(config("tiny", 100, "")))).isEqualTo(Status.Code.INVALID_ARGUMENT);
         assertThat(trainingCode(List.of(config("bad pattern", 1000, "")))).isEqualTo(Status.Code.INVALID_ARGUMENT);
         assertThat(trainingCode(List.of(config("regex", 1000, "([unclosed")))).isEqualTo(Status.Code.INVALID_ARGUMENT);
+        assertThat(trainingCode(List.of(config("../x", 1000, "")))).isEqualTo(Status.Code.INVALID_ARGUMENT);
         assertThat(trainingCode(List.of(config("nothing-to-merge", 1000, ""), textChunk("a"))))
                 .isEqualTo(Status.Code.FAILED_PRECONDITION);
         assertThat(trainingCode(List.of())).isEqualTo(Status.Code.INVALID_ARGUMENT);
+    }
+
+    /** Patterns that backtrack exponentially on a long line that almost matches. */
+    private static final List<String> CATASTROPHIC =
+            List.of("(a+)+$", "(a|aa)+$", "(a*)*$", "(x+x+)+y", "(\\w+\\s?)*$");
+
+    /** 100 KB of 'a' that no catastrophic pattern can finish matching. */
+    private static final String LONG_LINE = "a".repeat(100_000) + "!";
+
+    @Test
+    void catastrophicPatternsTrainAndEncodeWithinASecond() throws Exception {
+        for (String pattern : CATASTROPHIC) {
+            String name = "linear-" + Integer.toHexString(pattern.hashCode());
+            long started = System.nanoTime();
+            Status.Code trained;
+            try {
+                trainWithin(5, List.of(config(name, 300, pattern), textChunk(LONG_LINE + "\n" + LONG_LINE)));
+                trained = Status.Code.OK;
+            } catch (StatusRuntimeException e) {
+                trained = e.getStatus().getCode();
+            }
+            long trainMillis = (System.nanoTime() - started) / 1_000_000;
+            assertThat(trained)
+                    .as(pattern)
+                    .isIn(Status.Code.OK, Status.Code.FAILED_PRECONDITION); // nothing to merge is fine
+            assertThat(trainMillis).as("training with %s", pattern).isLessThan(1000);
+            if (trained != Status.Code.OK) {
+                continue;
+            }
+            started = System.nanoTime();
+            TokenizeResponse tokens = tokenizer
+                    .withDeadlineAfter(5, TimeUnit.SECONDS)
+                    .tokenize(tokenize(name, LONG_LINE).build());
+            long encodeMillis = (System.nanoTime() - started) / 1_000_000;
+            assertThat(encodeMillis).as("encoding with %s", pattern).isLessThan(1000);
+            assertThat(tokens.getIdsCount()).as(pattern).isGreaterThanOrEqualTo(0);
+        }
+    }
+
+    @Test
+    void anEncodingTrainedOnAUserPatternRoundTrips() throws Exception {
+        String pattern = "\\s?\\p{L}+|\\s?\\p{N}+|\\s?[^\\s\\p{L}\\p{N}]+|\\s+$|\\s";
+        List<dev.kiln.proto.tokenizer.v1.TrainTokenizerRequest> messages = new ArrayList<>();
+        messages.add(config("user-pattern-bpe", 320, pattern));
+        for (int i = 0; i < 50; i++) {
+            messages.add(textChunk(TRAINING_TEXT + "\n"));
+        }
+        trainWithin(60, messages);
+        String text = "The committee adopted the budget: 42 votes,\u00a0über alles!\n  ";
+        List<Integer> ids =
+                tokenizer.tokenize(tokenize("user-pattern-bpe", text).build()).getIdsList();
+        assertThat(ids.size()).isLessThan(text.length());
+        assertThat(tokenizer
+                        .detokenize(DetokenizeRequest.newBuilder()
+                                .setEncoding("user-pattern-bpe")
+                                .addAllIds(ids)
+                                .build())
+                        .getText())
+                .isEqualTo(text);
+    }
+
+    @Test
+    void patternsTheLinearEngineCannotRunAreRefusedNamingTheConstruct() throws Exception {
+        for (String pattern : List.of("a(?=b)", "(?<!x)y", "(a)\\1", "\\p{L}++")) {
+            StatusRuntimeException refused = failureOf(() -> {
+                try {
+                    trainWithin(30, List.of(config("refused", 300, pattern), textChunk(TRAINING_TEXT)));
+                } catch (StatusRuntimeException e) {
+                    throw e;
+                } catch (Exception e) {
+                    throw new AssertionError(e);
+                }
+            });
+            assertThat(refused.getStatus().getCode()).as(pattern).isEqualTo(Status.Code.INVALID_ARGUMENT);
+            assertThat(refused.getStatus().getDescription())
+                    .as(pattern)
+                    .contains("config.pattern", "linear-time engine");
+        }
+        // The standard patterns need look-around and keep their hand-written scanners.
+        for (String pattern : List.of("cl100k", dev.kiln.tokenizer.Pretokenizer.CL100K_PATTERN)) {
+            List<dev.kiln.proto.tokenizer.v1.TrainTokenizerRequest> messages = new ArrayList<>();
+            messages.add(config("standard-" + Integer.toHexString(pattern.hashCode()), 300, pattern));
+            for (int i = 0; i < 20; i++) {
+                messages.add(textChunk(TRAINING_TEXT + "\n"));
+            }
+            assertThat(trainWithin(60, messages).getMerges()).as(pattern).isGreaterThan(0);
+        }
+    }
+
+    /** Trains over a call with a deadline: a server stuck in a regex fails the test instead of hanging it. */
+    private dev.kiln.proto.tokenizer.v1.TrainTokenizerResponse trainWithin(
+            int seconds, List<dev.kiln.proto.tokenizer.v1.TrainTokenizerRequest> messages) throws Exception {
+        StreamRecorder<dev.kiln.proto.tokenizer.v1.TrainTokenizerResponse> recorder = new StreamRecorder<>();
+        StreamObserver<dev.kiln.proto.tokenizer.v1.TrainTokenizerRequest> requests = TokenizerServiceGrpc.newStub(
+                        channel)
+                .withDeadlineAfter(seconds, TimeUnit.SECONDS)
+                .trainTokenizer(recorder);
+        messages.forEach(requests::onNext);
+        requests.onCompleted();
+        return recorder.awaitSingle(seconds + 5, TimeUnit.SECONDS);
     }
 
     private Status.Code trainingCode(List<dev.kiln.proto.tokenizer.v1.TrainTokenizerRequest> messages) {

@@ -9,11 +9,13 @@ import java.util.regex.Pattern;
 /**
  * Splits text into pre-tokens (the pieces BPE merges within) with a tiktoken-style pattern.
  *
- * <p>The patterns of the standard encodings run on hand-written scanners; any other pattern runs on
- * {@code java.util.regex} after translation to tiktoken's (Rust regex) semantics: {@code \s}, {@code \w},
- * {@code \d} and case folding are Unicode ({@code UNICODE_CHARACTER_CLASS}), and {@code $} outside a
- * character class becomes {@code \z}, because in Rust it means end of text while Java's also matches
- * before a final line break. Java supports the possessive quantifiers the current patterns use.
+ * <p>The patterns of the standard encodings (which need look-around) run on hand-written scanners;
+ * any other pattern runs on RE2/J ({@link LinearRegex}), linear in the text, with tiktoken's (Rust
+ * regex) semantics. Only a pattern RE2/J cannot compile falls back to {@code java.util.regex}, again
+ * with tiktoken's semantics: {@code \s}, {@code \w}, {@code \d} and case folding are Unicode
+ * ({@code UNICODE_CHARACTER_CLASS}), and {@code $} outside a character class becomes {@code \z},
+ * because in Rust it means end of text while Java's also matches before a final line break.
+ * Patterns from clients never reach that fallback: {@link #linear} refuses them instead.
  *
  * <p>Like tiktoken, text the pattern does not match is skipped (none of the standard patterns skips any).
  */
@@ -61,12 +63,34 @@ public final class Pretokenizer {
 
     private final String pattern;
     private final Kind kind;
-    private final Pattern regex;
+    /** Set for a REGEX pattern RE2/J compiles. */
+    private final com.google.re2j.Pattern linearRegex;
+    /** Set for a REGEX pattern only java.util.regex compiles. */
+    private final Pattern backtrackingRegex;
 
-    private Pretokenizer(String pattern, Kind kind) {
+    private Pretokenizer(String pattern, Kind kind, com.google.re2j.Pattern linearRegex, Pattern backtrackingRegex) {
         this.pattern = pattern;
         this.kind = kind;
-        this.regex = kind == Kind.REGEX ? compile(pattern) : null;
+        this.linearRegex = linearRegex;
+        this.backtrackingRegex = backtrackingRegex;
+    }
+
+    private Pretokenizer(String pattern, Kind kind) {
+        this(pattern, kind, null, null);
+    }
+
+    /**
+     * A pattern that is not a standard one: on RE2/J when it compiles there. The fallback to
+     * java.util.regex (which can backtrack without bound) is kept only for patterns that come from
+     * the operator, in tokenizer.json or tokenizer_config.json files the server was given; a
+     * client's pattern goes through {@link #linear}, which refuses what RE2/J cannot run.
+     */
+    private static Pretokenizer regex(String pattern) {
+        try {
+            return new Pretokenizer(pattern, Kind.REGEX, LinearRegex.compile(pattern), null);
+        } catch (IllegalArgumentException notLinear) {
+            return new Pretokenizer(pattern, Kind.REGEX, null, compile(pattern));
+        }
     }
 
     /** A pre-tokenizer for pattern, on a hand-written scanner when the pattern is a standard one. */
@@ -82,12 +106,26 @@ public final class Pretokenizer {
             return new Pretokenizer(pattern, Kind.O200K);
         }
         Kind known = EQUIVALENT_SPELLINGS.get(pattern);
-        return new Pretokenizer(pattern, known != null ? known : Kind.REGEX);
+        return known != null ? new Pretokenizer(pattern, known) : regex(pattern);
     }
 
-    /** A pre-tokenizer that always uses the regex engine (the reference the scanners are tested against). */
+    /**
+     * A pre-tokenizer for a pattern a client sent: a standard one keeps its scanner, any other must
+     * compile on RE2/J, so matching stays linear in the text.
+     *
+     * @throws IllegalArgumentException when RE2/J cannot compile it, naming the construct
+     */
+    public static Pretokenizer linear(String pattern) {
+        Pretokenizer standard = forPattern(pattern);
+        if (standard.isScanner()) {
+            return standard;
+        }
+        return new Pretokenizer(pattern, Kind.REGEX, LinearRegex.compile(pattern), null);
+    }
+
+    /** A pre-tokenizer that always uses java.util.regex (the reference the scanners are tested against). */
     public static Pretokenizer regexOnly(String pattern) {
-        return new Pretokenizer(pattern, Kind.REGEX);
+        return new Pretokenizer(pattern, Kind.REGEX, null, compile(pattern));
     }
 
     /** Java regex with tiktoken's semantics for a tiktoken/Rust-style pattern. */
@@ -102,6 +140,11 @@ public final class Pretokenizer {
     /** True when the pattern runs on a hand-written scanner. */
     public boolean isScanner() {
         return kind != Kind.REGEX;
+    }
+
+    /** True when the pattern runs on a scanner or on RE2/J: time linear in the text. */
+    public boolean isLinear() {
+        return kind != Kind.REGEX || linearRegex != null;
     }
 
     Kind kind() {
@@ -128,6 +171,10 @@ public final class Pretokenizer {
         private final String text;
         private final int limit;
         private final Matcher matcher;
+        /** RE2/J has no regions: it matches the segment alone, whose offsets start at {@code from}. */
+        private final com.google.re2j.Matcher linearMatcher;
+
+        private final int from;
         private int pos;
         public int start;
         public int end;
@@ -136,17 +183,35 @@ public final class Pretokenizer {
             this.text = text;
             this.limit = to;
             this.pos = from;
-            if (kind == Kind.REGEX) {
-                // tiktoken sees U+FFFD where Java sees a lone surrogate; same length, so offsets hold
-                String subject = Utf8.hasLoneSurrogate(text, from, to) ? Utf8.replaceLoneSurrogates(text) : text;
-                this.matcher = regex.matcher(subject).region(from, to);
+            this.from = from;
+            // tiktoken sees U+FFFD where Java sees a lone surrogate; same length, so offsets hold
+            String subject = kind == Kind.REGEX && Utf8.hasLoneSurrogate(text, from, to)
+                    ? Utf8.replaceLoneSurrogates(text)
+                    : text;
+            if (linearRegex != null) {
+                this.linearMatcher = linearRegex.matcher(subject.subSequence(from, to));
+                this.matcher = null;
+            } else if (backtrackingRegex != null) {
+                this.linearMatcher = null;
+                this.matcher = backtrackingRegex.matcher(subject).region(from, to);
                 matcher.useTransparentBounds(false).useAnchoringBounds(true);
             } else {
+                this.linearMatcher = null;
                 this.matcher = null;
             }
         }
 
         public boolean next() {
+            if (linearMatcher != null) {
+                while (linearMatcher.find()) {
+                    if (linearMatcher.end() > linearMatcher.start()) {
+                        start = from + linearMatcher.start();
+                        end = from + linearMatcher.end();
+                        return true;
+                    }
+                }
+                return false;
+            }
             if (matcher != null) {
                 while (true) {
                     if (!matcher.find()) {

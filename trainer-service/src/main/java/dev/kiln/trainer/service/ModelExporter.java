@@ -45,14 +45,23 @@ public class ModelExporter {
     @Inject
     ModelPublisher publisher;
 
+    @Inject
+    TrainerRoots roots;
+
+    /**
+     * @throws dev.kiln.proto.PathOutsideRootsException when {@code output_dir} lies outside the
+     *     models roots, checked before anything is read or written
+     */
     public ModelArtifact export(ExportModelRequest request) {
+        Path requestedDir =
+                request.getOutputDir().isEmpty() ? null : roots.models().resolve("output_dir", request.getOutputDir());
         Run run = runs.get(request.getRunId());
         String name = request.getModelName().isEmpty() ? run.getId() : request.getModelName();
         ResourceNames.require("model_name", name);
         Path checkpoint = runs.latestCheckpoint(run.getId());
-        Path dir = request.getOutputDir().isEmpty()
-                ? Path.of(config.modelsDir()).resolve(name).toAbsolutePath()
-                : Path.of(request.getOutputDir()).toAbsolutePath();
+        Path dir = requestedDir != null
+                ? requestedDir
+                : Path.of(config.modelsDir()).resolve(name).toAbsolutePath();
         Encoding encoding = encodings.get(run.getConfig().getEncoding());
         int eosId = encoding.endOfText().orElse(-1);
         long step;

@@ -21,8 +21,9 @@ import io.grpc.stub.StreamObserver;
 import io.quarkus.grpc.GrpcService;
 import io.smallrye.common.annotation.Blocking;
 import jakarta.inject.Inject;
+import java.nio.file.Path;
 
-/** gRPC adapter of the trainer: validates run ids, delegates to {@link Runs} and {@link ModelExporter}. */
+/** gRPC adapter of the trainer: validates run ids and confines paths to the configured roots, delegates to {@link Runs} and {@link ModelExporter}. */
 @GrpcService
 public class TrainerGrpcService extends TrainerServiceGrpc.TrainerServiceImplBase {
 
@@ -34,10 +35,25 @@ public class TrainerGrpcService extends TrainerServiceGrpc.TrainerServiceImplBas
     @Inject
     ModelExporter exporter;
 
+    @Inject
+    TrainerRoots roots;
+
     @Override
     @Blocking
     public void startRun(StartRunRequest request, StreamObserver<Run> response) {
-        GrpcReplies.unary(response, ERRORS, () -> runs.start(request));
+        GrpcReplies.unary(response, ERRORS, () -> runs.start(withConfinedData(request)));
+    }
+
+    /** The request with its shard directory replaced by the real path checked against the data roots. */
+    private StartRunRequest withConfinedData(StartRunRequest request) {
+        if (!request.getData().hasShardDirectory()) {
+            return request;
+        }
+        Path directory =
+                roots.data().resolve("data.shard_directory", request.getData().getShardDirectory());
+        return request.toBuilder()
+                .setData(request.getData().toBuilder().setShardDirectory(directory.toString()))
+                .build();
     }
 
     @Override

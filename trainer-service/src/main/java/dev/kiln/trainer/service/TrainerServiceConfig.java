@@ -2,6 +2,8 @@ package dev.kiln.trainer.service;
 
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
+import java.util.List;
+import java.util.Optional;
 
 /** Configuration of the trainer service, under {@code kiln.trainer}. */
 @ConfigMapping(prefix = "kiln.trainer")
@@ -14,6 +16,18 @@ public interface TrainerServiceConfig {
     /** Exported model bundles go to {@code <models-dir>/<model name>/} unless the request names a directory. */
     @WithDefault("data/models")
     String modelsDir();
+
+    /**
+     * Directories ExportModel's {@code output_dir} may lie in, symbolic links followed (a relative
+     * {@code output_dir} resolves against the first); elsewhere is PERMISSION_DENIED. Unset: the models dir.
+     */
+    Optional<List<String>> modelsRoots();
+
+    /**
+     * Directories StartRun's {@code data.shard_directory} may lie in, symbolic links followed (a
+     * relative one resolves against the first); elsewhere is PERMISSION_DENIED. Unset: the data dir.
+     */
+    Optional<List<String>> dataRoots();
 
     /** Runs that may train at once; more answer RESOURCE_EXHAUSTED. On 2 cores, one. */
     @WithDefault("1")

@@ -1,5 +1,6 @@
 package dev.kiln.trainer.service;
 
+import dev.kiln.proto.PathOutsideRootsException;
 import dev.kiln.proto.grpc.TypedStatusMapper;
 import dev.kiln.trainer.runs.CapacityExceededException;
 import dev.kiln.trainer.runs.InvalidRunConfigException;
@@ -19,5 +20,6 @@ final class TrainerStatusMapper extends TypedStatusMapper {
         map(CapacityExceededException.class, Code.RESOURCE_EXHAUSTED);
         map(RunStateException.class, Code.FAILED_PRECONDITION);
         map(RunAlreadyExistsException.class, Code.ALREADY_EXISTS);
+        map(PathOutsideRootsException.class, Code.PERMISSION_DENIED);
     }
 }

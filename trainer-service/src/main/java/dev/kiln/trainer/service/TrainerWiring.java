@@ -1,5 +1,6 @@
 package dev.kiln.trainer.service;
 
+import dev.kiln.proto.PathRoots;
 import dev.kiln.trainer.data.ShardSchedule;
 import dev.kiln.trainer.data.TokenStream;
 import dev.kiln.trainer.runs.RunConfig;
@@ -11,6 +12,7 @@ import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
@@ -47,6 +49,14 @@ public class TrainerWiring {
                         config.eventHistory()),
                 encodings::get,
                 this::kafkaShards);
+    }
+
+    @Produces
+    @Singleton
+    TrainerRoots roots() {
+        return new TrainerRoots(
+                new PathRoots("kiln.trainer.models-roots", config.modelsRoots().orElse(List.of(config.modelsDir()))),
+                new PathRoots("kiln.trainer.data-roots", config.dataRoots().orElse(List.of(config.dataDir()))));
     }
 
     void stop(@Disposes Runs runs) {

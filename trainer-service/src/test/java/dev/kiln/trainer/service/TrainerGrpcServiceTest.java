@@ -215,6 +215,27 @@ class TrainerGrpcServiceTest {
         assertThat(published.getSha256()).isEqualTo(artifact.getSha256());
         assertThat(published.getBundlePath()).isEqualTo(artifact.getPath());
 
+        // A relative output_dir lands under the first models root; one that leaves it does not.
+        ModelArtifact copy = trainer.exportModel(ExportModelRequest.newBuilder()
+                .setRunId(RUN)
+                .setModelName("tiny-cat-copy")
+                .setOutputDir("copies/" + RUN)
+                .build());
+        assertThat(Path.of(copy.getPath()))
+                .isEqualTo(MODELS.toRealPath().resolve("copies/" + RUN))
+                .satisfies(dir -> assertThat(dir.resolve("model.onnx")).exists());
+        assertThat(codeOf(() -> trainer.exportModel(ExportModelRequest.newBuilder()
+                        .setRunId(RUN)
+                        .setOutputDir("../escaped-" + RUN)
+                        .build())))
+                .isEqualTo(Status.Code.PERMISSION_DENIED);
+        assertThat(codeOf(() -> trainer.exportModel(ExportModelRequest.newBuilder()
+                        .setRunId(RUN)
+                        .setModelName("../x")
+                        .build())))
+                .as("a model name cannot carry a path")
+                .isEqualTo(Status.Code.INVALID_ARGUMENT);
+
         assertThat(codeOf(() -> trainer.resumeRun(
                         ResumeRunRequest.newBuilder().setRunId(RUN).build())))
                 .isEqualTo(Status.Code.FAILED_PRECONDITION);
@@ -222,6 +243,86 @@ class TrainerGrpcServiceTest {
                         StopRunRequest.newBuilder().setRunId(RUN).build())))
                 .isEqualTo(Status.Code.FAILED_PRECONDITION);
         assertThat(codeOf(() -> trainer.startRun(tinyRun(RUN).build()))).isEqualTo(Status.Code.ALREADY_EXISTS);
+    }
+
+    /** The test profile's roots: kiln.trainer.models-dir and data-dir (application.properties). */
+    private static final Path MODELS = Path.of("target/test-data/models").toAbsolutePath();
+
+    private static final Path DATA = Path.of("target/test-data/trainer").toAbsolutePath();
+
+    /** {@code dir/name}, a symbolic link to a fresh directory outside every root. */
+    private static Path linkOutOf(Path dir, String name) throws Exception {
+        Files.createDirectories(dir);
+        Path link = dir.resolve(name);
+        Files.deleteIfExists(link);
+        return Files.createSymbolicLink(link, Files.createTempDirectory("kiln-trainer-outside"));
+    }
+
+    @Test
+    void exportsOutsideTheModelsRootsAreDenied() throws Exception {
+        Path link = linkOutOf(MODELS, "escape-" + RUN);
+        StatusRuntimeException denied = failureOf(() -> trainer.exportModel(ExportModelRequest.newBuilder()
+                .setRunId("nope")
+                .setOutputDir(link.resolve("new-bundle").toString())
+                .build()));
+        assertThat(denied.getStatus().getCode()).isEqualTo(Status.Code.PERMISSION_DENIED);
+        assertThat(denied.getStatus().getDescription())
+                .contains(
+                        "output_dir",
+                        Files.readSymbolicLink(link)
+                                .toRealPath()
+                                .resolve("new-bundle")
+                                .toString(),
+                        "kiln.trainer.models-roots");
+        assertThat(Files.readSymbolicLink(link).resolve("new-bundle")).doesNotExist();
+        assertThat(codeOf(() -> trainer.exportModel(ExportModelRequest.newBuilder()
+                        .setRunId("nope")
+                        .setOutputDir("/tmp/elsewhere")
+                        .build())))
+                .isEqualTo(Status.Code.PERMISSION_DENIED);
+    }
+
+    @Test
+    void shardDirectoriesOutsideTheDataRootsAreDeniedAndInsideOnesTrain() throws Exception {
+        Path link = linkOutOf(DATA, "escape-shards-" + RUN);
+        StatusRuntimeException denied = failureOf(() -> trainer.startRun(tinyRun("shards-" + RUN)
+                .setData(DataSource.newBuilder().setShardDirectory(link.toString()))
+                .build()));
+        assertThat(denied.getStatus().getCode()).isEqualTo(Status.Code.PERMISSION_DENIED);
+        assertThat(denied.getStatus().getDescription()).contains("data.shard_directory", "kiln.trainer.data-roots");
+        assertThat(codeOf(() -> trainer.startRun(tinyRun("shards-" + RUN)
+                        .setData(DataSource.newBuilder().setShardDirectory("/etc"))
+                        .build())))
+                .isEqualTo(Status.Code.PERMISSION_DENIED);
+
+        Path shards = Files.createDirectories(DATA.resolve("shards-" + RUN));
+        int[] tokens = EncodingRegistry.getDefault()
+                .get("r50k_base")
+                .encode("The cat sat on the mat. The dog sat on the log. ".repeat(20));
+        dev.kiln.trainer.LlmcShardWriter.write(shards.resolve("train_000.bin"), tokens);
+        dev.kiln.trainer.LlmcShardWriter.write(shards.resolve("val_000.bin"), tokens);
+        Run started = trainer.startRun(tinyRun("shards-" + RUN)
+                .setTraining(TrainingConfig.newBuilder()
+                        .setBatchSize(2)
+                        .setMaxSteps(2)
+                        .setSeed(1)
+                        .setThreads(1)
+                        .setCheckpointInterval(2))
+                .setData(DataSource.newBuilder().setShardDirectory("shards-" + RUN))
+                .build());
+        TrainerServiceGrpc.newBlockingStub(channel)
+                .withDeadlineAfter(120, TimeUnit.SECONDS)
+                .watchRun(WatchRunRequest.newBuilder()
+                        .setRunId(started.getId())
+                        .setReplay(true)
+                        .build())
+                .forEachRemaining(event -> {});
+        Run done = trainer.getRun(
+                GetRunRequest.newBuilder().setRunId(started.getId()).build());
+        assertThat(done.getState()).isEqualTo(RunState.RUN_STATE_COMPLETED);
+        assertThat(done.getConfig().getData().getShardDirectory())
+                .as("a relative shard_directory resolves against the first data root")
+                .isEqualTo(shards.toRealPath().toString());
     }
 
     @Test
@@ -237,6 +338,12 @@ class TrainerGrpcServiceTest {
         assertThat(indivisible.getStatus().getDescription()).contains("n_embd 32", "n_head 3");
 
         assertThat(codeOf(() -> trainer.startRun(tinyRun("bad name!").build())))
+                .isEqualTo(Status.Code.INVALID_ARGUMENT);
+        assertThat(codeOf(() -> trainer.startRun(tinyRun("../x").build())))
+                .as("a name cannot carry a path")
+                .isEqualTo(Status.Code.INVALID_ARGUMENT);
+        assertThat(codeOf(() -> trainer.getRun(
+                        GetRunRequest.newBuilder().setRunId("../x").build())))
                 .isEqualTo(Status.Code.INVALID_ARGUMENT);
         assertThat(codeOf(() -> trainer.startRun(tinyRun("bad-2")
                         .setTraining(TrainingConfig.newBuilder().setBatchSize(0).setMaxSteps(1))

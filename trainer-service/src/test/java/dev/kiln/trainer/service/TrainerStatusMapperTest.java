@@ -2,6 +2,7 @@ package dev.kiln.trainer.service;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.kiln.proto.PathOutsideRootsException;
 import dev.kiln.trainer.runs.CapacityExceededException;
 import dev.kiln.trainer.runs.InvalidRunConfigException;
 import dev.kiln.trainer.runs.RunAlreadyExistsException;
@@ -33,6 +34,11 @@ class TrainerStatusMapperTest {
                         Status.Code.FAILED_PRECONDITION,
                         "already active"),
                 Arguments.of(new RunAlreadyExistsException("r1"), Status.Code.ALREADY_EXISTS, "'r1' exists"),
+                Arguments.of(
+                        new PathOutsideRootsException("output_dir /etc/x resolves to /etc/x, which lies outside the"
+                                + " allowed roots [/models] (kiln.trainer.models-roots)"),
+                        Status.Code.PERMISSION_DENIED,
+                        "kiln.trainer.models-roots"),
                 Arguments.of(
                         new IllegalArgumentException("run_id is required"),
                         Status.Code.INVALID_ARGUMENT,

@@ -52,15 +52,19 @@ public final class FileIngest {
     /**
      * Runs every document of {@code file} through the engine and flushes the writer.
      *
-     * @param file a path already checked against the {@link InputRoots}
+     * @param file a real path already checked against the input roots
      * @param limit documents to read at most; 0 reads all
      * @param cancelled asked before each document; once true, reading stops and nothing is flushed
      * @param progress receives a report at most once a second while reading
      * @return the result, or empty when the caller cancelled (what was read stays ingested)
+     * @throws InputNotFoundException when nothing is at {@code file}
      * @throws UnsupportedInputException when the file is not of {@code format}
      * @throws InputUnreadableException when it cannot be read
      */
     Optional<Result> run(Format format, Path file, long limit, BooleanSupplier cancelled, Consumer<Progress> progress) {
+        if (!Files.exists(file)) {
+            throw new InputNotFoundException(file + " does not exist on the corpus server");
+        }
         try {
             long total = Files.isDirectory(file) ? 0 : Files.size(file);
             IngestTally tally = new IngestTally();

@@ -111,4 +111,14 @@ class FileIngestTest {
                 .isInstanceOf(UnsupportedInputException.class)
                 .hasMessageContaining("holds no .jsonl or .jsonl.gz file");
     }
+
+    @Test
+    void aMissingInputIsNotFound(@TempDir Path dir) throws Exception {
+        CorpusEngine engine = engine(dir);
+        Path missing = dir.resolve("missing.warc");
+
+        assertThatThrownBy(() -> engine.ingestFile(FileIngest.Format.WARC, missing, 0, () -> false, p -> {}))
+                .isInstanceOf(InputNotFoundException.class)
+                .hasMessage(missing + " does not exist on the corpus server");
+    }
 }

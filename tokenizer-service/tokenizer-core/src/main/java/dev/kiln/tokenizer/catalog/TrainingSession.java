@@ -6,8 +6,6 @@ import dev.kiln.tokenizer.Pretokenizer;
 import dev.kiln.tokenizer.Utf8;
 import java.util.List;
 import java.util.Map;
-import java.util.regex.Pattern;
-import java.util.regex.PatternSyntaxException;
 
 /**
  * One tokenizer training on the server: the request is checked and a {@link BpeTrainer} started,
@@ -92,11 +90,14 @@ public final class TrainingSession implements AutoCloseable {
         if (preset != null) {
             return preset;
         }
+        // A client's pattern must run in linear time (RE2/J); only the standard patterns, which need
+        // look-around, keep their hand-written scanners.
         try {
-            Pattern.compile(requested);
-        } catch (PatternSyntaxException e) {
+            Pretokenizer.linear(requested);
+        } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("config.pattern is neither a preset " + PATTERN_PRESETS.keySet()
-                    + " nor a valid regular expression: " + e.getDescription());
+                    + ", a standard tiktoken pattern, nor a regular expression the linear-time engine accepts: "
+                    + e.getMessage());
         }
         return requested;
     }
