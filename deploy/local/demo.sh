@@ -5,15 +5,26 @@
 # GPT trained for a few minutes with a live progress line, the model exported and announced, the
 # gateway loading it, and Generate streaming text. Safe to run twice.
 #
-#   deploy/local/demo.sh [steps=300]
+#   deploy/local/demo.sh [steps=300] [--tls]    --tls: the stack and every call over TLS
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/env.sh"
 cd "$KILN_ROOT"
-STEPS="${1:-300}"
+STEPS=300
+TLS_FLAG=()
+for arg in "$@"; do
+  case "$arg" in
+    --tls) TLS_FLAG=(--tls) ;;
+    *) STEPS="$arg" ;;
+  esac
+done
 ENCODING=europarl-4k
 RUN="europarl-$(date +%Y%m%d-%H%M%S)"
 MODEL=europarl-gpt
 kiln() { cli/kiln "$@"; }
+if [ ${#TLS_FLAG[@]} -gt 0 ]; then
+  # Every kiln call below talks TLS and trusts the stack's throwaway CA (same as --tls --ca).
+  export KILN_TLS=true KILN_CA="$KILN_TLS_DIR/ca.pem"
+fi
 say() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
 
 say "Building Kiln (first run only)"
@@ -36,7 +47,7 @@ say "Starting Kafka and the four services (corpus shards in $ENCODING)"
 # The corpus service tokenizes into the demo's BPE, in small shards so that some are held out for
 # validation: (re)start the stack with those settings.
 deploy/local/stop.sh >/dev/null
-KILN_CORPUS_ENCODING=$ENCODING KILN_CORPUS_SHARD_TOKENS=8192 deploy/local/start.sh
+KILN_CORPUS_ENCODING=$ENCODING KILN_CORPUS_SHARD_TOKENS=8192 deploy/local/start.sh ${TLS_FLAG[@]+"${TLS_FLAG[@]}"}
 
 say "Training the $ENCODING tokenizer on the English documents"
 if kiln encodings | grep -q "^$ENCODING\b"; then
@@ -69,14 +80,23 @@ kiln models
 say "Generate (streamed from the inference gateway)"
 kiln generate --model "$MODEL" --max-new-tokens 60 --temperature 0.8 --top-k 40 --seed 7 --usage "Mr President,"
 
+if [ ${#TLS_FLAG[@]} -gt 0 ]; then
+  tls_cli="--tls --ca $KILN_TLS_DIR/ca.pem "
+  grpcurl_tls="-cacert $KILN_TLS_DIR/ca.pem"
+  curl_base="--cacert $KILN_TLS_DIR/ca.pem https://localhost"
+else
+  tls_cli=""
+  grpcurl_tls="-plaintext"
+  curl_base="localhost"
+fi
 cat <<INFO
 
 == Call the services yourself
-  cli/kiln generate --model $MODEL "Madam President,"
-  cli/kiln tokenize --encoding $ENCODING "hello world"
-  grpcurl -plaintext -d '{"model":"$MODEL","prompt":"Mr President,","max_new_tokens":40}' localhost:${GATEWAY_PORT:-9104} kiln.inference.v1.InferenceService/Generate
-  grpcurl -plaintext localhost:${CORPUS_PORT:-9102} kiln.corpus.v1.CorpusService/GetStats
-  curl -N localhost:${GATEWAY_PORT:-9104}/v1/completions -H 'Content-Type: application/json' \\
+  cli/kiln ${tls_cli}generate --model $MODEL "Madam President,"
+  cli/kiln ${tls_cli}tokenize --encoding $ENCODING "hello world"
+  grpcurl $grpcurl_tls -d '{"model":"$MODEL","prompt":"Mr President,","max_new_tokens":40}' localhost:${GATEWAY_PORT:-9104} kiln.inference.v1.InferenceService/Generate
+  grpcurl $grpcurl_tls localhost:${CORPUS_PORT:-9102} kiln.corpus.v1.CorpusService/GetStats
+  curl -N $curl_base:${GATEWAY_PORT:-9104}/v1/completions -H 'Content-Type: application/json' \\
     -d '{"model":"$MODEL","prompt":"Mr President,","max_tokens":40,"stream":true}'
 
 Logs: $KILN_LOGS   Data: $KILN_HOME/data   Model bundle: $KILN_HOME/models/$MODEL

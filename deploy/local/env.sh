@@ -30,6 +30,30 @@ service_args() {  # service_args <service name>
   esac
 }
 
+# TLS mode (start.sh --tls): a throwaway CA and per-service certificates from tls-certs.sh.
+KILN_TLS_DIR="$KILN_HOME/tls"
+KILN_TLS_PASSWORD="${KILN_TLS_PASSWORD:-kiln-local}"
+
+tls_on() {  # the stack runs (or is about to run) over TLS
+  [ -f "$KILN_RUN/tls" ]
+}
+
+tls_args() {  # tls_args <service name>: its key store, and the CA its tokenizer client trusts
+  tls_on || return 0
+  echo "-Dquarkus.tls.key-store.p12.path=$KILN_TLS_DIR/$1.p12 -Dquarkus.tls.key-store.p12.password=$KILN_TLS_PASSWORD -Dquarkus.http.insecure-requests=disabled"
+  case "$1" in
+    corpus-service|trainer-service) echo "-Dquarkus.grpc.clients.tokenizer.ssl.trust-store=$KILN_TLS_DIR/ca.pem" ;;
+  esac
+}
+
+health() {  # health <port> <live|ready>: over HTTPS trusting the local CA in TLS mode
+  if tls_on; then
+    curl -fsS --cacert "$KILN_TLS_DIR/ca.pem" "https://localhost:$1/q/health/$2" >/dev/null 2>&1
+  else
+    curl -fsS "http://localhost:$1/q/health/$2" >/dev/null 2>&1
+  fi
+}
+
 pid_alive() {  # pid_alive <pidfile>
   [ -f "$1" ] && kill -0 "$(cat "$1")" 2>/dev/null
 }

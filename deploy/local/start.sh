@@ -5,13 +5,42 @@
 #
 #   deploy/local/start.sh            build what is missing, then start
 #   deploy/local/start.sh --rebuild  build the services again first
+#   deploy/local/start.sh --tls      every service's port serves TLS only: a throwaway CA and
+#                                    per-service certificates under $KILN_HOME/tls (keytool);
+#                                    clients trust $KILN_HOME/tls/ca.pem (kiln --tls --ca ...)
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/env.sh"
 cd "$KILN_ROOT"
 mkdir -p "$KILN_LOGS" "$KILN_RUN" "$KILN_HOME/kafka"
 
 rebuild=false
-[ "${1:-}" = "--rebuild" ] && rebuild=true
+tls=false
+for arg in "$@"; do
+  case "$arg" in
+    --rebuild) rebuild=true ;;
+    --tls) tls=true ;;
+    *) echo "usage: $0 [--rebuild] [--tls]" >&2; exit 2 ;;
+  esac
+done
+
+# The mode belongs to the running stack: switching needs a stop first.
+running=false
+for entry in "${KILN_SERVICES[@]}"; do
+  IFS=: read -r name port dir <<<"$entry"
+  pid_alive "$KILN_RUN/$name.pid" && running=true
+done
+if $running && [ "$tls" != "$(tls_on && echo true || echo false)" ]; then
+  echo "The stack already runs $(tls_on && echo with || echo without) TLS; stop it first (deploy/local/stop.sh)." >&2
+  exit 1
+fi
+if $tls; then
+  names=()
+  for entry in "${KILN_SERVICES[@]}"; do names+=("${entry%%:*}"); done
+  KILN_TLS_PASSWORD="$KILN_TLS_PASSWORD" "$KILN_ROOT/deploy/local/tls-certs.sh" "$KILN_TLS_DIR" "${names[@]}"
+  touch "$KILN_RUN/tls"
+else
+  rm -f "$KILN_RUN/tls"
+fi
 
 need_build=$rebuild
 for entry in "${KILN_SERVICES[@]}"; do
@@ -91,6 +120,7 @@ for entry in "${KILN_SERVICES[@]}"; do
     -Dquarkus.http.port="$port" \
     -Dkafka.bootstrap.servers="$KILN_BOOTSTRAP" \
     $(service_args "$name") \
+    $(tls_args "$name") \
     -jar "$dir/target/quarkus-app/quarkus-run.jar" >"$KILN_LOGS/$name.log" 2>&1 &
   echo $! >"$pidfile"
 done
@@ -101,13 +131,12 @@ for entry in "${KILN_SERVICES[@]}"; do
   IFS=: read -r name port dir <<<"$entry"
   pidfile="$KILN_RUN/$name.pid"
   for _ in $(seq 1 240); do
-    curl -fsS "http://localhost:$port/q/health/live" >/dev/null 2>&1 && break
+    health "$port" live && break
     pid_alive "$pidfile" || { echo "$name exited; see $KILN_LOGS/$name.log" >&2; exit 1; }
     sleep 0.5
   done
-  curl -fsS "http://localhost:$port/q/health/live" >/dev/null 2>&1 \
-    || { echo "$name is not live after 120 s; see $KILN_LOGS/$name.log" >&2; exit 1; }
-  if curl -fsS "http://localhost:$port/q/health/ready" >/dev/null 2>&1; then
+  health "$port" live || { echo "$name is not live after 120 s; see $KILN_LOGS/$name.log" >&2; exit 1; }
+  if health "$port" ready; then
     state="up and ready"
   else
     state="up, not ready yet (a gateway is ready once it serves a model)"
@@ -117,4 +146,7 @@ done
 
 echo
 echo "Kiln is up. Logs: $KILN_LOGS   Data: $KILN_HOME"
+if tls_on; then
+  echo "TLS only: trust $KILN_TLS_DIR/ca.pem (cli/kiln --tls --ca $KILN_TLS_DIR/ca.pem ..., grpcurl -cacert ...)"
+fi
 echo "Stop it with: deploy/local/stop.sh"

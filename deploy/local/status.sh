@@ -8,10 +8,11 @@ if pid_alive "$KILN_RUN/kafka.pid"; then
 else
   printf '%-18s stopped\n' kafka
 fi
+tls_on && echo "TLS on (CA: $KILN_TLS_DIR/ca.pem)"
 for entry in "${KILN_SERVICES[@]}"; do
   IFS=: read -r name port dir <<<"$entry"
   if pid_alive "$KILN_RUN/$name.pid"; then
-    ready=$(curl -fsS "http://localhost:$port/q/health/ready" >/dev/null 2>&1 && echo ready || echo "not ready")
+    ready=$(health "$port" ready && echo ready || echo "not ready")
     printf '%-18s running (pid %s) on port %s, %s\n' "$name" "$(cat "$KILN_RUN/$name.pid")" "$port" "$ready"
   else
     printf '%-18s stopped\n' "$name"

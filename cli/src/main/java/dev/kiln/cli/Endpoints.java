@@ -1,10 +1,18 @@
 package dev.kiln.cli;
 
+import io.grpc.ChannelCredentials;
+import io.grpc.InsecureChannelCredentials;
+import io.grpc.TlsChannelCredentials;
+import java.io.IOException;
+import java.nio.file.Path;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.ScopeType;
+import picocli.CommandLine.Spec;
 
 /**
- * Where each service listens. The options are inherited by every subcommand, so
+ * Where each service listens and how to reach it (plaintext, TLS, mTLS). The options are inherited by every subcommand, so
  * {@code kiln tokenize --tokenizer host:1234 ...} works as well as {@code kiln --tokenizer ... tokenize}.
  */
 public final class Endpoints {
@@ -22,6 +30,9 @@ public final class Endpoints {
             this.label = label;
         }
     }
+
+    @Spec(Spec.Target.MIXEE)
+    CommandSpec spec;
 
     @Option(
             names = "--tokenizer",
@@ -64,6 +75,37 @@ public final class Endpoints {
                     + "service runs with kiln.auth.enabled=true.")
     String apiKey;
 
+    @Option(
+            names = "--tls",
+            scope = ScopeType.INHERIT,
+            defaultValue = "${env:KILN_TLS:-false}",
+            description = "Talk TLS (env KILN_TLS=true). Implied by --ca and --cert.")
+    boolean tls;
+
+    @Option(
+            names = "--ca",
+            paramLabel = "PEM",
+            scope = ScopeType.INHERIT,
+            defaultValue = "${env:KILN_CA}",
+            description = "CA certificate(s) to trust instead of the system's (env KILN_CA).")
+    Path ca;
+
+    @Option(
+            names = "--cert",
+            paramLabel = "PEM",
+            scope = ScopeType.INHERIT,
+            defaultValue = "${env:KILN_CERT}",
+            description = "Client certificate chain for mTLS, with --key (env KILN_CERT).")
+    Path cert;
+
+    @Option(
+            names = "--key",
+            paramLabel = "PEM",
+            scope = ScopeType.INHERIT,
+            defaultValue = "${env:KILN_KEY}",
+            description = "Private key (PKCS#8 PEM) of --cert (env KILN_KEY).")
+    Path key;
+
     String address(Service service) {
         return switch (service) {
             case TOKENIZER -> tokenizer;
@@ -74,6 +116,30 @@ public final class Endpoints {
     }
 
     ServiceChannel open(Service service) {
-        return new ServiceChannel(service, address(service), apiKey);
+        return new ServiceChannel(service, address(service), credentials(), apiKey);
+    }
+
+    /** Plaintext unless a TLS option is given; the CA and client certificate are read per command. */
+    ChannelCredentials credentials() {
+        if ((cert == null) != (key == null)) {
+            throw new ParameterException(
+                    spec.commandLine(), "--cert and --key go together (env KILN_CERT and KILN_KEY)");
+        }
+        if (!tls && ca == null && cert == null) {
+            return InsecureChannelCredentials.create();
+        }
+        try {
+            TlsChannelCredentials.Builder builder = TlsChannelCredentials.newBuilder();
+            if (ca != null) {
+                builder.trustManager(ca.toFile());
+            }
+            if (cert != null) {
+                builder.keyManager(cert.toFile(), key.toFile());
+            }
+            return builder.build();
+        } catch (IOException | IllegalArgumentException e) {
+            throw new ParameterException(
+                    spec.commandLine(), "cannot read the TLS files (--ca, --cert, --key): " + e.getMessage(), e);
+        }
     }
 }

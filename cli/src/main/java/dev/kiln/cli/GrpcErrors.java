@@ -43,6 +43,12 @@ final class GrpcErrors {
             err.flush();
             return exitCode(status.getCode());
         }
+        if (e instanceof CommandLine.ParameterException usage) {
+            // Options checked only when a command runs, e.g. unreadable --ca/--cert/--key files.
+            err.println(commandLine.getCommandSpec().qualifiedName() + ": " + usage.getMessage());
+            err.flush();
+            return CommandLine.ExitCode.USAGE;
+        }
         err.println(commandLine.getCommandSpec().qualifiedName() + ": " + e);
         err.flush();
         return OTHER;

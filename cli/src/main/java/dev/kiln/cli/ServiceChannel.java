@@ -3,20 +3,21 @@ package dev.kiln.cli;
 import dev.kiln.proto.auth.ApiKeyClientInterceptor;
 import io.grpc.CallOptions;
 import io.grpc.Channel;
+import io.grpc.ChannelCredentials;
 import io.grpc.ClientCall;
 import io.grpc.ClientInterceptor;
 import io.grpc.ClientInterceptors;
 import io.grpc.ForwardingClientCall;
 import io.grpc.ForwardingClientCallListener;
+import io.grpc.Grpc;
 import io.grpc.ManagedChannel;
-import io.grpc.ManagedChannelBuilder;
 import io.grpc.Metadata;
 import io.grpc.MethodDescriptor;
 import io.grpc.Status;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A plaintext channel to one service for the length of one command. A connection failure is
+ * A channel (plaintext or TLS, as {@link Endpoints} says) to one service for the length of one command. A connection failure is
  * reported as "cannot reach the X service at host:port", which tells the user which flag or
  * environment variable to fix; statuses sent by the server pass through unchanged.
  */
@@ -25,9 +26,8 @@ final class ServiceChannel implements AutoCloseable {
     private final ManagedChannel managed;
     private final Channel channel;
 
-    ServiceChannel(Endpoints.Service service, String address, String apiKey) {
-        this.managed = ManagedChannelBuilder.forTarget(address)
-                .usePlaintext()
+    ServiceChannel(Endpoints.Service service, String address, ChannelCredentials credentials, String apiKey) {
+        this.managed = Grpc.newChannelBuilder(address, credentials)
                 .maxInboundMessageSize(64 * 1024 * 1024)
                 .build();
         this.channel = ClientInterceptors.intercept(

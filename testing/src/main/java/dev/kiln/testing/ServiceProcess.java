@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import javax.net.ssl.SSLContext;
 
 /**
  * Another Kiln service, packaged by its own module, running in its own JVM for the length of a
@@ -44,6 +45,15 @@ public final class ServiceProcess {
 
     /** A new process of the service, owned by the caller (stop or kill it). */
     public static ServiceProcess start(String module, Map<String, String> properties) {
+        return start(module, properties, null);
+    }
+
+    /**
+     * A new process of the service serving TLS on its port (the properties carry its key store,
+     * e.g. {@link TestCertificates#serverProperties()}); {@code tls} trusts its certificate, for the
+     * HTTPS liveness check.
+     */
+    public static ServiceProcess start(String module, Map<String, String> properties, SSLContext tls) {
         Path jar = locate(module);
         try {
             int port = freePort();
@@ -64,7 +74,7 @@ public final class ServiceProcess {
             ServiceProcess service = new ServiceProcess(process, port, log);
             Runtime.getRuntime().addShutdownHook(new Thread(service::stop, "stop-" + module));
             // Live, not ready: a gateway is ready only once it serves a model, which may come later.
-            service.awaitReady(Duration.ofSeconds(90));
+            service.awaitReady(Duration.ofSeconds(90), tls);
             return service;
         } catch (IOException e) {
             throw new IllegalStateException("Cannot start " + module + ": " + e.getMessage(), e);
@@ -89,19 +99,21 @@ public final class ServiceProcess {
         }
     }
 
-    private void awaitReady(Duration timeout) {
-        HttpClient http =
-                HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    private void awaitReady(Duration timeout, SSLContext tls) {
+        HttpClient.Builder builder = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2));
+        if (tls != null) {
+            builder.sslContext(tls);
+        }
+        HttpClient http = builder.build();
+        URI live = URI.create((tls == null ? "http" : "https") + "://localhost:" + port + "/q/health/live");
         long deadline = System.nanoTime() + timeout.toNanos();
         while (System.nanoTime() < deadline) {
             if (!process.isAlive()) {
                 throw new IllegalStateException("The service exited with " + process.exitValue() + "; see " + log);
             }
             try {
-                HttpResponse<Void> response = http.send(
-                        HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/q/health/live"))
-                                .build(),
-                        HttpResponse.BodyHandlers.discarding());
+                HttpResponse<Void> response =
+                        http.send(HttpRequest.newBuilder(live).build(), HttpResponse.BodyHandlers.discarding());
                 if (response.statusCode() == 200) {
                     return;
                 }

@@ -6,6 +6,7 @@ import dev.kiln.corpus.engine.DocumentRejectedException;
 import dev.kiln.corpus.engine.Receipt;
 import dev.kiln.corpus.engine.Watermark;
 import dev.kiln.proto.corpus.v1.Document;
+import dev.kiln.proto.kafka.KafkaClientProperties;
 import io.grpc.Status;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
@@ -30,6 +31,7 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
+import org.eclipse.microprofile.config.ConfigProvider;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
@@ -121,7 +123,11 @@ public class DocumentConsumer {
         if (engine == null) {
             return;
         }
+        // TLS/SASL and any other client setting (kafka.*) first; Kiln's delivery settings below win.
         Properties props = new Properties();
+        props.putAll(KafkaClientProperties.from(
+                ConfigProvider.getConfig().getPropertyNames(),
+                name -> ConfigProvider.getConfig().getOptionalValue(name, String.class)));
         props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         props.put(ConsumerConfig.GROUP_ID_CONFIG, config.topics().consumerGroup());
         props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);

@@ -2,6 +2,7 @@ package dev.kiln.corpus.service;
 
 import dev.kiln.corpus.engine.ShardWriter;
 import dev.kiln.proto.corpus.v1.TokenShard;
+import dev.kiln.proto.kafka.KafkaClientProperties;
 import java.time.Duration;
 import java.util.Properties;
 import java.util.concurrent.CompletableFuture;
@@ -10,6 +11,7 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
+import org.eclipse.microprofile.config.ConfigProvider;
 
 /**
  * Produces shards to the shards topic with an idempotent producer and acks=all: a shard counts as
@@ -21,7 +23,11 @@ final class KafkaShardSink implements ShardWriter.ShardSink, AutoCloseable {
     private final String topic;
 
     KafkaShardSink(String bootstrapServers, String topic) {
+        // TLS/SASL and any other client setting (kafka.*) first; Kiln's delivery settings below win.
         Properties props = new Properties();
+        props.putAll(KafkaClientProperties.from(
+                ConfigProvider.getConfig().getPropertyNames(),
+                name -> ConfigProvider.getConfig().getOptionalValue(name, String.class)));
         props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         props.put(ProducerConfig.ACKS_CONFIG, "all");
         props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);

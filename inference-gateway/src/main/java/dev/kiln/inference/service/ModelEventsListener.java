@@ -3,6 +3,7 @@ package dev.kiln.inference.service;
 import dev.kiln.inference.registry.ModelRegistry;
 import dev.kiln.proto.PathOutsideRootsException;
 import dev.kiln.proto.ResourceNames;
+import dev.kiln.proto.kafka.KafkaClientProperties;
 import dev.kiln.proto.trainer.v1.ModelPublished;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -20,6 +21,7 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
+import org.eclipse.microprofile.config.ConfigProvider;
 import org.jboss.logging.Logger;
 
 /**
@@ -43,7 +45,11 @@ final class ModelEventsListener implements AutoCloseable {
         this.topic = topic;
         this.fromBeginning = fromBeginning;
         this.wiring = wiring;
+        // TLS/SASL and any other client setting (kafka.*) first; the listener's own settings below win.
         Properties p = new Properties();
+        p.putAll(KafkaClientProperties.from(
+                ConfigProvider.getConfig().getPropertyNames(),
+                name -> ConfigProvider.getConfig().getOptionalValue(name, String.class)));
         p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
         p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, fromBeginning ? "earliest" : "latest");

@@ -1,5 +1,6 @@
 package dev.kiln.trainer.service;
 
+import dev.kiln.proto.kafka.KafkaClientProperties;
 import dev.kiln.trainer.data.ShardLog;
 import dev.kiln.trainer.data.TokenStream;
 import java.time.Duration;
@@ -15,6 +16,7 @@ import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
+import org.eclipse.microprofile.config.ConfigProvider;
 
 /**
  * The shard topic as a {@link ShardLog}: a consumer assigned every partition by hand (no consumer
@@ -31,7 +33,11 @@ final class KafkaShardPoller implements ShardLog {
 
     /** Waits up to {@code firstDataWait} for the topic to exist. */
     KafkaShardPoller(String bootstrapServers, String topic, Duration firstDataWait) {
+        // TLS/SASL and any other client setting (kafka.*) first; Kiln's delivery settings below win.
         Properties props = new Properties();
+        props.putAll(KafkaClientProperties.from(
+                ConfigProvider.getConfig().getPropertyNames(),
+                name -> ConfigProvider.getConfig().getOptionalValue(name, String.class)));
         props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");

@@ -1,5 +1,6 @@
 package dev.kiln.trainer.service;
 
+import dev.kiln.proto.kafka.KafkaClientProperties;
 import dev.kiln.proto.trainer.v1.ModelPublished;
 import io.grpc.Status;
 import jakarta.annotation.PreDestroy;
@@ -15,6 +16,7 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
+import org.eclipse.microprofile.config.ConfigProvider;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /** Announces exported bundles on the models topic (key: model name), waiting for the broker's ack. */
@@ -31,7 +33,11 @@ public class ModelPublisher {
 
     private synchronized KafkaProducer<String, byte[]> producer() {
         if (producer == null) {
+            // TLS/SASL and any other client setting (kafka.*) first; Kiln's delivery settings below win.
             Properties props = new Properties();
+            props.putAll(KafkaClientProperties.from(
+                    ConfigProvider.getConfig().getPropertyNames(),
+                    name -> ConfigProvider.getConfig().getOptionalValue(name, String.class)));
             props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
             props.put(ProducerConfig.ACKS_CONFIG, "all");
             props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
