@@ -234,8 +234,11 @@ class KubernetesSecurityTest {
         assertThat(net.allowed(TRAINER, TOKENIZER, 9101))
                 .as("trainer → tokenizer")
                 .isTrue();
-        assertThat(net.allowed(GATEWAY, TOKENIZER, 9101))
-                .as("the gateway embeds tokenizer-core")
+        assertThat(net.ingressAllowed(GATEWAY, TOKENIZER, 9101))
+                .as("the gateway embeds tokenizer-core: the tokenizer does not take it")
+                .isFalse();
+        assertThat(net.egressAllowed(GATEWAY, TOKENIZER, 9101))
+                .as("nor does the gateway send to it")
                 .isFalse();
         assertThat(net.ingressAllowed(STRANGER, TOKENIZER, 9101))
                 .as("no one else reaches the tokenizer")
