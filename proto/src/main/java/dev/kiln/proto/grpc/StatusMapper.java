@@ -25,10 +25,22 @@ public interface StatusMapper {
         return null;
     }
 
-    /** The status to answer with for {@code failure}. */
+    /**
+     * Longest description sent. Messages quote what the caller sent (a name, a path); the
+     * description travels in an HTTP/2 trailer, and one past the client's header limit (8 KiB in
+     * grpc-java) turns the deliberate status into a stream reset the client reads as INTERNAL.
+     */
+    int MAX_DESCRIPTION = 1024;
+
+    /** The status to answer with for {@code failure}, its description at most {@link #MAX_DESCRIPTION}. */
     default Status toStatus(Throwable failure) {
         Status status = specific(failure);
-        return status != null ? status : common(failure);
+        status = status != null ? status : common(failure);
+        String description = status.getDescription();
+        if (description != null && description.length() > MAX_DESCRIPTION) {
+            status = status.withDescription(description.substring(0, MAX_DESCRIPTION) + "… (cut)");
+        }
+        return status;
     }
 
     /**

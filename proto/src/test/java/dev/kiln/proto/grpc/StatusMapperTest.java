@@ -32,6 +32,21 @@ class StatusMapperTest {
     }
 
     @Test
+    void descriptionsQuotingHugeInputAreCutSoTheTrailerFits() {
+        String name = "x".repeat(100_000);
+        Status status = notFoundForMissing.toStatus(new NoSuchElementException("no encoding '" + name + "'"));
+        assertThat(status.getCode()).isEqualTo(Status.Code.NOT_FOUND);
+        assertThat(status.getDescription())
+                .startsWith("no encoding 'xxx")
+                .endsWith("… (cut)")
+                .hasSize(StatusMapper.MAX_DESCRIPTION + "… (cut)".length());
+        assertThat(notFoundForMissing
+                        .toStatus(new IllegalArgumentException("short"))
+                        .getDescription())
+                .isEqualTo("short");
+    }
+
+    @Test
     void aTypedMapperAnswersTheFirstTypeAFailureIsAndKeepsItsMessage() {
         StatusMapper typed = new TypedStatusMapper() {
             {

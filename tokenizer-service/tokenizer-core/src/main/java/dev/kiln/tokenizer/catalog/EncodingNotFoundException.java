@@ -6,6 +6,8 @@ import java.util.List;
 public final class EncodingNotFoundException extends RuntimeException {
 
     public EncodingNotFoundException(String name, List<String> available) {
-        super("encoding '" + name + "' does not exist; available: " + available);
+        // The name is the caller's and may be megabytes long: quote its start, keep the list.
+        super("encoding '" + (name.length() > 80 ? name.substring(0, 80) + "…" : name) + "' does not exist; available: "
+                + available);
     }
 }
