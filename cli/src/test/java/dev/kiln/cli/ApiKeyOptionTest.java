@@ -48,7 +48,10 @@ class ApiKeyOptionTest {
     void withoutAKeyTheUserIsToldHowToSendOne() {
         Cli.Result none = Cli.run("count", "--tokenizer", tokenizer, "hello world");
         assertThat(none.exitCode()).isEqualTo(8);
-        assertThat(none.err()).startsWith("kiln count: UNAUTHENTICATED: ").contains("--api-key").contains("KILN_API_KEY");
+        assertThat(none.err())
+                .startsWith("kiln count: UNAUTHENTICATED: ")
+                .contains("--api-key")
+                .contains("KILN_API_KEY");
         Cli.Result wrong = Cli.run("count", "--tokenizer", tokenizer, "--api-key", "wrong-key-0123456789", "x");
         assertThat(wrong.exitCode()).isEqualTo(8);
     }
