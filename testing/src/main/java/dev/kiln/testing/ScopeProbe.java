@@ -11,11 +11,19 @@ import io.grpc.Metadata;
 import io.grpc.MethodDescriptor;
 import io.grpc.ServiceDescriptor;
 import io.grpc.Status;
+import io.grpc.health.v1.HealthCheckRequest;
+import io.grpc.health.v1.HealthCheckResponse;
+import io.grpc.health.v1.HealthGrpc;
+import java.net.URL;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import org.junit.jupiter.api.Assertions;
 
 /**
  * Calls any RPC of a service with an empty request (the default instance of its request type) and
@@ -30,6 +38,39 @@ public final class ScopeProbe {
             Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER);
 
     private ScopeProbe() {}
+
+    /**
+     * The whole API-key contract of one service under {@link ApiKeysProfile}, on the server at
+     * {@code base} (its HTTP root): the scope list names exactly the descriptor's RPCs, every RPC
+     * answers as {@link #violations} requires, and gRPC health and {@code /q/health/live} stay open
+     * without a key.
+     */
+    public static void assertEnforced(URL base, ServiceDescriptor service, MethodScopes scopes) throws Exception {
+        List<String> described = service.getMethods().stream()
+                .map(MethodDescriptor::getFullMethodName)
+                .sorted()
+                .toList();
+        Assertions.assertEquals(described, scopes.methods().stream().sorted().toList(), "scope list vs descriptor");
+        String target = base.getHost() + ":" + base.getPort();
+        Assertions.assertEquals(List.of(), violations(target, service, scopes));
+        ManagedChannel channel =
+                ManagedChannelBuilder.forTarget(target).usePlaintext().build();
+        try {
+            Assertions.assertEquals(
+                    HealthCheckResponse.ServingStatus.SERVING,
+                    HealthGrpc.newBlockingStub(channel)
+                            .check(HealthCheckRequest.getDefaultInstance())
+                            .getStatus());
+        } finally {
+            channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+        }
+        HttpResponse<String> live = HttpClient.newHttpClient()
+                .send(
+                        HttpRequest.newBuilder(base.toURI().resolve("/q/health/live"))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString());
+        Assertions.assertEquals(200, live.statusCode(), "/q/health/live without a key");
+    }
 
     /**
      * Every way {@code service}'s RPCs break the scope contract under {@link ApiKeysProfile}'s keys:

@@ -36,13 +36,7 @@ public class GatewayAuth {
     ApiKeyInterceptor apiKeys(
             @ConfigProperty(name = "kiln.auth.enabled", defaultValue = "false") boolean enabled,
             @ConfigProperty(name = "kiln.auth.api-keys-file") Optional<Path> keysFile) {
-        ApiKeyInterceptor interceptor = ApiKeyInterceptor.configure(enabled, keysFile, SCOPES);
-        if (interceptor.isEnabled()) {
-            LOG.infof("API keys on: %d keys from %s", interceptor.keyCount(), keysFile.orElseThrow());
-        } else {
-            LOG.info("API keys off (kiln.auth.enabled=false): every caller may use every RPC");
-        }
-        return interceptor;
+        return ApiKeyInterceptor.configure(enabled, keysFile, SCOPES);
     }
 
     /** Per-key budgets (kiln.inference.rate-limit.*); off, it still counts each key's requests and tokens. */

@@ -8,6 +8,7 @@ import io.grpc.ServerCall;
 import io.grpc.ServerCallHandler;
 import io.grpc.ServerInterceptor;
 import io.grpc.Status;
+import java.lang.System.Logger.Level;
 import java.nio.file.Path;
 import java.util.Optional;
 import java.util.Set;
@@ -24,6 +25,7 @@ import java.util.Set;
  * {@link ApiKey#ANONYMOUS}.
  */
 public final class ApiKeyInterceptor implements ServerInterceptor {
+    private static final System.Logger LOG = System.getLogger(ApiKeyInterceptor.class.getName());
 
     public static final Metadata.Key<String> AUTHORIZATION =
             Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER);
@@ -58,11 +60,14 @@ public final class ApiKeyInterceptor implements ServerInterceptor {
      */
     public static ApiKeyInterceptor configure(boolean enabled, Optional<Path> keysFile, MethodScopes scopes) {
         if (!enabled) {
+            LOG.log(Level.INFO, "API keys off (kiln.auth.enabled=false): every caller may use every RPC");
             return disabled();
         }
         Path file = keysFile.orElseThrow(() -> new ApiKeyFileException(
                 "kiln.auth.enabled=true needs kiln.auth.api-keys-file (lines 'key scope[,scope]')"));
-        return enabled(ApiKeys.load(file), scopes);
+        ApiKeyInterceptor interceptor = enabled(ApiKeys.load(file), scopes);
+        LOG.log(Level.INFO, "API keys on: {0} keys from {1}", interceptor.keyCount(), file);
+        return interceptor;
     }
 
     /** The verdict for an {@code Authorization} value; with authentication off, granted as {@link ApiKey#ANONYMOUS}. */

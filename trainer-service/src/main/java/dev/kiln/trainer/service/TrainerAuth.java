@@ -11,7 +11,6 @@ import jakarta.inject.Singleton;
 import java.nio.file.Path;
 import java.util.Optional;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
-import org.jboss.logging.Logger;
 
 /**
  * API keys for this service's RPCs ({@code kiln.auth.enabled}, {@code kiln.auth.api-keys-file}):
@@ -21,8 +20,6 @@ import org.jboss.logging.Logger;
  */
 @Singleton
 public class TrainerAuth {
-    private static final Logger LOG = Logger.getLogger(TrainerAuth.class);
-
     /** Every RPC of the service; one that is missing is refused (a test checks the list is complete). */
     public static final MethodScopes SCOPES = MethodScopes.none()
             .with(
@@ -43,13 +40,7 @@ public class TrainerAuth {
     ApiKeyInterceptor apiKeys(
             @ConfigProperty(name = "kiln.auth.enabled", defaultValue = "false") boolean enabled,
             @ConfigProperty(name = "kiln.auth.api-keys-file") Optional<Path> keysFile) {
-        ApiKeyInterceptor interceptor = ApiKeyInterceptor.configure(enabled, keysFile, SCOPES);
-        if (interceptor.isEnabled()) {
-            LOG.infof("API keys on: %d keys from %s", interceptor.keyCount(), keysFile.orElseThrow());
-        } else {
-            LOG.info("API keys off (kiln.auth.enabled=false): every caller may use every RPC");
-        }
-        return interceptor;
+        return ApiKeyInterceptor.configure(enabled, keysFile, SCOPES);
     }
 
     /** The key this service sends to the tokenizer service when that one has API keys on. */
