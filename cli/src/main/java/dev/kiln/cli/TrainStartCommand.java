@@ -87,6 +87,11 @@ final class TrainStartCommand extends ServiceCommand {
     @Option(names = "--seed", description = "Seed of init and data order.")
     Long seed;
 
+    @Option(
+            names = "--shuffle-buffer",
+            description = "Batches read ahead and shuffled together by the seed; 1 = stream order (server default 16).")
+    Integer shuffleBuffer;
+
     @Option(names = "--threads", description = "Worker threads (server default: all cores).")
     Integer threads;
 
@@ -160,6 +165,9 @@ final class TrainStartCommand extends ServiceCommand {
         }
         if (seed != null) {
             training.setSeed(seed);
+        }
+        if (shuffleBuffer != null) {
+            training.setShuffleBufferBatches(shuffleBuffer);
         }
         if (threads != null) {
             training.setThreads(threads);

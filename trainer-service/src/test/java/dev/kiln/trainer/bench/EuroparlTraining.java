@@ -75,7 +75,7 @@ public final class EuroparlTraining {
                 bpe.name(),
                 model,
                 new RunConfig.Optimizer(3e-3f, 3e-4f, 40, 0.1f, 0.9f, 0.95f, 1.0f),
-                new RunConfig.Schedule(16, 1, steps, 1337, threads, 50, 16, 200, "Mr President,", 48, 0),
+                new RunConfig.Schedule(16, 1, steps, 1337, 16, threads, 50, 16, 200, "Mr President,", 48, 0),
                 new RunConfig.Data(null, 0, 0, shards));
         System.out.printf(
                 "Model: %d layers, %d heads, n_embd %d, context %d: %,d parameters; batch %d × %d tokens%n",

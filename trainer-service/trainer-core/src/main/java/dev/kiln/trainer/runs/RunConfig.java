@@ -21,12 +21,17 @@ public record RunConfig(
             float beta2,
             float gradClip) {}
 
-    /** Batch shape, length, and how often to evaluate, sample and checkpoint. */
+    /**
+     * Batch shape, length, data order (windows are shuffled by {@code seed} within buffers of
+     * {@code shuffleBufferBatches} batches; 1 reads in sequence), and how often to evaluate, sample
+     * and checkpoint.
+     */
     public record Schedule(
             int batchSize,
             int gradAccumulationSteps,
             int maxSteps,
             long seed,
+            int shuffleBufferBatches,
             int threads,
             int evalInterval,
             int evalBatches,

@@ -19,6 +19,10 @@ public final class RunRequests {
     private static final int MAX_EMBD = 8192;
     private static final int MAX_CONTEXT = 8192;
     private static final int MAX_BATCH = 4096;
+    /** Default shuffle buffer, in batches: enough to mix documents without delaying the first step long. */
+    static final int DEFAULT_SHUFFLE_BUFFER_BATCHES = 16;
+    /** The shuffle buffer is held as int tokens: 2^26 of them is 256 MiB. */
+    private static final long MAX_SHUFFLE_BUFFER_TOKENS = 1L << 26;
 
     private RunRequests() {}
 
@@ -61,6 +65,10 @@ public final class RunRequests {
                 : range("training.grad_accumulation_steps", t.getGradAccumulationSteps(), 1, 1024);
         int maxSteps = range("training.max_steps", t.getMaxSteps(), 1, Integer.MAX_VALUE);
         int threads = range("training.threads", t.getThreads(), 0, 1024);
+        int shuffleBuffer = t.getShuffleBufferBatches() == 0
+                ? DEFAULT_SHUFFLE_BUFFER_BATCHES
+                : range("training.shuffle_buffer_batches", t.getShuffleBufferBatches(), 1, (int)
+                        Math.max(1, MAX_SHUFFLE_BUFFER_TOKENS / ((long) batch * context)));
         if (o.getWarmupSteps() > maxSteps) {
             throw new InvalidRunConfigException(
                     "optimizer.warmup_steps " + o.getWarmupSteps() + " exceeds training.max_steps " + maxSteps);
@@ -98,6 +106,7 @@ public final class RunRequests {
                         accumulation,
                         maxSteps,
                         t.getSeed(),
+                        shuffleBuffer,
                         threads,
                         t.getEvalInterval(),
                         evalBatches,

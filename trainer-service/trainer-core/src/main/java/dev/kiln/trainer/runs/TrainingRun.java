@@ -9,8 +9,8 @@ import dev.kiln.trainer.LearningRateSchedule;
 import dev.kiln.trainer.Sampler;
 import dev.kiln.trainer.ThreadPool;
 import dev.kiln.trainer.Trainer;
-import dev.kiln.trainer.data.SequentialBatcher;
 import dev.kiln.trainer.data.TokenStream;
+import dev.kiln.trainer.data.WindowBatcher;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -116,8 +116,13 @@ public final class TrainingRun {
                     opt.learningRate(), opt.minLearningRate(), opt.warmupSteps(), schedule.maxSteps());
             Trainer trainer = new Trainer(model, optimizer, lr, schedule.gradAccumulationSteps(), opt.gradClip());
             try (TokenStream source = sources.apply(position)) {
-                SequentialBatcher batcher = new SequentialBatcher(
-                        source, schedule.batchSize(), config.model().context(), position);
+                WindowBatcher batcher = new WindowBatcher(
+                        source,
+                        schedule.batchSize(),
+                        config.model().context(),
+                        schedule.shuffleBufferBatches(),
+                        schedule.seed(),
+                        position);
                 while (step < schedule.maxSteps()) {
                     if (stopRequested) {
                         saveCheckpoint(model, optimizer, batcher);
@@ -145,7 +150,7 @@ public final class TrainingRun {
         }
     }
 
-    private static Batch nextBatch(SequentialBatcher batcher) {
+    private static Batch nextBatch(WindowBatcher batcher) {
         try {
             return batcher.next();
         } catch (InterruptedException e) {
@@ -188,7 +193,7 @@ public final class TrainingRun {
         listener.onSample(step, schedule.samplePrompt(), encoding.decode(generated));
     }
 
-    private void saveCheckpoint(GptModel model, AdamW optimizer, SequentialBatcher batcher) throws IOException {
+    private void saveCheckpoint(GptModel model, AdamW optimizer, WindowBatcher batcher) throws IOException {
         Path checkpoints = runDir.resolve("checkpoints");
         String name = String.format("step-%09d", optimizer.updates());
         Path dir = checkpoints.resolve(name);
