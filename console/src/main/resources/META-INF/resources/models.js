@@ -6,6 +6,7 @@
 kiln.views.models = {
   generation: null,
   chat: [],
+  timer: null,
 
   init() {
     kiln.el('load-form').addEventListener('submit', (e) => { e.preventDefault(); this.load(); });
@@ -19,7 +20,12 @@ kiln.views.models = {
     }));
   },
 
-  shown() { this.refresh(); },
+  shown() {
+    this.refresh();
+    clearInterval(this.timer);
+    // A model exported with publish appears by itself once the gateway has loaded it.
+    this.timer = setInterval(() => { if (kiln.current === 'models') this.refresh(); }, 3000);
+  },
 
   async refresh() {
     const list = await kiln.guard('models-error', () => kiln.call('GET', '/api/models'));
