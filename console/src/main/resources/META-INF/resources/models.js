@@ -45,7 +45,7 @@ kiln.views.models = {
     kiln.el('models').querySelectorAll('button.unload').forEach((b) => b.addEventListener('click', () => this.unload(b.dataset.name)));
     const select = kiln.el('play-model');
     const keep = select.value;
-    select.innerHTML = models.map((m) => `<option>${kiln.escape(m.name)}</option>`).join('');
+    select.innerHTML = models.map((m) => `<option value="${kiln.escape(m.name)}">${kiln.escape(m.name)}</option>`).join("");
     if (models.some((m) => m.name === keep)) select.value = keep;
   },
 

@@ -25,7 +25,7 @@ kiln.views.tokenizer = {
     if (!list) return;
     this.loaded = true;
     const names = list.encodings.map((e) => e.name);
-    const options = names.map((n) => `<option>${kiln.escape(n)}</option>`).join('');
+    const options = names.map((n) => `<option value="${kiln.escape(n)}">${kiln.escape(n)}</option>`).join("");
     const left = kiln.el('tok-left');
     const right = kiln.el('tok-right');
     const keepLeft = left.value || (names.includes('cl100k_base') ? 'cl100k_base' : names[0]);

@@ -91,6 +91,7 @@ kiln.views.training = {
       kiln.el('samples').prepend(li);
     } else if (e.state) {
       this.state(e.state.state);
+      this.refresh(); // the runs table shows the new state at once, not at its next poll
       if (e.state.message) kiln.el('run-notice').textContent = `${e.state.state.replace('RUN_STATE_', '').toLowerCase()}: ${e.state.message}`;
     } else if (e.checkpoint) {
       kiln.el('run-notice').textContent = `checkpoint at step ${step}: ${e.checkpoint.path}`;
