@@ -32,9 +32,11 @@ public final class Checkpoint {
     private Checkpoint() {}
 
     /** What a resumed run gets back. */
-    public record Resumed(LanguageModel model, AdamW optimizer, long step, long rngState, Map<String, Long> dataOffsets) {}
+    public record Resumed(
+            LanguageModel model, AdamW optimizer, long step, long rngState, Map<String, Long> dataOffsets) {}
 
-    public static void save(Path dir, LanguageModel model, AdamW optimizer, long rngState, Map<String, Long> dataOffsets)
+    public static void save(
+            Path dir, LanguageModel model, AdamW optimizer, long rngState, Map<String, Long> dataOffsets)
             throws IOException {
         Files.createDirectories(dir);
         long step = optimizer.updates();
@@ -61,7 +63,8 @@ public final class Checkpoint {
 
     /** As {@link #load(Path, ThreadPool)}, with the optimizer (and so its hyperparameters) built by the caller. */
     @SuppressWarnings("unchecked")
-    public static Resumed load(Path dir, ThreadPool pool, java.util.function.Function<LanguageModel, AdamW> optimizerFactory)
+    public static Resumed load(
+            Path dir, ThreadPool pool, java.util.function.Function<LanguageModel, AdamW> optimizerFactory)
             throws IOException {
         SafeTensors.Contents weights = SafeTensors.read(dir.resolve(MODEL_FILE));
         LanguageModel model = fromWeights(weights, pool);

@@ -235,15 +235,16 @@ public final class LlamaModel implements LanguageModel {
             float[] resIn = l == 0 ? a.encoded : a.res3;
             int resOff = l == 0 ? 0 : (l - 1) * NC;
             int o = l * NC;
-            LlamaLayers.rmsnormForward(pool, a.rms1, o, a.rms1Rstd, l * N, resIn, resOff, params, attnNorm[l], eps, N, C);
+            LlamaLayers.rmsnormForward(
+                    pool, a.rms1, o, a.rms1Rstd, l * N, resIn, resOff, params, attnNorm[l], eps, N, C);
             Layers.matmulForward(pool, a.qkv, l * N * QKV, a.rms1, o, params, qkvw[l], -1, N, C, QKV, a.scratch);
             LlamaLayers.rope(pool, a.qkv, l * N * QKV, QKV, NH + NKV, hs, ropeCos, ropeSin, B, T, false);
-            Layers.attentionForward(
-                    pool, a.atty, o, a.att, l * B * NH * T * T, a.qkv, l * N * QKV, B, T, NH, NKV, hs);
+            Layers.attentionForward(pool, a.atty, o, a.att, l * B * NH * T * T, a.qkv, l * N * QKV, B, T, NH, NKV, hs);
             Layers.matmulForward(pool, a.res2, o, a.atty, o, params, ow[l], -1, N, C, C, a.scratch);
             Layers.residualAdd(pool, a.res2, o, resIn, resOff, NC);
             LlamaLayers.rmsnormForward(pool, a.rms2, o, a.rms2Rstd, l * N, a.res2, o, params, mlpNorm[l], eps, N, C);
-            Layers.matmulForward(pool, a.gateUp, l * N * 2 * I, a.rms2, o, params, gateUpW[l], -1, N, C, 2 * I, a.scratch);
+            Layers.matmulForward(
+                    pool, a.gateUp, l * N * 2 * I, a.rms2, o, params, gateUpW[l], -1, N, C, 2 * I, a.scratch);
             LlamaLayers.swigluForward(pool, a.swiglu, l * N * I, a.gateUp, l * N * 2 * I, N, I);
             Layers.matmulForward(pool, a.res3, o, a.swiglu, l * N * I, params, downW[l], -1, N, I, C, a.scratch);
             Layers.residualAdd(pool, a.res3, o, a.res2, o, NC);
@@ -301,7 +302,20 @@ public final class LlamaModel implements LanguageModel {
             LlamaLayers.rope(pool, a.dQkv, 0, QKV, NH + NKV, hs, ropeCos, ropeSin, B, T, true);
             Layers.matmulBackward(pool, a.dA, 0, g, qkvw[l], -1, a.dQkv, 0, a.rms1, o, params, qkvw[l], N, C, QKV);
             LlamaLayers.rmsnormBackward(
-                    pool, a.dres, 0, g, attnNorm[l], a.dA, 0, resIn, resOff, params, attnNorm[l], a.rms1Rstd, l * N, N,
+                    pool,
+                    a.dres,
+                    0,
+                    g,
+                    attnNorm[l],
+                    a.dA,
+                    0,
+                    resIn,
+                    resOff,
+                    params,
+                    attnNorm[l],
+                    a.rms1Rstd,
+                    l * N,
+                    N,
                     C);
         }
         // sequential, so repeated tokens add in order

@@ -22,7 +22,8 @@ public final class Trainer {
     private final int gradAccumSteps;
     private final float gradClip;
 
-    public Trainer(LanguageModel model, AdamW optimizer, LearningRateSchedule schedule, int gradAccumSteps, float gradClip) {
+    public Trainer(
+            LanguageModel model, AdamW optimizer, LearningRateSchedule schedule, int gradAccumSteps, float gradClip) {
         if (gradAccumSteps < 1) {
             throw new IllegalArgumentException("gradAccumSteps must be >= 1");
         }
