@@ -58,6 +58,31 @@ final class TrainStartCommand extends ServiceCommand {
     Integer vocabSize;
 
     @Option(
+            names = "--architecture",
+            paramLabel = "gpt2|llama",
+            description = "gpt2 (learned positions, LayerNorm, GELU, biases) or llama (RoPE, RMSNorm, SwiGLU,"
+                    + " grouped-query attention, no biases). Default: gpt2.")
+    String architecture;
+
+    @Option(
+            names = "--kv-heads",
+            description = "Llama: key/value heads, dividing --heads (grouped-query attention). Default: --heads.")
+    Integer kvHeads;
+
+    @Option(names = "--rope-theta", description = "Llama: RoPE base. Default: 500000.")
+    Float ropeTheta;
+
+    @Option(
+            names = "--intermediate-size",
+            description = "Llama: SwiGLU hidden width. Default: 8/3 x --embd rounded up to a multiple of 64.")
+    Integer intermediateSize;
+
+    @Option(
+            names = "--untied-head",
+            description = "Llama: give the model its own LM head instead of sharing the token embedding.")
+    boolean untiedHead;
+
+    @Option(
             names = "--batch-size",
             defaultValue = "8",
             description = "Sequences per micro-batch. Default: ${DEFAULT-VALUE}.")
@@ -141,6 +166,21 @@ final class TrainStartCommand extends ServiceCommand {
                 .setContextLength(context);
         if (vocabSize != null) {
             model.setVocabSize(vocabSize);
+        }
+        if (architecture != null) {
+            model.setArchitecture(architecture);
+        }
+        if (kvHeads != null) {
+            model.setNKvHead(kvHeads);
+        }
+        if (ropeTheta != null) {
+            model.setRopeTheta(ropeTheta);
+        }
+        if (intermediateSize != null) {
+            model.setIntermediateSize(intermediateSize);
+        }
+        if (untiedHead) {
+            model.setTieWordEmbeddings(false);
         }
         OptimizerConfig.Builder optimizer = OptimizerConfig.newBuilder();
         if (learningRate != null) {

@@ -11,15 +11,9 @@ import java.util.Map;
 /**
  * GPT-2: token + learned position embeddings; L pre-LayerNorm blocks of causal multi-head
  * self-attention and a 4× MLP with tanh-GELU, each wrapped in a residual; final LayerNorm; LM
- * head tied to the token embedding. All parameters live in one flat {@code params} array (and
- * their gradients in {@link #grads()}, same layout, allocated on first use so an inference-only
- * model costs one copy of the weights) with named views ({@link #tensors()}).
- *
- * <p>Training use: {@code zeroGrad(); loss = forward(inputs, targets, B, T); backward(scale);}
- * then an optimizer step. Backward adds into {@link #grads()}, so several forward/backward pairs
- * accumulate gradients. The model is not thread-safe; it parallelises internally on its pool.
+ * head tied to the token embedding. See {@link LanguageModel} for the training contract.
  */
-public final class GptModel {
+public final class GptModel implements LanguageModel {
     public final GptConfig config;
     /** All parameters, laid out as {@link #tensors()} says. */
     public final float[] params;
@@ -64,15 +58,15 @@ public final class GptModel {
             String h = "h." + l + ".";
             ln1w[l] = add(ts, off, h + "ln_1.weight", ParamTensor.Kind.NORM, C);
             ln1b[l] = add(ts, off, h + "ln_1.bias", ParamTensor.Kind.NORM, C);
-            qkvw[l] = add(ts, off, h + "attn.c_attn.weight", ParamTensor.Kind.LINEAR_WEIGHT, 3 * C, C);
+            qkvw[l] = add(ts, off, h + "attn.c_attn.weight", ParamTensor.Kind.CONV1D_WEIGHT, 3 * C, C);
             qkvb[l] = add(ts, off, h + "attn.c_attn.bias", ParamTensor.Kind.BIAS, 3 * C);
-            attprojw[l] = add(ts, off, h + "attn.c_proj.weight", ParamTensor.Kind.LINEAR_WEIGHT, C, C);
+            attprojw[l] = add(ts, off, h + "attn.c_proj.weight", ParamTensor.Kind.CONV1D_WEIGHT, C, C);
             attprojb[l] = add(ts, off, h + "attn.c_proj.bias", ParamTensor.Kind.BIAS, C);
             ln2w[l] = add(ts, off, h + "ln_2.weight", ParamTensor.Kind.NORM, C);
             ln2b[l] = add(ts, off, h + "ln_2.bias", ParamTensor.Kind.NORM, C);
-            fcw[l] = add(ts, off, h + "mlp.c_fc.weight", ParamTensor.Kind.LINEAR_WEIGHT, 4 * C, C);
+            fcw[l] = add(ts, off, h + "mlp.c_fc.weight", ParamTensor.Kind.CONV1D_WEIGHT, 4 * C, C);
             fcb[l] = add(ts, off, h + "mlp.c_fc.bias", ParamTensor.Kind.BIAS, 4 * C);
-            fcprojw[l] = add(ts, off, h + "mlp.c_proj.weight", ParamTensor.Kind.LINEAR_WEIGHT, C, 4 * C);
+            fcprojw[l] = add(ts, off, h + "mlp.c_proj.weight", ParamTensor.Kind.CONV1D_WEIGHT, C, 4 * C);
             fcprojb[l] = add(ts, off, h + "mlp.c_proj.bias", ParamTensor.Kind.BIAS, C);
         }
         lnfw = add(ts, off, "ln_f.weight", ParamTensor.Kind.NORM, C);
@@ -86,7 +80,7 @@ public final class GptModel {
     }
 
     private static int add(List<ParamTensor> ts, int[] off, String name, ParamTensor.Kind kind, int... shape) {
-        ParamTensor t = new ParamTensor(name, off[0], shape, kind);
+        ParamTensor t = new ParamTensor(name, off[0], shape, kind, name.equals("wte.weight"));
         ts.add(t);
         off[0] += t.size();
         return t.offset();
@@ -112,7 +106,7 @@ public final class GptModel {
                 case NORM ->
                     Arrays.fill(params, t.offset(), t.offset() + n, t.name().endsWith(".weight") ? 1f : 0f);
                 case BIAS -> Arrays.fill(params, t.offset(), t.offset() + n, 0f);
-                case EMBEDDING, LINEAR_WEIGHT -> {
+                case EMBEDDING, CONV1D_WEIGHT, LINEAR_WEIGHT -> {
                     double std = t.name().endsWith("c_proj.weight") ? resStd : 0.02;
                     int real = t.name().equals("wte.weight") ? config.vocab() * config.nEmbd() : n;
                     for (int i = 0; i < n; i++) {
@@ -123,6 +117,17 @@ public final class GptModel {
         }
     }
 
+    @Override
+    public GptConfig config() {
+        return config;
+    }
+
+    @Override
+    public float[] params() {
+        return params;
+    }
+
+    @Override
     public List<ParamTensor> tensors() {
         return tensors;
     }
@@ -135,20 +140,17 @@ public final class GptModel {
         return t;
     }
 
+    @Override
     public ThreadPool pool() {
         return pool;
     }
 
-    /** Gradients, same layout as {@link #params}; allocated (zeroed) on first call. */
+    @Override
     public float[] grads() {
         if (grads == null) {
             grads = new float[params.length];
         }
         return grads;
-    }
-
-    public void zeroGrad() {
-        Arrays.fill(grads(), 0f);
     }
 
     /** Mean loss of the last forward with targets (NaN if none). */
@@ -250,11 +252,7 @@ public final class GptModel {
 
     // ------------------------------------------------------------------ forward
 
-    /**
-     * Forward pass over inputs[B,T] (row-major). With targets[B,T] it also computes the
-     * softmax cross-entropy and returns the mean loss; with null targets it returns NaN and
-     * only the logits ({@link #logits()}) are valid.
-     */
+    @Override
     public float forward(int[] inputs, int[] targets, int B, int T) {
         GptConfig c = config;
         int L = c.nLayer(), C = c.nEmbd(), NH = c.nHead(), V = c.vocab(), Vp = c.paddedVocab();
@@ -299,7 +297,7 @@ public final class GptModel {
         return lastLoss;
     }
 
-    /** Logits [B,T,Vp] of the last forward (columns >= vocab are padding). Live view, do not keep. */
+    @Override
     public float[] logits() {
         return acts.logits;
     }
@@ -311,11 +309,8 @@ public final class GptModel {
 
     // ------------------------------------------------------------------ backward
 
-    /**
-     * Backward pass of the last forward (which must have had targets): adds
-     * {@code lossScale · d(mean loss)/d(params)} into {@link #grads()}. Use lossScale = 1/k when
-     * accumulating k micro-batches.
-     */
+    /** Use lossScale = 1/k when accumulating k micro-batches. */
+    @Override
     public void backward(float lossScale) {
         Activations a = acts;
         if (a == null || a.targets == null) {
@@ -389,18 +384,8 @@ public final class GptModel {
         a.targets = null; // probs were consumed as dlogits
     }
 
-    /** Forward over one sequence and return its logits [T,V] (padding columns dropped). */
-    public float[][] forwardLogits(int[] tokens) {
-        int T = tokens.length, V = config.vocab(), Vp = config.paddedVocab();
-        forward(tokens, null, 1, T);
-        float[][] out = new float[T][];
-        for (int t = 0; t < T; t++) {
-            out[t] = Arrays.copyOfRange(acts.logits, t * Vp, t * Vp + V);
-        }
-        return out;
-    }
-
     /** A new KV-cache decoder over these weights (shares them: do not train while it is used). */
+    @Override
     public KvCacheDecoder decoder() {
         return new KvCacheDecoder(this);
     }

@@ -3,13 +3,10 @@ package dev.kiln.trainer;
 import java.util.Arrays;
 
 /**
- * Incremental decoding of one sequence with a key/value cache: each {@link #step} runs the
- * model on one new token at the next position, attending to the cached keys and values of all
- * earlier positions. Gives the same logits as {@link GptModel#forwardLogits} on the whole
- * prefix (to float rounding), at O(T) instead of O(T²) per token. This is the reference the
- * ONNX export is tested against, step by step.
+ * The GPT-2 {@link TokenDecoder}. This is the reference the ONNX export is tested against, step
+ * by step.
  */
-public final class KvCacheDecoder {
+public final class KvCacheDecoder implements TokenDecoder {
     private final GptModel m;
     private final GptConfig c;
     private final float[] keys, values; // [L, NH, maxT, hs]
@@ -33,28 +30,17 @@ public final class KvCacheDecoder {
         stat2 = new float[1];
     }
 
-    /** Number of tokens consumed so far (the position the next token gets). */
+    @Override
     public int position() {
         return pos;
     }
 
+    @Override
     public void reset() {
         pos = 0;
     }
 
-    /** Feed a prompt; returns the logits [V] after its last token. */
-    public float[] prefill(int[] tokens) {
-        if (tokens.length == 0) {
-            throw new IllegalArgumentException("empty prompt");
-        }
-        float[] last = null;
-        for (int t : tokens) {
-            last = step(t);
-        }
-        return last;
-    }
-
-    /** Feed one token at {@link #position()}; returns the next-token logits [V] (a fresh array). */
+    @Override
     public float[] step(int token) {
         int L = c.nLayer(), C = c.nEmbd(), NH = c.nHead(), hs = c.headDim(), maxT = c.context();
         if (pos >= maxT) {

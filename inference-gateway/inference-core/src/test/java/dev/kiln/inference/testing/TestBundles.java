@@ -8,6 +8,9 @@ import dev.kiln.tokenizer.RankTable;
 import dev.kiln.tokenizer.TiktokenRankFile;
 import dev.kiln.trainer.GptConfig;
 import dev.kiln.trainer.GptModel;
+import dev.kiln.trainer.LanguageModel;
+import dev.kiln.trainer.LlamaConfig;
+import dev.kiln.trainer.LlamaModel;
 import dev.kiln.trainer.OnnxExporter;
 import dev.kiln.trainer.ParamTensor;
 import dev.kiln.trainer.Rng;
@@ -71,8 +74,26 @@ public final class TestBundles {
         return model;
     }
 
+    /** A random Llama with every weight perturbed off its init (RMSNorm gains included). */
+    public static LlamaModel randomLlama(LlamaConfig cfg, long seed) {
+        LlamaModel model = LlamaModel.create(cfg, new ThreadPool(1), seed);
+        Rng r = new Rng(seed + 1);
+        for (ParamTensor t : model.tensors()) {
+            int real = t.vocabRows() ? cfg.vocab() * cfg.nEmbd() : t.size();
+            for (int i = 0; i < real; i++) {
+                model.params[t.offset() + i] += (float) (r.nextGaussian() * 0.1);
+            }
+        }
+        return model;
+    }
+
     /** Exports a model + the test tokenizer into dir. Greedy by default (temperature 0 in generation_config). */
-    public static Path write(GptModel model, Path dir) throws IOException {
+    public static Path write(LanguageModel model, Path dir) throws IOException {
+        return write(model, dir, OnnxExporter.ExportOptions.DEFAULT);
+    }
+
+    /** As {@link #write(LanguageModel, Path)} with export options (fp16, external data). */
+    public static Path write(LanguageModel model, Path dir, OnnxExporter.ExportOptions options) throws IOException {
         Encoding enc = encoding();
         OnnxExporter.exportBundle(
                 model,
@@ -80,6 +101,7 @@ public final class TestBundles {
                 -1,
                 eosId(),
                 new OnnxExporter.GenerationDefaults(0f, 0, 1f, 64),
+                options,
                 d -> BundleTokenizerFiles.writeTiktoken(enc, d));
         return dir;
     }
