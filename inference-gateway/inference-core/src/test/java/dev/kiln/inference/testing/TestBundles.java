@@ -106,9 +106,10 @@ public final class TestBundles {
     public static final String IM_END = "<|im_end|>";
 
     /** ChatML as Qwen 2.5 and SmolLM write it (the template of cases.json's dolphin-2.5-mixtral). */
-    public static final String CHATML_TEMPLATE = "{% for message in messages %}{{'<|im_start|>' + message['role'] + '\\n'"
-            + " + message['content'] + '<|im_end|>' + '\\n'}}{% endfor %}"
-            + "{% if add_generation_prompt %}{{ '<|im_start|>assistant\\n' }}{% endif %}";
+    public static final String CHATML_TEMPLATE =
+            "{% for message in messages %}{{'<|im_start|>' + message['role'] + '\\n'"
+                    + " + message['content'] + '<|im_end|>' + '\\n'}}{% endfor %}"
+                    + "{% if add_generation_prompt %}{{ '<|im_start|>assistant\\n' }}{% endif %}";
 
     /** The test tokenizer with ChatML's two special tokens after EOS. */
     public static Encoding chatEncoding() {
