@@ -89,41 +89,25 @@ public final class ChatTemplate {
         RenderResult r;
         try {
             r = JINJAVA.renderForResult(source, vars);
-        } catch (TemplateFunctions.TemplateRaisedException e) {
-            throw raised(e);
         } catch (RuntimeException e) {
-            Throwable raisedCause = cause(e);
-            if (raisedCause instanceof TemplateFunctions.TemplateRaisedException t) {
-                throw raised(t);
-            }
-            throw new ChatTemplateException("the chat template failed to render: " + e.getMessage());
+            throw failure(e, e.getMessage());
         }
         for (TemplateError e : r.getErrors()) {
             if (e.getSeverity() == TemplateError.ErrorType.FATAL) {
-                Throwable raisedCause = e.getException() == null ? null : cause(e.getException());
-                if (raisedCause instanceof TemplateFunctions.TemplateRaisedException t) {
-                    throw raised(t);
-                }
-                throw new ChatTemplateException("the chat template failed to render: " + e.getMessage()
-                        + (e.getLineno() > 0 ? " (line " + e.getLineno() + ")" : ""));
+                throw failure(
+                        e.getException(), e.getMessage() + (e.getLineno() > 0 ? " (line " + e.getLineno() + ")" : ""));
             }
         }
         return r.getOutput();
     }
 
-    private static ChatTemplateException raised(TemplateFunctions.TemplateRaisedException e) {
-        return new ChatTemplateException("the chat template refused the conversation: " + e.getMessage());
-    }
-
-    private static Throwable cause(Throwable e) {
-        for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t instanceof TemplateFunctions.TemplateRaisedException) {
-                return t;
-            }
-            if (t.getCause() == t) {
-                break;
+    /** The template's own raise_exception message when it is the cause, else the engine's. */
+    private static ChatTemplateException failure(Throwable cause, String engineMessage) {
+        for (Throwable t = cause; t != null; t = t.getCause()) {
+            if (t instanceof TemplateFunctions.TemplateRaisedException raised) {
+                return new ChatTemplateException("the chat template refused the conversation: " + raised.getMessage());
             }
         }
-        return null;
+        return new ChatTemplateException("the chat template failed to render: " + engineMessage);
     }
 }
