@@ -3,6 +3,7 @@ package dev.kiln.inference.text;
 import dev.kiln.inference.model.InvalidBundleException;
 import dev.kiln.tokenizer.BundleTokenizerFiles;
 import dev.kiln.tokenizer.Encoding;
+import dev.kiln.tokenizer.SpecialTokenPolicy;
 import dev.kiln.tokenizer.StreamingDecoder;
 import java.io.IOException;
 import java.nio.file.NoSuchFileException;
@@ -50,6 +51,15 @@ public final class BundleTokenizer implements TextTokenizer {
     @Override
     public int[] encode(String text) {
         return encoding.encodeOrdinary(text);
+    }
+
+    /**
+     * The chat path: a rendered chat template is encoded without the tokenizer's post-processor
+     * (the template writes BOS itself), special-token text becoming its id when
+     * {@code specialTokens}.
+     */
+    public int[] encodeChat(String text, boolean specialTokens) {
+        return encoding.encode(text, specialTokens ? SpecialTokenPolicy.allowAll() : SpecialTokenPolicy.treatAsText());
     }
 
     public String decode(int[] ids) {

@@ -122,6 +122,65 @@ public final class TestBundles {
         return dir;
     }
 
+    /** ChatML's turn markers, special tokens of {@link #chatEncoding()} after EOS. */
+    public static final String IM_START = "<|im_start|>";
+
+    public static final String IM_END = "<|im_end|>";
+
+    /** ChatML as Qwen 2.5 and SmolLM write it (the template of cases.json's dolphin-2.5-mixtral). */
+    public static final String CHATML_TEMPLATE =
+            "{% for message in messages %}{{'<|im_start|>' + message['role'] + '\\n'"
+                    + " + message['content'] + '<|im_end|>' + '\\n'}}{% endfor %}"
+                    + "{% if add_generation_prompt %}{{ '<|im_start|>assistant\\n' }}{% endif %}";
+
+    /** The test tokenizer with ChatML's two special tokens after EOS. */
+    public static Encoding chatEncoding() {
+        Encoding base = encoding();
+        Map<String, Integer> specials = new java.util.LinkedHashMap<>(base.specialTokens());
+        specials.put(IM_START, vocab());
+        specials.put(IM_END, vocab() + 1);
+        return Encoding.of("kiln-chat-test", Pretokenizer.R50K_PATTERN, base.ranks(), specials);
+    }
+
+    /** A small model whose vocabulary holds {@link #chatEncoding()}. */
+    public static GptConfig smallChat() {
+        return GptConfig.of(2, 4, 64, 128, vocab() + 2);
+    }
+
+    /**
+     * Exports a model with {@link #chatEncoding()} and a tokenizer_config.json carrying
+     * {@code template} (omitted when null) and ChatML's eos_token, as Hugging Face writes them.
+     */
+    public static Path writeChat(GptModel model, Path dir, String template) throws IOException {
+        Encoding enc = chatEncoding();
+        OnnxExporter.exportBundle(
+                model,
+                dir,
+                -1,
+                eosId(),
+                new OnnxExporter.GenerationDefaults(0f, 0, 1f, 64),
+                d -> BundleTokenizerFiles.writeTiktoken(enc, d));
+        Path cfg = dir.resolve(BundleTokenizerFiles.TOKENIZER_CONFIG);
+        var node = (com.fasterxml.jackson.databind.node.ObjectNode) JSON.readTree(cfg.toFile());
+        node.put("bos_token", "").put("eos_token", IM_END);
+        if (template != null) {
+            node.put("chat_template", template);
+        }
+        JSON.writeValue(cfg.toFile(), node);
+        return dir;
+    }
+
+    /** Rewrites generation_config.json's eos_token_id as a list. */
+    public static void setEosIds(Path dir, int... ids) throws IOException {
+        Path gen = dir.resolve("generation_config.json");
+        var node = (com.fasterxml.jackson.databind.node.ObjectNode) JSON.readTree(gen.toFile());
+        var list = node.putArray("eos_token_id");
+        for (int id : ids) {
+            list.add(id);
+        }
+        JSON.writeValue(gen.toFile(), node);
+    }
+
     /** A small model: 2 layers, 4 heads, 64 channels, context 128. */
     public static GptConfig small() {
         return GptConfig.of(2, 4, 64, 128, vocab());
