@@ -355,11 +355,15 @@ class TokenizerGrpcServiceTest {
     private static final List<String> CATASTROPHIC =
             List.of("(a+)+$", "(a|aa)+$", "(a*)*$", "(x+x+)+y", "(\\w+\\s?)*$");
 
-    /** 100 KB of 'a' that no catastrophic pattern can finish matching. */
+    /**
+     * 100 KB of 'a' that no catastrophic pattern can finish matching: a backtracking engine would
+     * need on the order of 2^100000 steps. Each call answers well under a second on an idle machine;
+     * the 3 s bounds below leave room for a loaded build machine and still tell linear from exponential.
+     */
     private static final String LONG_LINE = "a".repeat(100_000) + "!";
 
     @Test
-    void catastrophicPatternsTrainAndEncodeWithinASecond() throws Exception {
+    void catastrophicPatternsTrainAndEncodeInLinearTime() throws Exception {
         for (String pattern : CATASTROPHIC) {
             String name = "linear-" + Integer.toHexString(pattern.hashCode());
             long started = System.nanoTime();
@@ -374,7 +378,7 @@ class TokenizerGrpcServiceTest {
             assertThat(trained)
                     .as(pattern)
                     .isIn(Status.Code.OK, Status.Code.FAILED_PRECONDITION); // nothing to merge is fine
-            assertThat(trainMillis).as("training with %s", pattern).isLessThan(1000);
+            assertThat(trainMillis).as("training with %s", pattern).isLessThan(3000);
             if (trained != Status.Code.OK) {
                 continue;
             }
@@ -383,7 +387,7 @@ class TokenizerGrpcServiceTest {
                     .withDeadlineAfter(5, TimeUnit.SECONDS)
                     .tokenize(tokenize(name, LONG_LINE).build());
             long encodeMillis = (System.nanoTime() - started) / 1_000_000;
-            assertThat(encodeMillis).as("encoding with %s", pattern).isLessThan(1000);
+            assertThat(encodeMillis).as("encoding with %s", pattern).isLessThan(3000);
             assertThat(tokens.getIdsCount()).as(pattern).isGreaterThanOrEqualTo(0);
         }
     }
