@@ -6,6 +6,7 @@
 #   bench/gateway.sh            # small model (4 layers, 256 channels) and GPT-2-124M shape
 #   bench/gateway.sh small 64 3 # one model, 64 new tokens per stream, best of 3 interleaved runs
 #   bench/gateway.sh sampling   # sampling µs/token at vocab 128,256: partial selection vs full sort
+#   bench/gateway.sh longprompt # a 2,000-token prompt joining 8 decoding streams, chunked or not
 #
 # Results go to stdout; bench/gateway-results.md holds a recorded run.
 set -euo pipefail
@@ -26,6 +27,9 @@ run() {
 if [[ "${1:-}" == sampling ]]; then
   shift
   java -cp "$CP" dev.kiln.inference.bench.SamplerBench "$@"
+elif [[ "${1:-}" == longprompt ]]; then
+  shift
+  java -Xmx6g -XX:MaxDirectMemorySize=6g -cp "$CP" dev.kiln.inference.bench.LongPromptBench "$@"
 elif [[ $# -gt 0 ]]; then
   run "$@"
 else
