@@ -19,6 +19,7 @@ public final class StreamingDecoder {
     private byte[] pending = new byte[16];
     private int pendingLength;
     private final ByteArrayOutputStream allBytes = new ByteArrayOutputStream();
+    private boolean first = true;
 
     StreamingDecoder(Encoding encoding) {
         this.encoding = encoding;
@@ -27,6 +28,13 @@ public final class StreamingDecoder {
     /** Adds one id; returns the text completed by it, possibly empty. */
     public String push(int id) {
         byte[] bytes = encoding.tokenBytes(id);
+        if (first) {
+            first = false;
+            // a SentencePiece decoder drops the space its encoder prepended, as decodeBytes does
+            if (encoding.decoderStripsLeadingSpace() && bytes.length > 0 && bytes[0] == ' ') {
+                bytes = Arrays.copyOfRange(bytes, 1, bytes.length);
+            }
+        }
         allBytes.write(bytes, 0, bytes.length);
         if (pending.length < pendingLength + bytes.length) {
             pending = Arrays.copyOf(pending, Math.max(pending.length * 2, pendingLength + bytes.length));
