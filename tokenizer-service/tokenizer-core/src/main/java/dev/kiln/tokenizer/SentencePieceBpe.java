@@ -153,12 +153,16 @@ final class SentencePieceBpe {
             }
         }
         int n = word.length();
-        int[] ids = new int[n * 4];
+        // one id per char is the common case; byte fallback (up to 3 ids per char) grows the array
+        int[] ids = new int[n + 8];
         int count = 0;
         int pendingUnknown = 0; // 0: none; else 1 + number of fused unknowns pending
         for (int i = 0; i < n; ) {
             int cp = word.codePointAt(i);
             i += Character.charCount(cp);
+            if (ids.length - count < 5) {
+                ids = java.util.Arrays.copyOf(ids, ids.length * 2);
+            }
             Integer id = idByCodePoint.get(cp);
             if (id != null) {
                 if (pendingUnknown > 0) {

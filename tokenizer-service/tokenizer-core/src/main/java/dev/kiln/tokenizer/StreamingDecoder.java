@@ -12,6 +12,10 @@ import java.util.Arrays;
  * of an unfinished character until the ids that complete it arrive. Bytes that can never become a
  * valid character are emitted as U+FFFD at once, so a bad id cannot stall the stream.
  *
+ * <p>The ids continue a text (generated tokens after a prompt), so a SentencePiece token's leading
+ * space is kept ({@code ▁Paris} → " Paris", as vLLM and TGI stream it); {@link Encoding#decodeBytes}, which
+ * decodes a whole sequence as Hugging Face's {@code decode} does, drops the one the encoder prepended.
+ *
  * <p>Not thread-safe; one per stream.
  */
 public final class StreamingDecoder {
@@ -19,7 +23,6 @@ public final class StreamingDecoder {
     private byte[] pending = new byte[16];
     private int pendingLength;
     private final ByteArrayOutputStream allBytes = new ByteArrayOutputStream();
-    private boolean first = true;
 
     StreamingDecoder(Encoding encoding) {
         this.encoding = encoding;
@@ -28,13 +31,6 @@ public final class StreamingDecoder {
     /** Adds one id; returns the text completed by it, possibly empty. */
     public String push(int id) {
         byte[] bytes = encoding.tokenBytes(id);
-        if (first) {
-            first = false;
-            // a SentencePiece decoder drops the space its encoder prepended, as decodeBytes does
-            if (encoding.decoderStripsLeadingSpace() && bytes.length > 0 && bytes[0] == ' ') {
-                bytes = Arrays.copyOfRange(bytes, 1, bytes.length);
-            }
-        }
         allBytes.write(bytes, 0, bytes.length);
         if (pending.length < pendingLength + bytes.length) {
             pending = Arrays.copyOf(pending, Math.max(pending.length * 2, pendingLength + bytes.length));
