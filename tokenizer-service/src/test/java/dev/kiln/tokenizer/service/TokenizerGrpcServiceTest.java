@@ -79,6 +79,44 @@ class TokenizerGrpcServiceTest {
         assertThat(emoji.getOffsets(emoji.getOffsetsCount() - 1).getCharEnd()).isEqualTo(3);
     }
 
+    /** tiny-sp: a Llama 2 style SentencePiece tokenizer.json in src/test/encodings (BOS <s> = 1). */
+    @Test
+    void addSpecialTokensAddsThePostProcessorsTokensOfASentencePieceEncoding() {
+        assertThat(tokenizer
+                        .tokenize(tokenize("tiny-sp", "hello world").build())
+                        .getIdsList())
+                .containsExactly(271, 276);
+        TokenizeResponse withBos = tokenizer.tokenize(
+                tokenize("tiny-sp", "hello world").setAddSpecialTokens(true).build());
+        assertThat(withBos.getIdsList()).containsExactly(1, 271, 276);
+        assertThat(tokenizer
+                        .detokenize(DetokenizeRequest.newBuilder()
+                                .setEncoding("tiny-sp")
+                                .addAllIds(withBos.getIdsList())
+                                .setSkipSpecialTokens(true)
+                                .build())
+                        .getText())
+                .isEqualTo("hello world");
+        // tiktoken encodings have no post-processor: nothing is added
+        assertThat(tokenizer
+                        .tokenize(tokenize("cl100k_base", "hello world")
+                                .setAddSpecialTokens(true)
+                                .setIncludeOffsets(true)
+                                .build())
+                        .getIdsList())
+                .containsExactly(15339, 1917);
+
+        StatusRuntimeException offsets = failureOf(() -> tokenizer.tokenize(
+                tokenize("tiny-sp", "hello").setIncludeOffsets(true).build()));
+        assertThat(offsets.getStatus().getCode()).isEqualTo(Status.Code.FAILED_PRECONDITION);
+        assertThat(offsets.getStatus().getDescription()).contains("offsets", "tiny-sp");
+        StatusRuntimeException export = failureOf(() -> tokenizer.getEncoding(GetEncodingRequest.newBuilder()
+                .setEncoding("tiny-sp")
+                .setFormat(EncodingFormat.ENCODING_FORMAT_TIKTOKEN)
+                .build()));
+        assertThat(export.getStatus().getCode()).isEqualTo(Status.Code.FAILED_PRECONDITION);
+    }
+
     @Test
     void specialTokensFollowTiktokensPolicy() {
         String text = "end<|endoftext|>";

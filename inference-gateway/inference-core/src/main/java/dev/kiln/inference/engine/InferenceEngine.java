@@ -152,7 +152,7 @@ public final class InferenceEngine {
                 }
             }
         } else {
-            prompt = m.tokenizer().encode(c.promptText());
+            prompt = m.tokenizer().encodePrompt(c.promptText());
             if (prompt.length == 0) {
                 throw new InvalidRequestException("the prompt encodes to no tokens");
             }

@@ -5,6 +5,7 @@ import dev.kiln.tokenizer.BundleTokenizerFiles;
 import dev.kiln.tokenizer.Encoding;
 import dev.kiln.tokenizer.SpecialTokenPolicy;
 import dev.kiln.tokenizer.StreamingDecoder;
+import dev.kiln.tokenizer.UnsupportedTokenizerFeatureException;
 import java.io.IOException;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -12,7 +13,8 @@ import java.util.List;
 
 /**
  * A bundle's tokenizer through tokenizer-core. Prompts are encoded as ordinary text: special-token
- * strings a user types are not turned into control tokens.
+ * strings a user types are not turned into control tokens; {@link #encodePrompt} adds the special
+ * tokens the bundle's post-processor (or tokenizer_config.json's add_bos_token) asks for.
  */
 public final class BundleTokenizer implements TextTokenizer {
     private final Encoding encoding;
@@ -39,7 +41,7 @@ public final class BundleTokenizer implements TextTokenizer {
                     "no tokenizer in " + dir + ": expected " + BundleTokenizerFiles.TOKENIZER_JSON
                             + " or <name>.tiktoken",
                     e);
-        } catch (IOException | IllegalArgumentException e) {
+        } catch (IOException | IllegalArgumentException | UnsupportedTokenizerFeatureException e) {
             throw new InvalidBundleException("cannot read the tokenizer of " + dir + ": " + e.getMessage(), e);
         }
     }
@@ -60,6 +62,11 @@ public final class BundleTokenizer implements TextTokenizer {
      */
     public int[] encodeChat(String text, boolean specialTokens) {
         return encoding.encode(text, specialTokens ? SpecialTokenPolicy.allowAll() : SpecialTokenPolicy.treatAsText());
+    }
+
+    @Override
+    public int[] encodePrompt(String text) {
+        return encoding.encodeWithSpecialTokens(text, SpecialTokenPolicy.treatAsText());
     }
 
     public String decode(int[] ids) {
