@@ -19,57 +19,6 @@ import java.util.Set;
  */
 final class TextBlockBuilder implements HtmlTokenizer.Handler {
 
-    private static final Set<String> VOID = Set.of(
-            "area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param", "source", "track",
-            "wbr", "keygen", "frame");
-    private static final Set<String> BLOCK = Set.of(
-            "p",
-            "div",
-            "section",
-            "article",
-            "main",
-            "h1",
-            "h2",
-            "h3",
-            "h4",
-            "h5",
-            "h6",
-            "li",
-            "ul",
-            "ol",
-            "dl",
-            "dt",
-            "dd",
-            "table",
-            "tr",
-            "td",
-            "th",
-            "thead",
-            "tbody",
-            "tfoot",
-            "pre",
-            "blockquote",
-            "figure",
-            "figcaption",
-            "hr",
-            "br",
-            "address",
-            "details",
-            "summary",
-            "caption",
-            "header",
-            "footer",
-            "body",
-            "html",
-            "form",
-            "fieldset",
-            "legend",
-            "center",
-            "hgroup",
-            "output",
-            "aside",
-            "nav");
-
     /** A page's blocks, the parent of each weakly named box (-1: none), its article count and title. */
     record Blocks(
             List<Block> blocks,
@@ -235,7 +184,7 @@ final class TextBlockBuilder implements HtmlTokenizer.Handler {
     public void startTag(StartTag tag) {
         String name = tag.name();
         startElement(tag);
-        if (VOID.contains(name) || tag.selfClosing() && !BLOCK.contains(name)) {
+        if (HtmlElements.VOID.contains(name) || tag.selfClosing() && !HtmlElements.BLOCK.contains(name)) {
             if (name.equals("br") || name.equals("hr")) {
                 if (!skipping()) {
                     if (top() != null && top().pre) flush();
@@ -341,7 +290,7 @@ final class TextBlockBuilder implements HtmlTokenizer.Handler {
             boxParent.add(box);
             box = boxParent.size() - 1;
         }
-        boolean block = BLOCK.contains(name);
+        boolean block = HtmlElements.BLOCK.contains(name);
         boolean row = name.equals("tr");
         boolean cell = name.equals("td") || name.equals("th");
         if (!skip) {
@@ -430,7 +379,7 @@ final class TextBlockBuilder implements HtmlTokenizer.Handler {
     private void popTo(String tag) {
         for (int k = stack.size() - 1; k >= 0; k--) {
             Frame f = stack.get(k);
-            boolean flush = !f.skip && BLOCK.contains(f.tag) && !(f.cell) && !(inRow() && !f.row);
+            boolean flush = !f.skip && HtmlElements.BLOCK.contains(f.tag) && !(f.cell) && !(inRow() && !f.row);
             if (flush) flush();
             stack.remove(k);
             if (f.tag.equals(tag)) return;
