@@ -114,12 +114,18 @@ public final class BuildLanguageModel {
             if (v.isEmpty()) continue;
             for (int c = 0; c < v.length(); c++) han[v.charAt(c)] = v.charAt(0);
         }
-        return new NgramModel(langs, floor, han, keys, el, ed, new NgramModel.Calibration(0, 1, 0, 0));
+        return new NgramModel(langs, floor, han, keys, el, ed, new NgramModel.Calibration(0, 1, 0, 0, 0));
     }
+
+    /** Features per text: bias, margin, margin per n-gram, ln(n-grams), how far the share of n-grams the best language lists falls below the knee. */
+    static final int FEATURES = 5;
+    /** One junk text per this many Europarl texts in the fit (a prior on junk, and enough rows to fit its weight). */
+    static final int TEXTS_PER_JUNK = 20;
 
     /**
      * Logistic regression (Newton's method) of "the best language is right" on the evidence features,
-     * over calibration paragraphs cut at log-uniform random lengths from 15 to 400 characters.
+     * over calibration paragraphs cut at log-uniform random lengths from 15 to 400 characters, plus
+     * seeded random-letter and keyboard-mash junk of the same lengths, for which no language is right.
      */
     static NgramModel.Calibration calibrate(NgramModel model) {
         NgramLanguageIdentifier id = new NgramLanguageIdentifier(model, 10_000);
@@ -132,46 +138,72 @@ public final class BuildLanguageModel {
             if (!a.equals(b) || !LanguageIdBench.EU21.contains(a)) continue;
             for (String p : EuroparlSplit.paragraphs(l.body(), 15)) {
                 for (int rep = 0; rep < 3; rep++) {
-                    int len = (int) Math.round(Math.exp(Math.log(15) + rnd.nextDouble() * (Math.log(400) - Math.log(15))));
-                    String t = p.substring(0, Math.min(len, p.length()));
-                    NgramLanguageIdentifier.Evidence e = id.evidence(t);
-                    if (e == null || Double.isInfinite(e.margin())) continue;
-                    rows.add(new double[] {1, e.margin(), e.margin() / e.ngrams(), Math.log(e.ngrams()), e.language().equals(a) ? 1 : 0});
+                    String t = p.substring(0, Math.min(randomLength(rnd), p.length()));
+                    addRow(rows, id.evidence(t), a);
                 }
             }
         }
-        double[] w = {0, 0.1, 0, 0};
+        int texts = rows.size();
+        Random junkRnd = new Random(11);
+        for (int i = 0; i < texts / TEXTS_PER_JUNK; i++) addRow(rows, id.evidence(Junk.text(junkRnd, randomLength(junkRnd))), null);
+        double[] w = {0, 0.1, 0, 0, 0};
         for (int it = 0; it < 200; it++) {
-            double[] g = new double[4];
-            double[][] h = new double[4][4];
+            double[] g = new double[FEATURES];
+            double[][] h = new double[FEATURES][FEATURES];
             for (double[] r : rows) {
                 double z = 0;
-                for (int j = 0; j < 4; j++) z += w[j] * r[j];
+                for (int j = 0; j < FEATURES; j++) z += w[j] * r[j];
                 double pr = 1 / (1 + Math.exp(-z));
-                for (int j = 0; j < 4; j++) {
-                    g[j] += (r[4] - pr) * r[j];
-                    for (int k = 0; k < 4; k++) h[j][k] += pr * (1 - pr) * r[j] * r[k];
+                for (int j = 0; j < FEATURES; j++) {
+                    g[j] += (r[FEATURES] - pr) * r[j];
+                    for (int k = 0; k < FEATURES; k++) h[j][k] += pr * (1 - pr) * r[j] * r[k];
                 }
             }
             // a light L2 penalty and a bounded step keep Newton's method from running off on separable rows
-            for (int j = 0; j < 4; j++) {
+            for (int j = 0; j < FEATURES; j++) {
                 g[j] -= 1e-3 * w[j];
                 h[j][j] += 1e-3;
             }
             double[] step = solve(h, g);
             double norm = 0;
-            for (int j = 0; j < 4; j++) norm += Math.abs(step[j]);
+            for (int j = 0; j < FEATURES; j++) norm += Math.abs(step[j]);
             double scale = Math.min(1, 1 / norm);
-            for (int j = 0; j < 4; j++) w[j] += scale * step[j];
+            for (int j = 0; j < FEATURES; j++) w[j] += scale * step[j];
             if (norm < 1e-9) break;
         }
         int wrong = 0;
-        for (double[] r : rows) if (r[4] == 0) wrong++;
-        System.out.printf(Locale.ROOT, "calibration: %,d texts (%,d with the wrong best language)%n", rows.size(), wrong);
-        return new NgramModel.Calibration(w[0], w[1], w[2], w[3]);
+        for (double[] r : rows) if (r[FEATURES] == 0) wrong++;
+        System.out.printf(Locale.ROOT, "calibration: %,d Europarl texts, %,d junk texts (%,d rows with no right best language)%n",
+                texts, rows.size() - texts, wrong);
+        NgramModel.Calibration cal = new NgramModel.Calibration(w[0], w[1], w[2], w[3], w[4]);
+        reportJunk(model.withCalibration(cal));
+        return cal;
     }
 
-    /** Gaussian elimination with partial pivoting (4×4). */
+    /** Log-uniform between 15 and 400 characters. */
+    static int randomLength(Random rnd) {
+        return (int) Math.round(Math.exp(Math.log(15) + rnd.nextDouble() * (Math.log(400) - Math.log(15))));
+    }
+
+    static void addRow(List<double[]> rows, NgramLanguageIdentifier.Evidence e, String label) {
+        if (e == null || Double.isInfinite(e.margin())) return;
+        rows.add(new double[] {
+            1, e.margin(), e.margin() / e.ngrams(), Math.log(e.ngrams()), NgramModel.Calibration.coverageShortfall(e.coverage()), e.language().equals(label) ? 1 : 0
+        });
+    }
+
+    /** Junk the fit never saw (another seed): the share FineWeb's 0.65 would keep, by length. */
+    static void reportJunk(NgramModel model) {
+        NgramLanguageIdentifier id = new NgramLanguageIdentifier(model, 10_000);
+        Random rnd = new Random(12345);
+        for (int len : new int[] {20, 50, 100, 300}) {
+            int kept = 0, n = 2000;
+            for (int i = 0; i < n; i++) if (id.predict(Junk.text(rnd, len)).score() >= 0.65) kept++;
+            System.out.printf(Locale.ROOT, "held-out junk at %d chars: %.4f scored >= 0.65 (%d texts)%n", len, (double) kept / n, n);
+        }
+    }
+
+    /** Gaussian elimination with partial pivoting. */
     static double[] solve(double[][] a, double[] b) {
         int n = b.length;
         double[][] m = new double[n][n + 1];

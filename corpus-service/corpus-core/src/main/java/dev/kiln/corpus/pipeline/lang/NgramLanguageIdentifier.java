@@ -16,9 +16,9 @@ import java.util.Map;
  *
  * <p>Score: naive Bayes multiplies many dependent n-gram likelihoods (each letter is in three n-grams),
  * so its raw posterior is 1.0 for almost any input and no threshold can use it. Instead the evidence
- * (the best language's log-likelihood lead over the runner-up, its mean per n-gram, and the n-gram
- * count) is mapped to the probability that the best language is right by a logistic fit on held-out
- * Europarl text cut to random lengths ({@link NgramModel.Calibration}). That is what fastText's score
+ * (the best language's log-likelihood lead over the runner-up, its mean per n-gram, the n-gram
+ * count, and the share of the text's n-grams the best language's profile lists) is mapped to the probability that the best language is right by a logistic fit on held-out
+ * Europarl text cut to random lengths and on seeded random-letter and keyboard-mash junk ({@link NgramModel.Calibration}). That is what fastText's score
  * means for FineWeb's 0.65 threshold: of texts scored 0.65, about 65% are that language. The other
  * languages share the rest in proportion to a length-normalised softmax.
  *
@@ -79,28 +79,43 @@ public final class NgramLanguageIdentifier implements LanguageIdentifier {
 
     /**
      * The evidence the score is computed from: the best language, its log-likelihood lead (nats) over
-     * the best other language, and the number of known n-grams; null when no n-gram is known.
+     * the best other language, the number of n-grams some language lists, and the share of all the
+     * text's n-grams that the best language's profile lists (its fit: keyboard mash wins some language
+     * by a wide margin while that language knows few of its n-grams); null when no n-gram is known.
      */
-    public record Evidence(String language, double margin, int ngrams) {}
+    public record Evidence(String language, double margin, int ngrams, double coverage) {}
 
     public Evidence evidence(String text) {
         double[] ll = new double[langs.length];
-        int grams = logLikelihoods(text, ll);
+        int[] counts = new int[langs.length + 1];
+        int grams = logLikelihoods(text, ll, counts);
         if (grams == 0) return null;
         int best = argmax(ll, -1);
         int second = runnerUp(ll, best);
-        return new Evidence(langs[best], second < 0 ? Double.POSITIVE_INFINITY : ll[best] - ll[second], grams);
+        return new Evidence(
+                langs[best],
+                second < 0 ? Double.POSITIVE_INFINITY : ll[best] - ll[second],
+                grams,
+                coverage(counts, best));
+    }
+
+    /** Share of the text's n-gram occurrences listed by language l ({@code counts[langs]} is the total). */
+    private double coverage(int[] counts, int l) {
+        return (double) counts[l] / counts[langs.length];
     }
 
     @Override
     public Prediction predict(String text) {
         int nl = langs.length;
         double[] ll = new double[nl];
-        int grams = logLikelihoods(text, ll);
+        int[] counts = new int[nl + 1];
+        int grams = logLikelihoods(text, ll, counts);
         if (grams == 0) return new Prediction("und", 0.0, Map.of());
         int best = argmax(ll, -1);
         int second = runnerUp(ll, best);
-        double top = second < 0 ? 1.0 : model.calibration().probability(ll[best] - ll[second], grams);
+        double top = second < 0
+                ? 1.0
+                : model.calibration().probability(ll[best] - ll[second], grams, coverage(counts, best));
         double t = Math.min(grams, SHARPNESS);
         double[] s = new double[nl];
         double sum = 0;
@@ -138,24 +153,39 @@ public final class NgramLanguageIdentifier implements LanguageIdentifier {
         return best;
     }
 
-    /** Fills each language's total log-likelihood of the text; returns the number of known n-grams. */
-    private int logLikelihoods(String text, double[] ll) {
+    /**
+     * Fills each language's total log-likelihood of the text and, in {@code counts}, how many of the
+     * text's n-gram occurrences each language lists, with the number of all occurrences (listed or not)
+     * last; returns the number of occurrences some language lists.
+     */
+    private int logLikelihoods(String text, double[] ll, int[] counts) {
         Scratch sc = scratch.get();
         int[] occ = sc.occ;
         sc.n = 0;
         int n = Math.min(text.length(), maxChars);
         int[] perOrder = new int[3];
+        int all = 0;
         char p1 = ' ', p2 = ' ';
         for (int i = 0; i <= n; i++) {
             char c = i < n ? norm(text.charAt(i)) : ' ';
             if (c == ' ' && p1 == ' ') continue;
-            if (c != ' ') perOrder[0] += add(sc, NgramModel.key(1, c, (char) 0, (char) 0));
-            if (!(p1 == ' ' && c == ' ')) perOrder[1] += add(sc, NgramModel.key(2, p1, c, (char) 0));
+            if (c != ' ') {
+                perOrder[0] += add(sc, NgramModel.key(1, c, (char) 0, (char) 0));
+                all++;
+            }
+            if (!(p1 == ' ' && c == ' ')) {
+                perOrder[1] += add(sc, NgramModel.key(2, p1, c, (char) 0));
+                all++;
+            }
             // a 3-gram does not span a word break inside
-            if (p1 != ' ' && !(p2 == ' ' && c == ' ')) perOrder[2] += add(sc, NgramModel.key(3, p2, p1, c));
+            if (p1 != ' ' && !(p2 == ' ' && c == ' ')) {
+                perOrder[2] += add(sc, NgramModel.key(3, p2, p1, c));
+                all++;
+            }
             p2 = p1;
             p1 = c;
         }
+        counts[ll.length] = all;
         byte[][] el = model.entryLanguages();
         float[][] ed = model.entryDeltas();
         // each distinct n-gram once, weighted by its count
@@ -165,7 +195,10 @@ public final class NgramLanguageIdentifier implements LanguageIdentifier {
             occ[i] = 0;
             byte[] l = el[entry[i]];
             float[] d = ed[entry[i]];
-            for (int e = 0; e < l.length; e++) ll[l[e]] += c * d[e];
+            for (int e = 0; e < l.length; e++) {
+                ll[l[e]] += c * d[e];
+                counts[l[e]] += c;
+            }
         }
         float[][] floor = model.floor();
         for (int k = 0; k < 3; k++) for (int l = 0; l < ll.length; l++) ll[l] += (double) floor[k][l] * perOrder[k];

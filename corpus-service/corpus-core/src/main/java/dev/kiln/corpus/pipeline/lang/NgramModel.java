@@ -18,7 +18,7 @@ import java.util.zip.GZIPOutputStream;
  * calibration fitted to this model. Gzipped {@link DataOutputStream} layout, version {@value #VERSION}:
  *
  * <pre>
- * int magic 'KLNG', int version, Calibration (4 doubles),
+ * int magic 'KLNG', int version, Calibration (5 doubles),
  * int languages, UTF code × languages, float floor[3][languages],
  * int hanPairs, (char from, char to) × hanPairs,
  * int ngrams, (long key, byte entries, (byte language, float delta) × entries) × ngrams
@@ -36,18 +36,37 @@ public record NgramModel(
         Calibration calibration) {
     public static final String RESOURCE = "/kiln/corpus/lang/ngram-model.bin.gz";
     private static final int MAGIC = 0x4B4C4E47;
-    private static final int VERSION = 1;
+    private static final int VERSION = 2;
 
     /**
      * Maps a text's evidence to the probability that its best language is right:
-     * {@code σ(bias + margin·perNat + margin/ngrams·perMeanNat + ln(ngrams)·perLogNgram)}, where margin is
-     * the log-likelihood lead of the best language over the runner-up (Platt scaling with two extra
-     * features, fitted on held-out text; see the corpus-core README).
+     * {@code σ(bias + margin·perNat + margin/ngrams·perMeanNat + ln(ngrams)·perLogNgram
+     * + max(0, COVERAGE_KNEE − coverage)·perCoverageShortfall)}, where margin is the log-likelihood lead
+     * of the best language over the runner-up and coverage the share of the text's n-grams the best
+     * language lists (Platt scaling with extra features, fitted on held-out text and junk; see the
+     * corpus-core README).
      */
-    public record Calibration(double bias, double perNat, double perMeanNat, double perLogNgram) {
-        public double probability(double margin, int ngrams) {
-            double z = bias + margin * perNat + margin / ngrams * perMeanNat + Math.log(ngrams) * perLogNgram;
+    public record Calibration(
+            double bias, double perNat, double perMeanNat, double perLogNgram, double perCoverageShortfall) {
+        /**
+         * Real text scores coverage above this (short Europarl English: 0.80–0.97, names pulling it
+         * down), random letters and keyboard mash below it (median 0.61–0.65, 99th percentile 0.67–0.87
+         * by length), so only a shortfall under it counts: a linear term would also mark down real text
+         * full of names.
+         */
+        public static final double COVERAGE_KNEE = 0.8;
+
+        public double probability(double margin, int ngrams, double coverage) {
+            double z = bias
+                    + margin * perNat
+                    + margin / ngrams * perMeanNat
+                    + Math.log(ngrams) * perLogNgram
+                    + coverageShortfall(coverage) * perCoverageShortfall;
             return 1 / (1 + Math.exp(-z));
+        }
+
+        public static double coverageShortfall(double coverage) {
+            return Math.max(0, COVERAGE_KNEE - coverage);
         }
     }
 
@@ -73,7 +92,8 @@ public record NgramModel(
         if (in.readInt() != MAGIC) throw new IOException("not a Kiln language model (bad magic)");
         int version = in.readInt();
         if (version != VERSION) throw new IOException("language model version " + version + ", expected " + VERSION);
-        Calibration cal = new Calibration(in.readDouble(), in.readDouble(), in.readDouble(), in.readDouble());
+        Calibration cal =
+                new Calibration(in.readDouble(), in.readDouble(), in.readDouble(), in.readDouble(), in.readDouble());
         int nl = in.readInt();
         String[] langs = new String[nl];
         for (int l = 0; l < nl; l++) langs[l] = in.readUTF();
@@ -107,6 +127,7 @@ public record NgramModel(
         out.writeDouble(calibration.perNat());
         out.writeDouble(calibration.perMeanNat());
         out.writeDouble(calibration.perLogNgram());
+        out.writeDouble(calibration.perCoverageShortfall());
         out.writeInt(languages.size());
         for (String l : languages) out.writeUTF(l);
         for (float[] f : floor) for (float v : f) out.writeFloat(v);
