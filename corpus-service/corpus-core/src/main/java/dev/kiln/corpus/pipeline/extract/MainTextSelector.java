@@ -10,8 +10,7 @@ import java.util.Locale;
  * role=main, or one dominant {@code article}), the blocks inside it; else all. Among them, blocks in weakly
  * named boxes go unless the box holds a large share of the page's text; blocks whose link density
  * exceeds the limit are navigation; short blocks of known boilerplate phrases (copyright, "all rights
- * reserved", "sign in", "share this", cookie notices) go; headings stay only when content follows them and
- * the block right after them is not a link list.
+ * reserved", "sign in", "share this", cookie notices) go; headings stay only when content follows them.
  */
 final class MainTextSelector {
     private MainTextSelector() {}
@@ -113,17 +112,16 @@ final class MainTextSelector {
             if (words <= 12 && boilerText(b.text())) continue;
             keep[k] = true;
         }
-        // a heading stays only when kept content follows it, and not when the block right after it (past
-        // further headings: a title and its subtitle) is a list of links: "More on this" goes with its list
+        // a heading stays only when kept content follows it before the next heading
         for (int k = 0; k < nb; k++) {
             if (!keep[k] || !blocks.get(k).heading()) continue;
-            int j = k + 1;
-            while (j < nb && blocks.get(j).heading()) j++;
-            boolean content = j < nb && !linkList(blocks.get(j), maxLinkDensity);
-            if (content) {
-                content = false;
-                for (int i = j; i < nb && !content; i++)
-                    content = keep[i] && !blocks.get(i).heading();
+            boolean content = false;
+            for (int j = k + 1; j < nb; j++) {
+                if (blocks.get(j).heading()) continue;
+                if (keep[j]) {
+                    content = true;
+                    break;
+                }
             }
             keep[k] = content;
         }
@@ -150,10 +148,6 @@ final class MainTextSelector {
             out.append(b.text());
         }
         return new HtmlMainText.Result(out.toString(), page.title(), blocks, keep);
-    }
-
-    private static boolean linkList(Block b, double maxLinkDensity) {
-        return b.length() > 0 && (double) b.linkChars() / b.length() > maxLinkDensity;
     }
 
     private static int countWords(String s) {

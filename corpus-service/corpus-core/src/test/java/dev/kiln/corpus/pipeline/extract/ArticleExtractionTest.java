@@ -15,7 +15,7 @@ import org.junit.jupiter.api.Test;
  * blog pages: the article only in JSON-LD, an articleBody wrapper whose id names a share widget, an
  * article deep in wrappers with comments, related links, captions and a newsletter box around it, and
  * an article split over sibling wrappers with promos between them; bylines, datelines, photo credits and
- * post metadata inside the article, and a "more on this" heading over a link list in its container.
+ * post metadata inside the article.
  */
 class ArticleExtractionTest {
     private final HtmlTextExtractor step = new HtmlTextExtractor(PipelineConfig.Extraction.defaults());
@@ -99,15 +99,6 @@ class ArticleExtractionTest {
                 .doesNotContain("Updated 12 March 2024") // dateline
                 .doesNotContain("Archive of the Harbour Street Library") // photo credit
                 .doesNotContain("This entry was filed under"); // post metadata
-    }
-
-    @Test
-    void headingOverALinkListGoesWithTheListAndOneOverProseStays() throws IOException {
-        String t = extract("byline-credits-heading-links.html");
-        assertThat(t)
-                .contains("Who asked for it\nMost of the signatures came from students")
-                .doesNotContain("More on this topic")
-                .doesNotContain("Five cafés where you can work all day");
     }
 
     @Test
