@@ -141,6 +141,11 @@ final class BoilerplateNames {
             "commentlist",
             "disqus",
             "caption",
+            "credit",
+            "credits",
+            "byline",
+            "dateline",
+            "postmetadata",
             "skip");
 
     static boolean skippedElement(String name) {

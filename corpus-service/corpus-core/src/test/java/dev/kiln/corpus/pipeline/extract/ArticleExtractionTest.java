@@ -14,7 +14,8 @@ import org.junit.jupiter.api.Test;
  * Regression pages written for Kiln (free to redistribute) after the failure patterns of real news and
  * blog pages: the article only in JSON-LD, an articleBody wrapper whose id names a share widget, an
  * article deep in wrappers with comments, related links, captions and a newsletter box around it, and
- * an article split over sibling wrappers with promos between them.
+ * an article split over sibling wrappers with promos between them; bylines, datelines, photo credits and
+ * post metadata inside the article.
  */
 class ArticleExtractionTest {
     private final HtmlTextExtractor step = new HtmlTextExtractor(PipelineConfig.Extraction.defaults());
@@ -84,6 +85,20 @@ class ArticleExtractionTest {
                 .contains("double the number of night connections by 2030")
                 .doesNotContain("Subscribe for 1 euro")
                 .doesNotContain("Heatwave warning");
+    }
+
+    @Test
+    void bylinesDatelinesCreditsAndPostMetadataGo() throws IOException {
+        String t = extract("byline-credits-heading-links.html");
+        assertThat(t)
+                .contains("will stay open until midnight on Fridays")
+                .contains("keep its heating on through the evening")
+                .contains("publish how many visitors came each Friday evening");
+        assertThat(t)
+                .doesNotContain("By Ines Varga") // byline
+                .doesNotContain("Updated 12 March 2024") // dateline
+                .doesNotContain("Archive of the Harbour Street Library") // photo credit
+                .doesNotContain("This entry was filed under"); // post metadata
     }
 
     @Test
