@@ -1,16 +1,9 @@
 package dev.kiln.console;
 
 import dev.kiln.proto.auth.ApiKeyClientInterceptor;
-import io.grpc.CallOptions;
+import dev.kiln.proto.grpc.UnreachableServiceInterceptor;
 import io.grpc.Channel;
-import io.grpc.ClientCall;
-import io.grpc.ClientInterceptor;
 import io.grpc.ClientInterceptors;
-import io.grpc.ForwardingClientCall;
-import io.grpc.ForwardingClientCallListener;
-import io.grpc.Metadata;
-import io.grpc.MethodDescriptor;
-import io.grpc.Status;
 import io.quarkus.grpc.GrpcClient;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.Optional;
@@ -53,7 +46,12 @@ public class ServiceChannels {
             case GATEWAY -> gateway;
         };
         return ClientInterceptors.intercept(
-                channel, new NameUnreachable(service, address(service)), new ApiKeyClientInterceptor(key(pageKey)));
+                channel,
+                new UnreachableServiceInterceptor(
+                        service.label,
+                        address(service),
+                        "; set quarkus.grpc.clients." + service.client + ".host and .port"),
+                new ApiKeyClientInterceptor(key(pageKey)));
     }
 
     /** The key calls carry: the page's, else the configured one, else none. */
@@ -74,45 +72,5 @@ public class ServiceChannels {
         String prefix = "quarkus.grpc.clients." + service.client + ".";
         return config.getOptionalValue(prefix + "host", String.class).orElse("localhost") + ":"
                 + config.getOptionalValue(prefix + "port", String.class).orElse("9000");
-    }
-
-    /**
-     * A transport failure (nothing listens, TLS mismatch) says which service and address could not
-     * be reached, so the page tells the user which setting to fix; a server's own UNAVAILABLE (no
-     * cause attached) passes through unchanged.
-     */
-    private record NameUnreachable(KilnService service, String address) implements ClientInterceptor {
-
-        @Override
-        public <Q, R> ClientCall<Q, R> interceptCall(MethodDescriptor<Q, R> method, CallOptions options, Channel next) {
-            return new ForwardingClientCall.SimpleForwardingClientCall<>(next.newCall(method, options)) {
-                @Override
-                public void start(Listener<R> listener, Metadata headers) {
-                    super.start(
-                            new ForwardingClientCallListener.SimpleForwardingClientCallListener<>(listener) {
-                                @Override
-                                public void onClose(Status status, Metadata trailers) {
-                                    super.onClose(rename(status), trailers);
-                                }
-                            },
-                            headers);
-                }
-            };
-        }
-
-        private Status rename(Status status) {
-            if (status.getCode() != Status.Code.UNAVAILABLE || status.getCause() == null) {
-                return status;
-            }
-            Throwable root = status.getCause();
-            while (root.getCause() != null) {
-                root = root.getCause();
-            }
-            return Status.UNAVAILABLE
-                    .withCause(status.getCause())
-                    .withDescription("cannot reach the " + service.label + " service at " + address + " ("
-                            + root.getMessage() + "); set quarkus.grpc.clients." + service.client
-                            + ".host and .port");
-        }
     }
 }

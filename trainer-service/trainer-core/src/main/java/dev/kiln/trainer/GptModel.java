@@ -1,9 +1,7 @@
 // Over 400 lines on purpose: forward and backward of the whole network side by side, in llm.c's order, read as one.
 package dev.kiln.trainer;
 
-import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -35,13 +33,9 @@ public final class GptModel implements LanguageModel {
         this.config = config;
         this.pool = pool;
         int L = config.nLayer(), C = config.nEmbd(), Vp = config.paddedVocab(), maxT = config.context();
-        if (config.parameterCount() > Integer.MAX_VALUE - 16) {
-            throw new IllegalArgumentException("model too large for one flat array: " + config.parameterCount());
-        }
-        List<ParamTensor> ts = new ArrayList<>();
-        int[] off = {0};
-        wte = add(ts, off, "wte.weight", ParamTensor.Kind.EMBEDDING, Vp, C);
-        wpe = add(ts, off, "wpe.weight", ParamTensor.Kind.EMBEDDING, maxT, C);
+        ParamLayout layout = new ParamLayout(config.parameterCount());
+        wte = layout.add("wte.weight", ParamTensor.Kind.EMBEDDING, true, Vp, C);
+        wpe = layout.add("wpe.weight", ParamTensor.Kind.EMBEDDING, false, maxT, C);
         ln1w = new int[L];
         ln1b = new int[L];
         qkvw = new int[L];
@@ -56,34 +50,24 @@ public final class GptModel implements LanguageModel {
         fcprojb = new int[L];
         for (int l = 0; l < L; l++) {
             String h = "h." + l + ".";
-            ln1w[l] = add(ts, off, h + "ln_1.weight", ParamTensor.Kind.NORM, C);
-            ln1b[l] = add(ts, off, h + "ln_1.bias", ParamTensor.Kind.NORM, C);
-            qkvw[l] = add(ts, off, h + "attn.c_attn.weight", ParamTensor.Kind.CONV1D_WEIGHT, 3 * C, C);
-            qkvb[l] = add(ts, off, h + "attn.c_attn.bias", ParamTensor.Kind.BIAS, 3 * C);
-            attprojw[l] = add(ts, off, h + "attn.c_proj.weight", ParamTensor.Kind.CONV1D_WEIGHT, C, C);
-            attprojb[l] = add(ts, off, h + "attn.c_proj.bias", ParamTensor.Kind.BIAS, C);
-            ln2w[l] = add(ts, off, h + "ln_2.weight", ParamTensor.Kind.NORM, C);
-            ln2b[l] = add(ts, off, h + "ln_2.bias", ParamTensor.Kind.NORM, C);
-            fcw[l] = add(ts, off, h + "mlp.c_fc.weight", ParamTensor.Kind.CONV1D_WEIGHT, 4 * C, C);
-            fcb[l] = add(ts, off, h + "mlp.c_fc.bias", ParamTensor.Kind.BIAS, 4 * C);
-            fcprojw[l] = add(ts, off, h + "mlp.c_proj.weight", ParamTensor.Kind.CONV1D_WEIGHT, C, 4 * C);
-            fcprojb[l] = add(ts, off, h + "mlp.c_proj.bias", ParamTensor.Kind.BIAS, C);
+            ln1w[l] = layout.add(h + "ln_1.weight", ParamTensor.Kind.NORM, false, C);
+            ln1b[l] = layout.add(h + "ln_1.bias", ParamTensor.Kind.NORM, false, C);
+            qkvw[l] = layout.add(h + "attn.c_attn.weight", ParamTensor.Kind.CONV1D_WEIGHT, false, 3 * C, C);
+            qkvb[l] = layout.add(h + "attn.c_attn.bias", ParamTensor.Kind.BIAS, false, 3 * C);
+            attprojw[l] = layout.add(h + "attn.c_proj.weight", ParamTensor.Kind.CONV1D_WEIGHT, false, C, C);
+            attprojb[l] = layout.add(h + "attn.c_proj.bias", ParamTensor.Kind.BIAS, false, C);
+            ln2w[l] = layout.add(h + "ln_2.weight", ParamTensor.Kind.NORM, false, C);
+            ln2b[l] = layout.add(h + "ln_2.bias", ParamTensor.Kind.NORM, false, C);
+            fcw[l] = layout.add(h + "mlp.c_fc.weight", ParamTensor.Kind.CONV1D_WEIGHT, false, 4 * C, C);
+            fcb[l] = layout.add(h + "mlp.c_fc.bias", ParamTensor.Kind.BIAS, false, 4 * C);
+            fcprojw[l] = layout.add(h + "mlp.c_proj.weight", ParamTensor.Kind.CONV1D_WEIGHT, false, C, 4 * C);
+            fcprojb[l] = layout.add(h + "mlp.c_proj.bias", ParamTensor.Kind.BIAS, false, C);
         }
-        lnfw = add(ts, off, "ln_f.weight", ParamTensor.Kind.NORM, C);
-        lnfb = add(ts, off, "ln_f.bias", ParamTensor.Kind.NORM, C);
-        if (off[0] != config.parameterCount()) {
-            throw new IllegalStateException("layout " + off[0] + " != " + config.parameterCount());
-        }
-        this.tensors = Collections.unmodifiableList(ts);
-        ts.forEach(t -> byName.put(t.name(), t));
-        this.params = new float[off[0]];
-    }
-
-    private static int add(List<ParamTensor> ts, int[] off, String name, ParamTensor.Kind kind, int... shape) {
-        ParamTensor t = new ParamTensor(name, off[0], shape, kind, name.equals("wte.weight"));
-        ts.add(t);
-        off[0] += t.size();
-        return t.offset();
+        lnfw = layout.add("ln_f.weight", ParamTensor.Kind.NORM, false, C);
+        lnfb = layout.add("ln_f.bias", ParamTensor.Kind.NORM, false, C);
+        this.tensors = layout.tensors();
+        tensors.forEach(t -> byName.put(t.name(), t));
+        this.params = new float[layout.size()];
     }
 
     /** A new model with GPT-2 initialisation from {@code seed}. */
@@ -108,10 +92,7 @@ public final class GptModel implements LanguageModel {
                 case BIAS -> Arrays.fill(params, t.offset(), t.offset() + n, 0f);
                 case EMBEDDING, CONV1D_WEIGHT, LINEAR_WEIGHT -> {
                     double std = t.name().endsWith("c_proj.weight") ? resStd : 0.02;
-                    int real = t.name().equals("wte.weight") ? config.vocab() * config.nEmbd() : n;
-                    for (int i = 0; i < n; i++) {
-                        params[t.offset() + i] = i < real ? (float) (rng.nextGaussian() * std) : 0f;
-                    }
+                    t.fillGaussian(params, config.vocab(), std, rng);
                 }
             }
         }

@@ -1,9 +1,7 @@
 // Over 400 lines on purpose: forward and backward of the whole network side by side, as GptModel, read as one.
 package dev.kiln.trainer;
 
-import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Collections;
 import java.util.List;
 
 /**
@@ -36,12 +34,8 @@ public final class LlamaModel implements LanguageModel {
         this.pool = pool;
         int L = config.nLayer(), C = config.nEmbd(), Vp = config.paddedVocab(), I = config.intermediateSize();
         int hs = config.headDim(), NH = config.nHead(), NKV = config.nKvHead();
-        if (config.parameterCount() > Integer.MAX_VALUE - 16) {
-            throw new IllegalArgumentException("model too large for one flat array: " + config.parameterCount());
-        }
-        List<ParamTensor> ts = new ArrayList<>();
-        int[] off = {0};
-        embed = add(ts, off, "model.embed_tokens.weight", ParamTensor.Kind.EMBEDDING, true, Vp, C);
+        ParamLayout layout = new ParamLayout(config.parameterCount());
+        embed = layout.add("model.embed_tokens.weight", ParamTensor.Kind.EMBEDDING, true, Vp, C);
         attnNorm = new int[L];
         qkvw = new int[L];
         ow = new int[L];
@@ -51,36 +45,25 @@ public final class LlamaModel implements LanguageModel {
         for (int l = 0; l < L; l++) {
             String h = "model.layers." + l + ".";
             ParamTensor.Kind lin = ParamTensor.Kind.LINEAR_WEIGHT;
-            attnNorm[l] = add(ts, off, h + "input_layernorm.weight", ParamTensor.Kind.NORM, false, C);
-            qkvw[l] = add(ts, off, h + "self_attn.q_proj.weight", lin, false, NH * hs, C);
-            add(ts, off, h + "self_attn.k_proj.weight", lin, false, NKV * hs, C);
-            add(ts, off, h + "self_attn.v_proj.weight", lin, false, NKV * hs, C);
-            ow[l] = add(ts, off, h + "self_attn.o_proj.weight", lin, false, C, NH * hs);
-            mlpNorm[l] = add(ts, off, h + "post_attention_layernorm.weight", ParamTensor.Kind.NORM, false, C);
-            gateUpW[l] = add(ts, off, h + "mlp.gate_proj.weight", lin, false, I, C);
-            add(ts, off, h + "mlp.up_proj.weight", lin, false, I, C);
-            downW[l] = add(ts, off, h + "mlp.down_proj.weight", lin, false, C, I);
+            attnNorm[l] = layout.add(h + "input_layernorm.weight", ParamTensor.Kind.NORM, false, C);
+            qkvw[l] = layout.add(h + "self_attn.q_proj.weight", lin, false, NH * hs, C);
+            layout.add(h + "self_attn.k_proj.weight", lin, false, NKV * hs, C);
+            layout.add(h + "self_attn.v_proj.weight", lin, false, NKV * hs, C);
+            ow[l] = layout.add(h + "self_attn.o_proj.weight", lin, false, C, NH * hs);
+            mlpNorm[l] = layout.add(h + "post_attention_layernorm.weight", ParamTensor.Kind.NORM, false, C);
+            gateUpW[l] = layout.add(h + "mlp.gate_proj.weight", lin, false, I, C);
+            layout.add(h + "mlp.up_proj.weight", lin, false, I, C);
+            downW[l] = layout.add(h + "mlp.down_proj.weight", lin, false, C, I);
         }
-        normf = add(ts, off, "model.norm.weight", ParamTensor.Kind.NORM, false, C);
+        normf = layout.add("model.norm.weight", ParamTensor.Kind.NORM, false, C);
         lmHead = config.tieWordEmbeddings()
                 ? embed
-                : add(ts, off, "lm_head.weight", ParamTensor.Kind.LINEAR_WEIGHT, true, Vp, C);
-        if (off[0] != config.parameterCount()) {
-            throw new IllegalStateException("layout " + off[0] + " != " + config.parameterCount());
-        }
-        this.tensors = Collections.unmodifiableList(ts);
-        this.params = new float[off[0]];
+                : layout.add("lm_head.weight", ParamTensor.Kind.LINEAR_WEIGHT, true, Vp, C);
+        this.tensors = layout.tensors();
+        this.params = new float[layout.size()];
         float[][] rope = LlamaLayers.ropeTables(config.context(), hs, config.ropeTheta());
         this.ropeCos = rope[0];
         this.ropeSin = rope[1];
-    }
-
-    private static int add(
-            List<ParamTensor> ts, int[] off, String name, ParamTensor.Kind kind, boolean vocabRows, int... shape) {
-        ParamTensor t = new ParamTensor(name, off[0], shape, kind, vocabRows);
-        ts.add(t);
-        off[0] += t.size();
-        return t.offset();
     }
 
     /** A new model with the initialisation of {@link #initialize} from {@code seed}. */
@@ -104,11 +87,7 @@ public final class LlamaModel implements LanguageModel {
                 continue;
             }
             boolean residual = t.name().endsWith("o_proj.weight") || t.name().endsWith("down_proj.weight");
-            double std = residual ? resStd : 0.02;
-            int real = t.vocabRows() ? config.vocab() * config.nEmbd() : n;
-            for (int i = 0; i < n; i++) {
-                params[t.offset() + i] = i < real ? (float) (rng.nextGaussian() * std) : 0f;
-            }
+            t.fillGaussian(params, config.vocab(), residual ? resStd : 0.02, rng);
         }
     }
 

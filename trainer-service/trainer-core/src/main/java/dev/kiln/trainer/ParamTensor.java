@@ -34,6 +34,15 @@ public record ParamTensor(String name, int offset, int[] shape, Kind kind, boole
         return kind == Kind.CONV1D_WEIGHT || kind == Kind.LINEAR_WEIGHT;
     }
 
+    /** Fills this tensor's slice of params with N(0, std) draws; padding vocabulary rows stay 0. */
+    public void fillGaussian(float[] params, int vocab, double std, Rng rng) {
+        int n = size();
+        int real = vocabRows ? vocab * shape[1] : n;
+        for (int i = 0; i < n; i++) {
+            params[offset + i] = i < real ? (float) (rng.nextGaussian() * std) : 0f;
+        }
+    }
+
     public boolean transposedInHf() {
         return kind == Kind.CONV1D_WEIGHT;
     }
