@@ -50,11 +50,6 @@ public final class BundleTokenizer implements TextTokenizer {
         return encoding.vocabularySize();
     }
 
-    @Override
-    public int[] encode(String text) {
-        return encoding.encodeOrdinary(text);
-    }
-
     /**
      * The chat path: a rendered chat template is encoded without the tokenizer's post-processor
      * (the template writes BOS itself), special-token text becoming its id when

@@ -3,9 +3,6 @@ package dev.kiln.inference.text;
 /** A model's tokenizer as the gateway uses it. */
 public interface TextTokenizer {
 
-    /** The ids of text alone: special-token strings are plain text, nothing is added around them. */
-    int[] encode(String text);
-
     /**
      * A completion prompt as Hugging Face encodes it with {@code add_special_tokens=True}: the
      * tokenizer's post-processor adds what the model expects around it (a Llama prompt's BOS);

@@ -24,7 +24,7 @@ class BundleTokenizerTest {
                 bundle.resolve(BundleTokenizerFiles.TOKENIZER_CONFIG),
                 "{\"add_bos_token\": true, \"bos_token\": {\"content\": \"<|endoftext|>\", \"special\": true}}");
         BundleTokenizer tokenizer = BundleTokenizer.load(bundle);
-        assertThat(tokenizer.encode("hello world")).containsExactly(31373, 995);
+        assertThat(tokenizer.encodeChat("hello world", false)).containsExactly(31373, 995);
         assertThat(tokenizer.encodePrompt("hello world")).containsExactly(50256, 31373, 995);
         // a special-token string the user typed stays text, BOS or not
         assertThat(tokenizer.encodePrompt("<|endoftext|>")).startsWith(50256).hasSizeGreaterThan(2);
