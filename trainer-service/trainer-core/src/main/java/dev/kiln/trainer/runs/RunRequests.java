@@ -125,16 +125,22 @@ public final class RunRequests {
             ModelConfig m, int nLayer, int nHead, int nEmbd, int context, int vocab) {
         String arch = m.getArchitecture().isEmpty() ? GptConfig.ARCHITECTURE : m.getArchitecture();
         if (arch.equals(GptConfig.ARCHITECTURE)) {
-            String llamaOnly = m.getNKvHead() != 0
-                    ? "model.n_kv_head"
-                    : m.hasRopeTheta()
-                            ? "model.rope_theta"
-                            : m.getIntermediateSize() != 0
-                                    ? "model.intermediate_size"
-                                    : m.hasTieWordEmbeddings() ? "model.tie_word_embeddings" : null;
+            String llamaOnly = null;
+            if (m.getNKvHead() != 0) {
+                llamaOnly = "model.n_kv_head";
+            } else if (m.hasRopeTheta()) {
+                llamaOnly = "model.rope_theta";
+            } else if (m.getIntermediateSize() != 0) {
+                llamaOnly = "model.intermediate_size";
+            }
             if (llamaOnly != null) {
                 throw new InvalidRunConfigException(
                         llamaOnly + " is a Llama field; set model.architecture to \"llama\" or leave it unset");
+            }
+            // GPT-2's head is always the token embedding, so only an untied head is a contradiction.
+            if (m.hasTieWordEmbeddings() && !m.getTieWordEmbeddings()) {
+                throw new InvalidRunConfigException("model.tie_word_embeddings is false, but GPT-2's LM head is always"
+                        + " tied to the token embedding; set model.architecture to \"llama\" for an untied head");
             }
             return GptConfig.of(nLayer, nHead, nEmbd, context, vocab);
         }
