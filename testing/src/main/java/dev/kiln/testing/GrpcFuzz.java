@@ -5,13 +5,20 @@ import com.google.protobuf.Descriptors.ServiceDescriptor;
 import com.google.protobuf.DynamicMessage;
 import io.grpc.CallOptions;
 import io.grpc.Channel;
+import io.grpc.ManagedChannel;
+import io.grpc.ManagedChannelBuilder;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
+import io.grpc.health.v1.HealthCheckRequest;
+import io.grpc.health.v1.HealthCheckResponse;
+import io.grpc.health.v1.HealthGrpc;
 import io.grpc.protobuf.ProtoUtils;
 import io.grpc.stub.ClientCalls;
 import io.grpc.stub.StreamObserver;
+import java.net.URL;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.EnumMap;
 import java.util.Iterator;
 import java.util.List;
@@ -21,6 +28,7 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
+import org.junit.jupiter.api.Assertions;
 
 /**
  * Sends random and hostile requests ({@link HostileMessages}) to every method of a gRPC service
@@ -28,6 +36,10 @@ import java.util.function.Predicate;
  * answer. A server's deliberate answers are OK or a status it chose; UNKNOWN and INTERNAL mean an
  * exception nobody mapped, and {@link #run()} returns those. Streaming calls send a few messages
  * and read what comes back until the server ends the call or the deadline does.
+ *
+ * <p>A service's fuzz test is {@link #onServer} around one or more {@link #assertDeliberate} calls;
+ * the seed and the number of tries come from {@code -Dkiln.fuzz.seed} and {@code -Dkiln.fuzz.tries}
+ * so a failure seen in CI replays, and other seeds can be explored, without editing a test.
  */
 public final class GrpcFuzz {
 
@@ -40,6 +52,13 @@ public final class GrpcFuzz {
     }
 
     private static final Set<Status.Code> UNDELIBERATE = Set.of(Status.Code.UNKNOWN, Status.Code.INTERNAL);
+    private static final long DEFAULT_SEED = 20_261_204L;
+
+    /** What a fuzz test does with its channel; may throw, like the test around it. */
+    @FunctionalInterface
+    public interface ChannelWork {
+        void run(Channel channel) throws Exception;
+    }
 
     private final Channel channel;
     private final ServiceDescriptor service;
@@ -69,6 +88,64 @@ public final class GrpcFuzz {
         this.deadline = deadline;
         this.words = words;
         this.methods = methods;
+    }
+
+    /** The seed of this run: {@code -Dkiln.fuzz.seed}, else a fixed one so CI is reproducible. */
+    public static long configuredSeed() {
+        return Long.getLong("kiln.fuzz.seed", DEFAULT_SEED);
+    }
+
+    /** {@code -Dkiln.fuzz.tries}, else the test's own default (sized to keep the suite fast). */
+    public static int configuredTries(int fallback) {
+        return Integer.getInteger("kiln.fuzz.tries", fallback);
+    }
+
+    /**
+     * Runs {@code work} over a plaintext channel to the server at {@code base} (its HTTP root, where
+     * gRPC is served too), closes the channel, and then requires the server to still answer
+     * SERVING: a fuzz that crashed or wedged the service fails here even if every answer was fine.
+     */
+    public static void onServer(URL base, ChannelWork work) throws Exception {
+        ManagedChannel channel = ManagedChannelBuilder.forAddress(base.getHost(), base.getPort())
+                .usePlaintext()
+                .maxInboundMessageSize(64 << 20)
+                .build();
+        try {
+            work.run(channel);
+        } finally {
+            channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+        }
+        ManagedChannel health = ManagedChannelBuilder.forAddress(base.getHost(), base.getPort())
+                .usePlaintext()
+                .build();
+        try {
+            Assertions.assertEquals(
+                    HealthCheckResponse.ServingStatus.SERVING,
+                    HealthGrpc.newBlockingStub(health)
+                            .withDeadlineAfter(10, TimeUnit.SECONDS)
+                            .check(HealthCheckRequest.getDefaultInstance())
+                            .getStatus(),
+                    "health after the fuzz");
+        } finally {
+            health.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+        }
+    }
+
+    /**
+     * Runs every try and fails, naming the seed, the codes seen and each undeliberate answer, when
+     * any answer was UNKNOWN or INTERNAL, or when one of {@code mustSee} never came back — the
+     * proof that the random requests got past validation into the service's real work.
+     */
+    public void assertDeliberate(Status.Code... mustSee) {
+        List<Failure> failures = run();
+        Assertions.assertEquals(
+                List.of(),
+                failures,
+                () -> "seed " + seed + "; status codes seen " + codes() + "; undeliberate answers");
+        List<Status.Code> missing =
+                Arrays.stream(mustSee).filter(code -> !codes.containsKey(code)).toList();
+        Assertions.assertEquals(
+                List.of(), missing, () -> "seed " + seed + "; status codes seen " + codes() + "; never answered");
     }
 
     /** Runs every try, methods in turn; returns the undeliberate answers (empty when all is well). */

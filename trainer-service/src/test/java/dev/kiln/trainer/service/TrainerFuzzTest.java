@@ -1,7 +1,5 @@
 package dev.kiln.trainer.service;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 import dev.kiln.proto.trainer.v1.ListRunsRequest;
 import dev.kiln.proto.trainer.v1.Run;
 import dev.kiln.proto.trainer.v1.RunState;
@@ -9,12 +7,8 @@ import dev.kiln.proto.trainer.v1.StopRunRequest;
 import dev.kiln.proto.trainer.v1.TrainerProto;
 import dev.kiln.proto.trainer.v1.TrainerServiceGrpc;
 import dev.kiln.testing.GrpcFuzz;
-import dev.kiln.testing.GrpcProbe;
 import dev.kiln.testing.KafkaTestResource;
-import io.grpc.ManagedChannel;
-import io.grpc.ManagedChannelBuilder;
 import io.grpc.Status;
-import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -31,7 +25,7 @@ import org.junit.jupiter.api.Test;
  * billions, NaN learning rates, traversal paths as export directories, unknown runs and topics …):
  * each answer is OK or a status the service chose, never UNKNOWN or INTERNAL, and the service is
  * still SERVING afterwards. Runs the fuzz happened to start are stopped, so the other tests of this
- * JVM see the trainer as they left it. {@code -Dkiln.fuzz.seed=N} explores other seeds.
+ * JVM see the trainer as they left it.
  */
 @QuarkusTest
 @QuarkusTestResource(KafkaTestResource.class)
@@ -42,45 +36,37 @@ class TrainerFuzzTest {
 
     @Test
     void hostileRequestsGetDeliberateStatusesAndTheServiceStaysUp() throws Exception {
-        ManagedChannel channel = ManagedChannelBuilder.forAddress(base.getHost(), base.getPort())
-                .usePlaintext()
-                .maxInboundMessageSize(64 << 20)
-                .build();
-        TrainerServiceGrpc.TrainerServiceBlockingStub trainer = TrainerServiceGrpc.newBlockingStub(channel);
-        Set<String> before = runIds(trainer);
-        try {
-            GrpcFuzz fuzz = new GrpcFuzz(
-                    channel,
-                    TrainerProto.getDescriptor().findServiceByName("TrainerService"),
-                    Long.getLong("kiln.fuzz.seed", 20_261_204L),
-                    Integer.getInteger("kiln.fuzz.tries", 200),
-                    Duration.ofSeconds(3),
-                    List.of("fuzz-run", "fuzz-model", "r50k_base", "kiln.test.fuzz", "The cat"),
-                    method -> true);
-            List<GrpcFuzz.Failure> failures = fuzz.run();
-            assertThat(failures)
-                    .as("seed %d; status codes seen %s", fuzz.seed(), fuzz.codes())
-                    .isEmpty();
-            assertThat(fuzz.codes())
-                    .as("requests reached past validation")
-                    .containsKeys(Status.Code.OK, Status.Code.INVALID_ARGUMENT, Status.Code.NOT_FOUND);
-        } finally {
-            for (Run run : trainer.withDeadlineAfter(10, TimeUnit.SECONDS)
-                    .listRuns(ListRunsRequest.getDefaultInstance())
-                    .getRunsList()) {
-                boolean live =
-                        run.getState() == RunState.RUN_STATE_RUNNING || run.getState() == RunState.RUN_STATE_PENDING;
-                if (!before.contains(run.getId()) && live) {
-                    trainer.withDeadlineAfter(60, TimeUnit.SECONDS)
-                            .stopRun(StopRunRequest.newBuilder()
-                                    .setRunId(run.getId())
-                                    .build());
-                }
+        GrpcFuzz.onServer(base, channel -> {
+            TrainerServiceGrpc.TrainerServiceBlockingStub trainer = TrainerServiceGrpc.newBlockingStub(channel);
+            Set<String> before = runIds(trainer);
+            try {
+                new GrpcFuzz(
+                                channel,
+                                TrainerProto.getDescriptor().findServiceByName("TrainerService"),
+                                GrpcFuzz.configuredSeed(),
+                                GrpcFuzz.configuredTries(200),
+                                Duration.ofSeconds(3),
+                                List.of("fuzz-run", "fuzz-model", "r50k_base", "kiln.test.fuzz", "The cat"),
+                                method -> true)
+                        .assertDeliberate(Status.Code.OK, Status.Code.INVALID_ARGUMENT, Status.Code.NOT_FOUND);
+            } finally {
+                stopRunsStartedSince(trainer, before);
             }
-            channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
-        }
-        try (GrpcProbe probe = new GrpcProbe(base.getHost(), base.getPort())) {
-            assertThat(probe.health("")).isEqualTo(ServingStatus.SERVING);
+        });
+    }
+
+    private static void stopRunsStartedSince(
+            TrainerServiceGrpc.TrainerServiceBlockingStub trainer, Set<String> before) {
+        for (Run run : trainer.withDeadlineAfter(10, TimeUnit.SECONDS)
+                .listRuns(ListRunsRequest.getDefaultInstance())
+                .getRunsList()) {
+            boolean live = run.getState() == RunState.RUN_STATE_RUNNING || run.getState() == RunState.RUN_STATE_PENDING;
+            if (!before.contains(run.getId()) && live) {
+                trainer.withDeadlineAfter(60, TimeUnit.SECONDS)
+                        .stopRun(StopRunRequest.newBuilder()
+                                .setRunId(run.getId())
+                                .build());
+            }
         }
     }
 
