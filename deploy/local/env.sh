@@ -49,8 +49,7 @@ tls_args() {  # tls_args <service name>: its key store, and the CA its tokenizer
       local client
       for client in tokenizer corpus trainer gateway; do
         echo "-Dquarkus.grpc.clients.$client.ssl.trust-store=$KILN_TLS_DIR/ca.pem"
-      done
-      echo "-Dkiln.console.gateway-http-url=https://localhost:${GATEWAY_PORT:-9104} -Dkiln.console.gateway-http-ca=$KILN_TLS_DIR/ca.pem" ;;
+      done ;;
   esac
 }
 

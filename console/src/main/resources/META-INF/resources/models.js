@@ -1,6 +1,6 @@
 // Models view and playground: ListModels / LoadModel / UnloadModel, a streamed Generate with the
-// sampling controls, time to first token and tokens/s, and a chat over the gateway's
-// OpenAI-compatible /v1/chat/completions.
+// sampling controls, time to first token and tokens/s, and a chat over the gateway's gRPC Chat
+// (the model's own chat template and end-of-turn tokens apply).
 'use strict';
 
 kiln.views.models = {
@@ -124,28 +124,24 @@ kiln.views.models = {
     const reply = document.createElement('div');
     reply.className = 'msg assistant';
     log.append(reply);
-    const s = this.sampling();
     const request = {
-      model: kiln.el('play-model').value, messages: this.chat, max_tokens: Number(kiln.el('p-max').value),
-      temperature: s.temperature, top_p: s.topP, seed: s.seed === undefined ? undefined : Number(s.seed),
-      stop: this.stops().length ? this.stops() : undefined,
+      model: kiln.el('play-model').value, messages: this.chat, maxNewTokens: Number(kiln.el('p-max').value),
+      sampling: this.sampling(), stop: this.stops(),
     };
     const started = performance.now();
     let first = null;
-    let chunks = 0;
+    let tokens = 0;
     kiln.showError('play-error', null);
     try {
-      await kiln.stream('POST', '/api/chat', request, (chunk) => {
-        const delta = ((chunk.choices || [])[0] || {}).delta || {};
-        if (delta.content) {
-          if (first === null) first = performance.now();
-          chunks += 1;
-          reply.textContent += delta.content;
-        }
+      await kiln.stream('POST', '/api/models/chat', request, (r) => {
+        const n = (r.tokenIds || []).length;
+        if (n > 0 && first === null) first = performance.now();
+        tokens += n;
+        reply.textContent += r.text;
       });
       this.chat.push({ role: 'assistant', content: reply.textContent });
-      const rate = first === null || chunks < 2 ? '–' : ((chunks - 1) / ((performance.now() - first) / 1000)).toFixed(1);
-      kiln.el('chat-stats').textContent = `TTFT ${first === null ? '–' : Math.round(first - started) + ' ms'} · ${rate} chunks/s`;
+      const rate = first === null || tokens < 2 ? '–' : ((tokens - 1) / ((performance.now() - first) / 1000)).toFixed(1);
+      kiln.el('chat-stats').textContent = `TTFT ${first === null ? '–' : Math.round(first - started) + ' ms'} · ${tokens} tokens · ${rate} tokens/s`;
     } catch (e) {
       reply.remove();
       this.chat.pop();

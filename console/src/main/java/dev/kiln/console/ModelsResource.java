@@ -1,5 +1,6 @@
 package dev.kiln.console;
 
+import dev.kiln.proto.inference.v1.ChatRequest;
 import dev.kiln.proto.inference.v1.GenerateRequest;
 import dev.kiln.proto.inference.v1.GenerateResponse;
 import dev.kiln.proto.inference.v1.InferenceServiceGrpc;
@@ -25,7 +26,11 @@ import jakarta.ws.rs.sse.Sse;
 import java.util.concurrent.TimeUnit;
 import org.jboss.resteasy.reactive.RestHeader;
 
-/** The models view and the playground: ListModels, LoadModel, UnloadModel and a streamed Generate. */
+/**
+ * The models view and the playground: ListModels, LoadModel, UnloadModel, and a streamed Generate
+ * and Chat (the chat tab goes through the gateway's gRPC Chat, so the model's chat template, its
+ * end-of-turn tokens and the gateway's validation apply exactly as for any client).
+ */
 @Path("/api/models")
 @Produces(MediaType.APPLICATION_JSON)
 public class ModelsResource {
@@ -71,6 +76,19 @@ public class ModelsResource {
                 InferenceServiceGrpc.newStub(channels.to(KilnService.GATEWAY, key));
         return EventStreams.sse(
                 sse, EventStreams.<GenerateRequest, GenerateResponse>grpc(o -> stub.generate(request, o)));
+    }
+
+    /** A ChatRequest in JSON (messages with roles), answered as the gateway streams the reply. */
+    @POST
+    @Path("/chat")
+    @Consumes(MediaType.APPLICATION_JSON)
+    @Produces(MediaType.SERVER_SENT_EVENTS)
+    public Multi<OutboundSseEvent> chat(
+            @RestHeader(ServiceChannels.API_KEY_HEADER) String key, String body, @Context Sse sse) {
+        ChatRequest request = ProtoJson.parse(body, ChatRequest.newBuilder()).build();
+        InferenceServiceGrpc.InferenceServiceStub stub =
+                InferenceServiceGrpc.newStub(channels.to(KilnService.GATEWAY, key));
+        return EventStreams.sse(sse, EventStreams.<ChatRequest, GenerateResponse>grpc(o -> stub.chat(request, o)));
     }
 
     private InferenceServiceGrpc.InferenceServiceBlockingStub stub(String key) {

@@ -109,10 +109,18 @@ class ConsoleApiTest {
     }
 
     @Test
-    void theChatTabNeedsMessages() throws Exception {
-        HttpResponse<String> response = post("/api/chat", "{\"model\":\"m\"}", KEY);
-        assertThat(response.statusCode()).isEqualTo(400);
-        assertThat(JSON.readTree(response.body()).get("message").asText()).startsWith("messages:");
+    void theChatTabSendsAChatRequestOverGrpc() throws Exception {
+        HttpResponse<String> wrong = post("/api/models/chat", "{\"model\":\"m\",\"messages\":\"hi\"}", KEY);
+        assertThat(wrong.statusCode()).isEqualTo(400);
+        assertThat(JSON.readTree(wrong.body()).get("message").asText())
+                .startsWith("the request is not a valid ChatRequest");
+
+        HttpResponse<String> unreachable = post(
+                "/api/models/chat",
+                "{\"model\":\"m\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}],\"maxNewTokens\":3}",
+                KEY);
+        assertThat(unreachable.statusCode()).isEqualTo(200);
+        assertThat(unreachable.body()).contains("event:error", "\"code\":\"UNAVAILABLE\"", "inference gateway");
     }
 
     @Test
