@@ -257,13 +257,15 @@ public final class Sampler {
         a[last] = pivot;
         int store = lo;
         double mass = 0;
+        // Branch-free (always swap, advance by the comparison): which side a key falls on is a
+        // coin flip, and a mispredicted branch per key cost more than the extra store.
         for (int i = lo; i < last; i++) {
             long v = a[i];
-            if (v < pivot) {
-                a[i] = a[store];
-                a[store++] = v;
-                mass += prob(v);
-            }
+            a[i] = a[store];
+            a[store] = v;
+            int less = v < pivot ? 1 : 0;
+            store += less;
+            mass += less * prob(v);
         }
         a[last] = a[store];
         a[store] = pivot;

@@ -3,6 +3,8 @@ package dev.kiln.inference.bench;
 import dev.kiln.inference.sampling.ExactSortSampler;
 import dev.kiln.inference.sampling.Sampler;
 import dev.kiln.inference.sampling.SamplingParams;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.util.Arrays;
 import java.util.Random;
 
@@ -39,17 +41,21 @@ public final class SamplerBench {
                 }
             }
             for (int c = 0; c < configs.length; c++) {
-                double[] exact = new double[5], softmax = new double[5], fast = new double[5];
+                double[][] exact = new double[2][5], softmax = new double[2][5], fast = new double[2][5];
                 float invT = 1f / configs[c].temperature();
                 for (int round = 0; round < 5; round++) { // interleaved; round 0 warms up
-                    exact[round] = time(new ExactSortSampler(configs[c], VOCAB)::next, logits, tokens);
-                    softmax[round] = time(new PlainSoftmax(invT)::next, logits, tokens);
-                    fast[round] = time(new Sampler(configs[c], VOCAB)::next, logits, tokens);
+                    time(new ExactSortSampler(configs[c], VOCAB)::next, logits, tokens, exact, round);
+                    time(new PlainSoftmax(invT)::next, logits, tokens, softmax, round);
+                    time(new Sampler(configs[c], VOCAB)::next, logits, tokens, fast, round);
                 }
-                double e = median(Arrays.copyOfRange(exact, 1, 5)),
-                        p = median(Arrays.copyOfRange(softmax, 1, 5)),
-                        f = median(Arrays.copyOfRange(fast, 1, 5));
-                System.out.printf("| %s | %.0f | %.0f | %.0f | **%.0f** | %.1fx |%n", names[c], sigma, e, p, f, e / f);
+                System.out.printf(
+                        "| %s | %.0f | %s | %s | **%s** | %.1fx |%n",
+                        names[c],
+                        sigma,
+                        cell(exact),
+                        cell(softmax),
+                        cell(fast),
+                        median(Arrays.copyOfRange(exact[1], 1, 5)) / median(Arrays.copyOfRange(fast[1], 1, 5)));
             }
         }
     }
@@ -91,17 +97,25 @@ public final class SamplerBench {
         int next(float[] logits, int offset);
     }
 
-    /** µs per token. */
-    static double time(Next s, float[][] logits, int tokens) {
-        long sink = 0, t0 = System.nanoTime();
+    static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
+
+    /** Records wall µs per token in {@code into[0][round]} and this thread's CPU µs per token in {@code into[1][round]}. */
+    static void time(Next s, float[][] logits, int tokens, double[][] into, int round) {
+        long sink = 0, cpu0 = THREADS.getCurrentThreadCpuTime(), t0 = System.nanoTime();
         for (int i = 0; i < tokens; i++) {
             sink += s.next(logits[i % logits.length], 0);
         }
-        double us = (System.nanoTime() - t0) / 1e3 / tokens;
+        into[0][round] = (System.nanoTime() - t0) / 1e3 / tokens;
+        into[1][round] = (THREADS.getCurrentThreadCpuTime() - cpu0) / 1e3 / tokens;
         if (sink == Long.MIN_VALUE) {
             System.out.print("");
         }
-        return us;
+    }
+
+    /** "wall (cpu)" medians of rounds 1.. (round 0 warmed up). */
+    static String cell(double[][] t) {
+        return String.format(
+                "%.0f (%.0f)", median(Arrays.copyOfRange(t[0], 1, 5)), median(Arrays.copyOfRange(t[1], 1, 5)));
     }
 
     static double median(double[] x) {
