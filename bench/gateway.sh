@@ -5,8 +5,10 @@
 #
 #   bench/gateway.sh            # small model (4 layers, 256 channels) and GPT-2-124M shape
 #   bench/gateway.sh small 64 3 # one model, 64 new tokens per stream, best of 3 interleaved runs
+#   bench/gateway.sh llama 32 1 # Llama-shaped (GQA 8/2, 512 channels, vocab 128,256), fp32; llama-fp16 too
 #   bench/gateway.sh sampling   # sampling µs/token at vocab 128,256: partial selection vs full sort
-#   bench/gateway.sh longprompt # a 2,000-token prompt joining 8 decoding streams, chunked or not
+#   bench/gateway.sh longprompt # a 2,000-token prompt joining 8 decoding streams, chunked or not (Llama-shaped)
+#   bench/gateway.sh chat       # chat template render µs: parsed per request vs parsed once
 #
 # Results go to stdout; bench/gateway-results.md holds a recorded run.
 set -euo pipefail
@@ -26,10 +28,13 @@ run() {
 
 if [[ "${1:-}" == sampling ]]; then
   shift
-  java -cp "$CP" dev.kiln.inference.bench.SamplerBench "$@"
+  java --add-modules jdk.incubator.vector -cp "$CP" dev.kiln.inference.bench.SamplerBench "$@"
+elif [[ "${1:-}" == chat ]]; then
+  shift
+  java -cp "$CP" dev.kiln.inference.chat.ChatTemplateBench "$@"
 elif [[ "${1:-}" == longprompt ]]; then
   shift
-  java -Xmx6g -XX:MaxDirectMemorySize=6g -cp "$CP" dev.kiln.inference.bench.LongPromptBench "$@"
+  java --add-modules jdk.incubator.vector -Xmx6g -XX:MaxDirectMemorySize=6g -cp "$CP" dev.kiln.inference.bench.LongPromptBench "$@"
 elif [[ $# -gt 0 ]]; then
   run "$@"
 else

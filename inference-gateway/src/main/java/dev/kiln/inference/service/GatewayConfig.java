@@ -29,6 +29,9 @@ public interface GatewayConfig {
     @WithDefault("0")
     int cudaDevice();
 
+    /** ONNX Runtime CUDA provider options: defaults, and per model name. */
+    Cuda cuda();
+
     /** ONNX Runtime intra-op threads per model session; 0 = ONNX Runtime's default (all cores). */
     @WithDefault("1")
     int intraOpThreads();
@@ -87,6 +90,30 @@ public interface GatewayConfig {
         /** Generated tokens per minute per key; a stream that overruns it finishes, the next request waits. */
         @WithDefault("100000")
         long tokensPerMinute();
+    }
+
+    /**
+     * CUDA provider options of every model session, and per model name under
+     * {@code kiln.inference.cuda.models."name".*} (a LoadModel request's own options win over both).
+     */
+    interface Cuda {
+        /** Upper bound of each model's CUDA memory arena, e.g. 4GiB (gpu_mem_limit); unset: no limit. */
+        Optional<String> gpuMemLimit();
+
+        /** next-power-of-two (ONNX Runtime's default) or same-as-requested (arena_extend_strategy). */
+        @WithDefault("next-power-of-two")
+        String arenaExtendStrategy();
+
+        /** Per model name; each unset key takes the defaults above (and kiln.inference.cuda-device). */
+        Map<String, ModelCuda> models();
+
+        interface ModelCuda {
+            Optional<Integer> deviceId();
+
+            Optional<String> gpuMemLimit();
+
+            Optional<String> arenaExtendStrategy();
+        }
     }
 
     interface Chat {

@@ -2,6 +2,7 @@ package dev.kiln.inference.service;
 
 import dev.kiln.inference.engine.ContinuousBatcher;
 import dev.kiln.inference.engine.InferenceEngine;
+import dev.kiln.inference.model.CudaOptions;
 import dev.kiln.inference.model.DecoderModel;
 import dev.kiln.inference.model.OrtSessions;
 import dev.kiln.inference.registry.LoadedModel;
@@ -25,6 +26,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.stream.Stream;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
@@ -55,6 +57,8 @@ public class GatewayWiring {
 
     private ModelRegistry registry;
     private InferenceEngine engine;
+    private CudaOptions cudaDefaults;
+    private Map<String, CudaOptions> cudaPerModel;
     private ModelEventsListener events;
     private volatile PathRoots modelRoots;
 
@@ -86,9 +90,11 @@ public class GatewayWiring {
                     throw new IllegalArgumentException(
                             "kiln.inference.execution-provider must be cpu or cuda, is " + config.executionProvider());
             };
+            cudaDefaults = CudaConfig.defaults(config.cudaDevice(), config.cuda());
+            cudaPerModel = CudaConfig.perModel(config.cuda(), cudaDefaults);
             registry = new ModelRegistry(
                     new ModelRegistry.Settings(
-                            new OrtSessions.Options(provider, config.intraOpThreads(), config.cudaDevice()),
+                            new OrtSessions.Options(provider, config.intraOpThreads(), cudaDefaults),
                             new ContinuousBatcher.Config(
                                     config.maxBatch(), config.queueCapacity(), config.prefillChunkTokens()),
                             name -> config.chat()
@@ -171,7 +177,17 @@ public class GatewayWiring {
     }
 
     public LoadedModel load(String name, Path dir, boolean replace, DecoderModel.Provider provider) {
-        LoadedModel m = init().registry().load(name, dir, replace, provider);
+        return load(name, dir, replace, provider, cudaOptions(name));
+    }
+
+    /** The CUDA options configured for a model name: its own keys, else the defaults. */
+    public CudaOptions cudaOptions(String name) {
+        init();
+        return cudaPerModel.getOrDefault(name, cudaDefaults);
+    }
+
+    public LoadedModel load(String name, Path dir, boolean replace, DecoderModel.Provider provider, CudaOptions cuda) {
+        LoadedModel m = init().registry().load(name, dir, replace, provider, cuda);
         if (m.model().fallbackReason() != null) {
             LOG.warnf("model %s runs on CPU: %s", name, m.model().fallbackReason());
         }

@@ -216,7 +216,8 @@ public class InferenceGrpcService extends InferenceServiceGrpc.InferenceServiceI
                 case EXECUTION_PROVIDER_CUDA -> DecoderModel.Provider.CUDA;
                 default -> null;
             };
-            return info(wiring.load(req.getName(), bundle, req.getReplace(), p));
+            var cuda = CudaConfig.fromRequest(req, wiring.cudaOptions(req.getName()));
+            return info(wiring.load(req.getName(), bundle, req.getReplace(), p, cuda));
         });
     }
 

@@ -298,6 +298,43 @@ class GenerateGrpcTest {
     }
 
     @Test
+    void loadModelTakesCudaOptionsAndRunsOnCpuWithoutAGpu() {
+        String spare = TestModelsResource.spare().toString();
+        var cuda = dev.kiln.proto.inference.v1.CudaOptions.newBuilder()
+                .setDeviceId(0)
+                .setGpuMemLimitBytes(1L << 30)
+                .setArenaExtendStrategy(
+                        dev.kiln.proto.inference.v1.ArenaExtendStrategy.ARENA_EXTEND_STRATEGY_SAME_AS_REQUESTED);
+        ModelInfo info = blocking()
+                .loadModel(LoadModelRequest.newBuilder()
+                        .setName("cuda-opts")
+                        .setPath(spare)
+                        .setExecutionProvider(ExecutionProvider.EXECUTION_PROVIDER_CUDA)
+                        .setCuda(cuda)
+                        .build());
+        assertThat(info.getExecutionProvider()).isEqualTo(ExecutionProvider.EXECUTION_PROVIDER_CPU);
+        blocking()
+                .unloadModel(
+                        UnloadModelRequest.newBuilder().setName("cuda-opts").build());
+        assertThatThrownBy(() -> blocking()
+                        .loadModel(LoadModelRequest.newBuilder()
+                                .setName("cuda-opts")
+                                .setPath(spare)
+                                .setCuda(cuda.clone().setGpuMemLimitBytes(4096))
+                                .build()))
+                .hasMessageContaining("INVALID_ARGUMENT")
+                .hasMessageContaining("cuda.gpu_mem_limit_bytes");
+        assertThatThrownBy(() -> blocking()
+                        .loadModel(LoadModelRequest.newBuilder()
+                                .setName("cuda-opts")
+                                .setPath(spare)
+                                .setCuda(cuda.clone().setArenaExtendStrategyValue(9))
+                                .build()))
+                .hasMessageContaining("INVALID_ARGUMENT")
+                .hasMessageContaining("cuda.arena_extend_strategy");
+    }
+
+    @Test
     void loadsListsAndUnloadsModelsAtRunTime() {
         String spare = TestModelsResource.spare().toString();
         ModelInfo info = blocking()

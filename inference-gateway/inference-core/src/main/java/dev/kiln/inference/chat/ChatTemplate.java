@@ -3,9 +3,11 @@ package dev.kiln.inference.chat;
 import com.hubspot.jinjava.Jinjava;
 import com.hubspot.jinjava.JinjavaConfig;
 import com.hubspot.jinjava.el.JinjavaInterpreterResolver;
-import com.hubspot.jinjava.interpret.RenderResult;
+import com.hubspot.jinjava.interpret.Context;
+import com.hubspot.jinjava.interpret.JinjavaInterpreter;
 import com.hubspot.jinjava.interpret.TemplateError;
 import com.hubspot.jinjava.lib.fn.ELFunctionDefinition;
+import com.hubspot.jinjava.tree.Node;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -27,7 +29,11 @@ public final class ChatTemplate {
 
     private static final Jinjava JINJAVA = engine();
 
-    private final String source;
+    /** The template parsed once: Jinjava's trees are immutable after parsing, so renders share it. */
+    private final Node tree;
+    /** What parsing reported; a fatal one fails every render, as it would if parsed each time. */
+    private final List<TemplateError> parseErrors;
+
     private final String bosToken;
     private final String eosToken;
 
@@ -37,7 +43,9 @@ public final class ChatTemplate {
      * @param eosToken tokenizer_config.json's eos_token ("" when none)
      */
     public ChatTemplate(String source, String bosToken, String eosToken) {
-        this.source = JinjaSource.forJinjava(source);
+        JinjavaInterpreter parser = JINJAVA.newInterpreter();
+        this.tree = parser.parse(JinjaSource.forJinjava(source));
+        this.parseErrors = parser.getErrorsCopy();
         this.bosToken = bosToken == null ? "" : bosToken;
         this.eosToken = eosToken == null ? "" : eosToken;
     }
@@ -86,19 +94,26 @@ public final class ChatTemplate {
         Map<String, Object> vars = new HashMap<>(variables);
         vars.put("bos_token", bosToken);
         vars.put("eos_token", eosToken);
-        RenderResult r;
+        // What Jinjava.renderForResult does, minus the parse: a fresh context over a copy of the
+        // global one (functions, filters, resolvers) and a fresh interpreter per render.
+        JinjavaConfig config = JINJAVA.getGlobalConfig();
+        JinjavaInterpreter interpreter = config.getInterpreterFactory()
+                .newInstance(JINJAVA, new Context(JINJAVA.getGlobalContextCopy(), vars, config.getDisabled()), config);
+        List<TemplateError> errors = new ArrayList<>(parseErrors);
+        String output;
         try {
-            r = JINJAVA.renderForResult(source, vars);
+            output = interpreter.render(tree, true);
         } catch (RuntimeException e) {
             throw failure(e, e.getMessage());
         }
-        for (TemplateError e : r.getErrors()) {
+        errors.addAll(interpreter.getErrorsCopy());
+        for (TemplateError e : errors) {
             if (e.getSeverity() == TemplateError.ErrorType.FATAL) {
                 throw failure(
                         e.getException(), e.getMessage() + (e.getLineno() > 0 ? " (line " + e.getLineno() + ")" : ""));
             }
         }
-        return r.getOutput();
+        return output;
     }
 
     /** The template's own raise_exception message when it is the cause, else the engine's. */

@@ -3,8 +3,10 @@ package dev.kiln.inference.model;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
+import ai.onnxruntime.providers.OrtCUDAProviderOptions;
 import java.lang.System.Logger.Level;
 import java.nio.file.Path;
+import java.util.Map;
 
 /**
  * Opens ONNX Runtime sessions: CUDA when asked for and usable, else CPU with the reason logged.
@@ -17,11 +19,11 @@ public final class OrtSessions {
     /**
      * @param provider         the provider wanted
      * @param intraOpThreads   threads per session for one operator; 0 = ONNX Runtime's default
-     * @param cudaDevice       GPU ordinal for CUDA
+     * @param cuda             CUDA provider options (device, memory arena), used with CUDA
      */
-    public record Options(DecoderModel.Provider provider, int intraOpThreads, int cudaDevice) {
+    public record Options(DecoderModel.Provider provider, int intraOpThreads, CudaOptions cuda) {
         public static Options cpu(int threads) {
-            return new Options(DecoderModel.Provider.CPU, threads, 0);
+            return new Options(DecoderModel.Provider.CPU, threads, CudaOptions.DEFAULT);
         }
     }
 
@@ -34,10 +36,21 @@ public final class OrtSessions {
         String reason = null;
         if (o.provider() == DecoderModel.Provider.CUDA) {
             OrtSession.SessionOptions so = baseOptions(o);
+            OrtCUDAProviderOptions cuda = null;
             try {
-                so.addCUDA(o.cudaDevice());
+                // The CPU-only build fails here already ("not enabled in this build"): same fallback.
+                cuda = new OrtCUDAProviderOptions();
+                for (Map.Entry<String, String> e : o.cuda().providerOptions().entrySet()) {
+                    cuda.add(e.getKey(), e.getValue());
+                }
+                so.addCUDA(cuda);
                 OrtSession s = env.createSession(model.toString(), so);
-                LOG.log(Level.INFO, "{0}: running on CUDA device {1}", model, o.cudaDevice());
+                LOG.log(
+                        Level.INFO,
+                        "{0}: running on CUDA device {1} ({2})",
+                        model,
+                        o.cuda().deviceId(),
+                        o.cuda().providerOptions());
                 return new Opened(s, DecoderModel.Provider.CUDA, null);
             } catch (OrtException | UnsatisfiedLinkError | RuntimeException e) {
                 reason = explainCudaFailure(e);
@@ -48,6 +61,9 @@ public final class OrtSessions {
                         reason);
             } finally {
                 so.close();
+                if (cuda != null) {
+                    cuda.close();
+                }
             }
         }
         try (OrtSession.SessionOptions so = baseOptions(o)) {

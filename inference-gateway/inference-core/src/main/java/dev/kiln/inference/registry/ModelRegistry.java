@@ -5,6 +5,7 @@ import dev.kiln.inference.chat.ChatFormat;
 import dev.kiln.inference.engine.ContinuousBatcher;
 import dev.kiln.inference.engine.EngineMetrics;
 import dev.kiln.inference.model.BundleConfig;
+import dev.kiln.inference.model.CudaOptions;
 import dev.kiln.inference.model.DecoderModel;
 import dev.kiln.inference.model.InvalidBundleException;
 import dev.kiln.inference.model.OrtDecoderModel;
@@ -62,7 +63,16 @@ public final class ModelRegistry implements AutoCloseable {
      * @throws InvalidBundleException   not a valid bundle (the message says why)
      * @throws ModelExistsException     the name is taken and replace is false
      */
-    public synchronized LoadedModel load(String name, Path dir, boolean replace, DecoderModel.Provider provider) {
+    public LoadedModel load(String name, Path dir, boolean replace, DecoderModel.Provider provider) {
+        return load(name, dir, replace, provider, null);
+    }
+
+    /**
+     * As {@link #load(String, Path, boolean, DecoderModel.Provider)} with this model's own CUDA
+     * provider options (null for the configured ones).
+     */
+    public synchronized LoadedModel load(
+            String name, Path dir, boolean replace, DecoderModel.Provider provider, CudaOptions cuda) {
         if (!Files.isDirectory(dir)) {
             throw new BundleNotFoundException("bundle directory " + dir + " does not exist");
         }
@@ -80,8 +90,9 @@ public final class ModelRegistry implements AutoCloseable {
             throw new InvalidBundleException("cannot read bundle " + dir + ": " + e.getMessage(), e);
         }
         OrtSessions.Options o = settings.ort();
-        if (provider != null) {
-            o = new OrtSessions.Options(provider, o.intraOpThreads(), o.cudaDevice());
+        if (provider != null || cuda != null) {
+            o = new OrtSessions.Options(
+                    provider != null ? provider : o.provider(), o.intraOpThreads(), cuda != null ? cuda : o.cuda());
         }
         OrtDecoderModel model = OrtDecoderModel.open(dir, cfg, o);
         try {

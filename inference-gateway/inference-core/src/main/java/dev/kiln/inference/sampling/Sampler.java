@@ -27,6 +27,10 @@ public final class Sampler {
     private int seenCount;
     private final float[] scratch;
     private long[] packed;
+    /** Set by {@link #pack}: the mass of the whole vocabulary. */
+    private double packedMass;
+    /** Set by {@link #partition}: the mass of the keys it moved in front of the pivot. */
+    private double partitionedMass;
     /** Ranges this small are sorted outright rather than partitioned further. */
     private static final int SMALL = 32;
 
@@ -70,31 +74,24 @@ public final class Sampler {
         if (params.isGreedy()) {
             return argmax(x, vocab);
         }
-        float invT = 1f / params.temperature();
-        float max = Float.NEGATIVE_INFINITY;
-        for (int i = 0; i < vocab; i++) {
-            max = Math.max(max, x[i]);
-        }
-        double sum = 0;
-        for (int i = 0; i < vocab; i++) {
-            float p = (float) Math.exp((x[i] - max) * invT);
-            x[i] = p;
-            sum += p;
-        }
-        float norm = (float) (1.0 / sum);
+        float max = Softmax.max(x, vocab);
+        float norm = (float) (1.0 / Softmax.expShifted(x, vocab, max, 1f / params.temperature()));
         boolean topK = params.topK() > 0 && params.topK() < vocab;
-        if (!topK && params.topP() >= 1f && params.minP() <= 0f) {
+        boolean topP = params.topP() < 1f;
+        if (!topK && !topP && params.minP() <= 0f) {
             return drawInIdOrder(x, norm);
         }
-        // Min-p's threshold is relative to the top token, which every filter keeps: without top-p
-        // (whose mass counts the whole candidate set) tokens under it can be dropped right away.
+        // The top token has e^0 = 1 exactly, so its probability is norm.
         float floor = 0f;
-        if (params.minP() > 0f && params.topP() >= 1f) {
-            float top = 0f;
-            for (int i = 0; i < vocab; i++) {
-                top = Math.max(top, x[i] * norm);
-            }
-            floor = params.minP() * top;
+        if (params.minP() > 0f && !topP) {
+            // Min-p's threshold is relative to the top token, which every filter keeps: without
+            // top-p (whose mass counts the whole candidate set) tokens under it go right away.
+            floor = params.minP() * norm;
+        } else if (topP && !topK) {
+            // The tokens under c = (1 − top_p) / vocab hold less than 1 − top_p of the mass
+            // together, so the nucleus (the most likely tokens reaching top_p) lies above c. The
+            // 1e-3 margin covers the rounding of norm, so the total stays within it of 1.
+            floor = (1f - params.topP()) * (1f - 1e-3f) / vocab;
         }
         int n = pack(x, norm, floor);
         if (topK && params.topK() < n) {
@@ -102,40 +99,18 @@ public final class Sampler {
             n = params.topK();
         }
         int keep = n;
-        if (params.topP() < 1f && !topK) {
-            keep = nucleus(n);
-        } else {
-            Arrays.sort(packed, 0, n); // at most top_k survivors (or min-p's)
-            if (params.topP() < 1f) {
-                double total = 0;
-                for (int i = 0; i < n; i++) {
-                    total += prob(packed[i]);
-                }
-                int k = prefixReaching(params.topP() * total, n);
-                keep = k < 0 ? n : k;
+        if (topP) {
+            double candidates = topK ? mass(0, n) : packedMass;
+            int k = mostLikelyReaching(n, params.topP() * candidates, false);
+            keep = k < 0 ? n : k;
+            if (params.minP() > 0f) {
+                float threshold = params.minP() * prob(smallestKey(keep));
+                keep = Math.max(1, moveToFront(keep, threshold));
             }
         }
-        if (params.minP() > 0f && keep > 0) {
-            float threshold = params.minP() * prob(packed[0]);
-            int k = 0;
-            while (k < keep && prob(packed[k]) >= threshold) {
-                k++;
-            }
-            keep = Math.max(1, k);
-        }
-        double total = 0;
-        for (int i = 0; i < keep; i++) {
-            total += prob(packed[i]);
-        }
-        double u = rng.nextDouble() * total;
-        double acc = 0;
-        for (int i = 0; i < keep; i++) {
-            acc += prob(packed[i]);
-            if (u < acc) {
-                return id(packed[i]);
-            }
-        }
-        return id(packed[keep - 1]);
+        double total = mass(0, keep);
+        int k = mostLikelyReaching(keep, rng.nextDouble() * total, true);
+        return id(k < 0 ? largestKey(keep) : packed[k - 1]);
     }
 
     /** No filter: one draw by inverse CDF over the tokens in id order. */
@@ -158,68 +133,94 @@ public final class Sampler {
     /**
      * Packs the tokens with probability at least {@code floor} as (probability, id) longs that a
      * plain long comparison orders by probability descending then id ascending (positive float
-     * bits order like the floats; ~ reverses them). Returns how many.
+     * bits order like the floats; ~ reverses them). Returns how many; {@link #packedMass} is the
+     * mass of the whole vocabulary, packed or not.
      */
     private int pack(float[] p, float norm, float floor) {
         if (packed == null) {
             packed = new long[vocab];
         }
+        long[] a = packed;
         int n = 0;
+        double total = 0;
         for (int i = 0; i < vocab; i++) {
             float q = p[i] * norm;
-            if (q >= floor) {
-                packed[n++] = ((long) ~Float.floatToRawIntBits(q) << 32) | (i & 0xFFFFFFFFL);
-            }
+            total += q;
+            a[n] = ((long) ~Float.floatToRawIntBits(q) << 32) | (i & 0xFFFFFFFFL);
+            n += q >= floor ? 1 : 0; // no branch: whether a token passes is a coin flip
         }
+        packedMass = total;
         return n;
     }
 
-    /**
-     * Top-p over {@code packed[0..n)}: finds the smallest most-likely prefix reaching topP of the
-     * mass by partitioning on the mass (expected linear time), sorts only that prefix and returns
-     * its length. The prefix is the same as a full sort would give: the elements in front of a
-     * partition are all more likely than those behind it.
-     */
-    private int nucleus(int n) {
-        double total = 0;
-        for (int i = 0; i < n; i++) {
-            total += prob(packed[i]);
+    private double mass(int from, int to) {
+        double m = 0;
+        for (int i = from; i < to; i++) {
+            m += prob(packed[i]);
         }
-        double target = params.topP() * total;
+        return m;
+    }
+
+    /**
+     * The length k of the shortest run of most likely tokens of {@code packed[0..n)} whose mass
+     * reaches {@code target} (exceeds it, if strict); -1 if none does. Afterwards those k tokens
+     * are {@code packed[0..k)}, in no order except that {@code packed[k - 1]} is the k-th most
+     * likely. Partitions on the mass (expected linear time) and sorts only the last small range:
+     * every token in front of a partition is more likely than every token behind it, so the
+     * answer is the one a full sort and a scan would give, with the masses summed in another order.
+     */
+    private int mostLikelyReaching(int n, double target, boolean strict) {
         int lo = 0, hi = n;
         double need = target;
         while (hi - lo > SMALL) {
             int m = partition(lo, hi);
-            double mass = 0;
-            for (int i = lo; i <= m; i++) {
-                mass += prob(packed[i]);
-            }
-            if (mass >= need) {
+            double mass = partitionedMass + prob(packed[m]);
+            if (strict ? mass > need : mass >= need) {
                 hi = m + 1;
             } else {
                 need -= mass;
                 lo = m + 1;
             }
         }
-        Arrays.sort(packed, 0, hi);
-        int keep = prefixReaching(target, hi);
-        if (keep < 0) { // the mass was summed in another order and fell short by rounding: sort all
-            Arrays.sort(packed, 0, n);
-            keep = prefixReaching(target, n);
-        }
-        return keep < 0 ? n : keep;
-    }
-
-    /** Length of the shortest sorted prefix of {@code packed[0..n)} whose mass reaches target; -1 if none. */
-    private int prefixReaching(double target, int n) {
-        double mass = 0;
-        for (int i = 0; i < n; i++) {
-            mass += prob(packed[i]);
-            if (mass >= target) {
+        Arrays.sort(packed, lo, hi);
+        double acc = 0;
+        for (int i = lo; i < hi; i++) {
+            acc += prob(packed[i]);
+            if (strict ? acc > need : acc >= need) {
                 return i + 1;
             }
         }
         return -1;
+    }
+
+    /** Moves the tokens of {@code packed[0..n)} with probability ≥ threshold to the front; returns how many. */
+    private int moveToFront(int n, float threshold) {
+        long[] a = packed;
+        int store = 0;
+        for (int i = 0; i < n; i++) {
+            long v = a[i];
+            if (prob(v) >= threshold) {
+                a[i] = a[store];
+                a[store++] = v;
+            }
+        }
+        return store;
+    }
+
+    private long smallestKey(int n) {
+        long best = Long.MAX_VALUE;
+        for (int i = 0; i < n; i++) {
+            best = Math.min(best, packed[i]);
+        }
+        return best;
+    }
+
+    private long largestKey(int n) {
+        long best = Long.MIN_VALUE;
+        for (int i = 0; i < n; i++) {
+            best = Math.max(best, packed[i]);
+        }
+        return best;
     }
 
     /** Moves the k smallest keys (most likely tokens) of {@code packed[0..n)} to the front, unordered (quickselect). */
@@ -241,9 +242,10 @@ public final class Sampler {
 
     /**
      * Partitions {@code packed[lo..hi)} (hi - lo >= 3) around the median of its first, middle and
-     * last keys; returns the pivot's final index: smaller keys before it, larger after. Keys are
-     * distinct (they hold the id), and the median of three is never the range's largest key, so
-     * callers always shrink their range.
+     * last keys; returns the pivot's final index: smaller keys before it, larger after, and leaves
+     * the mass of the smaller ones in {@link #partitionedMass}. Keys are distinct (they hold the
+     * id), and the median of three is never the range's largest key, so callers always shrink
+     * their range.
      */
     private int partition(int lo, int hi) {
         long[] a = packed;
@@ -254,15 +256,20 @@ public final class Sampler {
         a[pi] = a[last];
         a[last] = pivot;
         int store = lo;
+        double mass = 0;
+        // Branch-free (always swap, advance by the comparison): which side a key falls on is a
+        // coin flip, and a mispredicted branch per key cost more than the extra store.
         for (int i = lo; i < last; i++) {
             long v = a[i];
-            if (v < pivot) {
-                a[i] = a[store];
-                a[store++] = v;
-            }
+            a[i] = a[store];
+            a[store] = v;
+            int less = v < pivot ? 1 : 0;
+            store += less;
+            mass += less * prob(v);
         }
         a[last] = a[store];
         a[store] = pivot;
+        partitionedMass = mass;
         return store;
     }
 

@@ -1,5 +1,6 @@
 package dev.kiln.inference.bench;
 
+import ai.onnxruntime.OnnxJavaType;
 import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtSession;
@@ -15,9 +16,14 @@ import dev.kiln.inference.registry.ModelRegistry;
 import dev.kiln.inference.testing.TestBundles;
 import dev.kiln.trainer.GptConfig;
 import dev.kiln.trainer.GptModel;
+import dev.kiln.trainer.Half;
+import dev.kiln.trainer.LlamaConfig;
+import dev.kiln.trainer.OnnxExporter;
 import dev.kiln.trainer.ThreadPool;
+import java.nio.ByteBuffer;
 import java.nio.FloatBuffer;
 import java.nio.LongBuffer;
+import java.nio.ShortBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -32,7 +38,7 @@ import java.util.concurrent.TimeUnit;
  * Throughput and latency of the gateway's core (scheduler + ORT batch + sampler, in process, no
  * network) against a bare ONNX Runtime greedy loop on the same model in the same JVM.
  *
- * <p>Usage: {@code GatewayBench <small|gpt2> [newTokens] [repeats]} (bench/gateway.sh runs it). Greedy,
+ * <p>Usage: {@code GatewayBench <small|gpt2|llama|llama-fp16> [newTokens] [repeats]} (bench/gateway.sh runs it). Greedy,
  * ignore EOS, 8-token prompts, intra-op threads 1. Prints a markdown table.
  */
 public final class GatewayBench {
@@ -40,25 +46,42 @@ public final class GatewayBench {
 
     public static void main(String[] args) throws Exception {
         String which = args.length > 0 ? args[0] : "small";
-        GptConfig cfg = switch (which) {
-            case "small" -> GptConfig.of(4, 4, 256, 512, TestBundles.vocab());
-            case "gpt2" -> GptConfig.of(12, 12, 768, 1024, 50257);
-            default -> throw new IllegalArgumentException("small or gpt2");
-        };
-        int newTokens = args.length > 1 ? Integer.parseInt(args[1]) : (which.equals("gpt2") ? 32 : 64);
+        int newTokens = args.length > 1 ? Integer.parseInt(args[1]) : (which.equals("small") ? 64 : 32);
         Path dir = Files.createTempDirectory("kiln-bench-" + which);
         long t0 = System.nanoTime();
-        GptModel model = GptModel.create(cfg, new ThreadPool(1), 1);
-        if (which.equals("gpt2")) {
-            TestBundles.writeGpt2Tokenizer(model, dir);
-        } else {
-            TestBundles.write(model, dir);
+        Shape cfg;
+        long parameters;
+        switch (which) {
+            case "small", "gpt2" -> {
+                GptConfig g = which.equals("small")
+                        ? GptConfig.of(4, 4, 256, 512, TestBundles.vocab())
+                        : GptConfig.of(12, 12, 768, 1024, 50257);
+                GptModel model = GptModel.create(g, new ThreadPool(1), 1);
+                if (which.equals("gpt2")) {
+                    TestBundles.writeGpt2Tokenizer(model, dir);
+                } else {
+                    TestBundles.write(model, dir);
+                }
+                cfg = new Shape(g.nLayer(), g.nHead(), g.headDim(), g.vocab(), false);
+                parameters = g.realParameterCount();
+            }
+            case "llama", "llama-fp16" -> {
+                LlamaConfig l = llama(2560);
+                TestBundles.write(
+                        TestBundles.randomLlama(l, 5),
+                        dir,
+                        new OnnxExporter.ExportOptions(
+                                which.equals("llama") ? OnnxExporter.Precision.FLOAT32 : OnnxExporter.Precision.FLOAT16,
+                                OnnxExporter.ExportOptions.DEFAULT_EXTERNAL_DATA_THRESHOLD));
+                cfg = new Shape(l.nLayer(), l.nKvHead(), l.nEmbd() / l.nHead(), l.vocab(), which.equals("llama-fp16"));
+                parameters = l.realParameterCount();
+            }
+            default -> throw new IllegalArgumentException("small, gpt2, llama or llama-fp16");
         }
-        model = null;
         System.gc();
         System.err.printf(
                 "%s: %,d parameters, bundle written in %.1f s to %s%n",
-                which, cfg.realParameterCount(), (System.nanoTime() - t0) / 1e9, dir);
+                which, parameters, (System.nanoTime() - t0) / 1e9, dir);
 
         List<String> rows = new ArrayList<>();
         // warm-up both paths
@@ -123,6 +146,26 @@ public final class GatewayBench {
             p[j] = 32 + (i * 13 + j * 7) % 200;
         }
         return p;
+    }
+
+    /** What the bare loop needs to know of the graph: cache shape and precision, vocabulary. */
+    record Shape(int layers, int kvHeads, int headDim, int vocab, boolean fp16) {}
+
+    /**
+     * The Llama-shaped benchmark model: 4 layers, 512 channels, 8 query heads sharing 2 key/value
+     * heads (head size 64), SwiGLU 1,408, Llama 3's 128,256-token vocabulary, untied head:
+     * 148 M parameters, of which the two vocabulary tables are 131 M, so the per-token cost is
+     * dominated by the vocabulary as it is in a Llama 3.2 1B.
+     */
+    static LlamaConfig llama(int context) {
+        return LlamaConfig.of(4, 8, 2, 512, 1408, context, 128_256, false);
+    }
+
+    static OnnxTensor emptyPast(OrtEnvironment env, Shape cfg, int b) throws Exception {
+        long[] shape = {b, cfg.kvHeads(), 0, cfg.headDim()};
+        return cfg.fp16()
+                ? OnnxTensor.createTensor(env, ByteBuffer.allocateDirect(0), shape, OnnxJavaType.FLOAT16)
+                : OnnxTensor.createTensor(env, FloatBuffer.allocate(0), shape);
     }
 
     record Run(double tokensPerSecond, double ttftP50, double ttftP99, double stepShare) {}
@@ -225,7 +268,7 @@ public final class GatewayBench {
      * ORT-allocated outputs, each step's present tensors fed straight back as the next past,
      * argmax in Java. Returns generated tokens per second (prefill included, as for the gateway).
      */
-    static double bare(Path dir, GptConfig cfg, int b, int newTokens) throws Exception {
+    static double bare(Path dir, Shape cfg, int b, int newTokens) throws Exception {
         OrtEnvironment env = OrtEnvironment.getEnvironment();
         try (OrtSession.SessionOptions so = new OrtSession.SessionOptions()) {
             so.setIntraOpNumThreads(1);
@@ -238,10 +281,10 @@ public final class GatewayBench {
         }
     }
 
-    static double bareLoop(OrtSession s, OrtEnvironment env, GptConfig cfg, int b, int newTokens) throws Exception {
+    static double bareLoop(OrtSession s, OrtEnvironment env, Shape cfg, int b, int newTokens) throws Exception {
         {
             {
-                int L = cfg.nLayer(), H = cfg.nHead(), D = cfg.headDim(), V = cfg.vocab();
+                int L = cfg.layers(), H = cfg.kvHeads(), D = cfg.headDim(), V = cfg.vocab();
                 long start = System.nanoTime();
                 long[] ids = new long[b * PROMPT], mask, pos = new long[b * PROMPT];
                 for (int r = 0; r < b; r++) {
@@ -256,12 +299,8 @@ public final class GatewayBench {
                 Arrays.fill(mask, 1);
                 Map<String, OnnxTensor> pastT = new HashMap<>();
                 for (int l = 0; l < L; l++) {
-                    pastT.put(
-                            "past_key_values." + l + ".key",
-                            OnnxTensor.createTensor(env, FloatBuffer.allocate(0), new long[] {b, H, 0, D}));
-                    pastT.put(
-                            "past_key_values." + l + ".value",
-                            OnnxTensor.createTensor(env, FloatBuffer.allocate(0), new long[] {b, H, 0, D}));
+                    pastT.put("past_key_values." + l + ".key", emptyPast(env, cfg, b));
+                    pastT.put("past_key_values." + l + ".value", emptyPast(env, cfg, b));
                 }
                 OrtSession.Result prev = null;
                 int generated = 0;
@@ -283,14 +322,16 @@ public final class GatewayBench {
                         pastT.values().forEach(OnnxTensor::close);
                     }
                     prev = res;
-                    FloatBuffer logits = ((OnnxTensor) res.get("logits").get()).getFloatBuffer();
+                    OnnxTensor logitsT = (OnnxTensor) res.get("logits").get();
+                    FloatBuffer logits = cfg.fp16() ? null : logitsT.getFloatBuffer();
+                    ShortBuffer halfLogits = cfg.fp16() ? logitsT.getShortBuffer() : null;
                     long[] next = new long[b];
                     for (int r = 0; r < b; r++) {
                         int off = (r * seq + seq - 1) * V;
                         int best = 0;
-                        float bv = logits.get(off);
-                        for (int v = 1; v < V; v++) {
-                            float x = logits.get(off + v);
+                        float bv = Float.NEGATIVE_INFINITY;
+                        for (int v = 0; v < V; v++) {
+                            float x = cfg.fp16() ? Half.toFloat(halfLogits.get(off + v)) : logits.get(off + v);
                             if (x > bv) {
                                 bv = x;
                                 best = v;

@@ -47,6 +47,29 @@ class ChatTemplateTest {
         ChatTemplate t = new ChatTemplate(c.chatTemplate(), (String) c.data().get("bos_token"), (String)
                 c.data().get("eos_token"));
         assertThat(t.render(c.data())).isEqualTo(c.expected());
+        assertThat(t.render(c.data())).as("second render of the parsed tree").isEqualTo(c.expected());
+    }
+
+    @Test
+    void oneParsedTemplateRendersConcurrently() throws Exception {
+        Case llama = cases().filter(c -> c.name().equals("meta-llama/Llama-3.1-8B-Instruct"))
+                .findFirst()
+                .orElseThrow();
+        ChatTemplate t =
+                new ChatTemplate(llama.chatTemplate(), (String) llama.data().get("bos_token"), (String)
+                        llama.data().get("eos_token"));
+        var pool = java.util.concurrent.Executors.newFixedThreadPool(4);
+        try {
+            List<java.util.concurrent.Future<String>> outs = new java.util.ArrayList<>();
+            for (int i = 0; i < 64; i++) {
+                outs.add(pool.submit(() -> t.render(llama.data())));
+            }
+            for (var out : outs) {
+                assertThat(out.get()).isEqualTo(llama.expected());
+            }
+        } finally {
+            pool.shutdownNow();
+        }
     }
 
     @Test
@@ -66,6 +89,10 @@ class ChatTemplateTest {
     void aSyntaxErrorFailsWithTheEnginesMessage() {
         ChatTemplate broken = new ChatTemplate("{% for m in messages %}{{ m.content }}", "", "");
         assertThatThrownBy(() -> broken.render(List.of(new ChatMessage("user", "a")), true, Map.of()))
+                .isInstanceOf(ChatTemplateException.class)
+                .hasMessageContaining("the chat template failed to render");
+        assertThatThrownBy(() -> broken.render(List.of(new ChatMessage("user", "b")), true, Map.of()))
+                .as("every render of a template that failed to parse fails, not only the first")
                 .isInstanceOf(ChatTemplateException.class)
                 .hasMessageContaining("the chat template failed to render");
     }

@@ -19,7 +19,22 @@ class CudaFallbackTest {
         OrtSessions.Opened o = OrtSessions.open(
                 OrtEnvironment.getEnvironment(),
                 dir.resolve("model.onnx"),
-                new OrtSessions.Options(DecoderModel.Provider.CUDA, 1, 0));
+                new OrtSessions.Options(DecoderModel.Provider.CUDA, 1, CudaOptions.DEFAULT));
+        try (var session = o.session()) {
+            assertThat(o.provider()).isEqualTo(DecoderModel.Provider.CPU);
+            assertThat(o.fallbackReason()).contains("no CUDA provider").contains("onnxruntime_gpu");
+            assertThat(session.getInputNames()).contains("input_ids");
+        }
+    }
+
+    @Test
+    void cudaWithArenaOptionsStillFallsBackToCpuWithTheSameReason(@TempDir Path dir) throws Exception {
+        TestBundles.write(TestBundles.randomModel(GptConfig.of(1, 2, 16, 16, TestBundles.vocab()), 3), dir);
+        CudaOptions cuda = new CudaOptions(1, 2L << 30, CudaOptions.ArenaExtendStrategy.SAME_AS_REQUESTED);
+        OrtSessions.Opened o = OrtSessions.open(
+                OrtEnvironment.getEnvironment(),
+                dir.resolve("model.onnx"),
+                new OrtSessions.Options(DecoderModel.Provider.CUDA, 1, cuda));
         try (var session = o.session()) {
             assertThat(o.provider()).isEqualTo(DecoderModel.Provider.CPU);
             assertThat(o.fallbackReason()).contains("no CUDA provider").contains("onnxruntime_gpu");
