@@ -7,6 +7,8 @@
 #   bench/gateway.sh small 64 3 # one model, 64 new tokens per stream, best of 3 interleaved runs
 #   bench/gateway.sh sampling   # sampling µs/token at vocab 128,256: partial selection vs full sort
 #   bench/gateway.sh longprompt # a 2,000-token prompt joining 8 decoding streams, chunked or not
+#   bench/gateway.sh arrivals gpt2 48 150 48 7 2
+#                               # Poisson arrivals: <model> <requests> <mean gap ms> <max new> <seed> [repeats]
 #
 # Results go to stdout; bench/gateway-results.md holds a recorded run.
 set -euo pipefail
@@ -30,6 +32,9 @@ if [[ "${1:-}" == sampling ]]; then
 elif [[ "${1:-}" == longprompt ]]; then
   shift
   java -Xmx6g -XX:MaxDirectMemorySize=6g -cp "$CP" dev.kiln.inference.bench.LongPromptBench "$@"
+elif [[ "${1:-}" == arrivals ]]; then
+  shift
+  java -Xmx6g -XX:MaxDirectMemorySize=6g -cp "$CP" dev.kiln.inference.bench.ArrivalsBench "$@"
 elif [[ $# -gt 0 ]]; then
   run "$@"
 else

@@ -11,6 +11,10 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
@@ -23,6 +27,10 @@ import java.util.function.Consumer;
  */
 public final class ContinuousBatcher implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(ContinuousBatcher.class.getName());
+    /** Logit elements (rows x vocabulary) from which a step's sampling is shared with helper threads. */
+    private static final long PARALLEL_SAMPLING_MIN = 1 << 18;
+    /** Helper threads for sampling: the other cores, at most 7. */
+    private static final int HELPER_COUNT = Math.min(7, Runtime.getRuntime().availableProcessors() - 1);
 
     /**
      * @param maxBatch            requests decoding together at most
@@ -155,6 +163,9 @@ public final class ContinuousBatcher implements AutoCloseable {
     private int[][] prefillPrompts; // prompts of the prefilling group
     private int prefilled; // positions of them already prefilled
     private boolean[] keep;
+    private int[] sampled;
+    private RuntimeException[] sampleErrors;
+    private ExecutorService helpers; // samples shares of the rows; null on one core
 
     /** The scheduler: admit queued requests, advance everyone by one token, retire whoever finished; repeat. */
     private void run() {
@@ -163,6 +174,15 @@ public final class ContinuousBatcher implements AutoCloseable {
         first = new float[config.maxBatch() * stride];
         tokens = new int[config.maxBatch()];
         keep = new boolean[config.maxBatch()];
+        sampled = new int[config.maxBatch()];
+        sampleErrors = new RuntimeException[config.maxBatch()];
+        if (HELPER_COUNT > 0 && config.maxBatch() > 1) {
+            helpers = Executors.newFixedThreadPool(HELPER_COUNT, r -> {
+                Thread t = new Thread(r, "kiln-sampler-" + name);
+                t.setDaemon(true);
+                return t;
+            });
+        }
         try {
             while (true) {
                 if (closing && !drain) {
@@ -191,6 +211,9 @@ public final class ContinuousBatcher implements AutoCloseable {
             endAll(s -> s.fail(t));
         } finally {
             activeCount = 0;
+            if (helpers != null) {
+                helpers.shutdownNow();
+            }
             batch.close();
             stopped.countDown();
         }
@@ -275,7 +298,8 @@ public final class ContinuousBatcher implements AutoCloseable {
     }
 
     /** Samples and streams each row's next token, then drops the rows that finished or were cancelled. */
-    private void sampleAndRetire(int rows) {
+    private void sampleAndRetire(int rows) throws InterruptedException {
+        sampleRows(rows);
         boolean changed = false;
         for (int i = 0; i < rows; i++) {
             Seq s = active.get(i);
@@ -284,7 +308,10 @@ public final class ContinuousBatcher implements AutoCloseable {
                 keep[i] = false;
             } else {
                 try {
-                    keep[i] = !emit(s, s.sampler.next(logits, i * stride));
+                    if (sampleErrors[i] != null) {
+                        throw sampleErrors[i];
+                    }
+                    keep[i] = !emit(s, sampled[i]);
                 } catch (RuntimeException e) { // this request's problem only (e.g. an undecodable id)
                     LOG.log(Level.ERROR, "request failed on " + name, e);
                     s.fail(e);
@@ -297,15 +324,57 @@ public final class ContinuousBatcher implements AutoCloseable {
         if (!changed) {
             return;
         }
-        batch.retain(keep);
-        List<Seq> still = new ArrayList<>(rows);
-        for (int i = 0; i < rows; i++) {
-            if (keep[i]) {
-                still.add(active.get(i));
-            }
+        int[] from = batch.retain(keep);
+        List<Seq> still = new ArrayList<>(from.length);
+        for (int r : from) {
+            still.add(active.get(r));
         }
         active.clear();
         active.addAll(still);
+    }
+
+    /**
+     * Runs each row's sampler on its row of the logits. When the rows hold enough vocabulary to
+     * pay for the hand-off, helper threads take shares of the rows: the model call is over, so its
+     * cores are free, and at a 128K vocabulary with top-p a row costs about a millisecond, which
+     * 32 rows would otherwise add to every step on this one thread. Each request's sampler runs on
+     * one thread at a time, so its draws do not depend on the split.
+     */
+    private void sampleRows(int rows) throws InterruptedException {
+        int parts =
+                helpers == null || (long) rows * vocab < PARALLEL_SAMPLING_MIN ? 1 : Math.min(rows, HELPER_COUNT + 1);
+        if (parts == 1) {
+            sampleRange(0, rows);
+            return;
+        }
+        List<Future<?>> shares = new ArrayList<>(parts - 1);
+        for (int p = 1; p < parts; p++) {
+            int a = rows * p / parts, b = rows * (p + 1) / parts;
+            shares.add(helpers.submit(() -> sampleRange(a, b)));
+        }
+        sampleRange(0, rows / parts);
+        for (Future<?> f : shares) {
+            try {
+                f.get();
+            } catch (ExecutionException e) { // sampleRange keeps per-row failures; this is a bug
+                throw new IllegalStateException(e.getCause());
+            }
+        }
+    }
+
+    private void sampleRange(int from, int to) {
+        for (int i = from; i < to; i++) {
+            Seq s = active.get(i);
+            sampleErrors[i] = null;
+            if (s.cancelled) {
+                continue;
+            }
+            try {
+                sampled[i] = s.sampler.next(logits, i * stride);
+            } catch (RuntimeException e) {
+                sampleErrors[i] = e;
+            }
+        }
     }
 
     /**
@@ -314,8 +383,10 @@ public final class ContinuousBatcher implements AutoCloseable {
      */
     private void prefillChunk(int to) {
         List<Seq> group = List.copyOf(prefilling);
+        long t0 = System.nanoTime();
         try {
             batch.prefill(prefillPrompts, prefilled, to, first);
+            metrics.prefillCall(name, group.size(), group.size() * (to - prefilled), System.nanoTime() - t0);
         } catch (RuntimeException e) {
             LOG.log(Level.ERROR, "prefill failed on " + name, e);
             prefilling.clear();

@@ -2,8 +2,8 @@ package dev.kiln.inference.model;
 
 /**
  * The sequences decoding together, each with its own key/value cache, advanced by one model
- * call per {@link #step}. Rows are numbered 0..size-1 in the order they joined; removing rows
- * keeps the order of the others. Not thread-safe: the scheduler thread owns it.
+ * call per {@link #step}. Rows are numbered 0..size-1; a joining row becomes the last, and
+ * {@link #retain} says where the kept rows went. Not thread-safe: the scheduler thread owns it.
  */
 public interface DecodeBatch extends AutoCloseable {
 
@@ -47,8 +47,13 @@ public interface DecodeBatch extends AutoCloseable {
      */
     void step(int[] tokens, float[] logits);
 
-    /** Keeps only the rows whose flag is true. */
-    void retain(boolean[] keep);
+    /**
+     * Keeps only the rows whose flag is true. The kept rows may be renumbered (the last rows can
+     * move into places freed lower down, so a departure need not copy every other row's cache).
+     *
+     * @return for each row after the call, the row it was before
+     */
+    int[] retain(boolean[] keep);
 
     /** Tokens in the cache of a row (prompt + fed tokens). */
     int length(int row);

@@ -33,8 +33,10 @@ import java.util.Map;
  * P - length positions are zeros that the attention mask hides, and position_ids carry each
  * row's true position. Joining rows are prefilled together when their prompts have the same
  * length (no padding in a prefill), else alone, in chunks of positions on top of their own growing cache
- * (so a long prompt can be interleaved with decode steps), and then copied in right-aligned; rows leave by a compaction into the other buffer set, which also
- * drops padding columns no row needs any more. Those copies happen only when the batch changes.
+ * (so a long prompt can be interleaved with decode steps), and then copied in right-aligned. A
+ * leaving row's place is taken by the last row (one row's cache copied, not the batch's); when
+ * padding has grown to a quarter of the shared length, a compaction into the other buffer set
+ * drops the columns no row needs any more. Those copies happen only when the batch changes.
  */
 final class OrtDecodeBatch implements DecodeBatch {
     private static final ByteBuffer ZEROS = ByteBuffer.allocateDirect(1 << 16);
@@ -357,8 +359,14 @@ final class OrtDecodeBatch implements DecodeBatch {
         }
     }
 
+    /**
+     * Rows leave without moving the others: each freed place below the new size takes one of the
+     * last rows, so a departure copies the departing rows' worth of cache, not the whole batch.
+     * Only when a quarter or more of the shared length is padding in every kept row does a
+     * compaction copy all kept rows (in order) into the other buffer set, dropping those columns.
+     */
     @Override
-    public void retain(boolean[] keep) {
+    public int[] retain(boolean[] keep) {
         int kept = 0, maxLen = 0;
         for (int r = 0; r < size; r++) {
             if (keep[r]) {
@@ -366,17 +374,46 @@ final class OrtDecodeBatch implements DecodeBatch {
                 maxLen = Math.max(maxLen, length[r]);
             }
         }
-        if (kept == size) {
-            return;
-        }
+        int[] from = new int[kept];
         if (kept == 0) {
             size = 0;
             past = 0;
-            return;
+            return from;
         }
-        // Drop padding columns when a quarter or more of the shared length is padding in every row.
-        int newPast = past - maxLen >= Math.max(8, past / 4) ? maxLen : past;
-        relayout(keep, newPast);
+        if (kept < size && past - maxLen >= Math.max(8, past / 4)) {
+            for (int r = 0, k = 0; r < size; r++) {
+                if (keep[r]) {
+                    from[k++] = r;
+                }
+            }
+            relayout(keep, maxLen);
+            return from;
+        }
+        for (int r = 0; r < kept; r++) {
+            from[r] = r;
+        }
+        int mover = size - 1;
+        for (int hole = 0; hole < kept; hole++) {
+            if (keep[hole]) {
+                continue;
+            }
+            while (!keep[mover]) {
+                mover--;
+            }
+            moveRow(mover, hole);
+            from[hole] = mover--;
+        }
+        size = kept;
+        return from;
+    }
+
+    /** Copies row {@code src}'s cache over row {@code dst} in the current buffer set. */
+    private void moveRow(int src, int dst) {
+        int rowBytes = s.kvHeads() * past * rowUnit;
+        for (int i = 0; i < layers2; i++) {
+            cur[i].put(dst * rowBytes, cur[i].duplicate(), src * rowBytes, rowBytes);
+        }
+        length[dst] = length[src];
     }
 
     private int maxLength() {
