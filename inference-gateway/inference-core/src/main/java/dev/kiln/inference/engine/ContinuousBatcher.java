@@ -20,8 +20,8 @@ import java.util.function.Consumer;
 
 /**
  * Continuous batching for one model: a single scheduler thread owns the model's
- * {@link DecodeBatch} and loops: {@link #admit} queued requests into free slots (prompts of equal
- * length prefilled together, long ones in chunks between decode steps), {@link #step} all running requests with one model call,
+ * {@link DecodeBatch} and loops: {@link #admit} queued requests into free slots (prompts
+ * prefilled together, left-padded, long ones in chunks between decode steps), {@link #step} all running requests with one model call,
  * {@link #sampleAndRetire} (stream each row's token, drop the finished and cancelled). Each request samples with its own {@link Sampler} (own seed), so its
  * output does not depend on its neighbours. A bounded queue in front rejects work when full.
  */
@@ -161,6 +161,7 @@ public final class ContinuousBatcher implements AutoCloseable {
     private float[] logits, first;
     private int[] tokens;
     private int[][] prefillPrompts; // prompts of the prefilling group
+    private int prefillLength; // the longest of them: the others are left-padded to it
     private int prefilled; // positions of them already prefilled
     private boolean[] keep;
     private int[] sampled;
@@ -220,7 +221,7 @@ public final class ContinuousBatcher implements AutoCloseable {
     }
 
     /**
-     * Moves queued requests into free slots and prefills them: prompts of equal length together,
+     * Moves queued requests into free slots and prefills them: several prompts a call,
      * in chunks. While other requests decode, at most {@code prefillChunkTokens} prompt tokens are
      * prefilled before the next decode step; with nobody decoding, prefill runs to the end.
      * Waits briefly for work only when nothing runs.
@@ -244,7 +245,7 @@ public final class ContinuousBatcher implements AutoCloseable {
             if (prefilling.isEmpty() && !nextGroup()) {
                 return;
             }
-            int rows = prefilling.size(), length = prefillPrompts[0].length;
+            int rows = prefilling.size(), length = prefillLength;
             int chunk = active.isEmpty() ? length - prefilled : Math.max(1, budget / rows);
             int to = Math.min(length, prefilled + chunk);
             budget -= rows * (to - prefilled);
@@ -252,20 +253,31 @@ public final class ContinuousBatcher implements AutoCloseable {
         }
     }
 
-    /** Takes the oldest admitted request and those of its prompt length as the next prefill group. */
+    /**
+     * Takes the next prefill group: the oldest admitted request and, in arrival order, those that
+     * join it without making padding more than half of the call (prompts are left-padded to the
+     * longest of the group). One call for several prompts costs far less than one call each, most
+     * of all for short prompts, where the per-call cost and one weight pass per call dominate.
+     */
     private boolean nextGroup() {
         if (admitting.isEmpty()) {
             return false;
         }
-        int length = admitting.get(0).request.prompt().length;
-        int rows = batch.prefillRows(length);
-        for (var it = admitting.iterator(); it.hasNext() && prefilling.size() < rows; ) {
+        int longest = 0;
+        long real = 0;
+        for (var it = admitting.iterator(); it.hasNext(); ) {
             Seq s = it.next();
-            if (s.request.prompt().length == length) {
-                prefilling.add(s);
-                it.remove();
+            int length = s.request.prompt().length, l = Math.max(longest, length);
+            int rows = prefilling.size() + 1;
+            if (!prefilling.isEmpty() && (rows > batch.prefillRows(l) || 2 * (real + length) < (long) rows * l)) {
+                continue;
             }
+            prefilling.add(s);
+            it.remove();
+            longest = l;
+            real += length;
         }
+        prefillLength = longest;
         prefillPrompts = new int[prefilling.size()][];
         for (int i = 0; i < prefillPrompts.length; i++) {
             prefillPrompts[i] = prefilling.get(i).request.prompt();
@@ -394,7 +406,7 @@ public final class ContinuousBatcher implements AutoCloseable {
             return;
         }
         prefilled = to;
-        if (to < prefillPrompts[0].length) {
+        if (to < prefillLength) {
             return;
         }
         prefilling.clear();

@@ -265,6 +265,44 @@ class OrtDecoderTest {
         }
     }
 
+    @Test
+    void promptsOfDifferentLengthsPrefilledTogetherInChunksGetTheirOwnLogitsAndCaches() {
+        int v = loaded.model().shape().vocab();
+        int[][] prompts = {prompt(4, 1), prompt(11, 2), prompt(1, 3), prompt(9, 4)};
+        try (DecodeBatch batch = loaded.model().newBatch(4)) {
+            float[] logits = new float[4 * v];
+            for (int from = 0; from < 11; from += 3) { // chunks cut through the padding
+                batch.prefill(prompts, from, Math.min(11, from + 3), logits);
+            }
+            KvCacheDecoder[] refs = new KvCacheDecoder[4];
+            int[] next = new int[4];
+            for (int i = 0; i < 4; i++) {
+                refs[i] = ref.decoder();
+                float[] want = refs[i].prefill(prompts[i]);
+                assertClose(logits, i * v, want);
+                next[i] = argmax(want);
+            }
+            int[] order = {3, 0, 2, 1};
+            for (int i : order) {
+                batch.appendPrefilled(i);
+            }
+            assertThat(batch.length(0)).isEqualTo(9);
+            assertThat(batch.length(2)).isEqualTo(1);
+            int[] tokens = new int[4];
+            for (int step = 0; step < 4; step++) {
+                for (int r = 0; r < 4; r++) {
+                    tokens[r] = next[order[r]];
+                }
+                batch.step(tokens, logits);
+                for (int r = 0; r < 4; r++) {
+                    float[] want = refs[order[r]].step(tokens[r]);
+                    assertClose(logits, r * v, want);
+                    next[order[r]] = argmax(want);
+                }
+            }
+        }
+    }
+
     /** Even i: greedy; odd i: seeded sampling with all filters on. Different lengths. */
     static InferenceEngine.Command command(int i) {
         SamplingSpec s = i % 2 == 0 ? SamplingSpec.greedy() : new SamplingSpec(0.9f, 50, 0.95f, 0.01f, 1.2f, 1000L + i);
