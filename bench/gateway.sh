@@ -9,6 +9,8 @@
 #   bench/gateway.sh sampling   # sampling µs/token at vocab 128,256: partial selection vs full sort
 #   bench/gateway.sh longprompt # a 2,000-token prompt joining 8 decoding streams, chunked or not (Llama-shaped)
 #   bench/gateway.sh chat       # chat template render µs: parsed per request vs parsed once
+#   bench/gateway.sh arrivals gpt2 48 150 48 7 2
+#                               # Poisson arrivals: <model> <requests> <mean gap ms> <max new> <seed> [repeats]
 #
 # Results go to stdout; bench/gateway-results.md holds a recorded run.
 set -euo pipefail
@@ -35,6 +37,9 @@ elif [[ "${1:-}" == chat ]]; then
 elif [[ "${1:-}" == longprompt ]]; then
   shift
   java --add-modules jdk.incubator.vector -Xmx6g -XX:MaxDirectMemorySize=6g -cp "$CP" dev.kiln.inference.bench.LongPromptBench "$@"
+elif [[ "${1:-}" == arrivals ]]; then
+  shift
+  java --add-modules jdk.incubator.vector -Xmx6g -XX:MaxDirectMemorySize=6g -cp "$CP" dev.kiln.inference.bench.ArrivalsBench "$@"
 elif [[ $# -gt 0 ]]; then
   run "$@"
 else

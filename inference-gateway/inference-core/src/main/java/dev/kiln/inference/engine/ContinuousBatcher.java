@@ -11,18 +11,26 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
 /**
  * Continuous batching for one model: a single scheduler thread owns the model's
- * {@link DecodeBatch} and loops: {@link #admit} queued requests into free slots (prompts of equal
- * length prefilled together, long ones in chunks between decode steps), {@link #step} all running requests with one model call,
+ * {@link DecodeBatch} and loops: {@link #admit} queued requests into free slots (prompts
+ * prefilled together, left-padded, long ones in chunks between decode steps), {@link #step} all running requests with one model call,
  * {@link #sampleAndRetire} (stream each row's token, drop the finished and cancelled). Each request samples with its own {@link Sampler} (own seed), so its
  * output does not depend on its neighbours. A bounded queue in front rejects work when full.
  */
 public final class ContinuousBatcher implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(ContinuousBatcher.class.getName());
+    /** Logit elements (rows x vocabulary) from which a step's sampling is shared with helper threads. */
+    private static final long PARALLEL_SAMPLING_MIN = 1 << 18;
+    /** Helper threads for sampling: the other cores, at most 7. */
+    private static final int HELPER_COUNT = Math.min(7, Runtime.getRuntime().availableProcessors() - 1);
 
     /**
      * @param maxBatch            requests decoding together at most
@@ -153,8 +161,12 @@ public final class ContinuousBatcher implements AutoCloseable {
     private float[] logits, first;
     private int[] tokens;
     private int[][] prefillPrompts; // prompts of the prefilling group
+    private int prefillLength; // the longest of them: the others are left-padded to it
     private int prefilled; // positions of them already prefilled
     private boolean[] keep;
+    private int[] sampled;
+    private RuntimeException[] sampleErrors;
+    private ExecutorService helpers; // samples shares of the rows; null on one core
 
     /** The scheduler: admit queued requests, advance everyone by one token, retire whoever finished; repeat. */
     private void run() {
@@ -163,6 +175,15 @@ public final class ContinuousBatcher implements AutoCloseable {
         first = new float[config.maxBatch() * stride];
         tokens = new int[config.maxBatch()];
         keep = new boolean[config.maxBatch()];
+        sampled = new int[config.maxBatch()];
+        sampleErrors = new RuntimeException[config.maxBatch()];
+        if (HELPER_COUNT > 0 && config.maxBatch() > 1) {
+            helpers = Executors.newFixedThreadPool(HELPER_COUNT, r -> {
+                Thread t = new Thread(r, "kiln-sampler-" + name);
+                t.setDaemon(true);
+                return t;
+            });
+        }
         try {
             while (true) {
                 if (closing && !drain) {
@@ -191,13 +212,16 @@ public final class ContinuousBatcher implements AutoCloseable {
             endAll(s -> s.fail(t));
         } finally {
             activeCount = 0;
+            if (helpers != null) {
+                helpers.shutdownNow();
+            }
             batch.close();
             stopped.countDown();
         }
     }
 
     /**
-     * Moves queued requests into free slots and prefills them: prompts of equal length together,
+     * Moves queued requests into free slots and prefills them: several prompts a call,
      * in chunks. While other requests decode, at most {@code prefillChunkTokens} prompt tokens are
      * prefilled before the next decode step; with nobody decoding, prefill runs to the end.
      * Waits briefly for work only when nothing runs.
@@ -221,7 +245,7 @@ public final class ContinuousBatcher implements AutoCloseable {
             if (prefilling.isEmpty() && !nextGroup()) {
                 return;
             }
-            int rows = prefilling.size(), length = prefillPrompts[0].length;
+            int rows = prefilling.size(), length = prefillLength;
             int chunk = active.isEmpty() ? length - prefilled : Math.max(1, budget / rows);
             int to = Math.min(length, prefilled + chunk);
             budget -= rows * (to - prefilled);
@@ -229,20 +253,31 @@ public final class ContinuousBatcher implements AutoCloseable {
         }
     }
 
-    /** Takes the oldest admitted request and those of its prompt length as the next prefill group. */
+    /**
+     * Takes the next prefill group: the oldest admitted request and, in arrival order, those that
+     * join it without making padding more than half of the call (prompts are left-padded to the
+     * longest of the group). One call for several prompts costs far less than one call each, most
+     * of all for short prompts, where the per-call cost and one weight pass per call dominate.
+     */
     private boolean nextGroup() {
         if (admitting.isEmpty()) {
             return false;
         }
-        int length = admitting.get(0).request.prompt().length;
-        int rows = batch.prefillRows(length);
-        for (var it = admitting.iterator(); it.hasNext() && prefilling.size() < rows; ) {
+        int longest = 0;
+        long real = 0;
+        for (var it = admitting.iterator(); it.hasNext(); ) {
             Seq s = it.next();
-            if (s.request.prompt().length == length) {
-                prefilling.add(s);
-                it.remove();
+            int length = s.request.prompt().length, l = Math.max(longest, length);
+            int rows = prefilling.size() + 1;
+            if (!prefilling.isEmpty() && (rows > batch.prefillRows(l) || 2 * (real + length) < (long) rows * l)) {
+                continue;
             }
+            prefilling.add(s);
+            it.remove();
+            longest = l;
+            real += length;
         }
+        prefillLength = longest;
         prefillPrompts = new int[prefilling.size()][];
         for (int i = 0; i < prefillPrompts.length; i++) {
             prefillPrompts[i] = prefilling.get(i).request.prompt();
@@ -275,7 +310,8 @@ public final class ContinuousBatcher implements AutoCloseable {
     }
 
     /** Samples and streams each row's next token, then drops the rows that finished or were cancelled. */
-    private void sampleAndRetire(int rows) {
+    private void sampleAndRetire(int rows) throws InterruptedException {
+        sampleRows(rows);
         boolean changed = false;
         for (int i = 0; i < rows; i++) {
             Seq s = active.get(i);
@@ -284,7 +320,10 @@ public final class ContinuousBatcher implements AutoCloseable {
                 keep[i] = false;
             } else {
                 try {
-                    keep[i] = !emit(s, s.sampler.next(logits, i * stride));
+                    if (sampleErrors[i] != null) {
+                        throw sampleErrors[i];
+                    }
+                    keep[i] = !emit(s, sampled[i]);
                 } catch (RuntimeException e) { // this request's problem only (e.g. an undecodable id)
                     LOG.log(Level.ERROR, "request failed on " + name, e);
                     s.fail(e);
@@ -297,15 +336,57 @@ public final class ContinuousBatcher implements AutoCloseable {
         if (!changed) {
             return;
         }
-        batch.retain(keep);
-        List<Seq> still = new ArrayList<>(rows);
-        for (int i = 0; i < rows; i++) {
-            if (keep[i]) {
-                still.add(active.get(i));
-            }
+        int[] from = batch.retain(keep);
+        List<Seq> still = new ArrayList<>(from.length);
+        for (int r : from) {
+            still.add(active.get(r));
         }
         active.clear();
         active.addAll(still);
+    }
+
+    /**
+     * Runs each row's sampler on its row of the logits. When the rows hold enough vocabulary to
+     * pay for the hand-off, helper threads take shares of the rows: the model call is over, so its
+     * cores are free, and at a 128K vocabulary with top-p a row costs about a millisecond, which
+     * 32 rows would otherwise add to every step on this one thread. Each request's sampler runs on
+     * one thread at a time, so its draws do not depend on the split.
+     */
+    private void sampleRows(int rows) throws InterruptedException {
+        int parts =
+                helpers == null || (long) rows * vocab < PARALLEL_SAMPLING_MIN ? 1 : Math.min(rows, HELPER_COUNT + 1);
+        if (parts == 1) {
+            sampleRange(0, rows);
+            return;
+        }
+        List<Future<?>> shares = new ArrayList<>(parts - 1);
+        for (int p = 1; p < parts; p++) {
+            int a = rows * p / parts, b = rows * (p + 1) / parts;
+            shares.add(helpers.submit(() -> sampleRange(a, b)));
+        }
+        sampleRange(0, rows / parts);
+        for (Future<?> f : shares) {
+            try {
+                f.get();
+            } catch (ExecutionException e) { // sampleRange keeps per-row failures; this is a bug
+                throw new IllegalStateException(e.getCause());
+            }
+        }
+    }
+
+    private void sampleRange(int from, int to) {
+        for (int i = from; i < to; i++) {
+            Seq s = active.get(i);
+            sampleErrors[i] = null;
+            if (s.cancelled) {
+                continue;
+            }
+            try {
+                sampled[i] = s.sampler.next(logits, i * stride);
+            } catch (RuntimeException e) {
+                sampleErrors[i] = e;
+            }
+        }
     }
 
     /**
@@ -314,8 +395,10 @@ public final class ContinuousBatcher implements AutoCloseable {
      */
     private void prefillChunk(int to) {
         List<Seq> group = List.copyOf(prefilling);
+        long t0 = System.nanoTime();
         try {
             batch.prefill(prefillPrompts, prefilled, to, first);
+            metrics.prefillCall(name, group.size(), group.size() * (to - prefilled), System.nanoTime() - t0);
         } catch (RuntimeException e) {
             LOG.log(Level.ERROR, "prefill failed on " + name, e);
             prefilling.clear();
@@ -323,7 +406,7 @@ public final class ContinuousBatcher implements AutoCloseable {
             return;
         }
         prefilled = to;
-        if (to < prefillPrompts[0].length) {
+        if (to < prefillLength) {
             return;
         }
         prefilling.clear();

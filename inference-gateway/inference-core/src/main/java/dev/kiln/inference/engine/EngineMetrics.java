@@ -11,6 +11,9 @@ public interface EngineMetrics {
     /** One decode step of {@code batchSize} rows took {@code nanos}. */
     default void decodeStep(String model, int batchSize, long nanos) {}
 
+    /** One prefill call over {@code rows} prompts, {@code tokens} positions in all, took {@code nanos}. */
+    default void prefillCall(String model, int rows, int tokens, long nanos) {}
+
     default void tokensGenerated(String model, int n) {}
 
     default void finished(String model, FinishReason reason) {}

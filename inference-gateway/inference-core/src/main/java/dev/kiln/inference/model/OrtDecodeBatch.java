@@ -31,10 +31,12 @@ import java.util.Map;
  *
  * <p>All rows share one past length P, so shorter rows are left-padded: their first
  * P - length positions are zeros that the attention mask hides, and position_ids carry each
- * row's true position. Joining rows are prefilled together when their prompts have the same
- * length (no padding in a prefill), else alone, in chunks of positions on top of their own growing cache
- * (so a long prompt can be interleaved with decode steps), and then copied in right-aligned; rows leave by a compaction into the other buffer set, which also
- * drops padding columns no row needs any more. Those copies happen only when the batch changes.
+ * row's true position. Joining rows are prefilled together, left-padded to the longest prompt
+ * of their group (the padding is masked and dropped when they join), in chunks of positions on top of their own growing cache
+ * (so a long prompt can be interleaved with decode steps), and then copied in right-aligned. A
+ * leaving row's place is taken by the last row (one row's cache copied, not the batch's); when
+ * padding has grown to a quarter of the shared length, a compaction into the other buffer set
+ * drops the columns no row needs any more. Those copies happen only when the batch changes.
  */
 final class OrtDecodeBatch implements DecodeBatch {
     private static final ByteBuffer ZEROS = ByteBuffer.allocateDirect(1 << 16);
@@ -55,7 +57,8 @@ final class OrtDecodeBatch implements DecodeBatch {
 
     // Cache of the prompts being prefilled, [rows, H, done, D]; a chunk reads one set, writes the other.
     private ByteBuffer[] pre = new ByteBuffer[0], preNext = new ByteBuffer[0];
-    private int preRows, preLen = -1, preDone; // preLen: the prompts' length; preDone: positions cached
+    private int preRows, preLen = -1, preDone; // preLen: the longest prompt's length; preDone: positions cached
+    private int[] prePad = new int[0]; // left padding of each prefilling row: preLen - its prompt's length
 
     private ByteBuffer logitsBuf;
     private LongBuffer ids, pos, mask;
@@ -136,14 +139,12 @@ final class OrtDecodeBatch implements DecodeBatch {
 
     @Override
     public void prefill(int[][] prompts, int from, int to, float[] logits) {
-        int n = prompts.length, t = prompts[0].length;
-        if (t == 0 || t > s.context()) {
-            throw new IllegalArgumentException("prompt of " + t + " tokens for a context of " + s.context());
-        }
+        int n = prompts.length, t = 0;
         for (int[] p : prompts) {
-            if (p.length != t) {
-                throw new IllegalArgumentException("prompts prefilled together must have the same length");
+            if (p.length == 0 || p.length > s.context()) {
+                throw new IllegalArgumentException("prompt of " + p.length + " tokens for a context of " + s.context());
             }
+            t = Math.max(t, p.length);
         }
         if (from < 0 || to <= from || to > t) {
             throw new IllegalArgumentException("chunk [" + from + ", " + to + ") of a prompt of " + t);
@@ -153,6 +154,10 @@ final class OrtDecodeBatch implements DecodeBatch {
             preLen = t;
             preRows = n;
             preDone = 0;
+            prePad = new int[n];
+            for (int r = 0; r < n; r++) {
+                prePad[r] = t - prompts[r].length;
+            }
         } else if (from != preDone || preLen != t || preRows != n) {
             throw new IllegalStateException("chunk from " + from + " does not continue the prefill at " + preDone);
         }
@@ -171,12 +176,14 @@ final class OrtDecodeBatch implements DecodeBatch {
         LongBuffer pPos = ensureLongs(nc, false);
         ensureMask(n * b);
         for (int r = 0; r < n; r++) {
-            for (int i = 0; i < c; i++) {
-                pIds.put(r * c + i, prompts[r][a + i]);
-                pPos.put(r * c + i, a + i);
+            int pad = prePad[r];
+            for (int i = 0; i < c; i++) { // padding positions: token 0 at position 0, masked out
+                int at = a + i - pad;
+                pIds.put(r * c + i, at < 0 ? 0 : prompts[r][at]);
+                pPos.put(r * c + i, Math.max(0, at));
             }
             for (int j = 0; j < b; j++) {
-                mask.put(r * b + j, 1L);
+                mask.put(r * b + j, j < pad ? 0L : 1L);
             }
         }
         ensureLogits((long) nc * s.vocab());
@@ -264,7 +271,7 @@ final class OrtDecodeBatch implements DecodeBatch {
         if (size == maxBatch) {
             throw new IllegalStateException("batch full");
         }
-        int t = preLen;
+        int t = preLen - prePad[row];
         if (size == 0) {
             past = t;
         } else if (t > past) {
@@ -278,7 +285,8 @@ final class OrtDecodeBatch implements DecodeBatch {
             for (int head = 0; head < h; head++) {
                 int base = ((size * h + head) * past) * rowUnit;
                 zero(dst, base, pad * rowUnit);
-                dst.put(base + pad * rowUnit, pre[i], ((row * h + head) * t) * rowUnit, t * rowUnit);
+                int src = ((row * h + head) * preLen + prePad[row]) * rowUnit;
+                dst.put(base + pad * rowUnit, pre[i], src, t * rowUnit);
             }
         }
         length[size++] = t;
@@ -357,8 +365,14 @@ final class OrtDecodeBatch implements DecodeBatch {
         }
     }
 
+    /**
+     * Rows leave without moving the others: each freed place below the new size takes one of the
+     * last rows, so a departure copies the departing rows' worth of cache, not the whole batch.
+     * Only when a quarter or more of the shared length is padding in every kept row does a
+     * compaction copy all kept rows (in order) into the other buffer set, dropping those columns.
+     */
     @Override
-    public void retain(boolean[] keep) {
+    public int[] retain(boolean[] keep) {
         int kept = 0, maxLen = 0;
         for (int r = 0; r < size; r++) {
             if (keep[r]) {
@@ -366,17 +380,46 @@ final class OrtDecodeBatch implements DecodeBatch {
                 maxLen = Math.max(maxLen, length[r]);
             }
         }
-        if (kept == size) {
-            return;
-        }
+        int[] from = new int[kept];
         if (kept == 0) {
             size = 0;
             past = 0;
-            return;
+            return from;
         }
-        // Drop padding columns when a quarter or more of the shared length is padding in every row.
-        int newPast = past - maxLen >= Math.max(8, past / 4) ? maxLen : past;
-        relayout(keep, newPast);
+        if (kept < size && past - maxLen >= Math.max(8, past / 4)) {
+            for (int r = 0, k = 0; r < size; r++) {
+                if (keep[r]) {
+                    from[k++] = r;
+                }
+            }
+            relayout(keep, maxLen);
+            return from;
+        }
+        for (int r = 0; r < kept; r++) {
+            from[r] = r;
+        }
+        int mover = size - 1;
+        for (int hole = 0; hole < kept; hole++) {
+            if (keep[hole]) {
+                continue;
+            }
+            while (!keep[mover]) {
+                mover--;
+            }
+            moveRow(mover, hole);
+            from[hole] = mover--;
+        }
+        size = kept;
+        return from;
+    }
+
+    /** Copies row {@code src}'s cache over row {@code dst} in the current buffer set. */
+    private void moveRow(int src, int dst) {
+        int rowBytes = s.kvHeads() * past * rowUnit;
+        for (int i = 0; i < layers2; i++) {
+            cur[i].put(dst * rowBytes, cur[i].duplicate(), src * rowBytes, rowBytes);
+        }
+        length[dst] = length[src];
     }
 
     private int maxLength() {

@@ -136,6 +136,48 @@ class OrtDecoderTest {
         }
     }
 
+    @Test
+    void leavingRowsAreReplacedByTheLastRowsWithoutDisturbingAnyone() {
+        int v = loaded.model().shape().vocab();
+        int[][] prompts = {prompt(6, 4), prompt(9, 5), prompt(4, 6), prompt(12, 7), prompt(7, 8)};
+        int n = prompts.length;
+        KvCacheDecoder[] refs = new KvCacheDecoder[n];
+        int[] next = new int[n];
+        try (DecodeBatch batch = loaded.model().newBatch(8)) {
+            float[] first = new float[v];
+            for (int i = 0; i < n; i++) {
+                refs[i] = ref.decoder();
+                next[i] = argmax(refs[i].prefill(prompts[i]));
+                batch.prefill(prompts[i], first);
+                batch.appendPrefilled();
+            }
+            float[] logits = new float[8 * v];
+            for (int step = 0; step < 9; step++) {
+                batch.step(next, logits);
+                for (int i = 0; i < refs.length; i++) {
+                    float[] want = refs[i].step(next[i]);
+                    assertClose(logits, i * v, want);
+                    next[i] = argmax(want);
+                }
+                if (step == 3) { // rows 0 and 2 leave; the longest (3) stays, so nothing is compacted
+                    int[] from = batch.retain(new boolean[] {false, true, false, true, true});
+                    assertThat(from).containsExactly(4, 1, 3);
+                    refs = new KvCacheDecoder[] {refs[4], refs[1], refs[3]};
+                    next = new int[] {next[4], next[1], next[3]};
+                    assertThat(batch.length(0)).isEqualTo(7 + 4);
+                    assertThat(batch.length(2)).isEqualTo(12 + 4);
+                }
+                if (step == 6) { // the middle row leaves: the last takes its place
+                    int[] from = batch.retain(new boolean[] {true, false, true});
+                    assertThat(from).containsExactly(0, 2);
+                    refs = new KvCacheDecoder[] {refs[0], refs[2]};
+                    next = new int[] {next[0], next[2]};
+                }
+            }
+            assertThat(batch.size()).isEqualTo(2);
+        }
+    }
+
     static void assertClose(float[] got, int off, float[] want) {
         for (int i = 0; i < want.length; i++) {
             assertThat(got[off + i]).as("logit %d", i).isCloseTo(want[i], within(2e-4f));
@@ -220,6 +262,44 @@ class OrtDecoderTest {
             batch.step(new int[] {a, b}, logits);
             assertClose(logits, 0, r2.step(a));
             assertClose(logits, v, r0.step(b));
+        }
+    }
+
+    @Test
+    void promptsOfDifferentLengthsPrefilledTogetherInChunksGetTheirOwnLogitsAndCaches() {
+        int v = loaded.model().shape().vocab();
+        int[][] prompts = {prompt(4, 1), prompt(11, 2), prompt(1, 3), prompt(9, 4)};
+        try (DecodeBatch batch = loaded.model().newBatch(4)) {
+            float[] logits = new float[4 * v];
+            for (int from = 0; from < 11; from += 3) { // chunks cut through the padding
+                batch.prefill(prompts, from, Math.min(11, from + 3), logits);
+            }
+            KvCacheDecoder[] refs = new KvCacheDecoder[4];
+            int[] next = new int[4];
+            for (int i = 0; i < 4; i++) {
+                refs[i] = ref.decoder();
+                float[] want = refs[i].prefill(prompts[i]);
+                assertClose(logits, i * v, want);
+                next[i] = argmax(want);
+            }
+            int[] order = {3, 0, 2, 1};
+            for (int i : order) {
+                batch.appendPrefilled(i);
+            }
+            assertThat(batch.length(0)).isEqualTo(9);
+            assertThat(batch.length(2)).isEqualTo(1);
+            int[] tokens = new int[4];
+            for (int step = 0; step < 4; step++) {
+                for (int r = 0; r < 4; r++) {
+                    tokens[r] = next[order[r]];
+                }
+                batch.step(tokens, logits);
+                for (int r = 0; r < 4; r++) {
+                    float[] want = refs[order[r]].step(tokens[r]);
+                    assertClose(logits, r * v, want);
+                    next[order[r]] = argmax(want);
+                }
+            }
         }
     }
 
