@@ -96,7 +96,7 @@ public interface CorpusServiceConfig {
         short replicationFactor();
 
         /** Claims made this close together are decided in (claim time, document) order, not arrival order. */
-        @WithDefault("500ms")
+        @WithDefault("1s")
         Duration raceWindow();
 
         /** A document whose keys are not all answered within this fails (not committed, read again). */

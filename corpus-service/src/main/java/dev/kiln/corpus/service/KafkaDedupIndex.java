@@ -31,9 +31,15 @@ import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StoreQueryParameters;
 import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.errors.InvalidStateStoreException;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.QueryableStoreTypes;
+import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 import org.jboss.logging.Logger;
 
 /**
@@ -96,6 +102,9 @@ final class KafkaDedupIndex implements GlobalDedupIndex, AutoCloseable {
             return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD;
         });
         producer = new KafkaProducer<>(producerProperties(), new ByteArraySerializer(), new ByteArraySerializer());
+        // Fetch the band topic's metadata now: a first send that blocks on it would stamp its claims
+        // long before they reach the stream tasks, and late claims are what the race window is for.
+        producer.partitionsFor(settings.bandsTopic());
         verdicts = new KafkaConsumer<>(verdictProperties(), new ByteArrayDeserializer(), new ByteArrayDeserializer());
         TopicPartition mine = new TopicPartition(settings.verdictsTopic(), replyPartition);
         verdicts.assign(List.of(mine));
@@ -210,6 +219,25 @@ final class KafkaDedupIndex implements GlobalDedupIndex, AutoCloseable {
         }
         if (done != null) {
             answer.verdict.complete(done);
+        }
+    }
+
+    @Override
+    public long documents() {
+        try {
+            ReadOnlyKeyValueStore<Bytes, byte[]> claims = streams.store(
+                    StoreQueryParameters.fromNameAndType(DedupTopology.CLAIMS, QueryableStoreTypes.keyValueStore()));
+            long count = 0;
+            try (KeyValueIterator<Bytes, byte[]> it =
+                    claims.prefixScan(new byte[] {DedupKeys.Kind.EXACT.tag()}, new ByteArraySerializer())) {
+                while (it.hasNext()) {
+                    it.next();
+                    count++;
+                }
+            }
+            return count;
+        } catch (InvalidStateStoreException e) {
+            return 0; // rebalancing or restoring: the stores are not queryable right now
         }
     }
 

@@ -247,7 +247,7 @@ public final class CorpusEngine {
         return pipeline.stats();
     }
 
-    /** Documents in the largest dedup index (exact or MinHash) of the pipeline. */
+    /** Documents in the largest dedup index (exact or MinHash; the global one: this replica's part). */
     public long dedupIndexDocuments() {
         long indexed = 0;
         for (PipelineStep step : pipeline.steps()) {
@@ -255,6 +255,8 @@ public final class CorpusEngine {
                 indexed = Math.max(indexed, exact.size());
             } else if (step instanceof MinHashDeduplicator minHash) {
                 indexed = Math.max(indexed, minHash.documents());
+            } else if (step instanceof GlobalDedupStep global) {
+                indexed = Math.max(indexed, global.documents());
             }
         }
         return indexed;

@@ -22,6 +22,12 @@ public interface GlobalDedupIndex {
     /** The document is shipped: from now on a replay of it is a duplicate of itself. */
     void shipped(DedupKeys keys);
 
+    /**
+     * Documents holding an exact-text key in the part of the index this replica serves (all of it
+     * when it runs alone); 0 while its part is being rebuilt.
+     */
+    long documents();
+
     /** Answer for one document: {@code duplicateKey} is the index of its first key held by another, or -1. */
     record Verdict(int duplicateKey, String holder) {
         public static final Verdict FIRST = new Verdict(-1, null);

@@ -76,6 +76,11 @@ public final class GlobalDedupStep implements PipelineStep {
         }
     }
 
+    /** Documents in the index this step asks, counted by their exact keys; 0 for the MinHash step. */
+    public long documents() {
+        return kind == DedupKeys.Kind.EXACT ? index.documents() : 0;
+    }
+
     /** Never called: the verdict is asynchronous, and the engine claims through {@link #claim}. */
     @Override
     public StepResult apply(PipelineDocument doc) {
