@@ -15,6 +15,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Semaphore;
@@ -41,6 +42,8 @@ public final class CorpusEngine {
     private final Semaphore awaitingDedup;
     private final boolean global;
     private long committedThrough = -1;
+    private final TreeMap<Long, Runnable> packOrder = new TreeMap<>();
+    private long nextToPack;
 
     /** Documents waiting for a global dedup verdict at most, by default. */
     public static final int DEFAULT_MAX_AWAITING_DEDUP = 8192;
@@ -106,7 +109,13 @@ public final class CorpusEngine {
         String name = origin != null ? origin : UUID.randomUUID().toString();
         InFlight doc = new InFlight(document, name, receipt, sequence, outcome, new ArrayList<>());
         pipeline.countIn();
-        advance(doc, 0);
+        try {
+            advance(doc, 0);
+        } catch (RuntimeException e) {
+            inOrder(sequence, null);
+            outcome.completeExceptionally(e);
+            throw e;
+        }
         return outcome;
     }
 
@@ -130,6 +139,7 @@ public final class CorpusEngine {
                 long keying = System.nanoTime() - t0;
                 claim.result().whenComplete((result, error) -> {
                     if (error != null) {
+                        inOrder(doc.sequence(), null);
                         doc.receipt().failed(error);
                         doc.outcome().completeExceptionally(error);
                         return;
@@ -156,29 +166,61 @@ public final class CorpusEngine {
             dropped(doc, "tokenize", "empty_text");
             return;
         }
-        writer.add(text, new Receipt() {
-            @Override
-            public void tokenized(int tokens) {
-                doc.receipt().tokenized(tokens);
-            }
+        inOrder(
+                doc.sequence(),
+                () -> writer.add(text, new Receipt() {
+                    @Override
+                    public void tokenized(int tokens) {
+                        doc.receipt().tokenized(tokens);
+                    }
 
-            @Override
-            public void done() {
-                doc.claims().forEach(c -> c.getKey().shipped(c.getValue()));
-                finished(doc);
-            }
+                    @Override
+                    public void done() {
+                        doc.claims().forEach(c -> c.getKey().shipped(c.getValue()));
+                        finished(doc);
+                    }
 
-            @Override
-            public void failed(Throwable cause) {
-                doc.receipt().failed(cause);
-            }
-        });
+                    @Override
+                    public void failed(Throwable cause) {
+                        doc.receipt().failed(cause);
+                    }
+                }));
         doc.outcome().complete(new Outcome(true, null, null));
     }
 
     private void dropped(InFlight doc, String step, String reason) {
+        inOrder(doc.sequence(), null);
         finished(doc);
         doc.outcome().complete(new Outcome(false, step, reason));
+    }
+
+    /**
+     * Packs kept documents in the order they were ingested, although their dedup verdicts may come
+     * back in another: {@code pack} (null for a dropped or failed document) runs once every earlier
+     * document has had its turn.
+     */
+    private void inOrder(long sequence, Runnable pack) {
+        RuntimeException failure = null;
+        synchronized (packOrder) {
+            if (sequence < nextToPack) {
+                return; // its turn was taken already (a pack that threw)
+            }
+            packOrder.put(sequence, pack == null ? () -> {} : pack);
+            while (!packOrder.isEmpty() && packOrder.firstKey() == nextToPack) {
+                Runnable next = packOrder.pollFirstEntry().getValue();
+                nextToPack++;
+                try {
+                    next.run();
+                } catch (RuntimeException e) {
+                    if (failure == null) {
+                        failure = e;
+                    }
+                }
+            }
+        }
+        if (failure != null) {
+            throw failure;
+        }
     }
 
     private void finished(InFlight doc) {
