@@ -95,10 +95,6 @@ public interface CorpusServiceConfig {
         @WithDefault("-1")
         short replicationFactor();
 
-        /** Claims made this close together are decided in (claim time, document) order, not arrival order. */
-        @WithDefault("1s")
-        Duration raceWindow();
-
         /** A document whose keys are not all answered within this fails (not committed, read again). */
         @WithDefault("2m")
         Duration verdictTimeout();

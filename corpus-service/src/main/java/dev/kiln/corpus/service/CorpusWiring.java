@@ -192,7 +192,6 @@ public class CorpusWiring {
                 config.topics().dedupVerdicts(),
                 dedup.partitions(),
                 dedup.replicationFactor(),
-                dedup.raceWindow(),
                 dedup.verdictTimeout(),
                 dedup.sessionTimeout(),
                 Path.of(config.dataDir()).resolve("dedup-streams"));

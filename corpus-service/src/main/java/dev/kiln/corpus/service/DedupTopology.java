@@ -4,9 +4,11 @@ import dev.kiln.corpus.pipeline.dedup.BandLedger;
 import dev.kiln.corpus.pipeline.dedup.DedupMessages;
 import dev.kiln.corpus.pipeline.dedup.DedupMessages.BandRequest;
 import dev.kiln.corpus.pipeline.dedup.DedupMessages.BandVerdict;
-import java.time.Duration;
+import dev.kiln.corpus.pipeline.dedup.DedupMessages.Type;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.Arrays;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -17,7 +19,6 @@ import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.Topology;
-import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
@@ -32,29 +33,27 @@ import org.apache.kafka.streams.state.Stores;
  *
  * <ul>
  *   <li>{@value #CLAIMS}: dedup key → its holder ({@link BandLedger.Claim}); the on-disk index.
- *   <li>{@value #PENDING}: claims waiting out the race window, keyed by (claim time, document, ...) so
- *       that a range scan returns them in the stable order they are decided in.
+ *   <li>{@value #WAITING}: claims waiting for a later document's pending hold on their key to be
+ *       resolved, keyed by (dedup key, request) so a prefix scan finds one key's waiters.
  * </ul>
  */
 final class DedupTopology {
 
     static final String CLAIMS = "dedup-claims";
-    static final String PENDING = "dedup-pending";
-    /** Claims decided per punctuation at most, so one punctuation never outlasts a transaction. */
-    private static final int DECIDE_BATCH = 20_000;
+    static final String WAITING = "dedup-waiting";
 
     private DedupTopology() {}
 
-    static Topology build(String bandsTopic, String verdictsTopic, Duration raceWindow) {
+    static Topology build(String bandsTopic, String verdictsTopic) {
         Topology topology = new Topology();
         topology.addSource("bands", new ByteArrayDeserializer(), new ByteArrayDeserializer(), bandsTopic);
-        topology.addProcessor("decide", () -> new BandDecider(raceWindow.toMillis()), "bands");
+        topology.addProcessor("decide", BandDecider::new, "bands");
         topology.addStateStore(
                 Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(CLAIMS), Serdes.Bytes(), Serdes.ByteArray()),
                 "decide");
         topology.addStateStore(
                 Stores.keyValueStoreBuilder(
-                        Stores.persistentKeyValueStore(PENDING), Serdes.Bytes(), Serdes.ByteArray()),
+                        Stores.persistentKeyValueStore(WAITING), Serdes.Bytes(), Serdes.ByteArray()),
                 "decide");
         topology.addSink(
                 "verdicts",
@@ -67,73 +66,101 @@ final class DedupTopology {
     }
 
     /**
-     * Decides first-seen per key with {@link BandLedger}. Claims wait in {@value #PENDING} until the race
-     * window after their claim time has passed (a wall-clock punctuation), then are decided in (claim
-     * time, document) order; probes and shipped marks are answered at once. Every answer goes to the
-     * verdict partition named in the request, keyed by that partition.
+     * Decides first-seen per key with {@link BandLedger}, as each request arrives (no clock): a claim is
+     * answered at once or parked in {@value #WAITING}; a document's verdict (kept / dropped) updates its
+     * holds and answers the claims waiting on them. Every answer goes to the verdict partition named in
+     * the request, keyed by that partition.
      */
     static final class BandDecider implements Processor<byte[], byte[], Integer, byte[]> {
-        private final long windowMillis;
         private ProcessorContext<Integer, byte[]> context;
         private KeyValueStore<Bytes, byte[]> claims;
-        private KeyValueStore<Bytes, byte[]> pending;
-
-        BandDecider(long windowMillis) {
-            this.windowMillis = windowMillis;
-        }
+        private KeyValueStore<Bytes, byte[]> waiting;
 
         @Override
         public void init(ProcessorContext<Integer, byte[]> context) {
             this.context = context;
             this.claims = context.getStateStore(CLAIMS);
-            this.pending = context.getStateStore(PENDING);
-            long every = Math.max(20, Math.min(200, windowMillis / 2));
-            context.schedule(Duration.ofMillis(every), PunctuationType.WALL_CLOCK_TIME, this::decideDue);
+            this.waiting = context.getStateStore(WAITING);
         }
 
         @Override
         public void process(Record<byte[], byte[]> record) {
             byte[] key = record.key();
             BandRequest request = BandRequest.decode(record.value());
+            BandLedger.Claim existing = holder(key);
             switch (request.type()) {
                 case CLAIM -> {
-                    byte[] value = new byte[key.length + 1 + record.value().length];
-                    value[0] = (byte) key.length;
-                    System.arraycopy(key, 0, value, 1, key.length);
-                    System.arraycopy(record.value(), 0, value, 1 + key.length, record.value().length);
-                    pending.put(Bytes.wrap(DedupMessages.pendingKey(request, key)), value);
+                    BandLedger.Contender claimant = DedupMessages.contender(request);
+                    BandLedger.Answer answer = BandLedger.claim(existing, claimant);
+                    if (answer == BandLedger.Answer.WAIT) {
+                        waiting.put(Bytes.wrap(DedupMessages.waitKey(key, request)), record.value());
+                        return;
+                    }
+                    store(key, existing, BandLedger.after(existing, claimant, answer));
+                    answer(request, answer, existing, record.timestamp());
                 }
-                case PROBE -> answer(request, holder(key), record.timestamp());
-                case SHIPPED -> {
-                    BandLedger.Claim before = holder(key);
-                    BandLedger.Claim after = BandLedger.markShipped(before, request.document());
-                    if (after != before) {
-                        claims.put(Bytes.wrap(key), after.encode());
+                case PROBE -> {
+                    BandLedger.Answer answer = BandLedger.claim(existing, DedupMessages.contender(request));
+                    answer(request, answer, existing, record.timestamp());
+                }
+                case SHIPPED -> store(key, existing, BandLedger.markShipped(existing, request.document()));
+                case KEPT, DROPPED -> {
+                    if (request.type() == Type.DROPPED) {
+                        forget(key, request.document());
+                    }
+                    BandLedger.Claim after =
+                            BandLedger.resolved(existing, request.document(), request.type() == Type.KEPT);
+                    store(key, existing, after);
+                    if (after == null || after.state() != BandLedger.State.PENDING) {
+                        settle(key, after, record.timestamp());
                     }
                 }
             }
         }
 
-        private void decideDue(long now) {
-            List<KeyValue<Bytes, byte[]>> due = new ArrayList<>();
-            try (KeyValueIterator<Bytes, byte[]> it =
-                    pending.range(null, Bytes.wrap(DedupMessages.pendingBound(now - windowMillis)))) {
-                while (it.hasNext() && due.size() < DECIDE_BATCH) {
-                    due.add(it.next());
+        /** Answers the claims waiting on {@code key} now that its holder is {@code holder}. */
+        private void settle(byte[] key, BandLedger.Claim holder, long timestamp) {
+            List<KeyValue<Bytes, BandRequest>> waiters = new ArrayList<>();
+            try (KeyValueIterator<Bytes, byte[]> it = waiting.prefixScan(key, new ByteArraySerializer())) {
+                while (it.hasNext()) {
+                    KeyValue<Bytes, byte[]> entry = it.next();
+                    waiters.add(KeyValue.pair(entry.key, BandRequest.decode(entry.value)));
                 }
             }
-            for (KeyValue<Bytes, byte[]> entry : due) {
-                byte[] value = entry.value;
-                int keyLength = value[0];
-                byte[] key = Arrays.copyOfRange(value, 1, 1 + keyLength);
-                BandRequest request = BandRequest.decode(Arrays.copyOfRange(value, 1 + keyLength, value.length));
-                BandLedger.Claim existing = holder(key);
-                if (existing == null) {
-                    claims.put(Bytes.wrap(key), new BandLedger.Claim(request.document(), false).encode());
-                }
-                answer(request, existing, now);
-                pending.delete(entry.key);
+            if (waiters.isEmpty()) {
+                return;
             }
+            waiters.sort(Comparator.comparing(w -> DedupMessages.contender(w.value)));
+            BandLedger.Settled settled = BandLedger.settle(
+                    holder,
+                    waiters.stream().map(w -> DedupMessages.contender(w.value)).toList());
+            BandLedger.Claim current = holder;
+            for (int i = 0; i < waiters.size(); i++) {
+                BandLedger.Answer answer = settled.answers().get(i);
+                if (answer == BandLedger.Answer.WAIT) {
+                    continue;
+                }
+                BandRequest request = waiters.get(i).value;
+                answer(request, answer, current, timestamp);
+                current = BandLedger.after(current, DedupMessages.contender(request), answer);
+                waiting.delete(waiters.get(i).key);
+            }
+            store(key, holder, settled.holder());
+        }
+
+        /** Removes {@code document}'s claims still waiting on {@code key}: it gave up (timed out). */
+        private void forget(byte[] key, String document) {
+            byte[] name = document.getBytes(StandardCharsets.UTF_8);
+            byte[] prefix = ByteBuffer.allocate(key.length + name.length + 1)
+                    .put(key)
+                    .put(name)
+                    .put((byte) 0)
+                    .array();
+            List<Bytes> gone = new ArrayList<>();
+            try (KeyValueIterator<Bytes, byte[]> it = waiting.prefixScan(prefix, new ByteArraySerializer())) {
+                it.forEachRemaining(entry -> gone.add(entry.key));
+            }
+            gone.forEach(waiting::delete);
         }
 
         private BandLedger.Claim holder(byte[] key) {
@@ -141,9 +168,21 @@ final class DedupTopology {
             return stored == null ? null : BandLedger.Claim.decode(stored);
         }
 
-        private void answer(BandRequest request, BandLedger.Claim existing, long timestamp) {
-            boolean first = BandLedger.first(existing, request.document());
-            String holder = existing == null ? request.document() : existing.holder();
+        private void store(byte[] key, BandLedger.Claim before, BandLedger.Claim after) {
+            if (after == before) {
+                return;
+            }
+            if (after == null) {
+                claims.delete(Bytes.wrap(key));
+            } else {
+                claims.put(Bytes.wrap(key), after.encode());
+            }
+        }
+
+        /** {@code existing}: the holder the answer was decided against (null: none, the claimant takes it). */
+        private void answer(BandRequest request, BandLedger.Answer answer, BandLedger.Claim existing, long timestamp) {
+            boolean first = answer != BandLedger.Answer.DUPLICATE;
+            String holder = existing == null ? request.document() : existing.document();
             BandVerdict verdict =
                     new BandVerdict(request.replica(), request.requestId(), request.index(), first, holder);
             context.forward(new Record<>(request.replyPartition(), verdict.encode(), timestamp));

@@ -62,7 +62,6 @@ final class KafkaDedupIndex implements GlobalDedupIndex, AutoCloseable {
             String verdictsTopic,
             int partitions,
             short replicationFactor,
-            Duration raceWindow,
             Duration verdictTimeout,
             Duration sessionTimeout,
             Path stateDir) {}
@@ -78,15 +77,17 @@ final class KafkaDedupIndex implements GlobalDedupIndex, AutoCloseable {
     private final Thread reader;
     private volatile boolean running = true;
 
-    /** The answers of one document's keys so far. */
+    /** The answers of one document's keys so far; {@code keys} null for a probe (nothing to resolve). */
     private static final class Answer {
         final CompletableFuture<Verdict> verdict = new CompletableFuture<>();
+        final DedupKeys keys;
         int remaining;
         int duplicateKey = -1;
         String holder;
 
-        Answer(int keys) {
-            remaining = keys;
+        Answer(DedupKeys keys, int remaining) {
+            this.keys = keys;
+            this.remaining = remaining;
         }
     }
 
@@ -95,15 +96,13 @@ final class KafkaDedupIndex implements GlobalDedupIndex, AutoCloseable {
         this.replyPartition = Math.floorMod(replica.hashCode(), settings.partitions());
         createTopics();
         streams = new KafkaStreams(
-                DedupTopology.build(settings.bandsTopic(), settings.verdictsTopic(), settings.raceWindow()),
-                streamsProperties());
+                DedupTopology.build(settings.bandsTopic(), settings.verdictsTopic()), streamsProperties());
         streams.setUncaughtExceptionHandler(e -> {
             LOG.error("A dedup stream thread failed; replacing it (its tasks resume from their changelogs)", e);
             return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD;
         });
         producer = new KafkaProducer<>(producerProperties(), new ByteArraySerializer(), new ByteArraySerializer());
-        // Fetch the band topic's metadata now: a first send that blocks on it would stamp its claims
-        // long before they reach the stream tasks, and late claims are what the race window is for.
+        // Fetch the band topic's metadata now rather than inside the first document's verdict timeout.
         producer.partitionsFor(settings.bandsTopic());
         verdicts = new KafkaConsumer<>(verdictProperties(), new ByteArrayDeserializer(), new ByteArrayDeserializer());
         TopicPartition mine = new TopicPartition(settings.verdictsTopic(), replyPartition);
@@ -135,15 +134,19 @@ final class KafkaDedupIndex implements GlobalDedupIndex, AutoCloseable {
 
     @Override
     public void shipped(DedupKeys keys) {
+        mark(Type.SHIPPED, keys);
+    }
+
+    /** Sends a mark that needs no answer (shipped, or the document's verdict) to every key of it. */
+    private void mark(Type type, DedupKeys keys) {
         for (int i = 0; i < keys.keys().length; i++) {
-            BandRequest mark = new BandRequest(Type.SHIPPED, replica, replyPartition, 0, i, 0, keys.document());
-            send(keys.indexKey(i), mark, null);
+            send(keys.indexKey(i), new BandRequest(type, replica, replyPartition, 0, i, 0, keys.document()), null);
         }
     }
 
     private CompletableFuture<Verdict> ask(Type type, DedupKeys keys) {
         long id = requests.getAndIncrement();
-        Answer answer = new Answer(keys.keys().length);
+        Answer answer = new Answer(type == Type.CLAIM ? keys : null, keys.keys().length);
         answers.put(id, answer);
         long now = System.currentTimeMillis();
         for (int i = 0; i < keys.keys().length; i++) {
@@ -152,7 +155,13 @@ final class KafkaDedupIndex implements GlobalDedupIndex, AutoCloseable {
         long timeout = settings.verdictTimeout().toMillis();
         return answer.verdict
                 .orTimeout(timeout, TimeUnit.MILLISECONDS)
-                .whenComplete((v, e) -> answers.remove(id))
+                .whenComplete((v, e) -> {
+                    answers.remove(id);
+                    if (e != null && answer.keys != null) {
+                        // Give up its holds and its waits, or claims behind them would wait forever.
+                        mark(Type.DROPPED, answer.keys);
+                    }
+                })
                 .exceptionallyCompose(e -> CompletableFuture.failedFuture(
                         e instanceof DedupIndexUnavailableException
                                 ? e
@@ -171,8 +180,8 @@ final class KafkaDedupIndex implements GlobalDedupIndex, AutoCloseable {
             }
             if (id == null) {
                 LOG.warnf(
-                        "A shipped mark was not written (%s); a replay of %s would be shipped again",
-                        error, request.document());
+                        "A %s mark was not written (%s); claims waiting on %s wait for its replay",
+                        request.type(), error, request.document());
                 return;
             }
             Answer answer = answers.remove(id);
@@ -218,6 +227,10 @@ final class KafkaDedupIndex implements GlobalDedupIndex, AutoCloseable {
             }
         }
         if (done != null) {
+            if (answer.keys != null) {
+                // Before the engine hears of it, so its holds are resolved even if it fails later on.
+                mark(done.duplicate() ? Type.DROPPED : Type.KEPT, answer.keys);
+            }
             answer.verdict.complete(done);
         }
     }

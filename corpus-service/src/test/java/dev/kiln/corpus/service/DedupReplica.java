@@ -61,7 +61,6 @@ final class DedupReplica implements AutoCloseable {
                 topics.verdicts(),
                 6,
                 (short) 1,
-                Duration.ofSeconds(1),
                 Duration.ofSeconds(60),
                 Duration.ofSeconds(6),
                 stateDir));

@@ -13,19 +13,23 @@ public final class DedupMessages {
     private DedupMessages() {}
 
     public enum Type {
-        /** Decide first-seen and hold the key when first. */
+        /** Decide first-seen and hold the key when first (or wait for a later pending holder). */
         CLAIM,
         /** Answer as a claim would, change nothing. */
         PROBE,
         /** The holder was shipped; no answer. */
-        SHIPPED
+        SHIPPED,
+        /** The document's verdict at this step was kept: it holds its keys for good; no answer. */
+        KEPT,
+        /** The document's verdict at this step was duplicate: its pending keys are freed; no answer. */
+        DROPPED
     }
 
     /**
      * One key of one document, sent to the band topic under the key's {@link DedupKeys#indexKey}.
      * {@code replica}, {@code replyPartition} and {@code requestId} route the answer back; {@code index}
-     * is the key's position in the document's keys; {@code orderMillis} and {@code document} are the
-     * stable order claims racing in the window are decided in.
+     * is the key's position in the document's keys; {@code orderMillis} and {@code document} place the
+     * document in the order every partition agrees on ({@link BandLedger.Contender}).
      */
     public record BandRequest(
             Type type,
@@ -83,21 +87,21 @@ public final class DedupMessages {
     }
 
     /**
-     * The key claims wait under in the race window: claim time (big-endian, so byte order is time
-     * order), the document, a 0 byte, then the band key and the request's identity to keep it unique.
+     * The key a claim waits under while a later document holds its key pending: the dedup key first, so
+     * a prefix scan finds a key's waiters, then the request's identity to keep it unique.
      */
-    public static byte[] pendingKey(BandRequest request, byte[] indexKey) {
+    public static byte[] waitKey(byte[] indexKey, BandRequest request) {
         byte[] d = request.document().getBytes(StandardCharsets.UTF_8);
         byte[] r = request.replica().getBytes(StandardCharsets.UTF_8);
-        ByteBuffer b = ByteBuffer.allocate(8 + d.length + 1 + indexKey.length + r.length + 8 + 4);
-        b.putLong(request.orderMillis()).put(d).put((byte) 0).put(indexKey).put(r);
+        ByteBuffer b = ByteBuffer.allocate(indexKey.length + d.length + 1 + r.length + 8 + 4);
+        b.put(indexKey).put(d).put((byte) 0).put(r);
         b.putLong(request.requestId()).putInt(request.index());
         return b.array();
     }
 
-    /** The first pending key at or after {@code millis} (exclusive upper bound of a range scan). */
-    public static byte[] pendingBound(long millis) {
-        return ByteBuffer.allocate(8).putLong(millis).array();
+    /** The document in the order the ledger decides in. */
+    public static BandLedger.Contender contender(BandRequest request) {
+        return new BandLedger.Contender(request.orderMillis(), request.document());
     }
 
     private static void putString(ByteBuffer b, byte[] utf8) {
