@@ -111,7 +111,8 @@ final class DedupTopology {
                     BandLedger.Claim after =
                             BandLedger.resolved(existing, request.document(), request.type() == Type.KEPT);
                     store(key, existing, after);
-                    if (after == null || after.state() != BandLedger.State.PENDING) {
+                    // Claims wait only behind a pending holder, so only a resolved hold has waiters.
+                    if (after != existing && (after == null || after.state() != BandLedger.State.PENDING)) {
                         settle(key, after, record.timestamp());
                     }
                 }
