@@ -28,7 +28,8 @@ fi
 say() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
 
 say "Building Kiln (first run only)"
-if [ ! -f cli/target/kiln-cli-0.1.0-SNAPSHOT.jar ] || [ ! -f inference-gateway/target/quarkus-app/quarkus-run.jar ]; then
+if [ ! -f cli/target/kiln-cli-0.1.0-SNAPSHOT.jar ] || [ ! -f inference-gateway/target/quarkus-app/quarkus-run.jar ] \
+  || [ ! -f console/target/quarkus-app/quarkus-run.jar ]; then
   ./mvnw -B -q install -DskipTests
 fi
 
@@ -63,7 +64,13 @@ kiln ingest "$inputs/europarl.jsonl"
 kiln corpus stats
 sleep 7   # the last partial shard is sealed after 5 s without documents
 
+if [ ${#TLS_FLAG[@]} -gt 0 ]; then
+  console_url="https://localhost:${CONSOLE_PORT:-9100}"
+else
+  console_url="http://localhost:${CONSOLE_PORT:-9100}"
+fi
 say "Training a GPT on the shards (live: step, loss, tokens/s; samples every 100 steps)"
+echo "Watch it live in the console: $console_url/#training (run $RUN: loss, learning rate, tokens/s, samples)"
 kiln train start --name "$RUN" --encoding "$ENCODING" --layers 4 --heads 4 --embd 192 --context 128 \
   --batch-size 16 --steps "$STEPS" --lr 3e-3 --warmup 40 --threads 2 --eval-interval 50 --eval-batches 8 \
   --val-fraction 0.2 --sample-interval 100 --sample-prompt "Mr President," --sample-tokens 40 \
@@ -90,6 +97,8 @@ else
   curl_base="localhost"
 fi
 cat <<INFO
+
+== The console: $console_url (corpus funnel, tokenizer, the run's curves, playground for $MODEL)
 
 == Call the services yourself
   cli/kiln ${tls_cli}generate --model $MODEL "Madam President,"

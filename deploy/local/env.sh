@@ -14,6 +14,7 @@ KILN_SERVICES=(
   "corpus-service:${CORPUS_PORT:-9102}:corpus-service"
   "trainer-service:${TRAINER_PORT:-9103}:trainer-service"
   "inference-gateway:${GATEWAY_PORT:-9104}:inference-gateway"
+  "console:${CONSOLE_PORT:-9100}:console"
 )
 
 JAVA="${JAVA_HOME:+$JAVA_HOME/bin/}java"
@@ -27,6 +28,7 @@ service_args() {  # service_args <service name>
     corpus-service) echo "$tokenizer -Dkiln.corpus.data-dir=$KILN_HOME/data/corpus -Dkiln.corpus.input-roots=$KILN_HOME/inputs -Dkiln.corpus.encoding=${KILN_CORPUS_ENCODING:-r50k_base}" ;;
     trainer-service) echo "$tokenizer -Dkiln.trainer.data-dir=$KILN_HOME/data/trainer -Dkiln.trainer.models-dir=$KILN_HOME/models" ;;
     inference-gateway) echo "-Dkiln.inference.models-dir=$KILN_HOME/models -Dkiln.inference.model-roots=$KILN_HOME/models" ;;
+    console) echo "-Dquarkus.grpc.clients.tokenizer.port=${TOKENIZER_PORT:-9101} -Dquarkus.grpc.clients.corpus.port=${CORPUS_PORT:-9102} -Dquarkus.grpc.clients.trainer.port=${TRAINER_PORT:-9103} -Dquarkus.grpc.clients.gateway.port=${GATEWAY_PORT:-9104}" ;;
   esac
 }
 
@@ -43,6 +45,12 @@ tls_args() {  # tls_args <service name>: its key store, and the CA its tokenizer
   echo "-Dquarkus.tls.key-store.p12.path=$KILN_TLS_DIR/$1.p12 -Dquarkus.tls.key-store.p12.password=$KILN_TLS_PASSWORD -Dquarkus.http.insecure-requests=disabled"
   case "$1" in
     corpus-service|trainer-service) echo "-Dquarkus.grpc.clients.tokenizer.ssl.trust-store=$KILN_TLS_DIR/ca.pem" ;;
+    console)
+      local client
+      for client in tokenizer corpus trainer gateway; do
+        echo "-Dquarkus.grpc.clients.$client.ssl.trust-store=$KILN_TLS_DIR/ca.pem"
+      done
+      echo "-Dkiln.console.gateway-http-url=https://localhost:${GATEWAY_PORT:-9104} -Dkiln.console.gateway-http-ca=$KILN_TLS_DIR/ca.pem" ;;
   esac
 }
 

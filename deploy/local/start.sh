@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Starts Kiln's local stack: a real Kafka broker (KRaft, single node) and the four services,
-# each in its own JVM, and waits until every one is live. Safe to run twice: what already
+# Starts Kiln's local stack: a real Kafka broker (KRaft, single node), the four services and the
+# console, each in its own JVM, and waits until every one is live. Safe to run twice: what already
 # runs is left alone. Stop it all with deploy/local/stop.sh.
 #
 #   deploy/local/start.sh            build what is missing, then start
@@ -146,6 +146,7 @@ done
 
 echo
 echo "Kiln is up. Logs: $KILN_LOGS   Data: $KILN_HOME"
+echo "Console: $(tls_on && echo https || echo http)://localhost:${CONSOLE_PORT:-9100}"
 if tls_on; then
   echo "TLS only: trust $KILN_TLS_DIR/ca.pem (cli/kiln --tls --ca $KILN_TLS_DIR/ca.pem ..., grpcurl -cacert ...)"
 fi

@@ -13,7 +13,7 @@ import picocli.CommandLine.Mixin;
         subcommands = {
             TokenizeCommand.class, CountCommand.class, DetokenizeCommand.class, EncodingsCommand.class,
             TrainTokenizerCommand.class, IngestCommand.class, CorpusCommand.class, TrainCommand.class,
-            GenerateCommand.class, ModelsCommand.class, CommandLine.HelpCommand.class
+            GenerateCommand.class, ChatCommand.class, ModelsCommand.class, CommandLine.HelpCommand.class
         },
         footer = {
             "",

@@ -35,6 +35,12 @@ final class TrainExportCommand extends ServiceCommand {
     @Option(names = "--publish", description = "Announce the bundle on kiln.models so every gateway loads it.")
     boolean publish;
 
+    @Option(
+            names = "--dtype",
+            paramLabel = "float32|float16",
+            description = "Weights and past/present/logits in float16 (half the bundle). Default: float32.")
+    String dtype;
+
     @Override
     public Integer call() {
         ExportModelRequest.Builder request =
@@ -44,6 +50,9 @@ final class TrainExportCommand extends ServiceCommand {
         }
         if (outputDir != null) {
             request.setOutputDir(outputDir);
+        }
+        if (dtype != null) {
+            request.setDtype(dtype);
         }
         ModelArtifact artifact;
         try (ServiceChannel channel = open(Endpoints.Service.TRAINER)) {

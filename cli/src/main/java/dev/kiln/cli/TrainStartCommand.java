@@ -58,6 +58,31 @@ final class TrainStartCommand extends ServiceCommand {
     Integer vocabSize;
 
     @Option(
+            names = "--architecture",
+            paramLabel = "gpt2|llama",
+            description = "gpt2 (learned positions, LayerNorm, GELU, biases) or llama (RoPE, RMSNorm, SwiGLU,"
+                    + " grouped-query attention, no biases). Default: gpt2.")
+    String architecture;
+
+    @Option(
+            names = "--kv-heads",
+            description = "Llama: key/value heads, dividing --heads (grouped-query attention). Default: --heads.")
+    Integer kvHeads;
+
+    @Option(names = "--rope-theta", description = "Llama: RoPE base. Default: 500000.")
+    Float ropeTheta;
+
+    @Option(
+            names = "--intermediate-size",
+            description = "Llama: SwiGLU hidden width. Default: 8/3 x --embd rounded up to a multiple of 64.")
+    Integer intermediateSize;
+
+    @Option(
+            names = "--untied-head",
+            description = "Llama: give the model its own LM head instead of sharing the token embedding.")
+    boolean untiedHead;
+
+    @Option(
             names = "--batch-size",
             defaultValue = "8",
             description = "Sequences per micro-batch. Default: ${DEFAULT-VALUE}.")
@@ -86,6 +111,11 @@ final class TrainStartCommand extends ServiceCommand {
 
     @Option(names = "--seed", description = "Seed of init and data order.")
     Long seed;
+
+    @Option(
+            names = "--shuffle-buffer",
+            description = "Batches read ahead and shuffled together by the seed; 1 = stream order (server default 16).")
+    Integer shuffleBuffer;
 
     @Option(names = "--threads", description = "Worker threads (server default: all cores).")
     Integer threads;
@@ -137,6 +167,21 @@ final class TrainStartCommand extends ServiceCommand {
         if (vocabSize != null) {
             model.setVocabSize(vocabSize);
         }
+        if (architecture != null) {
+            model.setArchitecture(architecture);
+        }
+        if (kvHeads != null) {
+            model.setNKvHead(kvHeads);
+        }
+        if (ropeTheta != null) {
+            model.setRopeTheta(ropeTheta);
+        }
+        if (intermediateSize != null) {
+            model.setIntermediateSize(intermediateSize);
+        }
+        if (untiedHead) {
+            model.setTieWordEmbeddings(false);
+        }
         OptimizerConfig.Builder optimizer = OptimizerConfig.newBuilder();
         if (learningRate != null) {
             optimizer.setLearningRate(learningRate);
@@ -160,6 +205,9 @@ final class TrainStartCommand extends ServiceCommand {
         }
         if (seed != null) {
             training.setSeed(seed);
+        }
+        if (shuffleBuffer != null) {
+            training.setShuffleBufferBatches(shuffleBuffer);
         }
         if (threads != null) {
             training.setThreads(threads);

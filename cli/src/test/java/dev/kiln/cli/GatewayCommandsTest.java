@@ -12,7 +12,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * generate and models against the packaged inference gateway, serving a model the CLI itself
+ * generate, chat and models against the packaged inference gateway, serving a model the CLI itself
  * trained and exported on the packaged trainer: the path a user takes.
  */
 class GatewayCommandsTest {
@@ -44,9 +44,14 @@ class GatewayCommandsTest {
                                 "inference-gateway",
                                 Map.of(
                                         "kafka.bootstrap.servers",
-                                                KafkaBroker.shared().bootstrapServers(),
-                                        "kiln.inference.kafka.enabled", "false",
-                                        "kiln.inference.models-dir", models.toString()))
+                                        KafkaBroker.shared().bootstrapServers(),
+                                        "kiln.inference.kafka.enabled",
+                                        "false",
+                                        // tiny's context is 32 tokens: a short few-shot conversation for chat
+                                        "kiln.inference.chat.prompts.tiny",
+                                        "User: Hi\nAssistant: Hello.\n",
+                                        "kiln.inference.models-dir",
+                                        models.toString()))
                         .port();
     }
 
@@ -85,6 +90,33 @@ class GatewayCommandsTest {
                 "3",
                 "The cat");
         assertThat(again.out()).as("same seed, same text").isEqualTo(first.out());
+    }
+
+    @Test
+    void chatsWithABaseModelThroughItsConversationPrompt() {
+        Cli.Result answered = Cli.run(
+                "chat",
+                "--gateway",
+                gateway,
+                "--model",
+                "tiny",
+                "--system",
+                "Be brief.",
+                "-n",
+                "6",
+                "--temperature",
+                "0",
+                "--usage",
+                "Hello");
+        assertThat(answered.exitCode()).as(answered.err()).isZero();
+        assertThat(answered.out()).endsWith("\n");
+        // the model has no chat template: the conversation prompt (system, few-shot turns, the message) is the prompt
+        assertThat(answered.err())
+                .containsPattern("\\d{2,} prompt tokens, \\d+ completion tokens, finish: (length|stop|eos)");
+
+        Cli.Result unknown = Cli.run("chat", "--gateway", gateway, "--model", "nope", "Hello");
+        assertThat(unknown.exitCode()).isEqualTo(4);
+        assertThat(unknown.err()).startsWith("kiln chat: NOT_FOUND: ");
     }
 
     @Test

@@ -66,6 +66,18 @@ class TrainCommandsTest {
     }
 
     @Test
+    void llamaOptionsReachTheTrainer() {
+        String[] base = Services.tinyRun(trainer, RUN + "-llama-bad", TOPIC, "32", "4");
+        String[] args = java.util.Arrays.copyOf(base, base.length + 4);
+        System.arraycopy(new String[] {"--architecture", "llama", "--kv-heads", "3"}, 0, args, base.length, 4);
+        Cli.Result result = Cli.run(args);
+        assertThat(result.exitCode()).isEqualTo(3);
+        assertThat(result.err())
+                .startsWith("kiln train start: INVALID_ARGUMENT: ")
+                .contains("model.n_kv_head 3", "model.n_head 4");
+    }
+
+    @Test
     void unknownRunIsNotFound() {
         Cli.Result result = Cli.run("train", "watch", "no-such-run", "--trainer", trainer);
         assertThat(result.exitCode()).isEqualTo(4);

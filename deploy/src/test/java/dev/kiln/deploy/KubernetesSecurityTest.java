@@ -42,13 +42,24 @@ class KubernetesSecurityTest {
     private static final Map<String, String> CORPUS = pod("corpus-service");
     private static final Map<String, String> TRAINER = pod("trainer-service");
     private static final Map<String, String> GATEWAY = pod("inference-gateway");
+    private static final Map<String, String> CONSOLE = pod("console");
     private static final Map<String, Map<String, String>> KILN_PODS = Map.of(
             "tokenizer-service", TOKENIZER,
             "corpus-service", CORPUS,
             "trainer-service", TRAINER,
-            "inference-gateway", GATEWAY);
+            "inference-gateway", GATEWAY,
+            "console", CONSOLE);
     private static final Map<String, Integer> PORTS = Map.of(
-            "tokenizer-service", 9101, "corpus-service", 9102, "trainer-service", 9103, "inference-gateway", 9104);
+            "tokenizer-service",
+            9101,
+            "corpus-service",
+            9102,
+            "trainer-service",
+            9103,
+            "inference-gateway",
+            9104,
+            "console",
+            9100);
     /** A pod in the namespace that is not Kiln's (a debug pod, an operator). */
     private static final Map<String, String> STRANGER = Map.of("app", "debug");
     /** A pod outside the namespace. */
@@ -120,7 +131,7 @@ class KubernetesSecurityTest {
     @ValueSource(strings = {"base", "overlays/dev", "overlays/gpu"})
     void everyPodRunsUnprivilegedOnAReadOnlyRoot(String overlay) throws Exception {
         List<Workload> workloads = workloads(render(overlay));
-        assertThat(workloads).hasSize(4);
+        assertThat(workloads).hasSize(5);
         for (Workload w : workloads) {
             PodSecurityContext pod = w.spec().getSecurityContext();
             assertThat(pod).as("%s pod securityContext", w.name()).isNotNull();
@@ -207,7 +218,7 @@ class KubernetesSecurityTest {
                     assertThat(p.getSpec().getPolicyTypes()).contains("Ingress");
                     assertThat(p.getSpec().getIngress()).isNullOrEmpty();
                 });
-        for (Map<String, String> pod : List.of(TOKENIZER, CORPUS, TRAINER, GATEWAY, STRANGER, KAFKA_BROKER)) {
+        for (Map<String, String> pod : List.of(TOKENIZER, CORPUS, TRAINER, GATEWAY, CONSOLE, STRANGER, KAFKA_BROKER)) {
             assertThat(net.selecting(pod, "Ingress"))
                     .as("ingress policies for %s", pod)
                     .isNotEmpty();
@@ -222,7 +233,7 @@ class KubernetesSecurityTest {
         assertThat(net.ingressAllowed(OUTSIDE, GATEWAY, 9999))
                 .as("only its port")
                 .isFalse();
-        for (String name : List.of("tokenizer-service", "corpus-service", "trainer-service")) {
+        for (String name : List.of("tokenizer-service", "corpus-service", "trainer-service", "console")) {
             assertThat(net.ingressAllowed(OUTSIDE, KILN_PODS.get(name), PORTS.get(name)))
                     .as("%s is closed to the world", name)
                     .isFalse();
@@ -255,6 +266,19 @@ class KubernetesSecurityTest {
         assertThat(net.ingressAllowed(STRANGER, TRAINER, 9103))
                 .as("an admin pod in the namespace reaches the trainer")
                 .isTrue();
+        assertThat(net.ingressAllowed(STRANGER, CONSOLE, 9100))
+                .as("an operator's pod in the namespace (or port-forward) reaches the console")
+                .isTrue();
+        PORTS.forEach((name, port) -> {
+            if (!name.equals("console")) {
+                assertThat(net.allowed(CONSOLE, KILN_PODS.get(name), port))
+                        .as("console → %s", name)
+                        .isTrue();
+                assertThat(net.allowed(KILN_PODS.get(name), CONSOLE, 9100))
+                        .as("no service calls the console: %s", name)
+                        .isFalse();
+            }
+        });
 
         KILN_PODS.forEach((name, pod) -> {
             assertThat(net.egressAllowed(pod, OUTSIDE, "UDP", 53))
@@ -306,6 +330,16 @@ class KubernetesSecurityTest {
         List<HasMetadata> objects = render(overlay);
         for (Workload w : workloads(objects)) {
             Map<String, String> config = config(objects, w);
+            if (w.name().equals("console")) {
+                // It checks no keys and holds none: each user's own key, typed into the page, goes with every call.
+                assertThat(config.keySet()).as("console config").noneMatch(k -> k.startsWith("KILN_AUTH"));
+                assertThat(w.container().getEnv()).as("console env").isNullOrEmpty();
+                assertThat(w.spec().getVolumes())
+                        .as("console mounts no key Secret")
+                        .noneMatch(v -> v.getSecret() != null
+                                && v.getSecret().getSecretName().startsWith("kiln-api-keys"));
+                continue;
+            }
             assertThat(config).as(w.name()).containsEntry("KILN_AUTH_ENABLED", "true");
             String keyFile = config.get("KILN_AUTH_API_KEYS_FILE");
             assertThat(keyFile).as("%s KILN_AUTH_API_KEYS_FILE", w.name()).isNotBlank();

@@ -1,6 +1,7 @@
 package dev.kiln.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.kiln.proto.corpus.TokenShards;
 import dev.kiln.proto.corpus.v1.CorpusServiceGrpc;
@@ -17,6 +18,7 @@ import dev.kiln.proto.inference.v1.InferenceServiceGrpc;
 import dev.kiln.proto.inference.v1.ListModelsRequest;
 import dev.kiln.proto.inference.v1.ModelInfo;
 import dev.kiln.proto.inference.v1.SamplingParams;
+import dev.kiln.proto.tokenizer.v1.ListEncodingsRequest;
 import dev.kiln.proto.tokenizer.v1.TokenizerServiceGrpc;
 import dev.kiln.proto.tokenizer.v1.TrainTokenizerConfig;
 import dev.kiln.proto.tokenizer.v1.TrainTokenizerRequest;
@@ -37,8 +39,13 @@ import dev.kiln.testing.Europarl;
 import dev.kiln.testing.KafkaBroker;
 import dev.kiln.testing.ServiceProcess;
 import dev.kiln.testing.StreamRecorder;
+import dev.kiln.testing.TestCertificates;
+import io.grpc.Grpc;
 import io.grpc.ManagedChannel;
-import io.grpc.ManagedChannelBuilder;
+import io.grpc.Metadata;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.grpc.stub.MetadataUtils;
 import io.grpc.stub.StreamObserver;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -48,11 +55,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
+import javax.net.ssl.SSLContext;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -67,6 +76,11 @@ import org.junit.jupiter.api.Test;
  * its own JVM, and a real Kafka broker. Europarl in through the corpus pipeline, a BPE trained on
  * the tokenizer service, shards on Kafka, a GPT trained on them, exported, announced, loaded by
  * the gateway, and generating over gRPC and the OpenAI HTTP API.
+ *
+ * <p>The stack runs as it would be exposed (the local demo runs plaintext; every service's own
+ * tests cover that): every port serves TLS only, the tokenizer requires client certificates, and
+ * API keys are on everywhere. So the corpus and trainer reach the tokenizer over mTLS with their
+ * own key, and the test calls every service as an outside client with a key of both scopes.
  */
 class PipelineEndToEndTest {
 
@@ -81,20 +95,37 @@ class PipelineEndToEndTest {
     private static ServiceProcess trainer;
     private static ServiceProcess gateway;
     private static Path root;
+    /** What the test client sends: scopes admin and generate. */
+    private static final String CLIENT_KEY = "e2e-client-key-0123456789";
+    /** What the corpus and trainer send to the tokenizer: scope generate only. */
+    private static final String SERVICE_KEY = "e2e-service-key-0123456789";
+
+    private static final TestCertificates TLS = TestCertificates.shared();
 
     @BeforeAll
     static void startTheStack() throws Exception {
         root = Files.createTempDirectory("kiln-e2e");
         String kafka = KafkaBroker.shared().bootstrapServers();
-        tokenizer = start(
-                "tokenizer-service",
-                Map.of("kiln.tokenizer.encodings-dir", root.resolve("encodings").toString()));
-        Map<String, String> client = Map.of(
+        Path keys = Files.writeString(
+                root.resolve("api-keys"), CLIENT_KEY + " admin,generate\n" + SERVICE_KEY + " generate\n");
+        Map<String, String> secured = new HashMap<>(TLS.serverProperties());
+        secured.put("kiln.auth.enabled", "true");
+        secured.put("kiln.auth.api-keys-file", keys.toString());
+        Map<String, String> tokenizerConfig = new HashMap<>(secured);
+        tokenizerConfig.putAll(TLS.mutualServerProperties());
+        tokenizerConfig.put(
+                "kiln.tokenizer.encodings-dir", root.resolve("encodings").toString());
+        tokenizer = start("tokenizer-service", tokenizerConfig, TLS.mutualSslContext());
+        Map<String, String> client = new HashMap<>(secured);
+        client.putAll(TLS.grpcClientProperties("tokenizer"));
+        client.putAll(Map.of(
                 "quarkus.grpc.clients.tokenizer.host",
                 "localhost",
                 "quarkus.grpc.clients.tokenizer.port",
-                Integer.toString(tokenizer.port()));
-        Map<String, String> corpusConfig = new java.util.HashMap<>(client);
+                Integer.toString(tokenizer.port()),
+                "kiln.auth.client-api-key",
+                SERVICE_KEY));
+        Map<String, String> corpusConfig = new HashMap<>(client);
         corpusConfig.putAll(Map.of(
                 "kafka.bootstrap.servers",
                 kafka,
@@ -110,35 +141,43 @@ class PipelineEndToEndTest {
                 "1s",
                 "kiln.corpus.topics.shards",
                 SHARDS));
-        corpus = start("corpus-service", corpusConfig);
-        Map<String, String> trainerConfig = new java.util.HashMap<>(client);
+        corpus = start("corpus-service", corpusConfig, TLS.sslContext());
+        Map<String, String> trainerConfig = new HashMap<>(client);
         trainerConfig.putAll(Map.of(
                 "kafka.bootstrap.servers", kafka,
                 "kiln.trainer.data-dir", root.resolve("trainer").toString(),
                 "kiln.trainer.models-dir", root.resolve("models").toString()));
-        trainer = start("trainer-service", trainerConfig);
-        gateway = start(
-                "inference-gateway",
-                Map.of(
-                        "kafka.bootstrap.servers",
-                        kafka,
-                        "kiln.inference.models-dir",
-                        root.resolve("models").toString()));
+        trainer = start("trainer-service", trainerConfig, TLS.sslContext());
+        Map<String, String> gatewayConfig = new HashMap<>(secured);
+        gatewayConfig.putAll(Map.of(
+                "kafka.bootstrap.servers",
+                kafka,
+                "kiln.inference.models-dir",
+                root.resolve("models").toString()));
+        gateway = start("inference-gateway", gatewayConfig, TLS.sslContext());
     }
 
-    private static ServiceProcess start(String module, Map<String, String> properties) {
-        ServiceProcess service = ServiceProcess.start(module, properties);
+    private static ServiceProcess start(String module, Map<String, String> properties, SSLContext tls) {
+        ServiceProcess service = ServiceProcess.start(module, properties, tls);
         SERVICES.add(service);
         return service;
     }
 
+    /** A TLS channel that presents the client certificate and sends the client's API key. */
     private static ManagedChannel channel(ServiceProcess service) {
-        ManagedChannel channel = ManagedChannelBuilder.forAddress("localhost", service.port())
-                .usePlaintext()
+        ManagedChannel channel = Grpc.newChannelBuilderForAddress(
+                        "localhost", service.port(), TLS.clientCredentials(true))
                 .maxInboundMessageSize(64 << 20)
+                .intercept(MetadataUtils.newAttachHeadersInterceptor(bearer(CLIENT_KEY)))
                 .build();
         CHANNELS.add(channel);
         return channel;
+    }
+
+    private static Metadata bearer(String key) {
+        Metadata headers = new Metadata();
+        headers.put(Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER), "Bearer " + key);
+        return headers;
     }
 
     @AfterAll
@@ -166,7 +205,18 @@ class PipelineEndToEndTest {
         Europarl.writeJsonl(inputs.resolve("europarl.jsonl"), docs, "e2e-");
         int documents = docs.size();
 
-        // 2. A BPE trained on the English part, through the tokenizer service.
+        // 2. Keys are on: the same call without one is refused before it reaches the service.
+        ManagedChannel anonymous = Grpc.newChannelBuilderForAddress(
+                        "localhost", tokenizer.port(), TLS.clientCredentials(true))
+                .build();
+        CHANNELS.add(anonymous);
+        assertThatThrownBy(() -> TokenizerServiceGrpc.newBlockingStub(anonymous)
+                        .listEncodings(ListEncodingsRequest.getDefaultInstance()))
+                .isInstanceOfSatisfying(
+                        StatusRuntimeException.class,
+                        e -> assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.UNAUTHENTICATED));
+
+        // A BPE trained on the English part, through the tokenizer service.
         StreamRecorder<TrainTokenizerResponse> trained = new StreamRecorder<>();
         StreamObserver<TrainTokenizerRequest> training =
                 TokenizerServiceGrpc.newStub(channel(tokenizer)).trainTokenizer(trained);
@@ -184,7 +234,8 @@ class PipelineEndToEndTest {
         assertThat(bpe.getMerges()).isEqualTo(1024 - 256 - 1);
         int eos = bpe.getEncoding().getEosTokenId();
 
-        // 3. The corpus pipeline: English kept, other languages dropped at language ID, per step.
+        // 3. The corpus pipeline (its tokenizer calls go over mTLS with the service key): English kept, other languages
+        // dropped at language ID, per step.
         CorpusServiceGrpc.CorpusServiceBlockingStub corpusStub =
                 CorpusServiceGrpc.newBlockingStub(channel(corpus)).withDeadlineAfter(300, TimeUnit.SECONDS);
         Iterator<IngestProgress> progress = corpusStub.ingestJsonl(IngestJsonlRequest.newBuilder()
@@ -320,10 +371,13 @@ class PipelineEndToEndTest {
         System.out.println("Generated: Mr President," + text);
 
         // ... and the OpenAI-compatible endpoint answers.
-        HttpResponse<String> completion = HttpClient.newHttpClient()
+        HttpResponse<String> completion = HttpClient.newBuilder()
+                .sslContext(TLS.sslContext())
+                .build()
                 .send(
-                        HttpRequest.newBuilder(URI.create("http://localhost:" + gateway.port() + "/v1/completions"))
+                        HttpRequest.newBuilder(URI.create("https://localhost:" + gateway.port() + "/v1/completions"))
                                 .header("Content-Type", "application/json")
+                                .header("Authorization", "Bearer " + CLIENT_KEY)
                                 .POST(
                                         HttpRequest.BodyPublishers.ofString(
                                                 "{\"model\":\"e2e-gpt\",\"prompt\":\"Mr President,\",\"max_tokens\":8,\"temperature\":0}"))

@@ -18,6 +18,7 @@ import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManagerFactory;
 
@@ -91,6 +92,18 @@ public final class TestCertificates {
         return properties;
     }
 
+    /**
+     * What makes a Kiln service's Quarkus gRPC client {@code client} (e.g. "tokenizer") speak TLS,
+     * trusting the CA and presenting the client certificate.
+     */
+    public Map<String, String> grpcClientProperties(String client) {
+        String prefix = "quarkus.grpc.clients." + client + ".ssl.";
+        return Map.of(
+                prefix + "trust-store", caPem().toString(),
+                prefix + "certificate", clientCertPem().toString(),
+                prefix + "key", clientKeyPem().toString());
+    }
+
     /** Credentials of a gRPC client that trusts the CA, with the client certificate or without. */
     public ChannelCredentials clientCredentials(boolean withClientCertificate) {
         try {
@@ -110,7 +123,37 @@ public final class TestCertificates {
         return sslContextTrusting(caPem());
     }
 
+    /**
+     * An SSL context that trusts the CA and presents the client certificate: for HTTPS calls to a
+     * service that requires client certificates (its health endpoints included).
+     */
+    public SSLContext mutualSslContext() {
+        try (InputStream in = Files.newInputStream(dir.resolve("client.p12"))) {
+            KeyStore client = KeyStore.getInstance("PKCS12");
+            client.load(in, PASSWORD.toCharArray());
+            KeyManagerFactory keys = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+            keys.init(client, PASSWORD.toCharArray());
+            SSLContext context = SSLContext.getInstance("TLS");
+            context.init(keys.getKeyManagers(), trustManagers(caPem()), null);
+            return context;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     static SSLContext sslContextTrusting(Path caPem) {
+        try {
+            SSLContext context = SSLContext.getInstance("TLS");
+            context.init(null, trustManagers(caPem), null);
+            return context;
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static javax.net.ssl.TrustManager[] trustManagers(Path caPem) {
         try (InputStream in = Files.newInputStream(caPem)) {
             KeyStore trust = KeyStore.getInstance(KeyStore.getDefaultType());
             trust.load(null, null);
@@ -118,9 +161,7 @@ public final class TestCertificates {
                     CertificateFactory.getInstance("X.509").generateCertificate(in));
             TrustManagerFactory factory = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
             factory.init(trust);
-            SSLContext context = SSLContext.getInstance("TLS");
-            context.init(null, factory.getTrustManagers(), null);
-            return context;
+            return factory.getTrustManagers();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } catch (GeneralSecurityException e) {

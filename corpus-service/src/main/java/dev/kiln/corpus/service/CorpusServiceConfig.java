@@ -129,5 +129,12 @@ public interface CorpusServiceConfig {
         Optional<String> blockedUrlsFile();
 
         Optional<String> bannedWordsFile();
+
+        /** Root of a downloaded UT1 block list copy (category folders with domains/urls); unset: none. */
+        Optional<String> ut1Directory();
+
+        /** UT1 categories applied from {@link #ut1Directory()} (FineWeb: adult). */
+        @WithDefault("adult")
+        List<String> ut1Categories();
     }
 }

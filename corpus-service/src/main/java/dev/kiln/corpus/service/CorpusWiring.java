@@ -168,12 +168,13 @@ public class CorpusWiring {
                         p.languageThreshold(),
                         defaults.language().maxChars()))
                 .withUrlFilter(new PipelineConfig.UrlFilter(
-                        p.blockedDomainsFile().map(Path::of).orElse(url.blockedDomainsFile()),
-                        p.blockedUrlsFile().map(Path::of).orElse(url.blockedUrlsFile()),
-                        p.bannedWordsFile().map(Path::of).orElse(url.bannedWordsFile()),
-                        url.bannedSubwordsFile(),
-                        url.softBannedWordsFile(),
-                        url.softWordThreshold()))
+                                p.blockedDomainsFile().map(Path::of).orElse(url.blockedDomainsFile()),
+                                p.blockedUrlsFile().map(Path::of).orElse(url.blockedUrlsFile()),
+                                p.bannedWordsFile().map(Path::of).orElse(url.bannedWordsFile()),
+                                url.bannedSubwordsFile(),
+                                url.softBannedWordsFile(),
+                                url.softWordThreshold())
+                        .withUt1(p.ut1Directory().map(Path::of).orElse(null), p.ut1Categories()))
                 .withDedup(defaults.dedup());
     }
 

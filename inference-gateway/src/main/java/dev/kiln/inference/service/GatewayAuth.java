@@ -27,7 +27,11 @@ public class GatewayAuth {
 
     /** Every RPC of the service; one that is missing is refused (a test checks the list is complete). */
     public static final MethodScopes SCOPES = MethodScopes.none()
-            .with(Scope.GENERATE, InferenceServiceGrpc.getGenerateMethod(), InferenceServiceGrpc.getListModelsMethod())
+            .with(
+                    Scope.GENERATE,
+                    InferenceServiceGrpc.getGenerateMethod(),
+                    InferenceServiceGrpc.getChatMethod(),
+                    InferenceServiceGrpc.getListModelsMethod())
             .with(Scope.ADMIN, InferenceServiceGrpc.getLoadModelMethod(), InferenceServiceGrpc.getUnloadModelMethod());
 
     @Produces

@@ -37,6 +37,14 @@ public interface GatewayConfig {
     @WithDefault("32")
     int maxBatch();
 
+    /**
+     * Prompt tokens prefilled between two decode steps while other requests decode: a long
+     * prompt is prefilled in chunks of this size, so it delays the running streams by one chunk
+     * per step instead of its whole length.
+     */
+    @WithDefault("512")
+    int prefillChunkTokens();
+
     /** Requests waiting per model beyond the running batch; more get RESOURCE_EXHAUSTED. */
     @WithDefault("64")
     int queueCapacity();

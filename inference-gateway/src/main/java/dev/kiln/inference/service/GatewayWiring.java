@@ -89,7 +89,8 @@ public class GatewayWiring {
             registry = new ModelRegistry(
                     new ModelRegistry.Settings(
                             new OrtSessions.Options(provider, config.intraOpThreads(), config.cudaDevice()),
-                            new ContinuousBatcher.Config(config.maxBatch(), config.queueCapacity()),
+                            new ContinuousBatcher.Config(
+                                    config.maxBatch(), config.queueCapacity(), config.prefillChunkTokens()),
                             name -> config.chat()
                                     .prompts()
                                     .getOrDefault(name, config.chat().defaultPrompt())),

@@ -1,11 +1,13 @@
 package dev.kiln.inference.service;
 
 import com.google.protobuf.Timestamp;
+import dev.kiln.inference.chat.ChatMessage;
 import dev.kiln.inference.engine.FinishReason;
 import dev.kiln.inference.engine.GenerationFailedException;
 import dev.kiln.inference.engine.GenerationHandle;
 import dev.kiln.inference.engine.GenerationListener;
 import dev.kiln.inference.engine.InferenceEngine;
+import dev.kiln.inference.engine.MaxNewTokens;
 import dev.kiln.inference.engine.SamplingSpec;
 import dev.kiln.inference.limits.RateLimiter;
 import dev.kiln.inference.model.DecoderModel;
@@ -13,6 +15,7 @@ import dev.kiln.inference.registry.LoadedModel;
 import dev.kiln.proto.ResourceNames;
 import dev.kiln.proto.auth.ApiKeyInterceptor;
 import dev.kiln.proto.grpc.GrpcReplies;
+import dev.kiln.proto.inference.v1.ChatRequest;
 import dev.kiln.proto.inference.v1.ExecutionProvider;
 import dev.kiln.proto.inference.v1.GenerateRequest;
 import dev.kiln.proto.inference.v1.GenerateResponse;
@@ -31,7 +34,9 @@ import io.quarkus.grpc.GrpcService;
 import io.smallrye.common.annotation.Blocking;
 import jakarta.inject.Inject;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Supplier;
 
 /** gRPC adapter: validate, delegate to the core, map results to proto; failures through {@link InferenceStatusMapper}. */
 @GrpcService
@@ -51,11 +56,21 @@ public class InferenceGrpcService extends InferenceServiceGrpc.InferenceServiceI
 
     @Override
     public void generate(GenerateRequest req, StreamObserver<GenerateResponse> out) {
+        stream(out, () -> engine.prepare(command(req)));
+    }
+
+    @Override
+    public void chat(ChatRequest req, StreamObserver<GenerateResponse> out) {
+        stream(out, () -> engine.prepare(chatCommand(req)));
+    }
+
+    /** Generate and Chat alike: rate limit, validate (prepare), then stream from the scheduler. */
+    private void stream(StreamObserver<GenerateResponse> out, Supplier<InferenceEngine.Prepared> prepare) {
         ServerCallStreamObserver<GenerateResponse> call = (ServerCallStreamObserver<GenerateResponse>) out;
         try {
             String caller = ApiKeyInterceptor.caller().id();
             limits.admit(caller);
-            InferenceEngine.Prepared prepared = engine.prepare(command(req));
+            InferenceEngine.Prepared prepared = prepare.get();
             Stream stream = new Stream(call, errors);
             AtomicReference<GenerationHandle> handle = new AtomicReference<>();
             // Client cancellation and deadlines both cancel the call: the request leaves its slot at once.
@@ -77,16 +92,23 @@ public class InferenceGrpcService extends InferenceServiceGrpc.InferenceServiceI
         }
     }
 
+    private static InferenceEngine.ChatCommand chatCommand(ChatRequest req) {
+        ResourceNames.require("model", req.getModel());
+        List<ChatMessage> messages = req.getMessagesList().stream()
+                .map(m -> new ChatMessage(m.getRole(), m.getContent()))
+                .toList();
+        return new InferenceEngine.ChatCommand(
+                req.getModel(),
+                messages,
+                MaxNewTokens.of(saturate(req.getMaxNewTokens())),
+                sampling(req.getSampling()),
+                req.getStopList(),
+                req.getIgnoreEos());
+    }
+
     private static InferenceEngine.Command command(GenerateRequest req) {
         ResourceNames.require("model", req.getModel());
-        SamplingParams s = req.getSampling();
-        SamplingSpec spec = new SamplingSpec(
-                s.hasTemperature() ? s.getTemperature() : null,
-                s.hasTopK() ? saturate(s.getTopK()) : null,
-                s.hasTopP() ? s.getTopP() : null,
-                s.hasMinP() ? s.getMinP() : null,
-                s.hasRepetitionPenalty() ? s.getRepetitionPenalty() : null,
-                s.hasSeed() ? s.getSeed() : null);
+        SamplingSpec spec = sampling(req.getSampling());
         int[] ids = req.getPromptTokenIdsList().stream()
                 .mapToInt(i -> i < 0 ? Integer.MAX_VALUE : i)
                 .toArray();
@@ -98,6 +120,17 @@ public class InferenceGrpcService extends InferenceServiceGrpc.InferenceServiceI
                 spec,
                 req.getStopList(),
                 req.getIgnoreEos());
+    }
+
+    /** Unset fields stay null: the model's generation_config.json fills them. */
+    private static SamplingSpec sampling(SamplingParams s) {
+        return new SamplingSpec(
+                s.hasTemperature() ? s.getTemperature() : null,
+                s.hasTopK() ? saturate(s.getTopK()) : null,
+                s.hasTopP() ? s.getTopP() : null,
+                s.hasMinP() ? s.getMinP() : null,
+                s.hasRepetitionPenalty() ? s.getRepetitionPenalty() : null,
+                s.hasSeed() ? s.getSeed() : null);
     }
 
     /** Streams one request; the scheduler thread is the only caller of onTokens/onFinish. */

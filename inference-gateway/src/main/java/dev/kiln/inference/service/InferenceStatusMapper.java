@@ -1,5 +1,6 @@
 package dev.kiln.inference.service;
 
+import dev.kiln.inference.chat.ChatTemplateException;
 import dev.kiln.inference.engine.GenerationFailedException;
 import dev.kiln.inference.engine.InvalidRequestException;
 import dev.kiln.inference.engine.ModelUnavailableException;
@@ -26,6 +27,7 @@ public final class InferenceStatusMapper extends TypedStatusMapper {
         map(UnknownModelException.class, Code.NOT_FOUND);
         map(BundleNotFoundException.class, Code.NOT_FOUND);
         map(InvalidRequestException.class, Code.INVALID_ARGUMENT);
+        map(ChatTemplateException.class, Code.INVALID_ARGUMENT);
         map(QueueFullException.class, Code.RESOURCE_EXHAUSTED);
         map(RateLimitedException.class, Code.RESOURCE_EXHAUSTED);
         map(ModelExistsException.class, Code.ALREADY_EXISTS);

@@ -3,9 +3,9 @@ package dev.kiln.inference.service;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.annotation.JsonNaming;
+import dev.kiln.inference.chat.ChatMessage;
 import dev.kiln.inference.engine.MaxNewTokens;
 import dev.kiln.inference.engine.SamplingSpec;
-import dev.kiln.inference.text.ChatPrompt;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -78,13 +78,13 @@ record OpenAiRequest(
         return ids;
     }
 
-    List<ChatPrompt.Message> chatMessages() {
-        if (messages == null || messages.isEmpty()) {
-            throw new IllegalArgumentException("messages must be a non-empty array");
-        }
-        List<ChatPrompt.Message> out = new ArrayList<>();
-        for (Message m : messages) {
-            out.add(new ChatPrompt.Message(m.role() == null ? "" : m.role(), content(m.content())));
+    /** The messages; their validation (none, unknown roles) is the core's, shared with gRPC Chat. */
+    List<ChatMessage> chatMessages() {
+        List<ChatMessage> out = new ArrayList<>();
+        if (messages != null) {
+            for (Message m : messages) {
+                out.add(new ChatMessage(m.role(), content(m.content())));
+            }
         }
         return out;
     }

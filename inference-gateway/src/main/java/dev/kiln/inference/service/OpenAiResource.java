@@ -12,7 +12,6 @@ import dev.kiln.inference.engine.GenerationListener;
 import dev.kiln.inference.engine.InferenceEngine;
 import dev.kiln.inference.engine.MaxNewTokens;
 import dev.kiln.inference.limits.RateLimiter;
-import dev.kiln.inference.text.ChatPrompt;
 import dev.kiln.proto.ResourceNames;
 import dev.kiln.proto.auth.Access;
 import dev.kiln.proto.auth.ApiKey;
@@ -32,8 +31,9 @@ import java.util.stream.Collectors;
 
 /**
  * OpenAI-compatible HTTP: /v1/models, /v1/completions and /v1/chat/completions, with
- * {@code "stream": true} answered as server-sent events ({@link SseWriter}). Chat on a base
- * model renders the messages into the model's few-shot conversation prompt. Vert.x routes: a
+ * {@code "stream": true} answered as server-sent events ({@link SseWriter}). Chat renders the
+ * messages with the model's chat template, or into the few-shot conversation prompt of a base
+ * model (the core's path, shared with gRPC Chat). Vert.x routes: a
  * worker validates and queues the request, then the model's scheduler thread hands each token to
  * the writer, which writes on the event loop; no thread waits while the model generates.
  */
@@ -110,7 +110,7 @@ public class OpenAiResource {
             OpenAiRequest req = read(rc);
             String model = ResourceNames.require("model", req.model());
             InferenceEngine.Prepared prepared =
-                    engine.prepare(chat ? chatCommand(model, req) : completionCommand(model, req));
+                    chat ? engine.prepare(chatCommand(model, req)) : engine.prepare(completionCommand(model, req));
             OpenAiResponses.Envelope envelope = new OpenAiResponses.Envelope(
                     (chat ? "chatcmpl-" : "cmpl-")
                             + UUID.randomUUID().toString().replace("-", ""),
@@ -150,15 +150,14 @@ public class OpenAiResource {
                 req.ignoringEos());
     }
 
-    private InferenceEngine.Command chatCommand(String model, OpenAiRequest req) {
-        String prompt = ChatPrompt.render(engine.registry().get(model).chatPrompt(), req.chatMessages());
-        return new InferenceEngine.Command(
+    /** The same core path as gRPC Chat: the model's chat template, else its conversation prompt. */
+    private static InferenceEngine.ChatCommand chatCommand(String model, OpenAiRequest req) {
+        return new InferenceEngine.ChatCommand(
                 model,
-                prompt,
-                null,
+                req.chatMessages(),
                 req.maxNewTokens(MaxNewTokens.fillContext(DEFAULT_CHAT_TOKENS)),
                 req.sampling(),
-                req.stops(ChatPrompt.STOPS),
+                req.stops(List.of()),
                 req.ignoringEos());
     }
 

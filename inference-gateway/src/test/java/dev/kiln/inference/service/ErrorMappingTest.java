@@ -3,6 +3,7 @@ package dev.kiln.inference.service;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
+import dev.kiln.inference.chat.ChatTemplateException;
 import dev.kiln.inference.engine.GenerationFailedException;
 import dev.kiln.inference.engine.InvalidRequestException;
 import dev.kiln.inference.engine.ModelUnavailableException;
@@ -43,6 +44,12 @@ class ErrorMappingTest {
                         "not_found_error"),
                 new Case(
                         new InvalidRequestException("max_new_tokens must be >= 1"),
+                        Status.Code.INVALID_ARGUMENT,
+                        400,
+                        "invalid_request_error"),
+                new Case(
+                        new ChatTemplateException(
+                                "the chat template refused the conversation: Conversation roles must alternate"),
                         Status.Code.INVALID_ARGUMENT,
                         400,
                         "invalid_request_error"),

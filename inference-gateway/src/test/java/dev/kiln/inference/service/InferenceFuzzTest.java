@@ -64,7 +64,9 @@ class InferenceFuzzTest {
                     tries,
                     Duration.ofSeconds(5),
                     List.of("tiny", "Hello", "User: Hi!\nAssistant:", "\n", "."),
-                    m -> m.getName().equals("Generate") || m.getName().equals("ListModels"));
+                    m -> m.getName().equals("Generate")
+                            || m.getName().equals("Chat")
+                            || m.getName().equals("ListModels"));
             GrpcFuzz loading = new GrpcFuzz(
                     channel,
                     SERVICE,

@@ -56,15 +56,30 @@ public class TokenizerGrpcService extends TokenizerServiceGrpc.TokenizerServiceI
             checkText(request.getText(), "text");
             SpecialTokenPolicy policy = ProtoMapping.policy(request.getSpecialTokens(), encoding);
             TokenizeResponse.Builder out = TokenizeResponse.newBuilder();
+            int[] prefix =
+                    request.getAddSpecialTokens() ? encoding.postProcessor().prefix() : new int[0];
+            int[] suffix =
+                    request.getAddSpecialTokens() ? encoding.postProcessor().suffix() : new int[0];
+            addIds(out, prefix);
             if (request.getIncludeOffsets()) {
                 EncodedText encoded = encoding.encodeWithOffsets(request.getText(), policy);
                 addIds(out, encoded.ids());
+                addEmptySpans(out, prefix.length);
                 out.addAllOffsets(ProtoMapping.spans(encoded));
+                addEmptySpans(out, suffix.length);
             } else {
                 addIds(out, encoding.encode(request.getText(), policy));
             }
+            addIds(out, suffix);
             return out.build();
         });
+    }
+
+    /** Ids the post-processor added stand at no place in the text: an empty span at 0, as Hugging Face's. */
+    private static void addEmptySpans(TokenizeResponse.Builder out, int count) {
+        for (int i = 0; i < count; i++) {
+            out.addOffsets(dev.kiln.proto.tokenizer.v1.TokenSpan.getDefaultInstance());
+        }
     }
 
     @Override

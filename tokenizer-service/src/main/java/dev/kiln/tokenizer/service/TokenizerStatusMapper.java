@@ -1,6 +1,7 @@
 package dev.kiln.tokenizer.service;
 
 import dev.kiln.proto.grpc.TypedStatusMapper;
+import dev.kiln.tokenizer.UnsupportedTokenizerFeatureException;
 import dev.kiln.tokenizer.catalog.EncodingExistsException;
 import dev.kiln.tokenizer.catalog.EncodingNotFoundException;
 import dev.kiln.tokenizer.catalog.NothingLearnedException;
@@ -22,6 +23,8 @@ final class TokenizerStatusMapper extends TypedStatusMapper {
         map(EncodingExistsException.class, Code.ALREADY_EXISTS);
         map(TrainingLimitException.class, Code.RESOURCE_EXHAUSTED);
         map(NothingLearnedException.class, Code.FAILED_PRECONDITION);
+        // offsets or rank-file export asked of a SentencePiece-style encoding: the encoding's kind, not the request
+        map(UnsupportedTokenizerFeatureException.class, Code.FAILED_PRECONDITION);
     }
 
     /** A request over a configured size limit: the message names the limit and its key. */

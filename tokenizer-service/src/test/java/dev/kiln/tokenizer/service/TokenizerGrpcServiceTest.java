@@ -79,6 +79,44 @@ class TokenizerGrpcServiceTest {
         assertThat(emoji.getOffsets(emoji.getOffsetsCount() - 1).getCharEnd()).isEqualTo(3);
     }
 
+    /** tiny-sp: a Llama 2 style SentencePiece tokenizer.json in src/test/encodings (BOS <s> = 1). */
+    @Test
+    void addSpecialTokensAddsThePostProcessorsTokensOfASentencePieceEncoding() {
+        assertThat(tokenizer
+                        .tokenize(tokenize("tiny-sp", "hello world").build())
+                        .getIdsList())
+                .containsExactly(271, 276);
+        TokenizeResponse withBos = tokenizer.tokenize(
+                tokenize("tiny-sp", "hello world").setAddSpecialTokens(true).build());
+        assertThat(withBos.getIdsList()).containsExactly(1, 271, 276);
+        assertThat(tokenizer
+                        .detokenize(DetokenizeRequest.newBuilder()
+                                .setEncoding("tiny-sp")
+                                .addAllIds(withBos.getIdsList())
+                                .setSkipSpecialTokens(true)
+                                .build())
+                        .getText())
+                .isEqualTo("hello world");
+        // tiktoken encodings have no post-processor: nothing is added
+        assertThat(tokenizer
+                        .tokenize(tokenize("cl100k_base", "hello world")
+                                .setAddSpecialTokens(true)
+                                .setIncludeOffsets(true)
+                                .build())
+                        .getIdsList())
+                .containsExactly(15339, 1917);
+
+        StatusRuntimeException offsets = failureOf(() -> tokenizer.tokenize(
+                tokenize("tiny-sp", "hello").setIncludeOffsets(true).build()));
+        assertThat(offsets.getStatus().getCode()).isEqualTo(Status.Code.FAILED_PRECONDITION);
+        assertThat(offsets.getStatus().getDescription()).contains("offsets", "tiny-sp");
+        StatusRuntimeException export = failureOf(() -> tokenizer.getEncoding(GetEncodingRequest.newBuilder()
+                .setEncoding("tiny-sp")
+                .setFormat(EncodingFormat.ENCODING_FORMAT_TIKTOKEN)
+                .build()));
+        assertThat(export.getStatus().getCode()).isEqualTo(Status.Code.FAILED_PRECONDITION);
+    }
+
     @Test
     void specialTokensFollowTiktokensPolicy() {
         String text = "end<|endoftext|>";
@@ -355,11 +393,15 @@ class TokenizerGrpcServiceTest {
     private static final List<String> CATASTROPHIC =
             List.of("(a+)+$", "(a|aa)+$", "(a*)*$", "(x+x+)+y", "(\\w+\\s?)*$");
 
-    /** 100 KB of 'a' that no catastrophic pattern can finish matching. */
+    /**
+     * 100 KB of 'a' that no catastrophic pattern can finish matching: a backtracking engine would
+     * need on the order of 2^100000 steps. Each call answers well under a second on an idle machine;
+     * the 3 s bounds below leave room for a loaded build machine and still tell linear from exponential.
+     */
     private static final String LONG_LINE = "a".repeat(100_000) + "!";
 
     @Test
-    void catastrophicPatternsTrainAndEncodeWithinASecond() throws Exception {
+    void catastrophicPatternsTrainAndEncodeInLinearTime() throws Exception {
         for (String pattern : CATASTROPHIC) {
             String name = "linear-" + Integer.toHexString(pattern.hashCode());
             long started = System.nanoTime();
@@ -374,7 +416,7 @@ class TokenizerGrpcServiceTest {
             assertThat(trained)
                     .as(pattern)
                     .isIn(Status.Code.OK, Status.Code.FAILED_PRECONDITION); // nothing to merge is fine
-            assertThat(trainMillis).as("training with %s", pattern).isLessThan(1000);
+            assertThat(trainMillis).as("training with %s", pattern).isLessThan(3000);
             if (trained != Status.Code.OK) {
                 continue;
             }
@@ -383,7 +425,7 @@ class TokenizerGrpcServiceTest {
                     .withDeadlineAfter(5, TimeUnit.SECONDS)
                     .tokenize(tokenize(name, LONG_LINE).build());
             long encodeMillis = (System.nanoTime() - started) / 1_000_000;
-            assertThat(encodeMillis).as("encoding with %s", pattern).isLessThan(1000);
+            assertThat(encodeMillis).as("encoding with %s", pattern).isLessThan(3000);
             assertThat(tokens.getIdsCount()).as(pattern).isGreaterThanOrEqualTo(0);
         }
     }

@@ -3,6 +3,7 @@ package dev.kiln.tokenizer.service;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.kiln.tokenizer.DisallowedSpecialTokenException;
+import dev.kiln.tokenizer.UnsupportedTokenizerFeatureException;
 import dev.kiln.tokenizer.catalog.EncodingExistsException;
 import dev.kiln.tokenizer.catalog.EncodingNotFoundException;
 import dev.kiln.tokenizer.catalog.NothingLearnedException;
@@ -28,6 +29,10 @@ class TokenizerStatusMapperTest {
         assertThat(map(new EncodingExistsException("mine")).getCode()).isEqualTo(Code.ALREADY_EXISTS);
         assertThat(map(new TrainingLimitException("too much")).getCode()).isEqualTo(Code.RESOURCE_EXHAUSTED);
         assertThat(map(new NothingLearnedException("no merge")).getCode()).isEqualTo(Code.FAILED_PRECONDITION);
+
+        Status unsupported = map(new UnsupportedTokenizerFeatureException("token offsets are not available for x"));
+        assertThat(unsupported.getCode()).isEqualTo(Code.FAILED_PRECONDITION);
+        assertThat(unsupported.getDescription()).contains("offsets");
 
         Status special = map(new DisallowedSpecialTokenException("<|endoftext|>", 3));
         assertThat(special.getCode()).isEqualTo(Code.INVALID_ARGUMENT);

@@ -72,7 +72,11 @@ public final class BundleTokenizerFiles {
         String bundleName =
                 dir.getFileName() == null ? "bundle" : dir.getFileName().toString();
         if (Files.isRegularFile(hf)) {
-            return HuggingFaceTokenizerJson.read(hf, bundleName);
+            Encoding encoding = HuggingFaceTokenizerJson.read(hf, bundleName);
+            Path configFile = dir.resolve(TOKENIZER_CONFIG);
+            return Files.isRegularFile(configFile)
+                    ? withConfiguredSpecialTokens(encoding, readConfig(configFile), configFile)
+                    : encoding;
         }
         Optional<Path> rankFile;
         try (Stream<Path> files = Files.list(dir)) {
@@ -107,6 +111,40 @@ public final class BundleTokenizerFiles {
             specials.putAll(builtIn.specialTokens());
         }
         return TiktokenRankFile.load(name, rankFile.get(), pattern, specials);
+    }
+
+    /**
+     * transformers' rule for Llama-style configs: {@code add_bos_token} / {@code add_eos_token}, when
+     * present, decide whether {@code bos_token} / {@code eos_token} go around a sequence, over what the
+     * tokenizer.json post-processor does on that side; an absent key leaves that side as the file has it.
+     */
+    static Encoding withConfiguredSpecialTokens(Encoding encoding, JsonNode config, Path configFile)
+            throws IOException {
+        JsonNode addBos = config.get("add_bos_token");
+        JsonNode addEos = config.get("add_eos_token");
+        if (addBos == null && addEos == null) {
+            return encoding;
+        }
+        PostProcessor file = encoding.postProcessor();
+        int[] prefix = addBos == null
+                ? file.prefix()
+                : addBos.asBoolean() ? new int[] {tokenId(encoding, config, "bos_token", configFile)} : new int[0];
+        int[] suffix = addEos == null
+                ? file.suffix()
+                : addEos.asBoolean() ? new int[] {tokenId(encoding, config, "eos_token", configFile)} : new int[0];
+        return encoding.withPostProcessor(new PostProcessor(prefix, suffix));
+    }
+
+    /** A token named by a config key, as a string or as an AddedToken object ({@code {"content": …}}). */
+    private static int tokenId(Encoding encoding, JsonNode config, String key, Path configFile) throws IOException {
+        JsonNode value = config.path(key);
+        String content = value.isObject() ? value.path("content").asText(null) : value.asText(null);
+        if (content == null || content.isEmpty() || value.isNull()) {
+            throw new IOException(configFile + ": add_" + key + " is true but " + key + " is not set");
+        }
+        return encoding.tokenId(content)
+                .orElseThrow(() ->
+                        new IOException(configFile + ": " + key + " " + content + " is not a token of the tokenizer"));
     }
 
     /** The parsed {@code tokenizer_config.json}, for the keys other readers need (chat template …). */

@@ -3,15 +3,19 @@ package dev.kiln.tokenizer;
 import java.nio.charset.StandardCharsets;
 import java.text.Normalizer;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.OptionalInt;
 import java.util.concurrent.atomic.AtomicReferenceArray;
 
 /**
- * A byte-level BPE encoding: pre-tokenization pattern + mergeable ranks + special tokens, with
- * tiktoken's encode/decode semantics. Immutable and thread-safe; pooled scratch buffers make
- * encoding allocation-free apart from the returned array.
+ * A BPE encoding: pre-tokenization pattern + mergeable ranks + special tokens, with tiktoken's
+ * encode/decode semantics; or, read from a SentencePiece-style tokenizer.json, a
+ * {@link SentencePiecePipeline} in place of pattern and ranks. Added tokens are matched before the
+ * model; a {@link PostProcessor} adds the special tokens a model expects around a sequence when asked
+ * ({@link #encodeWithSpecialTokens}). Immutable and thread-safe; pooled scratch buffers make
+ * byte-level encoding allocation-free apart from the returned array.
  *
  * <p>Get one from {@link EncodingRegistry}, {@link TiktokenRankFile}, {@link HuggingFaceTokenizerJson}
  * or {@link BpeTrainer}.
@@ -34,8 +38,18 @@ public final class Encoding {
     private final SpecialTokens specials;
     private final int[] byteIds = new int[256];
     private final int vocabularySize;
+    /** Every added token, matched under {@link SpecialTokenPolicy#allowAll()}. */
+    private final boolean[] allAdded;
+    /** The non-special added tokens: matched under every policy. */
+    private final boolean[] plainAdded;
+    /** The special tokens, disallowed under {@link SpecialTokenPolicy#disallowAll()}. */
     private final boolean[] allSpecials;
-    private final boolean[] noSpecials;
+
+    private final boolean[] none;
+    /** Null for byte-level encodings. */
+    private final SentencePiecePipeline sentencePiece;
+
+    private final PostProcessor postProcessor;
     /**
      * Idle scratch spaces. A pool rather than a ThreadLocal: with virtual threads (one per request) a
      * ThreadLocal would build a fresh workspace, cache included, for almost every call.
@@ -59,25 +73,81 @@ public final class Encoding {
             RankTable ranks,
             Map<String, Integer> specialTokens,
             Normalizer.Form normalization) {
+        this(
+                name,
+                Objects.requireNonNull(pretokenizer, "pretokenizer"),
+                ranks,
+                new SpecialTokens(specialTokens),
+                normalization,
+                null,
+                PostProcessor.NONE);
+    }
+
+    /** A byte-level encoding with Hugging Face added tokens (special or not, with their flags). */
+    public Encoding(
+            String name,
+            Pretokenizer pretokenizer,
+            RankTable ranks,
+            List<AddedToken> addedTokens,
+            Normalizer.Form normalization,
+            PostProcessor postProcessor) {
+        this(
+                name,
+                Objects.requireNonNull(pretokenizer, "pretokenizer"),
+                ranks,
+                new SpecialTokens(addedTokens),
+                normalization,
+                null,
+                postProcessor);
+    }
+
+    /** A SentencePiece-style encoding (see {@link HuggingFaceTokenizerJson}). */
+    static Encoding sentencePiece(
+            String name, SentencePiecePipeline pipeline, List<AddedToken> addedTokens, PostProcessor postProcessor) {
+        return new Encoding(
+                name,
+                null,
+                new RankTable.Builder().build(),
+                new SpecialTokens(addedTokens),
+                null,
+                Objects.requireNonNull(pipeline, "pipeline"),
+                postProcessor);
+    }
+
+    private Encoding(
+            String name,
+            Pretokenizer pretokenizer,
+            RankTable ranks,
+            SpecialTokens specials,
+            Normalizer.Form normalization,
+            SentencePiecePipeline sentencePiece,
+            PostProcessor postProcessor) {
         this.normalization = normalization;
         this.name = Objects.requireNonNull(name, "name");
-        this.pretokenizer = Objects.requireNonNull(pretokenizer, "pretokenizer");
+        this.pretokenizer = pretokenizer;
         this.ranks = Objects.requireNonNull(ranks, "ranks");
-        this.specials = new SpecialTokens(specialTokens);
-        int maxId = ranks.idLimit() - 1;
+        this.specials = specials;
+        this.sentencePiece = sentencePiece;
+        this.postProcessor = Objects.requireNonNull(postProcessor, "postProcessor");
+        int maxId =
+                (sentencePiece == null ? ranks.idLimit() : sentencePiece.model().idLimit()) - 1;
         for (int i = 0; i < specials.count(); i++) {
             int id = specials.id(i);
-            if (ranks.containsId(id)) {
+            // SentencePiece vocabularies list their control tokens (<unk>, <s>, </s>) in the vocab too
+            if (sentencePiece == null && ranks.containsId(id)) {
                 throw new IllegalArgumentException(
                         "special token " + specials.token(i) + " reuses id " + id + " of a mergeable token");
             }
-            if (id < 0) {
-                throw new IllegalArgumentException("negative id for special token " + specials.token(i));
-            }
             maxId = Math.max(maxId, id);
         }
+        for (int id : postProcessor.prefix()) {
+            requireKnown(id, maxId, specials);
+        }
+        for (int id : postProcessor.suffix()) {
+            requireKnown(id, maxId, specials);
+        }
         this.vocabularySize = maxId + 1;
-        for (int b = 0; b < 256; b++) {
+        for (int b = 0; b < 256 && sentencePiece == null; b++) {
             int id = ranks.idOf(new byte[] {(byte) b});
             if (id < 0) {
                 throw new IllegalArgumentException(String.format(
@@ -85,11 +155,30 @@ public final class Encoding {
             }
             byteIds[b] = id;
         }
-        this.allSpecials = new boolean[specials.count()];
-        Arrays.fill(allSpecials, true);
-        this.noSpecials = new boolean[specials.count()];
+        this.allAdded = new boolean[specials.count()];
+        Arrays.fill(allAdded, true);
+        this.plainAdded = specials.plain();
+        this.allSpecials = specials.select(t -> true);
+        this.none = new boolean[specials.count()];
         this.workspaces =
                 new AtomicReferenceArray<>(Math.max(4, 2 * Runtime.getRuntime().availableProcessors()));
+    }
+
+    private void requireKnown(int id, int maxId, SpecialTokens specials) {
+        boolean known = sentencePiece != null ? sentencePiece.model().containsId(id) : ranks.containsId(id);
+        if (!known && specials.nameOf(id) == null) {
+            throw new IllegalArgumentException("post-processor id " + id + " is not a token (ids 0.." + maxId + ")");
+        }
+    }
+
+    /** This encoding with another post-processor (a bundle's tokenizer_config.json may set one). */
+    public Encoding withPostProcessor(PostProcessor postProcessor) {
+        return new Encoding(name, pretokenizer, ranks, specials, normalization, sentencePiece, postProcessor);
+    }
+
+    /** What {@link #encodeWithSpecialTokens} adds around the ids. */
+    public PostProcessor postProcessor() {
+        return postProcessor;
     }
 
     /** An encoding whose pattern runs on a scanner when it is a standard one, else on the regex engine. */
@@ -101,12 +190,22 @@ public final class Encoding {
         return name;
     }
 
+    /** The pre-tokenization regex; empty for SentencePiece-style encodings, which have none. */
     public String pattern() {
-        return pretokenizer.pattern();
+        return pretokenizer == null ? "" : pretokenizer.pattern();
     }
 
+    /** The pre-tokenizer, or null for SentencePiece-style encodings. */
     public Pretokenizer pretokenizer() {
         return pretokenizer;
+    }
+
+    /**
+     * True for SentencePiece-style encodings (Llama 2, Mistral): characters rather than bytes are the
+     * symbols, so {@link #ranks()} is empty and such an encoding cannot be written as a rank file.
+     */
+    public boolean isSentencePiece() {
+        return sentencePiece != null;
     }
 
     /** The Unicode normalization applied to input, or null. */
@@ -114,12 +213,12 @@ public final class Encoding {
         return normalization;
     }
 
-    /** The mergeable tokens (everything but the special tokens). */
+    /** The mergeable tokens (everything but the special tokens); empty if {@link #isSentencePiece()}. */
     public RankTable ranks() {
         return ranks;
     }
 
-    /** Special token text → id. */
+    /** Special token text → id (added tokens that are not special are not listed). */
     public Map<String, Integer> specialTokens() {
         return specials.byName();
     }
@@ -130,6 +229,19 @@ public final class Encoding {
         return id == null ? OptionalInt.empty() : OptionalInt.of(id);
     }
 
+    /**
+     * The id of a token named by its text as tokenizer_config.json names it ({@code bos_token}): an
+     * added token, or a SentencePiece vocabulary entry.
+     */
+    public OptionalInt tokenId(String content) {
+        int id = specials.idOf(content);
+        if (id < 0 && sentencePiece != null) {
+            Integer vocabId = sentencePiece.model().id(content);
+            id = vocabId == null ? -1 : vocabId;
+        }
+        return id < 0 ? OptionalInt.empty() : OptionalInt.of(id);
+    }
+
     /** Highest token id plus one, special tokens included (tiktoken's {@code n_vocab}). */
     public int vocabularySize() {
         return vocabularySize;
@@ -137,11 +249,14 @@ public final class Encoding {
 
     /** True if id is a mergeable or special token. */
     public boolean containsId(int id) {
-        return ranks.containsId(id) || specials.nameOf(id) != null;
+        return (sentencePiece != null ? sentencePiece.model().containsId(id) : ranks.containsId(id))
+                || specials.nameOf(id) != null;
     }
 
+    /** True for special tokens (what "skip special tokens" drops); false for plain added tokens. */
     public boolean isSpecial(int id) {
-        return specials.nameOf(id) != null;
+        String name = specials.nameOf(id);
+        return name != null && specials.byName().containsKey(name);
     }
 
     /** Encodes with tiktoken's default policy: special-token text in the input is an error. */
@@ -152,6 +267,15 @@ public final class Encoding {
     /** Encodes treating special-token text as plain text (tiktoken's {@code encode_ordinary}). */
     public int[] encodeOrdinary(String text) {
         return encode(text, SpecialTokenPolicy.treatAsText());
+    }
+
+    /**
+     * Encodes as Hugging Face does with {@code add_special_tokens=True}: the ids of
+     * {@link #encode(String, SpecialTokenPolicy)} inside the {@link #postProcessor()}'s special tokens
+     * (a Llama prompt's BOS). The policy still decides what special-token text in the input means.
+     */
+    public int[] encodeWithSpecialTokens(String text, SpecialTokenPolicy policy) {
+        return postProcessor.apply(encode(text, policy));
     }
 
     public int[] encode(String text, SpecialTokenPolicy policy) {
@@ -193,18 +317,35 @@ public final class Encoding {
 
     /** The bytes a token stands for (a special token's are its UTF-8 text). */
     public byte[] tokenBytes(int id) {
+        String added = specials.nameOf(id);
+        if (added != null) {
+            return added.getBytes(StandardCharsets.UTF_8);
+        }
+        if (sentencePiece != null && sentencePiece.model().containsId(id)) {
+            return sentencePiece.model().decodedBytes(id).clone();
+        }
         if (ranks.containsId(id)) {
             return ranks.bytes(id);
         }
-        String special = specials.nameOf(id);
-        if (special == null) {
-            throw unknownId(id);
-        }
-        return special.getBytes(StandardCharsets.UTF_8);
+        throw unknownId(id);
     }
 
-    /** The exact bytes of the tokens; lossless even when a token sequence splits a character. */
+    /**
+     * True if decoding drops one leading space, as a SentencePiece tokenizer's decoder does for the
+     * space its normalizer prepended ({@link #decodeBytes} and the streaming decoder apply it).
+     */
+    public boolean decoderStripsLeadingSpace() {
+        return sentencePiece != null && sentencePiece.decoderStripsLeadingSpace();
+    }
+
+    /**
+     * The exact bytes of the tokens; lossless even when a token sequence splits a character. A
+     * SentencePiece decoder's leading-space strip is applied ({@link #decoderStripsLeadingSpace()}).
+     */
     public byte[] decodeBytes(int[] ids) {
+        if (sentencePiece != null) {
+            return decodeSentencePiece(ids);
+        }
         int total = 0;
         for (int id : ids) {
             int len = ranks.lengthOf(id);
@@ -229,6 +370,18 @@ public final class Encoding {
             }
         }
         return out;
+    }
+
+    private byte[] decodeSentencePiece(int[] ids) {
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream(ids.length * 4);
+        for (int id : ids) {
+            out.writeBytes(tokenBytes(id));
+        }
+        byte[] bytes = out.toByteArray();
+        if (sentencePiece.decoderStripsLeadingSpace() && bytes.length > 0 && bytes[0] == ' ') {
+            return Arrays.copyOfRange(bytes, 1, bytes.length);
+        }
+        return bytes;
     }
 
     /** Decodes to text; invalid UTF-8 (a split character) becomes U+FFFD, as tiktoken's errors="replace". */
@@ -274,20 +427,26 @@ public final class Encoding {
             text = Normalizer.normalize(text, normalization);
         }
         int n = text.length();
-        if (specials.count() == 0 || policy == SpecialTokenPolicy.treatAsText()) {
+        if (specials.count() == 0) {
             encodeOrdinary(text, 0, n, ws);
             return;
         }
         boolean[] allowed;
         boolean[] disallowed;
-        if (policy == SpecialTokenPolicy.disallowAll()) {
-            allowed = noSpecials;
+        if (policy == SpecialTokenPolicy.treatAsText()) {
+            allowed = plainAdded;
+            disallowed = none;
+        } else if (policy == SpecialTokenPolicy.disallowAll()) {
+            allowed = plainAdded;
             disallowed = allSpecials;
         } else if (policy == SpecialTokenPolicy.allowAll()) {
-            allowed = allSpecials;
-            disallowed = noSpecials;
+            allowed = allAdded;
+            disallowed = none;
         } else {
             allowed = specials.select(policy::isAllowed);
+            for (int i = 0; i < allowed.length; i++) {
+                allowed[i] |= plainAdded[i];
+            }
             disallowed = specials.select(policy::isDisallowed);
         }
         if (SpecialTokens.any(disallowed)) {
@@ -303,28 +462,37 @@ public final class Encoding {
         int pos = 0;
         while (true) {
             long hit = specials.find(text, pos, allowed);
-            int segmentEnd = hit < 0 ? n : (int) (hit >>> 32);
-            // like tiktoken, each stretch between special tokens is pre-tokenized on its own
+            int index = (int) hit;
+            long extent = hit < 0 ? 0 : specials.extent(text, pos, (int) (hit >>> 32), index);
+            int segmentEnd = hit < 0 ? n : (int) (extent >>> 32);
+            // like tiktoken and Hugging Face, each stretch between added tokens is pre-tokenized on its own
             encodeOrdinary(text, pos, segmentEnd, ws);
             if (hit < 0) {
                 return;
             }
-            int index = (int) hit;
-            String token = specials.token(index);
+            int matchEnd = (int) extent;
             ws.ids.add(specials.id(index));
             if (offsets) {
                 ws.advanceTo(text, segmentEnd);
-                int bytes = Utf8.length(text, segmentEnd, segmentEnd + token.length());
-                ws.addSpan(segmentEnd, segmentEnd + token.length(), ws.byteCursor, ws.byteCursor + bytes);
-                ws.charCursor = segmentEnd + token.length();
+                int bytes = Utf8.length(text, segmentEnd, matchEnd);
+                ws.addSpan(segmentEnd, matchEnd, ws.byteCursor, ws.byteCursor + bytes);
+                ws.charCursor = matchEnd;
                 ws.byteCursor += bytes;
             }
-            pos = segmentEnd + token.length();
+            pos = matchEnd;
         }
     }
 
     private void encodeOrdinary(String text, int from, int to, Workspace ws) {
         if (from >= to) {
+            return;
+        }
+        if (sentencePiece != null) {
+            if (ws.offsets) {
+                throw new UnsupportedTokenizerFeatureException(
+                        "token offsets are not available for the SentencePiece-style encoding " + name);
+            }
+            sentencePiece.encode(text, from, to, ws.ids);
             return;
         }
         if (!ws.offsets) {

@@ -13,8 +13,10 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Reads and writes Hugging Face {@code tokenizer.json} files of byte-level BPE models (GPT-2, Llama 3,
- * Qwen style).
+ * Reads Hugging Face {@code tokenizer.json} files of BPE models — byte-level (GPT-2, Llama 3, Qwen)
+ * here, SentencePiece-style (Llama 2, Mistral, TinyLlama) in {@link HuggingFaceSentencePiece} — with
+ * their {@code added_tokens} and post-processor ({@link HuggingFacePostProcessor}); writes byte-level
+ * ones.
  *
  * <p>Read: {@code model.vocab} and {@code model.merges} (both the old {@code "a b"} strings and the newer
  * {@code ["a","b"]} pairs), the pre-tokenizer ({@code ByteLevel} with its GPT-2 regex, or a
@@ -23,8 +25,9 @@ import java.util.Map;
  * tiktoken's rule with the merge list's order as priority: a pair merges when its concatenation is the
  * result of some listed merge. For vocabularies built by BPE training (every file named above, and
  * every file {@link #write} produces) this gives the ids Hugging Face gives. Unsupported features
- * (other normalizers, {@code add_prefix_space}, byte fallback, word prefixes/suffixes, other models) are
- * rejected with a message rather than silently mis-tokenized.
+ * (other normalizers, {@code add_prefix_space}, word prefixes/suffixes, other models) are rejected with
+ * an {@link UnsupportedTokenizerFeatureException} naming the component rather than silently
+ * mis-tokenized.
  *
  * <p>Write: the vocab, one merge per multi-byte token (found by re-running BPE on the token's bytes
  * with only lower ranks allowed), the special tokens as added tokens, and {@code ignore_merges: true}
@@ -61,23 +64,29 @@ public final class HuggingFaceTokenizerJson {
         Map<?, ?> model = object(top.get("model"), "model");
         Object type = model.get("type");
         if (type != null && !"BPE".equals(type)) {
-            throw new IOException("tokenizer.json: model type " + type + " is not supported (only byte-level BPE)");
+            throw new UnsupportedTokenizerFeatureException(
+                    "tokenizer.json: model type " + type + " is not supported (only BPE)");
         }
         requireEmpty(model.get("continuing_subword_prefix"), "model.continuing_subword_prefix");
         requireEmpty(model.get("end_of_word_suffix"), "model.end_of_word_suffix");
+        if (model.get("dropout") instanceof Number) {
+            throw new UnsupportedTokenizerFeatureException(
+                    "tokenizer.json: model.dropout (random merges) is not supported");
+        }
+        List<AddedToken> added = addedTokens(top.get("added_tokens"));
+        PostProcessor post = HuggingFacePostProcessor.read(top.get("post_processor"));
+        if (!isByteLevel(top.get("pre_tokenizer"))) {
+            return HuggingFaceSentencePiece.read(top, model, name, added, post);
+        }
         if (Boolean.TRUE.equals(model.get("byte_fallback"))) {
-            throw new IOException("tokenizer.json: byte_fallback (SentencePiece-style BPE) is not supported");
+            throw new UnsupportedTokenizerFeatureException(
+                    "tokenizer.json: byte_fallback with a ByteLevel pre-tokenizer is not supported");
         }
         java.text.Normalizer.Form normalization = normalization(top.get("normalizer"));
         String pattern = pattern(top.get("pre_tokenizer"));
-
         Map<String, Integer> specials = new LinkedHashMap<>();
-        Object added = top.get("added_tokens");
-        if (added instanceof List<?> list) {
-            for (Object o : list) {
-                Map<?, ?> t = object(o, "added_tokens[]");
-                specials.put((String) t.get("content"), ((Number) t.get("id")).intValue());
-            }
+        for (AddedToken t : added) {
+            specials.put(t.content(), t.id());
         }
 
         Map<?, ?> vocab = object(model.get("vocab"), "model.vocab");
@@ -127,7 +136,44 @@ public final class HuggingFaceTokenizerJson {
             int rank = idsInMergeOrder ? id : bytes.length == 1 ? id : rankOf(t, mergeRank, base, unreachable + id);
             builder.add(bytes, rank, id);
         }
-        return new Encoding(name, Pretokenizer.forPattern(pattern), builder.build(), specials, normalization);
+        return new Encoding(name, Pretokenizer.forPattern(pattern), builder.build(), added, normalization, post);
+    }
+
+    /** True when the pre-tokenizer is, or ends in, ByteLevel: a byte-level BPE file. */
+    private static boolean isByteLevel(Object preTokenizer) {
+        if (!(preTokenizer instanceof Map<?, ?> pre)) {
+            return false;
+        }
+        if ("ByteLevel".equals(pre.get("type"))) {
+            return true;
+        }
+        return "Sequence".equals(pre.get("type"))
+                && pre.get("pretokenizers") instanceof List<?> steps
+                && !steps.isEmpty()
+                && steps.get(steps.size() - 1) instanceof Map<?, ?> last
+                && "ByteLevel".equals(last.get("type"));
+    }
+
+    /** {@code added_tokens} with their flags; Hugging Face's defaults for a missing flag. */
+    static List<AddedToken> addedTokens(Object value) throws IOException {
+        List<AddedToken> out = new ArrayList<>();
+        if (!(value instanceof List<?> list)) {
+            return out;
+        }
+        for (Object o : list) {
+            Map<?, ?> t = object(o, "added_tokens[]");
+            if (!(t.get("content") instanceof String content) || !(t.get("id") instanceof Number id)) {
+                throw new IOException("tokenizer.json: an added token lacks content or id: " + t);
+            }
+            out.add(new AddedToken(
+                    content,
+                    id.intValue(),
+                    Boolean.TRUE.equals(t.get("special")),
+                    Boolean.TRUE.equals(t.get("single_word")),
+                    Boolean.TRUE.equals(t.get("lstrip")),
+                    Boolean.TRUE.equals(t.get("rstrip"))));
+        }
+        return out;
     }
 
     /** Unicode normalizers (Qwen2 uses NFC); anything else changes text in ways tiktoken never does. */
@@ -153,7 +199,8 @@ public final class HuggingFaceTokenizerJson {
                 default -> {}
             }
         }
-        throw new IOException("tokenizer.json: normalizer " + type + " is not supported (only NFC, NFD, NFKC, NFKD)");
+        throw new UnsupportedTokenizerFeatureException(
+                "tokenizer.json: normalizer " + type + " is not supported with ByteLevel (only NFC, NFD, NFKC, NFKD)");
     }
 
     private static int rankOf(String token, Map<String, Integer> mergeRank, int base, int fallback) {
@@ -164,7 +211,7 @@ public final class HuggingFaceTokenizerJson {
         return r != null ? base + r : fallback;
     }
 
-    private static String[] mergePair(Object merge, int index) throws IOException {
+    static String[] mergePair(Object merge, int index) throws IOException {
         if (merge instanceof String s) {
             int space = s.indexOf(' ');
             if (space <= 0 || s.indexOf(' ', space + 1) >= 0) {
@@ -188,8 +235,9 @@ public final class HuggingFaceTokenizerJson {
         if ("ByteLevel".equals(type)) {
             checkByteLevel(pre);
             if (Boolean.FALSE.equals(pre.get("use_regex"))) {
-                throw new IOException("tokenizer.json: ByteLevel pre-tokenizer without regex and without Split "
-                        + "would treat the whole text as one piece; not supported");
+                throw new UnsupportedTokenizerFeatureException(
+                        "tokenizer.json: ByteLevel pre-tokenizer without regex and without Split "
+                                + "would treat the whole text as one piece; not supported");
             }
             return BYTE_LEVEL_REGEX;
         }
@@ -201,11 +249,11 @@ public final class HuggingFaceTokenizerJson {
                 if ("Split".equals(split.get("type")) && "ByteLevel".equals(byteLevel.get("type"))) {
                     checkByteLevel(byteLevel);
                     if (!Boolean.FALSE.equals(byteLevel.get("use_regex"))) {
-                        throw new IOException(
+                        throw new UnsupportedTokenizerFeatureException(
                                 "tokenizer.json: Split followed by ByteLevel with use_regex is not supported");
                     }
                     if (!"Isolated".equals(split.get("behavior")) || Boolean.TRUE.equals(split.get("invert"))) {
-                        throw new IOException(
+                        throw new UnsupportedTokenizerFeatureException(
                                 "tokenizer.json: only Split with behavior Isolated and invert false is supported");
                     }
                     Map<?, ?> pattern = object(split.get("pattern"), "Split.pattern");
@@ -218,23 +266,26 @@ public final class HuggingFaceTokenizerJson {
                 }
             }
         }
-        throw new IOException("tokenizer.json: pre_tokenizer " + type + " is not supported; expected ByteLevel, "
+        throw new UnsupportedTokenizerFeatureException("tokenizer.json: pre_tokenizer " + type
+                + " is not supported; expected ByteLevel, "
                 + "or Sequence[Split(Regex, Isolated), ByteLevel(use_regex=false)]");
     }
 
     private static void checkByteLevel(Map<?, ?> byteLevel) throws IOException {
         if (Boolean.TRUE.equals(byteLevel.get("add_prefix_space"))) {
-            throw new IOException("tokenizer.json: ByteLevel add_prefix_space=true is not supported");
+            throw new UnsupportedTokenizerFeatureException(
+                    "tokenizer.json: ByteLevel add_prefix_space=true is not supported");
         }
     }
 
     private static void requireEmpty(Object value, String what) throws IOException {
         if (value != null && !"".equals(value)) {
-            throw new IOException("tokenizer.json: " + what + " = '" + value + "' is not supported for byte-level BPE");
+            throw new UnsupportedTokenizerFeatureException(
+                    "tokenizer.json: " + what + " = '" + value + "' is not supported");
         }
     }
 
-    private static Map<?, ?> object(Object value, String what) throws IOException {
+    static Map<?, ?> object(Object value, String what) throws IOException {
         if (value instanceof Map<?, ?> m) {
             return m;
         }

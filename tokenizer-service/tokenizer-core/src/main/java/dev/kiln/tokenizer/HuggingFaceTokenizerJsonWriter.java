@@ -23,6 +23,10 @@ final class HuggingFaceTokenizerJsonWriter {
 
     static void write(Encoding encoding, OutputStream out, HuggingFaceTokenizerJson.MergesFormat format)
             throws IOException {
+        if (encoding.isSentencePiece()) {
+            throw new UnsupportedTokenizerFeatureException("the SentencePiece-style encoding " + encoding.name()
+                    + " is served as read; it cannot be written as a rank file or a byte-level tokenizer.json");
+        }
         RankTable ranks = encoding.ranks();
         int[] ids = TiktokenRankFile.idsInRankOrder(ranks);
         try (JsonGenerator g = JSON.createGenerator(out)) {

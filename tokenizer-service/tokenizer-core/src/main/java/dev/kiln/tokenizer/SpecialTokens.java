@@ -8,15 +8,21 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The special tokens of an encoding and a search for their text in input.
+ * The added tokens of an encoding (special or not) and a search for their text in input.
  *
- * <p>The search looks only at chars that start some special token; all the built-in ones start with
+ * <p>The search looks only at chars that start some token; all the built-in ones start with
  * '<', so it is one {@link String#indexOf(int, int)} per candidate. At one position the longest
- * matching token wins (tiktoken's alternation order there is a hash map's, i.e. unspecified).
+ * matching token wins (tiktoken's alternation order there is a hash map's, i.e. unspecified; Hugging
+ * Face's is leftmost-longest too). Hugging Face's flags apply: {@code single_word} skips a match
+ * inside a word, {@code lstrip}/{@code rstrip} widen a match over adjacent whitespace.
  */
 final class SpecialTokens {
     private final String[] tokens;
     private final int[] ids;
+    private final boolean[] special;
+    private final boolean[] singleWord;
+    private final boolean[] lstrip;
+    private final boolean[] rstrip;
     private final Map<String, Integer> byName;
     private final Map<Integer, String> byId;
     /** The single first char all tokens share, or -1. */
@@ -25,27 +31,39 @@ final class SpecialTokens {
     private final java.util.BitSet firstChars = new java.util.BitSet();
 
     SpecialTokens(Map<String, Integer> specials) {
-        List<Map.Entry<String, Integer>> entries = new ArrayList<>(specials.entrySet());
-        for (Map.Entry<String, Integer> e : entries) {
-            if (e.getKey().isEmpty()) {
-                throw new IllegalArgumentException("empty special token");
-            }
-        }
+        this(specials.entrySet().stream()
+                .map(e -> AddedToken.special(e.getKey(), e.getValue()))
+                .toList());
+    }
+
+    SpecialTokens(List<AddedToken> added) {
+        List<AddedToken> entries = new ArrayList<>(added);
         // longest first, so the first hit at a position is the longest
-        entries.sort(Comparator.comparingInt(
-                        (Map.Entry<String, Integer> e) -> -e.getKey().length())
-                .thenComparing(Map.Entry::getKey));
-        tokens = new String[entries.size()];
-        ids = new int[entries.size()];
+        entries.sort(
+                Comparator.comparingInt((AddedToken t) -> -t.content().length()).thenComparing(AddedToken::content));
+        int n = entries.size();
+        tokens = new String[n];
+        ids = new int[n];
+        special = new boolean[n];
+        singleWord = new boolean[n];
+        lstrip = new boolean[n];
+        rstrip = new boolean[n];
         Map<String, Integer> names = new LinkedHashMap<>();
         Map<Integer, String> idMap = new LinkedHashMap<>();
-        int first = entries.isEmpty() ? -1 : entries.get(0).getKey().charAt(0);
-        for (int i = 0; i < tokens.length; i++) {
-            tokens[i] = entries.get(i).getKey();
-            ids[i] = entries.get(i).getValue();
-            names.put(tokens[i], ids[i]);
+        int first = entries.isEmpty() ? -1 : entries.get(0).content().charAt(0);
+        for (int i = 0; i < n; i++) {
+            AddedToken t = entries.get(i);
+            tokens[i] = t.content();
+            ids[i] = t.id();
+            special[i] = t.special();
+            singleWord[i] = t.singleWord();
+            lstrip[i] = t.lstrip();
+            rstrip[i] = t.rstrip();
+            if (t.special()) {
+                names.put(tokens[i], ids[i]);
+            }
             if (idMap.put(ids[i], tokens[i]) != null) {
-                throw new IllegalArgumentException("two special tokens share id " + ids[i]);
+                throw new IllegalArgumentException("two added tokens share id " + ids[i]);
             }
             firstChars.set(tokens[i].charAt(0));
             if (tokens[i].charAt(0) != first) {
@@ -69,19 +87,64 @@ final class SpecialTokens {
         return ids[index];
     }
 
+    /** The special ones (not plain added tokens): text → id. */
     Map<String, Integer> byName() {
         return byName;
     }
 
+    /** The id of an added token, special or not, or -1. */
+    int idOf(String content) {
+        for (int i = 0; i < tokens.length; i++) {
+            if (tokens[i].equals(content)) {
+                return ids[i];
+            }
+        }
+        return -1;
+    }
+
+    /** The text of an added token, special or not, or null. */
     String nameOf(int id) {
         return byId.get(id);
     }
 
-    /** Flags, by index, of the tokens for which include holds. */
+    boolean isSpecial(int index) {
+        return special[index];
+    }
+
+    /** Flags, by index, of the added tokens that are not special (always matched). */
+    boolean[] plain() {
+        boolean[] sel = new boolean[tokens.length];
+        for (int i = 0; i < tokens.length; i++) {
+            sel[i] = !special[i];
+        }
+        return sel;
+    }
+
+    /**
+     * The span a match of token index at start covers once lstrip/rstrip take their whitespace,
+     * packed as {@code start << 32 | end}; lstrip takes nothing before {@code from}.
+     */
+    long extent(String text, int from, int start, int index) {
+        int s = start;
+        if (lstrip[index]) {
+            while (s > from && Character.isWhitespace(text.charAt(s - 1))) {
+                s--;
+            }
+        }
+        int e = start + tokens[index].length();
+        if (rstrip[index]) {
+            while (e < text.length() && Character.isWhitespace(text.charAt(e))) {
+                e++;
+            }
+        }
+        return ((long) s << 32) | e;
+    }
+
+    /** Flags, by index, of the special tokens for which include holds. */
     boolean[] select(java.util.function.Predicate<String> include) {
         boolean[] sel = new boolean[tokens.length];
         for (int i = 0; i < tokens.length; i++) {
-            sel[i] = include.test(tokens[i]);
+            sel[i] = special[i] && include.test(tokens[i]);
         }
         return sel;
     }
@@ -126,10 +189,21 @@ final class SpecialTokens {
 
     private int matchAt(String text, int p, boolean[] selected) {
         for (int i = 0; i < tokens.length; i++) {
-            if (selected[i] && text.startsWith(tokens[i], p)) {
+            if (selected[i] && text.startsWith(tokens[i], p) && (!singleWord[i] || isWholeWord(text, p, i))) {
                 return i;
             }
         }
         return -1;
+    }
+
+    /** Hugging Face's single_word rule: no word character touches the match on either side. */
+    private boolean isWholeWord(String text, int p, int index) {
+        int end = p + tokens[index].length();
+        return (p == 0 || !isWordChar(text.codePointBefore(p)))
+                && (end == text.length() || !isWordChar(text.codePointAt(end)));
+    }
+
+    private static boolean isWordChar(int cp) {
+        return Character.isLetterOrDigit(cp) || cp == '_';
     }
 }

@@ -12,6 +12,10 @@ import java.util.Arrays;
  * of an unfinished character until the ids that complete it arrive. Bytes that can never become a
  * valid character are emitted as U+FFFD at once, so a bad id cannot stall the stream.
  *
+ * <p>The ids continue a text (generated tokens after a prompt), so a SentencePiece token's leading
+ * space is kept ({@code ▁Paris} → " Paris", as vLLM and TGI stream it); {@link Encoding#decodeBytes}, which
+ * decodes a whole sequence as Hugging Face's {@code decode} does, drops the one the encoder prepended.
+ *
  * <p>Not thread-safe; one per stream.
  */
 public final class StreamingDecoder {

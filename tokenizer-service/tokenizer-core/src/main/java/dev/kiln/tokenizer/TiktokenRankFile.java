@@ -70,6 +70,10 @@ public final class TiktokenRankFile {
     }
 
     public static void write(Encoding encoding, OutputStream out) throws IOException {
+        if (encoding.isSentencePiece()) {
+            throw new UnsupportedTokenizerFeatureException("the SentencePiece-style encoding " + encoding.name()
+                    + " is served as read; it cannot be written as a rank file or a byte-level tokenizer.json");
+        }
         RankTable ranks = encoding.ranks();
         int[] idByRank = idsInRankOrder(ranks);
         Writer w = new BufferedWriter(new OutputStreamWriter(out, StandardCharsets.US_ASCII), 1 << 16);

@@ -133,11 +133,11 @@ class FileFormatsTest {
         String normalizer = "{\"normalizer\": {\"type\": \"Lowercase\"}, \"pre_tokenizer\": {\"type\": \"ByteLevel\"},"
                 + "\"model\": {\"type\": \"BPE\", \"vocab\": {}, \"merges\": []}}";
         assertThatThrownBy(() -> HuggingFaceTokenizerJson.read(stream(normalizer), "x"))
-                .isInstanceOf(IOException.class)
+                .isInstanceOf(UnsupportedTokenizerFeatureException.class)
                 .hasMessageContaining("Lowercase");
         String wordPiece = "{\"model\": {\"type\": \"WordPiece\", \"vocab\": {}}}";
         assertThatThrownBy(() -> HuggingFaceTokenizerJson.read(stream(wordPiece), "x"))
-                .isInstanceOf(IOException.class)
+                .isInstanceOf(UnsupportedTokenizerFeatureException.class)
                 .hasMessageContaining("WordPiece");
         String notByteLevel = "{\"pre_tokenizer\": {\"type\": \"ByteLevel\"},"
                 + "\"model\": {\"type\": \"BPE\", \"vocab\": {\"\u4e00\": 0}, \"merges\": []}}";

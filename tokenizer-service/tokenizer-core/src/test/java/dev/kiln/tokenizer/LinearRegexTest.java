@@ -52,7 +52,9 @@ class LinearRegexTest {
         for (String pattern : List.of("(a+)+$", "(a|aa)+$", "(a*)*$", "(\\w+\\s?)*$")) {
             long started = System.nanoTime();
             Pretokenizer.linear(pattern).split(line);
-            assertThat((System.nanoTime() - started) / 1_000_000).as(pattern).isLessThan(1000);
+            // Well under a second on an idle core; the bound leaves room for a loaded build machine,
+            // since a backtracking engine would need on the order of 2^100000 steps, not seconds.
+            assertThat((System.nanoTime() - started) / 1_000_000).as(pattern).isLessThan(5000);
         }
     }
 

@@ -9,7 +9,7 @@ import dev.kiln.proto.trainer.v1.Run;
 import dev.kiln.tokenizer.BundleTokenizerFiles;
 import dev.kiln.tokenizer.Encoding;
 import dev.kiln.trainer.Checkpoint;
-import dev.kiln.trainer.GptModel;
+import dev.kiln.trainer.LanguageModel;
 import dev.kiln.trainer.OnnxExporter;
 import dev.kiln.trainer.ThreadPool;
 import dev.kiln.trainer.runs.Runs;
@@ -55,6 +55,8 @@ public class ModelExporter {
     public ModelArtifact export(ExportModelRequest request) {
         Path requestedDir =
                 request.getOutputDir().isEmpty() ? null : roots.models().resolve("output_dir", request.getOutputDir());
+        OnnxExporter.ExportOptions options =
+                new OnnxExporter.ExportOptions(precision(request.getDtype()), config.exportExternalDataThreshold());
         Run run = runs.get(request.getRunId());
         String name = request.getModelName().isEmpty() ? run.getId() : request.getModelName();
         ResourceNames.require("model_name", name);
@@ -66,13 +68,14 @@ public class ModelExporter {
         int eosId = encoding.endOfText().orElse(-1);
         long step;
         try (ThreadPool pool = new ThreadPool(1)) {
-            GptModel model = Checkpoint.loadWeights(checkpoint.resolve(Checkpoint.MODEL_FILE), pool);
+            LanguageModel model = Checkpoint.loadWeights(checkpoint.resolve(Checkpoint.MODEL_FILE), pool);
             OnnxExporter.exportBundle(
                     model,
                     dir,
                     eosId,
                     eosId,
                     OnnxExporter.GenerationDefaults.DEFAULT,
+                    options,
                     bundle -> BundleTokenizerFiles.write(encoding, bundle));
             step = run.getCheckpointStep();
         } catch (IOException e) {
@@ -85,7 +88,7 @@ public class ModelExporter {
                 .setName(name)
                 .setPath(dir.toString())
                 .setSha256(sha256)
-                .setSizeBytes(size(onnx))
+                .setSizeBytes(size(onnx) + bundleDataSize(dir))
                 .setStep((int) step);
         if (request.getPublish()) {
             publisher.publish(ModelPublished.newBuilder()
@@ -101,12 +104,28 @@ public class ModelExporter {
         return artifact.build();
     }
 
+    private static OnnxExporter.Precision precision(String dtype) {
+        return switch (dtype) {
+            case "", "float32" -> OnnxExporter.Precision.FLOAT32;
+            case "float16" -> OnnxExporter.Precision.FLOAT16;
+            default ->
+                throw new IllegalArgumentException(
+                        "dtype \"" + dtype + "\" is unknown; use \"float32\" (default) or \"float16\"");
+        };
+    }
+
     private static Timestamp now() {
         Instant now = Instant.now();
         return Timestamp.newBuilder()
                 .setSeconds(now.getEpochSecond())
                 .setNanos(now.getNano())
                 .build();
+    }
+
+    /** The external weights beside model.onnx, when the export wrote them. */
+    private static long bundleDataSize(Path dir) {
+        Path data = dir.resolve(OnnxExporter.EXTERNAL_DATA_FILE);
+        return Files.exists(data) ? size(data) : 0;
     }
 
     private static long size(Path file) {

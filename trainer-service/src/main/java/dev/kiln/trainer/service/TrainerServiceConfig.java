@@ -49,6 +49,14 @@ public interface TrainerServiceConfig {
     @WithDefault("1000000")
     int validationTokens();
 
+    /**
+     * Exports whose weights exceed this many bytes write them to {@code model.onnx_data} beside
+     * {@code model.onnx} (ONNX external data). The default, 1 GiB, keeps model.onnx far from
+     * protobuf's 2 GiB cap.
+     */
+    @WithDefault("1073741824")
+    long exportExternalDataThreshold();
+
     /** Events per run kept in memory for WatchRun's replay. */
     @WithDefault("2000")
     int eventHistory();

@@ -5,8 +5,10 @@ import dev.kiln.tokenizer.BpeTrainer;
 import dev.kiln.tokenizer.Encoding;
 import dev.kiln.tokenizer.Pretokenizer;
 import dev.kiln.trainer.GptConfig;
+import dev.kiln.trainer.LlamaConfig;
 import dev.kiln.trainer.LlmcShardWriter;
 import dev.kiln.trainer.Trainer;
+import dev.kiln.trainer.TransformerConfig;
 import dev.kiln.trainer.data.LlmcDirectorySource;
 import dev.kiln.trainer.runs.RunConfig;
 import dev.kiln.trainer.runs.RunListener;
@@ -20,16 +22,19 @@ import java.util.Map;
 
 /**
  * The trainer on real text, end to end through the service's own run loop: English Europarl, a
- * BPE of about 4K tokens trained by tokenizer-core, a GPT of 1–3 M parameters, a few minutes on 2
- * cores. Prints the loss curve, the unigram entropy the model has to beat, and samples.
+ * BPE of about 4K tokens trained by tokenizer-core, a GPT-2 or Llama of 1–3 M parameters, a few
+ * minutes on 2 cores. Prints the loss curve, the unigram entropy the model has to beat, and
+ * samples. With architecture {@code both}, GPT-2 then Llama of the same size (Llama's SwiGLU width
+ * 8/3·C gives its blocks GPT-2's 12·C² weights) on the same tokens, batches and schedule.
  *
- * <p>Run with {@code bench/trainer-europarl.sh [steps] [threads]}.
+ * <p>Run with {@code bench/trainer-europarl.sh [steps] [threads] [gpt2|llama|both]}.
  */
 public final class EuroparlTraining {
 
     public static void main(String[] args) throws Exception {
         int steps = args.length > 0 ? Integer.parseInt(args[0]) : 600;
         int threads = args.length > 1 ? Integer.parseInt(args[1]) : 2;
+        String architecture = args.length > 2 ? args[2] : "gpt2";
         long t0 = System.nanoTime();
 
         List<String> english = new ArrayList<>();
@@ -69,18 +74,43 @@ public final class EuroparlTraining {
         LlmcShardWriter.write(shards.resolve("europarl_train_000.bin"), train);
         LlmcShardWriter.write(shards.resolve("europarl_val_000.bin"), validation);
 
-        GptConfig model = GptConfig.of(4, 4, 192, 128, bpe.vocabularySize());
+        List<TransformerConfig> models = new ArrayList<>();
+        if (!architecture.equals("llama")) {
+            models.add(GptConfig.of(4, 4, 192, 128, bpe.vocabularySize()));
+        }
+        if (!architecture.equals("gpt2")) {
+            models.add(LlamaConfig.of(
+                    4, 4, 4, 192, LlamaConfig.defaultIntermediateSize(192), 128, bpe.vocabularySize(), true));
+        }
+        for (TransformerConfig model : models) {
+            train(model, bpe, shards, dir.resolve(model.architecture()), steps, threads, unigram[1]);
+        }
+        System.out.printf("Whole bench incl. BPE %.0f s%n", (System.nanoTime() - t0) / 1e9);
+    }
+
+    private static void train(
+            TransformerConfig model,
+            Encoding bpe,
+            Path shards,
+            Path runDir,
+            int steps,
+            int threads,
+            double unigramCrossEntropy)
+            throws Exception {
         RunConfig config = new RunConfig(
                 "europarl",
                 bpe.name(),
                 model,
                 new RunConfig.Optimizer(3e-3f, 3e-4f, 40, 0.1f, 0.9f, 0.95f, 1.0f),
-                new RunConfig.Schedule(16, 1, steps, 1337, threads, 50, 16, 200, "Mr President,", 48, 0),
+                new RunConfig.Schedule(16, 1, steps, 1337, 16, threads, 50, 16, 200, "Mr President,", 48, 0),
                 new RunConfig.Data(null, 0, 0, shards));
         System.out.printf(
-                "Model: %d layers, %d heads, n_embd %d, context %d: %,d parameters; batch %d × %d tokens%n",
+                "%nModel: %s, %d layers, %d heads (%d key/value), n_embd %d, context %d: %,d parameters;"
+                        + " batch %d × %d tokens%n",
+                model.architecture(),
                 model.nLayer(),
                 model.nHead(),
+                model.nKvHead(),
                 model.nEmbd(),
                 model.context(),
                 model.realParameterCount(),
@@ -95,11 +125,7 @@ public final class EuroparlTraining {
         float[] lastTrain = {Float.NaN};
         Map<Long, Float> valLoss = new HashMap<>();
         TrainingRun run = new TrainingRun(
-                config,
-                bpe,
-                dir.resolve("run"),
-                position -> new LlmcDirectorySource(shards, position),
-                new RunListener() {
+                config, bpe, runDir, position -> new LlmcDirectorySource(shards, position), new RunListener() {
                     @Override
                     public void onStep(Trainer.StepResult step, long tokensSeen) {
                         tokensPerSecond[0] = 0.9 * tokensPerSecond[0] + 0.1 * step.tokensPerSecond();
@@ -135,15 +161,15 @@ public final class EuroparlTraining {
         double seconds = (System.nanoTime() - start) / 1e9;
         float finalVal = valLoss.get((long) steps);
         System.out.printf(
-                "%nTrained %d steps (%,d tokens) in %.0f s; final validation loss %.3f nats vs unigram %.3f "
-                        + "(%.2f nats below); whole run incl. BPE %.0f s%n",
+                "%n%s: trained %d steps (%,d tokens) in %.0f s; final validation loss %.3f nats vs unigram %.3f "
+                        + "(%.2f nats below)%n",
+                model.architecture(),
                 steps,
                 (long) steps * config.tokensPerStep(),
                 seconds,
                 finalVal,
-                unigram[1],
-                unigram[1] - finalVal,
-                (System.nanoTime() - t0) / 1e9);
+                unigramCrossEntropy,
+                unigramCrossEntropy - finalVal);
     }
 
     private static int[] encode(Encoding bpe, List<String> docs, int eos) {

@@ -326,6 +326,99 @@ class TrainerGrpcServiceTest {
     }
 
     @Test
+    void trainsSamplesAndExportsALlamaRun() throws Exception {
+        Path shards = Files.createDirectories(DATA.resolve("llama-shards-" + RUN));
+        int[] tokens = EncodingRegistry.getDefault()
+                .get("r50k_base")
+                .encode("The cat sat on the mat. The dog sat on the log. ".repeat(20));
+        dev.kiln.trainer.LlmcShardWriter.write(shards.resolve("train_000.bin"), tokens);
+        dev.kiln.trainer.LlmcShardWriter.write(shards.resolve("val_000.bin"), tokens);
+        Run started = trainer.startRun(tinyRun("llama-" + RUN)
+                .setModel(ModelConfig.newBuilder()
+                        .setArchitecture("llama")
+                        .setNLayer(1)
+                        .setNHead(4)
+                        .setNKvHead(2)
+                        .setNEmbd(32)
+                        .setIntermediateSize(64)
+                        .setRopeTheta(10_000f)
+                        .setTieWordEmbeddings(false)
+                        .setContextLength(32))
+                .setTraining(TrainingConfig.newBuilder()
+                        .setBatchSize(2)
+                        .setMaxSteps(4)
+                        .setSeed(1)
+                        .setThreads(1)
+                        .setSampleInterval(4)
+                        .setSamplePrompt("The cat")
+                        .setSampleTokens(4)
+                        .setCheckpointInterval(4))
+                .setData(DataSource.newBuilder().setShardDirectory("llama-shards-" + RUN))
+                .build());
+        assertThat(started.getParameters()).as("untied: embedding and head").isGreaterThan(2L * 50257 * 32);
+        List<TrainingEvent> events = new ArrayList<>();
+        TrainerServiceGrpc.newBlockingStub(channel)
+                .withDeadlineAfter(120, TimeUnit.SECONDS)
+                .watchRun(WatchRunRequest.newBuilder()
+                        .setRunId(started.getId())
+                        .setReplay(true)
+                        .build())
+                .forEachRemaining(events::add);
+        assertThat(events.get(events.size() - 1).getState().getState()).isEqualTo(RunState.RUN_STATE_COMPLETED);
+        assertThat(events)
+                .filteredOn(TrainingEvent::hasSample)
+                .first()
+                .satisfies(e -> assertThat(e.getSample().getText()).isNotEmpty());
+
+        ModelArtifact artifact = trainer.exportModel(ExportModelRequest.newBuilder()
+                .setRunId(started.getId())
+                .setModelName("tiny-llama")
+                .setDtype("float16")
+                .build());
+        Path bundle = Path.of(artifact.getPath());
+        String config = Files.readString(bundle.resolve("config.json"));
+        assertThat(config)
+                .contains("\"model_type\": \"llama\"", "\"num_key_value_heads\": 2", "\"torch_dtype\": \"float16\"");
+        assertThat(codeOf(() -> trainer.exportModel(ExportModelRequest.newBuilder()
+                        .setRunId(started.getId())
+                        .setDtype("bfloat16")
+                        .build())))
+                .isEqualTo(Status.Code.INVALID_ARGUMENT);
+    }
+
+    @Test
+    void rejectsBadLlamaShapesNamingTheField() {
+        ModelConfig.Builder llama = ModelConfig.newBuilder()
+                .setArchitecture("llama")
+                .setNLayer(1)
+                .setNHead(4)
+                .setNEmbd(32)
+                .setContextLength(32);
+        StatusRuntimeException kv = failureOf(() -> trainer.startRun(
+                tinyRun("bad-kv").setModel(llama.clone().setNKvHead(3)).build()));
+        assertThat(kv.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
+        assertThat(kv.getStatus().getDescription()).contains("model.n_kv_head 3", "model.n_head 4");
+        StatusRuntimeException odd = failureOf(() -> trainer.startRun(tinyRun("bad-odd")
+                .setModel(llama.clone().setNHead(8).setNEmbd(40))
+                .build()));
+        assertThat(odd.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
+        assertThat(odd.getStatus().getDescription()).contains("model.n_embd / model.n_head = 5", "even");
+        StatusRuntimeException theta = failureOf(() -> trainer.startRun(
+                tinyRun("bad-theta").setModel(llama.clone().setRopeTheta(0.5f)).build()));
+        assertThat(theta.getStatus().getDescription()).contains("model.rope_theta");
+        StatusRuntimeException arch = failureOf(() -> trainer.startRun(tinyRun("bad-arch")
+                .setModel(llama.clone().setArchitecture("mamba"))
+                .build()));
+        assertThat(arch.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
+        assertThat(arch.getStatus().getDescription()).contains("model.architecture", "mamba");
+        StatusRuntimeException mixed = failureOf(() -> trainer.startRun(tinyRun("bad-mixed")
+                .setModel(llama.clone().setArchitecture("").setNKvHead(2))
+                .build()));
+        assertThat(mixed.getStatus().getCode()).isEqualTo(Status.Code.INVALID_ARGUMENT);
+        assertThat(mixed.getStatus().getDescription()).contains("model.n_kv_head", "llama");
+    }
+
+    @Test
     void rejectsBadRunsWithActionableErrors() {
         StatusRuntimeException indivisible = failureOf(() -> trainer.startRun(tinyRun("bad-1")
                 .setModel(ModelConfig.newBuilder()

@@ -49,7 +49,7 @@ class TrainingRunResumeTest {
                 "r50k_base",
                 GptConfig.of(1, 2, 16, 16, VOCAB),
                 new RunConfig.Optimizer(1e-2f, 1e-3f, 2, 0.1f, 0.9f, 0.95f, 1.0f),
-                new RunConfig.Schedule(2, 2, maxSteps, 42, 2, 3, 2, 0, "", 0, checkpointInterval),
+                new RunConfig.Schedule(2, 2, maxSteps, 42, 3, 2, 3, 2, 0, "", 0, checkpointInterval),
                 new RunConfig.Data(topic, 30, 0.2f, null));
     }
 

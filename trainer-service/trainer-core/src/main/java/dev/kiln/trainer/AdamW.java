@@ -8,8 +8,9 @@ import java.util.List;
  * β2 0.95, eps 1e-8, weight decay 0.1.
  *
  * <p><b>What is decayed:</b> only the 2-D linear weights of the blocks (attn.c_attn, attn.c_proj,
- * mlp.c_fc, mlp.c_proj). Biases, LayerNorm gains/biases and both embedding tables (wte, which
- * is also the tied LM head, and wpe) are not: decaying a LayerNorm gain or bias toward zero has
+ * mlp.c_fc, mlp.c_proj; Llama's q/k/v/o and gate/up/down projections, and its untied lm_head).
+ * Biases, norm gains/biases and the embedding tables (wte, which is also the tied LM head, and
+ * wpe; Llama's embed_tokens) are not: decaying a LayerNorm gain or bias toward zero has
  * no regularising meaning, and decaying embeddings shrinks rare tokens' rows that see few
  * gradient updates. This follows GPT-2/nanoGPT practice except that nanoGPT decays embeddings too.
  *
@@ -19,7 +20,7 @@ import java.util.List;
 public final class AdamW {
     private static final int SEGMENT = 1 << 14;
 
-    private final GptModel model;
+    private final LanguageModel model;
     private final float beta1, beta2, eps, weightDecay;
     /** First and second moments, same layout as the parameters. */
     final float[] m, v;
@@ -27,18 +28,18 @@ public final class AdamW {
     private long t; // number of updates applied
     private final int[][] segments; // {start, end, decayed}
 
-    public AdamW(GptModel model) {
+    public AdamW(LanguageModel model) {
         this(model, 0.9f, 0.95f, 1e-8f, 0.1f);
     }
 
-    public AdamW(GptModel model, float beta1, float beta2, float eps, float weightDecay) {
+    public AdamW(LanguageModel model, float beta1, float beta2, float eps, float weightDecay) {
         this.model = model;
         this.beta1 = beta1;
         this.beta2 = beta2;
         this.eps = eps;
         this.weightDecay = weightDecay;
-        this.m = new float[model.params.length];
-        this.v = new float[model.params.length];
+        this.m = new float[model.params().length];
+        this.v = new float[model.params().length];
         List<int[]> segs = new ArrayList<>();
         for (ParamTensor pt : model.tensors()) {
             for (int s = pt.offset(); s < pt.offset() + pt.size(); s += SEGMENT) {
@@ -74,7 +75,7 @@ public final class AdamW {
     public float clipGradNorm(float maxNorm) {
         float[] g = model.grads();
         double[] partial = new double[segments.length];
-        model.pool.parallelFor(segments.length, (s0, s1) -> {
+        model.pool().parallelFor(segments.length, (s0, s1) -> {
             for (int s = s0; s < s1; s++) {
                 double acc = 0;
                 for (int i = segments[s][0]; i < segments[s][1]; i++) {
@@ -90,7 +91,7 @@ public final class AdamW {
         float norm = (float) Math.sqrt(sum);
         if (maxNorm > 0 && norm > maxNorm) {
             float scale = maxNorm / (norm + 1e-6f);
-            model.pool.parallelFor(segments.length, (s0, s1) -> {
+            model.pool().parallelFor(segments.length, (s0, s1) -> {
                 for (int s = s0; s < s1; s++) {
                     for (int i = segments[s][0]; i < segments[s][1]; i++) {
                         g[i] *= scale;
@@ -106,8 +107,8 @@ public final class AdamW {
         t++;
         float bc1 = (float) (1.0 - Math.pow(beta1, t));
         float bc2 = (float) (1.0 - Math.pow(beta2, t));
-        float[] p = model.params, g = model.grads();
-        model.pool.parallelFor(segments.length, (s0, s1) -> {
+        float[] p = model.params(), g = model.grads();
+        model.pool().parallelFor(segments.length, (s0, s1) -> {
             for (int s = s0; s < s1; s++) {
                 float wd = segments[s][2] == 1 ? weightDecay : 0f;
                 for (int i = segments[s][0]; i < segments[s][1]; i++) {

@@ -11,7 +11,9 @@ package dev.kiln.trainer;
  * @param paddedVocab V rounded up (Vp) so the LM-head matmul has friendly shapes; the extra
  *                    rows of the token table stay zero and never receive gradient
  */
-public record GptConfig(int nLayer, int nHead, int nEmbd, int context, int vocab, int paddedVocab) {
+public record GptConfig(int nLayer, int nHead, int nEmbd, int context, int vocab, int paddedVocab)
+        implements TransformerConfig {
+    public static final String ARCHITECTURE = "gpt2";
 
     public GptConfig {
         if (nLayer < 1 || nHead < 1 || nEmbd < 1 || context < 1 || vocab < 1) {
@@ -27,21 +29,33 @@ public record GptConfig(int nLayer, int nHead, int nEmbd, int context, int vocab
 
     /** A config whose padded vocab is the vocab rounded up to a multiple of 64. */
     public static GptConfig of(int nLayer, int nHead, int nEmbd, int context, int vocab) {
-        return new GptConfig(nLayer, nHead, nEmbd, context, vocab, (vocab + 63) / 64 * 64);
+        return new GptConfig(nLayer, nHead, nEmbd, context, vocab, TransformerConfig.padVocab(vocab));
     }
 
-    public int headDim() {
-        return nEmbd / nHead;
+    @Override
+    public String architecture() {
+        return ARCHITECTURE;
     }
 
-    /** Parameters as stored (padded token table included). */
+    /** GPT-2 has no grouped-query attention: one key/value head per query head. */
+    @Override
+    public int nKvHead() {
+        return nHead;
+    }
+
+    @Override
+    public long trainingMemoryBytes(int B, int T) {
+        return GptModel.trainingMemoryBytes(this, B, T);
+    }
+
+    @Override
     public long parameterCount() {
         long c = nEmbd;
         long perLayer = 2 * c + (3 * c * c + 3 * c) + (c * c + c) + 2 * c + (4 * c * c + 4 * c) + (4 * c * c + c);
         return (long) paddedVocab * c + (long) context * c + nLayer * perLayer + 2 * c;
     }
 
-    /** Parameters without the padding rows, the number usually quoted for a model. */
+    @Override
     public long realParameterCount() {
         return parameterCount() - (long) (paddedVocab - vocab) * nEmbd;
     }

@@ -1,9 +1,7 @@
 // Over 400 lines on purpose: forward and backward of the whole network side by side, in llm.c's order, read as one.
 package dev.kiln.trainer;
 
-import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -11,15 +9,9 @@ import java.util.Map;
 /**
  * GPT-2: token + learned position embeddings; L pre-LayerNorm blocks of causal multi-head
  * self-attention and a 4× MLP with tanh-GELU, each wrapped in a residual; final LayerNorm; LM
- * head tied to the token embedding. All parameters live in one flat {@code params} array (and
- * their gradients in {@link #grads()}, same layout, allocated on first use so an inference-only
- * model costs one copy of the weights) with named views ({@link #tensors()}).
- *
- * <p>Training use: {@code zeroGrad(); loss = forward(inputs, targets, B, T); backward(scale);}
- * then an optimizer step. Backward adds into {@link #grads()}, so several forward/backward pairs
- * accumulate gradients. The model is not thread-safe; it parallelises internally on its pool.
+ * head tied to the token embedding. See {@link LanguageModel} for the training contract.
  */
-public final class GptModel {
+public final class GptModel implements LanguageModel {
     public final GptConfig config;
     /** All parameters, laid out as {@link #tensors()} says. */
     public final float[] params;
@@ -41,13 +33,9 @@ public final class GptModel {
         this.config = config;
         this.pool = pool;
         int L = config.nLayer(), C = config.nEmbd(), Vp = config.paddedVocab(), maxT = config.context();
-        if (config.parameterCount() > Integer.MAX_VALUE - 16) {
-            throw new IllegalArgumentException("model too large for one flat array: " + config.parameterCount());
-        }
-        List<ParamTensor> ts = new ArrayList<>();
-        int[] off = {0};
-        wte = add(ts, off, "wte.weight", ParamTensor.Kind.EMBEDDING, Vp, C);
-        wpe = add(ts, off, "wpe.weight", ParamTensor.Kind.EMBEDDING, maxT, C);
+        ParamLayout layout = new ParamLayout(config.parameterCount());
+        wte = layout.add("wte.weight", ParamTensor.Kind.EMBEDDING, true, Vp, C);
+        wpe = layout.add("wpe.weight", ParamTensor.Kind.EMBEDDING, false, maxT, C);
         ln1w = new int[L];
         ln1b = new int[L];
         qkvw = new int[L];
@@ -62,34 +50,24 @@ public final class GptModel {
         fcprojb = new int[L];
         for (int l = 0; l < L; l++) {
             String h = "h." + l + ".";
-            ln1w[l] = add(ts, off, h + "ln_1.weight", ParamTensor.Kind.NORM, C);
-            ln1b[l] = add(ts, off, h + "ln_1.bias", ParamTensor.Kind.NORM, C);
-            qkvw[l] = add(ts, off, h + "attn.c_attn.weight", ParamTensor.Kind.LINEAR_WEIGHT, 3 * C, C);
-            qkvb[l] = add(ts, off, h + "attn.c_attn.bias", ParamTensor.Kind.BIAS, 3 * C);
-            attprojw[l] = add(ts, off, h + "attn.c_proj.weight", ParamTensor.Kind.LINEAR_WEIGHT, C, C);
-            attprojb[l] = add(ts, off, h + "attn.c_proj.bias", ParamTensor.Kind.BIAS, C);
-            ln2w[l] = add(ts, off, h + "ln_2.weight", ParamTensor.Kind.NORM, C);
-            ln2b[l] = add(ts, off, h + "ln_2.bias", ParamTensor.Kind.NORM, C);
-            fcw[l] = add(ts, off, h + "mlp.c_fc.weight", ParamTensor.Kind.LINEAR_WEIGHT, 4 * C, C);
-            fcb[l] = add(ts, off, h + "mlp.c_fc.bias", ParamTensor.Kind.BIAS, 4 * C);
-            fcprojw[l] = add(ts, off, h + "mlp.c_proj.weight", ParamTensor.Kind.LINEAR_WEIGHT, C, 4 * C);
-            fcprojb[l] = add(ts, off, h + "mlp.c_proj.bias", ParamTensor.Kind.BIAS, C);
+            ln1w[l] = layout.add(h + "ln_1.weight", ParamTensor.Kind.NORM, false, C);
+            ln1b[l] = layout.add(h + "ln_1.bias", ParamTensor.Kind.NORM, false, C);
+            qkvw[l] = layout.add(h + "attn.c_attn.weight", ParamTensor.Kind.CONV1D_WEIGHT, false, 3 * C, C);
+            qkvb[l] = layout.add(h + "attn.c_attn.bias", ParamTensor.Kind.BIAS, false, 3 * C);
+            attprojw[l] = layout.add(h + "attn.c_proj.weight", ParamTensor.Kind.CONV1D_WEIGHT, false, C, C);
+            attprojb[l] = layout.add(h + "attn.c_proj.bias", ParamTensor.Kind.BIAS, false, C);
+            ln2w[l] = layout.add(h + "ln_2.weight", ParamTensor.Kind.NORM, false, C);
+            ln2b[l] = layout.add(h + "ln_2.bias", ParamTensor.Kind.NORM, false, C);
+            fcw[l] = layout.add(h + "mlp.c_fc.weight", ParamTensor.Kind.CONV1D_WEIGHT, false, 4 * C, C);
+            fcb[l] = layout.add(h + "mlp.c_fc.bias", ParamTensor.Kind.BIAS, false, 4 * C);
+            fcprojw[l] = layout.add(h + "mlp.c_proj.weight", ParamTensor.Kind.CONV1D_WEIGHT, false, C, 4 * C);
+            fcprojb[l] = layout.add(h + "mlp.c_proj.bias", ParamTensor.Kind.BIAS, false, C);
         }
-        lnfw = add(ts, off, "ln_f.weight", ParamTensor.Kind.NORM, C);
-        lnfb = add(ts, off, "ln_f.bias", ParamTensor.Kind.NORM, C);
-        if (off[0] != config.parameterCount()) {
-            throw new IllegalStateException("layout " + off[0] + " != " + config.parameterCount());
-        }
-        this.tensors = Collections.unmodifiableList(ts);
-        ts.forEach(t -> byName.put(t.name(), t));
-        this.params = new float[off[0]];
-    }
-
-    private static int add(List<ParamTensor> ts, int[] off, String name, ParamTensor.Kind kind, int... shape) {
-        ParamTensor t = new ParamTensor(name, off[0], shape, kind);
-        ts.add(t);
-        off[0] += t.size();
-        return t.offset();
+        lnfw = layout.add("ln_f.weight", ParamTensor.Kind.NORM, false, C);
+        lnfb = layout.add("ln_f.bias", ParamTensor.Kind.NORM, false, C);
+        this.tensors = layout.tensors();
+        tensors.forEach(t -> byName.put(t.name(), t));
+        this.params = new float[layout.size()];
     }
 
     /** A new model with GPT-2 initialisation from {@code seed}. */
@@ -112,17 +90,25 @@ public final class GptModel {
                 case NORM ->
                     Arrays.fill(params, t.offset(), t.offset() + n, t.name().endsWith(".weight") ? 1f : 0f);
                 case BIAS -> Arrays.fill(params, t.offset(), t.offset() + n, 0f);
-                case EMBEDDING, LINEAR_WEIGHT -> {
+                case EMBEDDING, CONV1D_WEIGHT, LINEAR_WEIGHT -> {
                     double std = t.name().endsWith("c_proj.weight") ? resStd : 0.02;
-                    int real = t.name().equals("wte.weight") ? config.vocab() * config.nEmbd() : n;
-                    for (int i = 0; i < n; i++) {
-                        params[t.offset() + i] = i < real ? (float) (rng.nextGaussian() * std) : 0f;
-                    }
+                    t.fillGaussian(params, config.vocab(), std, rng);
                 }
             }
         }
     }
 
+    @Override
+    public GptConfig config() {
+        return config;
+    }
+
+    @Override
+    public float[] params() {
+        return params;
+    }
+
+    @Override
     public List<ParamTensor> tensors() {
         return tensors;
     }
@@ -135,20 +121,17 @@ public final class GptModel {
         return t;
     }
 
+    @Override
     public ThreadPool pool() {
         return pool;
     }
 
-    /** Gradients, same layout as {@link #params}; allocated (zeroed) on first call. */
+    @Override
     public float[] grads() {
         if (grads == null) {
             grads = new float[params.length];
         }
         return grads;
-    }
-
-    public void zeroGrad() {
-        Arrays.fill(grads(), 0f);
     }
 
     /** Mean loss of the last forward with targets (NaN if none). */
@@ -250,11 +233,7 @@ public final class GptModel {
 
     // ------------------------------------------------------------------ forward
 
-    /**
-     * Forward pass over inputs[B,T] (row-major). With targets[B,T] it also computes the
-     * softmax cross-entropy and returns the mean loss; with null targets it returns NaN and
-     * only the logits ({@link #logits()}) are valid.
-     */
+    @Override
     public float forward(int[] inputs, int[] targets, int B, int T) {
         GptConfig c = config;
         int L = c.nLayer(), C = c.nEmbd(), NH = c.nHead(), V = c.vocab(), Vp = c.paddedVocab();
@@ -299,7 +278,7 @@ public final class GptModel {
         return lastLoss;
     }
 
-    /** Logits [B,T,Vp] of the last forward (columns >= vocab are padding). Live view, do not keep. */
+    @Override
     public float[] logits() {
         return acts.logits;
     }
@@ -311,11 +290,8 @@ public final class GptModel {
 
     // ------------------------------------------------------------------ backward
 
-    /**
-     * Backward pass of the last forward (which must have had targets): adds
-     * {@code lossScale · d(mean loss)/d(params)} into {@link #grads()}. Use lossScale = 1/k when
-     * accumulating k micro-batches.
-     */
+    /** Use lossScale = 1/k when accumulating k micro-batches. */
+    @Override
     public void backward(float lossScale) {
         Activations a = acts;
         if (a == null || a.targets == null) {
@@ -389,18 +365,8 @@ public final class GptModel {
         a.targets = null; // probs were consumed as dlogits
     }
 
-    /** Forward over one sequence and return its logits [T,V] (padding columns dropped). */
-    public float[][] forwardLogits(int[] tokens) {
-        int T = tokens.length, V = config.vocab(), Vp = config.paddedVocab();
-        forward(tokens, null, 1, T);
-        float[][] out = new float[T][];
-        for (int t = 0; t < T; t++) {
-            out[t] = Arrays.copyOfRange(acts.logits, t * Vp, t * Vp + V);
-        }
-        return out;
-    }
-
     /** A new KV-cache decoder over these weights (shares them: do not train while it is used). */
+    @Override
     public KvCacheDecoder decoder() {
         return new KvCacheDecoder(this);
     }

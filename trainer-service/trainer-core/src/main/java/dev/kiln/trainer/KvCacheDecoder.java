@@ -3,16 +3,13 @@ package dev.kiln.trainer;
 import java.util.Arrays;
 
 /**
- * Incremental decoding of one sequence with a key/value cache: each {@link #step} runs the
- * model on one new token at the next position, attending to the cached keys and values of all
- * earlier positions. Gives the same logits as {@link GptModel#forwardLogits} on the whole
- * prefix (to float rounding), at O(T) instead of O(T²) per token. This is the reference the
- * ONNX export is tested against, step by step.
+ * The GPT-2 {@link TokenDecoder}. This is the reference the ONNX export is tested against, step
+ * by step.
  */
-public final class KvCacheDecoder {
+public final class KvCacheDecoder implements TokenDecoder {
     private final GptModel m;
     private final GptConfig c;
-    private final float[] keys, values; // [L, NH, maxT, hs]
+    private final KvCache cache;
     private final float[] x, h, qkv, y, fch, fchGelu, logits, stat1, stat2;
     private int pos;
 
@@ -20,8 +17,7 @@ public final class KvCacheDecoder {
         this.m = model;
         this.c = model.config;
         int L = c.nLayer(), C = c.nEmbd(), maxT = c.context();
-        keys = new float[L * maxT * C];
-        values = new float[L * maxT * C];
+        cache = new KvCache(L, c.nHead(), maxT, c.headDim());
         x = new float[C];
         h = new float[C];
         qkv = new float[3 * C];
@@ -33,30 +29,19 @@ public final class KvCacheDecoder {
         stat2 = new float[1];
     }
 
-    /** Number of tokens consumed so far (the position the next token gets). */
+    @Override
     public int position() {
         return pos;
     }
 
+    @Override
     public void reset() {
         pos = 0;
     }
 
-    /** Feed a prompt; returns the logits [V] after its last token. */
-    public float[] prefill(int[] tokens) {
-        if (tokens.length == 0) {
-            throw new IllegalArgumentException("empty prompt");
-        }
-        float[] last = null;
-        for (int t : tokens) {
-            last = step(t);
-        }
-        return last;
-    }
-
-    /** Feed one token at {@link #position()}; returns the next-token logits [V] (a fresh array). */
+    @Override
     public float[] step(int token) {
-        int L = c.nLayer(), C = c.nEmbd(), NH = c.nHead(), hs = c.headDim(), maxT = c.context();
+        int L = c.nLayer(), C = c.nEmbd(), NH = c.nHead(), maxT = c.context();
         if (pos >= maxT) {
             throw new IllegalStateException("context of " + maxT + " tokens is full");
         }
@@ -68,38 +53,12 @@ public final class KvCacheDecoder {
         for (int i = 0; i < C; i++) {
             x[i] = p[m.wte + token * C + i] + p[m.wpe + pos * C + i];
         }
-        float scale = (float) (1.0 / Math.sqrt(hs));
         final int t = pos;
         for (int l = 0; l < L; l++) {
             Layers.layernormForward(pool, h, 0, stat1, stat2, 0, x, 0, p, m.ln1w[l], m.ln1b[l], 1, C);
             Layers.matmulForward(pool, qkv, 0, h, 0, p, m.qkvw[l], m.qkvb[l], 1, C, 3 * C);
-            int layerBase = l * maxT * C;
-            for (int hd = 0; hd < NH; hd++) {
-                int cache = layerBase + (hd * maxT + t) * hs;
-                System.arraycopy(qkv, C + hd * hs, keys, cache, hs);
-                System.arraycopy(qkv, 2 * C + hd * hs, values, cache, hs);
-            }
-            pool.parallelFor(NH, (h0, h1) -> {
-                float[] att = new float[t + 1];
-                for (int hd = h0; hd < h1; hd++) {
-                    int headBase = layerBase + hd * maxT * hs;
-                    float max = Float.NEGATIVE_INFINITY;
-                    for (int t2 = 0; t2 <= t; t2++) {
-                        att[t2] = Vec.dot(qkv, hd * hs, keys, headBase + t2 * hs, hs) * scale;
-                        max = Math.max(max, att[t2]);
-                    }
-                    float sum = 0f;
-                    for (int t2 = 0; t2 <= t; t2++) {
-                        att[t2] = (float) Math.exp(att[t2] - max);
-                        sum += att[t2];
-                    }
-                    float inv = 1f / sum;
-                    Arrays.fill(y, hd * hs, hd * hs + hs, 0f);
-                    for (int t2 = 0; t2 <= t; t2++) {
-                        Vec.axpy(att[t2] * inv, values, headBase + t2 * hs, y, hd * hs, hs);
-                    }
-                }
-            });
+            cache.append(l, t, qkv, C, 2 * C);
+            cache.attend(pool, l, t, qkv, NH, y);
             Layers.matmulForward(pool, h, 0, y, 0, p, m.attprojw[l], m.attprojb[l], 1, C, C);
             for (int i = 0; i < C; i++) {
                 x[i] += h[i];

@@ -4,7 +4,7 @@ package dev.kiln.trainer;
 import jdk.incubator.vector.FloatVector;
 
 /**
- * The layers of GPT-2, forward and backward, on flat arrays with explicit offsets. Shapes are
+ * The layers of GPT-2 (and those Llama shares with it: matmul, attention, residual, softmax), forward and backward, on flat arrays with explicit offsets. Shapes are
  * in the comments: B batch, T time, C channels, NH heads, hs = C/NH head size, N = B·T rows.
  * Backward functions add (+=) into parameter gradients and into {@code dinp} unless the
  * comment says they overwrite. Parallel loops only split over independent outputs; reductions
@@ -237,9 +237,6 @@ public final class Layers {
     /**
      * Causal self-attention. qkv[B,T,3C] holds q, k, v side by side; out[B,T,C];
      * att[B,NH,T,T] keeps the softmax probabilities (zeros above the diagonal) for backward.
-     * Each (b, h) runs serially on one thread: its q, k, v slices are gathered into contiguous
-     * [T,hs] blocks so the score and weighting products use the matmul kernel (computing the
-     * full T×T square: twice the causal work, but at kernel speed).
      */
     public static void attentionForward(
             ThreadPool pool,
@@ -253,18 +250,43 @@ public final class Layers {
             int T,
             int C,
             int NH) {
-        int hs = C / NH;
+        attentionForward(pool, out, outOff, att, attOff, qkv, qkvOff, B, T, NH, NH, C / NH);
+    }
+
+    /**
+     * Causal self-attention with grouped-query heads: qkv[B,T,(NH+2·NKV)·hs] holds NH query heads,
+     * then NKV key heads, then NKV value heads; query head h reads key/value head h / (NH/NKV)
+     * (Hugging Face's repeat_kv order). out[B,T,NH·hs]; att[B,NH,T,T] keeps the softmax
+     * probabilities (zeros above the diagonal) for backward. Each (b, h) runs serially on one
+     * thread: its q, k, v slices are gathered into contiguous [T,hs] blocks so the score and
+     * weighting products use the matmul kernel (computing the full T×T square: twice the causal
+     * work, but at kernel speed).
+     */
+    public static void attentionForward(
+            ThreadPool pool,
+            float[] out,
+            int outOff,
+            float[] att,
+            int attOff,
+            float[] qkv,
+            int qkvOff,
+            int B,
+            int T,
+            int NH,
+            int NKV,
+            int hs) {
+        int C = NH * hs, stride = (NH + 2 * NKV) * hs, group = NH / NKV;
         float scale = (float) (1.0 / Math.sqrt(hs));
         ThreadPool serial = ThreadPool.SERIAL;
         pool.parallelFor(B * NH, (i0, i1) -> {
             float[] q = new float[T * hs], kT = new float[hs * T], v = new float[T * hs], y = new float[T * hs];
             for (int bh = i0; bh < i1; bh++) {
-                int b = bh / NH, h = bh % NH;
-                int base = qkvOff + b * T * 3 * C + h * hs;
-                gather(q, qkv, base, T, hs, 3 * C);
-                gather(y, qkv, base + C, T, hs, 3 * C); // k, then transposed
+                int b = bh / NH, h = bh % NH, kvh = h / group;
+                int row0 = qkvOff + b * T * stride;
+                gather(q, qkv, row0 + h * hs, T, hs, stride);
+                gather(y, qkv, row0 + C + kvh * hs, T, hs, stride); // k, then transposed
                 Matmul.transpose(serial, kT, 0, y, 0, T, hs); // kT[hs,T]
-                gather(v, qkv, base + 2 * C, T, hs, 3 * C);
+                gather(v, qkv, row0 + C + (NKV + kvh) * hs, T, hs, stride);
                 int a = attOff + bh * T * T;
                 Matmul.ab(serial, att, a, q, 0, kT, 0, null, 0, T, T, hs, false); // scores[T,T] = q·kᵀ
                 for (int t = 0; t < T; t++) {
@@ -284,7 +306,7 @@ public final class Layers {
         });
     }
 
-    /** dqkv[B,T,3C] is overwritten. Each (b, h) owns its slice of dqkv, so the split is race-free. */
+    /** dqkv[B,T,3C] is overwritten. */
     public static void attentionBackward(
             ThreadPool pool,
             float[] dqkv,
@@ -299,46 +321,74 @@ public final class Layers {
             int T,
             int C,
             int NH) {
-        int hs = C / NH;
+        attentionBackward(pool, dqkv, dqkvOff, dout, doutOff, qkv, qkvOff, att, attOff, B, T, NH, NH, C / NH);
+    }
+
+    /**
+     * Backward of the grouped-query {@link #attentionForward}; dqkv[B,T,(NH+2·NKV)·hs] is
+     * overwritten. Each (b, key/value head) runs on one thread and sums the key and value
+     * gradients of its query heads in head order, so the split is race-free and the sums do not
+     * depend on the thread count.
+     */
+    public static void attentionBackward(
+            ThreadPool pool,
+            float[] dqkv,
+            int dqkvOff,
+            float[] dout,
+            int doutOff,
+            float[] qkv,
+            int qkvOff,
+            float[] att,
+            int attOff,
+            int B,
+            int T,
+            int NH,
+            int NKV,
+            int hs) {
+        int C = NH * hs, stride = (NH + 2 * NKV) * hs, group = NH / NKV;
         float scale = (float) (1.0 / Math.sqrt(hs));
         ThreadPool serial = ThreadPool.SERIAL;
-        pool.parallelFor(B * NH, (i0, i1) -> {
+        pool.parallelFor(B * NKV, (i0, i1) -> {
             float[] q = new float[T * hs], k = new float[T * hs], v = new float[T * hs], vT = new float[hs * T];
             float[] dy = new float[T * hs],
                     datt = new float[T * T],
                     dq = new float[T * hs],
                     dk = new float[T * hs],
                     dv = new float[T * hs];
-            for (int bh = i0; bh < i1; bh++) {
-                int b = bh / NH, h = bh % NH;
-                int base = qkvOff + b * T * 3 * C + h * hs;
-                gather(q, qkv, base, T, hs, 3 * C);
-                gather(k, qkv, base + C, T, hs, 3 * C);
-                gather(v, qkv, base + 2 * C, T, hs, 3 * C);
+            for (int bkv = i0; bkv < i1; bkv++) {
+                int b = bkv / NKV, kvh = bkv % NKV;
+                int row0 = qkvOff + b * T * stride;
+                gather(k, qkv, row0 + C + kvh * hs, T, hs, stride);
+                gather(v, qkv, row0 + C + (NKV + kvh) * hs, T, hs, stride);
                 Matmul.transpose(serial, vT, 0, v, 0, T, hs);
-                gather(dy, dout, doutOff + b * T * C + h * hs, T, hs, C);
-                int a = attOff + bh * T * T;
-                // y = att·v: datt = dy·vᵀ, dv = attᵀ·dy
-                Matmul.ab(serial, datt, 0, dy, 0, vT, 0, null, 0, T, T, hs, false);
-                Matmul.atb(serial, dv, 0, att, a, dy, 0, T, hs, T, false);
-                // softmax backward, masked to the causal triangle, with the score scale folded in
-                for (int t = 0; t < T; t++) {
-                    int row = t * T;
-                    float dot = 0f;
-                    for (int t2 = 0; t2 <= t; t2++) {
-                        dot += att[a + row + t2] * datt[row + t2];
+                java.util.Arrays.fill(dk, 0f);
+                java.util.Arrays.fill(dv, 0f);
+                for (int h = kvh * group; h < (kvh + 1) * group; h++) {
+                    gather(q, qkv, row0 + h * hs, T, hs, stride);
+                    gather(dy, dout, doutOff + b * T * C + h * hs, T, hs, C);
+                    int a = attOff + (b * NH + h) * T * T;
+                    // y = att·v: datt = dy·vᵀ, dv += attᵀ·dy
+                    Matmul.ab(serial, datt, 0, dy, 0, vT, 0, null, 0, T, T, hs, false);
+                    Matmul.atb(serial, dv, 0, att, a, dy, 0, T, hs, T, true);
+                    // softmax backward, masked to the causal triangle, with the score scale folded in
+                    for (int t = 0; t < T; t++) {
+                        int row = t * T;
+                        float dot = 0f;
+                        for (int t2 = 0; t2 <= t; t2++) {
+                            dot += att[a + row + t2] * datt[row + t2];
+                        }
+                        for (int t2 = 0; t2 < T; t2++) {
+                            datt[row + t2] = t2 <= t ? att[a + row + t2] * (datt[row + t2] - dot) * scale : 0f;
+                        }
                     }
-                    for (int t2 = 0; t2 < T; t2++) {
-                        datt[row + t2] = t2 <= t ? att[a + row + t2] * (datt[row + t2] - dot) * scale : 0f;
-                    }
+                    // scores = q·kᵀ: dq = dpre·k, dk += dpreᵀ·q
+                    Matmul.ab(serial, dq, 0, datt, 0, k, 0, null, 0, T, hs, T, false);
+                    Matmul.atb(serial, dk, 0, datt, 0, q, 0, T, hs, T, true);
+                    scatter(dqkv, dqkvOff + b * T * stride + h * hs, dq, T, hs, stride);
                 }
-                // scores = q·kᵀ: dq = dpre·k, dk = dpreᵀ·q
-                Matmul.ab(serial, dq, 0, datt, 0, k, 0, null, 0, T, hs, T, false);
-                Matmul.atb(serial, dk, 0, datt, 0, q, 0, T, hs, T, false);
-                int dbase = dqkvOff + b * T * 3 * C + h * hs;
-                scatter(dqkv, dbase, dq, T, hs, 3 * C);
-                scatter(dqkv, dbase + C, dk, T, hs, 3 * C);
-                scatter(dqkv, dbase + 2 * C, dv, T, hs, 3 * C);
+                int dbase = dqkvOff + b * T * stride + C;
+                scatter(dqkv, dbase + kvh * hs, dk, T, hs, stride);
+                scatter(dqkv, dbase + (NKV + kvh) * hs, dv, T, hs, stride);
             }
         });
     }

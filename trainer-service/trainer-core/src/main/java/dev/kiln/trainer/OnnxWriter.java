@@ -19,17 +19,29 @@ import java.util.function.Supplier;
  * GraphProto{node=1, name=2, initializer=5, input=11, output=12},
  * NodeProto{input=1, output=2, name=3, op_type=4, attribute=5},
  * AttributeProto{name=1, f=2, i=3, ints=8, type=20} with AttributeType FLOAT=1, INT=2, INTS=7,
- * TensorProto{dims=1, data_type=2, name=8, raw_data=9} with DataType FLOAT=1, INT64=7, BOOL=9,
+ * TensorProto{dims=1, data_type=2, name=8, raw_data=9, external_data=13, data_location=14} with
+ * DataType FLOAT=1, INT64=7, BOOL=9, FLOAT16=10 and DataLocation EXTERNAL=1,
+ * StringStringEntryProto{key=1, value=2},
  * ValueInfoProto{name=1, type=2}, TypeProto{tensor_type=1}, TypeProto.Tensor{elem_type=1, shape=2},
  * TensorShapeProto{dim=1}, Dimension{dim_value=1, dim_param=2}.
  *
  * <p>{@link #writeTo} streams the model: sizes of the nested messages are computed first, and
  * each initializer's raw data is produced (e.g. transposed) and written one tensor at a time, so
  * exporting a model needs little memory beyond its weights.
+ *
+ * <p>External data (ONNX's convention, as {@code onnx.save(..., save_as_external_data=True)} writes
+ * it): initializers of at least {@link #EXTERNAL_MIN_BYTES} go to one side file, each at a
+ * 4 KiB-aligned offset, and the tensor names its {@code location}, {@code offset} and
+ * {@code length} instead of carrying {@code raw_data}. Protobuf caps a message at 2 GiB, so this
+ * is what lets models past ~500M parameters be written at all.
  */
 final class OnnxWriter {
-    static final int FLOAT = 1, INT64 = 7, BOOL = 9;
+    static final int FLOAT = 1, INT64 = 7, BOOL = 9, FLOAT16 = 10;
     static final long IR_VERSION = 8;
+    /** Smaller initializers stay inline even in an external-data model (onnx's size_threshold). */
+    static final int EXTERNAL_MIN_BYTES = 1024;
+
+    private static final int EXTERNAL_ALIGN = 4096;
 
     /** One protobuf message being built. Sub-messages are embedded as length-delimited bytes. */
     static final class Msg {
@@ -105,20 +117,15 @@ final class OnnxWriter {
         }
     }
 
-    /** An initializer whose raw data is produced when written. */
+    /** An initializer whose raw data is produced when written (floats stored as FLOAT or FLOAT16). */
     private record Init(Msg header, int dataType, Supplier<float[]> floats, int off, int n, long[] longs) {
-        int rawBytes() {
-            return floats != null ? 4 * n : 8 * longs.length;
-        }
-
-        int size() {
-            byte[] h = header.toBytes();
-            return h.length
-                    + CodedOutputStream.computeTagSize(9)
-                    + CodedOutputStream.computeUInt32SizeNoTag(rawBytes())
-                    + rawBytes();
+        long rawBytes() {
+            return floats == null ? 8L * longs.length : dataType == FLOAT16 ? 2L * n : 4L * n;
         }
     }
+
+    /** Where an external initializer's bytes lie in the side file. */
+    private record Placement(long offset, long length) {}
 
     private final List<Msg> nodes = new ArrayList<>();
     private final List<Init> initializers = new ArrayList<>();
@@ -131,6 +138,11 @@ final class OnnxWriter {
         String out = opType.toLowerCase() + "_" + (counter++);
         opNamed(opType, in, new String[] {out}, attrs);
         return out;
+    }
+
+    /** A new unique value name, for ops with several outputs. */
+    String fresh(String prefix) {
+        return prefix + "_" + (counter++);
     }
 
     void opNamed(String opType, String[] in, String[] out, Attr... attrs) {
@@ -153,6 +165,23 @@ final class OnnxWriter {
     String floatInit(String name, long[] dims, Supplier<float[]> data, int off, int n) {
         initializers.add(new Init(header(name, dims, FLOAT), FLOAT, data, off, n, null));
         return name;
+    }
+
+    /**
+     * A weight: a FLOAT initializer, or with {@code half} a FLOAT16 one and a Cast back to float
+     * named {@code name} (ONNX Runtime folds that Cast once when the session loads).
+     */
+    String weight(String name, long[] dims, Supplier<float[]> data, int off, int n, boolean half) {
+        if (!half) {
+            return floatInit(name, dims, data, off, n);
+        }
+        initializers.add(new Init(header(name + ".fp16", dims, FLOAT16), FLOAT16, data, off, n, null));
+        opNamed("Cast", new String[] {name + ".fp16"}, new String[] {name}, Attr.i("to", FLOAT));
+        return name;
+    }
+
+    String weight(String name, long[] dims, float[] data, int off, int n, boolean half) {
+        return weight(name, dims, () -> data, off, n, half);
     }
 
     String floatInit(String name, long[] dims, float[] data, int off, int n) {
@@ -205,15 +234,50 @@ final class OnnxWriter {
         outputs.add(valueInfo(name, elemType, dims));
     }
 
-    /** Streams the ModelProto to os. */
+    /** Streams the ModelProto to os with every initializer inline. */
     void writeTo(OutputStream os, String graphName, long opset, String producer, String producerVersion)
             throws IOException {
+        writeTo(os, null, null, graphName, opset, producer, producerVersion);
+    }
+
+    /**
+     * Streams the ModelProto to os; with a data stream, initializers of at least
+     * {@link #EXTERNAL_MIN_BYTES} go there instead, recorded as external data at
+     * {@code location} (the side file's name relative to the model file).
+     */
+    void writeTo(
+            OutputStream os,
+            OutputStream data,
+            String location,
+            String graphName,
+            long opset,
+            String producer,
+            String producerVersion)
+            throws IOException {
+        List<byte[]> headers = new ArrayList<>();
+        long dataEnd = 0;
+        for (Init t : initializers) {
+            Msg h = new Msg();
+            h.out.writeRawBytes(t.header().toBytes());
+            if (data != null && t.rawBytes() >= EXTERNAL_MIN_BYTES) {
+                long offset = (dataEnd + EXTERNAL_ALIGN - 1) / EXTERNAL_ALIGN * EXTERNAL_ALIGN;
+                Placement place = new Placement(offset, t.rawBytes());
+                dataEnd = offset + place.length();
+                h.msg(13, new Msg().str(1, "location").str(2, location));
+                h.msg(13, new Msg().str(1, "offset").str(2, Long.toString(place.offset())));
+                h.msg(13, new Msg().str(1, "length").str(2, Long.toString(place.length())));
+                h.i64(14, 1);
+                headers.add(h.toBytes());
+            } else {
+                headers.add(null); // inline: header then raw_data, sized below
+            }
+        }
         long graphSize = CodedOutputStream.computeStringSize(2, graphName);
         for (Msg n : nodes) {
             graphSize += lengthDelimitedSize(1, n.toBytes().length);
         }
-        for (Init t : initializers) {
-            graphSize += lengthDelimitedSize(5, t.size());
+        for (int i = 0; i < initializers.size(); i++) {
+            graphSize += lengthDelimitedSize(5, initSize(initializers.get(i), headers.get(i)));
         }
         for (Msg v : inputs) {
             graphSize += lengthDelimitedSize(11, v.toBytes().length);
@@ -222,7 +286,8 @@ final class OnnxWriter {
             graphSize += lengthDelimitedSize(12, v.toBytes().length);
         }
         if (graphSize > Integer.MAX_VALUE - 1024) {
-            throw new IllegalArgumentException("model of " + graphSize + " bytes exceeds protobuf's 2 GiB limit");
+            throw new IllegalArgumentException("model of " + graphSize
+                    + " bytes exceeds protobuf's 2 GiB limit: write its weights as external data");
         }
         CodedOutputStream out = CodedOutputStream.newInstance(os, 1 << 16);
         out.writeInt64(1, IR_VERSION);
@@ -235,25 +300,22 @@ final class OnnxWriter {
         }
         out.writeString(2, graphName);
         ByteBuffer chunk = ByteBuffer.allocate(1 << 16).order(ByteOrder.LITTLE_ENDIAN);
-        for (Init t : initializers) {
+        long written = 0;
+        for (int i = 0; i < initializers.size(); i++) {
+            Init t = initializers.get(i);
             out.writeTag(5, WireFormatLengthDelimited);
-            out.writeUInt32NoTag(t.size());
-            out.writeRawBytes(t.header().toBytes());
-            out.writeTag(9, WireFormatLengthDelimited);
-            out.writeUInt32NoTag(t.rawBytes());
-            if (t.floats() != null) {
-                float[] data = t.floats().get();
-                for (int i = 0; i < t.n(); ) {
-                    int k = Math.min(t.n() - i, chunk.capacity() / 4);
-                    chunk.clear();
-                    chunk.asFloatBuffer().put(data, t.off() + i, k);
-                    out.writeRawBytes(chunk.array(), 0, 4 * k);
-                    i += k;
-                }
+            out.writeUInt32NoTag((int) initSize(t, headers.get(i)));
+            if (headers.get(i) != null) {
+                out.writeRawBytes(headers.get(i));
+                long offset = (written + EXTERNAL_ALIGN - 1) / EXTERNAL_ALIGN * EXTERNAL_ALIGN;
+                data.write(new byte[(int) (offset - written)]);
+                writeRaw(t, chunk, (b, len) -> data.write(b, 0, len));
+                written = offset + t.rawBytes();
             } else {
-                ByteBuffer lb = ByteBuffer.allocate(8 * t.longs().length).order(ByteOrder.LITTLE_ENDIAN);
-                lb.asLongBuffer().put(t.longs());
-                out.writeRawBytes(lb.array());
+                out.writeRawBytes(t.header().toBytes());
+                out.writeTag(9, WireFormatLengthDelimited);
+                out.writeUInt32NoTag((int) t.rawBytes());
+                writeRaw(t, chunk, (b, len) -> out.writeRawBytes(b, 0, len));
             }
         }
         for (Msg v : inputs) {
@@ -266,9 +328,51 @@ final class OnnxWriter {
         out.flush();
     }
 
+    /** Bytes of a TensorProto: its external-data header, or header + raw_data. */
+    private static long initSize(Init t, byte[] externalHeader) {
+        if (externalHeader != null) {
+            return externalHeader.length;
+        }
+        return t.header().toBytes().length
+                + CodedOutputStream.computeTagSize(9)
+                + CodedOutputStream.computeUInt32SizeNoTag((int) t.rawBytes())
+                + t.rawBytes();
+    }
+
+    @FunctionalInterface
+    private interface Sink {
+        void write(byte[] bytes, int length) throws IOException;
+    }
+
+    /** The tensor's little-endian raw bytes, in chunks. */
+    private static void writeRaw(Init t, ByteBuffer chunk, Sink sink) throws IOException {
+        if (t.floats() == null) {
+            ByteBuffer lb = ByteBuffer.allocate(8 * t.longs().length).order(ByteOrder.LITTLE_ENDIAN);
+            lb.asLongBuffer().put(t.longs());
+            sink.write(lb.array(), lb.capacity());
+            return;
+        }
+        float[] data = t.floats().get();
+        boolean half = t.dataType() == FLOAT16;
+        int per = chunk.capacity() / (half ? 2 : 4);
+        for (int i = 0; i < t.n(); ) {
+            int k = Math.min(t.n() - i, per);
+            chunk.clear();
+            if (half) {
+                for (int j = 0; j < k; j++) {
+                    chunk.putShort(2 * j, Half.fromFloat(data[t.off() + i + j]));
+                }
+            } else {
+                chunk.asFloatBuffer().put(data, t.off() + i, k);
+            }
+            sink.write(chunk.array(), (half ? 2 : 4) * k);
+            i += k;
+        }
+    }
+
     private static final int WireFormatLengthDelimited = 2;
 
-    private static long lengthDelimitedSize(int field, int len) {
-        return CodedOutputStream.computeTagSize(field) + CodedOutputStream.computeUInt32SizeNoTag(len) + (long) len;
+    private static long lengthDelimitedSize(int field, long len) {
+        return CodedOutputStream.computeTagSize(field) + CodedOutputStream.computeUInt64SizeNoTag(len) + len;
     }
 }

@@ -55,8 +55,8 @@ public final class Sampler {
      * or at the end of the context). Returns only the new tokens.
      */
     public static int[] generate(
-            GptModel model, int[] prompt, int maxNew, float temperature, int topK, long seed, int stopToken) {
-        KvCacheDecoder dec = model.decoder();
+            LanguageModel model, int[] prompt, int maxNew, float temperature, int topK, long seed, int stopToken) {
+        TokenDecoder dec = model.decoder();
         Rng rng = new Rng(seed);
         float[] logits = dec.prefill(prompt);
         int[] out = new int[maxNew];
@@ -64,7 +64,7 @@ public final class Sampler {
         while (n < maxNew) {
             int next = sample(logits, temperature, topK, rng);
             out[n++] = next;
-            if (next == stopToken || dec.position() >= model.config.context()) {
+            if (next == stopToken || dec.position() >= model.config().context()) {
                 break;
             }
             logits = dec.step(next);

@@ -16,13 +16,14 @@ public final class Trainer {
         }
     }
 
-    private final GptModel model;
+    private final LanguageModel model;
     private final AdamW optimizer;
     private final LearningRateSchedule schedule;
     private final int gradAccumSteps;
     private final float gradClip;
 
-    public Trainer(GptModel model, AdamW optimizer, LearningRateSchedule schedule, int gradAccumSteps, float gradClip) {
+    public Trainer(
+            LanguageModel model, AdamW optimizer, LearningRateSchedule schedule, int gradAccumSteps, float gradClip) {
         if (gradAccumSteps < 1) {
             throw new IllegalArgumentException("gradAccumSteps must be >= 1");
         }
@@ -34,7 +35,7 @@ public final class Trainer {
     }
 
     /** Defaults: clip at 1.0, no accumulation. */
-    public Trainer(GptModel model, AdamW optimizer, LearningRateSchedule schedule) {
+    public Trainer(LanguageModel model, AdamW optimizer, LearningRateSchedule schedule) {
         this(model, optimizer, schedule, 1, 1.0f);
     }
 

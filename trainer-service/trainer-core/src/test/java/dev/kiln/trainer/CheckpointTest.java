@@ -27,7 +27,7 @@ class CheckpointTest {
     static final LearningRateSchedule SCHEDULE = new LearningRateSchedule(2e-3f, 2e-4f, 3, 10);
 
     /** Trains steps [from, to) and returns their losses; rng drives batch sampling. */
-    static List<Float> train(GptModel model, AdamW opt, Rng rng, int steps) {
+    static List<Float> train(LanguageModel model, AdamW opt, Rng rng, int steps) {
         Trainer tr = new Trainer(model, opt, SCHEDULE, 2, 1f);
         List<Float> losses = new ArrayList<>();
         for (int i = 0; i < steps; i++) {
@@ -36,16 +36,22 @@ class CheckpointTest {
         return losses;
     }
 
-    @Test
-    void resumedRunReproducesTheUninterruptedLossesExactly(@TempDir Path dir) throws IOException {
+    static java.util.stream.Stream<TransformerConfig> architectures() {
+        return java.util.stream.Stream.of(CFG, new LlamaConfig(2, 4, 2, 32, 48, 16, 60, 64, 10_000f, 1e-5f, false));
+    }
+
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.MethodSource("architectures")
+    void resumedRunReproducesTheUninterruptedLossesExactly(TransformerConfig cfg, @TempDir Path dir)
+            throws IOException {
         List<Float> uninterrupted;
         try (ThreadPool pool = new ThreadPool(2)) {
-            GptModel m = GptModel.create(CFG, pool, 7);
+            LanguageModel m = LanguageModel.create(cfg, pool, 7);
             uninterrupted = train(m, new AdamW(m), new Rng(1234), 10);
         }
         List<Float> resumed;
         try (ThreadPool pool = new ThreadPool(2)) {
-            GptModel m = GptModel.create(CFG, pool, 7);
+            LanguageModel m = LanguageModel.create(cfg, pool, 7);
             AdamW opt = new AdamW(m);
             Rng rng = new Rng(1234);
             resumed = new ArrayList<>(train(m, opt, rng, 4));
@@ -55,6 +61,9 @@ class CheckpointTest {
         }
         try (ThreadPool pool = new ThreadPool(2)) { // fresh pool and objects: nothing survives but the files
             Checkpoint.Resumed r = Checkpoint.load(dir, pool, AdamW::new);
+            assertThat(r.model().config())
+                    .as("the checkpoint records the architecture")
+                    .isEqualTo(cfg);
             assertThat(r.step()).isEqualTo(4);
             assertThat(r.optimizer().updates()).isEqualTo(4);
             assertThat(r.dataOffsets()).isEqualTo(Map.of("kiln.corpus.shards-0", 41L, "kiln.corpus.shards-1", 17L));
@@ -70,9 +79,9 @@ class CheckpointTest {
             GptModel m = GptModel.create(CFG, pool, 3);
             Path f = dir.resolve("w.safetensors");
             Checkpoint.saveWeights(f, m, 12);
-            GptModel back = Checkpoint.loadWeights(f, pool);
-            assertThat(back.config).isEqualTo(CFG);
-            assertThat(back.params).isEqualTo(m.params);
+            LanguageModel back = Checkpoint.loadWeights(f, pool);
+            assertThat(back.config()).isEqualTo(CFG);
+            assertThat(back.params()).isEqualTo(m.params);
 
             // the header, read by hand as any other safetensors reader would
             byte[] bytes = Files.readAllBytes(f);

@@ -256,8 +256,8 @@ class OnnxExportTest {
                 d -> Files.writeString(d.resolve("tokenizer.json"), "{}"));
         assertThat(dir.resolve("model.onnx")).exists();
         assertThat(dir.resolve("tokenizer.json")).hasContent("{}");
-        GptModel reference = Checkpoint.loadWeights(dir.resolve("model.safetensors"), pool);
-        assertThat(reference.params).isEqualTo(model.params);
+        LanguageModel reference = Checkpoint.loadWeights(dir.resolve("model.safetensors"), pool);
+        assertThat(reference.params()).isEqualTo(model.params);
         @SuppressWarnings("unchecked")
         Map<String, Object> config =
                 (Map<String, Object>) JSON.readValue(Files.readString(dir.resolve("config.json")), Map.class);

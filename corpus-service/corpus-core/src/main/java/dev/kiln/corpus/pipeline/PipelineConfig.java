@@ -70,7 +70,8 @@ public record PipelineConfig(
 
     /**
      * URL filter (datatrove URLFilter). Each path points to a UTF-8 file, one entry a line, '#' comments;
-     * null = the default list in {@code kiln/corpus/url-filter/}.
+     * null = the default list in {@code kiln/corpus/url-filter/}. {@code ut1Directory}: the root of a
+     * downloaded UT1 block list copy (null = none), of which {@code ut1Categories} are applied.
      */
     public record UrlFilter(
             Path blockedDomainsFile,
@@ -78,9 +79,44 @@ public record PipelineConfig(
             Path bannedWordsFile,
             Path bannedSubwordsFile,
             Path softBannedWordsFile,
-            int softWordThreshold) {
+            int softWordThreshold,
+            Path ut1Directory,
+            List<String> ut1Categories) {
+        /** FineWeb's UT1 selection: the adult category. */
+        public static final List<String> FINEWEB_UT1_CATEGORIES = List.of("adult");
+
+        public UrlFilter(
+                Path blockedDomainsFile,
+                Path blockedUrlsFile,
+                Path bannedWordsFile,
+                Path bannedSubwordsFile,
+                Path softBannedWordsFile,
+                int softWordThreshold) {
+            this(
+                    blockedDomainsFile,
+                    blockedUrlsFile,
+                    bannedWordsFile,
+                    bannedSubwordsFile,
+                    softBannedWordsFile,
+                    softWordThreshold,
+                    null,
+                    FINEWEB_UT1_CATEGORIES);
+        }
+
         public static UrlFilter defaults() {
             return new UrlFilter(null, null, null, null, null, 2);
+        }
+
+        public UrlFilter withUt1(Path directory, List<String> categories) {
+            return new UrlFilter(
+                    blockedDomainsFile,
+                    blockedUrlsFile,
+                    bannedWordsFile,
+                    bannedSubwordsFile,
+                    softBannedWordsFile,
+                    softWordThreshold,
+                    directory,
+                    List.copyOf(categories));
         }
     }
 

@@ -67,7 +67,8 @@ public final class Pipelines {
                                 : cfg.language().maxChars() == 10_000
                                         ? NgramLanguageIdentifier.shared()
                                         : new NgramLanguageIdentifier(
-                                                cfg.language().maxChars(), NgramLanguageIdentifier.DEFAULT_SHARPNESS),
+                                                NgramLanguageIdentifier.shared().model(),
+                                                cfg.language().maxChars()),
                         cfg.language());
             case GOPHER_REPETITION -> new GopherRepetitionFilter(cfg.gopherRepetition());
             case GOPHER_QUALITY -> new GopherQualityFilter(cfg.gopherQuality());

@@ -7,9 +7,7 @@ import dev.kiln.inference.text.StopMatcher;
 import dev.kiln.inference.text.TextTokenizer;
 import java.lang.System.Logger.Level;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.CountDownLatch;
@@ -19,7 +17,7 @@ import java.util.function.Consumer;
 /**
  * Continuous batching for one model: a single scheduler thread owns the model's
  * {@link DecodeBatch} and loops: {@link #admit} queued requests into free slots (prompts of equal
- * length prefilled in one call), {@link #step} all running requests with one model call,
+ * length prefilled together, long ones in chunks between decode steps), {@link #step} all running requests with one model call,
  * {@link #sampleAndRetire} (stream each row's token, drop the finished and cancelled). Each request samples with its own {@link Sampler} (own seed), so its
  * output does not depend on its neighbours. A bounded queue in front rejects work when full.
  */
@@ -27,14 +25,26 @@ public final class ContinuousBatcher implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(ContinuousBatcher.class.getName());
 
     /**
-     * @param maxBatch       requests decoding together at most
-     * @param queueCapacity  requests waiting for a slot at most; more are rejected
+     * @param maxBatch            requests decoding together at most
+     * @param queueCapacity       requests waiting for a slot at most; more are rejected
+     * @param prefillChunkTokens  prompt tokens prefilled between two decode steps while others
+     *                            decode: a long prompt delays the running streams by one chunk a step
      */
-    public record Config(int maxBatch, int queueCapacity) {
+    public record Config(int maxBatch, int queueCapacity, int prefillChunkTokens) {
+        public static final int DEFAULT_PREFILL_CHUNK_TOKENS = 512;
+
         public Config {
             if (maxBatch < 1 || queueCapacity < 1) {
                 throw new IllegalArgumentException("max batch and queue capacity must be >= 1");
             }
+            if (prefillChunkTokens < 1) {
+                throw new IllegalArgumentException(
+                        "kiln.inference.prefill-chunk-tokens must be >= 1, is " + prefillChunkTokens);
+            }
+        }
+
+        public Config(int maxBatch, int queueCapacity) {
+            this(maxBatch, queueCapacity, DEFAULT_PREFILL_CHUNK_TOKENS);
         }
     }
 
@@ -51,6 +61,7 @@ public final class ContinuousBatcher implements AutoCloseable {
     private final CountDownLatch stopped = new CountDownLatch(1);
     private volatile int activeCount;
     private final List<Seq> admitting = new ArrayList<>(); // polled, not yet active: failed too if the thread dies
+    private final List<Seq> prefilling = new ArrayList<>(); // the group whose prompts are being prefilled
     private volatile boolean closing, drain;
 
     /**
@@ -141,6 +152,8 @@ public final class ContinuousBatcher implements AutoCloseable {
     private DecodeBatch batch;
     private float[] logits, first;
     private int[] tokens;
+    private int[][] prefillPrompts; // prompts of the prefilling group
+    private int prefilled; // positions of them already prefilled
     private boolean[] keep;
 
     /** The scheduler: admit queued requests, advance everyone by one token, retire whoever finished; repeat. */
@@ -159,7 +172,7 @@ public final class ContinuousBatcher implements AutoCloseable {
                 admit();
                 activeCount = active.size();
                 if (active.isEmpty()) {
-                    if (closing && queue.isEmpty()) {
+                    if (closing && queue.isEmpty() && admitting.isEmpty() && prefilling.isEmpty()) {
                         break;
                     }
                     continue;
@@ -184,13 +197,16 @@ public final class ContinuousBatcher implements AutoCloseable {
     }
 
     /**
-     * Moves queued requests into free slots. Waits briefly for work only when nothing runs.
-     * Prompts of equal length are prefilled together.
+     * Moves queued requests into free slots and prefills them: prompts of equal length together,
+     * in chunks. While other requests decode, at most {@code prefillChunkTokens} prompt tokens are
+     * prefilled before the next decode step; with nobody decoding, prefill runs to the end.
+     * Waits briefly for work only when nothing runs.
      */
     private void admit() throws InterruptedException {
-        int free = config.maxBatch() - active.size();
+        int free = config.maxBatch() - active.size() - prefilling.size();
         while (admitting.size() < free) {
-            Seq s = active.isEmpty() && admitting.isEmpty() ? queue.poll(20, TimeUnit.MILLISECONDS) : queue.poll();
+            boolean idle = active.isEmpty() && admitting.isEmpty() && prefilling.isEmpty();
+            Seq s = idle ? queue.poll(20, TimeUnit.MILLISECONDS) : queue.poll();
             if (s == null) {
                 break;
             }
@@ -200,21 +216,39 @@ public final class ContinuousBatcher implements AutoCloseable {
             }
             admitting.add(s);
         }
+        int budget = config.prefillChunkTokens();
+        while (active.isEmpty() || budget > 0) {
+            if (prefilling.isEmpty() && !nextGroup()) {
+                return;
+            }
+            int rows = prefilling.size(), length = prefillPrompts[0].length;
+            int chunk = active.isEmpty() ? length - prefilled : Math.max(1, budget / rows);
+            int to = Math.min(length, prefilled + chunk);
+            budget -= rows * (to - prefilled);
+            prefillChunk(to);
+        }
+    }
+
+    /** Takes the oldest admitted request and those of its prompt length as the next prefill group. */
+    private boolean nextGroup() {
         if (admitting.isEmpty()) {
-            return;
+            return false;
         }
-        Map<Integer, List<Seq>> byLength = new LinkedHashMap<>();
-        for (Seq s : admitting) {
-            byLength.computeIfAbsent(s.request.prompt().length, k -> new ArrayList<>())
-                    .add(s);
-        }
-        for (List<Seq> group : byLength.values()) {
-            int rows = batch.prefillRows(group.get(0).request.prompt().length);
-            for (int from = 0; from < group.size(); from += rows) {
-                prefill(group.subList(from, Math.min(group.size(), from + rows)));
+        int length = admitting.get(0).request.prompt().length;
+        int rows = batch.prefillRows(length);
+        for (var it = admitting.iterator(); it.hasNext() && prefilling.size() < rows; ) {
+            Seq s = it.next();
+            if (s.request.prompt().length == length) {
+                prefilling.add(s);
+                it.remove();
             }
         }
-        admitting.clear();
+        prefillPrompts = new int[prefilling.size()][];
+        for (int i = 0; i < prefillPrompts.length; i++) {
+            prefillPrompts[i] = prefilling.get(i).request.prompt();
+        }
+        prefilled = 0;
+        return true;
     }
 
     /**
@@ -274,20 +308,26 @@ public final class ContinuousBatcher implements AutoCloseable {
         active.addAll(still);
     }
 
-    /** Prefills requests whose prompts have one length in one call, streams their first token, and adds them. */
-    private void prefill(List<Seq> group) {
-        int[][] prompts = new int[group.size()][];
-        for (int i = 0; i < prompts.length; i++) {
-            prompts[i] = group.get(i).request.prompt();
-        }
+    /**
+     * Prefills the current group up to position {@code to}; at the end of the prompts streams
+     * their first tokens and adds the unfinished ones to the batch.
+     */
+    private void prefillChunk(int to) {
+        List<Seq> group = List.copyOf(prefilling);
         try {
-            batch.prefill(prompts, first);
+            batch.prefill(prefillPrompts, prefilled, to, first);
         } catch (RuntimeException e) {
             LOG.log(Level.ERROR, "prefill failed on " + name, e);
+            prefilling.clear();
             group.forEach(s -> s.fail(e));
             return;
         }
-        for (int i = 0; i < prompts.length; i++) {
+        prefilled = to;
+        if (to < prefillPrompts[0].length) {
+            return;
+        }
+        prefilling.clear();
+        for (int i = 0; i < group.size(); i++) {
             Seq s = group.get(i);
             boolean finished;
             try {
@@ -306,6 +346,8 @@ public final class ContinuousBatcher implements AutoCloseable {
 
     /** Ends every request the batcher holds: admitting, running and queued. */
     private void endAll(Consumer<Seq> end) {
+        prefilling.forEach(end);
+        prefilling.clear();
         admitting.forEach(end);
         admitting.clear();
         active.forEach(end);

@@ -1,10 +1,13 @@
 package dev.kiln.inference.engine;
 
+import dev.kiln.inference.chat.ChatFormat;
+import dev.kiln.inference.chat.ChatMessage;
 import dev.kiln.inference.model.BundleConfig;
 import dev.kiln.inference.registry.LoadedModel;
 import dev.kiln.inference.registry.ModelRegistry;
 import dev.kiln.inference.registry.UnknownModelException;
 import dev.kiln.inference.sampling.SamplingParams;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
 
@@ -80,6 +83,39 @@ public final class InferenceEngine {
         return new Prepared(m, prepare(m, c));
     }
 
+    /** A chat request before validation: the conversation instead of a prompt. */
+    public record ChatCommand(
+            String model,
+            List<ChatMessage> messages,
+            MaxNewTokens maxNewTokens,
+            SamplingSpec sampling,
+            List<String> stop,
+            boolean ignoreEos) {}
+
+    /**
+     * Validates a chat without queueing: the conversation becomes the model's prompt through its
+     * {@link dev.kiln.inference.chat.ChatFormat} (chat template, else the few-shot conversation
+     * prompt and its stop sequences), then it is checked as any prompt is.
+     *
+     * @throws UnknownModelException    unknown model
+     * @throws InvalidRequestException  no messages, an unknown role, or an invalid field as for {@link #prepare(Command)}
+     * @throws dev.kiln.inference.chat.ChatTemplateException the model's template failed to render
+     */
+    public Prepared prepare(ChatCommand c) {
+        if (c.model() == null || c.model().isEmpty()) {
+            throw new InvalidRequestException("model is required");
+        }
+        LoadedModel m = registry.get(c.model());
+        ChatFormat.Prompt p = m.chat().prompt(c.messages());
+        List<String> stop = new ArrayList<>(p.stops());
+        if (c.stop() != null) {
+            stop.addAll(c.stop());
+        }
+        Command command =
+                new Command(c.model(), p.text(), p.ids(), c.maxNewTokens(), c.sampling(), stop, c.ignoreEos());
+        return new Prepared(m, prepare(m, command));
+    }
+
     /**
      * Queues a prepared request.
      *
@@ -116,7 +152,7 @@ public final class InferenceEngine {
                 }
             }
         } else {
-            prompt = m.tokenizer().encode(c.promptText());
+            prompt = m.tokenizer().encodePrompt(c.promptText());
             if (prompt.length == 0) {
                 throw new InvalidRequestException("the prompt encodes to no tokens");
             }

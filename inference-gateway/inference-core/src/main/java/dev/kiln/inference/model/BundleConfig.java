@@ -5,8 +5,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Set;
 
 /**
  * The parts of a bundle's JSON files the gateway uses: config.json (Kiln/GPT-2 names with
@@ -58,12 +59,13 @@ public record BundleConfig(
             throw new InvalidBundleException(
                     "config.json needs vocab_size and n_positions (or max_position_embeddings)");
         }
-        List<Integer> eos = new ArrayList<>();
-        JsonNode e = c.has("eos_token_id") ? c.get("eos_token_id") : genai == null ? null : genai.get("eos_token_id");
-        if (e != null && e.isArray()) {
-            e.forEach(x -> eos.add(x.asInt()));
-        } else if (e != null && e.canConvertToInt()) {
-            eos.add(e.asInt());
+        // Every end-of-sequence id any of the files names ends generation: Llama 3.1 Instruct lists
+        // three (128001, 128008, 128009), and Qwen 2.5 Instruct's generation_config.json adds
+        // <|im_end|> to the single id of its config.json, as transformers' generate() reads them.
+        Set<Integer> eos = new LinkedHashSet<>();
+        addIds(eos, c.get("eos_token_id"));
+        if (genai != null) {
+            addIds(eos, genai.get("eos_token_id"));
         }
         IoNames.Template t = IoNames.Template.optimum();
         String file = "model.onnx";
@@ -96,14 +98,7 @@ public record BundleConfig(
                     gc.has("repetition_penalty")
                             ? (float) gc.get("repetition_penalty").asDouble()
                             : null);
-            if (eos.isEmpty() && gc.has("eos_token_id")) {
-                JsonNode ge = gc.get("eos_token_id");
-                if (ge.isArray()) {
-                    ge.forEach(x -> eos.add(x.asInt()));
-                } else {
-                    eos.add(ge.asInt());
-                }
-            }
+            addIds(eos, gc.get("eos_token_id"));
         }
         return new BundleConfig(
                 c.path("model_type").asText("gpt2"),
@@ -118,6 +113,18 @@ public record BundleConfig(
                 file,
                 t,
                 g);
+    }
+
+    /** An id or a list of ids (null and non-integers ignored). */
+    private static void addIds(Set<Integer> ids, JsonNode node) {
+        if (node == null) {
+            return;
+        }
+        if (node.isArray()) {
+            node.forEach(x -> addIds(ids, x));
+        } else if (node.canConvertToInt()) {
+            ids.add(node.asInt());
+        }
     }
 
     private static int firstInt(JsonNode c, JsonNode alt, int dflt, String... names) {

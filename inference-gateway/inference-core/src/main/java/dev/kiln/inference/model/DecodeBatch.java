@@ -22,7 +22,18 @@ public interface DecodeBatch extends AutoCloseable {
      * Runs several prompts of the same length in one call (empty past); row r's next-token logits
      * go to {@code logits[r * vocab ..]}. Rows are then added with {@link #appendPrefilled(int)}.
      */
-    void prefill(int[][] prompts, float[] logits);
+    default void prefill(int[][] prompts, float[] logits) {
+        prefill(prompts, 0, prompts[0].length, logits);
+    }
+
+    /**
+     * Chunked prefill: runs positions {@code [from, to)} of prompts of one length on top of the
+     * cache the previous chunk left ({@code from == 0} starts afresh; otherwise {@code from} is
+     * where the previous chunk of the same prompts ended). Only the chunk that reaches the end of
+     * the prompts writes logits (row r's at {@code logits[r * vocab ..]}) and makes the rows ready
+     * for {@link #appendPrefilled(int)}. Only the last position of each prompt is ever copied out.
+     */
+    void prefill(int[][] prompts, int from, int to, float[] logits);
 
     /** Adds row {@code row} of the last prefill as the new last row of the batch. */
     void appendPrefilled(int row);

@@ -32,11 +32,14 @@ import java.util.Map;
  * <p>All rows share one past length P, so shorter rows are left-padded: their first
  * P - length positions are zeros that the attention mask hides, and position_ids carry each
  * row's true position. Joining rows are prefilled together when their prompts have the same
- * length (no padding in a prefill; empty past), else alone, and then copied in right-aligned; rows leave by a compaction into the other buffer set, which also
+ * length (no padding in a prefill), else alone, in chunks of positions on top of their own growing cache
+ * (so a long prompt can be interleaved with decode steps), and then copied in right-aligned; rows leave by a compaction into the other buffer set, which also
  * drops padding columns no row needs any more. Those copies happen only when the batch changes.
  */
 final class OrtDecodeBatch implements DecodeBatch {
     private static final ByteBuffer ZEROS = ByteBuffer.allocateDirect(1 << 16);
+    /** Logits one prefill call may produce; longer chunks are split into several calls. */
+    private static final long PREFILL_LOGITS_CAP = 64L << 20;
 
     private final OrtDecoderModel model;
     private final ModelShape s;
@@ -50,8 +53,9 @@ final class OrtDecodeBatch implements DecodeBatch {
     private int size, past;
     private final int[] length; // real tokens in each row's cache
 
-    private ByteBuffer[] pre = new ByteBuffer[0];
-    private int preRows, preLen = -1;
+    // Cache of the prompts being prefilled, [rows, H, done, D]; a chunk reads one set, writes the other.
+    private ByteBuffer[] pre = new ByteBuffer[0], preNext = new ByteBuffer[0];
+    private int preRows, preLen = -1, preDone; // preLen: the prompts' length; preDone: positions cached
 
     private ByteBuffer logitsBuf;
     private LongBuffer ids, pos, mask;
@@ -115,18 +119,23 @@ final class OrtDecodeBatch implements DecodeBatch {
 
     @Override
     public void prefill(int[] prompt, float[] logits) {
-        prefill(new int[][] {prompt}, logits);
+        prefill(new int[][] {prompt}, 0, prompt.length, logits);
     }
 
-    /** Logits of one prefill call are capped near 256 MiB: long prompts go one at a time. */
+    /**
+     * Prompts prefilled together share one chunk schedule; their cache is capped near 256 MiB a
+     * layer and one position of all of them must fit the logits cap, so long prompts go alone.
+     */
     @Override
     public int prefillRows(int length) {
-        long perRow = (long) length * s.vocab() * (logits16 ? 2 : 4);
-        return (int) Math.max(1, Math.min(maxBatch, (256L << 20) / Math.max(1, perRow)));
+        long kvPerRow = (long) s.kvHeads() * length * rowUnit;
+        long logitsPerRow = (long) s.vocab() * (logits16 ? 2 : 4);
+        long rows = Math.min((256L << 20) / Math.max(1, kvPerRow), PREFILL_LOGITS_CAP / logitsPerRow);
+        return (int) Math.max(1, Math.min(maxBatch, rows));
     }
 
     @Override
-    public void prefill(int[][] prompts, float[] logits) {
+    public void prefill(int[][] prompts, int from, int to, float[] logits) {
         int n = prompts.length, t = prompts[0].length;
         if (t == 0 || t > s.context()) {
             throw new IllegalArgumentException("prompt of " + t + " tokens for a context of " + s.context());
@@ -136,48 +145,62 @@ final class OrtDecodeBatch implements DecodeBatch {
                 throw new IllegalArgumentException("prompts prefilled together must have the same length");
             }
         }
-        long preBytes = (long) n * s.kvHeads() * t * rowUnit;
-        if (pre.length == 0 || pre[0].capacity() < preBytes) {
-            long bytes = Math.max(
-                    preBytes,
-                    pre.length == 0
-                            ? 0
-                            : Math.min(2L * pre[0].capacity(), (long) maxBatch * s.kvHeads() * s.context() * rowUnit));
-            pre = new ByteBuffer[layers2];
-            for (int i = 0; i < layers2; i++) {
-                pre[i] = direct(bytes);
-            }
+        if (from < 0 || to <= from || to > t) {
+            throw new IllegalArgumentException("chunk [" + from + ", " + to + ") of a prompt of " + t);
         }
-        int nt = n * t;
-        LongBuffer pIds = ensureLongs(nt, true);
-        LongBuffer pPos = ensureLongs(nt, false);
-        ensureMask(nt);
+        if (from == 0) {
+            ensurePrefillCapacity((long) n * s.kvHeads() * t * rowUnit);
+            preLen = t;
+            preRows = n;
+            preDone = 0;
+        } else if (from != preDone || preLen != t || preRows != n) {
+            throw new IllegalStateException("chunk from " + from + " does not continue the prefill at " + preDone);
+        }
+        // The graph computes logits for every position; a call covers at most as many positions as
+        // fit the logits cap, so no buffer grows with the prompt and offsets stay within an int.
+        int perCall = (int) Math.max(1, PREFILL_LOGITS_CAP / ((long) n * s.vocab() * (logits16 ? 2 : 4)));
+        for (int a = from; a < to; a += perCall) {
+            prefillCall(prompts, a, Math.min(to, a + perCall), logits);
+        }
+    }
+
+    /** One model call: positions [a, b) of every prompt on top of the pre cache of [0, a). */
+    private void prefillCall(int[][] prompts, int a, int b, float[] logits) {
+        int n = prompts.length, c = b - a, nc = n * c;
+        LongBuffer pIds = ensureLongs(nc, true);
+        LongBuffer pPos = ensureLongs(nc, false);
+        ensureMask(n * b);
         for (int r = 0; r < n; r++) {
-            for (int i = 0; i < t; i++) {
-                pIds.put(r * t + i, prompts[r][i]);
-                pPos.put(r * t + i, i);
-                mask.put(r * t + i, 1L);
+            for (int i = 0; i < c; i++) {
+                pIds.put(r * c + i, prompts[r][a + i]);
+                pPos.put(r * c + i, a + i);
+            }
+            for (int j = 0; j < b; j++) {
+                mask.put(r * b + j, 1L);
             }
         }
-        ensureLogits((long) nt * s.vocab());
+        ensureLogits((long) nc * s.vocab());
         List<OnnxTensor> owned = new ArrayList<>();
         try {
             Map<String, OnnxTensor> in = new HashMap<>();
-            long[] tokShape = {n, t};
-            in.put(io.inputIds(), track(owned, OnnxTensor.createTensor(model.env(), slice(pIds, nt), tokShape)));
+            long[] tokShape = {n, c};
+            in.put(io.inputIds(), track(owned, OnnxTensor.createTensor(model.env(), slice(pIds, nc), tokShape)));
             if (io.attentionMask() != null) {
                 in.put(
                         io.attentionMask(),
-                        track(owned, OnnxTensor.createTensor(model.env(), slice(mask, nt), tokShape)));
+                        track(owned, OnnxTensor.createTensor(model.env(), slice(mask, n * b), new long[] {n, b})));
             }
             if (io.positionIds() != null) {
-                in.put(io.positionIds(), track(owned, OnnxTensor.createTensor(model.env(), slice(pPos, nt), tokShape)));
+                in.put(io.positionIds(), track(owned, OnnxTensor.createTensor(model.env(), slice(pPos, nc), tokShape)));
             }
-            if (cacheBranchFalse != null) {
-                in.put(io.useCacheBranch(), cacheBranchFalse);
+            OnnxTensor branch = a == 0 ? cacheBranchFalse : cacheBranchTrue;
+            if (branch != null) {
+                in.put(io.useCacheBranch(), branch);
             }
-            long[] emptyShape = {n, s.kvHeads(), 0, s.headDim()};
-            long[] presentShape = {n, s.kvHeads(), t, s.headDim()};
+            long[] pastShape = {n, s.kvHeads(), a, s.headDim()};
+            long[] presentShape = {n, s.kvHeads(), b, s.headDim()};
+            long pastBytes = (long) n * s.kvHeads() * a * rowUnit;
+            long presentBytes = (long) n * s.kvHeads() * b * rowUnit;
             Map<String, OnnxValue> out = new HashMap<>();
             for (int l = 0; l < s.layers(); l++) {
                 for (int kv = 0; kv < 2; kv++) {
@@ -186,23 +209,45 @@ final class OrtDecodeBatch implements DecodeBatch {
                     String presName = kv == 0
                             ? io.presentKeys().get(l)
                             : io.presentValues().get(l);
-                    in.put(pastName, track(owned, kvTensor(pre[2 * l + kv], 0, emptyShape)));
-                    out.put(presName, track(owned, kvTensor(pre[2 * l + kv], preBytes, presentShape)));
+                    in.put(pastName, track(owned, kvTensor(pre[2 * l + kv], pastBytes, pastShape)));
+                    out.put(presName, track(owned, kvTensor(preNext[2 * l + kv], presentBytes, presentShape)));
                 }
             }
-            out.put(io.logits(), track(owned, logitsTensor((long) nt * s.vocab(), new long[] {n, t, s.vocab()})));
+            out.put(io.logits(), track(owned, logitsTensor((long) nc * s.vocab(), new long[] {n, c, s.vocab()})));
             try (OrtSession.Result r = model.session().run(in, out)) {
                 // outputs were written into our buffers
             }
-            for (int r = 0; r < n; r++) {
-                readLogits((long) (r * t + t - 1) * s.vocab(), logits, r * s.vocab(), s.vocab());
+            if (b == preLen) {
+                for (int r = 0; r < n; r++) {
+                    readLogits((long) (r * c + c - 1) * s.vocab(), logits, r * s.vocab(), s.vocab());
+                }
             }
-            preLen = t;
-            preRows = n;
         } catch (OrtException e) {
+            preLen = -1;
             throw new IllegalStateException("prefill failed: " + e.getMessage(), e);
         } finally {
             owned.forEach(OnnxTensor::close);
+        }
+        ByteBuffer[] t = pre;
+        pre = preNext;
+        preNext = t;
+        preDone = b;
+    }
+
+    /** Both prefill buffer sets hold at least {@code bytes}; they grow geometrically up to the batch's cache. */
+    private void ensurePrefillCapacity(long bytes) {
+        if (pre.length > 0 && pre[0].capacity() >= bytes) {
+            return;
+        }
+        long grown = pre.length == 0
+                ? 0
+                : Math.min(2L * pre[0].capacity(), (long) maxBatch * s.kvHeads() * s.context() * rowUnit);
+        long size = Math.max(bytes, grown);
+        pre = new ByteBuffer[layers2];
+        preNext = new ByteBuffer[layers2];
+        for (int i = 0; i < layers2; i++) {
+            pre[i] = direct(size);
+            preNext[i] = direct(size);
         }
     }
 
@@ -213,7 +258,7 @@ final class OrtDecodeBatch implements DecodeBatch {
 
     @Override
     public void appendPrefilled(int row) {
-        if (preLen < 0 || row < 0 || row >= preRows) {
+        if (preLen < 0 || preDone != preLen || row < 0 || row >= preRows) {
             throw new IllegalStateException("row " + row + " was not prefilled");
         }
         if (size == maxBatch) {

@@ -1,5 +1,6 @@
 package dev.kiln.inference.registry;
 
+import dev.kiln.inference.chat.ChatFormat;
 import dev.kiln.inference.engine.ContinuousBatcher;
 import dev.kiln.inference.model.BundleConfig;
 import dev.kiln.inference.model.OrtDecoderModel;
@@ -7,7 +8,7 @@ import dev.kiln.inference.text.BundleTokenizer;
 import java.nio.file.Path;
 import java.time.Instant;
 
-/** A model being served: its bundle, session, tokenizer and scheduler. */
+/** A model being served: its bundle, session, tokenizer, scheduler and chat format. */
 public record LoadedModel(
         String name,
         Path path,
@@ -17,7 +18,7 @@ public record LoadedModel(
         ContinuousBatcher batcher,
         String sha256,
         Instant loadedAt,
-        String chatPrompt) {
+        ChatFormat chat) {
 
     /** The vocabulary tokens are sampled from and prompt ids must lie in: config, logits and tokenizer agree on it. */
     public int vocab() {

@@ -1,5 +1,7 @@
 package dev.kiln.inference.registry;
 
+import dev.kiln.inference.chat.ChatConfig;
+import dev.kiln.inference.chat.ChatFormat;
 import dev.kiln.inference.engine.ContinuousBatcher;
 import dev.kiln.inference.engine.EngineMetrics;
 import dev.kiln.inference.model.BundleConfig;
@@ -69,9 +71,11 @@ public final class ModelRegistry implements AutoCloseable {
         }
         BundleConfig cfg;
         BundleTokenizer tok;
+        ChatConfig chatConfig;
         try {
             cfg = BundleConfig.read(dir);
             tok = BundleTokenizer.load(dir);
+            chatConfig = ChatConfig.read(dir);
         } catch (IOException e) {
             throw new InvalidBundleException("cannot read bundle " + dir + ": " + e.getMessage(), e);
         }
@@ -87,10 +91,18 @@ public final class ModelRegistry implements AutoCloseable {
             }
             String sha = sha256(dir.resolve(cfg.modelFile()));
             Set<Integer> eos = new HashSet<>(cfg.eosTokenIds());
+            // The template's end of turn (tokenizer_config.json's eos_token, e.g. Qwen's <|im_end|>)
+            // ends an answer even where generation_config.json does not list it.
+            Integer turnEnd = tok.encoding().specialTokens().get(chatConfig.eosToken());
+            if (turnEnd != null) {
+                eos.add(turnEnd);
+            }
             ContinuousBatcher batcher =
                     new ContinuousBatcher(name, model, tok, vocab(cfg, model, tok), eos, settings.batch(), metrics);
-            String chat =
-                    settings.chatPrompt() == null ? null : settings.chatPrompt().apply(name);
+            ChatFormat chat = new ChatFormat(
+                    chatConfig,
+                    settings.chatPrompt() == null ? null : settings.chatPrompt().apply(name),
+                    tok);
             LoadedModel m =
                     new LoadedModel(name, dir.toAbsolutePath(), cfg, model, tok, batcher, sha, Instant.now(), chat);
             LoadedModel old = models.put(name, m);

@@ -3,7 +3,9 @@ package dev.kiln.inference.text;
 import dev.kiln.inference.model.InvalidBundleException;
 import dev.kiln.tokenizer.BundleTokenizerFiles;
 import dev.kiln.tokenizer.Encoding;
+import dev.kiln.tokenizer.SpecialTokenPolicy;
 import dev.kiln.tokenizer.StreamingDecoder;
+import dev.kiln.tokenizer.UnsupportedTokenizerFeatureException;
 import java.io.IOException;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -11,7 +13,8 @@ import java.util.List;
 
 /**
  * A bundle's tokenizer through tokenizer-core. Prompts are encoded as ordinary text: special-token
- * strings a user types are not turned into control tokens.
+ * strings a user types are not turned into control tokens; {@link #encodePrompt} adds the special
+ * tokens the bundle's post-processor (or tokenizer_config.json's add_bos_token) asks for.
  */
 public final class BundleTokenizer implements TextTokenizer {
     private final Encoding encoding;
@@ -38,7 +41,7 @@ public final class BundleTokenizer implements TextTokenizer {
                     "no tokenizer in " + dir + ": expected " + BundleTokenizerFiles.TOKENIZER_JSON
                             + " or <name>.tiktoken",
                     e);
-        } catch (IOException | IllegalArgumentException e) {
+        } catch (IOException | IllegalArgumentException | UnsupportedTokenizerFeatureException e) {
             throw new InvalidBundleException("cannot read the tokenizer of " + dir + ": " + e.getMessage(), e);
         }
     }
@@ -47,9 +50,18 @@ public final class BundleTokenizer implements TextTokenizer {
         return encoding.vocabularySize();
     }
 
+    /**
+     * The chat path: a rendered chat template is encoded without the tokenizer's post-processor
+     * (the template writes BOS itself), special-token text becoming its id when
+     * {@code specialTokens}.
+     */
+    public int[] encodeChat(String text, boolean specialTokens) {
+        return encoding.encode(text, specialTokens ? SpecialTokenPolicy.allowAll() : SpecialTokenPolicy.treatAsText());
+    }
+
     @Override
-    public int[] encode(String text) {
-        return encoding.encodeOrdinary(text);
+    public int[] encodePrompt(String text) {
+        return encoding.encodeWithSpecialTokens(text, SpecialTokenPolicy.treatAsText());
     }
 
     public String decode(int[] ids) {

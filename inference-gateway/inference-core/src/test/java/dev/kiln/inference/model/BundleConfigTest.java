@@ -56,6 +56,22 @@ class BundleConfigTest {
     }
 
     @Test
+    void everyEosIdOfConfigAndGenerationConfigEndsGeneration(@TempDir Path dir) throws Exception {
+        // Qwen 2.5 Instruct: config.json names <|endoftext|>, generation_config.json adds <|im_end|>.
+        Files.writeString(dir.resolve("config.json"), """
+                {"vocab_size": 151936, "n_positions": 32768, "n_head": 1, "n_embd": 4, "eos_token_id": 151643}""");
+        Files.writeString(dir.resolve("generation_config.json"), """
+                {"eos_token_id": [151645, 151643], "do_sample": true}""");
+        assertThat(BundleConfig.read(dir).eosTokenIds()).containsExactly(151643, 151645);
+        // Llama 3.1 Instruct: a list in generation_config.json alone.
+        Files.writeString(
+                dir.resolve("config.json"),
+                "{\"vocab_size\": 128256, \"n_positions\": 8, \"n_head\": 1, \"n_embd\": 4}");
+        Files.writeString(dir.resolve("generation_config.json"), "{\"eos_token_id\": [128001, 128008, 128009]}");
+        assertThat(BundleConfig.read(dir).eosTokenIds()).containsExactly(128001, 128008, 128009);
+    }
+
+    @Test
     void greedyDefaultsWhenDoSampleIsFalse(@TempDir Path dir) throws Exception {
         Files.writeString(
                 dir.resolve("config.json"), "{\"vocab_size\": 10, \"n_positions\": 8, \"n_head\": 1, \"n_embd\": 4}");

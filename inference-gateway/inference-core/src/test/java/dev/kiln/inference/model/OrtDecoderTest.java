@@ -298,8 +298,8 @@ class OrtDecoderTest {
         c.await();
         int[] ids = c.tokens().stream().mapToInt(Integer::intValue).toArray();
         assertThat(c.text.toString()).isEqualTo(loaded.tokenizer().decode(ids));
-        assertThat(c.promptTokens).isEqualTo(loaded.tokenizer().encode("the cat and the hat").length);
-        assertThat(Arrays.stream(loaded.tokenizer().encode("the cat and the hat"))
+        assertThat(c.promptTokens).isEqualTo(loaded.tokenizer().encodePrompt("the cat and the hat").length);
+        assertThat(Arrays.stream(loaded.tokenizer().encodePrompt("the cat and the hat"))
                         .max()
                         .getAsInt())
                 .isGreaterThan(255);

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.HashSet;
+import java.util.Random;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 
@@ -65,5 +66,120 @@ class SamplerTest {
         assertThatThrownBy(() -> new SamplingParams(1f, 0, 1f, 0f, 0f, 0)).hasMessageContaining("repetition_penalty");
         assertThatThrownBy(() -> new SamplingParams(Float.NaN, 0, 1f, 0f, 1f, 0))
                 .hasMessageContaining("temperature");
+    }
+
+    /** Random logits: Gaussian, some peaked, some with ties (quantised), some flat. */
+    static float[] logits(Random r, int vocab, int kind) {
+        float[] x = new float[vocab];
+        for (int i = 0; i < vocab; i++) {
+            double g = r.nextGaussian();
+            x[i] = switch (kind) {
+                case 0 -> (float) g;
+                case 1 -> (float) (g * 6);
+                case 2 -> Math.round(g * 2) / 2f; // many exact ties
+                default -> 0f; // all tied
+            };
+        }
+        return x;
+    }
+
+    @Test
+    void drawsTheSameTokensAsTheFullSortForEverySeedAndFilter() {
+        Random r = new Random(1);
+        int[] topKs = {0, 1, 3, 40, 100_000};
+        float[] topPs = {1f, 0.95f, 0.9f, 0.5f, 0.01f};
+        float[] minPs = {0f, 0.02f, 0.3f};
+        int cases = 0;
+        for (int vocab : new int[] {7, 300, 5000}) {
+            for (int kind = 0; kind < 4; kind++) {
+                float[] x = logits(r, vocab, kind);
+                for (int k : topKs) {
+                    for (float p : topPs) {
+                        for (float m : minPs) {
+                            float temp = 0.3f + r.nextFloat() * 1.5f;
+                            float penalty = r.nextBoolean() ? 1f : 1.3f;
+                            SamplingParams params = new SamplingParams(temp, k, p, m, penalty, r.nextLong());
+                            Sampler fast = new Sampler(params, vocab);
+                            ExactSortSampler exact = new ExactSortSampler(params, vocab);
+                            for (int d = 0; d < 8; d++) {
+                                int seen = r.nextInt(vocab);
+                                fast.observe(seen);
+                                exact.observe(seen);
+                                assertThat(fast.next(x, 0))
+                                        .as("vocab %d kind %d k %d p %s m %s draw %d", vocab, kind, k, p, m, d)
+                                        .isEqualTo(exact.next(x, 0));
+                            }
+                            cases++;
+                        }
+                    }
+                }
+            }
+        }
+        assertThat(cases).isEqualTo(3 * 4 * 5 * 5 * 3);
+    }
+
+    /** The most likely tokens, probability descending then id ascending, as a full sort orders them. */
+    static Integer[] ranked(float[] x) {
+        Integer[] ids = new Integer[x.length];
+        for (int i = 0; i < ids.length; i++) {
+            ids[i] = i;
+        }
+        java.util.Arrays.sort(ids, (a, b) -> x[a] != x[b] ? Float.compare(x[b], x[a]) : Integer.compare(a, b));
+        return ids;
+    }
+
+    @Test
+    void topKDrawsOnlyFromTheKMostLikelyWithTiesBrokenByTheSmallestId() {
+        float[] x = logits(new Random(2), 2000, 2);
+        Integer[] rank = ranked(x);
+        Set<Integer> allowed = Set.of(rank[0], rank[1], rank[2], rank[3], rank[4]);
+        Set<Integer> seen = new HashSet<>();
+        for (long seed = 0; seed < 400; seed++) {
+            seen.add(new Sampler(new SamplingParams(2f, 5, 1f, 0f, 1f, seed), 2000).next(x, 0));
+        }
+        assertThat(allowed).containsAll(seen);
+        assertThat(seen).hasSize(5);
+        float[] flat = new float[1000];
+        seen.clear();
+        for (long seed = 0; seed < 200; seed++) {
+            seen.add(new Sampler(new SamplingParams(1f, 3, 1f, 0f, 1f, seed), 1000).next(flat, 0));
+        }
+        assertThat(seen).containsExactlyInAnyOrder(0, 1, 2);
+    }
+
+    @Test
+    void topPKeepsTheShortestPrefixReachingTheMass() {
+        // probabilities 0.5, 0.25, 0.125, ... : top-p 0.7 needs the first two, 0.8 the first three
+        int vocab = 20;
+        float[] x = new float[vocab];
+        for (int i = 0; i < vocab; i++) {
+            x[(i * 7) % vocab] = (float) (-i * Math.log(2));
+        }
+        Set<Integer> seen = new HashSet<>();
+        for (long seed = 0; seed < 300; seed++) {
+            seen.add(new Sampler(new SamplingParams(1f, 0, 0.7f, 0f, 1f, seed), vocab).next(x, 0));
+        }
+        assertThat(seen).containsExactlyInAnyOrder(0, 7);
+        seen.clear();
+        for (long seed = 0; seed < 300; seed++) {
+            seen.add(new Sampler(new SamplingParams(1f, 0, 0.8f, 0f, 1f, seed), vocab).next(x, 0));
+        }
+        assertThat(seen).containsExactlyInAnyOrder(0, 7, 14);
+        for (long seed = 0; seed < 50; seed++) { // a tiny top-p keeps the argmax alone
+            assertThat(new Sampler(new SamplingParams(1f, 0, 1e-6f, 0f, 1f, seed), vocab).next(x, 0))
+                    .isEqualTo(0);
+        }
+    }
+
+    @Test
+    void minPOneKeepsOnlyTheTopTokensAndTheirTies() {
+        float[] x = new float[5000];
+        x[4999] = 2f;
+        x[17] = 2f;
+        Set<Integer> seen = new HashSet<>();
+        for (long seed = 0; seed < 100; seed++) {
+            seen.add(new Sampler(new SamplingParams(1f, 0, 1f, 1f, 1f, seed), 5000).next(x, 0));
+        }
+        assertThat(seen).containsExactlyInAnyOrder(17, 4999);
     }
 }

@@ -1,6 +1,6 @@
 package dev.kiln.trainer.runs;
 
-import dev.kiln.trainer.GptConfig;
+import dev.kiln.trainer.TransformerConfig;
 import java.nio.file.Path;
 
 /**
@@ -9,7 +9,7 @@ import java.nio.file.Path;
  * in tests and benchmarks.
  */
 public record RunConfig(
-        String name, String encoding, GptConfig model, Optimizer optimizer, Schedule schedule, Data data) {
+        String name, String encoding, TransformerConfig model, Optimizer optimizer, Schedule schedule, Data data) {
 
     /** AdamW hyperparameters. */
     public record Optimizer(
@@ -21,12 +21,17 @@ public record RunConfig(
             float beta2,
             float gradClip) {}
 
-    /** Batch shape, length, and how often to evaluate, sample and checkpoint. */
+    /**
+     * Batch shape, length, data order (windows are shuffled by {@code seed} within buffers of
+     * {@code shuffleBufferBatches} batches; 1 reads in sequence), and how often to evaluate, sample
+     * and checkpoint.
+     */
     public record Schedule(
             int batchSize,
             int gradAccumulationSteps,
             int maxSteps,
             long seed,
+            int shuffleBufferBatches,
             int threads,
             int evalInterval,
             int evalBatches,
@@ -47,18 +52,10 @@ public record RunConfig(
     }
 
     /**
-     * Bytes the run will hold: parameters, gradients and two AdamW moments (4 × params × 4 bytes),
-     * plus the activations that the backward pass keeps, per micro-batch.
+     * Bytes the run will hold: parameters, gradients and two AdamW moments, plus the activations
+     * that the backward pass keeps, per micro-batch ({@link TransformerConfig#trainingMemoryBytes}).
      */
     public long estimatedBytes() {
-        long params = model.parameterCount();
-        long b = schedule.batchSize();
-        long t = model.context();
-        long c = model.nEmbd();
-        long l = model.nLayer();
-        long nh = model.nHead();
-        // Per layer: ~16 tensors of [B,T,C] (ln, qkv×3, attn out, mlp 4C×2 ...) and two of [B,NH,T,T].
-        long activations = l * (16 * b * t * c + 2 * b * nh * t * t) + 2 * b * t * model.paddedVocab();
-        return 4 * (4 * params + activations);
+        return model.trainingMemoryBytes(schedule.batchSize(), model.context());
     }
 }

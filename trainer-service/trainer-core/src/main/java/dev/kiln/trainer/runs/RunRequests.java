@@ -7,6 +7,8 @@ import dev.kiln.proto.trainer.v1.StartRunRequest;
 import dev.kiln.proto.trainer.v1.TrainingConfig;
 import dev.kiln.tokenizer.Encoding;
 import dev.kiln.trainer.GptConfig;
+import dev.kiln.trainer.LlamaConfig;
+import dev.kiln.trainer.TransformerConfig;
 import java.nio.file.Path;
 
 /**
@@ -17,8 +19,13 @@ public final class RunRequests {
 
     private static final int MAX_LAYERS = 96;
     private static final int MAX_EMBD = 8192;
+    private static final int MAX_INTERMEDIATE = 65536;
     private static final int MAX_CONTEXT = 8192;
     private static final int MAX_BATCH = 4096;
+    /** Default shuffle buffer, in batches: enough to mix documents without delaying the first step long. */
+    static final int DEFAULT_SHUFFLE_BUFFER_BATCHES = 16;
+    /** The shuffle buffer is held as int tokens: 2^26 of them is 256 MiB. */
+    private static final long MAX_SHUFFLE_BUFFER_TOKENS = 1L << 26;
 
     private RunRequests() {}
 
@@ -61,6 +68,10 @@ public final class RunRequests {
                 : range("training.grad_accumulation_steps", t.getGradAccumulationSteps(), 1, 1024);
         int maxSteps = range("training.max_steps", t.getMaxSteps(), 1, Integer.MAX_VALUE);
         int threads = range("training.threads", t.getThreads(), 0, 1024);
+        int shuffleBuffer = t.getShuffleBufferBatches() == 0
+                ? DEFAULT_SHUFFLE_BUFFER_BATCHES
+                : range("training.shuffle_buffer_batches", t.getShuffleBufferBatches(), 1, (int)
+                        Math.max(1, MAX_SHUFFLE_BUFFER_TOKENS / ((long) batch * context)));
         if (o.getWarmupSteps() > maxSteps) {
             throw new InvalidRunConfigException(
                     "optimizer.warmup_steps " + o.getWarmupSteps() + " exceeds training.max_steps " + maxSteps);
@@ -91,13 +102,14 @@ public final class RunRequests {
         return new RunConfig(
                 request.getName(),
                 encoding.name(),
-                GptConfig.of(nLayer, nHead, nEmbd, context, vocab),
+                architecture(m, nLayer, nHead, nEmbd, context, vocab),
                 new RunConfig.Optimizer(lr, minLr, o.getWarmupSteps(), weightDecay, beta1, beta2, gradClip),
                 new RunConfig.Schedule(
                         batch,
                         accumulation,
                         maxSteps,
                         t.getSeed(),
+                        shuffleBuffer,
                         threads,
                         t.getEvalInterval(),
                         evalBatches,
@@ -106,6 +118,66 @@ public final class RunRequests {
                         sampleTokens,
                         t.getCheckpointInterval()),
                 data);
+    }
+
+    /** The model's architecture and its own fields (each checked here, naming the field). */
+    private static TransformerConfig architecture(
+            ModelConfig m, int nLayer, int nHead, int nEmbd, int context, int vocab) {
+        String arch = m.getArchitecture().isEmpty() ? GptConfig.ARCHITECTURE : m.getArchitecture();
+        if (arch.equals(GptConfig.ARCHITECTURE)) {
+            String llamaOnly = null;
+            if (m.getNKvHead() != 0) {
+                llamaOnly = "model.n_kv_head";
+            } else if (m.hasRopeTheta()) {
+                llamaOnly = "model.rope_theta";
+            } else if (m.getIntermediateSize() != 0) {
+                llamaOnly = "model.intermediate_size";
+            }
+            if (llamaOnly != null) {
+                throw new InvalidRunConfigException(
+                        llamaOnly + " is a Llama field; set model.architecture to \"llama\" or leave it unset");
+            }
+            // GPT-2's head is always the token embedding, so only an untied head is a contradiction.
+            if (m.hasTieWordEmbeddings() && !m.getTieWordEmbeddings()) {
+                throw new InvalidRunConfigException("model.tie_word_embeddings is false, but GPT-2's LM head is always"
+                        + " tied to the token embedding; set model.architecture to \"llama\" for an untied head");
+            }
+            return GptConfig.of(nLayer, nHead, nEmbd, context, vocab);
+        }
+        if (!arch.equals(LlamaConfig.ARCHITECTURE)) {
+            throw new InvalidRunConfigException(
+                    "model.architecture \"" + arch + "\" is unknown; use \"gpt2\" or \"llama\"");
+        }
+        int nKvHead = m.getNKvHead() == 0 ? nHead : range("model.n_kv_head", m.getNKvHead(), 1, nHead);
+        if (nHead % nKvHead != 0) {
+            throw new InvalidRunConfigException("model.n_kv_head " + nKvHead + " does not divide model.n_head " + nHead
+                    + ": each key/value head serves n_head / n_kv_head query heads");
+        }
+        if ((nEmbd / nHead) % 2 != 0) {
+            throw new InvalidRunConfigException("model.n_embd / model.n_head = " + nEmbd / nHead
+                    + " is odd; rotary embeddings rotate pairs of channels, so the head size must be even");
+        }
+        float theta = m.hasRopeTheta() ? m.getRopeTheta() : LlamaConfig.DEFAULT_ROPE_THETA;
+        if (!(theta > 1f) || !Float.isFinite(theta)) {
+            throw new InvalidRunConfigException(
+                    "model.rope_theta is " + theta + "; it must be a finite number above 1");
+        }
+        int intermediate = m.getIntermediateSize() == 0
+                ? LlamaConfig.defaultIntermediateSize(nEmbd)
+                : range("model.intermediate_size", m.getIntermediateSize(), 1, MAX_INTERMEDIATE);
+        boolean tied = !m.hasTieWordEmbeddings() || m.getTieWordEmbeddings();
+        return new LlamaConfig(
+                nLayer,
+                nHead,
+                nKvHead,
+                nEmbd,
+                intermediate,
+                context,
+                vocab,
+                TransformerConfig.padVocab(vocab),
+                theta,
+                LlamaConfig.DEFAULT_NORM_EPS,
+                tied);
     }
 
     private static int range(String field, int value, int min, int max) {

@@ -4,13 +4,13 @@ import dev.kiln.tokenizer.Encoding;
 import dev.kiln.trainer.AdamW;
 import dev.kiln.trainer.Batch;
 import dev.kiln.trainer.Checkpoint;
-import dev.kiln.trainer.GptModel;
+import dev.kiln.trainer.LanguageModel;
 import dev.kiln.trainer.LearningRateSchedule;
 import dev.kiln.trainer.Sampler;
 import dev.kiln.trainer.ThreadPool;
 import dev.kiln.trainer.Trainer;
-import dev.kiln.trainer.data.SequentialBatcher;
 import dev.kiln.trainer.data.TokenStream;
+import dev.kiln.trainer.data.WindowBatcher;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -95,19 +95,23 @@ public final class TrainingRun {
                 ? schedule.threads()
                 : Runtime.getRuntime().availableProcessors();
         try (ThreadPool pool = new ThreadPool(threads)) {
-            Function<GptModel, AdamW> newOptimizer =
+            Function<LanguageModel, AdamW> newOptimizer =
                     m -> new AdamW(m, opt.beta1(), opt.beta2(), 1e-8f, opt.weightDecay());
-            GptModel model;
+            LanguageModel model;
             AdamW optimizer;
             Map<String, Long> position;
             Optional<Path> checkpoint = latestCheckpoint(runDir);
             if (checkpoint.isPresent()) {
                 Checkpoint.Resumed resumed = Checkpoint.load(checkpoint.get(), pool, newOptimizer);
                 model = resumed.model();
+                if (!model.config().equals(config.model())) {
+                    throw new IOException("checkpoint " + checkpoint.get() + " holds a " + model.config()
+                            + " but the run is configured as " + config.model());
+                }
                 optimizer = resumed.optimizer();
                 position = resumed.dataOffsets();
             } else {
-                model = GptModel.create(config.model(), pool, schedule.seed());
+                model = LanguageModel.create(config.model(), pool, schedule.seed());
                 optimizer = newOptimizer.apply(model);
                 position = Map.of();
             }
@@ -116,8 +120,13 @@ public final class TrainingRun {
                     opt.learningRate(), opt.minLearningRate(), opt.warmupSteps(), schedule.maxSteps());
             Trainer trainer = new Trainer(model, optimizer, lr, schedule.gradAccumulationSteps(), opt.gradClip());
             try (TokenStream source = sources.apply(position)) {
-                SequentialBatcher batcher = new SequentialBatcher(
-                        source, schedule.batchSize(), config.model().context(), position);
+                WindowBatcher batcher = new WindowBatcher(
+                        source,
+                        schedule.batchSize(),
+                        config.model().context(),
+                        schedule.shuffleBufferBatches(),
+                        schedule.seed(),
+                        position);
                 while (step < schedule.maxSteps()) {
                     if (stopRequested) {
                         saveCheckpoint(model, optimizer, batcher);
@@ -145,7 +154,7 @@ public final class TrainingRun {
         }
     }
 
-    private static Batch nextBatch(SequentialBatcher batcher) {
+    private static Batch nextBatch(WindowBatcher batcher) {
         try {
             return batcher.next();
         } catch (InterruptedException e) {
@@ -173,7 +182,7 @@ public final class TrainingRun {
         }
     }
 
-    private void sample(GptModel model) {
+    private void sample(LanguageModel model) {
         RunConfig.Schedule schedule = config.schedule();
         int eos = encoding.endOfText().orElse(-1);
         int[] prompt = schedule.samplePrompt().isEmpty()
@@ -188,7 +197,7 @@ public final class TrainingRun {
         listener.onSample(step, schedule.samplePrompt(), encoding.decode(generated));
     }
 
-    private void saveCheckpoint(GptModel model, AdamW optimizer, SequentialBatcher batcher) throws IOException {
+    private void saveCheckpoint(LanguageModel model, AdamW optimizer, WindowBatcher batcher) throws IOException {
         Path checkpoints = runDir.resolve("checkpoints");
         String name = String.format("step-%09d", optimizer.updates());
         Path dir = checkpoints.resolve(name);

@@ -195,6 +195,14 @@ class RunsTest {
             assertThatThrownBy(() -> runs.start(request("missing", dir.resolve("no-such-dir"), 4)))
                     .isInstanceOf(InvalidRunConfigException.class)
                     .hasMessageContaining("data.shard_directory");
+            StartRunRequest hugeBuffer = request("buffer", shards, 4).toBuilder()
+                    .setTraining(request("buffer", shards, 4).getTraining().toBuilder()
+                            .setShuffleBufferBatches(3_000_000))
+                    .build();
+            assertThatThrownBy(() -> runs.start(hugeBuffer))
+                    .isInstanceOf(InvalidRunConfigException.class)
+                    .hasMessageContaining("training.shuffle_buffer_batches is 3000000")
+                    .hasMessageContaining("between 1 and 2097152");
             assertThatThrownBy(() -> runs.start(request("bad name!", small, 4)))
                     .isInstanceOf(IllegalArgumentException.class)
                     .hasMessageContaining("name");

@@ -40,7 +40,8 @@ final class BoilerplateNames {
             "picture",
             "noembed",
             "noframes",
-            "datalist");
+            "datalist",
+            "figcaption");
 
     private static final Set<String> SKIP_ROLES = Set.of(
             "navigation",
@@ -135,6 +136,16 @@ final class BoilerplateNames {
             "sponsored",
             "promo",
             "respond",
+            "comment",
+            "comments",
+            "commentlist",
+            "disqus",
+            "caption",
+            "credit",
+            "credits",
+            "byline",
+            "dateline",
+            "postmetadata",
             "skip");
 
     static boolean skippedElement(String name) {

@@ -19,7 +19,8 @@ public final class HtmlMainText {
             boolean inMain,
             int article,
             boolean inPageHeaderOrFooter,
-            int box) {
+            int box,
+            int element) {
         int length() {
             return text.length();
         }
@@ -28,9 +29,30 @@ public final class HtmlMainText {
     /** The result: the main text and all blocks seen (with a keep flag), for inspection. */
     public record Result(String text, String title, List<Block> blocks, boolean[] kept) {}
 
+    /**
+     * The main text. Fallbacks, in order: the article in the page's JSON-LD when it is more than twice
+     * as long as what the markup gave (script-rendered and paywalled pages); a second, lenient pass when
+     * a strongly named wrapper hid the whole page; any low-link-density text as the last resort.
+     */
     public static Result extract(String html, double maxLinkDensity) {
-        TextBlockBuilder blocks = new TextBlockBuilder();
+        TextBlockBuilder.Blocks page = blocks(html, false);
+        Result r = MainTextSelector.select(page, maxLinkDensity);
+        String jsonLd = JsonLdArticle.body(page.jsonLd());
+        if (jsonLd.length() > 2 * r.text().length() && jsonLd.length() >= MIN_JSON_LD_CHARS)
+            return new Result(
+                    jsonLd, r.title(), r.blocks(), new boolean[r.blocks().size()]);
+        if (!r.text().isEmpty()) return r;
+        Result lenient = MainTextSelector.select(blocks(html, true), maxLinkDensity);
+        if (!lenient.text().isEmpty()) return lenient;
+        return MainTextSelector.anyProse(page, maxLinkDensity);
+    }
+
+    /** Shorter JSON-LD bodies are teasers (descriptions), not the article. */
+    private static final int MIN_JSON_LD_CHARS = 200;
+
+    private static TextBlockBuilder.Blocks blocks(String html, boolean lenient) {
+        TextBlockBuilder blocks = new TextBlockBuilder(lenient);
         HtmlTokenizer.tokenize(html, blocks);
-        return MainTextSelector.select(blocks.finish(), maxLinkDensity);
+        return blocks.finish();
     }
 }

@@ -30,7 +30,15 @@ final class HtmlTokenizer {
 
     /** A start tag: lower-cased name, the attributes the extractor reads, and whether it ended with "/>". */
     record StartTag(
-            String name, String cls, String id, String role, String style, boolean hidden, boolean selfClosing) {}
+            String name,
+            String cls,
+            String id,
+            String role,
+            String style,
+            String type,
+            String itemprop,
+            boolean hidden,
+            boolean selfClosing) {}
 
     /** What the lexer reports, in document order. */
     interface Handler {
@@ -88,7 +96,7 @@ final class HtmlTokenizer {
             while (p < n && !isTagNameEnd(html.charAt(p))) p++;
             String name = html.substring(nameStart, p).toLowerCase(Locale.ROOT);
             // attributes until '>' (respecting quotes)
-            String cls = null, id = null, role = null, style = null;
+            String cls = null, id = null, role = null, style = null, type = null, itemprop = null;
             boolean hidden = false;
             boolean selfClosing = false;
             while (p < n && html.charAt(p) != '>') {
@@ -133,6 +141,8 @@ final class HtmlTokenizer {
                     case "id" -> id = val;
                     case "role" -> role = val;
                     case "style" -> style = val;
+                    case "type" -> type = val;
+                    case "itemprop" -> itemprop = val;
                     case "hidden" -> hidden = true;
                     case "aria-hidden" -> hidden |= "true".equalsIgnoreCase(val);
                     default -> {}
@@ -144,7 +154,7 @@ final class HtmlTokenizer {
                 handler.endTag(name);
                 continue;
             }
-            StartTag tag = new StartTag(name, cls, id, role, style, hidden, selfClosing);
+            StartTag tag = new StartTag(name, cls, id, role, style, type, itemprop, hidden, selfClosing);
             if (RAW_TEXT.contains(name)) {
                 int close = indexOfIgnoreCase(html, "</" + name, i);
                 int contentEnd = close < 0 ? n : close;

@@ -5,8 +5,9 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * Chooses the main text among a page's blocks. If the page marks its main content ({@code main},
- * role=main, or one dominant {@code article}), only blocks inside it are candidates; blocks in weakly
+ * Chooses the main text among a page's blocks. The candidates are the blocks of the article's region
+ * ({@link ContainerScorer}) when it found one; else, if the page marks its main content ({@code main},
+ * role=main, or one dominant {@code article}), the blocks inside it; else all. Among them, blocks in weakly
  * named boxes go unless the box holds a large share of the page's text; blocks whose link density
  * exceeds the limit are navigation; short blocks of known boilerplate phrases (copyright, "all rights
  * reserved", "sign in", "share this", cookie notices) go; headings stay only when content follows them.
@@ -46,7 +47,18 @@ final class MainTextSelector {
         return false;
     }
 
+    /** Selects from the article region, or by the page's own main/article marks when the region is too small. */
     static HtmlMainText.Result select(TextBlockBuilder.Blocks page, double maxLinkDensity) {
+        boolean[] region = ContainerScorer.region(page.blocks(), page.elements());
+        HtmlMainText.Result marked = select(page, null, maxLinkDensity);
+        if (region == null) return marked;
+        HtmlMainText.Result scored = select(page, region, maxLinkDensity);
+        // a region with under half the text of the page's own marks missed part of a page that is not one
+        // article (documentation, landing pages); the marks are the safer choice there
+        return scored.text().length() >= 0.5 * marked.text().length() ? scored : marked;
+    }
+
+    private static HtmlMainText.Result select(TextBlockBuilder.Blocks page, boolean[] region, double maxLinkDensity) {
         List<Block> blocks = page.blocks();
         int nb = blocks.size();
         boolean[] keep = new boolean[nb];
@@ -84,9 +96,13 @@ final class MainTextSelector {
         }
         for (int k = 0; k < nb; k++) {
             Block b = blocks.get(k);
-            if (useMain && !b.inMain()) continue;
-            if (useArticle > 0 && b.article() != useArticle) continue;
-            if (!useMain && useArticle == 0 && b.inPageHeaderOrFooter()) continue;
+            if (region != null) {
+                if (!region[k]) continue;
+            } else {
+                if (useMain && !b.inMain()) continue;
+                if (useArticle > 0 && b.article() != useArticle) continue;
+                if (!useMain && useArticle == 0 && b.inPageHeaderOrFooter()) continue;
+            }
             boolean inBoiler = false;
             for (int x = b.box(); x >= 0 && !inBoiler; x = page.boxParents().get(x)) inBoiler = boxIsBoiler[x];
             if (inBoiler) continue;
@@ -114,6 +130,22 @@ final class MainTextSelector {
             if (!keep[k]) continue;
             if (out.length() > 0) out.append('\n');
             out.append(blocks.get(k).text());
+        }
+        return new HtmlMainText.Result(out.toString(), page.title(), blocks, keep);
+    }
+
+    /** The last resort for a page where every region came out empty: each prose block with few links. */
+    static HtmlMainText.Result anyProse(TextBlockBuilder.Blocks page, double maxLinkDensity) {
+        List<Block> blocks = page.blocks();
+        boolean[] keep = new boolean[blocks.size()];
+        StringBuilder out = new StringBuilder();
+        for (int k = 0; k < keep.length; k++) {
+            Block b = blocks.get(k);
+            double ld = b.length() == 0 ? 1 : (double) b.linkChars() / b.length();
+            if (ld > maxLinkDensity || countWords(b.text()) < 8 || boilerText(b.text())) continue;
+            keep[k] = true;
+            if (out.length() > 0) out.append('\n');
+            out.append(b.text());
         }
         return new HtmlMainText.Result(out.toString(), page.title(), blocks, keep);
     }

@@ -19,65 +19,21 @@ import java.util.Set;
  */
 final class TextBlockBuilder implements HtmlTokenizer.Handler {
 
-    private static final Set<String> VOID = Set.of(
-            "area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param", "source", "track",
-            "wbr", "keygen", "frame");
-    private static final Set<String> BLOCK = Set.of(
-            "p",
-            "div",
-            "section",
-            "article",
-            "main",
-            "h1",
-            "h2",
-            "h3",
-            "h4",
-            "h5",
-            "h6",
-            "li",
-            "ul",
-            "ol",
-            "dl",
-            "dt",
-            "dd",
-            "table",
-            "tr",
-            "td",
-            "th",
-            "thead",
-            "tbody",
-            "tfoot",
-            "pre",
-            "blockquote",
-            "figure",
-            "figcaption",
-            "hr",
-            "br",
-            "address",
-            "details",
-            "summary",
-            "caption",
-            "header",
-            "footer",
-            "body",
-            "html",
-            "form",
-            "fieldset",
-            "legend",
-            "center",
-            "hgroup",
-            "output",
-            "aside",
-            "nav");
-
     /** A page's blocks, the parent of each weakly named box (-1: none), its article count and title. */
-    record Blocks(List<Block> blocks, List<Integer> boxParents, int articles, String title) {}
+    record Blocks(
+            List<Block> blocks,
+            List<Integer> boxParents,
+            int articles,
+            String title,
+            ElementTable elements,
+            List<String> jsonLd) {}
 
     private static final class Frame {
         final String tag;
         final boolean skip, link, heading, listItem, main, pre, row, cell, headerFooter;
         final int article;
         boolean code;
+        int element = -1; // innermost non-skipped element, in the ElementTable
         int box = -1; // innermost element whose class/id names boilerplate (decided after the pass), -1 none
 
         Frame(
@@ -115,6 +71,17 @@ final class TextBlockBuilder implements HtmlTokenizer.Handler {
     private int cellsInRow;
     private String title;
     private final List<Integer> boxParent = new ArrayList<>();
+    private final ElementTable elements = new ElementTable();
+    private final List<String> jsonLd = new ArrayList<>();
+    private final boolean lenient;
+
+    /**
+     * @param lenient strongly named boxes (share, related, comments ...) are judged by size like weakly
+     *     named ones instead of skipped: the second try for a page where a name on a wrapper hid it all
+     */
+    TextBlockBuilder(boolean lenient) {
+        this.lenient = lenient;
+    }
 
     private Frame top() {
         return stack.isEmpty() ? null : stack.get(stack.size() - 1);
@@ -131,7 +98,7 @@ final class TextBlockBuilder implements HtmlTokenizer.Handler {
             String s = buf.toString().strip();
             if (!s.isEmpty()) {
                 boolean heading = false, li = false, main = false, hf = false;
-                int art = 0, box = -1;
+                int art = 0, box = -1, element = -1;
                 if (t != null) {
                     heading = t.heading;
                     li = t.listItem;
@@ -139,9 +106,10 @@ final class TextBlockBuilder implements HtmlTokenizer.Handler {
                     art = t.article;
                     hf = t.headerFooter;
                     box = t.box;
+                    element = t.element;
                 }
-                blocks.add(
-                        new Block(li ? "- " + s : s, Math.min(linkChars, s.length()), heading, li, main, art, hf, box));
+                blocks.add(new Block(
+                        li ? "- " + s : s, Math.min(linkChars, s.length()), heading, li, main, art, hf, box, element));
             }
             buf.setLength(0);
         }
@@ -197,7 +165,7 @@ final class TextBlockBuilder implements HtmlTokenizer.Handler {
     /** The blocks of the whole page, once the lexer has reported everything. */
     Blocks finish() {
         flush();
-        return new Blocks(blocks, boxParent, articles, title);
+        return new Blocks(blocks, boxParent, articles, title, elements, jsonLd);
     }
 
     @Override
@@ -216,7 +184,7 @@ final class TextBlockBuilder implements HtmlTokenizer.Handler {
     public void startTag(StartTag tag) {
         String name = tag.name();
         startElement(tag);
-        if (VOID.contains(name) || tag.selfClosing() && !BLOCK.contains(name)) {
+        if (HtmlElements.VOID.contains(name) || tag.selfClosing() && !HtmlElements.BLOCK.contains(name)) {
             if (name.equals("br") || name.equals("hr")) {
                 if (!skipping()) {
                     if (top() != null && top().pre) flush();
@@ -238,6 +206,8 @@ final class TextBlockBuilder implements HtmlTokenizer.Handler {
         startElement(tag);
         if (tag.name().equals("title") && title == null)
             title = HtmlTokenizer.unescape(html.substring(from, to)).strip();
+        else if (tag.name().equals("script") && tag.type() != null && tag.type().contains("ld+json"))
+            jsonLd.add(html.substring(from, to));
         popTo(tag.name());
     }
 
@@ -301,7 +271,9 @@ final class TextBlockBuilder implements HtmlTokenizer.Handler {
             else if (tag.hidden()) skip = true;
             else if (BoilerplateNames.skippedRole(role)) skip = true;
             else if (tag.style() != null && BoilerplateNames.hiddenStyle(tag.style())) skip = true;
-            else if (BoilerplateNames.strong(cls) || BoilerplateNames.strong(id)) skip = true;
+            else if (!lenient
+                    && !articleContainer(name, tag.itemprop())
+                    && (BoilerplateNames.strong(cls) || BoilerplateNames.strong(id))) skip = true;
         }
         int box = parent == null ? -1 : parent.box;
         if (!skip
@@ -310,13 +282,15 @@ final class TextBlockBuilder implements HtmlTokenizer.Handler {
                 && !name.equals("main")
                 && !name.equals("article")
                 && !"main".equalsIgnoreCase(role)
-                && (BoilerplateNames.weak(cls) || BoilerplateNames.weak(id))) {
+                && (BoilerplateNames.weak(cls)
+                        || BoilerplateNames.weak(id)
+                        || lenient && (BoilerplateNames.strong(cls) || BoilerplateNames.strong(id)))) {
             // a weakly named box ("nav", "menu", "footer", …): judged after the pass by its size and links,
             // since content wrappers are sometimes named e.g. "wy-nav-content"
             boxParent.add(box);
             box = boxParent.size() - 1;
         }
-        boolean block = BLOCK.contains(name);
+        boolean block = HtmlElements.BLOCK.contains(name);
         boolean row = name.equals("tr");
         boolean cell = name.equals("td") || name.equals("th");
         if (!skip) {
@@ -363,8 +337,19 @@ final class TextBlockBuilder implements HtmlTokenizer.Handler {
                 article);
         fr.box = box;
         fr.code = code;
+        int parentElement = parent == null ? -1 : parent.element;
+        fr.element = skip ? parentElement : elements.add(parentElement, name, cls, id, tag.itemprop());
         stack.add(fr);
         if (stack.size() > 2000) stack.remove(stack.size() - 1); // pathological nesting: stay bounded
+    }
+
+    /** An element that declares itself the page's content, whatever its class or id says. */
+    private static boolean articleContainer(String name, String itemprop) {
+        return name.equals("article")
+                || name.equals("main")
+                || name.equals("body")
+                || itemprop != null
+                        && itemprop.toLowerCase(java.util.Locale.ROOT).contains("articlebody");
     }
 
     private void closeIfOpen(String tag, Set<String> scopeStops) {
@@ -394,7 +379,7 @@ final class TextBlockBuilder implements HtmlTokenizer.Handler {
     private void popTo(String tag) {
         for (int k = stack.size() - 1; k >= 0; k--) {
             Frame f = stack.get(k);
-            boolean flush = !f.skip && BLOCK.contains(f.tag) && !(f.cell) && !(inRow() && !f.row);
+            boolean flush = !f.skip && HtmlElements.BLOCK.contains(f.tag) && !(f.cell) && !(inRow() && !f.row);
             if (flush) flush();
             stack.remove(k);
             if (f.tag.equals(tag)) return;

@@ -20,28 +20,40 @@ import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
- * FineWeb's URL filter (datatrove URLFilter): blocked registered domain ({@code domain}) or full host
- * ({@code subdomain}), blocked URL ({@code url}), a banned word among the URL's alphanumeric words
+ * FineWeb's URL filter (datatrove URLFilter). In order: a listed domain covering the host
+ * ({@code domain} when it is the registered domain or above, {@code subdomain} when it is a listed
+ * subdomain), a listed URL ({@code url}), a banned word among the URL's alphanumeric words
  * ({@code hard_blacklisted}), at least {@code softWordThreshold} soft-banned words ({@code soft_blacklisted}),
  * a banned sub-word anywhere in the URL with non-alphanumerics removed ({@code blacklisted_subword}).
- * Documents without a URL are kept (details say so). Lists: one entry a line, '#' starts a comment.
+ * Entries from a UT1 category name it in the reason: {@code domain:adult}, {@code subdomain:adult},
+ * {@code url:adult}. Registered domains come from the Public Suffix List ({@link UrlHosts}). Documents
+ * without a URL are kept (details say so). Plain lists: one entry a line, '#' starts a comment.
  */
 public final class UrlFilter implements PipelineStep {
     private static final Pattern NON_ALNUM = Pattern.compile("[^a-z0-9]+");
-    private static final Set<String> SECOND_LEVEL =
-            Set.of("co", "com", "org", "net", "ac", "gov", "edu", "ne", "or", "go", "gob", "mil", "nic");
     static final String DEFAULTS = "/kiln/corpus/url-filter/";
+    /** The category of the plain lists: their reasons stay datatrove's ({@code domain}, {@code url}). */
+    private static final String PLAIN = "";
 
-    private final Set<String> domains;
-    private final Set<String> urls;
+    private final BlockList domains = new BlockList();
+    private final BlockList urls = new BlockList();
     private final Set<String> bannedWords;
     private final List<String> bannedSubwords;
     private final Set<String> softBannedWords;
     private final int softThreshold;
 
     public UrlFilter(PipelineConfig.UrlFilter cfg) {
-        this.domains = load(cfg.blockedDomainsFile(), "domains.txt", false);
-        this.urls = load(cfg.blockedUrlsFile(), "urls.txt", false);
+        int plainDomains = domains.category(PLAIN);
+        for (String d : load(cfg.blockedDomainsFile(), "domains.txt", false)) {
+            String h = UrlHosts.normalise(d);
+            if (h != null) domains.add(h, plainDomains);
+        }
+        int plainUrls = urls.category(PLAIN);
+        for (String u : load(cfg.blockedUrlsFile(), "urls.txt", false)) {
+            String n = BlockedUrls.normalise(u);
+            if (n != null) urls.add(n, plainUrls);
+        }
+        if (cfg.ut1Directory() != null) Ut1Lists.load(cfg.ut1Directory(), cfg.ut1Categories(), domains, urls);
         this.bannedWords = load(cfg.bannedWordsFile(), "banned_words.txt", true);
         this.bannedSubwords = List.copyOf(load(cfg.bannedSubwordsFile(), "banned_subwords.txt", true));
         this.softBannedWords = load(cfg.softBannedWordsFile(), "soft_banned_words.txt", true);
@@ -53,20 +65,28 @@ public final class UrlFilter implements PipelineStep {
         return "url_filter";
     }
 
+    /** Domains and URLs loaded from every list, for the startup log. */
+    public int blockedEntries() {
+        return domains.size() + urls.size();
+    }
+
     @Override
     public StepResult apply(PipelineDocument doc) {
         String url = doc.url();
         if (url == null || url.isBlank()) return StepResult.keep(Map.of("url", "missing"));
-        String lower = url.trim().toLowerCase(Locale.ROOT);
-        String host = host(lower);
+        String lower = url.strip().toLowerCase(Locale.ROOT);
+        String host = UrlHosts.host(lower);
         if (host != null) {
-            String registered = registeredDomain(host);
-            if (domains.contains(registered)) return StepResult.drop("domain", Map.of("domain", registered));
-            if (domains.contains(host)) return StepResult.drop("subdomain", Map.of("domain", host));
+            String registered = UrlHosts.registeredDomain(host);
+            for (String name : UrlHosts.candidates(host)) {
+                String category = domains.categoryOf(name);
+                if (category == null) continue;
+                String kind = name.length() <= registered.length() ? "domain" : "subdomain";
+                return StepResult.drop(reason(kind, category), Map.of("domain", name));
+            }
+            String category = BlockedUrls.match(urls, host, lower);
+            if (category != null) return StepResult.drop(reason("url", category));
         }
-        String noScheme = lower.replaceFirst("^[a-z][a-z0-9+.-]*://", "");
-        if (urls.contains(lower) || urls.contains(noScheme) || urls.contains(noScheme.replaceFirst("^www\\.", "")))
-            return StepResult.drop("url");
         Set<String> words = new HashSet<>(List.of(NON_ALNUM.split(lower)));
         for (String w : bannedWords)
             if (words.contains(w)) return StepResult.drop("hard_blacklisted", Map.of("word", w));
@@ -79,26 +99,8 @@ public final class UrlFilter implements PipelineStep {
         return StepResult.keep();
     }
 
-    static String host(String url) {
-        int s = url.indexOf("://");
-        int start = s >= 0 ? s + 3 : 0;
-        int end = start;
-        while (end < url.length() && "/?#".indexOf(url.charAt(end)) < 0) end++;
-        String auth = url.substring(start, end);
-        int at = auth.lastIndexOf('@');
-        if (at >= 0) auth = auth.substring(at + 1);
-        int colon = auth.lastIndexOf(':');
-        if (colon >= 0 && !auth.startsWith("[")) auth = auth.substring(0, colon);
-        while (auth.endsWith(".")) auth = auth.substring(0, auth.length() - 1);
-        return auth.isEmpty() ? null : auth;
-    }
-
-    /** Registered domain without a public-suffix list: last two labels, three under e.g. "co.uk". */
-    static String registeredDomain(String host) {
-        String[] l = host.split("\\.");
-        if (l.length <= 2) return host;
-        int take = (l[l.length - 1].length() == 2 && SECOND_LEVEL.contains(l[l.length - 2])) ? 3 : 2;
-        return String.join(".", java.util.Arrays.copyOfRange(l, l.length - take, l.length));
+    private static String reason(String kind, String category) {
+        return category.isEmpty() ? kind : kind + ":" + category;
     }
 
     private static Set<String> load(Path file, String defaultName, boolean normalize) {

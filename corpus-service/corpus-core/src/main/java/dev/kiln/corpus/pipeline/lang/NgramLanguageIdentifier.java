@@ -1,155 +1,217 @@
 package dev.kiln.corpus.pipeline.lang;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
-import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
 /**
- * Character 1–3-gram naive Bayes language identifier with a calibrated score.
+ * Character 1–3-gram naive Bayes language identifier whose score is a calibrated probability.
  *
- * <p>Model: the n-gram frequency profiles of 71 languages that ship inside the optimaize
- * {@code language-detector} jar (Apache-2.0, built from Wikipedia; read from the classpath, nothing
- * downloaded). Each language gets add-α smoothed log-probabilities per n-gram order.
+ * <p>Model ({@link NgramModel}, a 1.3 MB resource read in about half a second): the n-gram frequency
+ * profiles of 64 languages (65 profiles, two for Chinese) built from Wikipedia by the langdetect project
+ * (Apache-2.0, via the optimaize {@code language-detector} jar, which is used only to build the file, see
+ * {@code bench/langid-model.sh}).
+ * Each language gets log-probabilities per n-gram order with a floor for unlisted n-grams.
  *
- * <p>Score: a plain naive-Bayes posterior multiplies thousands of n-gram likelihoods and ends at 1.0
- * for almost any input, which no threshold can use. Like fastText (which averages over the
- * document), this scores languages by their <em>mean</em> log-likelihood per n-gram and turns that
- * into probabilities with a softmax at a fixed temperature ({@link #DEFAULT_SHARPNESS}, chosen on
- * Europarl so that clean paragraphs score above 0.9 while mixed-language or junk text lands well
- * below FineWeb's 0.65). Texts of fewer n-grams than the sharpness are scored as plain NB over what
- * there is, so a three-word snippet is honestly uncertain.
+ * <p>Score: naive Bayes multiplies many dependent n-gram likelihoods (each letter is in three n-grams),
+ * so its raw posterior is 1.0 for almost any input and no threshold can use it. Instead the evidence
+ * (the best language's log-likelihood lead over the runner-up, its mean per n-gram, the n-gram
+ * count, and the share of the text's n-grams the best language's profile lists) is mapped to the probability that the best language is right by a logistic fit on held-out
+ * Europarl text cut to random lengths and on seeded random-letter and keyboard-mash junk ({@link NgramModel.Calibration}). That is what fastText's score
+ * means for FineWeb's 0.65 threshold: of texts scored 0.65, about 65% are that language. The other
+ * languages share the rest in proportion to a length-normalised softmax.
  *
- * <p>Kana and Han ideographs are folded into class representatives as the profiles expect.
- *
- * <p>Memory: ~70k distinct n-grams, stored sparsely (a 48-bit packed key → language/log-prob
- * pairs); a few MB of heap. Thread-safe and allocation-light per call.
+ * <p>Thread-safe; per call it allocates only the small result.
  */
 public final class NgramLanguageIdentifier implements LanguageIdentifier {
-    public static final double DEFAULT_SHARPNESS = 14;
-    /**
-     * The profiles used: all of the jar's but Aragonese, Asturian, Breton, Occitan and Haitian Creole, small
-     * Wikipedias whose profiles capture Spanish, French and Portuguese text (on Europarl, Spanish came out
-     * as Asturian) while being rare on the web.
-     */
-    private static final String[] PROFILES = {
-        "af", "ar", "be", "bg", "bn", "ca", "cs", "cy", "da", "de", "el", "en", "es", "et", "eu", "fa", "fi", "fr",
-        "ga", "gl", "gu", "he", "hi", "hr", "hu", "id", "is", "it", "ja", "km", "kn", "ko", "lt", "lv", "mk", "ml",
-        "mr", "ms", "mt", "ne", "nl", "no", "pa", "pl", "pt", "ro", "ru", "sk", "sl", "so", "sq", "sr", "sv", "sw",
-        "ta", "te", "th", "tl", "tr", "uk", "ur", "vi", "yi", "zh-CN", "zh-TW"
-    };
-    /** An unlisted n-gram counts as this fraction of the rarest listed n-gram of its order. */
-    private static final double FLOOR = 0.5;
+    /** Softmax temperature of the length-normalised scores that split the runner-up share. */
+    private static final double SHARPNESS = 14;
 
     private static volatile NgramLanguageIdentifier shared;
 
+    private final NgramModel model;
     private final String[] langs;
-    private final float[][] floor; // [order-1][lang]
     private final long[] keys; // open addressing, 0 = empty
-    private final int[] start; // entry range per slot into entryLang/entryDelta
-    private final int[] len;
-    private final short[] entryLang;
-    private final float[] entryDelta;
+    private final int[] entry; // slot → index into the model's entry arrays
     private final int mask;
     private final int maxChars;
-    private final double sharpness;
+    private final ThreadLocal<Scratch> scratch;
 
-    public NgramLanguageIdentifier(int maxChars, double sharpness) {
+    public NgramLanguageIdentifier(NgramModel model, int maxChars) {
+        this.model = model;
         this.maxChars = maxChars;
-        this.sharpness = sharpness;
-        ObjectMapper json = new ObjectMapper();
-        int nl = PROFILES.length;
-        langs = new String[nl];
-        floor = new float[3][nl];
-        Map<Long, List<long[]>> acc = new LinkedHashMap<>();
-        for (int l = 0; l < nl; l++) {
-            String name = PROFILES[l];
-            langs[l] = name.startsWith("zh") ? "zh" : name;
-            JsonNode root;
-            try (InputStream in = NgramLanguageIdentifier.class.getResourceAsStream("/languages/" + name)) {
-                if (in == null)
-                    throw new IllegalStateException("language profile /languages/" + name + " not on the classpath");
-                root = json.readTree(in);
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-            JsonNode nWords = root.get("n_words");
-            double[] total = new double[3];
-            double[] minCount = {Double.MAX_VALUE, Double.MAX_VALUE, Double.MAX_VALUE};
-            JsonNode freq = root.get("freq");
-            for (Iterator<Map.Entry<String, JsonNode>> it = freq.fields(); it.hasNext(); ) {
-                Map.Entry<String, JsonNode> e = it.next();
-                int k = e.getKey().length();
-                if (k >= 1 && k <= 3)
-                    minCount[k - 1] = Math.min(minCount[k - 1], e.getValue().asDouble());
-            }
-            for (int k = 0; k < 3; k++) {
-                total[k] = nWords.get(k).asDouble();
-                // the profiles are pruned: an n-gram that is not listed is rarer than the rarest listed one
-                double m = minCount[k] == Double.MAX_VALUE ? 1 : minCount[k];
-                floor[k][l] = (float) Math.log(FLOOR * m / total[k]);
-            }
-            for (Iterator<Map.Entry<String, JsonNode>> it = freq.fields(); it.hasNext(); ) {
-                Map.Entry<String, JsonNode> e = it.next();
-                String g = e.getKey();
-                int k = g.length();
-                if (k < 1 || k > 3) continue;
-                double lp = Math.log(e.getValue().asDouble() / total[k - 1]);
-                long key = pack(g);
-                acc.computeIfAbsent(key, x -> new ArrayList<>(4)).add(new long[] {
-                    l, Float.floatToIntBits((float) (lp - floor[k - 1][l]))
-                });
-            }
-        }
-        int cap = Integer.highestOneBit(acc.size() * 2) << 1;
+        this.langs = model.languages().toArray(String[]::new);
+        int cap = Integer.highestOneBit(Math.max(16, model.keys().length) * 2) << 1;
         keys = new long[cap];
-        scratch = ThreadLocal.withInitial(() -> new Scratch(cap));
-        start = new int[cap];
-        len = new int[cap];
+        entry = new int[cap];
         mask = cap - 1;
-        int entries = 0;
-        for (List<long[]> v : acc.values()) entries += v.size();
-        entryLang = new short[entries];
-        entryDelta = new float[entries];
-        int pos = 0;
-        for (Map.Entry<Long, List<long[]>> e : acc.entrySet()) {
-            long key = e.getKey();
+        for (int e = 0; e < model.keys().length; e++) {
+            long key = model.keys()[e];
             int i = slot(key);
             while (keys[i] != 0) i = (i + 1) & mask;
             keys[i] = key;
-            start[i] = pos;
-            len[i] = e.getValue().size();
-            for (long[] le : e.getValue()) {
-                entryLang[pos] = (short) le[0];
-                entryDelta[pos] = Float.intBitsToFloat((int) le[1]);
-                pos++;
-            }
+            entry[i] = e;
         }
+        scratch = ThreadLocal.withInitial(() -> new Scratch(cap));
     }
 
-    /** The default instance (whole-JVM singleton, built on first use). */
+    /** The default model's identifier (whole-JVM singleton, built on first use). */
     public static NgramLanguageIdentifier shared() {
         NgramLanguageIdentifier s = shared;
         if (s == null) {
             synchronized (NgramLanguageIdentifier.class) {
-                if (shared == null) shared = new NgramLanguageIdentifier(10_000, DEFAULT_SHARPNESS);
+                if (shared == null) shared = new NgramLanguageIdentifier(NgramModel.readDefault(), 10_000);
                 s = shared;
             }
         }
         return s;
     }
 
-    private static long pack(CharSequence g) {
-        long k = g.length();
-        for (int i = 0; i < g.length(); i++) k = (k << 16) | g.charAt(i);
-        return k | (1L << 62);
+    /** Languages as the model names them ("zh" for both Chinese profiles). */
+    public List<String> languages() {
+        return List.copyOf(new java.util.LinkedHashSet<>(model.languages()));
+    }
+
+    public NgramModel model() {
+        return model;
+    }
+
+    /**
+     * The evidence the score is computed from: the best language, its log-likelihood lead (nats) over
+     * the best other language, the number of n-grams some language lists, and the share of all the
+     * text's n-grams that the best language's profile lists (its fit: keyboard mash wins some language
+     * by a wide margin while that language knows few of its n-grams); null when no n-gram is known.
+     */
+    public record Evidence(String language, double margin, int ngrams, double coverage) {}
+
+    public Evidence evidence(String text) {
+        double[] ll = new double[langs.length];
+        int[] counts = new int[langs.length + 1];
+        int grams = logLikelihoods(text, ll, counts);
+        if (grams == 0) return null;
+        int best = argmax(ll, -1);
+        int second = runnerUp(ll, best);
+        return new Evidence(
+                langs[best],
+                second < 0 ? Double.POSITIVE_INFINITY : ll[best] - ll[second],
+                grams,
+                coverage(counts, best));
+    }
+
+    /** Share of the text's n-gram occurrences listed by language l ({@code counts[langs]} is the total). */
+    private double coverage(int[] counts, int l) {
+        return (double) counts[l] / counts[langs.length];
+    }
+
+    @Override
+    public Prediction predict(String text) {
+        int nl = langs.length;
+        double[] ll = new double[nl];
+        int[] counts = new int[nl + 1];
+        int grams = logLikelihoods(text, ll, counts);
+        if (grams == 0) return new Prediction("und", 0.0, Map.of());
+        int best = argmax(ll, -1);
+        int second = runnerUp(ll, best);
+        double top = second < 0
+                ? 1.0
+                : model.calibration().probability(ll[best] - ll[second], grams, coverage(counts, best));
+        double t = Math.min(grams, SHARPNESS);
+        double[] s = new double[nl];
+        double sum = 0;
+        for (int l = 0; l < nl; l++) {
+            if (langs[l].equals(langs[best])) continue;
+            s[l] = Math.exp(t * (ll[l] - ll[best]) / grams);
+            sum += s[l];
+        }
+        Integer[] order = new Integer[nl];
+        for (int l = 0; l < nl; l++) order[l] = l;
+        Arrays.sort(order, (a, b) -> Double.compare(s[b], s[a]));
+        Map<String, Double> scores = new LinkedHashMap<>();
+        scores.put(langs[best], top);
+        for (int r = 0; r < nl; r++) {
+            int l = order[r];
+            if (langs[l].equals(langs[best])) continue;
+            double pr = sum == 0 ? 0 : (1 - top) * s[l] / sum;
+            if (pr < 0.001) break;
+            scores.merge(langs[l], pr, Double::sum);
+        }
+        return new Prediction(langs[best], top, scores);
+    }
+
+    /** The best other language (not the best one's other profile, e.g. zh-TW for zh-CN); -1 if none. */
+    private int runnerUp(double[] ll, int best) {
+        int second = -1;
+        for (int l = 0; l < ll.length; l++)
+            if (!langs[l].equals(langs[best]) && (second < 0 || ll[l] > ll[second])) second = l;
+        return second;
+    }
+
+    private static int argmax(double[] v, int except) {
+        int best = -1;
+        for (int i = 0; i < v.length; i++) if (i != except && (best < 0 || v[i] > v[best])) best = i;
+        return best;
+    }
+
+    /**
+     * Fills each language's total log-likelihood of the text and, in {@code counts}, how many of the
+     * text's n-gram occurrences each language lists, with the number of all occurrences (listed or not)
+     * last; returns the number of occurrences some language lists.
+     */
+    private int logLikelihoods(String text, double[] ll, int[] counts) {
+        Scratch sc = scratch.get();
+        int[] occ = sc.occ;
+        sc.n = 0;
+        int n = Math.min(text.length(), maxChars);
+        int[] perOrder = new int[3];
+        int all = 0;
+        char p1 = ' ', p2 = ' ';
+        for (int i = 0; i <= n; i++) {
+            char c = i < n ? norm(text.charAt(i)) : ' ';
+            if (c == ' ' && p1 == ' ') continue;
+            if (c != ' ') {
+                perOrder[0] += add(sc, NgramModel.key(1, c, (char) 0, (char) 0));
+                all++;
+            }
+            if (!(p1 == ' ' && c == ' ')) {
+                perOrder[1] += add(sc, NgramModel.key(2, p1, c, (char) 0));
+                all++;
+            }
+            // a 3-gram does not span a word break inside
+            if (p1 != ' ' && !(p2 == ' ' && c == ' ')) {
+                perOrder[2] += add(sc, NgramModel.key(3, p2, p1, c));
+                all++;
+            }
+            p2 = p1;
+            p1 = c;
+        }
+        counts[ll.length] = all;
+        byte[][] el = model.entryLanguages();
+        float[][] ed = model.entryDeltas();
+        // each distinct n-gram once, weighted by its count
+        for (int t = 0; t < sc.n; t++) {
+            int i = sc.touched[t];
+            int c = occ[i];
+            occ[i] = 0;
+            byte[] l = el[entry[i]];
+            float[] d = ed[entry[i]];
+            for (int e = 0; e < l.length; e++) {
+                ll[l[e]] += c * d[e];
+                counts[l[e]] += c;
+            }
+        }
+        float[][] floor = model.floor();
+        for (int k = 0; k < 3; k++) for (int l = 0; l < ll.length; l++) ll[l] += (double) floor[k][l] * perOrder[k];
+        return perOrder[0] + perOrder[1] + perOrder[2];
+    }
+
+    /** Character class used to build n-grams: letters kept (kana and Han folded as the profiles were), else a break. */
+    private char norm(char c) {
+        if (c >= '\u3041' && c <= '\u309F') return '\u3042';
+        if (c >= '\u30A1' && c <= '\u30FF') return '\u30A2';
+        if (c >= '\u4E00' && c <= '\u9FFF' && model.hanFold()[c] != 0) return model.hanFold()[c];
+        if (Character.isLetter(c)) return c;
+        return ' ';
     }
 
     private int slot(long key) {
@@ -157,51 +219,20 @@ public final class NgramLanguageIdentifier implements LanguageIdentifier {
         return (int) (h ^ (h >>> 29)) & mask;
     }
 
-    private int find(long key) {
+    /** Counts one n-gram occurrence; returns 1 when some language lists it. */
+    private int add(Scratch sc, long key) {
         int i = slot(key);
         while (true) {
             long k = keys[i];
-            if (k == 0) return -1;
-            if (k == key) return i;
+            if (k == 0) return 0;
+            if (k == key) break;
             i = (i + 1) & mask;
         }
-    }
-
-    /**
-     * Han ideographs → the representative of their frequency class, the folding the profiles were built
-     * with (the class lists ship in the same jar, {@code cybozu/util/messages.properties}, keys NGram.KANJI_*).
-     */
-    private static final char[] HAN = new char[0x10000];
-
-    static {
-        java.util.Properties p = new java.util.Properties();
-        try (InputStream in = NgramLanguageIdentifier.class.getResourceAsStream(
-                "/com/optimaize/langdetect/cybozu/util/messages.properties")) {
-            if (in != null) p.load(in);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
+        if (sc.occ[i]++ == 0) {
+            if (sc.n == sc.touched.length) sc.touched = Arrays.copyOf(sc.touched, sc.n * 2);
+            sc.touched[sc.n++] = i;
         }
-        for (String k : p.stringPropertyNames()) {
-            if (!k.startsWith("NGram.KANJI_")) continue;
-            String v = p.getProperty(k);
-            if (v.isEmpty()) continue;
-            char rep = v.charAt(0);
-            for (int i = 0; i < v.length(); i++) HAN[v.charAt(i)] = rep;
-        }
-    }
-
-    /** Character class used to build n-grams: letters kept, everything else is a word break. */
-    private static char norm(char c) {
-        // the profiles fold each kana script into one representative character, as langdetect does
-        if (c >= '\u3041' && c <= '\u309F') return '\u3042';
-        if (c >= '\u30A1' && c <= '\u30FF') return '\u30A2';
-        if (c >= '\u4E00' && c <= '\u9FFF' && HAN[c] != 0) return HAN[c];
-        if (Character.isLetter(c)) return c;
-        return ' ';
-    }
-
-    public List<String> languages() {
-        return List.of(langs);
+        return 1;
     }
 
     /** Per-thread scratch: occurrence count per model slot, and the slots touched by this text. */
@@ -213,83 +244,5 @@ public final class NgramLanguageIdentifier implements LanguageIdentifier {
         Scratch(int slots) {
             occ = new int[slots];
         }
-    }
-
-    private final ThreadLocal<Scratch> scratch;
-
-    @Override
-    public Prediction predict(String text) {
-        int nl = langs.length;
-        double[] ll = new double[nl];
-        Scratch sc = scratch.get();
-        int[] occ = sc.occ;
-        sc.n = 0;
-        int n = Math.min(text.length(), maxChars);
-        int[] perOrder = new int[3];
-        int grams = 0;
-        char p1 = ' ', p2 = ' ';
-        for (int i = 0; i <= n; i++) {
-            char c = i < n ? norm(text.charAt(i)) : ' ';
-            if (c == ' ' && p1 == ' ') continue;
-            // 1-gram
-            if (c != ' ') perOrder[0] += add(sc, 1, c, (char) 0, (char) 0);
-            // 2-gram p1 c
-            perOrder[1] += add(sc, 2, p1, c, (char) 0);
-            // 3-gram p2 p1 c (not spanning a word break inside)
-            if (p1 != ' ') perOrder[2] += add(sc, 3, p2, p1, c);
-            p2 = p1;
-            p1 = c;
-        }
-        // each distinct n-gram once, weighted by its count
-        for (int t = 0; t < sc.n; t++) {
-            int i = sc.touched[t];
-            int c = occ[i];
-            occ[i] = 0;
-            for (int e = start[i], end = e + len[i]; e < end; e++) ll[entryLang[e]] += c * entryDelta[e];
-        }
-        grams = perOrder[0] + perOrder[1] + perOrder[2];
-        if (grams == 0) return new Prediction("und", 0.0, Map.of());
-        for (int k = 0; k < 3; k++) for (int l = 0; l < nl; l++) ll[l] += (double) floor[k][l] * perOrder[k];
-        double t = Math.min(grams, sharpness);
-        double max = Double.NEGATIVE_INFINITY;
-        double[] s = new double[nl];
-        for (int l = 0; l < nl; l++) {
-            s[l] = t * ll[l] / grams;
-            max = Math.max(max, s[l]);
-        }
-        double sum = 0;
-        for (int l = 0; l < nl; l++) {
-            s[l] = Math.exp(s[l] - max);
-            sum += s[l];
-        }
-        Map<String, Double> scores = new LinkedHashMap<>();
-        Integer[] order = new Integer[nl];
-        for (int l = 0; l < nl; l++) order[l] = l;
-        Arrays.sort(order, (a, b) -> Double.compare(s[b], s[a]));
-        for (int r = 0; r < nl; r++) {
-            int l = order[r];
-            double pr = s[l] / sum;
-            if (pr < 0.001 && r > 0) break;
-            scores.merge(langs[l], pr, Double::sum);
-        }
-        String best = langs[order[0]];
-        return new Prediction(best, scores.get(best), scores);
-    }
-
-    /** Adds one n-gram's log-likelihoods; returns 1 when the n-gram is known to some language. */
-    private int add(Scratch sc, int order, char a, char b, char c) {
-        if (order == 3 && a == ' ' && c == ' ') return 0;
-        if (order == 2 && a == ' ' && b == ' ') return 0;
-        long key = order == 1
-                ? ((1L << 16) | a)
-                : order == 2 ? (((2L << 16) | a) << 16 | b) : ((((3L << 16) | a) << 16 | b) << 16 | c);
-        key |= 1L << 62;
-        int i = find(key);
-        if (i < 0) return 0;
-        if (sc.occ[i]++ == 0) {
-            if (sc.n == sc.touched.length) sc.touched = Arrays.copyOf(sc.touched, sc.n * 2);
-            sc.touched[sc.n++] = i;
-        }
-        return 1;
     }
 }

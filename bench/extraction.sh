@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# Main-text extraction benchmark: Kiln's html_extract step against Readability.js (+ jsdom) in the same
+# run, on public evaluation pages fetched by the caller (third-party pages are not committed):
+#   RB_DIR  a checkout of https://github.com/mozilla/readability   (uses test/test-pages/*/source.html + expected.html)
+#   TF_DIR  a checkout of https://github.com/adbar/trafilatura     (uses tests/evaldata.json, tests/eval, tests/cache)
+# Each page is in the dev or the held-out split (CRC32 of its id); both are reported. Kiln's speed is
+# thread CPU time on one thread; Readability's is node's process CPU time (and wall time) for
+# new JSDOM + parse() per page. Readability.js and jsdom are installed with npm into bench/extraction/.
+#
+#   bench/extraction.sh RB_DIR TF_DIR [seconds-per-speed-case (10)] [worst-dev-pages-to-list (0)]
+#   SKIP_PEER=1 bench/extraction.sh ...   reuses the previous Readability.js output (quality tuning loop)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+RB_DIR="$(realpath "${1:?readability checkout}")"
+TF_DIR="$(realpath "${2:?trafilatura checkout}")"
+SECONDS_PER_CASE="${3:-10}"
+WORST="${4:-0}"
+OUT=target/extraction-bench
+mkdir -p "$OUT"
+./mvnw -B -q -pl corpus-service/corpus-core -am test-compile dependency:build-classpath -DskipTests \
+  -Dmdep.includeScope=test -Dmdep.outputFile=target/bench-classpath.txt
+CORE=corpus-service/corpus-core
+CP="$CORE/target/test-classes:$CORE/target/classes:$(cat $CORE/target/bench-classpath.txt)"
+MAIN=dev.kiln.corpus.pipeline.bench.ExtractionBenchmark
+java -cp "$CP" $MAIN list "$RB_DIR" "$TF_DIR" "$OUT"
+if [ -z "${SKIP_PEER:-}" ]; then
+  (cd bench/extraction && npm ci --no-audit --no-fund --loglevel=error)
+  rm -rf "$OUT/readability"
+  node bench/extraction/readability.mjs "$OUT/pages.tsv" "$OUT/readability"
+fi
+lscpu | grep "Model name" || true
+uptime
+exec java -Xmx2g -cp "$CP" $MAIN run "$RB_DIR" "$TF_DIR" "$OUT" "$SECONDS_PER_CASE" "$WORST"

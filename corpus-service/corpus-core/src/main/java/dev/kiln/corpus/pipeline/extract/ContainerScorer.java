@@ -1,0 +1,146 @@
+package dev.kiln.corpus.pipeline.extract;
+
+import dev.kiln.corpus.pipeline.extract.HtmlMainText.Block;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Finds the element that holds the article, the way Readability does, over the streaming pass's
+ * {@link ElementTable} instead of a DOM. An element marked {@code itemprop="articleBody"} with real
+ * text wins outright. Otherwise every paragraph-like block (25+ characters) scores 1 + its commas +
+ * one per 100 characters (at most 3); the score goes to its container in full, to the next ancestor by
+ * half and to three more by 1/(3·level), on top of each ancestor's tag/class prior; an element's
+ * score is then discounted by its link density. The best element may give way to an ancestor that
+ * holds several near-best candidates (an article split over several wrappers) or that scores higher
+ * itself; siblings that score well or hold plain prose join it.
+ */
+final class ContainerScorer {
+    private static final int MIN_PARAGRAPH = 25;
+    private static final int ANCESTOR_LEVELS = 5;
+
+    private ContainerScorer() {}
+
+    /** Per block: does it lie in the article's region? {@code null} when the page has no candidate. */
+    static boolean[] region(List<Block> blocks, ElementTable el) {
+        int n = el.size();
+        if (n == 0) return null;
+        long[] text = new long[n], links = new long[n];
+        for (Block b : blocks)
+            for (int x = b.element(); x >= 0; x = el.parent(x)) {
+                text[x] += b.length();
+                links[x] += b.linkChars();
+            }
+        int body = -1;
+        for (int e = 0; e < n; e++)
+            if (el.articleBody(e) && text[e] - links[e] >= 200 && (body < 0 || text[e] > text[body])) body = e;
+        if (body >= 0) return inside(blocks, el, List.of(body));
+
+        double[] score = new double[n];
+        boolean[] scored = new boolean[n];
+        for (Block b : blocks) {
+            int len = b.length();
+            if (b.heading() || b.listItem() || len < MIN_PARAGRAPH || b.element() < 0) continue;
+            double s = 1 + commas(b.text()) + Math.min(len / 100, 3);
+            int level = 0;
+            for (int x = el.parent(b.element()); x >= 0 && level < ANCESTOR_LEVELS; x = el.parent(x), level++) {
+                if (!scored[x]) {
+                    scored[x] = true;
+                    score[x] = el.prior(x);
+                }
+                score[x] += s / (level == 0 ? 1 : level == 1 ? 2 : level * 3);
+            }
+        }
+        double[] fin = new double[n];
+        int top = -1;
+        for (int e = 0; e < n; e++) {
+            if (!scored[e]) continue;
+            fin[e] = score[e] * (1 - (text[e] == 0 ? 0 : (double) links[e] / text[e]));
+            if (top < 0 || fin[e] > fin[top]) top = e;
+        }
+        if (top < 0 || fin[top] <= 0) return null;
+        top = splitArticleAncestor(el, scored, fin, top);
+        top = climbWhileScoring(el, scored, fin, top);
+
+        List<Integer> roots = new ArrayList<>();
+        roots.add(top);
+        int parent = el.parent(top);
+        if (parent >= 0) {
+            double threshold = Math.max(10, fin[top] * 0.2);
+            for (int e = top + 1; e < n; e++)
+                if (el.parent(e) == parent && scored[e] && fin[e] >= threshold) roots.add(e);
+            for (int e = 0; e < top; e++) if (el.parent(e) == parent && scored[e] && fin[e] >= threshold) roots.add(e);
+        }
+        boolean[] in = inside(blocks, el, roots);
+        // prose directly in a sibling of the article's container (a paragraph the markup left outside it)
+        if (parent >= 0)
+            for (int k = 0; k < blocks.size(); k++) {
+                Block b = blocks.get(k);
+                if (in[k] || b.element() < 0 || el.parent(b.element()) != parent || b.heading()) continue;
+                double ld = (double) b.linkChars() / Math.max(1, b.length());
+                if (b.length() > 80 && ld < 0.25) in[k] = true;
+            }
+        withHeadline(blocks, in);
+        return in;
+    }
+
+    /**
+     * The heading that titles the region when the markup put it just outside (a page header above the
+     * article's body): the nearest heading before the region's first block, past nothing but short lines.
+     */
+    private static void withHeadline(List<Block> blocks, boolean[] in) {
+        int first = 0;
+        while (first < in.length && !in[first]) first++;
+        for (int k = first - 1; k >= 0 && first < in.length; k--) {
+            Block b = blocks.get(k);
+            if (b.heading()) {
+                in[k] = b.linkChars() == 0;
+                return;
+            }
+            if (b.length() > 200) return;
+        }
+    }
+
+    /** Readability's "alternative candidates": three near-best candidates under one ancestor mean it holds the article. */
+    private static int splitArticleAncestor(ElementTable el, boolean[] scored, double[] fin, int top) {
+        List<Integer> near = new ArrayList<>();
+        for (int e = 0; e < fin.length; e++) if (e != top && scored[e] && fin[e] >= 0.75 * fin[top]) near.add(e);
+        if (near.size() < 3) return top;
+        for (int a = el.parent(top); a >= 0; a = el.parent(a)) {
+            int under = 0;
+            for (int c : near) if (isAncestor(el, a, c)) under++;
+            if (under >= 3) return a;
+        }
+        return top;
+    }
+
+    private static int climbWhileScoring(ElementTable el, boolean[] scored, double[] fin, int top) {
+        double last = fin[top], threshold = last / 3;
+        for (int p = el.parent(top); p >= 0; p = el.parent(p)) {
+            if (!scored[p]) continue;
+            if (fin[p] < threshold) break;
+            if (fin[p] > last) return p;
+            last = fin[p];
+        }
+        return top;
+    }
+
+    private static boolean isAncestor(ElementTable el, int a, int e) {
+        for (int x = e; x >= 0; x = el.parent(x)) if (x == a) return true;
+        return false;
+    }
+
+    private static boolean[] inside(List<Block> blocks, ElementTable el, List<Integer> roots) {
+        boolean[] root = new boolean[el.size()];
+        for (int r : roots) root[r] = true;
+        boolean[] in = new boolean[blocks.size()];
+        for (int k = 0; k < in.length; k++)
+            for (int x = blocks.get(k).element(); x >= 0 && !in[k]; x = el.parent(x)) in[k] = root[x];
+        return in;
+    }
+
+    private static int commas(String s) {
+        int c = 0;
+        for (int i = 0; i < s.length(); i++) if (s.charAt(i) == ',') c++;
+        return c;
+    }
+}

@@ -1,0 +1,86 @@
+package dev.kiln.corpus.pipeline.extract;
+
+import java.util.Arrays;
+import java.util.Locale;
+
+/**
+ * The elements a page's blocks lie in, as a table built during the streaming pass instead of a DOM:
+ * each element's parent, the prior its tag and class/id give it as an article container, and whether
+ * it is marked {@code itemprop="articleBody"}. {@link ContainerScorer} climbs it from each block.
+ */
+final class ElementTable {
+    /** class/id fragments that make an element more likely the article's container. */
+    private static final String[] POSITIVE = {
+        "article", "content", "entry", "post", "story", "body", "text", "main", "blog", "prose", "rich-text"
+    };
+    /** class/id fragments that make it less likely: comments, related lists, page furniture. */
+    private static final String[] NEGATIVE = {
+        "comment", "footer", "sidebar", "related", "share", "social", "promo", "sponsor", "widget", "meta",
+        "masthead", "banner", "outbrain", "taboola", "newsletter", "subscribe", "nav", "menu", "tags", "byline",
+        "author", "caption", "recirc", "trending", "popular", "more-", "teaser", "card", "rail"
+    };
+
+    private int[] parent = new int[256];
+    private int[] prior = new int[256];
+    private boolean[] articleBody = new boolean[256];
+    private int size;
+
+    int size() {
+        return size;
+    }
+
+    int parent(int e) {
+        return parent[e];
+    }
+
+    int prior(int e) {
+        return prior[e];
+    }
+
+    boolean articleBody(int e) {
+        return articleBody[e];
+    }
+
+    /** Adds an element under {@code parentElement} (-1: none) and returns its index. */
+    int add(int parentElement, String tag, String cls, String id, String itemprop) {
+        if (size == parent.length) {
+            parent = Arrays.copyOf(parent, size * 2);
+            prior = Arrays.copyOf(prior, size * 2);
+            articleBody = Arrays.copyOf(articleBody, size * 2);
+        }
+        parent[size] = parentElement;
+        prior[size] = tagPrior(tag) + namePrior(cls) + namePrior(id);
+        articleBody[size] =
+                itemprop != null && itemprop.toLowerCase(Locale.ROOT).contains("articlebody");
+        return size++;
+    }
+
+    /** Readability's tag priors: a div or article is a likely container, a list or heading is not. */
+    private static int tagPrior(String tag) {
+        return switch (tag) {
+            case "article" -> 10;
+            case "div", "section", "main" -> 5;
+            case "pre", "td", "blockquote" -> 3;
+            case "ol", "ul", "dl", "dd", "dt", "li", "form", "address" -> -3;
+            case "h1", "h2", "h3", "h4", "h5", "h6", "th" -> -5;
+            default -> 0;
+        };
+    }
+
+    static int namePrior(String v) {
+        if (v == null || v.isEmpty()) return 0;
+        String l = v.toLowerCase(Locale.ROOT);
+        int w = 0;
+        for (String n : NEGATIVE)
+            if (l.contains(n)) {
+                w -= 25;
+                break;
+            }
+        for (String p : POSITIVE)
+            if (l.contains(p)) {
+                w += 25;
+                break;
+            }
+        return w;
+    }
+}

@@ -1,0 +1,288 @@
+package dev.kiln.corpus.pipeline.bench;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.kiln.corpus.pipeline.PipelineConfig;
+import dev.kiln.corpus.pipeline.PipelineDocument;
+import dev.kiln.corpus.pipeline.StepResult;
+import dev.kiln.corpus.pipeline.extract.HtmlTextExtractor;
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.zip.CRC32;
+import org.jsoup.Jsoup;
+
+/**
+ * Main-text extraction quality and speed of the {@code html_extract} step on public evaluation sets,
+ * side by side with a peer's output (Readability.js, run by {@code bench/extraction/readability.mjs}).
+ * Run with {@code bench/extraction.sh}.
+ *
+ * <p>Two corpora: Mozilla Readability's test pages (full expected text; scored by word 4-shingle and
+ * bag-of-words precision/recall per page, averaged over pages, F1 of the means, the way the published
+ * article-extraction benchmarks score) and Trafilatura's evaluation set (expected and forbidden
+ * snippets per page; scored by snippet counts the way Trafilatura's {@code tests/evaluate.py} does).
+ * Each page falls in the dev or held-out split by a CRC32 of its id, so the split is stable.
+ *
+ * <p>Modes: {@code list RB_DIR TF_DIR OUT} writes OUT/pages.tsv; {@code run RB_DIR TF_DIR OUT SECONDS
+ * [WORST]} extracts every page into OUT/kiln/, measures pages/s on one thread (thread CPU time), and
+ * scores OUT/kiln/ and OUT/readability/ (if present) on both splits. WORST prints the dev pages with
+ * the lowest F1, for tuning.
+ */
+public final class ExtractionBenchmark {
+    private static final ThreadMXBean MX = ManagementFactory.getThreadMXBean();
+
+    record Page(String id, String split, Path file, String goldText, List<String> with, List<String> without) {
+        boolean full() {
+            return goldText != null;
+        }
+    }
+
+    public static void main(String[] args) throws Exception {
+        if (args.length < 4) {
+            System.err.println("usage: list|run RB_DIR TF_DIR OUT [SECONDS [WORST]]");
+            System.exit(2);
+        }
+        List<Page> pages = load(Path.of(args[1]), Path.of(args[2]));
+        Path out = Path.of(args[3]);
+        Files.createDirectories(out);
+        if (args[0].equals("list")) {
+            StringBuilder sb = new StringBuilder();
+            for (Page p : pages)
+                sb.append(p.id)
+                        .append('\t')
+                        .append(p.split)
+                        .append('\t')
+                        .append(p.file.toAbsolutePath())
+                        .append('\n');
+            Files.writeString(out.resolve("pages.tsv"), sb.toString());
+            return;
+        }
+        double seconds = args.length > 4 ? Double.parseDouble(args[4]) : 10;
+        int worst = args.length > 5 ? Integer.parseInt(args[5]) : 0;
+        run(pages, out, seconds, worst);
+    }
+
+    static String split(String id) {
+        CRC32 c = new CRC32();
+        c.update(id.getBytes(StandardCharsets.UTF_8));
+        return c.getValue() % 2 == 0 ? "dev" : "held-out";
+    }
+
+    static List<Page> load(Path rb, Path tf) throws IOException {
+        List<Page> pages = new ArrayList<>();
+        try (var dirs = Files.list(rb.resolve("test/test-pages"))) {
+            for (Path d : dirs.sorted().toList()) {
+                Path src = d.resolve("source.html"), exp = d.resolve("expected.html");
+                if (!Files.isRegularFile(src) || !Files.isRegularFile(exp)) continue;
+                String gold = Jsoup.parse(Files.readString(exp)).text();
+                String id = "rb/" + d.getFileName();
+                pages.add(new Page(id, split(id), src, gold, List.of(), List.of()));
+            }
+        }
+        JsonNode eval =
+                new ObjectMapper().readTree(tf.resolve("tests/evaldata.json").toFile());
+        for (Map.Entry<String, JsonNode> e : eval.properties()) {
+            String file = e.getValue().get("file").asText();
+            Path p = tf.resolve("tests/cache").resolve(file);
+            if (!Files.isRegularFile(p)) p = tf.resolve("tests/eval").resolve(file);
+            if (!Files.isRegularFile(p)) continue;
+            String id = "tf/" + file;
+            pages.add(new Page(
+                    id,
+                    split(id),
+                    p,
+                    null,
+                    strings(e.getValue().get("with")),
+                    strings(e.getValue().get("without"))));
+        }
+        return pages;
+    }
+
+    private static List<String> strings(JsonNode a) {
+        List<String> out = new ArrayList<>();
+        a.forEach(n -> out.add(norm(n.asText())));
+        return out;
+    }
+
+    static String norm(String s) {
+        return s.replaceAll("\\s+", " ").strip();
+    }
+
+    static String fileName(String id) {
+        return id.replaceAll("[^A-Za-z0-9._-]", "_") + ".txt";
+    }
+
+    static void run(List<Page> pages, Path out, double seconds, int worst) throws IOException {
+        HtmlTextExtractor step = new HtmlTextExtractor(PipelineConfig.Extraction.defaults());
+        Path kiln = out.resolve("kiln");
+        Files.createDirectories(kiln);
+        List<byte[]> raw = new ArrayList<>();
+        for (Page p : pages) raw.add(Files.readAllBytes(p.file));
+        for (int i = 0; i < pages.size(); i++)
+            Files.writeString(kiln.resolve(fileName(pages.get(i).id)), extract(step, pages.get(i).id, raw.get(i)));
+        System.out.printf(
+                Locale.ROOT,
+                "java %s, %d available processors%n",
+                System.getProperty("java.version"),
+                Runtime.getRuntime().availableProcessors());
+        if (seconds > 0) { // 0: quality only, for a tuning loop
+            time("Kiln html_extract, Readability test pages", step, pages, raw, "rb/", seconds);
+            time("Kiln html_extract, Trafilatura eval pages", step, pages, raw, "tf/", seconds);
+            // what a DOM would cost before any extraction: why the step streams instead
+            time(
+                    "jsoup parse alone, Readability test pages",
+                    pages,
+                    raw,
+                    "rb/",
+                    seconds,
+                    (id, b) ->
+                            Jsoup.parse(new String(b, StandardCharsets.UTF_8)).body());
+        }
+        Path peer = out.resolve("readability");
+        if (Files.isRegularFile(peer.resolve("timing.json"))) {
+            JsonNode t = new ObjectMapper().readTree(peer.resolve("timing.json").toFile());
+            int n = t.get("pages").asInt();
+            System.out.printf(
+                    Locale.ROOT,
+                    "%-44s %5d pages, mean %5.1f KB: %8.1f pages/s (process CPU), %8.1f pages/s (wall), %d failures%n",
+                    t.get("peer").asText(),
+                    n,
+                    t.get("bytes").asLong() / 1024.0 / n,
+                    n / t.get("cpuSeconds").asDouble(),
+                    n / t.get("wallSeconds").asDouble(),
+                    t.get("failures").asInt());
+        }
+        System.out.println();
+        for (String split : List.of("dev", "held-out")) {
+            score("kiln", kiln, pages, split, split.equals("dev") ? worst : 0);
+            if (Files.isDirectory(peer)) score("readability.js", peer, pages, split, 0);
+        }
+    }
+
+    static String extract(HtmlTextExtractor step, String id, byte[] raw) {
+        PipelineDocument d = PipelineDocument.ofBytes(id, "https://example.org/" + id, raw, "text/html");
+        StepResult r = step.apply(d);
+        return r.kept() ? d.text() : "";
+    }
+
+    static void time(
+            String label, HtmlTextExtractor step, List<Page> pages, List<byte[]> raw, String prefix, double seconds) {
+        time(label, pages, raw, prefix, seconds, (id, b) -> extract(step, id, b));
+    }
+
+    static void time(
+            String label,
+            List<Page> pages,
+            List<byte[]> raw,
+            String prefix,
+            double seconds,
+            java.util.function.BiFunction<String, byte[], Object> work) {
+        List<Integer> idx = new ArrayList<>();
+        long bytes = 0;
+        for (int i = 0; i < pages.size(); i++)
+            if (pages.get(i).id.startsWith(prefix)) {
+                idx.add(i);
+                bytes += raw.get(i).length;
+            }
+        for (int i : idx) work.apply(pages.get(i).id, raw.get(i)); // warm-up
+        long limit = (long) (seconds * 1e9), n = 0, b = 0;
+        long c0 = MX.getCurrentThreadCpuTime(), w0 = System.nanoTime();
+        while (MX.getCurrentThreadCpuTime() - c0 < limit) {
+            for (int i : idx) {
+                work.apply(pages.get(i).id, raw.get(i));
+                b += raw.get(i).length;
+            }
+            n += idx.size();
+        }
+        double cpu = (MX.getCurrentThreadCpuTime() - c0) / 1e9, wall = (System.nanoTime() - w0) / 1e9;
+        System.out.printf(
+                Locale.ROOT,
+                "%-44s %5d pages, mean %5.1f KB: %8.1f pages/s (thread CPU), %8.1f pages/s (wall), %.1f MB/s%n",
+                label,
+                idx.size(),
+                bytes / 1024.0 / idx.size(),
+                n / cpu,
+                n / wall,
+                b / cpu / 1e6);
+    }
+
+    record Full(String id, double p, double r, double bowP, double bowR, boolean empty) {
+        double f1() {
+            return f(p, r);
+        }
+    }
+
+    static double f(double p, double r) {
+        return p + r == 0 ? 0 : 2 * p * r / (p + r);
+    }
+
+    static void score(String who, Path dir, List<Page> pages, String split, int worst) throws IOException {
+        List<Full> full = new ArrayList<>();
+        long tp = 0, fp = 0, fn = 0, tn = 0, tfPages = 0, tfEmpty = 0;
+        for (Page p : pages) {
+            if (!p.split.equals(split)) continue;
+            Path f = dir.resolve(fileName(p.id));
+            if (!Files.isRegularFile(f)) continue; // a peer run cut short: score the pages it did
+            String text = Files.readString(f);
+            if (p.full()) {
+                double[] sh =
+                        TextOverlap.precisionRecall(TextOverlap.shingles(p.goldText, 4), TextOverlap.shingles(text, 4));
+                double[] bow =
+                        TextOverlap.precisionRecall(TextOverlap.shingles(p.goldText, 1), TextOverlap.shingles(text, 1));
+                full.add(new Full(p.id, sh[0], sh[1], bow[0], bow[1], text.isBlank()));
+            } else {
+                tfPages++;
+                if (text.isBlank()) tfEmpty++;
+                String n = norm(text);
+                for (String w : p.with)
+                    if (n.contains(w)) tp++;
+                    else fn++;
+                for (String w : p.without)
+                    if (n.contains(w)) fp++;
+                    else tn++;
+            }
+        }
+        double mp = full.stream().mapToDouble(Full::p).average().orElse(0);
+        double mr = full.stream().mapToDouble(Full::r).average().orElse(0);
+        double bp = full.stream().mapToDouble(Full::bowP).average().orElse(0);
+        double br = full.stream().mapToDouble(Full::bowR).average().orElse(0);
+        System.out.printf(
+                Locale.ROOT,
+                "%-15s %-8s Readability pages (%3d): shingle P %.3f R %.3f F1 %.3f | bag-of-words P %.3f R %.3f F1 %.3f | empty %d%n",
+                who,
+                split,
+                full.size(),
+                mp,
+                mr,
+                f(mp, mr),
+                bp,
+                br,
+                f(bp, br),
+                full.stream().filter(Full::empty).count());
+        double sp = tp + fp == 0 ? 0 : (double) tp / (tp + fp), sr = tp + fn == 0 ? 0 : (double) tp / (tp + fn);
+        System.out.printf(
+                Locale.ROOT,
+                "%-15s %-8s Trafilatura pages (%3d): snippet P %.3f R %.3f F1 %.3f accuracy %.3f | empty %d%n",
+                who,
+                split,
+                tfPages,
+                sp,
+                sr,
+                f(sp, sr),
+                (double) (tp + tn) / Math.max(1, tp + fp + fn + tn),
+                tfEmpty);
+        if (worst > 0) {
+            full.sort(Comparator.comparingDouble(Full::f1));
+            for (Full x : full.subList(0, Math.min(worst, full.size())))
+                System.out.printf(Locale.ROOT, "    %-40s P %.3f R %.3f%n", x.id, x.p, x.r);
+        }
+    }
+}

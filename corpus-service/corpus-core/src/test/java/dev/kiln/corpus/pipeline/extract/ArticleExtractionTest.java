@@ -1,0 +1,112 @@
+package dev.kiln.corpus.pipeline.extract;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.kiln.corpus.pipeline.PipelineConfig;
+import dev.kiln.corpus.pipeline.PipelineDocument;
+import dev.kiln.corpus.pipeline.StepResult;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Regression pages written for Kiln (free to redistribute) after the failure patterns of real news and
+ * blog pages: the article only in JSON-LD, an articleBody wrapper whose id names a share widget, an
+ * article deep in wrappers with comments, related links, captions and a newsletter box around it, and
+ * an article split over sibling wrappers with promos between them; bylines, datelines, photo credits and
+ * post metadata inside the article.
+ */
+class ArticleExtractionTest {
+    private final HtmlTextExtractor step = new HtmlTextExtractor(PipelineConfig.Extraction.defaults());
+
+    private String extract(String page) throws IOException {
+        byte[] html;
+        try (InputStream in = getClass().getResourceAsStream("/extraction-regression/" + page)) {
+            html = in.readAllBytes();
+        }
+        PipelineDocument d = PipelineDocument.ofBytes(page, "https://news.example/" + page, html, "text/html");
+        StepResult r = step.apply(d);
+        assertThat(r.kept()).as(page + " kept").isTrue();
+        return d.text();
+    }
+
+    @Test
+    void articleOnlyInJsonLdIsTakenFromThere() throws IOException {
+        String t = extract("jsonld-only.html");
+        assertThat(t)
+                .contains("The harbour council voted nine to two on Tuesday")
+                .contains("a row of steel gates that rise from the riverbed")
+                .contains("once the regional water authority confirms its share of the money.")
+                .doesNotContain("Loading")
+                .doesNotContain("All rights reserved")
+                .doesNotContain("A short teaser.");
+    }
+
+    @Test
+    void articleBodyWrapperNamedAfterAShareWidgetIsNotSkipped() throws IOException {
+        String t = extract("articlebody-named-share.html");
+        assertThat(t)
+                .contains("A national rail strike planned for Monday was called off")
+                .contains("raises wages by four percent this year")
+                .contains("will be able to claim a refund from the rail companies")
+                .doesNotContain("Advertisement")
+                .doesNotContain("Airport expansion plan")
+                .doesNotContain("Email");
+    }
+
+    @Test
+    void commentsRelatedLinksCaptionsAndNewsletterBoxesGo() throws IOException {
+        String t = extract("comments-related-captions.html");
+        assertThat(t)
+                .contains("Every morning at four, Tomas Berg lights the oven")
+                .contains("he has turned every offer down")
+                .contains("the queue on Saturdays reaches the post office")
+                .contains("she keeps a notebook of the temperatures");
+        assertThat(t)
+                .doesNotContain("I have bought my bread there") // comments
+                .doesNotContain("14 thoughts")
+                .doesNotContain("The last cobbler on Mill Street") // related posts
+                .doesNotContain("You might also like")
+                .doesNotContain("photographed by the author") // caption
+                .doesNotContain("Sign up for our weekly letter") // newsletter box
+                .doesNotContain("Share on Facebook")
+                .doesNotContain("Ten walks for a rainy weekend")
+                .doesNotContain("independent magazine");
+    }
+
+    @Test
+    void articleSplitOverSiblingWrappersIsKeptWhole() throws IOException {
+        String t = extract("split-article.html");
+        assertThat(t)
+                .contains("Ten years ago most of Europe's sleeper trains had been cut")
+                .contains("a couchette booked a month ahead often costs less")
+                .contains("Rail unions are less enthusiastic")
+                .contains("double the number of night connections by 2030")
+                .doesNotContain("Subscribe for 1 euro")
+                .doesNotContain("Heatwave warning");
+    }
+
+    @Test
+    void bylinesDatelinesCreditsAndPostMetadataGo() throws IOException {
+        String t = extract("byline-credits-heading-links.html");
+        assertThat(t)
+                .contains("will stay open until midnight on Fridays")
+                .contains("keep its heating on through the evening")
+                .contains("publish how many visitors came each Friday evening");
+        assertThat(t)
+                .doesNotContain("By Ines Varga") // byline
+                .doesNotContain("Updated 12 March 2024") // dateline
+                .doesNotContain("Archive of the Harbour Street Library") // photo credit
+                .doesNotContain("This entry was filed under"); // post metadata
+    }
+
+    @Test
+    void pageWithoutTextIsDroppedAsEmpty() {
+        byte[] html = "<html><body><nav><a href=/>Home</a></nav><div class=spinner></div></body></html>"
+                .getBytes(StandardCharsets.UTF_8);
+        StepResult r = step.apply(PipelineDocument.ofBytes("e", "https://news.example/e", html, "text/html"));
+        assertThat(r.kept()).isFalse();
+        assertThat(r.reason()).isEqualTo("empty");
+    }
+}

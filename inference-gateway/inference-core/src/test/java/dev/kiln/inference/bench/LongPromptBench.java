@@ -1,0 +1,136 @@
+package dev.kiln.inference.bench;
+
+import dev.kiln.inference.engine.ContinuousBatcher;
+import dev.kiln.inference.engine.EngineMetrics;
+import dev.kiln.inference.engine.FinishReason;
+import dev.kiln.inference.engine.GenerationFailedException;
+import dev.kiln.inference.engine.GenerationListener;
+import dev.kiln.inference.engine.InferenceEngine;
+import dev.kiln.inference.engine.SamplingSpec;
+import dev.kiln.inference.model.OrtSessions;
+import dev.kiln.inference.registry.ModelRegistry;
+import dev.kiln.inference.testing.TestBundles;
+import dev.kiln.trainer.GptConfig;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A 2,000-token prompt arriving while 8 streams decode, with chunked prefill (512 tokens a step)
+ * and without (the whole prompt between two steps): the long prompt's time to first token and
+ * the longest pause the running streams see meanwhile. Model: 4 layers, 256 channels, context
+ * 2,560, vocabulary 128,256 (random weights, trainer-core's exporter). Greedy, 1 intra-op thread.
+ *
+ * <p>Run through {@code bench/gateway.sh longprompt}.
+ */
+public final class LongPromptBench {
+    public static void main(String[] args) throws Exception {
+        GptConfig cfg = GptConfig.of(4, 4, 256, 2560, 128_256);
+        Path dir = Files.createTempDirectory("kiln-bench-long");
+        TestBundles.write(TestBundles.randomModel(cfg, 3), dir);
+        System.out.println(
+                "| prefill | long prompt TTFT ms | longest pause of the 8 running streams ms | their median gap ms |");
+        System.out.println("|---|---:|---:|---:|");
+        for (int rep = 0; rep < 2; rep++) { // rep 0 warms up
+            for (int chunk : new int[] {512, 1 << 20}) {
+                double[] r = run(dir, chunk);
+                if (rep > 0) {
+                    System.out.printf(
+                            "| %s | %.0f | %.0f | %.1f |%n",
+                            chunk == 512 ? "chunked, 512 tokens a step" : "whole prompt in one go", r[0], r[1], r[2]);
+                }
+            }
+        }
+    }
+
+    static int[] prompt(int len, int salt) {
+        int[] p = new int[len];
+        for (int i = 0; i < len; i++) {
+            p[i] = 32 + (i * 13 + salt * 7) % 200;
+        }
+        return p;
+    }
+
+    /** Returns {long TTFT ms, longest pause ms, median gap ms}. */
+    static double[] run(Path dir, int chunk) throws Exception {
+        try (ModelRegistry reg = new ModelRegistry(
+                new ModelRegistry.Settings(
+                        OrtSessions.Options.cpu(1), new ContinuousBatcher.Config(16, 64, chunk), m -> null),
+                EngineMetrics.NONE)) {
+            reg.load("bench", dir, false, null);
+            InferenceEngine engine = new InferenceEngine(reg);
+            CountDownLatch warm = new CountDownLatch(8);
+            List<Stream> streams = new ArrayList<>();
+            for (int i = 0; i < 8; i++) {
+                Stream s = new Stream(warm, 3);
+                streams.add(s);
+                engine.generate(cmd(prompt(8, i), 100_000), s);
+            }
+            warm.await(10, TimeUnit.MINUTES);
+            long submitted = System.nanoTime();
+            Stream longOne = new Stream(new CountDownLatch(1), 1);
+            engine.generate(cmd(prompt(2000, 99), 4), longOne);
+            longOne.signal.await(30, TimeUnit.MINUTES);
+            long firstAt;
+            synchronized (longOne) {
+                firstAt = longOne.times.get(0);
+            }
+            double pause = 0;
+            List<Long> gaps = new ArrayList<>();
+            for (Stream s : streams) {
+                synchronized (s) {
+                    for (int i = 1; i < s.times.size(); i++) {
+                        long a = s.times.get(i - 1), b = s.times.get(i);
+                        if (b >= submitted && a <= firstAt) {
+                            pause = Math.max(pause, (b - a) / 1e6);
+                        }
+                        gaps.add(b - a);
+                    }
+                }
+            }
+            gaps.sort(null); // closing the registry cancels the running streams
+            return new double[] {(firstAt - submitted) / 1e6, pause, gaps.get(gaps.size() / 2) / 1e6};
+        }
+    }
+
+    static InferenceEngine.Command cmd(int[] prompt, int n) {
+        return new InferenceEngine.Command(
+                "bench", null, prompt, Math.min(n, 2560 - prompt.length), SamplingSpec.greedy(), List.of(), true);
+    }
+
+    static final class Stream implements GenerationListener {
+        final List<Long> times = new ArrayList<>();
+        final CountDownLatch signal;
+        final int after;
+
+        /** Counts {@code signal} down once, when the {@code after}-th token arrives (or the end). */
+        Stream(CountDownLatch signal, int after) {
+            this.signal = signal;
+            this.after = after;
+        }
+
+        @Override
+        public synchronized void onTokens(String text, int[] tokens) {
+            times.add(System.nanoTime());
+            if (times.size() == after) {
+                signal.countDown();
+            }
+        }
+
+        @Override
+        public synchronized void onFinish(String text, int[] tokens, FinishReason reason, int p, int c) {
+            if (times.size() < after) {
+                signal.countDown();
+            }
+            times.add(System.nanoTime());
+        }
+
+        @Override
+        public void onError(GenerationFailedException error) {
+            signal.countDown();
+        }
+    }
+}
