@@ -10,7 +10,7 @@ import java.util.Optional;
 @ConfigMapping(prefix = "kiln.corpus")
 public interface CorpusServiceConfig {
 
-    /** Dedup indexes live in {@code <data-dir>/dedup}, so the seen-set survives a restart. */
+    /** This replica's RocksDB stores of the global dedup index live in {@code <data-dir>/dedup-streams}. */
     @WithDefault("data/corpus")
     String dataDir();
 

@@ -18,6 +18,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import org.apache.kafka.clients.CommonClientConfigs;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -274,10 +275,7 @@ final class KafkaDedupIndex implements GlobalDedupIndex, AutoCloseable {
     }
 
     private void createTopics() {
-        Properties props = new Properties();
-        props.putAll(settings.clientProperties());
-        props.put("bootstrap.servers", settings.bootstrapServers());
-        try (Admin admin = Admin.create(props)) {
+        try (Admin admin = Admin.create(clientProperties())) {
             for (String topic : List.of(settings.bandsTopic(), settings.verdictsTopic())) {
                 try {
                     Optional<Short> replication = settings.replicationFactor() > 0
@@ -302,11 +300,17 @@ final class KafkaDedupIndex implements GlobalDedupIndex, AutoCloseable {
         }
     }
 
-    private Properties streamsProperties() {
+    /** The pass-through settings (TLS, SASL ...) and the broker: what every client of the index shares. */
+    private Properties clientProperties() {
         Properties props = new Properties();
         props.putAll(settings.clientProperties());
+        props.put(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, settings.bootstrapServers());
+        return props;
+    }
+
+    private Properties streamsProperties() {
+        Properties props = clientProperties();
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, settings.applicationId());
-        props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, settings.bootstrapServers());
         props.put(StreamsConfig.STATE_DIR_CONFIG, settings.stateDir().toString());
         // A claim, its store update and its answer commit together or not at all; on one broker this
         // needs transaction.state.log.replication.factor=1 and min.isr=1 (deploy/local sets both).
@@ -321,9 +325,7 @@ final class KafkaDedupIndex implements GlobalDedupIndex, AutoCloseable {
     }
 
     private Properties producerProperties() {
-        Properties props = new Properties();
-        props.putAll(settings.clientProperties());
-        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, settings.bootstrapServers());
+        Properties props = clientProperties();
         props.put(ProducerConfig.ACKS_CONFIG, "all");
         props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
         props.put(ProducerConfig.LINGER_MS_CONFIG, 2);
@@ -333,9 +335,7 @@ final class KafkaDedupIndex implements GlobalDedupIndex, AutoCloseable {
     }
 
     private Properties verdictProperties() {
-        Properties props = new Properties();
-        props.putAll(settings.clientProperties());
-        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, settings.bootstrapServers());
+        Properties props = clientProperties();
         props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         props.put(ConsumerConfig.CLIENT_ID_CONFIG, "kiln-corpus-dedup-verdicts-" + replica);

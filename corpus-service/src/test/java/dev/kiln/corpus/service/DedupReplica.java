@@ -12,11 +12,17 @@ import dev.kiln.tokenizer.Encoding;
 import dev.kiln.tokenizer.EncodingRegistry;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.TopicPartition;
 
 /**
  * One corpus replica in process, wired as {@link CorpusWiring} wires the service: the engine with
@@ -42,8 +48,47 @@ final class DedupReplica implements AutoCloseable {
         }
     };
 
+    /** Partitions of the documents topic (and of the dedup topics) in the replica tests and the benchmark. */
+    static final int PARTITIONS = 6;
+
     /** Topic names and the stream application of one test. */
-    record Topics(String documents, String shards, String group, String applicationId, String bands, String verdicts) {}
+    record Topics(String documents, String shards, String group, String applicationId, String bands, String verdicts) {
+
+        /** Fresh names under {@code prefix} (one run must not see another's documents or stores); creates the topics. */
+        static Topics create(String prefix) {
+            String run = UUID.randomUUID().toString().substring(0, 8);
+            Topics topics = new Topics(
+                    prefix + run + ".documents",
+                    prefix + run + ".shards",
+                    "kiln-corpus-" + run,
+                    "kiln-corpus-dedup-" + run,
+                    prefix + run + ".bands",
+                    prefix + run + ".verdicts");
+            KafkaBroker.shared().createTopic(topics.documents(), PARTITIONS);
+            KafkaBroker.shared().createTopic(topics.shards(), 1);
+            return topics;
+        }
+
+        /** Whether the replicas' group committed every partition of the documents topic up to its end. */
+        boolean allCommitted() throws Exception {
+            try (Admin admin = Admin.create(KafkaBroker.shared().clientProperties())) {
+                Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(group)
+                        .partitionsToOffsetAndMetadata()
+                        .get();
+                Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
+                for (int p = 0; p < PARTITIONS; p++) {
+                    latest.put(new TopicPartition(documents, p), OffsetSpec.latest());
+                }
+                for (var end : admin.listOffsets(latest).all().get().entrySet()) {
+                    OffsetAndMetadata at = committed.get(end.getKey());
+                    if (at == null || at.offset() < end.getValue().offset()) {
+                        return false;
+                    }
+                }
+                return true;
+            }
+        }
+    }
 
     final KafkaDedupIndex index;
     final CorpusEngine engine;
@@ -59,7 +104,7 @@ final class DedupReplica implements AutoCloseable {
                 topics.applicationId(),
                 topics.bands(),
                 topics.verdicts(),
-                6,
+                PARTITIONS,
                 (short) 1,
                 Duration.ofSeconds(60),
                 Duration.ofSeconds(6),

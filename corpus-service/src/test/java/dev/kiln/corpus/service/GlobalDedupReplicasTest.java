@@ -25,15 +25,11 @@ import java.util.Properties;
 import java.util.Random;
 import java.util.TreeMap;
 import java.util.UUID;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
@@ -49,7 +45,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class GlobalDedupReplicasTest {
 
-    private static final int PARTITIONS = 6;
+    private static final int PARTITIONS = DedupReplica.PARTITIONS;
     private static final int ORIGINALS = 160;
     private static final int EXACT_COPIES = 40;
     private static final int NEAR_COPIES = 40;
@@ -76,16 +72,7 @@ class GlobalDedupReplicasTest {
     }
 
     private void run(int replicas, boolean killOne) throws Exception {
-        String run = UUID.randomUUID().toString().substring(0, 8);
-        DedupReplica.Topics topics = new DedupReplica.Topics(
-                "kiln.test.dedup." + run + ".documents",
-                "kiln.test.dedup." + run + ".shards",
-                "kiln-corpus-" + run,
-                "kiln-corpus-dedup-" + run,
-                "kiln.test.dedup." + run + ".bands",
-                "kiln.test.dedup." + run + ".verdicts");
-        KafkaBroker.shared().createTopic(topics.documents(), PARTITIONS);
-        KafkaBroker.shared().createTopic(topics.shards(), 1);
+        DedupReplica.Topics topics = DedupReplica.Topics.create("kiln.test.dedup.");
         List<Planted> planted = plant();
         Map<Long, Integer> clusterOf = new HashMap<>();
         for (Planted p : planted) {
@@ -106,7 +93,7 @@ class GlobalDedupReplicasTest {
                 running.remove(0).kill();
                 running.add(new DedupReplica("replica-restarted", topics, dir.resolve("replica-restarted")));
             }
-            await(() -> allCommitted(topics), Duration.ofSeconds(90), "every document committed");
+            await(topics::allCommitted, Duration.ofSeconds(90), "every document committed");
             for (DedupReplica replica : running) {
                 assertThat(replica.failure()).isNull();
             }
@@ -190,26 +177,6 @@ class GlobalDedupReplicasTest {
                         .build();
                 producer.send(new ProducerRecord<>(topic, p.partition(), doc.getId(), doc.toByteArray()));
             }
-        }
-    }
-
-    private static boolean allCommitted(DedupReplica.Topics topics) throws Exception {
-        try (Admin admin = Admin.create(KafkaBroker.shared().clientProperties())) {
-            Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(topics.group())
-                    .partitionsToOffsetAndMetadata()
-                    .get();
-            Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
-            for (int p = 0; p < PARTITIONS; p++) {
-                latest.put(new TopicPartition(topics.documents(), p), OffsetSpec.latest());
-            }
-            var ends = admin.listOffsets(latest).all().get();
-            for (var end : ends.entrySet()) {
-                OffsetAndMetadata at = committed.get(end.getKey());
-                if (at == null || at.offset() < end.getValue().offset()) {
-                    return false;
-                }
-            }
-            return true;
         }
     }
 
