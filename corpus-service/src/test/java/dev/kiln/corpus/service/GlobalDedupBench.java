@@ -4,7 +4,10 @@ import com.google.protobuf.ByteString;
 import dev.kiln.corpus.pipeline.Pipeline;
 import dev.kiln.corpus.pipeline.PipelineConfig;
 import dev.kiln.corpus.pipeline.PipelineDocument;
+import dev.kiln.corpus.pipeline.PipelineStep;
 import dev.kiln.corpus.pipeline.Pipelines;
+import dev.kiln.corpus.pipeline.dedup.ExactDeduplicator;
+import dev.kiln.corpus.pipeline.dedup.MinHashDeduplicator;
 import dev.kiln.proto.corpus.v1.Document;
 import dev.kiln.testing.Europarl;
 import dev.kiln.testing.KafkaBroker;
@@ -13,19 +16,13 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
-import java.util.Set;
-import java.util.UUID;
+import java.util.function.Predicate;
 import java.util.stream.Stream;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.OffsetSpec;
-import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
@@ -43,8 +40,6 @@ import org.junit.jupiter.api.io.TempDir;
 @EnabledIfSystemProperty(named = "kiln.bench.dedup", matches = "true")
 class GlobalDedupBench {
 
-    private static final int PARTITIONS = 6;
-
     @TempDir
     Path dir;
 
@@ -59,6 +54,8 @@ class GlobalDedupBench {
             }
         }
         n = texts.size();
+        // The peer does the same work minus Kafka: the same steps with the in-heap indexes, then r50k
+        // tokenization of what is kept.
         Pipeline local = Pipelines.build(PipelineConfig.defaults().withSteps(DedupReplica.STEPS));
         long t0 = System.nanoTime();
         long kept = 0;
@@ -66,28 +63,33 @@ class GlobalDedupBench {
             PipelineDocument doc = PipelineDocument.ofBytes(
                     null, null, text.getBytes(StandardCharsets.UTF_8), "text/plain; charset=utf-8");
             if (local.process(doc).kept()) {
+                DedupReplica.R50K.encodeOrdinary(doc.text());
                 kept++;
             }
         }
         double localRate = n / ((System.nanoTime() - t0) / 1e9);
+        long heapBytes = 0;
+        for (PipelineStep step : local.steps()) {
+            if (step instanceof ExactDeduplicator exact) {
+                heapBytes += exact.memoryBytes();
+            } else if (step instanceof MinHashDeduplicator minHash) {
+                heapBytes += minHash.memoryBytes();
+            }
+        }
         System.out.printf(
-                Locale.ROOT, "BENCH in-heap dedup (one thread): %d docs, %d kept, %.0f docs/s%n", n, kept, localRate);
+                Locale.ROOT,
+                "BENCH in-heap dedup (one thread, no Kafka): %d docs, %d kept, %.0f docs/s; index tables %.0f B/doc in heap%n",
+                n,
+                kept,
+                localRate,
+                heapBytes / (double) n);
         for (int replicas : new int[] {1, 2}) {
             run(texts, replicas, localRate);
         }
     }
 
     private void run(List<String> texts, int replicas, double localRate) throws Exception {
-        String run = UUID.randomUUID().toString().substring(0, 8);
-        DedupReplica.Topics topics = new DedupReplica.Topics(
-                "kiln.bench.dedup." + run + ".documents",
-                "kiln.bench.dedup." + run + ".shards",
-                "kiln-corpus-" + run,
-                "kiln-corpus-dedup-" + run,
-                "kiln.bench.dedup." + run + ".bands",
-                "kiln.bench.dedup." + run + ".verdicts");
-        KafkaBroker.shared().createTopic(topics.documents(), PARTITIONS);
-        KafkaBroker.shared().createTopic(topics.shards(), 1);
+        DedupReplica.Topics topics = DedupReplica.Topics.create("kiln.bench.dedup.");
         try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(
                 KafkaBroker.shared().clientProperties(), new StringSerializer(), new ByteArraySerializer())) {
             for (int i = 0; i < texts.size(); i++) {
@@ -100,30 +102,40 @@ class GlobalDedupBench {
             }
         }
         List<DedupReplica> running = new ArrayList<>();
-        Path state = dir.resolve(run);
+        Path state = dir.resolve(topics.applicationId());
         long t0 = System.nanoTime();
         for (int i = 0; i < replicas; i++) {
             running.add(new DedupReplica("bench-" + i, topics, state.resolve("replica-" + i)));
         }
-        while (!allCommitted(topics)) {
+        while (!topics.allCommitted()) {
             Thread.sleep(100);
         }
         double seconds = (System.nanoTime() - t0) / 1e9;
+        long kept = running.stream()
+                .mapToLong(r -> r.engine.stats().documentsKept())
+                .sum();
+        // Closing flushes RocksDB's memtables into its files, which is what a restart finds on disk. All at
+        // once, so no replica takes over (and restores a second copy of) the stores of one that left.
+        running.parallelStream().forEach(DedupReplica::close);
         long stateBytes = size(state);
-        long topicBytes = topicBytes(topics);
-        running.forEach(DedupReplica::close);
+        long changelogBytes = topicBytes(topics, t -> t.startsWith(topics.applicationId() + "-"));
+        long messageBytes = topicBytes(topics, t -> t.equals(topics.bands()) || t.equals(topics.verdicts()));
+        double n = texts.size();
         System.out.printf(
                 Locale.ROOT,
-                "BENCH global dedup, %d replica(s): %d docs in %.1f s (start-up included) = %.0f docs/s per replica"
-                        + " (%.2fx in-heap); disk %.0f B/doc (state dirs %.0f + dedup topics and changelogs %.0f)%n",
+                "BENCH global dedup, %d replica(s): %d docs (%d kept) in %.1f s (start-up included) = %.0f docs/s"
+                        + " per replica (%.2fx in-heap); disk B/doc: index %.0f (RocksDB files %.0f + changelogs"
+                        + " %.0f), band and verdict topics %.0f (until retention deletes them)%n",
                 replicas,
                 texts.size(),
+                kept,
                 seconds,
-                texts.size() / seconds / replicas,
-                texts.size() / seconds / replicas / localRate,
-                (stateBytes + topicBytes) / (double) texts.size(),
-                stateBytes / (double) texts.size(),
-                topicBytes / (double) texts.size());
+                n / seconds / replicas,
+                n / seconds / replicas / localRate,
+                (stateBytes + changelogBytes) / n,
+                stateBytes / n,
+                changelogBytes / n,
+                messageBytes / n);
     }
 
     private static long size(Path root) throws IOException {
@@ -134,15 +146,9 @@ class GlobalDedupBench {
         }
     }
 
-    /** Bytes on the broker of the band and verdict topics and the stores' changelogs. */
-    private static long topicBytes(DedupReplica.Topics topics) throws Exception {
+    /** Bytes on the broker of this run's topics that {@code ours} selects. */
+    private static long topicBytes(DedupReplica.Topics topics, Predicate<String> ours) throws Exception {
         try (Admin admin = Admin.create(KafkaBroker.shared().clientProperties())) {
-            Set<String> names = admin.listTopics().names().get();
-            List<String> ours = names.stream()
-                    .filter(t -> t.equals(topics.bands())
-                            || t.equals(topics.verdicts())
-                            || t.startsWith(topics.applicationId() + "-"))
-                    .toList();
             int broker = admin.describeCluster().nodes().get().iterator().next().id();
             long bytes = 0;
             for (var dirs : admin.describeLogDirs(List.of(broker))
@@ -151,31 +157,12 @@ class GlobalDedupBench {
                     .get(broker)
                     .values()) {
                 for (var replica : dirs.replicaInfos().entrySet()) {
-                    if (ours.contains(replica.getKey().topic())) {
+                    if (ours.test(replica.getKey().topic())) {
                         bytes += replica.getValue().size();
                     }
                 }
             }
             return bytes;
-        }
-    }
-
-    private static boolean allCommitted(DedupReplica.Topics topics) throws Exception {
-        try (Admin admin = Admin.create(KafkaBroker.shared().clientProperties())) {
-            Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(topics.group())
-                    .partitionsToOffsetAndMetadata()
-                    .get();
-            Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
-            for (int p = 0; p < PARTITIONS; p++) {
-                latest.put(new TopicPartition(topics.documents(), p), OffsetSpec.latest());
-            }
-            for (var end : admin.listOffsets(latest).all().get().entrySet()) {
-                OffsetAndMetadata at = committed.get(end.getKey());
-                if (at == null || at.offset() < end.getValue().offset()) {
-                    return false;
-                }
-            }
-            return true;
         }
     }
 }
