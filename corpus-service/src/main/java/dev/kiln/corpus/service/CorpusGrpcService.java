@@ -24,6 +24,7 @@ import io.smallrye.common.annotation.Blocking;
 import jakarta.inject.Inject;
 import java.nio.file.Path;
 import java.util.Optional;
+import java.util.concurrent.TimeUnit;
 
 /**
  * gRPC adapter of the corpus service: validates requests, hands documents and files to the engine,
@@ -84,12 +85,23 @@ public class CorpusGrpcService extends CorpusServiceGrpc.CorpusServiceImplBase {
                 }
                 GrpcReplies.unary(response, errors, () -> {
                     if (position > 0) {
+                        // Kept documents reach the writer with their dedup verdicts; flush after the last.
+                        awaitVerdicts(tally);
                         wiring.engine().writer().flush();
                     }
                     return DocumentMapping.toProto(tally.summary());
                 });
             }
         };
+    }
+
+    private void awaitVerdicts(IngestTally tally) {
+        try {
+            tally.awaitOutcomes(wiring.dedupVerdictTimeout().toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while waiting for dedup verdicts", e);
+        }
     }
 
     @Override

@@ -10,7 +10,7 @@ import java.util.Optional;
 @ConfigMapping(prefix = "kiln.corpus")
 public interface CorpusServiceConfig {
 
-    /** Dedup indexes live in {@code <data-dir>/dedup}, so the seen-set survives a restart. */
+    /** This replica's RocksDB stores of the global dedup index live in {@code <data-dir>/dedup-streams}. */
     @WithDefault("data/corpus")
     String dataDir();
 
@@ -53,6 +53,8 @@ public interface CorpusServiceConfig {
 
     Topics topics();
 
+    Dedup dedup();
+
     Pipeline pipeline();
 
     /** Kafka topics and the consumer group that corpus replicas share. */
@@ -66,9 +68,44 @@ public interface CorpusServiceConfig {
         @WithDefault("kiln-corpus")
         String consumerGroup();
 
+        /** Dedup keys of every document, keyed (so partitioned) by key; read by the dedup stream tasks. */
+        @WithDefault("kiln.corpus.dedup.bands")
+        String dedupBands();
+
+        /** The dedup stream tasks' answers; each replica reads one partition of it. */
+        @WithDefault("kiln.corpus.dedup.verdicts")
+        String dedupVerdicts();
+
         /** Consume the documents topic; off for a replica that only serves gRPC ingestion. */
         @WithDefault("true")
         boolean consumeDocuments();
+    }
+
+    /** Global dedup on Kafka Streams (see the README's "Dedup across replicas"). */
+    interface Dedup {
+        /** Kafka Streams application id, the same on every replica (its consumer group and store names). */
+        @WithDefault("kiln-corpus-dedup")
+        String applicationId();
+
+        /** Partitions of the band and verdict topics when this service creates them: the most replicas that share the work. */
+        @WithDefault("12")
+        int partitions();
+
+        /** Replication of those topics and of the stores' changelogs; -1: the broker's default. */
+        @WithDefault("-1")
+        short replicationFactor();
+
+        /** A document whose keys are not all answered within this fails (not committed, read again). */
+        @WithDefault("2m")
+        Duration verdictTimeout();
+
+        /** How soon the other replicas take over the band partitions of a replica that died. */
+        @WithDefault("10s")
+        Duration sessionTimeout();
+
+        /** Documents waiting for verdicts at most; ingestion blocks beyond. */
+        @WithDefault("8192")
+        int maxAwaitingVerdicts();
     }
 
     /** The pipeline's steps and their main settings; the rest keep datatrove's FineWeb defaults. */

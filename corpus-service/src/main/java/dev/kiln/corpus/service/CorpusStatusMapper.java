@@ -5,6 +5,7 @@ import dev.kiln.corpus.engine.EmptyDocumentException;
 import dev.kiln.corpus.engine.InputNotFoundException;
 import dev.kiln.corpus.engine.InputUnreadableException;
 import dev.kiln.corpus.engine.UnsupportedInputException;
+import dev.kiln.corpus.pipeline.dedup.DedupIndexUnavailableException;
 import dev.kiln.proto.PathOutsideRootsException;
 import dev.kiln.proto.grpc.TypedStatusMapper;
 import io.grpc.Status.Code;
@@ -22,5 +23,6 @@ public final class CorpusStatusMapper extends TypedStatusMapper {
         map(UnsupportedInputException.class, Code.FAILED_PRECONDITION);
         map(InputUnreadableException.class, Code.FAILED_PRECONDITION);
         map(TokenizerUnavailableException.class, Code.UNAVAILABLE);
+        map(DedupIndexUnavailableException.class, Code.UNAVAILABLE);
     }
 }

@@ -8,6 +8,7 @@ import dev.kiln.corpus.pipeline.PipelineConfig;
 import dev.kiln.corpus.pipeline.Pipelines;
 import dev.kiln.corpus.shard.LlmcShardFiles;
 import dev.kiln.proto.PathRoots;
+import dev.kiln.proto.kafka.KafkaClientProperties;
 import dev.kiln.proto.tokenizer.v1.TokenizerServiceGrpc;
 import io.grpc.Channel;
 import io.grpc.StatusRuntimeException;
@@ -20,9 +21,11 @@ import java.io.IOException;
 import java.net.InetAddress;
 import java.nio.file.Path;
 import java.util.HashSet;
+import java.util.Map;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import org.eclipse.microprofile.config.ConfigProvider;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
@@ -49,6 +52,7 @@ public class CorpusWiring {
     private PathRoots inputRoots;
     private volatile CorpusEngine engine;
     private KafkaShardSink sink;
+    private KafkaDedupIndex dedupIndex;
     private ScheduledExecutorService sealer;
 
     @PostConstruct
@@ -91,9 +95,14 @@ public class CorpusWiring {
                                     + config.encoding() + ": " + e.getStatus(),
                             e);
                 }
+                PipelineConfig pipelineConfig = pipelineConfig();
+                if (pipelineConfig.steps().contains(Pipelines.EXACT_DEDUP)
+                        || pipelineConfig.steps().contains(Pipelines.MINHASH_DEDUP)) {
+                    dedupIndex = new KafkaDedupIndex(dedupSettings());
+                }
                 Pipeline pipeline;
                 try {
-                    pipeline = Pipelines.build(pipelineConfig());
+                    pipeline = Pipelines.build(pipelineConfig, null, dedupIndex);
                 } catch (IllegalArgumentException e) {
                     // A bad setting is the server's fault; a caller must not read it as its own bad argument.
                     throw new IllegalStateException(
@@ -116,7 +125,12 @@ public class CorpusWiring {
                         config.shardTokens(),
                         config.tokenizeBatchDocuments(),
                         config.tokenizeBatchChars());
-                engine = new CorpusEngine(pipeline, writer, tokenizer, documentLimits);
+                engine = new CorpusEngine(
+                        pipeline,
+                        writer,
+                        tokenizer,
+                        documentLimits,
+                        config.dedup().maxAwaitingVerdicts());
                 sealer = Executors.newSingleThreadScheduledExecutor(r -> {
                     Thread t = new Thread(r, "shard-sealer");
                     t.setDaemon(true);
@@ -161,8 +175,34 @@ public class CorpusWiring {
                                 url.softBannedWordsFile(),
                                 url.softWordThreshold())
                         .withUt1(p.ut1Directory().map(Path::of).orElse(null), p.ut1Categories()))
-                .withDedup(
-                        defaults.dedup().withDirectory(Path.of(config.dataDir()).resolve("dedup")));
+                .withDedup(defaults.dedup());
+    }
+
+    /** How long a document may wait for its global dedup verdict. */
+    public java.time.Duration dedupVerdictTimeout() {
+        return config.dedup().verdictTimeout();
+    }
+
+    KafkaDedupIndex.Settings dedupSettings() {
+        CorpusServiceConfig.Dedup dedup = config.dedup();
+        return new KafkaDedupIndex.Settings(
+                bootstrapServers,
+                kafkaClientProperties(),
+                dedup.applicationId(),
+                config.topics().dedupBands(),
+                config.topics().dedupVerdicts(),
+                dedup.partitions(),
+                dedup.replicationFactor(),
+                dedup.verdictTimeout(),
+                dedup.sessionTimeout(),
+                Path.of(config.dataDir()).resolve("dedup-streams"));
+    }
+
+    /** The pass-through {@code kafka.*} client settings (TLS, SASL ...), without the prefix. */
+    static Map<String, String> kafkaClientProperties() {
+        return KafkaClientProperties.from(
+                ConfigProvider.getConfig().getPropertyNames(),
+                name -> ConfigProvider.getConfig().getOptionalValue(name, String.class));
     }
 
     private static String producerId() {
@@ -183,6 +223,7 @@ public class CorpusWiring {
         }
         sealer.shutdownNow();
         try {
+            built.awaitDedupVerdicts(30, TimeUnit.SECONDS);
             built.writer().seal();
             built.writer().awaitShipped(30, TimeUnit.SECONDS);
         } catch (Exception e) {
@@ -192,6 +233,9 @@ public class CorpusWiring {
             built.pipeline().close();
         } catch (IOException e) {
             LOG.warn("Closing the dedup logs failed", e);
+        }
+        if (dedupIndex != null) {
+            dedupIndex.close();
         }
         sink.close();
     }

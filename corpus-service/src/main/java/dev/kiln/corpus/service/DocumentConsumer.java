@@ -1,51 +1,23 @@
 package dev.kiln.corpus.service;
 
-import com.google.protobuf.InvalidProtocolBufferException;
 import dev.kiln.corpus.engine.CorpusEngine;
-import dev.kiln.corpus.engine.DocumentRejectedException;
-import dev.kiln.corpus.engine.Receipt;
-import dev.kiln.corpus.engine.Watermark;
-import dev.kiln.proto.corpus.v1.Document;
-import dev.kiln.proto.kafka.KafkaClientProperties;
 import io.grpc.Status;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
-import java.time.Duration;
-import java.util.Collection;
-import java.util.HashMap;
-import java.util.List;
-import java.util.Map;
-import java.util.Properties;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.consumer.OffsetAndMetadata;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.errors.WakeupException;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
-import org.eclipse.microprofile.config.ConfigProvider;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
 /**
- * Consumes the documents topic as one consumer group shared by every corpus replica. An offset is
- * committed only when every document before it is done: dropped, or in a shard the broker has
- * acknowledged. A crash therefore loses nothing; the documents after the last commit come again,
- * and exact dedup drops the ones already shipped.
+ * Consumes the documents topic (see {@link DocumentTopicReader}) from start to shutdown, once the
+ * engine can be built: the tokenizer service may come up after this service.
  */
 @ApplicationScoped
 public class DocumentConsumer {
 
     private static final Logger LOG = Logger.getLogger(DocumentConsumer.class);
-    private static final Duration COMMIT_EVERY = Duration.ofSeconds(1);
 
     @Inject
     CorpusWiring wiring;
@@ -59,13 +31,10 @@ public class DocumentConsumer {
     @ConfigProperty(name = "kafka.bootstrap.servers")
     String bootstrapServers;
 
-    private final Map<TopicPartition, Watermark> watermarks = new ConcurrentHashMap<>();
-    private final Map<TopicPartition, Long> committed = new HashMap<>();
-    private final AtomicLong consumed = new AtomicLong();
     private volatile boolean running;
     private volatile String failure;
-    private KafkaConsumer<String, byte[]> consumer;
-    private Thread thread;
+    private volatile DocumentTopicReader reader;
+    private Thread starter;
 
     void onStart(@Observes StartupEvent event) {
         if (config.topics().consumeDocuments()) {
@@ -83,9 +52,9 @@ public class DocumentConsumer {
         }
         running = true;
         failure = null;
-        thread = new Thread(this::run, "documents-consumer");
-        thread.setDaemon(true);
-        thread.start();
+        starter = new Thread(this::startReader, "documents-consumer-start");
+        starter.setDaemon(true);
+        starter.start();
     }
 
     /** Stops consuming after shipping what is pending and committing its offsets. */
@@ -96,152 +65,45 @@ public class DocumentConsumer {
                 return;
             }
             running = false;
-            t = thread;
-            if (consumer != null) {
-                consumer.wakeup();
-            }
+            t = starter;
         }
         try {
             t.join(60_000);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+        DocumentTopicReader r = reader;
+        if (r != null) {
+            r.stop();
+            reader = null;
+        }
     }
 
     /** Documents read from the topic since start. */
     public long consumed() {
-        return consumed.get();
+        DocumentTopicReader r = reader;
+        return r == null ? 0 : r.consumed();
     }
 
     /** Why consuming stopped on its own, or null. */
     public String failure() {
-        return failure;
+        DocumentTopicReader r = reader;
+        return failure != null ? failure : r == null ? null : r.failure();
     }
 
-    private void run() {
+    private void startReader() {
         CorpusEngine engine = awaitEngine();
-        if (engine == null) {
-            return;
-        }
-        // TLS/SASL and any other client setting (kafka.*) first; Kiln's delivery settings below win.
-        Properties props = new Properties();
-        props.putAll(KafkaClientProperties.from(
-                ConfigProvider.getConfig().getPropertyNames(),
-                name -> ConfigProvider.getConfig().getOptionalValue(name, String.class)));
-        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-        props.put(ConsumerConfig.GROUP_ID_CONFIG, config.topics().consumerGroup());
-        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-        props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-        props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 256);
-        KafkaConsumer<String, byte[]> kafka =
-                new KafkaConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer());
         synchronized (this) {
-            consumer = kafka;
-        }
-        try {
-            kafka.subscribe(List.of(config.topics().documents()), new ConsumerRebalanceListener() {
-                @Override
-                public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
-                    drainAndCommit(engine, kafka);
-                    partitions.forEach(watermarks::remove);
-                    partitions.forEach(committed::remove);
-                }
-
-                @Override
-                public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
-                    for (TopicPartition tp : partitions) {
-                        long position = kafka.position(tp);
-                        watermarks.put(tp, new Watermark(position));
-                        committed.put(tp, position);
-                    }
-                }
-            });
-            long lastCommit = System.nanoTime();
-            while (running && failure == null) {
-                for (ConsumerRecord<String, byte[]> record : kafka.poll(Duration.ofMillis(500))) {
-                    handle(engine, record);
-                }
-                if (System.nanoTime() - lastCommit > COMMIT_EVERY.toNanos()) {
-                    commit(kafka);
-                    lastCommit = System.nanoTime();
-                }
+            if (engine == null || !running) {
+                return;
             }
-        } catch (WakeupException e) {
-            // stop() asked us to leave the poll.
-        } catch (RuntimeException e) {
-            failure = e.toString();
-            LOG.error(
-                    "Consuming " + config.topics().documents() + " failed; documents after the last "
-                            + "committed offsets will be read again on restart",
-                    e);
-        } finally {
-            try {
-                drainAndCommit(engine, kafka);
-            } catch (RuntimeException e) {
-                LOG.warn("Final commit failed; uncommitted documents will be read again", e);
-            }
-            kafka.close(Duration.ofSeconds(10));
-        }
-    }
-
-    private void handle(CorpusEngine engine, ConsumerRecord<String, byte[]> record) {
-        consumed.incrementAndGet();
-        TopicPartition tp = new TopicPartition(record.topic(), record.partition());
-        Watermark watermark = watermarks.get(tp);
-        long offset = record.offset();
-        watermark.started(offset);
-        Receipt receipt = new Receipt() {
-            @Override
-            public void done() {
-                watermark.done(offset);
-            }
-
-            @Override
-            public void failed(Throwable cause) {
-                failure = "shipping the shard of " + tp + "@" + offset + " failed: " + cause;
-            }
-        };
-        Document document;
-        try {
-            document = Document.parseFrom(record.value());
-        } catch (InvalidProtocolBufferException e) {
-            LOG.warnf("Skipping %s@%d: not a kiln.corpus.v1.Document", tp, offset);
-            receipt.done();
-            return;
-        }
-        try {
-            wiring.documentLimits()
-                    .check("record " + tp + "@" + offset, document.getContent().size());
-        } catch (DocumentRejectedException e) {
-            LOG.warnf("Skipping: %s", e.getMessage());
-            receipt.done();
-            return;
-        }
-        engine.ingest(DocumentMapping.toPipeline(document), receipt);
-    }
-
-    /** Ships everything pending and commits what is then complete. */
-    private void drainAndCommit(CorpusEngine engine, KafkaConsumer<String, byte[]> kafka) {
-        try {
-            engine.writer().seal();
-            engine.writer().awaitShipped(30, TimeUnit.SECONDS);
-        } catch (Exception e) {
-            LOG.warn("Pending shards were not all acknowledged before the commit", e);
-        }
-        commit(kafka);
-    }
-
-    private void commit(KafkaConsumer<String, byte[]> kafka) {
-        Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
-        watermarks.forEach((tp, watermark) -> {
-            long complete = watermark.completeBelow();
-            if (complete > committed.getOrDefault(tp, -1L)) {
-                offsets.put(tp, new OffsetAndMetadata(complete));
-            }
-        });
-        if (!offsets.isEmpty()) {
-            kafka.commitSync(offsets);
-            offsets.forEach((tp, o) -> committed.put(tp, o.offset()));
+            reader = new DocumentTopicReader(
+                    engine,
+                    wiring.documentLimits(),
+                    bootstrapServers,
+                    CorpusWiring.kafkaClientProperties(),
+                    config.topics().documents(),
+                    config.topics().consumerGroup());
         }
     }
 

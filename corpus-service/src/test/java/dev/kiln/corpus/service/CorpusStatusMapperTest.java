@@ -7,6 +7,7 @@ import dev.kiln.corpus.engine.DocumentLimits;
 import dev.kiln.corpus.engine.InputNotFoundException;
 import dev.kiln.corpus.engine.InputUnreadableException;
 import dev.kiln.corpus.engine.UnsupportedInputException;
+import dev.kiln.corpus.pipeline.dedup.DedupIndexUnavailableException;
 import dev.kiln.proto.PathRoots;
 import io.grpc.Status;
 import java.io.IOException;
@@ -82,6 +83,13 @@ class CorpusStatusMapperTest {
                 "cannot read WARC input /data/a.warc: Permission denied", new IOException("Permission denied")));
         assertThat(unreadable.getCode()).isEqualTo(Status.Code.FAILED_PRECONDITION);
         assertThat(unreadable.getDescription()).isEqualTo("cannot read WARC input /data/a.warc: Permission denied");
+    }
+
+    @Test
+    void aDedupIndexThatDoesNotAnswerIsUnavailable() {
+        Status status = errors.toStatus(new DedupIndexUnavailableException("no dedup verdict within 120000 ms", null));
+        assertThat(status.getCode()).isEqualTo(Status.Code.UNAVAILABLE);
+        assertThat(status.getDescription()).contains("no dedup verdict");
     }
 
     @Test

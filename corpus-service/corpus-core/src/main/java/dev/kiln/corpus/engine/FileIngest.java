@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 
@@ -21,6 +22,8 @@ public final class FileIngest {
 
     /** Progress reports, at most one per this many nanoseconds. */
     private static final long PROGRESS_EVERY_NANOS = 1_000_000_000L;
+    /** Longest wait for the global dedup verdicts of a file's last documents. */
+    private static final long VERDICT_TIMEOUT_SECONDS = 120;
 
     /** What a file holds. */
     public enum Format {
@@ -89,10 +92,14 @@ public final class FileIngest {
                     return Optional.empty();
                 }
             }
+            tally.awaitOutcomes(VERDICT_TIMEOUT_SECONDS, TimeUnit.SECONDS);
             engine.writer().flush();
             tally.readerSkipped(stats.skippedByReason());
             Progress last = new Progress(tally.counts(), stats.records(), Math.max(stats.bytes(), total), total);
             return Optional.of(new Result(last, tally.summary()));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while waiting for dedup verdicts", e);
         } catch (IOException e) {
             throw new InputUnreadableException("cannot read " + format + " input " + file + ": " + e.getMessage(), e);
         }

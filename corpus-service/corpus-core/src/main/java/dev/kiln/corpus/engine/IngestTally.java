@@ -1,8 +1,11 @@
 package dev.kiln.corpus.engine;
 
+import dev.kiln.corpus.pipeline.dedup.DedupIndexUnavailableException;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 
@@ -14,6 +17,8 @@ public final class IngestTally {
     private final AtomicLong dropped = new AtomicLong();
     private final LongAdder tokens = new LongAdder();
     private final Map<String, LongAdder> drops = new ConcurrentHashMap<>();
+    private long outstanding;
+    private Throwable failure;
 
     /** The running counters, for progress reports. */
     public record Counts(long documentsIn, long documentsKept, long documentsDropped, long tokens) {}
@@ -43,7 +48,48 @@ public final class IngestTally {
         };
     }
 
-    public void record(CorpusEngine.Outcome outcome) {
+    /** Counts the outcome once it is known (global dedup answers asynchronously). */
+    public void record(CompletableFuture<CorpusEngine.Outcome> outcome) {
+        synchronized (this) {
+            outstanding++;
+        }
+        outcome.whenComplete((o, error) -> {
+            if (error == null) {
+                record(o);
+            }
+            synchronized (this) {
+                if (error != null && failure == null) {
+                    failure = error;
+                }
+                outstanding--;
+                notifyAll();
+            }
+        });
+    }
+
+    /**
+     * Waits for every outcome recorded so far.
+     *
+     * @throws DedupIndexUnavailableException when an outcome failed or did not arrive in time
+     */
+    public synchronized void awaitOutcomes(long timeout, TimeUnit unit) throws InterruptedException {
+        long deadline = System.nanoTime() + unit.toNanos(timeout);
+        while (outstanding > 0 && failure == null) {
+            long left = deadline - System.nanoTime();
+            if (left <= 0) {
+                throw new DedupIndexUnavailableException(
+                        outstanding + " documents got no dedup verdict within " + unit.toSeconds(timeout) + "s", null);
+            }
+            TimeUnit.NANOSECONDS.timedWait(this, left);
+        }
+        if (failure != null) {
+            throw failure instanceof DedupIndexUnavailableException unavailable
+                    ? unavailable
+                    : new DedupIndexUnavailableException("a document got no dedup verdict: " + failure, failure);
+        }
+    }
+
+    private void record(CorpusEngine.Outcome outcome) {
         if (outcome.kept()) {
             kept.incrementAndGet();
         } else {

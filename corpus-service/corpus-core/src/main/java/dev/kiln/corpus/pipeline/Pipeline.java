@@ -43,17 +43,39 @@ public final class Pipeline implements Closeable {
 
     /** Runs the document through every step, stopping at the first drop. Mutates {@code doc}. */
     public Result process(PipelineDocument doc) {
-        stats.documentsIn.increment();
-        List<StepStats> ss = stats.steps();
+        countIn();
         for (int i = 0; i < steps.size(); i++) {
-            PipelineStep step = steps.get(i);
-            long t0 = System.nanoTime();
-            StepResult r = run(step, doc, false);
-            ss.get(i).record(r, System.nanoTime() - t0);
-            if (!r.kept()) return new Result(doc, false, step.name(), r.reason(), r.details());
+            StepResult r = apply(i, doc);
+            if (!r.kept()) return new Result(doc, false, steps.get(i).name(), r.reason(), r.details());
         }
-        stats.documentsKept.increment();
+        countKept();
         return new Result(doc, true, null, null, Map.of());
+    }
+
+    /**
+     * Runs step {@code i} for real and counts it: the step-by-step path of a caller that must leave the
+     * pipeline between steps (the engine waits for the global dedup index's verdict asynchronously).
+     */
+    public StepResult apply(int i, PipelineDocument doc) {
+        long t0 = System.nanoTime();
+        StepResult r = run(steps.get(i), doc, false);
+        record(i, r, System.nanoTime() - t0);
+        return r;
+    }
+
+    /** Counts a verdict of step {@code i} that was reached outside {@link #apply(int, PipelineDocument)}. */
+    public void record(int i, StepResult result, long nanos) {
+        stats.steps().get(i).record(result, nanos);
+    }
+
+    /** Counts a document entering the step-by-step path. */
+    public void countIn() {
+        stats.documentsIn.increment();
+    }
+
+    /** Counts a document that passed every step of the step-by-step path. */
+    public void countKept() {
+        stats.documentsKept.increment();
     }
 
     /** One step's verdict in an inspection, with the text as it stands after the step. */

@@ -1,6 +1,8 @@
 package dev.kiln.corpus.pipeline;
 
 import dev.kiln.corpus.pipeline.dedup.ExactDeduplicator;
+import dev.kiln.corpus.pipeline.dedup.GlobalDedupIndex;
+import dev.kiln.corpus.pipeline.dedup.GlobalDedupStep;
 import dev.kiln.corpus.pipeline.dedup.MinHashDeduplicator;
 import dev.kiln.corpus.pipeline.extract.HtmlTextExtractor;
 import dev.kiln.corpus.pipeline.filters.C4QualityFilter;
@@ -36,8 +38,21 @@ public final class Pipelines {
 
     /** @param identifier language identifier to use; null = the shared n-gram identifier */
     public static Pipeline build(PipelineConfig cfg, LanguageIdentifier identifier) {
+        return build(cfg, identifier, null);
+    }
+
+    /**
+     * @param global the dedup index all replicas share; when given, {@link #EXACT_DEDUP} and {@link
+     *     #MINHASH_DEDUP} ask it ({@link GlobalDedupStep}) instead of keeping an index in this process
+     */
+    public static Pipeline build(PipelineConfig cfg, LanguageIdentifier identifier, GlobalDedupIndex global) {
         List<PipelineStep> steps = new ArrayList<>();
-        for (String name : cfg.steps()) steps.add(step(name, cfg, identifier));
+        for (String name : cfg.steps()) {
+            if (global != null && name.equals(EXACT_DEDUP)) steps.add(GlobalDedupStep.exact(name, global));
+            else if (global != null && name.equals(MINHASH_DEDUP))
+                steps.add(GlobalDedupStep.minHash(name, cfg.dedup(), global));
+            else steps.add(step(name, cfg, identifier));
+        }
         return new Pipeline(steps);
     }
 

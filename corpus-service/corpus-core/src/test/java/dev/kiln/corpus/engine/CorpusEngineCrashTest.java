@@ -82,6 +82,7 @@ class CorpusEngineCrashTest {
         for (int i = 0; i < docs.size(); i++) {
             int index = i;
             kept[i] = before.ingest(PipelineDocument.ofText("d" + i, null, docs.get(i)), () -> done[index] = true)
+                    .join()
                     .kept();
         }
         assertThat(kept).as("the test documents pass the pipeline").containsOnly(true);
@@ -97,8 +98,9 @@ class CorpusEngineCrashTest {
 
         CorpusEngine after = engine(dir, new PendingSink());
         for (int i = 0; i < docs.size(); i++) {
-            CorpusEngine.Outcome replay =
-                    after.ingest(PipelineDocument.ofText("d" + i, null, docs.get(i)), Receipt.NONE);
+            CorpusEngine.Outcome replay = after.ingest(
+                            PipelineDocument.ofText("d" + i, null, docs.get(i)), Receipt.NONE)
+                    .join();
             if (i < shipped) {
                 assertThat(replay.kept())
                         .as("document %d was shipped: its replay is a duplicate", i)

@@ -1,0 +1,168 @@
+package dev.kiln.corpus.service;
+
+import com.google.protobuf.ByteString;
+import dev.kiln.corpus.pipeline.Pipeline;
+import dev.kiln.corpus.pipeline.PipelineConfig;
+import dev.kiln.corpus.pipeline.PipelineDocument;
+import dev.kiln.corpus.pipeline.PipelineStep;
+import dev.kiln.corpus.pipeline.Pipelines;
+import dev.kiln.corpus.pipeline.dedup.ExactDeduplicator;
+import dev.kiln.corpus.pipeline.dedup.MinHashDeduplicator;
+import dev.kiln.proto.corpus.v1.Document;
+import dev.kiln.testing.Europarl;
+import dev.kiln.testing.KafkaBroker;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.function.Predicate;
+import java.util.stream.Stream;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Benchmark, not part of the suite: documents/s per replica of global dedup (1 and 2 in-process
+ * replicas against the real broker, steps html_extract, exact_dedup, minhash_dedup) and the disk bytes
+ * per document it leaves (RocksDB state directories + the dedup topics and changelogs on the broker),
+ * beside the in-process in-heap dedup on the same documents. Run:
+ * {@code ./mvnw -B -o test -pl corpus-service/corpus-core,corpus-service -am -Dtest=GlobalDedupBench
+ * -Dsurefire.failIfNoSpecifiedTests=false -Dkiln.bench.dedup=true}
+ */
+@EnabledIfSystemProperty(named = "kiln.bench.dedup", matches = "true")
+class GlobalDedupBench {
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void bench() throws Exception {
+        int n = Integer.getInteger("kiln.bench.dedup.documents", 20_000);
+        List<String> texts = new ArrayList<>();
+        for (String body : Europarl.bodies()) {
+            texts.add(Europarl.asDocument(body));
+            if (texts.size() == n) {
+                break;
+            }
+        }
+        n = texts.size();
+        // The peer does the same work minus Kafka: the same steps with the in-heap indexes, then r50k
+        // tokenization of what is kept.
+        Pipeline local = Pipelines.build(PipelineConfig.defaults().withSteps(DedupReplica.STEPS));
+        long t0 = System.nanoTime();
+        long kept = 0;
+        for (String text : texts) {
+            PipelineDocument doc = PipelineDocument.ofBytes(
+                    null, null, text.getBytes(StandardCharsets.UTF_8), "text/plain; charset=utf-8");
+            if (local.process(doc).kept()) {
+                DedupReplica.R50K.encodeOrdinary(doc.text());
+                kept++;
+            }
+        }
+        double localRate = n / ((System.nanoTime() - t0) / 1e9);
+        long heapBytes = 0;
+        for (PipelineStep step : local.steps()) {
+            if (step instanceof ExactDeduplicator exact) {
+                heapBytes += exact.memoryBytes();
+            } else if (step instanceof MinHashDeduplicator minHash) {
+                heapBytes += minHash.memoryBytes();
+            }
+        }
+        System.out.printf(
+                Locale.ROOT,
+                "BENCH in-heap dedup (one thread, no Kafka): %d docs, %d kept, %.0f docs/s; index tables %.0f B/doc in heap%n",
+                n,
+                kept,
+                localRate,
+                heapBytes / (double) n);
+        for (int replicas : new int[] {1, 2}) {
+            run(texts, replicas, localRate);
+        }
+    }
+
+    private void run(List<String> texts, int replicas, double localRate) throws Exception {
+        DedupReplica.Topics topics = DedupReplica.Topics.create("kiln.bench.dedup.");
+        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(
+                KafkaBroker.shared().clientProperties(), new StringSerializer(), new ByteArraySerializer())) {
+            for (int i = 0; i < texts.size(); i++) {
+                Document doc = Document.newBuilder()
+                        .setId("doc-" + i)
+                        .setContentType("text/plain; charset=utf-8")
+                        .setContent(ByteString.copyFrom(texts.get(i), StandardCharsets.UTF_8))
+                        .build();
+                producer.send(new ProducerRecord<>(topics.documents(), doc.getId(), doc.toByteArray()));
+            }
+        }
+        List<DedupReplica> running = new ArrayList<>();
+        Path state = dir.resolve(topics.applicationId());
+        long t0 = System.nanoTime();
+        for (int i = 0; i < replicas; i++) {
+            running.add(new DedupReplica("bench-" + i, topics, state.resolve("replica-" + i)));
+        }
+        while (!topics.allCommitted()) {
+            Thread.sleep(100);
+        }
+        double seconds = (System.nanoTime() - t0) / 1e9;
+        long kept = running.stream()
+                .mapToLong(r -> r.engine.stats().documentsKept())
+                .sum();
+        // Closing flushes RocksDB's memtables into its files, which is what a restart finds on disk. All at
+        // once, so no replica takes over (and restores a second copy of) the stores of one that left.
+        running.parallelStream().forEach(DedupReplica::close);
+        long stateBytes = size(state);
+        long changelogBytes = topicBytes(topics, t -> t.startsWith(topics.applicationId() + "-"));
+        long messageBytes = topicBytes(topics, t -> t.equals(topics.bands()) || t.equals(topics.verdicts()));
+        double n = texts.size();
+        System.out.printf(
+                Locale.ROOT,
+                "BENCH global dedup, %d replica(s): %d docs (%d kept) in %.1f s (start-up included) = %.0f docs/s"
+                        + " per replica (%.2fx in-heap); disk B/doc: index %.0f (RocksDB files %.0f + changelogs"
+                        + " %.0f), band and verdict topics %.0f (until retention deletes them)%n",
+                replicas,
+                texts.size(),
+                kept,
+                seconds,
+                n / seconds / replicas,
+                n / seconds / replicas / localRate,
+                (stateBytes + changelogBytes) / n,
+                stateBytes / n,
+                changelogBytes / n,
+                messageBytes / n);
+    }
+
+    private static long size(Path root) throws IOException {
+        try (Stream<Path> files = Files.walk(root)) {
+            return files.filter(Files::isRegularFile)
+                    .mapToLong(p -> p.toFile().length())
+                    .sum();
+        }
+    }
+
+    /** Bytes on the broker of this run's topics that {@code ours} selects. */
+    private static long topicBytes(DedupReplica.Topics topics, Predicate<String> ours) throws Exception {
+        try (Admin admin = Admin.create(KafkaBroker.shared().clientProperties())) {
+            int broker = admin.describeCluster().nodes().get().iterator().next().id();
+            long bytes = 0;
+            for (var dirs : admin.describeLogDirs(List.of(broker))
+                    .allDescriptions()
+                    .get()
+                    .get(broker)
+                    .values()) {
+                for (var replica : dirs.replicaInfos().entrySet()) {
+                    if (ours.test(replica.getKey().topic())) {
+                        bytes += replica.getValue().size();
+                    }
+                }
+            }
+            return bytes;
+        }
+    }
+}
