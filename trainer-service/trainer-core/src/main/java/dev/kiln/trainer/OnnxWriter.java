@@ -34,6 +34,10 @@ import java.util.function.Supplier;
  * 4 KiB-aligned offset, and the tensor names its {@code location}, {@code offset} and
  * {@code length} instead of carrying {@code raw_data}. Protobuf caps a message at 2 GiB, so this
  * is what lets models past ~500M parameters be written at all.
+ *
+ * <p>Over 400 lines because it is one encoder: the streaming writer, the external-data placement
+ * and the merged-decoder assembly all work on the same private node and initializer lists, and
+ * splitting them would expose those lists to the rest of the package.
  */
 final class OnnxWriter {
     static final int FLOAT = 1, INT64 = 7, BOOL = 9, FLOAT16 = 10;
