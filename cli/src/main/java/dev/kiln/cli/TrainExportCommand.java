@@ -41,10 +41,18 @@ final class TrainExportCommand extends ServiceCommand {
             description = "Weights and past/present/logits in float16 (half the bundle). Default: float32.")
     String dtype;
 
+    @Option(
+            names = "--merged-decoder",
+            description = "Write Optimum's decoder_model_merged.onnx (use_cache_branch) instead of model.onnx,"
+                    + " for runtimes built around Optimum's merged exports.")
+    boolean mergedDecoder;
+
     @Override
     public Integer call() {
-        ExportModelRequest.Builder request =
-                ExportModelRequest.newBuilder().setRunId(run).setPublish(publish);
+        ExportModelRequest.Builder request = ExportModelRequest.newBuilder()
+                .setRunId(run)
+                .setPublish(publish)
+                .setMergedDecoder(mergedDecoder);
         if (modelName != null) {
             request.setModelName(modelName);
         }

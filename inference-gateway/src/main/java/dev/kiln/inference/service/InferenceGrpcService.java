@@ -41,6 +41,7 @@ import java.util.function.Supplier;
 /** gRPC adapter: validate, delegate to the core, map results to proto; failures through {@link InferenceStatusMapper}. */
 @GrpcService
 public class InferenceGrpcService extends InferenceServiceGrpc.InferenceServiceImplBase {
+    static final int MAX_PATH_CHARS = 4096;
 
     @Inject
     InferenceEngine engine;
@@ -210,6 +211,11 @@ public class InferenceGrpcService extends InferenceServiceGrpc.InferenceServiceI
     public void loadModel(LoadModelRequest req, StreamObserver<ModelInfo> out) {
         GrpcReplies.unary(out, errors, () -> {
             ResourceNames.require("name", req.getName());
+            if (req.getPath().length() > MAX_PATH_CHARS) {
+                // refused before it reaches the file system, or an error message quoting it
+                throw new IllegalArgumentException("path is " + req.getPath().length() + " characters long; at most "
+                        + MAX_PATH_CHARS + " (Linux's PATH_MAX)");
+            }
             Path bundle = wiring.modelRoots().resolve("path", req.getPath());
             DecoderModel.Provider p = switch (req.getExecutionProvider()) {
                 case EXECUTION_PROVIDER_CPU -> DecoderModel.Provider.CPU;

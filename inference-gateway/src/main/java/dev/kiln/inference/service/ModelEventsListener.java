@@ -1,11 +1,11 @@
 package dev.kiln.inference.service;
 
+import dev.kiln.inference.model.BundleConfig;
 import dev.kiln.inference.registry.ModelRegistry;
 import dev.kiln.proto.PathOutsideRootsException;
 import dev.kiln.proto.ResourceNames;
 import dev.kiln.proto.kafka.KafkaClientProperties;
 import dev.kiln.proto.trainer.v1.ModelPublished;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -28,7 +28,8 @@ import org.jboss.logging.Logger;
  * Follows kiln.models. Every replica must see every event (a broadcast), so this consumer has
  * no group: it assigns itself all partitions of the topic (re-checking for new ones) and keeps
  * its position in memory. At start it can replay the topic; the latest event per model name wins.
- * Before loading, the bundle must lie under the model roots and its model.onnx must hash to the
+ * Before loading, the bundle must lie under the model roots and its graph (model.onnx, or the
+ * file BundleConfig finds: a merged decoder, onnx/model.onnx …) must hash to the
  * event's sha256.
  */
 final class ModelEventsListener implements AutoCloseable {
@@ -137,10 +138,7 @@ final class ModelEventsListener implements AutoCloseable {
         try {
             ResourceNames.require("name", e.getName());
             Path dir = wiring.modelRoots().resolve("bundle_path", requested);
-            Path onnx = dir.resolve("model.onnx");
-            if (!Files.isRegularFile(onnx)) {
-                throw new IllegalArgumentException("no model.onnx in " + dir);
-            }
+            Path onnx = dir.resolve(BundleConfig.read(dir).modelFile()); // model.onnx or the merged decoder
             String sha = ModelRegistry.sha256(onnx);
             if (!sha.equalsIgnoreCase(e.getSha256())) {
                 throw new IllegalArgumentException(
@@ -152,7 +150,7 @@ final class ModelEventsListener implements AutoCloseable {
                     e.getName(), dir, e.getRunId(), e.getStep());
         } catch (PathOutsideRootsException ex) {
             LOG.warnf("ignoring ModelPublished for %s: %s", e.getName(), ex.getMessage());
-        } catch (RuntimeException ex) {
+        } catch (RuntimeException | java.io.IOException ex) {
             LOG.errorf("ignoring ModelPublished for %s at %s: %s", e.getName(), requested, ex.getMessage());
         }
     }

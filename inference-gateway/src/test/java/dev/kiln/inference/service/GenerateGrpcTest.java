@@ -434,6 +434,39 @@ class GenerateGrpcTest {
                 .hasMessageContaining("NOT_FOUND");
     }
 
+    /** Paths that are not bundles get a status that says so, never INTERNAL, and never hang the call. */
+    @Test
+    void loadModelGivesSpecialPathsADeliberateStatus() throws Exception {
+        Path root = TestModelsResource.root();
+        Path file = root.resolve("spare/model.onnx");
+        Path fifo = root.resolve("a-fifo");
+        Path fifoConfig = Files.createDirectories(root.resolve("fifo-config"));
+        for (Path p : List.of(fifo, fifoConfig.resolve("config.json"))) {
+            Process mk = new ProcessBuilder("mkfifo", p.toString()).inheritIO().start();
+            assertThat(mk.waitFor()).isZero();
+        }
+        Path dirConfig =
+                Files.createDirectories(root.resolve("dir-config/config.json")).getParent();
+        Object[][] cases = {
+            {file.toString(), Status.Code.FAILED_PRECONDITION, "is not a directory"},
+            {fifo.toString(), Status.Code.FAILED_PRECONDITION, "is not a directory"},
+            {fifoConfig.toString(), Status.Code.FAILED_PRECONDITION, "config.json is not a regular file"},
+            {dirConfig.toString(), Status.Code.FAILED_PRECONDITION, "config.json is not a regular file"},
+            {"p".repeat(100_000), Status.Code.INVALID_ARGUMENT, "path"},
+            {root.resolve("x".repeat(300)).toString(), Status.Code.NOT_FOUND, "does not exist"},
+        };
+        for (Object[] c : cases) {
+            StatusRuntimeException e = (StatusRuntimeException) catchThrowable(() -> blocking()
+                    .loadModel(LoadModelRequest.newBuilder()
+                            .setName("special")
+                            .setPath((String) c[0])
+                            .build()));
+            assertThat(e).as("path %.80s", c[0]).isNotNull();
+            assertThat(e.getStatus().getCode()).as("path %.80s", c[0]).isEqualTo(c[1]);
+            assertThat(e.getStatus().getDescription()).as("path %.80s", c[0]).contains((String) c[2]);
+        }
+    }
+
     @Test
     void loadingABundleThroughALinkOutOfTheRootsIsDenied() throws Exception {
         Path escape = TestModelsResource.escape();

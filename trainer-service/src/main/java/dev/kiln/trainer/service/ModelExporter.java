@@ -27,7 +27,7 @@ import java.util.HexFormat;
 
 /**
  * Writes a model bundle from a run's latest checkpoint (model.onnx in the Optimum KV-cache
- * convention, config.json, generation_config.json and the tokenizer) and, when asked, announces it
+ * convention, or Optimum's merged decoder when the request asks for it; config.json, generation_config.json and the tokenizer) and, when asked, announces it
  * on the models topic.
  */
 @ApplicationScoped
@@ -55,8 +55,8 @@ public class ModelExporter {
     public ModelArtifact export(ExportModelRequest request) {
         Path requestedDir =
                 request.getOutputDir().isEmpty() ? null : roots.models().resolve("output_dir", request.getOutputDir());
-        OnnxExporter.ExportOptions options =
-                new OnnxExporter.ExportOptions(precision(request.getDtype()), config.exportExternalDataThreshold());
+        OnnxExporter.ExportOptions options = new OnnxExporter.ExportOptions(
+                precision(request.getDtype()), config.exportExternalDataThreshold(), request.getMergedDecoder());
         Run run = runs.get(request.getRunId());
         String name = request.getModelName().isEmpty() ? run.getId() : request.getModelName();
         ResourceNames.require("model_name", name);
@@ -82,13 +82,13 @@ public class ModelExporter {
             throw new UncheckedIOException(
                     "Cannot export run " + run.getId() + " to " + dir + ": " + e.getMessage(), e);
         }
-        Path onnx = dir.resolve("model.onnx");
+        Path onnx = dir.resolve(options.modelFile());
         String sha256 = sha256(onnx);
         ModelArtifact.Builder artifact = ModelArtifact.newBuilder()
                 .setName(name)
                 .setPath(dir.toString())
                 .setSha256(sha256)
-                .setSizeBytes(size(onnx) + bundleDataSize(dir))
+                .setSizeBytes(size(onnx) + bundleDataSize(dir.resolve(options.externalDataFile())))
                 .setStep((int) step);
         if (request.getPublish()) {
             publisher.publish(ModelPublished.newBuilder()
@@ -122,9 +122,8 @@ public class ModelExporter {
                 .build();
     }
 
-    /** The external weights beside model.onnx, when the export wrote them. */
-    private static long bundleDataSize(Path dir) {
-        Path data = dir.resolve(OnnxExporter.EXTERNAL_DATA_FILE);
+    /** The external weights beside the graph, when the export wrote them. */
+    private static long bundleDataSize(Path data) {
         return Files.exists(data) ? size(data) : 0;
     }
 

@@ -379,6 +379,17 @@ class TrainerGrpcServiceTest {
         String config = Files.readString(bundle.resolve("config.json"));
         assertThat(config)
                 .contains("\"model_type\": \"llama\"", "\"num_key_value_heads\": 2", "\"torch_dtype\": \"float16\"");
+
+        ModelArtifact merged = trainer.exportModel(ExportModelRequest.newBuilder()
+                .setRunId(started.getId())
+                .setModelName("tiny-llama-merged")
+                .setDtype("float16")
+                .setMergedDecoder(true)
+                .build());
+        Path mergedFile = Path.of(merged.getPath()).resolve("decoder_model_merged.onnx");
+        assertThat(Path.of(merged.getPath()).resolve("model.onnx")).doesNotExist();
+        assertThat(merged.getSha256()).isEqualTo(ModelExporter.sha256(mergedFile));
+        assertThat(merged.getSizeBytes()).isEqualTo(Files.size(mergedFile));
         assertThat(codeOf(() -> trainer.exportModel(ExportModelRequest.newBuilder()
                         .setRunId(started.getId())
                         .setDtype("bfloat16")

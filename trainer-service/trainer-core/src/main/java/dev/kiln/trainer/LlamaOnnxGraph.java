@@ -46,13 +46,14 @@ final class LlamaOnnxGraph {
         return m;
     }
 
-    static OnnxWriter build(LlamaModel model, boolean half) {
+    /** @param withPast false for a merged decoder's first-step branch (see {@link OnnxDecoderIo}) */
+    static OnnxWriter build(LlamaModel model, boolean half, boolean withPast) {
         LlamaConfig c = model.config;
         int L = c.nLayer(), C = c.nEmbd(), NH = c.nHead(), NKV = c.nKvHead(), hs = c.headDim(), V = c.vocab();
         int I = c.intermediateSize(), QKV = c.qkvSize(), maxT = c.context();
         float[] p = model.params;
         OnnxWriter w = new OnnxWriter();
-        OnnxDecoderIo io = new OnnxDecoderIo(w, L, NKV, hs, V, half);
+        OnnxDecoderIo io = new OnnxDecoderIo(w, L, NKV, hs, V, half, withPast);
 
         String qShape = w.int64Init("const_q_shape", new long[] {4}, 0, 0, NH, hs);
         String kvShape = w.int64Init("const_kv_shape", new long[] {4}, 0, 0, NKV, hs);

@@ -14,6 +14,9 @@ final class OnnxDecoderIo {
 
     private final OnnxWriter w;
     private final boolean half;
+    /** False for a merged decoder's first-step branch, which reads no cache and starts it from this step's keys. */
+    private final boolean withPast;
+
     private final int layers, kvHeads, headDim;
     /** Names the graph reads the cache from and writes its outputs to (float32 tensors). */
     private final String[] pastKey, pastValue, presentKey, presentValue;
@@ -24,9 +27,10 @@ final class OnnxDecoderIo {
 
     final String zero, one;
 
-    OnnxDecoderIo(OnnxWriter w, int layers, int kvHeads, int headDim, int vocab, boolean half) {
+    OnnxDecoderIo(OnnxWriter w, int layers, int kvHeads, int headDim, int vocab, boolean half, boolean withPast) {
         this.w = w;
         this.half = half;
+        this.withPast = withPast;
         this.layers = layers;
         this.kvHeads = kvHeads;
         this.headDim = headDim;
@@ -38,7 +42,7 @@ final class OnnxDecoderIo {
         pastValue = new String[layers];
         presentKey = new String[layers];
         presentValue = new String[layers];
-        for (int l = 0; l < layers; l++) {
+        for (int l = 0; withPast && l < layers; l++) {
             pastKey[l] = pastInput("past_key_values." + l + ".key", io);
             pastValue[l] = pastInput("past_key_values." + l + ".value", io);
         }
@@ -113,8 +117,13 @@ final class OnnxDecoderIo {
             throw new IllegalArgumentException("layer " + l);
         }
         int group = nHead / kvHeads;
-        w.opNamed("Concat", new String[] {pastKey[l], k4}, new String[] {presentKey[l]}, Attr.i("axis", 2));
-        w.opNamed("Concat", new String[] {pastValue[l], v4}, new String[] {presentValue[l]}, Attr.i("axis", 2));
+        if (withPast) {
+            w.opNamed("Concat", new String[] {pastKey[l], k4}, new String[] {presentKey[l]}, Attr.i("axis", 2));
+            w.opNamed("Concat", new String[] {pastValue[l], v4}, new String[] {presentValue[l]}, Attr.i("axis", 2));
+        } else {
+            w.opNamed("Identity", new String[] {k4}, new String[] {presentKey[l]});
+            w.opNamed("Identity", new String[] {v4}, new String[] {presentValue[l]});
+        }
         String scale = "const_attn_scale";
         if (l == 0) {
             w.floatScalar(scale, (float) (1.0 / Math.sqrt(headDim)));

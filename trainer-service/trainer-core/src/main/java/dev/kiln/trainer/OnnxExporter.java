@@ -21,7 +21,8 @@ import java.util.Map;
  * Exports a {@link LanguageModel} as a model bundle (see DESIGN.md "Model bundle"): {@code model.onnx}
  * in the Hugging Face Optimum decoder-with-past convention (GPT-2's graph here, Llama's in
  * {@link LlamaOnnxGraph}, their shared I/O and attention in {@link OnnxDecoderIo}), plus
- * {@code model.onnx_data} when the weights pass {@link ExportOptions#externalDataThreshold()},
+ * {@code model.onnx_data} when the weights pass {@link ExportOptions#externalDataThreshold()}
+ * (or, as an option, an Optimum merged decoder {@code decoder_model_merged.onnx}: {@link OnnxWriter#mergedDecoder}),
  * {@code config.json} (Hugging Face GPT2Config or LlamaConfig names), {@code generation_config.json},
  * {@code model.safetensors} (the same weights, HF names, for a Java reference forward via
  * {@link Checkpoint#loadWeights}), and whatever tokenizer files the caller writes.
@@ -49,6 +50,11 @@ public final class OnnxExporter {
     public static final int OPSET = 17;
     public static final String MODEL_FILE = "model.onnx";
     public static final String EXTERNAL_DATA_FILE = "model.onnx_data";
+    /** Optimum's name for a merged decoder, and the boolean input that picks its branch. */
+    public static final String MERGED_MODEL_FILE = "decoder_model_merged.onnx";
+
+    public static final String MERGED_EXTERNAL_DATA_FILE = "decoder_model_merged.onnx_data";
+    public static final String USE_CACHE_BRANCH = "use_cache_branch";
     /** Indented as Hugging Face writes its JSON files ({@code "key": value}), since people read them. */
     private static final ObjectWriter BUNDLE_JSON = new ObjectMapper()
             .writer(new DefaultPrettyPrinter()
@@ -69,19 +75,29 @@ public final class OnnxExporter {
     }
 
     /**
-     * @param externalDataThreshold weights of more bytes than this go to {@value #EXTERNAL_DATA_FILE}
-     *     beside model.onnx (ONNX's external-data convention); the default (1 GiB) keeps every
-     *     model.onnx far below protobuf's 2 GiB limit
+     * @param externalDataThreshold weights of more bytes than this go to the side file beside the
+     *     graph (ONNX's external-data convention); the default (1 GiB) keeps every graph file far
+     *     below protobuf's 2 GiB limit
+     * @param mergedDecoder write an Optimum merged decoder ({@value #MERGED_MODEL_FILE}) instead
+     *     of {@value #MODEL_FILE}: the same I/O plus {@code use_cache_branch} (bool [1]) choosing,
+     *     through one If node, between a first-step branch that reads no cache and the with-past
+     *     branch, over one shared copy of the weights. Runtimes built around Optimum's merged
+     *     exports (Transformers.js, Optimum's ORTModelForCausalLM) load this file.
      */
-    public record ExportOptions(Precision precision, long externalDataThreshold) {
+    public record ExportOptions(Precision precision, long externalDataThreshold, boolean mergedDecoder) {
         public static final long DEFAULT_EXTERNAL_DATA_THRESHOLD = 1L << 30;
         public static final ExportOptions DEFAULT =
-                new ExportOptions(Precision.FLOAT32, DEFAULT_EXTERNAL_DATA_THRESHOLD);
+                new ExportOptions(Precision.FLOAT32, DEFAULT_EXTERNAL_DATA_THRESHOLD, false);
 
         public ExportOptions {
             if (precision == null || externalDataThreshold < 0) {
                 throw new IllegalArgumentException("precision required, threshold >= 0");
             }
+        }
+
+        /** A plain (not merged) decoder. */
+        public ExportOptions(Precision precision, long externalDataThreshold) {
+            this(precision, externalDataThreshold, false);
         }
 
         boolean half() {
@@ -91,6 +107,16 @@ public final class OnnxExporter {
         /** Whether a model's weights go to the side file. */
         public boolean external(TransformerConfig c) {
             return c.parameterCount() * (half() ? 2 : 4) > externalDataThreshold;
+        }
+
+        /** The graph's file name in the bundle. */
+        public String modelFile() {
+            return mergedDecoder ? MERGED_MODEL_FILE : MODEL_FILE;
+        }
+
+        /** The external weights' file name, beside the graph. */
+        public String externalDataFile() {
+            return mergedDecoder ? MERGED_EXTERNAL_DATA_FILE : EXTERNAL_DATA_FILE;
         }
     }
 
@@ -112,7 +138,7 @@ public final class OnnxExporter {
     }
 
     /**
-     * Writes model.onnx (and model.onnx_data when the weights are large), model.safetensors,
+     * Writes model.onnx or decoder_model_merged.onnx (and its _data side file when the weights are large), model.safetensors,
      * config.json, generation_config.json into dir (created if needed), then lets extraFiles add
      * the tokenizer. bos/eos ids may be -1 when the tokenizer has none.
      */
@@ -126,8 +152,9 @@ public final class OnnxExporter {
             BundleFiles extraFiles)
             throws IOException {
         Files.createDirectories(dir);
-        Path onnx = dir.resolve(MODEL_FILE), tmp = dir.resolve(MODEL_FILE + ".tmp");
-        Path data = dir.resolve(EXTERNAL_DATA_FILE), dataTmp = dir.resolve(EXTERNAL_DATA_FILE + ".tmp");
+        String file = options.modelFile(), dataFile = options.externalDataFile();
+        Path onnx = dir.resolve(file), tmp = dir.resolve(file + ".tmp");
+        Path data = dir.resolve(dataFile), dataTmp = dir.resolve(dataFile + ".tmp");
         boolean external = options.external(model.config());
         try (OutputStream os = Files.newOutputStream(tmp);
                 OutputStream ds = external ? Files.newOutputStream(dataTmp) : null) {
@@ -139,6 +166,10 @@ public final class OnnxExporter {
             Files.deleteIfExists(data); // a stale side file from an earlier, larger export
         }
         Files.move(tmp, onnx, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        // the other layout of an earlier export would leave two graphs for a loader to choose from
+        ExportOptions other = new ExportOptions(options.precision(), 0, !options.mergedDecoder());
+        Files.deleteIfExists(dir.resolve(other.modelFile()));
+        Files.deleteIfExists(dir.resolve(other.externalDataFile()));
         // the same weights for a Java reference forward (Checkpoint.loadWeights), as HF folders carry them
         Checkpoint.saveWeights(dir.resolve("model.safetensors"), model, 0);
         Map<String, Object> config = model.config() instanceof LlamaConfig l
@@ -204,23 +235,29 @@ public final class OnnxExporter {
 
     /**
      * Streams the ONNX ModelProto to os, one initializer at a time; with {@code externalData}, the
-     * weights go there instead (its file must be {@value #EXTERNAL_DATA_FILE} beside the model).
+     * weights go there instead (its file must be {@link ExportOptions#externalDataFile()} beside the model).
      */
     public static void writeOnnx(LanguageModel model, ExportOptions options, OutputStream os, OutputStream externalData)
             throws IOException {
-        OnnxWriter w = model instanceof LlamaModel l
-                ? LlamaOnnxGraph.build(l, options.half())
-                : build((GptModel) model, options.half());
+        OnnxWriter w = options.mergedDecoder()
+                ? OnnxWriter.mergedDecoder(graph(model, options, false), graph(model, options, true), USE_CACHE_BRANCH)
+                : graph(model, options, true);
         String name = "kiln-" + model.config().architecture();
-        w.writeTo(os, externalData, EXTERNAL_DATA_FILE, name, OPSET, "kiln", "0.1.0");
+        w.writeTo(os, externalData, options.externalDataFile(), name, OPSET, "kiln", "0.1.0");
     }
 
-    private static OnnxWriter build(GptModel model, boolean half) {
+    private static OnnxWriter graph(LanguageModel model, ExportOptions options, boolean withPast) {
+        return model instanceof LlamaModel l
+                ? LlamaOnnxGraph.build(l, options.half(), withPast)
+                : build((GptModel) model, options.half(), withPast);
+    }
+
+    private static OnnxWriter build(GptModel model, boolean half, boolean withPast) {
         GptConfig c = model.config;
         int L = c.nLayer(), C = c.nEmbd(), NH = c.nHead(), hs = c.headDim(), V = c.vocab();
         float[] p = model.params;
         OnnxWriter w = new OnnxWriter();
-        OnnxDecoderIo io = new OnnxDecoderIo(w, L, NH, hs, V, half);
+        OnnxDecoderIo io = new OnnxDecoderIo(w, L, NH, hs, V, half, withPast);
 
         String headShape = w.int64Init("const_head_shape", new long[] {4}, 0, 0, NH, hs);
         String split3 = w.int64Init("const_qkv_split", new long[] {3}, C, C, C);

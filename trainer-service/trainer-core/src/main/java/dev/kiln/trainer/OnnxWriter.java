@@ -18,7 +18,7 @@ import java.util.function.Supplier;
  * OperatorSetIdProto{domain=1, version=2},
  * GraphProto{node=1, name=2, initializer=5, input=11, output=12},
  * NodeProto{input=1, output=2, name=3, op_type=4, attribute=5},
- * AttributeProto{name=1, f=2, i=3, ints=8, type=20} with AttributeType FLOAT=1, INT=2, INTS=7,
+ * AttributeProto{name=1, f=2, i=3, g=6, ints=8, type=20} with AttributeType FLOAT=1, INT=2, GRAPH=5, INTS=7,
  * TensorProto{dims=1, data_type=2, name=8, raw_data=9, external_data=13, data_location=14} with
  * DataType FLOAT=1, INT64=7, BOOL=9, FLOAT16=10 and DataLocation EXTERNAL=1,
  * StringStringEntryProto{key=1, value=2},
@@ -34,6 +34,10 @@ import java.util.function.Supplier;
  * 4 KiB-aligned offset, and the tensor names its {@code location}, {@code offset} and
  * {@code length} instead of carrying {@code raw_data}. Protobuf caps a message at 2 GiB, so this
  * is what lets models past ~500M parameters be written at all.
+ *
+ * <p>Over 400 lines because it is one encoder: the streaming writer, the external-data placement
+ * and the merged-decoder assembly all work on the same private node and initializer lists, and
+ * splitting them would expose those lists to the rest of the package.
  */
 final class OnnxWriter {
     static final int FLOAT = 1, INT64 = 7, BOOL = 9, FLOAT16 = 10;
@@ -108,6 +112,15 @@ final class OnnxWriter {
             return new Attr(name, new Msg().str(1, name).i64(20, 1).f32(2, v));
         }
 
+        /** A subgraph (an If node's branch): GraphProto{node=1, name=2, output=12}, no inputs of its own. */
+        static Attr graph(String name, String graphName, List<Msg> nodes, List<Msg> outputs) {
+            Msg g = new Msg();
+            nodes.forEach(n -> g.msg(1, n));
+            g.str(2, graphName);
+            outputs.forEach(o -> g.msg(12, o));
+            return new Attr(name, new Msg().str(1, name).i64(20, 5).msg(6, g));
+        }
+
         static Attr ints(String name, long... vs) {
             Msg m = new Msg().str(1, name).i64(20, 7);
             for (long v : vs) {
@@ -118,7 +131,7 @@ final class OnnxWriter {
     }
 
     /** An initializer whose raw data is produced when written (floats stored as FLOAT or FLOAT16). */
-    private record Init(Msg header, int dataType, Supplier<float[]> floats, int off, int n, long[] longs) {
+    private record Init(String name, Msg header, int dataType, Supplier<float[]> floats, int off, int n, long[] longs) {
         long rawBytes() {
             return floats == null ? 8L * longs.length : dataType == FLOAT16 ? 2L * n : 4L * n;
         }
@@ -128,9 +141,17 @@ final class OnnxWriter {
     private record Placement(long offset, long length) {}
 
     private final List<Msg> nodes = new ArrayList<>();
+    /**
+     * The Casts of fp16 weights to float: they read initializers only, so they run first, and in a
+     * merged decoder they stay in the main graph, shared by both branches (cast, and folded by
+     * ONNX Runtime, once).
+     */
+    private final List<Msg> weightCasts = new ArrayList<>();
+
     private final List<Init> initializers = new ArrayList<>();
     private final List<Msg> inputs = new ArrayList<>();
     private final List<Msg> outputs = new ArrayList<>();
+    private final List<String> outputNames = new ArrayList<>();
     private int counter;
 
     /** Adds a node with one output named after the op; returns the output name. */
@@ -146,6 +167,10 @@ final class OnnxWriter {
     }
 
     void opNamed(String opType, String[] in, String[] out, Attr... attrs) {
+        nodes.add(node(opType, in, out, attrs));
+    }
+
+    private Msg node(String opType, String[] in, String[] out, Attr... attrs) {
         Msg n = new Msg();
         for (String s : in) {
             n.str(1, s);
@@ -158,12 +183,12 @@ final class OnnxWriter {
         for (Attr a : attrs) {
             n.msg(5, a.msg());
         }
-        nodes.add(n);
+        return n;
     }
 
     /** A float initializer of n values data.get()[off ..]; the supplier runs when the model is written. */
     String floatInit(String name, long[] dims, Supplier<float[]> data, int off, int n) {
-        initializers.add(new Init(header(name, dims, FLOAT), FLOAT, data, off, n, null));
+        initializers.add(new Init(name, header(name, dims, FLOAT), FLOAT, data, off, n, null));
         return name;
     }
 
@@ -175,8 +200,8 @@ final class OnnxWriter {
         if (!half) {
             return floatInit(name, dims, data, off, n);
         }
-        initializers.add(new Init(header(name + ".fp16", dims, FLOAT16), FLOAT16, data, off, n, null));
-        opNamed("Cast", new String[] {name + ".fp16"}, new String[] {name}, Attr.i("to", FLOAT));
+        initializers.add(new Init(name + ".fp16", header(name + ".fp16", dims, FLOAT16), FLOAT16, data, off, n, null));
+        weightCasts.add(node("Cast", new String[] {name + ".fp16"}, new String[] {name}, Attr.i("to", FLOAT)));
         return name;
     }
 
@@ -189,7 +214,7 @@ final class OnnxWriter {
     }
 
     String int64Init(String name, long[] dims, long... data) {
-        initializers.add(new Init(header(name, dims, INT64), INT64, null, 0, 0, data.clone()));
+        initializers.add(new Init(name, header(name, dims, INT64), INT64, null, 0, 0, data.clone()));
         return name;
     }
 
@@ -232,6 +257,44 @@ final class OnnxWriter {
 
     void output(String name, int elemType, Object... dims) {
         outputs.add(valueInfo(name, elemType, dims));
+        outputNames.add(name);
+    }
+
+    /**
+     * An Optimum merged decoder (what {@code optimum.onnx.merge_decoders} builds) from two graphs
+     * of the same weights: the main graph holds the shared initializers, the inputs of
+     * {@code withPast} plus {@code use_cache_branch} (bool [1]), and one If node that runs
+     * {@code withPast} when it is true and {@code noPast} when it is false. Both branches read the
+     * weights from the main graph and write the main graph's outputs, in the same order.
+     *
+     * @throws IllegalArgumentException when the two graphs do not share their initializers and outputs
+     */
+    static OnnxWriter mergedDecoder(OnnxWriter noPast, OnnxWriter withPast, String branchInput) {
+        if (!initializerNames(noPast).equals(initializerNames(withPast))) {
+            throw new IllegalArgumentException("the two decoders do not share their initializers");
+        }
+        if (!noPast.outputNames.equals(withPast.outputNames)) {
+            throw new IllegalArgumentException("the two decoders do not have the same outputs");
+        }
+        OnnxWriter m = new OnnxWriter();
+        m.initializers.addAll(withPast.initializers);
+        m.inputs.addAll(withPast.inputs);
+        m.input(branchInput, BOOL, 1L);
+        m.outputs.addAll(withPast.outputs);
+        m.outputNames.addAll(withPast.outputNames);
+        m.weightCasts.addAll(withPast.weightCasts);
+        String[] outs = withPast.outputNames.toArray(String[]::new);
+        m.opNamed(
+                "If",
+                new String[] {branchInput},
+                outs,
+                Attr.graph("then_branch", "with_past", withPast.nodes, withPast.outputs),
+                Attr.graph("else_branch", "no_past", noPast.nodes, withPast.outputs));
+        return m;
+    }
+
+    private static List<String> initializerNames(OnnxWriter w) {
+        return w.initializers.stream().map(Init::name).toList();
     }
 
     /** Streams the ModelProto to os with every initializer inline. */
@@ -273,7 +336,9 @@ final class OnnxWriter {
             }
         }
         long graphSize = CodedOutputStream.computeStringSize(2, graphName);
-        for (Msg n : nodes) {
+        List<Msg> allNodes = new ArrayList<>(weightCasts);
+        allNodes.addAll(nodes);
+        for (Msg n : allNodes) {
             graphSize += lengthDelimitedSize(1, n.toBytes().length);
         }
         for (int i = 0; i < initializers.size(); i++) {
@@ -295,7 +360,7 @@ final class OnnxWriter {
         out.writeString(3, producerVersion);
         out.writeTag(7, WireFormatLengthDelimited);
         out.writeUInt32NoTag((int) graphSize);
-        for (Msg n : nodes) {
+        for (Msg n : allNodes) {
             out.writeByteArray(1, n.toBytes());
         }
         out.writeString(2, graphName);

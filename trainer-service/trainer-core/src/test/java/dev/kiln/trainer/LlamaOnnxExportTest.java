@@ -82,7 +82,7 @@ class LlamaOnnxExportTest {
     /** One ORT call over ids[B][S] after pastLen cached positions; returns logits [B][S][V], fills present. */
     static float[][][] run(
             OrtSession s,
-            LlamaConfig cfg,
+            TransformerConfig cfg,
             boolean half,
             long[][] ids,
             Map<String, float[]> past,
@@ -102,6 +102,10 @@ class LlamaOnnxExportTest {
             in.put("input_ids", longs(ids));
             in.put("attention_mask", longs(mask));
             in.put("position_ids", longs(pos));
+            if (s.getInputNames().contains(OnnxExporter.USE_CACHE_BRANCH)) {
+                // as Optimum's runtime feeds a merged decoder: the first-step branch while nothing is cached
+                in.put(OnnxExporter.USE_CACHE_BRANCH, OnnxTensor.createTensor(env, new boolean[] {pastLen > 0}));
+            }
             for (int l = 0; l < cfg.nLayer(); l++) {
                 for (String kv : new String[] {"key", "value"}) {
                     float[] data = past == null ? new float[0] : past.get(l + "." + kv);
@@ -186,8 +190,8 @@ class LlamaOnnxExportTest {
     static final int[][] SEQS = {{5, 96, 0, 17, 17, 3, 44, 81, 2, 60}, {1, 2, 3, 4, 90, 91, 92, 93, 7, 7}};
 
     /** Prefill 6 tokens, then 3 with the cache, then 1: every position against the Java forward. */
-    static float checkAgainstJava(OrtSession s, LlamaModel m, boolean half) throws Exception {
-        LlamaConfig cfg = m.config;
+    static float checkAgainstJava(OrtSession s, LanguageModel m, boolean half) throws Exception {
+        TransformerConfig cfg = m.config();
         float worst = 0;
         int[][] splits = {{0, 6}, {6, 9}, {9, 10}};
         Map<String, float[]> past = null;

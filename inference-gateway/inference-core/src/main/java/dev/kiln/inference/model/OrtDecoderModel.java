@@ -15,6 +15,8 @@ import java.util.Map;
  * output metadata, with config.json filling dimensions the graph leaves symbolic.
  */
 public final class OrtDecoderModel implements DecoderModel {
+    private static final String MERGED_FILE = "decoder_model_merged.onnx";
+
     private final OrtEnvironment env;
     private final OrtSession session;
     private final IoNames io;
@@ -52,6 +54,13 @@ public final class OrtDecoderModel implements DecoderModel {
             Map<String, NodeInfo> in = opened.session().getInputInfo();
             Map<String, NodeInfo> out = opened.session().getOutputInfo();
             IoNames io = IoNames.resolve(cfg.io(), in.keySet(), out.keySet());
+            if (file.getFileName().toString().equals(MERGED_FILE) && io.useCacheBranch() == null) {
+                // Optimum names this file only for the If graph; without the input it is some other
+                // export, whose first step we would run blind
+                throw new InvalidBundleException(cfg.modelFile() + " has no use_cache_branch input, so it is not "
+                        + "an Optimum merged decoder (inputs: " + in.keySet() + "); export it with "
+                        + "use_cache_branch, or name a plain decoder model.onnx");
+            }
             TensorInfo past = (TensorInfo) in.get(io.pastKeys().get(0)).getInfo();
             TensorInfo logits = (TensorInfo) out.get(io.logits()).getInfo();
             long[] ps = past.getShape();

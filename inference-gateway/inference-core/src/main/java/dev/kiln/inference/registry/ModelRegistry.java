@@ -60,7 +60,8 @@ public final class ModelRegistry implements AutoCloseable {
      *
      * @param provider null for the configured default
      * @throws BundleNotFoundException  no such directory
-     * @throws InvalidBundleException   not a valid bundle (the message says why)
+     * @throws InvalidBundleException   not a valid bundle, or a file where the directory should be
+     *     (the message says why)
      * @throws ModelExistsException     the name is taken and replace is false
      */
     public LoadedModel load(String name, Path dir, boolean replace, DecoderModel.Provider provider) {
@@ -74,6 +75,10 @@ public final class ModelRegistry implements AutoCloseable {
     public synchronized LoadedModel load(
             String name, Path dir, boolean replace, DecoderModel.Provider provider, CudaOptions cuda) {
         if (!Files.isDirectory(dir)) {
+            if (Files.exists(dir)) {
+                throw new InvalidBundleException(dir + " is not a directory: a bundle is a directory holding "
+                        + "config.json, the ONNX graph and the tokenizer");
+            }
             throw new BundleNotFoundException("bundle directory " + dir + " does not exist");
         }
         if (!replace && models.containsKey(name)) {

@@ -26,6 +26,7 @@ class BundleConfigTest {
                   "outputs": {"logits": "logits", "present_key_names": "present.%d.k", "present_value_names": "present.%d.v"}}}}""");
         Files.writeString(dir.resolve("generation_config.json"), """
                 {"do_sample": true, "temperature": 0.6, "top_p": 0.9, "repetition_penalty": 1.1}""");
+        Files.createFile(dir.resolve("decoder.onnx")); // the graph genai_config.json names must be there
         BundleConfig c = BundleConfig.read(dir);
         assertThat(c.modelType()).isEqualTo("llama");
         assertThat(c.nKvHead()).isEqualTo(2);
@@ -57,6 +58,7 @@ class BundleConfigTest {
 
     @Test
     void everyEosIdOfConfigAndGenerationConfigEndsGeneration(@TempDir Path dir) throws Exception {
+        Files.createFile(dir.resolve("model.onnx"));
         // Qwen 2.5 Instruct: config.json names <|endoftext|>, generation_config.json adds <|im_end|>.
         Files.writeString(dir.resolve("config.json"), """
                 {"vocab_size": 151936, "n_positions": 32768, "n_head": 1, "n_embd": 4, "eos_token_id": 151643}""");
@@ -73,6 +75,7 @@ class BundleConfigTest {
 
     @Test
     void greedyDefaultsWhenDoSampleIsFalse(@TempDir Path dir) throws Exception {
+        Files.createFile(dir.resolve("model.onnx"));
         Files.writeString(
                 dir.resolve("config.json"), "{\"vocab_size\": 10, \"n_positions\": 8, \"n_head\": 1, \"n_embd\": 4}");
         Files.writeString(dir.resolve("generation_config.json"), "{\"do_sample\": false, \"temperature\": 0.7}");

@@ -56,7 +56,12 @@ class LlamaBundleTest {
     }
 
     static List<Integer> referenceGreedy(int[] prompt, int n) {
-        TokenDecoder d = ref.decoder();
+        return referenceGreedy(ref, prompt, n);
+    }
+
+    /** Greedy continuation by the trainer's Java KV-cache decoder of the same weights. */
+    static List<Integer> referenceGreedy(LlamaModel model, int[] prompt, int n) {
+        TokenDecoder d = model.decoder();
         float[] logits = d.prefill(prompt);
         List<Integer> out = new ArrayList<>();
         for (int i = 0; i < n; i++) {
