@@ -213,8 +213,7 @@ public final class GptModel implements LanguageModel {
                 + N // logits, probs, losses
                 + N * C * 3
                 + N * 3 * C
-                + N * 4 * C // backward buffers
-                + Math.max(Vp * C, 4 * C * C); // transposed weight
+                + N * 4 * C; // backward buffers
         return params + params + 2 * params + 4 * acts;
     }
 
