@@ -24,7 +24,7 @@ int main(int argc,char**argv){
   model.mean_loss=-1.0f;
   int*tok=malloc(sizeof(int)*(B*T+1));
   printf("llm.c L%d C%d NH%d T%d B%d V%d params=%zu threads=%d\n",L,C,NH,T,B,V,n,omp_get_max_threads());
-  int warm=argc>9?atoi(argv[9]):2; int steps=0; double tstart=0, cstart=0; int measured=0;
+  int warm=argc>9?atoi(argv[9]):2; int steps=0; double tstart=now(), cstart=cpu(); int measured=0;
   for(;;){
     for(int i=0;i<=B*T;i++) tok[i]=random_u32(&rng)%V;
     double s=now();
