@@ -93,10 +93,10 @@ public final class TrainerBench {
                     "| model | params | B×T | tokens/s (wall) | GFLOP/s (wall) | % of FMA loop (wall) | GFLOP per CPU-s | % of 1-core FMA peak per CPU-s | steps, median step | peak heap |");
             System.out.println("|---|---|---|---|---|---|---|---|---|---|");
             if (models.contains("1.3m")) {
-                train(pool, "1.3M", GptConfig.of(4, 4, 128, 128, 4096), 8, 128, 3, seconds * 2, peak, measured1);
+                train(pool, "1.3M", GptConfig.of(4, 4, 128, 128, 4096), 8, 128, 3, 2, seconds * 2, peak, measured1);
             }
             if (models.contains("12m")) {
-                train(pool, "12M", GptConfig.of(6, 6, 384, 256, 4096), 4, 256, 3, seconds * 4, peak, measured1);
+                train(pool, "12M", GptConfig.of(6, 6, 384, 256, 4096), 4, 256, 3, 2, seconds * 4, peak, measured1);
             }
             if (models.contains("124m")) {
                 train(
@@ -105,6 +105,7 @@ public final class TrainerBench {
                         GptConfig.of(12, 12, 768, 1024, 50257),
                         bigBatch,
                         1024,
+                        1,
                         1,
                         0,
                         peak,
@@ -238,6 +239,7 @@ public final class TrainerBench {
             int B,
             int T,
             int warmupSteps,
+            int minSteps,
             double seconds,
             double peak,
             double peak1) {
@@ -263,7 +265,7 @@ public final class TrainerBench {
         long tokens = 0;
         int steps = 0;
         double[] stepTimes = new double[1000];
-        while ((steps < 2 || System.nanoTime() - t0 < seconds * 1e9) && steps < stepTimes.length) {
+        while ((steps < minSteps || System.nanoTime() - t0 < seconds * 1e9) && steps < stepTimes.length) {
             Trainer.StepResult res = tr.step(() -> Batch.sample(data, rng, B, T));
             tokens += res.tokens();
             stepTimes[steps++] = res.nanos() / 1e6;
