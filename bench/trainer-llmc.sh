@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # llm.c's CPU trainer (train_gpt2.c) on the shapes of bench/trainer.sh, for the side-by-side in BENCHMARKS.md.
-# Usage: bench/trainer-llmc.sh LLMC_DIR [threads=2] [seconds=12] [shapes=1.3m,12m] [124m batch=2] [cflags=-O3]
+# Usage: bench/trainer-llmc.sh LLMC_DIR [threads=2] [seconds=12] [shapes=1.3m,12m] [124m batch=1] [cflags=-O3]
 #   LLMC_DIR: a checkout of https://github.com/karpathy/llm.c (not vendored: it is only measured).
 # bench/llmc/train_gpt2_bench.c includes train_gpt2.c unmodified (its main renamed), builds the
 # model with random N(0, 0.02) weights and random tokens (speed does not depend on them), and times
@@ -12,7 +12,7 @@ LLMC="$(cd "$1" && pwd)"
 THREADS="${2:-2}"
 SECS="${3:-12}"
 SHAPES="${4:-1.3m,12m}"
-BIG_B="${5:-2}"
+BIG_B="${5:-1}"
 CFLAGS="${6:--O3}"
 OUT="$(mktemp -d)"
 gcc $CFLAGS -march=native -fopenmp -I"$LLMC" -o "$OUT/bench" "$HERE/llmc/train_gpt2_bench.c" -lm -w

@@ -53,7 +53,7 @@ public final class TrainerBench {
         int threads = args.length > 0 ? Integer.parseInt(args[0]) : 2;
         double seconds = args.length > 1 ? Double.parseDouble(args[1]) : 3;
         List<String> models = Arrays.asList((args.length > 2 ? args[2] : "1.3m,12m").split(","));
-        int bigBatch = args.length > 3 ? Integer.parseInt(args[3]) : 2;
+        int bigBatch = args.length > 3 ? Integer.parseInt(args[3]) : 1;
         double mhz = cpuMhz();
         System.out.printf(
                 "threads=%d, java %s, vector species %s, CPU %s at %.0f MHz, load average %.2f%n",
