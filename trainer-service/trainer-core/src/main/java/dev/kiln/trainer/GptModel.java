@@ -157,7 +157,7 @@ public final class GptModel implements LanguageModel {
         final float[] logits, probs; // [B,T,Vp]; probs become dlogits in backward
         final float[] losses; // [B,T]
         // backward scratch
-        final float[] dres, dA, dB, d3C, d4C, scratch;
+        final float[] dres, dA, dB, d3C, d4C;
 
         Activations(GptConfig cfg, int B, int T) {
             this.B = B;
@@ -190,8 +190,6 @@ public final class GptModel implements LanguageModel {
             dB = new float[NC];
             d3C = new float[3 * NC];
             d4C = new float[4 * NC];
-            int worst = Math.max(Vp * C, 4 * C * C); // a transposed weight for the forward matmuls
-            scratch = new float[worst];
         }
     }
 
@@ -215,8 +213,7 @@ public final class GptModel implements LanguageModel {
                 + N // logits, probs, losses
                 + N * C * 3
                 + N * 3 * C
-                + N * 4 * C // backward buffers
-                + Math.max(Vp * C, 4 * C * C); // transposed weight
+                + N * 4 * C; // backward buffers
         return params + params + 2 * params + 4 * acts;
     }
 
@@ -257,21 +254,20 @@ public final class GptModel implements LanguageModel {
             int o = l * NC;
             Layers.layernormForward(
                     pool, a.ln1, o, a.ln1Mean, a.ln1Rstd, l * N, resIn, resOff, params, ln1w[l], ln1b[l], N, C);
-            Layers.matmulForward(pool, a.qkv, 3 * o, a.ln1, o, params, qkvw[l], qkvb[l], N, C, 3 * C, a.scratch);
+            Layers.matmulForward(pool, a.qkv, 3 * o, a.ln1, o, params, qkvw[l], qkvb[l], N, C, 3 * C);
             Layers.attentionForward(pool, a.atty, o, a.att, l * B * NH * T * T, a.qkv, 3 * o, B, T, C, NH);
-            Layers.matmulForward(pool, a.res2, o, a.atty, o, params, attprojw[l], attprojb[l], N, C, C, a.scratch);
+            Layers.matmulForward(pool, a.res2, o, a.atty, o, params, attprojw[l], attprojb[l], N, C, C);
             Layers.residualAdd(pool, a.res2, o, resIn, resOff, NC);
             Layers.layernormForward(
                     pool, a.ln2, o, a.ln2Mean, a.ln2Rstd, l * N, a.res2, o, params, ln2w[l], ln2b[l], N, C);
-            Layers.matmulForward(pool, a.fch, 4 * o, a.ln2, o, params, fcw[l], fcb[l], N, C, 4 * C, a.scratch);
+            Layers.matmulForward(pool, a.fch, 4 * o, a.ln2, o, params, fcw[l], fcb[l], N, C, 4 * C);
             Layers.geluForward(pool, a.fchGelu, 4 * o, a.fch, 4 * o, 4 * NC);
-            Layers.matmulForward(
-                    pool, a.res3, o, a.fchGelu, 4 * o, params, fcprojw[l], fcprojb[l], N, 4 * C, C, a.scratch);
+            Layers.matmulForward(pool, a.res3, o, a.fchGelu, 4 * o, params, fcprojw[l], fcprojb[l], N, 4 * C, C);
             Layers.residualAdd(pool, a.res3, o, a.res2, o, NC);
         }
         Layers.layernormForward(
                 pool, a.lnf, 0, a.lnfMean, a.lnfRstd, 0, a.res3, (L - 1) * NC, params, lnfw, lnfb, N, C);
-        Layers.matmulForward(pool, a.logits, 0, a.lnf, 0, params, wte, -1, N, C, Vp, a.scratch);
+        Layers.matmulForward(pool, a.logits, 0, a.lnf, 0, params, wte, -1, N, C, Vp);
         lastLoss = targets == null
                 ? Float.NaN
                 : Layers.crossEntropyForward(pool, a.probs, a.logits, a.targets, a.losses, N, V, Vp);

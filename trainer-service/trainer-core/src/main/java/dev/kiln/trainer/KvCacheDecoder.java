@@ -56,23 +56,23 @@ public final class KvCacheDecoder implements TokenDecoder {
         final int t = pos;
         for (int l = 0; l < L; l++) {
             Layers.layernormForward(pool, h, 0, stat1, stat2, 0, x, 0, p, m.ln1w[l], m.ln1b[l], 1, C);
-            Layers.matmulForward(pool, qkv, 0, h, 0, p, m.qkvw[l], m.qkvb[l], 1, C, 3 * C);
+            Layers.matmulForwardRows(pool, qkv, 0, h, 0, p, m.qkvw[l], m.qkvb[l], 1, C, 3 * C);
             cache.append(l, t, qkv, C, 2 * C);
             cache.attend(pool, l, t, qkv, NH, y);
-            Layers.matmulForward(pool, h, 0, y, 0, p, m.attprojw[l], m.attprojb[l], 1, C, C);
+            Layers.matmulForwardRows(pool, h, 0, y, 0, p, m.attprojw[l], m.attprojb[l], 1, C, C);
             for (int i = 0; i < C; i++) {
                 x[i] += h[i];
             }
             Layers.layernormForward(pool, h, 0, stat1, stat2, 0, x, 0, p, m.ln2w[l], m.ln2b[l], 1, C);
-            Layers.matmulForward(pool, fch, 0, h, 0, p, m.fcw[l], m.fcb[l], 1, C, 4 * C);
+            Layers.matmulForwardRows(pool, fch, 0, h, 0, p, m.fcw[l], m.fcb[l], 1, C, 4 * C);
             Layers.geluForward(pool, fchGelu, 0, fch, 0, 4 * C);
-            Layers.matmulForward(pool, h, 0, fchGelu, 0, p, m.fcprojw[l], m.fcprojb[l], 1, 4 * C, C);
+            Layers.matmulForwardRows(pool, h, 0, fchGelu, 0, p, m.fcprojw[l], m.fcprojb[l], 1, 4 * C, C);
             for (int i = 0; i < C; i++) {
                 x[i] += h[i];
             }
         }
         Layers.layernormForward(pool, h, 0, stat1, stat2, 0, x, 0, p, m.lnfw, m.lnfb, 1, C);
-        Layers.matmulForward(pool, logits, 0, h, 0, p, m.wte, -1, 1, C, c.paddedVocab());
+        Layers.matmulForwardRows(pool, logits, 0, h, 0, p, m.wte, -1, 1, C, c.paddedVocab());
         pos++;
         return Arrays.copyOf(logits, c.vocab());
     }

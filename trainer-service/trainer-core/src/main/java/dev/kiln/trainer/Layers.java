@@ -144,35 +144,7 @@ public final class Layers {
 
     // ---------------------------------------------------------------- matmul (linear layer)
 
-    /**
-     * out[N,OC] = inp[N,C] · w[OC,C]^T + b[OC]  (bOff < 0: no bias). With scratch (training):
-     * w is transposed into it (OC·C floats, cost 1/N of the product) and the broadcast kernel
-     * runs, which has no lane reductions, so results are reproducible in every JIT state. Without
-     * (decoding one row): dot products straight on w's rows.
-     */
-    public static void matmulForward(
-            ThreadPool pool,
-            float[] out,
-            int outOff,
-            float[] inp,
-            int inOff,
-            float[] p,
-            int wOff,
-            int bOff,
-            int N,
-            int C,
-            int OC,
-            float[] scratch) {
-        float[] bias = bOff < 0 ? null : p;
-        if (scratch == null) {
-            Matmul.abT(pool, out, outOff, inp, inOff, p, wOff, bias, bOff, N, OC, C, false);
-        } else {
-            Matmul.transpose(pool, scratch, 0, p, wOff, OC, C); // wT[C,OC]
-            Matmul.ab(pool, out, outOff, inp, inOff, scratch, 0, bias, bOff, N, OC, C, false);
-        }
-    }
-
-    /** Forward without scratch (dot-product kernel), for one or a few rows. */
+    /** out[N,OC] = inp[N,C] · w[OC,C]^T + b[OC]  (bOff < 0: no bias), through the packed GEMM. */
     public static void matmulForward(
             ThreadPool pool,
             float[] out,
@@ -185,7 +157,26 @@ public final class Layers {
             int N,
             int C,
             int OC) {
-        matmulForward(pool, out, outOff, inp, inOff, p, wOff, bOff, N, C, OC, null);
+        Matmul.abT(pool, out, outOff, inp, inOff, p, wOff, bOff < 0 ? null : p, bOff, N, OC, C, false);
+    }
+
+    /**
+     * As {@link #matmulForward}, with dot products straight on w's rows: for one row or a few
+     * (decoding), where packing the weights would cost more than the product.
+     */
+    public static void matmulForwardRows(
+            ThreadPool pool,
+            float[] out,
+            int outOff,
+            float[] inp,
+            int inOff,
+            float[] p,
+            int wOff,
+            int bOff,
+            int N,
+            int C,
+            int OC) {
+        Matmul.rowsAbT(pool, out, outOff, inp, inOff, p, wOff, bOff < 0 ? null : p, bOff, N, OC, C, false);
     }
 
     /**

@@ -117,8 +117,7 @@ public record LlamaConfig(
                 + N // logits, probs, losses
                 + N * C * 3
                 + N * qkvSize()
-                + N * 3 * I // backward buffers
-                + Math.max(Vp * C, Math.max(2 * I * C, (long) qkvSize() * C)); // transposed weight
+                + N * 3 * I; // backward buffers
         return params + params + 2 * params + 4 * acts;
     }
 }

@@ -56,26 +56,26 @@ public final class LlamaKvCacheDecoder implements TokenDecoder {
         final int t = pos;
         for (int l = 0; l < L; l++) {
             LlamaLayers.rmsnormForward(pool, h, 0, stat, 0, x, 0, p, m.attnNorm[l], eps, 1, C);
-            Layers.matmulForward(pool, qkv, 0, h, 0, p, m.qkvw[l], -1, 1, C, QKV);
+            Layers.matmulForwardRows(pool, qkv, 0, h, 0, p, m.qkvw[l], -1, 1, C, QKV);
             for (int hd = 0; hd < NH + NKV; hd++) {
                 LlamaLayers.rotate(qkv, hd * hs, half, m.ropeCos, m.ropeSin, t * half, 1f);
             }
             cache.append(l, t, qkv, C, C + NKV * hs);
             cache.attend(pool, l, t, qkv, NH, y);
-            Layers.matmulForward(pool, h, 0, y, 0, p, m.ow[l], -1, 1, C, C);
+            Layers.matmulForwardRows(pool, h, 0, y, 0, p, m.ow[l], -1, 1, C, C);
             for (int i = 0; i < C; i++) {
                 x[i] += h[i];
             }
             LlamaLayers.rmsnormForward(pool, h, 0, stat, 0, x, 0, p, m.mlpNorm[l], eps, 1, C);
-            Layers.matmulForward(pool, gateUp, 0, h, 0, p, m.gateUpW[l], -1, 1, C, 2 * I);
+            Layers.matmulForwardRows(pool, gateUp, 0, h, 0, p, m.gateUpW[l], -1, 1, C, 2 * I);
             LlamaLayers.swigluForward(pool, swiglu, 0, gateUp, 0, 1, I);
-            Layers.matmulForward(pool, h, 0, swiglu, 0, p, m.downW[l], -1, 1, I, C);
+            Layers.matmulForwardRows(pool, h, 0, swiglu, 0, p, m.downW[l], -1, 1, I, C);
             for (int i = 0; i < C; i++) {
                 x[i] += h[i];
             }
         }
         LlamaLayers.rmsnormForward(pool, h, 0, stat, 0, x, 0, p, m.normf, eps, 1, C);
-        Layers.matmulForward(pool, logits, 0, h, 0, p, m.lmHead, -1, 1, C, c.paddedVocab());
+        Layers.matmulForwardRows(pool, logits, 0, h, 0, p, m.lmHead, -1, 1, C, c.paddedVocab());
         pos++;
         return Arrays.copyOf(logits, c.vocab());
     }

@@ -138,7 +138,7 @@ public final class LlamaModel implements LanguageModel {
         final float[] logits, probs; // [B,T,Vp]; probs become dlogits in backward
         final float[] losses; // [B,T]
         // backward scratch
-        final float[] dres, dA, dB, dQkv, dGateUp, dSwiglu, scratch;
+        final float[] dres, dA, dB, dQkv, dGateUp, dSwiglu;
 
         Activations(LlamaConfig cfg, int B, int T) {
             this.B = B;
@@ -170,8 +170,6 @@ public final class LlamaModel implements LanguageModel {
             dQkv = new float[N * QKV];
             dGateUp = new float[N * 2 * I];
             dSwiglu = new float[N * I];
-            long worst = Math.max((long) Vp * C, Math.max(2L * I * C, (long) QKV * C)); // a transposed weight
-            scratch = new float[Math.toIntExact(worst)];
         }
     }
 
@@ -216,20 +214,19 @@ public final class LlamaModel implements LanguageModel {
             int o = l * NC;
             LlamaLayers.rmsnormForward(
                     pool, a.rms1, o, a.rms1Rstd, l * N, resIn, resOff, params, attnNorm[l], eps, N, C);
-            Layers.matmulForward(pool, a.qkv, l * N * QKV, a.rms1, o, params, qkvw[l], -1, N, C, QKV, a.scratch);
+            Layers.matmulForward(pool, a.qkv, l * N * QKV, a.rms1, o, params, qkvw[l], -1, N, C, QKV);
             LlamaLayers.rope(pool, a.qkv, l * N * QKV, QKV, NH + NKV, hs, ropeCos, ropeSin, B, T, false);
             Layers.attentionForward(pool, a.atty, o, a.att, l * B * NH * T * T, a.qkv, l * N * QKV, B, T, NH, NKV, hs);
-            Layers.matmulForward(pool, a.res2, o, a.atty, o, params, ow[l], -1, N, C, C, a.scratch);
+            Layers.matmulForward(pool, a.res2, o, a.atty, o, params, ow[l], -1, N, C, C);
             Layers.residualAdd(pool, a.res2, o, resIn, resOff, NC);
             LlamaLayers.rmsnormForward(pool, a.rms2, o, a.rms2Rstd, l * N, a.res2, o, params, mlpNorm[l], eps, N, C);
-            Layers.matmulForward(
-                    pool, a.gateUp, l * N * 2 * I, a.rms2, o, params, gateUpW[l], -1, N, C, 2 * I, a.scratch);
+            Layers.matmulForward(pool, a.gateUp, l * N * 2 * I, a.rms2, o, params, gateUpW[l], -1, N, C, 2 * I);
             LlamaLayers.swigluForward(pool, a.swiglu, l * N * I, a.gateUp, l * N * 2 * I, N, I);
-            Layers.matmulForward(pool, a.res3, o, a.swiglu, l * N * I, params, downW[l], -1, N, I, C, a.scratch);
+            Layers.matmulForward(pool, a.res3, o, a.swiglu, l * N * I, params, downW[l], -1, N, I, C);
             Layers.residualAdd(pool, a.res3, o, a.res2, o, NC);
         }
         LlamaLayers.rmsnormForward(pool, a.rmsf, 0, a.rmsfRstd, 0, a.res3, (L - 1) * NC, params, normf, eps, N, C);
-        Layers.matmulForward(pool, a.logits, 0, a.rmsf, 0, params, lmHead, -1, N, C, Vp, a.scratch);
+        Layers.matmulForward(pool, a.logits, 0, a.rmsf, 0, params, lmHead, -1, N, C, Vp);
         return targets == null
                 ? Float.NaN
                 : Layers.crossEntropyForward(pool, a.probs, a.logits, a.targets, a.losses, N, V, Vp);

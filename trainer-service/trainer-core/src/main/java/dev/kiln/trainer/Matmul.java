@@ -1,26 +1,26 @@
-// Over 400 lines on purpose: the matmul forms share one tiling and reduction order, which must stay identical for
-// bit-exact training.
 package dev.kiln.trainer;
 
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorOperators;
 
 /**
- * The one matmul kernel of the module: {@code c[M,N] (+)= a[M,K] · b[N,K]^T (+ bias[N])}, all
- * row-major. Both operands are read along K, so every output is a dot product of two contiguous
- * rows; a 4×4 register tile reuses each loaded vector four times. The backward passes reach the
- * same kernel through transposes ({@link #transpose}), which cost O(n²) against the O(n³) products.
+ * The matmul entry points of the module. Training goes through the packed, cache-blocked {@link
+ * Gemm} in all three forms a linear layer needs: {@link #abT} (forward, x·Wᵀ), {@link #ab}
+ * (backward dX = dY·W) and {@link #atb} (backward dW = dYᵀ·X); each output is one FMA chain in k
+ * order, so training is bit-reproducible across thread counts and JIT states.
  *
- * <p>Each output is accumulated as: lane-wise FMAs over full vectors of K, one lane reduction,
- * then the scalar tail, whatever tile it falls in; so results do not depend on the tiling or the
- * thread split.
+ * <p>{@link #rowsAbT} is the dot-product form for a single row or a few (KV-cache decoding),
+ * where packing would cost more than the product: both operands are read along K and a 4×4
+ * register tile reuses each loaded vector four times; each output is lane-wise FMAs over full
+ * vectors of K, one lane reduction, then the scalar tail, whatever tile it falls in.
  */
 public final class Matmul {
     private static final int NB = 128; // rows of b kept hot in L2 while all rows of a pass by
 
     private Matmul() {}
 
-    public static void abT(
+    /** {@code c[M,N] (+)= a[M,K] · b[N,K]^T (+ bias[N])}, all row-major: the dot-product form for few rows. */
+    public static void rowsAbT(
             ThreadPool pool,
             float[] c,
             int cOff,
@@ -213,13 +213,27 @@ public final class Matmul {
     }
 
     /**
-     * {@code c[M,N] (+)= a[M,K] · b[K,N] (+ bias[N])}, all row-major: the broadcast form. A 4-row ×
-     * 2-vector register tile multiplies a broadcast element of a with vectors of a row of b, so no
-     * lane reduction is needed and short K (= C in the forward pass) runs at full speed. Every
-     * output is one fused multiply-add chain over k = 0..K-1 (vector lanes and the scalar edge path
-     * alike), so results do not depend on tiling or the thread split. The training passes use this
-     * kernel; {@link #abT} serves single-row products (decoding) where it needs no transpose.
+     * {@code c[M,N] (+)= a[M,K] · b[N,K]^T (+ bias[N])}, all row-major, through the packed {@link
+     * Gemm}: the forward pass of a linear layer (x·Wᵀ) without a transposed copy of W.
      */
+    public static void abT(
+            ThreadPool pool,
+            float[] c,
+            int cOff,
+            float[] a,
+            int aOff,
+            float[] b,
+            int bOff,
+            float[] bias,
+            int biasOff,
+            int M,
+            int N,
+            int K,
+            boolean accumulate) {
+        Gemm.multiply(pool, c, cOff, a, aOff, K, 1, b, bOff, 1, K, bias, biasOff, M, N, K, accumulate);
+    }
+
+    /** {@code c[M,N] (+)= a[M,K] · b[K,N] (+ bias[N])}, all row-major, through the packed {@link Gemm}. */
     public static void ab(
             ThreadPool pool,
             float[] c,
@@ -234,13 +248,12 @@ public final class Matmul {
             int N,
             int K,
             boolean accumulate) {
-        abStrided(pool, c, cOff, a, aOff, K, 1, b, bOff, bias, biasOff, M, N, K, accumulate);
+        Gemm.multiply(pool, c, cOff, a, aOff, K, 1, b, bOff, N, 1, bias, biasOff, M, N, K, accumulate);
     }
 
     /**
-     * {@code c[M,N] (+)= aT[K,M]^T · b[K,N]}: as {@link #ab} with a stored transposed. The tile
-     * reads a[k, m..m+3], four neighbours in one cache line, so this costs no more than {@link #ab}
-     * and saves the transpose of dout in the weight-gradient product.
+     * {@code c[M,N] (+)= aT[K,M]^T · b[K,N]}, through the packed {@link Gemm}: the weight gradient
+     * dYᵀ·X without a transposed copy of dY.
      */
     public static void atb(
             ThreadPool pool,
@@ -254,173 +267,7 @@ public final class Matmul {
             int N,
             int K,
             boolean accumulate) {
-        abStrided(pool, c, cOff, aT, aOff, 1, M, b, bOff, null, 0, M, N, K, accumulate);
-    }
-
-    /** a's element (m, k) is at aOff + m·sm + k·sk. */
-    private static void abStrided(
-            ThreadPool pool,
-            float[] c,
-            int cOff,
-            float[] a,
-            int aOff,
-            int sm,
-            int sk,
-            float[] b,
-            int bOff,
-            float[] bias,
-            int biasOff,
-            int M,
-            int N,
-            int K,
-            boolean accumulate) {
-        final int tw = 2 * Vec.L; // 32 columns on AVX-512: divides C, 3C, 4C and the padded vocab
-        int mTiles = (M + 3) / 4;
-        // columns of b per panel: about 256 KB of b stays in L2 while the rows of a pass by
-        int panel = Math.max(tw, Math.min((N + tw - 1) / tw * tw, (65536 / Math.max(1, K)) / tw * tw));
-        if (mTiles >= 2 * pool.threads()) {
-            pool.parallelFor(mTiles, (t0, t1) -> {
-                for (int n0 = 0; n0 < N; n0 += panel) {
-                    int n1 = Math.min(N, n0 + panel);
-                    for (int m = t0 * 4; m < Math.min(M, t1 * 4); m += 4) {
-                        for (int n = n0; n < n1; n += tw) {
-                            abTile(
-                                    c,
-                                    cOff,
-                                    a,
-                                    aOff,
-                                    sm,
-                                    sk,
-                                    b,
-                                    bOff,
-                                    bias,
-                                    biasOff,
-                                    N,
-                                    K,
-                                    accumulate,
-                                    m,
-                                    Math.min(4, M - m),
-                                    n,
-                                    Math.min(n1, n + tw));
-                        }
-                    }
-                }
-            });
-        } else {
-            int nTiles = (N + tw - 1) / tw;
-            pool.parallelFor(nTiles, (t0, t1) -> {
-                for (int m = 0; m < M; m += 4) {
-                    for (int t = t0; t < t1; t++) {
-                        abTile(
-                                c,
-                                cOff,
-                                a,
-                                aOff,
-                                sm,
-                                sk,
-                                b,
-                                bOff,
-                                bias,
-                                biasOff,
-                                N,
-                                K,
-                                accumulate,
-                                m,
-                                Math.min(4, M - m),
-                                t * tw,
-                                Math.min(N, (t + 1) * tw));
-                    }
-                }
-            });
-        }
-    }
-
-    private static void abTile(
-            float[] c,
-            int cOff,
-            float[] a,
-            int aOff,
-            int sm,
-            int sk,
-            float[] b,
-            int bOff,
-            float[] bias,
-            int biasOff,
-            int N,
-            int K,
-            boolean acc,
-            int m,
-            int mr,
-            int n,
-            int nEnd) {
-        final int L = Vec.L;
-        if (mr == 4 && nEnd - n == 2 * L) {
-            int a0 = aOff + m * sm, a1 = a0 + sm, a2 = a1 + sm, a3 = a2 + sm;
-            FloatVector c00 = FloatVector.zero(Vec.S), c01 = c00;
-            FloatVector c10 = c00, c11 = c00;
-            FloatVector c20 = c00, c21 = c00;
-            FloatVector c30 = c00, c31 = c00;
-            for (int k = 0; k < K; k++) {
-                int br = bOff + k * N + n;
-                FloatVector b0 = FloatVector.fromArray(Vec.S, b, br);
-                FloatVector b1 = FloatVector.fromArray(Vec.S, b, br + L);
-                int ak = k * sk;
-                FloatVector x = FloatVector.broadcast(Vec.S, a[a0 + ak]);
-                c00 = b0.fma(x, c00);
-                c01 = b1.fma(x, c01);
-                x = FloatVector.broadcast(Vec.S, a[a1 + ak]);
-                c10 = b0.fma(x, c10);
-                c11 = b1.fma(x, c11);
-                x = FloatVector.broadcast(Vec.S, a[a2 + ak]);
-                c20 = b0.fma(x, c20);
-                c21 = b1.fma(x, c21);
-                x = FloatVector.broadcast(Vec.S, a[a3 + ak]);
-                c30 = b0.fma(x, c30);
-                c31 = b1.fma(x, c31);
-            }
-            int r = cOff + m * N + n;
-            storeV(c, r, c00, bias, biasOff, n, acc);
-            storeV(c, r + L, c01, bias, biasOff, n + L, acc);
-            r += N;
-            storeV(c, r, c10, bias, biasOff, n, acc);
-            storeV(c, r + L, c11, bias, biasOff, n + L, acc);
-            r += N;
-            storeV(c, r, c20, bias, biasOff, n, acc);
-            storeV(c, r + L, c21, bias, biasOff, n + L, acc);
-            r += N;
-            storeV(c, r, c30, bias, biasOff, n, acc);
-            storeV(c, r + L, c31, bias, biasOff, n + L, acc);
-            return;
-        }
-        for (int i = 0; i < mr; i++) {
-            int ar = aOff + (m + i) * sm;
-            int j = n;
-            for (; j + L <= nEnd; j += L) {
-                FloatVector s = FloatVector.zero(Vec.S);
-                for (int k = 0; k < K; k++) {
-                    s = FloatVector.fromArray(Vec.S, b, bOff + k * N + j)
-                            .fma(FloatVector.broadcast(Vec.S, a[ar + k * sk]), s);
-                }
-                storeV(c, cOff + (m + i) * N + j, s, bias, biasOff, j, acc);
-            }
-            for (; j < nEnd; j++) {
-                float s = 0f;
-                for (int k = 0; k < K; k++) {
-                    s = Math.fma(a[ar + k * sk], b[bOff + k * N + j], s);
-                }
-                store(c, cOff + (m + i) * N + j, s, bias, biasOff, j, acc);
-            }
-        }
-    }
-
-    private static void storeV(float[] c, int idx, FloatVector v, float[] bias, int biasOff, int n, boolean acc) {
-        if (bias != null) {
-            v = v.add(FloatVector.fromArray(Vec.S, bias, biasOff + n));
-        }
-        if (acc) {
-            v = FloatVector.fromArray(Vec.S, c, idx).add(v);
-        }
-        v.intoArray(c, idx);
+        Gemm.multiply(pool, c, cOff, aT, aOff, 1, M, b, bOff, N, 1, null, 0, M, N, K, accumulate);
     }
 
     /** dst[cols, rows] = src[rows, cols]^T. */
