@@ -2,6 +2,7 @@ package dev.kiln.trainer;
 
 import java.util.Arrays;
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorOperators;
 
 /**
  * Causal grouped-query self-attention computed blockwise, the way FlashAttention does: the forward
@@ -68,18 +69,17 @@ public final class FlashAttention {
                         scores(s, q, r0, hsp, kT, Tp, c0, hs, scale);
                         for (int r = 0; r < BLOCK && r0 + r < T; r++) {
                             int row = r * BLOCK, nv = Math.min(BLOCK, r0 + r - c0 + 1);
-                            float max = m[r];
-                            for (int c = 0; c < nv; c++) {
-                                max = Math.max(max, s[row + c]);
-                            }
+                            float max = Math.max(m[r], rowMax(s, row, nv));
                             float sum = Vec.expShiftScaleSum(s, row, nv, max, 1f);
                             Arrays.fill(s, row + nv, row + BLOCK, 0f);
                             float rescale = (float) Math.exp(m[r] - max); // 0 on the first block
                             l[r] = l[r] * rescale + sum;
                             m[r] = max;
                             if (rescale != 1f) {
-                                for (int d = 0; d < hsp; d++) {
-                                    o[r * hsp + d] *= rescale;
+                                for (int d = r * hsp; d < (r + 1) * hsp; d += Vec.L) {
+                                    FloatVector.fromArray(Vec.S, o, d)
+                                            .mul(rescale)
+                                            .intoArray(o, d);
                                 }
                             }
                         }
@@ -164,13 +164,7 @@ public final class FlashAttention {
                             zeroRowsFrom(p, T - r0);
                             transposeTimes(dv, c0, p, dy, r0, hsp); // dv += pᵀ·dout
                             scores(ds, dy, r0, hsp, vT, Tp, c0, hs, 1f); // dp = dout·vᵀ
-                            for (int r = 0; r < BLOCK; r++) {
-                                float rd = r0 + r < T ? rowDot[r0 + r] : 0f;
-                                for (int c = 0; c < BLOCK; c++) {
-                                    int i = r * BLOCK + c;
-                                    ds[i] = p[i] * (ds[i] - rd) * scale;
-                                }
-                            }
+                            softmaxBackward(ds, p, rowDot, r0, T, scale);
                             rowsTimes(dq, ds, k, c0, hsp); // dq += ds·k
                             transposeTimes(dk, c0, ds, q, r0, hsp); // dk += dsᵀ·q
                         }
@@ -275,6 +269,37 @@ public final class FlashAttention {
                 y3.intoArray(acc, o + 3 * hsp);
             }
         }
+    }
+
+    /** ds = p · (dp - rowDot[row]) · scale over the block, in place of dp; rows past T have p = 0. */
+    private static void softmaxBackward(float[] dpToDs, float[] p, float[] rowDot, int r0, int T, float scale) {
+        for (int r = 0; r < BLOCK; r++) {
+            FloatVector rd = FloatVector.broadcast(Vec.S, r0 + r < T ? rowDot[r0 + r] : 0f);
+            for (int i = r * BLOCK; i < (r + 1) * BLOCK; i += Vec.L) {
+                FloatVector.fromArray(Vec.S, dpToDs, i)
+                        .sub(rd)
+                        .mul(FloatVector.fromArray(Vec.S, p, i))
+                        .mul(scale)
+                        .intoArray(dpToDs, i);
+            }
+        }
+    }
+
+    /** max of x[off, off+n), n >= 1; max is exact, so the lane order does not matter. */
+    private static float rowMax(float[] x, int off, int n) {
+        int i = 0, bound = Vec.S.loopBound(n);
+        float max = Float.NEGATIVE_INFINITY;
+        if (bound > 0) {
+            FloatVector acc = FloatVector.fromArray(Vec.S, x, off);
+            for (i = Vec.L; i < bound; i += Vec.L) {
+                acc = acc.max(FloatVector.fromArray(Vec.S, x, off + i));
+            }
+            max = acc.reduceLanes(VectorOperators.MAX);
+        }
+        for (; i < n; i++) {
+            max = Math.max(max, x[off + i]);
+        }
+        return max;
     }
 
     /** x[off+i] = e^(x[off+i] - shift) for i in [0, n): vector lanes through Vec.exp, the tail through Math.exp. */
