@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Heap per training shape (GPT-2, AdamW): the service's estimate, the live heap after
-# a step and a full GC, the old generation's peak, and the median step time. One JVM per shape.
+# a step and a full GC, the old generation's peak, the median step time (wall and process CPU) and
+# the last step's loss. One JVM per shape.
 # Usage: bench/trainer-memory.sh [threads=2] [xmx=20g] [shape...]
 #   a shape is "L C NH T B vocab warmup timed", e.g. "6 384 6 256 4 4096 3 10"; without shapes, the
 #   issue's 1.3M and 12M shapes (vocab 4096), GPT-2 124M at T1024 and the 12M shape at T4096.
@@ -15,8 +16,8 @@ if [ ${#SHAPES[@]} -eq 0 ]; then
 fi
 ./mvnw -B -q -pl trainer-service/trainer-core -am test-compile
 M=trainer-service/trainer-core/target
-echo "| model | params | B×T | estimate MB | live heap after step MB | old-gen peak MB | median step |"
-echo "|---|---|---|---|---|---|---|"
+echo "| model | params | B×T | estimate MB | live heap after step MB | old-gen peak MB | median step (wall) | CPU per step | last loss |"
+echo "|---|---|---|---|---|---|---|---|---|"
 for s in "${SHAPES[@]}"; do
   # shellcheck disable=SC2086
   java --add-modules jdk.incubator.vector -Xmx"$XMX" -XX:+UseG1GC \

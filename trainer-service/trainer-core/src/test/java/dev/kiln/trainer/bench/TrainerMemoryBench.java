@@ -11,6 +11,7 @@ import dev.kiln.trainer.Trainer;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryPoolMXBean;
 import java.lang.management.MemoryType;
+import java.lang.ref.Reference;
 import java.util.Arrays;
 
 /**
@@ -19,7 +20,10 @@ import java.util.Arrays;
  * service checks ({@code trainingMemoryBytes}), the heap still live after the steps and a full GC
  * (parameters, gradients, AdamW moments and the activations the model keeps between forward and
  * backward: what -Xmx must hold at least), the old generation's peak (the live set plus whatever
- * was promoted before a collection), and the median step time of the timed steps.
+ * was promoted before a collection), the median wall time of the timed steps, the process CPU
+ * time per timed step (on a machine shared with other jobs the wall clock mostly measures how
+ * much CPU we were given), and the loss of the last step (same seeds, so two builds can be
+ * compared step for step).
  * Usage: {@code TrainerMemoryBench L C NH T B vocab warmupSteps timedSteps threads}.
  */
 public final class TrainerMemoryBench {
@@ -43,11 +47,19 @@ public final class TrainerMemoryBench {
                 tr.step(() -> Batch.sample(data, rng, B, T));
             }
             double[] ms = new double[timed];
+            float loss = Float.NaN;
+            long cpu0 = TrainerBench.cpuNanos();
             for (int i = 0; i < timed; i++) {
-                ms[i] = tr.step(() -> Batch.sample(data, rng, B, T)).nanos() / 1e6;
+                Trainer.StepResult res = tr.step(() -> Batch.sample(data, rng, B, T));
+                ms[i] = res.nanos() / 1e6;
+                loss = res.loss();
             }
+            double cpuMsPerStep = (TrainerBench.cpuNanos() - cpu0) / 1e6 / Math.max(1, timed);
             System.gc();
             long live = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
+            Reference.reachabilityFence(tr); // else the JIT may let the GC take model and optimizer first
+            Reference.reachabilityFence(model);
+            Reference.reachabilityFence(opt);
             long oldPeak = 0;
             for (MemoryPoolMXBean p : ManagementFactory.getMemoryPoolMXBeans()) {
                 if (p.getType() == MemoryType.HEAP
@@ -57,7 +69,7 @@ public final class TrainerMemoryBench {
             }
             Arrays.sort(ms);
             System.out.printf(
-                    "| L%d C%d H%d | %.1fM | %d×%d | %,d | %,d | %,d | %s |%n",
+                    "| L%d C%d H%d | %.1fM | %d×%d | %,d | %,d | %,d | %s | %.0f ms | %.6f |%n",
                     L,
                     C,
                     NH,
@@ -67,7 +79,9 @@ public final class TrainerMemoryBench {
                     cfg.trainingMemoryBytes(B, T) >> 20,
                     live >> 20,
                     oldPeak >> 20,
-                    timed == 0 ? "-" : String.format("%.0f ms (%d steps)", ms[timed / 2], timed));
+                    timed == 0 ? "-" : String.format("%.0f ms (%d steps)", ms[timed / 2], timed),
+                    cpuMsPerStep,
+                    loss);
         }
     }
 }
