@@ -148,7 +148,7 @@ public final class GptModel implements LanguageModel {
         final float[] ln1, ln1Mean, ln1Rstd; // [L,B,T,C], [L,B,T]
         final float[] qkv; // [L,B,T,3C]
         final float[] atty; // [L,B,T,C]
-        final float[] att; // [L,B,NH,T,T]
+        final float[] lse; // [L,B,NH,T] attention log-sum-exp, for the blockwise backward
         final float[] res2; // [L,B,T,C]
         final float[] ln2, ln2Mean, ln2Rstd; // [L,B,T,C], [L,B,T]
         final float[] fch, fchGelu; // [L,B,T,4C]
@@ -171,7 +171,7 @@ public final class GptModel implements LanguageModel {
             ln1Rstd = new float[L * N];
             qkv = new float[Math.multiplyExact(L, 3 * NC)];
             atty = new float[L * NC];
-            att = new float[Math.multiplyExact(Math.multiplyExact(L, B * NH), T * T)];
+            lse = new float[Math.multiplyExact(L, B * NH * T)];
             res2 = new float[L * NC];
             ln2 = new float[L * NC];
             ln2Mean = new float[L * N];
@@ -195,8 +195,8 @@ public final class GptModel implements LanguageModel {
 
     /**
      * Heap a training step needs at batch B and sequence T: parameters, gradients, both AdamW
-     * moments, and the activations kept for backward (the [L,B,NH,T,T] attention probabilities
-     * dominate at long contexts). For validating a run's config before starting it.
+     * moments, and the activations kept for backward, all linear in T (attention keeps only its
+     * [L,B,NH,T] log-sum-exp: {@link FlashAttention}). For validating a run's config before starting it.
      */
     public static long trainingMemoryBytes(GptConfig c, int B, int T) {
         long L = c.nLayer(), C = c.nEmbd(), NH = c.nHead(), Vp = c.paddedVocab(), N = (long) B * T;
@@ -206,7 +206,7 @@ public final class GptModel implements LanguageModel {
                 + L * N * 3 * C
                 + L * N * 8 * C // qkv, fch + fchGelu
                 + L * N * 4 // LayerNorm statistics
-                + L * B * NH * (long) T * T // attention probabilities
+                + L * B * NH * (long) T // attention log-sum-exp
                 + N * C
                 + 2 * N // lnf + its statistics
                 + 2 * N * Vp
@@ -255,7 +255,7 @@ public final class GptModel implements LanguageModel {
             Layers.layernormForward(
                     pool, a.ln1, o, a.ln1Mean, a.ln1Rstd, l * N, resIn, resOff, params, ln1w[l], ln1b[l], N, C);
             Layers.matmulForward(pool, a.qkv, 3 * o, a.ln1, o, params, qkvw[l], qkvb[l], N, C, 3 * C);
-            Layers.attentionForward(pool, a.atty, o, a.att, l * B * NH * T * T, a.qkv, 3 * o, B, T, C, NH);
+            FlashAttention.forward(pool, a.atty, o, a.lse, l * B * NH * T, a.qkv, 3 * o, B, T, NH, NH, C / NH);
             Layers.matmulForward(pool, a.res2, o, a.atty, o, params, attprojw[l], attprojb[l], N, C, C);
             Layers.residualAdd(pool, a.res2, o, resIn, resOff, NC);
             Layers.layernormForward(
@@ -351,7 +351,8 @@ public final class GptModel implements LanguageModel {
             // dres holds d(res2[l]); res2 = resIn + attproj(attention(qkv(ln1(resIn))))
             Layers.matmulBackward(
                     pool, a.dB, 0, g, attprojw[l], attprojb[l], a.dres, 0, a.atty, o, params, attprojw[l], N, C, C);
-            Layers.attentionBackward(pool, a.d3C, 0, a.dB, 0, a.qkv, 3 * o, a.att, l * B * NH * T * T, B, T, C, NH);
+            FlashAttention.backward(
+                    pool, a.d3C, 0, a.dB, 0, a.qkv, 3 * o, a.atty, o, a.lse, l * B * NH * T, B, T, NH, NH, C / NH);
             Layers.matmulBackward(pool, a.dA, 0, g, qkvw[l], qkvb[l], a.d3C, 0, a.ln1, o, params, qkvw[l], N, C, 3 * C);
             Layers.layernormBackward(
                     pool, a.dres, 0, g, ln1w[l], ln1b[l], a.dA, 0, resIn, resOff, params, ln1w[l], a.ln1Mean, a.ln1Rstd,

@@ -110,7 +110,7 @@ public record LlamaConfig(
                 + L * N * qkvSize()
                 + L * N * 3 * I // gate|up, swiglu
                 + L * N * 2 // RMSNorm statistics
-                + L * B * NH * (long) T * T // attention probabilities
+                + L * B * NH * (long) T // attention log-sum-exp
                 + N * C
                 + N // final norm + statistics
                 + 2 * N * Vp

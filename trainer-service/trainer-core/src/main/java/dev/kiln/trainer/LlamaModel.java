@@ -128,7 +128,7 @@ public final class LlamaModel implements LanguageModel {
         final float[] rms1, rms1Rstd; // [L,B,T,C], [L,B,T]
         final float[] qkv; // [L,B,T,QKV], q and k after RoPE
         final float[] atty; // [L,B,T,C]
-        final float[] att; // [L,B,NH,T,T]
+        final float[] lse; // [L,B,NH,T] attention log-sum-exp, for the blockwise backward
         final float[] res2; // [L,B,T,C]
         final float[] rms2, rms2Rstd; // [L,B,T,C], [L,B,T]
         final float[] gateUp; // [L,B,T,2I]
@@ -152,7 +152,7 @@ public final class LlamaModel implements LanguageModel {
             rms1Rstd = new float[L * N];
             qkv = new float[Math.multiplyExact(L, Math.multiplyExact(N, QKV))];
             atty = new float[L * NC];
-            att = new float[Math.multiplyExact(Math.multiplyExact(L, B * NH), T * T)];
+            lse = new float[Math.multiplyExact(L, B * NH * T)];
             res2 = new float[L * NC];
             rms2 = new float[L * NC];
             rms2Rstd = new float[L * N];
@@ -216,7 +216,7 @@ public final class LlamaModel implements LanguageModel {
                     pool, a.rms1, o, a.rms1Rstd, l * N, resIn, resOff, params, attnNorm[l], eps, N, C);
             Layers.matmulForward(pool, a.qkv, l * N * QKV, a.rms1, o, params, qkvw[l], -1, N, C, QKV);
             LlamaLayers.rope(pool, a.qkv, l * N * QKV, QKV, NH + NKV, hs, ropeCos, ropeSin, B, T, false);
-            Layers.attentionForward(pool, a.atty, o, a.att, l * B * NH * T * T, a.qkv, l * N * QKV, B, T, NH, NKV, hs);
+            FlashAttention.forward(pool, a.atty, o, a.lse, l * B * NH * T, a.qkv, l * N * QKV, B, T, NH, NKV, hs);
             Layers.matmulForward(pool, a.res2, o, a.atty, o, params, ow[l], -1, N, C, C);
             Layers.residualAdd(pool, a.res2, o, resIn, resOff, NC);
             LlamaLayers.rmsnormForward(pool, a.rms2, o, a.rms2Rstd, l * N, a.res2, o, params, mlpNorm[l], eps, N, C);
@@ -273,8 +273,8 @@ public final class LlamaModel implements LanguageModel {
                     pool, a.dres, 0, g, mlpNorm[l], a.dA, 0, a.res2, o, params, mlpNorm[l], a.rms2Rstd, l * N, N, C);
             // dres holds d(res2[l]); res2 = resIn + o(attention(rope(qkv(rms1(resIn)))))
             Layers.matmulBackward(pool, a.dB, 0, g, ow[l], -1, a.dres, 0, a.atty, o, params, ow[l], N, C, C);
-            Layers.attentionBackward(
-                    pool, a.dQkv, 0, a.dB, 0, a.qkv, l * N * QKV, a.att, l * B * NH * T * T, B, T, NH, NKV, hs);
+            FlashAttention.backward(
+                    pool, a.dQkv, 0, a.dB, 0, a.qkv, l * N * QKV, a.atty, o, a.lse, l * B * NH * T, B, T, NH, NKV, hs);
             LlamaLayers.rope(pool, a.dQkv, 0, QKV, NH + NKV, hs, ropeCos, ropeSin, B, T, true);
             Layers.matmulBackward(pool, a.dA, 0, g, qkvw[l], -1, a.dQkv, 0, a.rms1, o, params, qkvw[l], N, C, QKV);
             LlamaLayers.rmsnormBackward(

@@ -40,8 +40,10 @@ public sealed interface TransformerConfig permits GptConfig, LlamaConfig {
 
     /**
      * Heap a training step needs at batch B and sequence T: parameters, gradients, both AdamW
-     * moments, and the activations kept for backward (the [L,B,NH,T,T] attention probabilities
-     * dominate at long contexts). For validating a run's config before starting it.
+     * moments, and the activations kept for backward. Linear in B·T: attention is computed
+     * blockwise and keeps only a [L,B,NH,T] log-sum-exp ({@link FlashAttention}); its per-thread
+     * working set (about 7·T·head_dim floats) is not counted. For validating a run's config
+     * before starting it.
      */
     long trainingMemoryBytes(int B, int T);
 

@@ -174,11 +174,26 @@ class TrainingTest {
         GptConfig cfg = GptConfig.of(2, 2, 32, 64, 100);
         long est = GptModel.trainingMemoryBytes(cfg, 4, 64);
         long params = 4 * cfg.parameterCount();
-        long attention = 4L * 2 * 4 * 2 * 64 * 64; // [L,B,NH,T,T] floats
-        assertThat(est).isGreaterThan(4 * params + attention).isLessThan(4 * params + 40 * attention);
-        // GPT-2 small at T=1024, B=8 needs well over 10 GB here: a service must refuse it on a small heap
+        long perLayer = 4L * 2 * 4 * 64 * 32 * 16; // [L,B,T,C] floats × 16 (ln1, qkv, atty, res2, ln2, fch, gelu, res3)
+        assertThat(est).isGreaterThan(4 * params + perLayer).isLessThan(4 * params + 4 * perLayer);
+        // GPT-2 small at T=1024, B=8 needs over 8 GB here: a service must refuse it on a small heap
         assertThat(GptModel.trainingMemoryBytes(GptConfig.of(12, 12, 768, 1024, 50257), 8, 1024))
-                .isGreaterThan(10L << 30);
+                .isGreaterThan(8L << 30);
+    }
+
+    @Test
+    void memoryEstimateGrowsLinearlyWithTheContext() {
+        // blockwise attention keeps no [T,T] map: doubling T doubles the activations, no more
+        for (TransformerConfig cfg : new TransformerConfig[] {
+            GptConfig.of(6, 6, 384, 8192, 4096), LlamaConfig.of(4, 8, 2, 256, 688, 8192, 4096, true)
+        }) {
+            long fixed = cfg.trainingMemoryBytes(1, 0);
+            long at4k = cfg.trainingMemoryBytes(1, 4096) - fixed, at8k = cfg.trainingMemoryBytes(1, 8192) - fixed;
+            assertThat(at8k).as(cfg.architecture()).isEqualTo(2 * at4k);
+        }
+        // the 12M shape at T=4096 fits a 2 GB heap; its [L,B,NH,T,T] probabilities alone took 2.4 GB
+        assertThat(GptModel.trainingMemoryBytes(GptConfig.of(6, 6, 384, 4096, 4096), 1, 4096))
+                .isLessThan(2L << 30);
     }
 
     @Test
