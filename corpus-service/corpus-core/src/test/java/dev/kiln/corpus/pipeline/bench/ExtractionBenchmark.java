@@ -34,7 +34,7 @@ import org.jsoup.Jsoup;
  * <p>Modes: {@code list RB_DIR TF_DIR OUT} writes OUT/pages.tsv; {@code run RB_DIR TF_DIR OUT SECONDS
  * [WORST]} extracts every page into OUT/kiln/, measures pages/s on one thread (thread CPU time), and
  * scores OUT/kiln/ and OUT/readability/ (if present) on both splits. WORST prints the dev pages with
- * the lowest F1, for tuning.
+ * the lowest F1 and every dev snippet page that missed or leaked a snippet, for tuning.
  */
 public final class ExtractionBenchmark {
     private static final ThreadMXBean MX = ManagementFactory.getThreadMXBean();
@@ -227,6 +227,7 @@ public final class ExtractionBenchmark {
     static void score(String who, Path dir, List<Page> pages, String split, int worst) throws IOException {
         List<Full> full = new ArrayList<>();
         long tp = 0, fp = 0, fn = 0, tn = 0, tfPages = 0, tfEmpty = 0;
+        List<String> snippetLosses = new ArrayList<>();
         for (Page p : pages) {
             if (!p.split.equals(split)) continue;
             Path f = dir.resolve(fileName(p.id));
@@ -242,12 +243,19 @@ public final class ExtractionBenchmark {
                 tfPages++;
                 if (text.isBlank()) tfEmpty++;
                 String n = norm(text);
+                StringBuilder lost = new StringBuilder();
                 for (String w : p.with)
                     if (n.contains(w)) tp++;
-                    else fn++;
+                    else {
+                        fn++;
+                        lost.append("\n      missed: ").append(w);
+                    }
                 for (String w : p.without)
-                    if (n.contains(w)) fp++;
-                    else tn++;
+                    if (n.contains(w)) {
+                        fp++;
+                        lost.append("\n      leaked: ").append(w);
+                    } else tn++;
+                if (lost.length() > 0) snippetLosses.add("    " + p.id + (text.isBlank() ? " (empty)" : "") + lost);
             }
         }
         double mp = full.stream().mapToDouble(Full::p).average().orElse(0);
@@ -283,6 +291,8 @@ public final class ExtractionBenchmark {
             full.sort(Comparator.comparingDouble(Full::f1));
             for (Full x : full.subList(0, Math.min(worst, full.size())))
                 System.out.printf(Locale.ROOT, "    %-40s P %.3f R %.3f%n", x.id, x.p, x.r);
+            // every snippet page that lost or leaked something, with the snippets: the tuning loop's list
+            snippetLosses.forEach(System.out::println);
         }
     }
 }

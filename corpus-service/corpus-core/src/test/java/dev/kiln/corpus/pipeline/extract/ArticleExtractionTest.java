@@ -15,7 +15,7 @@ import org.junit.jupiter.api.Test;
  * blog pages: the article only in JSON-LD, an articleBody wrapper whose id names a share widget, an
  * article deep in wrappers with comments, related links, captions and a newsletter box around it, and
  * an article split over sibling wrappers with promos between them; bylines, datelines, photo credits and
- * post metadata inside the article.
+ * post metadata inside the article; teaser, related and comment sections known only by their titles.
  */
 class ArticleExtractionTest {
     private final HtmlTextExtractor step = new HtmlTextExtractor(PipelineConfig.Extraction.defaults());
@@ -99,6 +99,50 @@ class ArticleExtractionTest {
                 .doesNotContain("Updated 12 March 2024") // dateline
                 .doesNotContain("Archive of the Harbour Street Library") // photo credit
                 .doesNotContain("This entry was filed under"); // post metadata
+    }
+
+    /**
+     * Sites put "Read more" teasers, post metadata, subscription pleas, "More on this story" and the
+     * comments inside the article's own container with no class name to give them away: their titles do.
+     */
+    @Test
+    void unnamedTeaserRelatedAndCommentSectionsInsideTheArticleGo() throws IOException {
+        String t = extract("unnamed-tail-sections.html");
+        assertThat(t)
+                .contains("the island ferry will sail four times a day instead of six")
+                .contains("make the trip harder for people who work late shifts in town")
+                // prose after a mid-article teaser box stays
+                .contains("Residents of the island have asked for a shuttle bus")
+                .contains("if the new pier on the island is finished by then");
+        assertThat(t)
+                .doesNotContain("Harbour Office archive") // photo credit
+                .doesNotContain("Read more") // teaser box title and its links
+                .doesNotContain("Bridge repairs close the coast road")
+                .doesNotContain("please subscribe") // plea
+                .doesNotContain("This entry was posted in") // post metadata
+                .doesNotContain("More on this story") // related links after the article
+                .doesNotContain("New pier on schedule")
+                .doesNotContain("holds up the last piles")
+                .doesNotContain("3 Comments") // comments, to the end
+                .doesNotContain("Four boats a day is not enough")
+                .doesNotContain("forgive me if I do not hold my breath");
+    }
+
+    @Test
+    void aTeaserTitleAtTheTopDoesNotCutTheArticle() {
+        boolean[] keep = {true, true, true};
+        java.util.List<HtmlMainText.Block> blocks = java.util.List.of(
+                block("Comments"),
+                block(
+                        "Comments on the new law came from every party in the chamber, and the debate ran past midnight on Thursday."),
+                block("The vote is due next week, after the committee stage."));
+        ArticleTail.cut(blocks, keep);
+        // "Comments" before the article's text is a heading of the article, not the start of its tail
+        assertThat(keep).containsExactly(true, true, true);
+    }
+
+    private static HtmlMainText.Block block(String text) {
+        return new HtmlMainText.Block(text, 0, false, false, false, 0, false, -1, -1);
     }
 
     @Test
