@@ -2,7 +2,7 @@
 # Training throughput of trainer-core as a share of the machine's FP32 FMA peak, in one JVM run.
 # Usage: bench/trainer.sh [threads=2] [seconds-per-measurement=3] [models=1.3m,12m] [124m batch=1]
 #   models: comma-separated among 1.3m (L4 C128 T128 B8), 12m (L6 C384 T256 B4), 124m (GPT-2 small, T1024)
-#   heap: JAVA_HEAP (default 2g; the 124M shape needs 5g at B=1 while attention keeps full T×T matrices)
+#   heap: JAVA_HEAP (default 2g; the 124M shape needs 5g at B=1: ~3.1 GB live, attention is blockwise)
 # Output is Markdown tables; see bench/trainer-results.md for recorded runs and the FLOP formula.
 set -euo pipefail
 cd "$(dirname "$0")/.."
