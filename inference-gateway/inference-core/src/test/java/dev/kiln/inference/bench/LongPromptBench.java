@@ -126,6 +126,19 @@ public final class LongPromptBench {
             synchronized (longOne) {
                 firstAt = longOne.times.get(0);
             }
+            // A stream stalled by the prefill resumes only after the long prompt's first token: wait
+            // for each one's next token, or its stall would not be counted.
+            long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(5);
+            for (Stream s : streams) {
+                while (System.nanoTime() < deadline) {
+                    synchronized (s) {
+                        if (s.times.get(s.times.size() - 1) > firstAt) {
+                            break;
+                        }
+                    }
+                    Thread.sleep(5);
+                }
+            }
             double pause = 0;
             List<Long> gaps = new ArrayList<>();
             for (Stream s : streams) {
