@@ -32,6 +32,24 @@ public sealed interface LanguageModel permits GptModel, LlamaModel {
 
     TransformerConfig config();
 
+    /**
+     * The forward pass's input contract, one rule for every architecture: 1 ≤ T ≤ the context,
+     * B·T tokens (and targets, when given), every input inside the vocabulary.
+     */
+    static void requireBatch(TransformerConfig config, int[] inputs, int[] targets, int B, int T) {
+        if (T < 1 || T > config.context()) {
+            throw new IllegalArgumentException("T " + T + " outside [1, " + config.context() + "]");
+        }
+        if (inputs.length < B * T || (targets != null && targets.length < B * T)) {
+            throw new IllegalArgumentException("need B*T = " + B * T + " tokens");
+        }
+        for (int i = 0; i < B * T; i++) {
+            if (inputs[i] < 0 || inputs[i] >= config.vocab()) {
+                throw new IllegalArgumentException("token " + inputs[i] + " outside vocab " + config.vocab());
+            }
+        }
+    }
+
     float[] params();
 
     /** Gradients, same layout as {@link #params()}; allocated (zeroed) on first call. */

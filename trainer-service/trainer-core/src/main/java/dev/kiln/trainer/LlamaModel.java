@@ -174,9 +174,6 @@ public final class LlamaModel implements LanguageModel {
     }
 
     private Activations acts(int B, int T) {
-        if (T < 1 || T > config.context()) {
-            throw new IllegalArgumentException("T " + T + " outside [1, " + config.context() + "]");
-        }
         if (acts == null || acts.B != B || acts.T != T) {
             acts = null;
             acts = new Activations(config, B, T);
@@ -192,14 +189,7 @@ public final class LlamaModel implements LanguageModel {
         int L = c.nLayer(), C = c.nEmbd(), NH = c.nHead(), NKV = c.nKvHead(), hs = c.headDim();
         int V = c.vocab(), Vp = c.paddedVocab(), I = c.intermediateSize(), QKV = c.qkvSize();
         float eps = c.normEps();
-        if (inputs.length < B * T || (targets != null && targets.length < B * T)) {
-            throw new IllegalArgumentException("need B*T = " + B * T + " tokens");
-        }
-        for (int i = 0; i < B * T; i++) {
-            if (inputs[i] < 0 || inputs[i] >= V) {
-                throw new IllegalArgumentException("token " + inputs[i] + " outside vocab " + V);
-            }
-        }
+        LanguageModel.requireBatch(c, inputs, targets, B, T);
         Activations a = acts(B, T);
         a.inputs = Arrays.copyOf(inputs, B * T);
         a.targets = targets == null ? null : Arrays.copyOf(targets, B * T);
