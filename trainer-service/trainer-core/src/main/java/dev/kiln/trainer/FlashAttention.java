@@ -1,5 +1,6 @@
 package dev.kiln.trainer;
 
+import dev.kiln.numerics.VectorExp;
 import java.util.Arrays;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorOperators;
@@ -307,7 +308,7 @@ public final class FlashAttention {
         int i = 0;
         int bound = Vec.S.loopBound(n);
         for (; i < bound; i += Vec.L) {
-            Vec.exp(FloatVector.fromArray(Vec.S, x, off + i).sub(shift)).intoArray(x, off + i);
+            VectorExp.exp(FloatVector.fromArray(Vec.S, x, off + i).sub(shift)).intoArray(x, off + i);
         }
         for (; i < n; i++) {
             x[off + i] = (float) Math.exp(x[off + i] - shift);

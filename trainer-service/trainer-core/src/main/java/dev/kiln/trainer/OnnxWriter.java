@@ -1,6 +1,7 @@
 package dev.kiln.trainer;
 
 import com.google.protobuf.CodedOutputStream;
+import dev.kiln.numerics.Half;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;

@@ -1,7 +1,7 @@
 package dev.kiln.trainer;
 
+import dev.kiln.numerics.VectorExp;
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
@@ -47,46 +47,15 @@ final class Vec {
         }
     }
 
-    private static final float LOG2E = 1.44269504088896341f;
-    private static final float LN2_HI = 0.693359375f, LN2_LO = -2.12194440e-4f;
-    private static final float ROUND_MAGIC = 12582912f; // 1.5·2^23: adding it rounds to an integer
-
-    /**
-     * e^x lane-wise from adds, multiplies, FMAs and bit shifts only (Cody-Waite reduction and a
-     * degree-6 polynomial, ~2 ulp). Unlike the Vector API's EXP, whose intrinsic and Java
-     * fallback may round differently, these operations are exact IEEE steps in every execution
-     * mode, so results stay bit-reproducible. Inputs are clamped to [-87, 88].
-     */
-    static FloatVector exp(FloatVector x) {
-        x = x.max(-87f).min(88f);
-        FloatVector t = x.fma(FloatVector.broadcast(S, LOG2E), FloatVector.broadcast(S, ROUND_MAGIC));
-        FloatVector k = t.sub(ROUND_MAGIC); // round(x·log2 e)
-        FloatVector r = k.fma(FloatVector.broadcast(S, -LN2_HI), x);
-        r = k.fma(FloatVector.broadcast(S, -LN2_LO), r); // x - k·ln 2, |r| <= 0.35
-        FloatVector p = FloatVector.broadcast(S, 1f / 720f);
-        p = p.fma(r, FloatVector.broadcast(S, 1f / 120f));
-        p = p.fma(r, FloatVector.broadcast(S, 1f / 24f));
-        p = p.fma(r, FloatVector.broadcast(S, 1f / 6f));
-        p = p.fma(r, FloatVector.broadcast(S, 0.5f));
-        p = p.fma(r, FloatVector.broadcast(S, 1f));
-        p = p.fma(r, FloatVector.broadcast(S, 1f));
-        // 2^k: the integer k sits in t's low mantissa bits (t = 1.5·2^23 + k)
-        IntVector bits = t.reinterpretAsInts()
-                .sub(Float.floatToRawIntBits(ROUND_MAGIC))
-                .add(127)
-                .lanewise(jdk.incubator.vector.VectorOperators.LSHL, 23);
-        return p.mul(bits.reinterpretAsFloats());
-    }
-
-    /** tanh(u) = 1 - 2 / (e^{2u} + 1), lane-wise through {@link #exp}. */
+    /** tanh(u) = 1 - 2 / (e^{2u} + 1), lane-wise through {@link VectorExp#exp}. */
     static FloatVector tanh(FloatVector u) {
-        FloatVector e = exp(u.mul(2f));
+        FloatVector e = VectorExp.exp(u.mul(2f));
         return FloatVector.broadcast(S, 1f).sub(FloatVector.broadcast(S, 2f).div(e.add(1f)));
     }
 
     /**
      * x[off+i] = e^(scale·(x[off+i] - max)) for i in [0, n); returns their sum. Lanes use
-     * {@link #exp}, the tail Math.exp; the sum runs lanes-then-tail, a fixed order.
+     * {@link VectorExp#exp}, the tail Math.exp; the sum runs lanes-then-tail, a fixed order.
      */
     static float expShiftScaleSum(float[] x, int off, int n, float max, float scale) {
         int i = 0;
@@ -96,8 +65,8 @@ final class Vec {
             FloatVector vmax = FloatVector.broadcast(S, max);
             int bound = S.loopBound(n);
             for (; i < bound; i += L) {
-                FloatVector e =
-                        exp(FloatVector.fromArray(S, x, off + i).sub(vmax).mul(scale));
+                FloatVector e = VectorExp.exp(
+                        FloatVector.fromArray(S, x, off + i).sub(vmax).mul(scale));
                 e.intoArray(x, off + i);
                 acc = acc.add(e);
             }

@@ -186,22 +186,6 @@ class GradCheckTest {
     }
 
     @Test
-    void vectorExpIsAccurate() {
-        float[] xs = new float[Vec.L * 64];
-        for (int i = 0; i < xs.length; i++) {
-            xs[i] = -87f + 175f * i / xs.length;
-        }
-        float[] ys = new float[xs.length];
-        for (int i = 0; i < xs.length; i += Vec.L) {
-            Vec.exp(jdk.incubator.vector.FloatVector.fromArray(Vec.S, xs, i)).intoArray(ys, i);
-        }
-        for (int i = 0; i < xs.length; i++) {
-            double exact = Math.exp(xs[i]);
-            assertThat(Math.abs(ys[i] - exact) / exact).as("exp(%s)", xs[i]).isLessThan(3e-7);
-        }
-    }
-
-    @Test
     void crossEntropy() {
         Rng r = new Rng(6);
         int N = 4, V = 10, Vp = 16;

@@ -4,7 +4,7 @@ import ai.onnxruntime.OnnxJavaType;
 import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtSession;
-import dev.kiln.trainer.Half;
+import dev.kiln.numerics.Half;
 import dev.kiln.trainer.LlamaConfig;
 import dev.kiln.trainer.LlamaModel;
 import dev.kiln.trainer.OnnxExporter;

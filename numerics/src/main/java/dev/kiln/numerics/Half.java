@@ -1,7 +1,7 @@
-package dev.kiln.trainer;
+package dev.kiln.numerics;
 
 /**
- * IEEE 754 binary16 conversions for fp16 exports. Hand-written because Java 17 has no
+ * IEEE 754 binary16 conversions (fp16 exports, fp16 logits and caches). Hand-written because Java 17 has no
  * Float.floatToFloat16 (added in Java 20); same rounding: to nearest, ties to even, overflow to
  * infinity, subnormals kept.
  */
