@@ -1,6 +1,8 @@
 package dev.kiln.inference.model;
 
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 
@@ -9,7 +11,7 @@ import java.util.Set;
  * (input_ids, attention_mask, position_ids, past_key_values.N.key/value, logits, present.N.key/value);
  * an ONNX Runtime GenAI {@code genai_config.json} overrides them. Optional inputs
  * (position_ids, attention_mask, the merged decoder's use_cache_branch) are null when the graph
- * does not have them.
+ * does not have them; an input outside this set makes the graph unservable.
  */
 public record IoNames(
         String inputIds,
@@ -68,6 +70,17 @@ public record IoNames(
         String mask = inputs.contains(t.attentionMask()) ? t.attentionMask() : null;
         String pos = inputs.contains(t.positionIds()) ? t.positionIds() : null;
         String branch = inputs.contains("use_cache_branch") ? "use_cache_branch" : null;
+        Set<String> fed = new HashSet<>(pk);
+        fed.addAll(pv);
+        fed.addAll(Arrays.asList(t.inputIds(), mask, pos, branch));
+        List<String> unfed =
+                inputs.stream().filter(n -> !fed.contains(n)).sorted().toList();
+        if (!unfed.isEmpty()) {
+            // refused at load: ONNX Runtime would only say "missing input" at the first request
+            throw new IllegalArgumentException("the graph needs inputs the gateway does not feed: " + unfed
+                    + " (it feeds input ids, attention mask, position ids, the key/value cache and "
+                    + "use_cache_branch); export the decoder without them");
+        }
         return new IoNames(
                 t.inputIds(),
                 mask,

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -96,6 +95,10 @@ class BundleConfigTest {
                         Set.of("input_ids", "past_key_values.0.key", "past_key_values.0.value"),
                         Set.of("logits", "present.0.key")))
                 .hasMessageContaining("present.0.value");
-        assertThat(List.of()).isEmpty();
+        assertThatThrownBy(() -> IoNames.resolve(
+                        IoNames.Template.optimum(),
+                        Set.of("input_ids", "past_key_values.0.key", "past_key_values.0.value", "num_logits_to_keep"),
+                        Set.of("logits", "present.0.key", "present.0.value")))
+                .hasMessageContaining("does not feed: [num_logits_to_keep]");
     }
 }
