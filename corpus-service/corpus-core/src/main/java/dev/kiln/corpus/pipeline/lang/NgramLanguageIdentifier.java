@@ -166,9 +166,19 @@ public final class NgramLanguageIdentifier implements LanguageIdentifier {
         int[] perOrder = new int[3];
         int all = 0;
         char p1 = ' ', p2 = ' ';
+        boolean capitalWord = false;
         for (int i = 0; i <= n; i++) {
             char c = i < n ? norm(text.charAt(i)) : ' ';
             if (c == ' ' && p1 == ' ') continue;
+            // as the profiles were counted (langdetect's NGram): inside an all-capitals word ("EU",
+            // "(DE)") no n-gram is taken, so such words are not evidence the profiles never saw
+            if (p1 == ' ' || !Character.isUpperCase(c)) capitalWord = false;
+            else if (Character.isUpperCase(p1)) capitalWord = true;
+            if (capitalWord) {
+                p2 = p1;
+                p1 = c;
+                continue;
+            }
             if (c != ' ') {
                 perOrder[0] += add(sc, NgramModel.key(1, c, (char) 0, (char) 0));
                 all++;
@@ -201,7 +211,11 @@ public final class NgramLanguageIdentifier implements LanguageIdentifier {
             }
         }
         float[][] floor = model.floor();
-        for (int k = 0; k < 3; k++) for (int l = 0; l < ll.length; l++) ll[l] += (double) floor[k][l] * perOrder[k];
+        float[] prior = model.prior();
+        for (int l = 0; l < ll.length; l++) {
+            ll[l] += prior[l];
+            for (int k = 0; k < 3; k++) ll[l] += (double) floor[k][l] * perOrder[k];
+        }
         return perOrder[0] + perOrder[1] + perOrder[2];
     }
 
