@@ -20,9 +20,11 @@ import java.util.Random;
 
 /**
  * Writes Kiln's language model file: the langdetect Wikipedia n-gram profiles shipped in the optimaize
- * jar (Apache-2.0) turned into log-probabilities with per-order floors, plus the score calibration fitted
- * on the Europarl calibration sittings ({@link EuroparlSplit}; never the evaluation ones), labelled by
- * lingua and optimaize agreeing on the whole line. Run with bench/langid-model.sh.
+ * jar (Apache-2.0) cut at one common pruning depth and turned into log-probabilities with one floor per
+ * order, a log prior from each profile's corpus size, and the prior's weight and the score calibration
+ * fitted on the Europarl calibration sittings ({@link EuroparlSplit}; never the evaluation ones, and no
+ * Europarl n-gram enters the profiles), labelled by lingua and optimaize agreeing on the whole line. Run
+ * with bench/langid-model.sh.
  */
 public final class BuildLanguageModel {
     /**

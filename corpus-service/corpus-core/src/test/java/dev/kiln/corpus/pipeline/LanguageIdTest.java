@@ -16,9 +16,9 @@ import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
 
 /**
- * Accuracy of the language identifier on Europarl (its n-gram profiles come from Wikipedia; only the
- * score calibration saw Europarl, the sittings bench/langid.sh leaves out of its evaluation), and that
- * its score behaves as a probability.
+ * Accuracy of the language identifier on Europarl (its n-gram profiles and prior come from Wikipedia;
+ * only the prior's weight and the score calibration saw Europarl, the sittings bench/langid.sh leaves out
+ * of its evaluation), and that its score behaves as a probability.
  */
 class LanguageIdTest {
     static final NgramLanguageIdentifier ID = NgramLanguageIdentifier.shared();

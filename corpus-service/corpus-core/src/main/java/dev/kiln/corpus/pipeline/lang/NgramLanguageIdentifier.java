@@ -6,13 +6,14 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Character 1–3-gram naive Bayes language identifier whose score is a calibrated probability.
+ * Character 1–3-gram naive Bayes language identifier with a prior, whose score is a calibrated probability.
  *
- * <p>Model ({@link NgramModel}, a 1.3 MB resource read in about half a second): the n-gram frequency
- * profiles of 64 languages (65 profiles, two for Chinese) built from Wikipedia by the langdetect project
- * (Apache-2.0, via the optimaize {@code language-detector} jar, which is used only to build the file, see
- * {@code bench/langid-model.sh}).
- * Each language gets log-probabilities per n-gram order with a floor for unlisted n-grams.
+ * <p>Model ({@link NgramModel}, a 0.85 MB resource): the n-gram frequency profiles of 64 languages (65
+ * profiles, two for Chinese) built from Wikipedia by the langdetect project (Apache-2.0, via the optimaize
+ * {@code language-detector} jar, which is used only to build the file, see {@code bench/langid-model.sh}),
+ * all cut at one pruning depth so that an unlisted n-gram costs every language the same floor; and a log
+ * prior per language from the size of the text its profile was counted from, which settles short text
+ * that two related languages explain about equally well (its weight is fitted, see the corpus-core README).
  *
  * <p>Score: naive Bayes multiplies many dependent n-gram likelihoods (each letter is in three n-grams),
  * so its raw posterior is 1.0 for almost any input and no threshold can use it. Instead the evidence
