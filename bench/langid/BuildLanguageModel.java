@@ -9,6 +9,7 @@ import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -19,9 +20,11 @@ import java.util.Random;
 
 /**
  * Writes Kiln's language model file: the langdetect Wikipedia n-gram profiles shipped in the optimaize
- * jar (Apache-2.0) turned into log-probabilities with per-order floors, plus the score calibration fitted
- * on the Europarl calibration sittings ({@link EuroparlSplit}; never the evaluation ones), labelled by
- * lingua and optimaize agreeing on the whole line. Run with bench/langid-model.sh.
+ * jar (Apache-2.0) cut at one common pruning depth and turned into log-probabilities with one floor per
+ * order, a log prior from each profile's corpus size, and the prior's weight and the score calibration
+ * fitted on the Europarl calibration sittings ({@link EuroparlSplit}; never the evaluation ones, and no
+ * Europarl n-gram enters the profiles), labelled by lingua and optimaize agreeing on the whole line. Run
+ * with bench/langid-model.sh.
  */
 public final class BuildLanguageModel {
     /**
@@ -41,7 +44,9 @@ public final class BuildLanguageModel {
         Path out = Path.of(args.length > 0 ? args[0] : "corpus-service/corpus-core/src/main/resources/kiln/corpus/lang/ngram-model.bin.gz");
         NgramModel model = profiles();
         System.out.printf(Locale.ROOT, "profiles: %d languages, %d n-grams%n", model.languages().size(), model.keys().length);
-        NgramModel.Calibration cal = calibrate(model);
+        List<Labelled> texts = calibrationTexts();
+        model = withFittedPrior(model, texts);
+        NgramModel.Calibration cal = calibrate(model, texts);
         model = model.withCalibration(cal);
         Files.createDirectories(out.getParent());
         try (OutputStream o = Files.newOutputStream(out)) {
@@ -50,39 +55,102 @@ public final class BuildLanguageModel {
         System.out.printf(Locale.ROOT, "wrote %s (%,d bytes), calibration %s%n", out, Files.size(out), cal);
     }
 
+    /** A calibration text and its language. */
+    record Labelled(String text, String language) {}
+
+    /**
+     * The Europarl calibration sittings' paragraphs, each cut three times at log-uniform random lengths from
+     * 15 to 400 characters; lines labelled where lingua and optimaize agree on the whole line.
+     */
+    static List<Labelled> calibrationTexts() {
+        Peers.Detector lingua = Peers.lingua(), optimaize = Peers.optimaize();
+        Random rnd = new Random(7);
+        List<Labelled> out = new ArrayList<>();
+        for (EuroparlSplit.Line l : EuroparlSplit.lines()) {
+            if (l.part() != EuroparlSplit.Part.CALIBRATION) continue;
+            String a = Peers.best(lingua.scores(l.body())), b = Peers.best(optimaize.scores(l.body()));
+            if (!a.equals(b) || !LanguageIdBench.EU21.contains(a)) continue;
+            for (String p : EuroparlSplit.paragraphs(l.body(), 15))
+                for (int rep = 0; rep < 3; rep++) out.add(new Labelled(p.substring(0, Math.min(randomLength(rnd), p.length())), a));
+        }
+        return out;
+    }
+
+    /** Weights tried for the log prior: 0 = every language equally likely, 1 = as likely as its profile's corpus is large. */
+    static final double[] PRIOR_WEIGHTS = {0, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.8, 1};
+
+    /**
+     * The model with the profile-size log prior scaled by the weight under which the most calibration texts
+     * get the right best language. Short text is where the prior decides: a language written by more people
+     * has the larger Wikipedia (and web), and an ambiguous short text is more likely in it.
+     */
+    static NgramModel withFittedPrior(NgramModel model, List<Labelled> texts) {
+        float[] corpusSize = model.prior();
+        double bestWeight = 0;
+        int bestRight = -1;
+        for (double weight : PRIOR_WEIGHTS) {
+            float[] prior = new float[corpusSize.length];
+            for (int l = 0; l < prior.length; l++) prior[l] = (float) (weight * corpusSize[l]);
+            NgramLanguageIdentifier id = new NgramLanguageIdentifier(model.withPrior(prior), 10_000);
+            int right = 0;
+            for (Labelled t : texts) {
+                NgramLanguageIdentifier.Evidence e = id.evidence(t.text());
+                if (e != null && e.language().equals(t.language())) right++;
+            }
+            System.out.printf(Locale.ROOT, "prior weight %.1f: best language right for %.4f of %,d calibration texts%n", weight, (double) right / texts.size(), texts.size());
+            if (right > bestRight) {
+                bestRight = right;
+                bestWeight = weight;
+            }
+        }
+        float[] prior = new float[corpusSize.length];
+        for (int l = 0; l < prior.length; l++) prior[l] = (float) (bestWeight * corpusSize[l]);
+        System.out.printf(Locale.ROOT, "prior weight %.1f kept%n", bestWeight);
+        return model.withPrior(prior);
+    }
+
     static NgramModel profiles() throws Exception {
         ObjectMapper json = new ObjectMapper();
         int nl = PROFILES.length;
         List<String> langs = new ArrayList<>();
         float[][] floor = new float[3][nl];
         Map<Long, List<float[]>> acc = new LinkedHashMap<>();
+        JsonNode[] roots = new JsonNode[nl];
+        double[][] minShare = new double[nl][3];
         for (int l = 0; l < nl; l++) {
-            String name = PROFILES[l];
-            langs.add(name.startsWith("zh") ? "zh" : name);
-            JsonNode root;
-            try (InputStream in = BuildLanguageModel.class.getResourceAsStream("/languages/" + name)) {
-                root = json.readTree(in);
+            try (InputStream in = BuildLanguageModel.class.getResourceAsStream("/languages/" + PROFILES[l])) {
+                roots[l] = json.readTree(in);
             }
-            JsonNode nWords = root.get("n_words");
             double[] minCount = {Double.MAX_VALUE, Double.MAX_VALUE, Double.MAX_VALUE};
-            JsonNode freq = root.get("freq");
-            for (Iterator<Map.Entry<String, JsonNode>> it = freq.fields(); it.hasNext(); ) {
+            for (Iterator<Map.Entry<String, JsonNode>> it = roots[l].get("freq").fields(); it.hasNext(); ) {
                 Map.Entry<String, JsonNode> e = it.next();
                 int k = e.getKey().length();
                 if (k >= 1 && k <= 3) minCount[k - 1] = Math.min(minCount[k - 1], e.getValue().asDouble());
             }
+            for (int k = 0; k < 3; k++)
+                minShare[l][k] = (minCount[k] == Double.MAX_VALUE ? 1 : minCount[k]) / roots[l].get("n_words").get(k).asDouble();
+        }
+        double[] cut = commonCut(minShare);
+        for (int l = 0; l < nl; l++) {
+            String name = PROFILES[l];
+            langs.add(name.startsWith("zh") ? "zh" : name);
+            JsonNode root = roots[l];
+            JsonNode nWords = root.get("n_words");
+            JsonNode freq = root.get("freq");
             double[] total = new double[3];
+            double[] keep = new double[3];
             for (int k = 0; k < 3; k++) {
                 total[k] = nWords.get(k).asDouble();
+                keep[k] = Math.max(cut[k], minShare[l][k]);
                 // the profiles are pruned: an unlisted n-gram is rarer than the rarest listed one
-                double m = minCount[k] == Double.MAX_VALUE ? 1 : minCount[k];
-                floor[k][l] = (float) Math.log(FLOOR * m / total[k]);
+                floor[k][l] = (float) Math.log(FLOOR * keep[k]);
             }
             for (Iterator<Map.Entry<String, JsonNode>> it = freq.fields(); it.hasNext(); ) {
                 Map.Entry<String, JsonNode> e = it.next();
                 String g = e.getKey();
                 int k = g.length();
                 if (k < 1 || k > 3) continue;
+                if (e.getValue().asDouble() / total[k - 1] < keep[k - 1]) continue;
                 double lp = Math.log(e.getValue().asDouble() / total[k - 1]);
                 long key = NgramModel.key(k, g.charAt(0), k > 1 ? g.charAt(1) : 0, k > 2 ? g.charAt(2) : 0);
                 acc.computeIfAbsent(key, x -> new ArrayList<>(4)).add(new float[] {l, (float) (lp - floor[k - 1][l])});
@@ -114,7 +182,32 @@ public final class BuildLanguageModel {
             if (v.isEmpty()) continue;
             for (int c = 0; c < v.length(); c++) han[v.charAt(c)] = v.charAt(0);
         }
-        return new NgramModel(langs, floor, han, keys, el, ed, new NgramModel.Calibration(0, 1, 0, 0, 0));
+        // log prior: the size of the text each profile was counted from (its unigram total), relative to the largest
+        float[] corpusSize = new float[nl];
+        double largest = 0;
+        for (JsonNode r : roots) largest = Math.max(largest, r.get("n_words").get(0).asDouble());
+        for (int l = 0; l < nl; l++) corpusSize[l] = (float) Math.log(roots[l].get("n_words").get(0).asDouble() / largest);
+        return new NgramModel(langs, corpusSize, floor, han, keys, el, ed, new NgramModel.Calibration(0, 1, 0, 0, 0));
+    }
+
+    /**
+     * Per order, the median over the profiles of the share of their rarest listed n-gram. The profiles were
+     * pruned at different depths (langdetect's own at about 1e-4 of the n-grams, those optimaize added for
+     * Estonian, Latvian, Lithuanian, Romanian, Slovene, Serbian … at about 1e-5), and a deeper profile both
+     * lists more of a text's n-grams and pays a floor ten times lower for the rest, so the same text scored
+     * against two such profiles is not compared on the same footing; cutting every profile at the common
+     * depth (never deeper than its own) gives all of them the same notion of "unlisted".
+     */
+    static double[] commonCut(double[][] minShare) {
+        double[] cut = new double[3];
+        for (int k = 0; k < 3; k++) {
+            double[] v = new double[minShare.length];
+            for (int l = 0; l < v.length; l++) v[l] = minShare[l][k];
+            Arrays.sort(v);
+            cut[k] = v[v.length / 2];
+        }
+        System.out.printf(Locale.ROOT, "common pruning depth per order: %s%n", Arrays.toString(cut));
+        return cut;
     }
 
     /** Features per text: bias, margin, margin per n-gram, ln(n-grams), how far the share of n-grams the best language lists falls below the knee. */
@@ -127,22 +220,10 @@ public final class BuildLanguageModel {
      * over calibration paragraphs cut at log-uniform random lengths from 15 to 400 characters, plus
      * seeded random-letter and keyboard-mash junk of the same lengths, for which no language is right.
      */
-    static NgramModel.Calibration calibrate(NgramModel model) {
+    static NgramModel.Calibration calibrate(NgramModel model, List<Labelled> labelled) {
         NgramLanguageIdentifier id = new NgramLanguageIdentifier(model, 10_000);
-        Peers.Detector lingua = Peers.lingua(), optimaize = Peers.optimaize();
-        Random rnd = new Random(7);
         List<double[]> rows = new ArrayList<>();
-        for (EuroparlSplit.Line l : EuroparlSplit.lines()) {
-            if (l.part() != EuroparlSplit.Part.CALIBRATION) continue;
-            String a = Peers.best(lingua.scores(l.body())), b = Peers.best(optimaize.scores(l.body()));
-            if (!a.equals(b) || !LanguageIdBench.EU21.contains(a)) continue;
-            for (String p : EuroparlSplit.paragraphs(l.body(), 15)) {
-                for (int rep = 0; rep < 3; rep++) {
-                    String t = p.substring(0, Math.min(randomLength(rnd), p.length()));
-                    addRow(rows, id.evidence(t), a);
-                }
-            }
-        }
+        for (Labelled t : labelled) addRow(rows, id.evidence(t.text()), t.language());
         int texts = rows.size();
         Random junkRnd = new Random(11);
         for (int i = 0; i < texts / TEXTS_PER_JUNK; i++) addRow(rows, id.evidence(Junk.text(junkRnd, randomLength(junkRnd))), null);

@@ -6,13 +6,14 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Character 1–3-gram naive Bayes language identifier whose score is a calibrated probability.
+ * Character 1–3-gram naive Bayes language identifier with a prior, whose score is a calibrated probability.
  *
- * <p>Model ({@link NgramModel}, a 1.3 MB resource read in about half a second): the n-gram frequency
- * profiles of 64 languages (65 profiles, two for Chinese) built from Wikipedia by the langdetect project
- * (Apache-2.0, via the optimaize {@code language-detector} jar, which is used only to build the file, see
- * {@code bench/langid-model.sh}).
- * Each language gets log-probabilities per n-gram order with a floor for unlisted n-grams.
+ * <p>Model ({@link NgramModel}, a 0.85 MB resource): the n-gram frequency profiles of 64 languages (65
+ * profiles, two for Chinese) built from Wikipedia by the langdetect project (Apache-2.0, via the optimaize
+ * {@code language-detector} jar, which is used only to build the file, see {@code bench/langid-model.sh}),
+ * all cut at one pruning depth so that an unlisted n-gram costs every language the same floor; and a log
+ * prior per language from the size of the text its profile was counted from, which settles short text
+ * that two related languages explain about equally well (its weight is fitted, see the corpus-core README).
  *
  * <p>Score: naive Bayes multiplies many dependent n-gram likelihoods (each letter is in three n-grams),
  * so its raw posterior is 1.0 for almost any input and no threshold can use it. Instead the evidence
@@ -166,9 +167,19 @@ public final class NgramLanguageIdentifier implements LanguageIdentifier {
         int[] perOrder = new int[3];
         int all = 0;
         char p1 = ' ', p2 = ' ';
+        boolean capitalWord = false;
         for (int i = 0; i <= n; i++) {
             char c = i < n ? norm(text.charAt(i)) : ' ';
             if (c == ' ' && p1 == ' ') continue;
+            // as the profiles were counted (langdetect's NGram): inside an all-capitals word ("EU",
+            // "(DE)") no n-gram is taken, so such words are not evidence the profiles never saw
+            if (p1 == ' ' || !Character.isUpperCase(c)) capitalWord = false;
+            else if (Character.isUpperCase(p1)) capitalWord = true;
+            if (capitalWord) {
+                p2 = p1;
+                p1 = c;
+                continue;
+            }
             if (c != ' ') {
                 perOrder[0] += add(sc, NgramModel.key(1, c, (char) 0, (char) 0));
                 all++;
@@ -201,7 +212,11 @@ public final class NgramLanguageIdentifier implements LanguageIdentifier {
             }
         }
         float[][] floor = model.floor();
-        for (int k = 0; k < 3; k++) for (int l = 0; l < ll.length; l++) ll[l] += (double) floor[k][l] * perOrder[k];
+        float[] prior = model.prior();
+        for (int l = 0; l < ll.length; l++) {
+            ll[l] += prior[l];
+            for (int k = 0; k < 3; k++) ll[l] += (double) floor[k][l] * perOrder[k];
+        }
         return perOrder[0] + perOrder[1] + perOrder[2];
     }
 

@@ -12,14 +12,14 @@ import java.util.zip.GZIPInputStream;
 import java.util.zip.GZIPOutputStream;
 
 /**
- * The language model file read by {@link NgramLanguageIdentifier}: per language and n-gram order a
- * log-probability floor (what an unlisted n-gram is worth), per listed character 1–3-gram the languages
+ * The language model file read by {@link NgramLanguageIdentifier}: per language a log prior (added once
+ * per text), per language and n-gram order a log-probability floor (what an unlisted n-gram is worth), per listed character 1–3-gram the languages
  * it occurs in with its log-probability above that floor, the Han folding table, and the score
  * calibration fitted to this model. Gzipped {@link DataOutputStream} layout, version {@value #VERSION}:
  *
  * <pre>
  * int magic 'KLNG', int version, Calibration (5 doubles),
- * int languages, UTF code × languages, float floor[3][languages],
+ * int languages, UTF code × languages, float prior[languages], float floor[3][languages],
  * int hanPairs, (char from, char to) × hanPairs,
  * int ngrams, (long key, byte entries, (byte language, float delta) × entries) × ngrams
  * </pre>
@@ -28,6 +28,7 @@ import java.util.zip.GZIPOutputStream;
  */
 public record NgramModel(
         List<String> languages,
+        float[] prior,
         float[][] floor,
         char[] hanFold,
         long[] keys,
@@ -36,7 +37,7 @@ public record NgramModel(
         Calibration calibration) {
     public static final String RESOURCE = "/kiln/corpus/lang/ngram-model.bin.gz";
     private static final int MAGIC = 0x4B4C4E47;
-    private static final int VERSION = 2;
+    private static final int VERSION = 3;
 
     /**
      * Maps a text's evidence to the probability that its best language is right:
@@ -97,6 +98,8 @@ public record NgramModel(
         int nl = in.readInt();
         String[] langs = new String[nl];
         for (int l = 0; l < nl; l++) langs[l] = in.readUTF();
+        float[] prior = new float[nl];
+        for (int l = 0; l < nl; l++) prior[l] = in.readFloat();
         float[][] floor = new float[3][nl];
         for (float[] f : floor) for (int l = 0; l < nl; l++) f[l] = in.readFloat();
         char[] han = new char[0x10000];
@@ -115,7 +118,7 @@ public record NgramModel(
                 ed[i][j] = in.readFloat();
             }
         }
-        return new NgramModel(List.of(langs), floor, han, keys, el, ed, cal);
+        return new NgramModel(List.of(langs), prior, floor, han, keys, el, ed, cal);
     }
 
     public void write(OutputStream raw) throws IOException {
@@ -130,6 +133,7 @@ public record NgramModel(
         out.writeDouble(calibration.perCoverageShortfall());
         out.writeInt(languages.size());
         for (String l : languages) out.writeUTF(l);
+        for (float p : prior) out.writeFloat(p);
         for (float[] f : floor) for (float v : f) out.writeFloat(v);
         int pairs = 0;
         for (char c : hanFold) if (c != 0) pairs++;
@@ -153,6 +157,10 @@ public record NgramModel(
     }
 
     public NgramModel withCalibration(Calibration c) {
-        return new NgramModel(languages, floor, hanFold, keys, entryLanguages, entryDeltas, c);
+        return new NgramModel(languages, prior, floor, hanFold, keys, entryLanguages, entryDeltas, c);
+    }
+
+    public NgramModel withPrior(float[] p) {
+        return new NgramModel(languages, p, floor, hanFold, keys, entryLanguages, entryDeltas, calibration);
     }
 }
