@@ -52,7 +52,7 @@ public final class HtmlMainText {
 
     private static TextBlockBuilder.Blocks blocks(String html, boolean lenient) {
         TextBlockBuilder blocks = new TextBlockBuilder(lenient);
-        HtmlTokenizer.tokenize(html, blocks);
+        HtmlTokenizer.tokenize(html, new ImpliedHeadEnd(blocks));
         return blocks.finish();
     }
 }

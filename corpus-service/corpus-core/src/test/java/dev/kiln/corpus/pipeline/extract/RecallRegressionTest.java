@@ -1,0 +1,55 @@
+package dev.kiln.corpus.pipeline.extract;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.kiln.corpus.pipeline.PipelineConfig;
+import dev.kiln.corpus.pipeline.PipelineDocument;
+import dev.kiln.corpus.pipeline.StepResult;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Articles that used to come out empty or from the wrong container, on pages written for Kiln (free to
+ * redistribute) after the patterns of real news pages in the L3S-GN1 evaluation set.
+ */
+class RecallRegressionTest {
+    private final HtmlTextExtractor step = new HtmlTextExtractor(PipelineConfig.Extraction.defaults());
+
+    private String extract(String name, byte[] html) {
+        PipelineDocument d = PipelineDocument.ofBytes(name, "https://news.example/" + name, html, "text/html");
+        StepResult r = step.apply(d);
+        assertThat(r.kept()).as(name + " kept: " + r).isTrue();
+        return d.text();
+    }
+
+    private String extract(String page) throws IOException {
+        try (InputStream in = getClass().getResourceAsStream("/extraction-regression/" + page)) {
+            return extract(page, in.readAllBytes());
+        }
+    }
+
+    /** A head never closed (a tag broken by the crawl, no {@code </head>}, no {@code <body>}): 1 page in 9 of L3S-GN1. */
+    @Test
+    void articleAfterAHeadThatIsNeverClosedIsFound() throws IOException {
+        String t = extract("unclosed-head.html");
+        assertThat(t)
+                .contains("Mill reopens six weeks after the flood")
+                .contains("The paper mill on Water Street reopened on Monday")
+                .contains("most of it for the electrical rooms in the basement")
+                .contains("expects an answer by the spring.")
+                .doesNotContain("All rights reserved");
+    }
+
+    @Test
+    void bodyStartedInsideAnOpenHeadIsFound() {
+        String html = "<html><head><title>t</title><meta charset=utf-8><body><div class=story>"
+                + "<p>The county fair will open a week late this year because the barns need new roofs.</p>"
+                + "<p>Organisers said the delay would not change the price of tickets or the list of shows.</p>"
+                + "</div></body></html>";
+        assertThat(extract("body-in-head", html.getBytes(StandardCharsets.UTF_8)))
+                .contains("The county fair will open a week late")
+                .contains("would not change the price of tickets");
+    }
+}
