@@ -9,6 +9,7 @@ import java.util.Set;
  * {@code font} ...) or the first non-blank text ends the head before it is passed on. Pages that never
  * write {@code </head>} (or lose it to a broken tag) are common enough among real news sites; without
  * this every block after the head would count as head content and the page would come out empty.
+ * A second {@code head} start tag is dropped for the same reason.
  */
 final class ImpliedHeadEnd implements HtmlTokenizer.Handler {
     /** What HTML5 lets a head hold; anything else starts the body. */
@@ -28,7 +29,7 @@ final class ImpliedHeadEnd implements HtmlTokenizer.Handler {
             "html");
 
     private final HtmlTokenizer.Handler next;
-    private boolean inHead;
+    private boolean inHead, headSeen;
 
     ImpliedHeadEnd(HtmlTokenizer.Handler next) {
         this.next = next;
@@ -42,8 +43,12 @@ final class ImpliedHeadEnd implements HtmlTokenizer.Handler {
 
     @Override
     public void startTag(StartTag tag) {
-        bodyContent(tag);
-        if (tag.name().equals("head")) inHead = true;
+        if (tag.name().equals("head")) {
+            // a second head (pages pasted into pages) is ignored, as HTML5 ignores it: it would open a
+            // head that the one end tag left over never closes
+            if (headSeen) return;
+            headSeen = inHead = true;
+        } else bodyContent(tag);
         next.startTag(tag);
     }
 

@@ -52,4 +52,16 @@ class RecallRegressionTest {
                 .contains("The county fair will open a week late")
                 .contains("would not change the price of tickets");
     }
+
+    @Test
+    void aSecondHeadPastedIntoTheFirstDoesNotHideThePage() {
+        String html = "<html><head><title>a</title><html><head><meta charset=utf-8><title>b</title>"
+                + "<script>var x = 1;</script></head><body><div id=text>"
+                + "<p>The harbour ferry will stop at the new pier from March, the port authority said on Friday.</p>"
+                + "<p>Tickets bought for the old pier stay valid until the end of the season.</p>"
+                + "</div></body></html>";
+        assertThat(extract("two-heads", html.getBytes(StandardCharsets.UTF_8)))
+                .contains("The harbour ferry will stop at the new pier")
+                .contains("stay valid until the end of the season");
+    }
 }
