@@ -64,4 +64,19 @@ class RecallRegressionTest {
                 .contains("The harbour ferry will stop at the new pier")
                 .contains("stay valid until the end of the season");
     }
+
+    /**
+     * The story sits inside a box named "byline" that the page never closed: the strict pass skips the
+     * name and keeps only the headline and a few titles, so the lenient pass is tried and wins.
+     */
+    @Test
+    void articleInsideAnUnclosedBylineBoxIsFound() throws IOException {
+        String t = extract("article-inside-byline.html");
+        assertThat(t)
+                .contains("The city council voted on Wednesday night to build separated cycle lanes")
+                .contains("divided from traffic by a low kerb rather than painted lines")
+                .contains("when the old town is closed to cars for a week")
+                .doesNotContain("Bus fares to rise in March")
+                .doesNotContain("All rights reserved");
+    }
 }
