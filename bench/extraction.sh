@@ -3,12 +3,17 @@
 # run, on public evaluation pages fetched by the caller (third-party pages are not committed):
 #   RB_DIR  a checkout of https://github.com/mozilla/readability   (uses test/test-pages/*/source.html + expected.html)
 #   TF_DIR  a checkout of https://github.com/adbar/trafilatura     (uses tests/evaldata.json, tests/eval, tests/cache)
+#   L3S_DIR (optional, environment) the L3S-GN1 news set: a directory with original/ and annotated/
+#           (621 pages each), e.g. L3S-GN1-20100130203947-00001/ of https://github.com/geodrome/page-signal
+#           (a copy of the set published at http://www.l3s.de/~kohlschuetter/boilerplate/; research use only,
+#           so it is not committed here)
 # Each page is in the dev or the held-out split (CRC32 of its id); both are reported. Kiln's speed is
 # thread CPU time on one thread; Readability's is node's process CPU time (and wall time) for
 # new JSDOM + parse() per page. Readability.js and jsdom are installed with npm into bench/extraction/.
 #
 #   bench/extraction.sh RB_DIR TF_DIR [seconds-per-speed-case (10)] [worst-dev-pages-to-list (0)]
 #   SKIP_PEER=1 bench/extraction.sh ...   reuses the previous Readability.js output (quality tuning loop)
+#   L3S_DIR=DIR bench/extraction.sh ...    adds L3S-GN1 (scored like the Readability pages, by word shingles)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 RB_DIR="$(realpath "${1:?readability checkout}")"
@@ -22,7 +27,9 @@ mkdir -p "$OUT"
 CORE=corpus-service/corpus-core
 CP="$CORE/target/test-classes:$CORE/target/classes:$(cat $CORE/target/bench-classpath.txt)"
 MAIN=dev.kiln.corpus.pipeline.bench.ExtractionBenchmark
-java -cp "$CP" $MAIN list "$RB_DIR" "$TF_DIR" "$OUT"
+L3S=()
+if [ -n "${L3S_DIR:-}" ]; then L3S=("-Dkiln.bench.l3s=$(realpath "$L3S_DIR")"); fi
+java "${L3S[@]}" -cp "$CP" $MAIN list "$RB_DIR" "$TF_DIR" "$OUT"
 if [ -z "${SKIP_PEER:-}" ]; then
   (cd bench/extraction && npm ci --no-audit --no-fund --loglevel=error)
   rm -rf "$OUT/readability"
@@ -30,4 +37,4 @@ if [ -z "${SKIP_PEER:-}" ]; then
 fi
 lscpu | grep "Model name" || true
 uptime
-exec java -Xmx2g -cp "$CP" $MAIN run "$RB_DIR" "$TF_DIR" "$OUT" "$SECONDS_PER_CASE" "$WORST"
+exec java -Xmx2g "${L3S[@]}" -cp "$CP" $MAIN run "$RB_DIR" "$TF_DIR" "$OUT" "$SECONDS_PER_CASE" "$WORST"

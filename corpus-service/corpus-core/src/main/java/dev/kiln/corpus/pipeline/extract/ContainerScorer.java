@@ -12,7 +12,8 @@ import java.util.List;
  * half and to three more by 1/(3·level), on top of each ancestor's tag/class prior; an element's
  * score is then discounted by its link density. The best element may give way to an ancestor that
  * holds several near-best candidates (an article split over several wrappers) or that scores higher
- * itself; siblings that score well or hold plain prose join it.
+ * itself; siblings that score well, hold half as much nearly link-free text, or hold plain prose join
+ * it.
  */
 final class ContainerScorer {
     private static final int MIN_PARAGRAPH = 25;
@@ -69,6 +70,16 @@ final class ContainerScorer {
             for (int e = top + 1; e < n; e++)
                 if (el.parent(e) == parent && scored[e] && fin[e] >= threshold) roots.add(e);
             for (int e = 0; e < top; e++) if (el.parent(e) == parent && scored[e] && fin[e] >= threshold) roots.add(e);
+            // a sibling holding at least half as much plain text with under 10% links: the story's first
+            // part in a table cell or wrapper of its own, scored low because its paragraphs sit deep in
+            // layout markup (an article split over sibling cells)
+            double plainTop = text[top] - links[top];
+            for (int e = 0; e < n; e++)
+                if (e != top
+                        && el.parent(e) == parent
+                        && !roots.contains(e)
+                        && text[e] - links[e] >= 0.5 * plainTop
+                        && links[e] < 0.1 * text[e]) roots.add(e);
         }
         boolean[] in = inside(blocks, el, roots);
         // prose directly in a sibling of the article's container (a paragraph the markup left outside it)

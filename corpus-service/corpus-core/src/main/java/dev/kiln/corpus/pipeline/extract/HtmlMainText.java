@@ -32,7 +32,9 @@ public final class HtmlMainText {
     /**
      * The main text. Fallbacks, in order: the article in the page's JSON-LD when it is more than twice
      * as long as what the markup gave (script-rendered and paywalled pages); a second, lenient pass when
-     * a strongly named wrapper hid the whole page; any low-link-density text as the last resort.
+     * the first found under 500 characters and the lenient one finds more than twice as much (a
+     * strongly named wrapper hid the article, or the whole page); any low-link-density text as the
+     * last resort.
      */
     public static Result extract(String html, double maxLinkDensity) {
         TextBlockBuilder.Blocks page = blocks(html, false);
@@ -41,18 +43,29 @@ public final class HtmlMainText {
         if (jsonLd.length() > 2 * r.text().length() && jsonLd.length() >= MIN_JSON_LD_CHARS)
             return new Result(
                     jsonLd, r.title(), r.blocks(), new boolean[r.blocks().size()]);
+        if (r.text().length() < RETRY_BELOW_CHARS) {
+            Result lenient = MainTextSelector.select(blocks(html, true), maxLinkDensity);
+            if (lenient.text().length() > RETRY_GAIN * r.text().length()) return lenient;
+        }
         if (!r.text().isEmpty()) return r;
-        Result lenient = MainTextSelector.select(blocks(html, true), maxLinkDensity);
-        if (!lenient.text().isEmpty()) return lenient;
         return MainTextSelector.anyProse(page, maxLinkDensity);
     }
+
+    /**
+     * A result this short may be what is left after a name hid the article (an unclosed "byline" box
+     * around the story): the lenient pass is tried, as Readability retries with its filters relaxed
+     * below 500 characters, and wins when it finds several times more text.
+     */
+    private static final int RETRY_BELOW_CHARS = 500;
+
+    private static final int RETRY_GAIN = 2;
 
     /** Shorter JSON-LD bodies are teasers (descriptions), not the article. */
     private static final int MIN_JSON_LD_CHARS = 200;
 
     private static TextBlockBuilder.Blocks blocks(String html, boolean lenient) {
         TextBlockBuilder blocks = new TextBlockBuilder(lenient);
-        HtmlTokenizer.tokenize(html, blocks);
+        HtmlTokenizer.tokenize(html, new ImpliedHeadEnd(blocks));
         return blocks.finish();
     }
 }

@@ -51,6 +51,8 @@ public final class ExtractionBenchmark {
             System.exit(2);
         }
         List<Page> pages = load(Path.of(args[1]), Path.of(args[2]));
+        String l3s = System.getProperty("kiln.bench.l3s", "");
+        if (!l3s.isEmpty()) pages.addAll(loadL3s(Path.of(l3s)));
         Path out = Path.of(args[3]);
         Files.createDirectories(out);
         if (args[0].equals("list")) {
@@ -106,6 +108,29 @@ public final class ExtractionBenchmark {
         return pages;
     }
 
+    /**
+     * L3S-GN1 (Kohlschütter et al., WSDM 2010): 621 news pages from Google News 2008, each with a copy
+     * in which human assessors wrapped every text run in a span classed by what it is. The gold is the
+     * headline and the full text ({@code x-nc-sel1}, {@code x-nc-sel2}); captions ("supplemental"),
+     * related links and comments are not the article, as in the ScrapingHub-style article bodies.
+     */
+    static List<Page> loadL3s(Path dir) throws IOException {
+        List<Page> pages = new ArrayList<>();
+        try (var files = Files.list(dir.resolve("original"))) {
+            for (Path src : files.sorted().toList()) {
+                Path annotated = dir.resolve("annotated").resolve(src.getFileName());
+                if (!Files.isRegularFile(annotated)) continue;
+                StringBuilder gold = new StringBuilder();
+                for (var span : Jsoup.parse(annotated.toFile(), "UTF-8").select("span.x-nc-sel1, span.x-nc-sel2"))
+                    if (span.select("span.x-nc-sel1, span.x-nc-sel2").size() == 1) // leaves only: no text twice
+                    gold.append(span.text()).append('\n');
+                String id = "gn/" + src.getFileName().toString().replaceFirst("\\.html$", "");
+                pages.add(new Page(id, split(id), src, gold.toString(), List.of(), List.of()));
+            }
+        }
+        return pages;
+    }
+
     private static List<String> strings(JsonNode a) {
         List<String> out = new ArrayList<>();
         a.forEach(n -> out.add(norm(n.asText())));
@@ -136,6 +161,8 @@ public final class ExtractionBenchmark {
         if (seconds > 0) { // 0: quality only, for a tuning loop
             time("Kiln html_extract, Readability test pages", step, pages, raw, "rb/", seconds);
             time("Kiln html_extract, Trafilatura eval pages", step, pages, raw, "tf/", seconds);
+            if (pages.stream().anyMatch(p -> p.id.startsWith("gn/")))
+                time("Kiln html_extract, L3S-GN1 news pages", step, pages, raw, "gn/", seconds);
             // what a DOM would cost before any extraction: why the step streams instead
             time(
                     "jsoup parse alone, Readability test pages",
@@ -224,6 +251,10 @@ public final class ExtractionBenchmark {
         return p + r == 0 ? 0 : 2 * p * r / (p + r);
     }
 
+    /** The corpora with whole gold texts, by id prefix, scored by word shingles. */
+    private static final List<Map.Entry<String, String>> FULL_TEXT_CORPORA =
+            List.of(Map.entry("rb/", "Readability pages"), Map.entry("gn/", "L3S-GN1 news pages"));
+
     static void score(String who, Path dir, List<Page> pages, String split, int worst) throws IOException {
         List<Full> full = new ArrayList<>();
         long tp = 0, fp = 0, fn = 0, tn = 0, tfPages = 0, tfEmpty = 0;
@@ -258,23 +289,35 @@ public final class ExtractionBenchmark {
                 if (lost.length() > 0) snippetLosses.add("    " + p.id + (text.isBlank() ? " (empty)" : "") + lost);
             }
         }
-        double mp = full.stream().mapToDouble(Full::p).average().orElse(0);
-        double mr = full.stream().mapToDouble(Full::r).average().orElse(0);
-        double bp = full.stream().mapToDouble(Full::bowP).average().orElse(0);
-        double br = full.stream().mapToDouble(Full::bowR).average().orElse(0);
-        System.out.printf(
-                Locale.ROOT,
-                "%-15s %-8s Readability pages (%3d): shingle P %.3f R %.3f F1 %.3f | bag-of-words P %.3f R %.3f F1 %.3f | empty %d%n",
-                who,
-                split,
-                full.size(),
-                mp,
-                mr,
-                f(mp, mr),
-                bp,
-                br,
-                f(bp, br),
-                full.stream().filter(Full::empty).count());
+        for (Map.Entry<String, String> corpus : FULL_TEXT_CORPORA) {
+            List<Full> set = new ArrayList<>(
+                    full.stream().filter(x -> x.id.startsWith(corpus.getKey())).toList());
+            if (set.isEmpty()) continue;
+            double mp = set.stream().mapToDouble(Full::p).average().orElse(0);
+            double mr = set.stream().mapToDouble(Full::r).average().orElse(0);
+            double bp = set.stream().mapToDouble(Full::bowP).average().orElse(0);
+            double br = set.stream().mapToDouble(Full::bowR).average().orElse(0);
+            System.out.printf(
+                    Locale.ROOT,
+                    "%-15s %-8s %-18s (%3d): shingle P %.3f R %.3f F1 %.3f | bag-of-words P %.3f R %.3f F1 %.3f | empty %d%n",
+                    who,
+                    split,
+                    corpus.getValue(),
+                    set.size(),
+                    mp,
+                    mr,
+                    f(mp, mr),
+                    bp,
+                    br,
+                    f(bp, br),
+                    set.stream().filter(Full::empty).count());
+            if (worst > 0) {
+                set.sort(Comparator.comparingDouble(Full::f1));
+                for (Full x : set.subList(0, Math.min(worst, set.size())))
+                    System.out.printf(
+                            Locale.ROOT, "    %-50s P %.3f R %.3f%s%n", x.id, x.p, x.r, x.empty ? " (empty)" : "");
+            }
+        }
         double sp = tp + fp == 0 ? 0 : (double) tp / (tp + fp), sr = tp + fn == 0 ? 0 : (double) tp / (tp + fn);
         System.out.printf(
                 Locale.ROOT,
@@ -288,9 +331,6 @@ public final class ExtractionBenchmark {
                 (double) (tp + tn) / Math.max(1, tp + fp + fn + tn),
                 tfEmpty);
         if (worst > 0) {
-            full.sort(Comparator.comparingDouble(Full::f1));
-            for (Full x : full.subList(0, Math.min(worst, full.size())))
-                System.out.printf(Locale.ROOT, "    %-40s P %.3f R %.3f%n", x.id, x.p, x.r);
             // every snippet page that lost or leaked something, with the snippets: the tuning loop's list
             snippetLosses.forEach(System.out::println);
         }

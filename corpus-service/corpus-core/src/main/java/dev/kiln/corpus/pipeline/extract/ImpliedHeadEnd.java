@@ -1,0 +1,81 @@
+package dev.kiln.corpus.pipeline.extract;
+
+import dev.kiln.corpus.pipeline.extract.HtmlTokenizer.StartTag;
+import java.util.Set;
+
+/**
+ * Closes a {@code head} the markup left open, as an HTML5 parser does in its "in head" mode: the first
+ * start tag of an element that has no place in a head ({@code body}, {@code p}, {@code table},
+ * {@code font} ...) or the first non-blank text ends the head before it is passed on. Pages that never
+ * write {@code </head>} (or lose it to a broken tag) are common enough among real news sites; without
+ * this every block after the head would count as head content and the page would come out empty.
+ * A second {@code head} start tag is dropped for the same reason.
+ */
+final class ImpliedHeadEnd implements HtmlTokenizer.Handler {
+    /** What HTML5 lets a head hold; anything else starts the body. */
+    private static final Set<String> HEAD_CONTENT = Set.of(
+            "base",
+            "basefont",
+            "bgsound",
+            "link",
+            "meta",
+            "title",
+            "noscript",
+            "noframes",
+            "style",
+            "script",
+            "template",
+            "head",
+            "html");
+
+    private final HtmlTokenizer.Handler next;
+    private boolean inHead, headSeen;
+
+    ImpliedHeadEnd(HtmlTokenizer.Handler next) {
+        this.next = next;
+    }
+
+    @Override
+    public void text(String html, int from, int to) {
+        if (inHead && !blank(html, from, to)) endHead();
+        next.text(html, from, to);
+    }
+
+    @Override
+    public void startTag(StartTag tag) {
+        if (tag.name().equals("head")) {
+            // a second head (pages pasted into pages) is ignored, as HTML5 ignores it: it would open a
+            // head that the one end tag left over never closes
+            if (headSeen) return;
+            headSeen = inHead = true;
+        } else bodyContent(tag);
+        next.startTag(tag);
+    }
+
+    @Override
+    public void endTag(String name) {
+        if (name.equals("head")) inHead = false;
+        else if (inHead && (name.equals("body") || name.equals("html"))) endHead();
+        next.endTag(name);
+    }
+
+    @Override
+    public void rawTextElement(StartTag tag, String html, int from, int to) {
+        bodyContent(tag);
+        next.rawTextElement(tag, html, from, to);
+    }
+
+    private void bodyContent(StartTag tag) {
+        if (inHead && !HEAD_CONTENT.contains(tag.name())) endHead();
+    }
+
+    private void endHead() {
+        inHead = false;
+        next.endTag("head");
+    }
+
+    private static boolean blank(String html, int from, int to) {
+        for (int i = from; i < to; i++) if (!Character.isWhitespace(html.charAt(i))) return false;
+        return true;
+    }
+}

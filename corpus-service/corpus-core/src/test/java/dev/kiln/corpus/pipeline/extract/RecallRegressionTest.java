@@ -1,0 +1,82 @@
+package dev.kiln.corpus.pipeline.extract;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.kiln.corpus.pipeline.PipelineConfig;
+import dev.kiln.corpus.pipeline.PipelineDocument;
+import dev.kiln.corpus.pipeline.StepResult;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Articles that used to come out empty or from the wrong container, on pages written for Kiln (free to
+ * redistribute) after the patterns of real news pages in the L3S-GN1 evaluation set.
+ */
+class RecallRegressionTest {
+    private final HtmlTextExtractor step = new HtmlTextExtractor(PipelineConfig.Extraction.defaults());
+
+    private String extract(String name, byte[] html) {
+        PipelineDocument d = PipelineDocument.ofBytes(name, "https://news.example/" + name, html, "text/html");
+        StepResult r = step.apply(d);
+        assertThat(r.kept()).as(name + " kept: " + r).isTrue();
+        return d.text();
+    }
+
+    private String extract(String page) throws IOException {
+        try (InputStream in = getClass().getResourceAsStream("/extraction-regression/" + page)) {
+            return extract(page, in.readAllBytes());
+        }
+    }
+
+    /** A head never closed (a tag broken by the crawl, no {@code </head>}, no {@code <body>}): 1 page in 9 of L3S-GN1. */
+    @Test
+    void articleAfterAHeadThatIsNeverClosedIsFound() throws IOException {
+        String t = extract("unclosed-head.html");
+        assertThat(t)
+                .contains("Mill reopens six weeks after the flood")
+                .contains("The paper mill on Water Street reopened on Monday")
+                .contains("most of it for the electrical rooms in the basement")
+                .contains("expects an answer by the spring.")
+                .doesNotContain("All rights reserved");
+    }
+
+    @Test
+    void bodyStartedInsideAnOpenHeadIsFound() {
+        String html = "<html><head><title>t</title><meta charset=utf-8><body><div class=story>"
+                + "<p>The county fair will open a week late this year because the barns need new roofs.</p>"
+                + "<p>Organisers said the delay would not change the price of tickets or the list of shows.</p>"
+                + "</div></body></html>";
+        assertThat(extract("body-in-head", html.getBytes(StandardCharsets.UTF_8)))
+                .contains("The county fair will open a week late")
+                .contains("would not change the price of tickets");
+    }
+
+    @Test
+    void aSecondHeadPastedIntoTheFirstDoesNotHideThePage() {
+        String html = "<html><head><title>a</title><html><head><meta charset=utf-8><title>b</title>"
+                + "<script>var x = 1;</script></head><body><div id=text>"
+                + "<p>The harbour ferry will stop at the new pier from March, the port authority said on Friday.</p>"
+                + "<p>Tickets bought for the old pier stay valid until the end of the season.</p>"
+                + "</div></body></html>";
+        assertThat(extract("two-heads", html.getBytes(StandardCharsets.UTF_8)))
+                .contains("The harbour ferry will stop at the new pier")
+                .contains("stay valid until the end of the season");
+    }
+
+    /**
+     * The story sits inside a box named "byline" that the page never closed: the strict pass skips the
+     * name and keeps only the headline and a few titles, so the lenient pass is tried and wins.
+     */
+    @Test
+    void articleInsideAnUnclosedBylineBoxIsFound() throws IOException {
+        String t = extract("article-inside-byline.html");
+        assertThat(t)
+                .contains("The city council voted on Wednesday night to build separated cycle lanes")
+                .contains("divided from traffic by a low kerb rather than painted lines")
+                .contains("when the old town is closed to cars for a week")
+                .doesNotContain("Bus fares to rise in March")
+                .doesNotContain("All rights reserved");
+    }
+}
