@@ -66,7 +66,7 @@ final class ProbabilityBuckets {
         this.vocab = vocab;
         // the least likely bucketed token: probabilities are products with norm, so the smallest
         // is the smallest e^x times norm
-        float low = Math.max(floor, Softmax.min(p, vocab) * norm);
+        float low = Math.max(floor, smallest(p, vocab) * norm);
         int binades = Math.min(SPAN_BINADES, exponent(norm) - exponent(low) + 1);
         int mantissaBits = Math.min(23, 31 - Integer.numberOfLeadingZeros(BUDGET / binades));
         this.shift = 23 - mantissaBits;
@@ -136,6 +136,19 @@ final class ProbabilityBuckets {
             at[i] = q >= floor ? COPIES * bucketAtLeast(q) + (i & (COPIES - 1)) : sinks + (i & (SINKS - 1));
         }
         return total;
+    }
+
+    private static float smallest(float[] x, int n) {
+        FloatVector acc = FloatVector.broadcast(F, Float.POSITIVE_INFINITY);
+        int i = 0;
+        for (int bound = F.loopBound(n); i < bound; i += F.length()) {
+            acc = acc.min(FloatVector.fromArray(F, x, i));
+        }
+        float min = acc.reduceLanes(VectorOperators.MIN);
+        for (; i < n; i++) {
+            min = Math.min(min, x[i]);
+        }
+        return min;
     }
 
     private static int exponent(float q) {

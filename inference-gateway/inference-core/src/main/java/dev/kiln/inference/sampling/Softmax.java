@@ -7,7 +7,7 @@ import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
- * The sampler's vocabulary-wide passes with the JDK Vector API: max, min and unnormalised softmax. At a
+ * The sampler's vocabulary-wide passes with the JDK Vector API: max and unnormalised softmax. At a
  * 128K vocabulary {@code Math.exp} per entry alone costs milliseconds a token; this exp is
  * hand-written because the Vector API's own {@code EXP} lanewise op is a scalar-loop fallback on
  * JDK 17 (no intrinsic), i.e. no faster than {@code Math.exp}.
@@ -46,23 +46,6 @@ final class Softmax {
             max = Math.max(max, x[i]);
         }
         return max;
-    }
-
-    /** Smallest of {@code x[0..n)}. */
-    static float min(float[] x, int n) {
-        int i = 0;
-        float min = Float.POSITIVE_INFINITY;
-        if (n >= L) {
-            FloatVector acc = FloatVector.broadcast(S, Float.POSITIVE_INFINITY);
-            for (int bound = S.loopBound(n); i < bound; i += L) {
-                acc = acc.min(FloatVector.fromArray(S, x, i));
-            }
-            min = acc.reduceLanes(VectorOperators.MIN);
-        }
-        for (; i < n; i++) {
-            min = Math.min(min, x[i]);
-        }
-        return min;
     }
 
     /**
