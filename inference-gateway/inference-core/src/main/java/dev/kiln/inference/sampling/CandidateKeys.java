@@ -24,6 +24,7 @@ final class CandidateKeys {
     private static final int COPIES = 4;
 
     final long[] a;
+    private double runMass;
     /** Set by {@link #partition}: the mass of the keys it moved in front of the pivot. */
     private double partitionedMass;
 
@@ -80,11 +81,13 @@ final class CandidateKeys {
     int mostLikelyReaching(int from, int to, double target, boolean strict, boolean sorted) {
         int lo = from, hi = to;
         double need = target;
+        double front = 0; // the mass of the keys moved in front of lo
         if (!sorted) {
             while (hi - lo > SMALL) {
                 if (hi - lo > RADIX) {
                     radixStep(lo, hi, -1, need, strict);
                     need -= stepMass;
+                    front += stepMass;
                     lo = stepLo;
                     hi = stepHi;
                     continue;
@@ -95,6 +98,7 @@ final class CandidateKeys {
                     hi = m + 1;
                 } else {
                     need -= mass;
+                    front += mass;
                     lo = m + 1;
                 }
             }
@@ -104,10 +108,16 @@ final class CandidateKeys {
         for (int i = lo; i < hi; i++) {
             acc += prob(a[i]);
             if (strict ? acc > need : acc >= need) {
+                runMass = front + acc;
                 return i + 1;
             }
         }
         return -1;
+    }
+
+    /** The mass of the run the last {@link #mostLikelyReaching} found. */
+    double runMass() {
+        return runMass;
     }
 
     /** Moves the k smallest keys (most likely tokens) of {@code a[0..n)} to the front, unordered. */

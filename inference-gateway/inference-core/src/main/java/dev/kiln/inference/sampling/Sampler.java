@@ -38,6 +38,11 @@ public final class Sampler {
      * of the cut bucket's members {@code keys[0..cutSize)}; cut -1 keeps every bucketed token.
      */
     private int cut, cutSize, keep;
+    /**
+     * The mass of {@code keys[0..keep)} as top-p summed it, NaN if another filter set keep: on a
+     * flat distribution that run holds most of the vocabulary, not worth summing twice.
+     */
+    private double keepMass;
     /** Whether {@code keys[0..cutSize)} is in key order (e.g. when all its tokens tie). */
     private boolean cutSorted;
 
@@ -116,6 +121,7 @@ public final class Sampler {
         cut = -1;
         cutSize = 0;
         keep = 0;
+        keepMass = Double.NaN;
         if (topK) {
             keepMostLikely(params.topK());
         }
@@ -170,6 +176,7 @@ public final class Sampler {
             if (counted + c >= k) {
                 cutAt(b);
                 keep = (int) (k - counted);
+                keepMass = Double.NaN;
                 if (!cutSorted && keep < cutSize) {
                     keys.selectMostLikely(keep, cutSize);
                 }
@@ -188,6 +195,7 @@ public final class Sampler {
                 cutAt(b);
                 int k = keys.mostLikelyReaching(0, cutSize, target - above, false, cutSorted);
                 keep = k < 0 ? cutSize : k;
+                keepMass = k < 0 ? Double.NaN : keys.runMass();
                 return;
             }
             above += m;
@@ -195,6 +203,7 @@ public final class Sampler {
         if (cut >= 0) {
             int k = keys.mostLikelyReaching(0, keep, target - above, false, cutSorted);
             keep = k < 0 ? keep : k;
+            keepMass = k < 0 ? Double.NaN : keys.runMass();
         }
     }
 
@@ -204,8 +213,11 @@ public final class Sampler {
         if (b > cut) {
             cutAt(b);
             keep = keys.moveToFront(cutSize, threshold);
+            keepMass = Double.NaN;
         } else if (b == cut) {
+            int before = keep;
             keep = keys.moveToFront(keep, threshold);
+            keepMass = keep == before ? keepMass : Double.NaN;
         }
     }
 
@@ -215,7 +227,7 @@ public final class Sampler {
         for (int b = buckets.top(); b > cut; b--) {
             m += buckets.mass(b);
         }
-        return cut >= 0 ? m + keys.mass(0, keep) : m;
+        return cut < 0 ? m : m + (Double.isNaN(keepMass) ? keys.mass(0, keep) : keepMass);
     }
 
     /** Draws among the kept tokens by inverse CDF, looking at single tokens in one bucket only. */
