@@ -17,10 +17,11 @@ package dev.kiln.inference.sampling;
  * filter's boundary, the tokens kept (every filter keeps a run of most likely tokens) and the
  * drawn point are found by walking the buckets' counts and masses from the top. Single tokens
  * are looked at only in the bucket where the kept run ends and in the one holding the drawn
- * point: there top-k is a quickselect, top-p and the draw a partition on cumulative mass, min-p
- * a threshold, and only the last few candidates are sorted. The survivors and their order are
- * exactly those of a full sort, so the distribution (and the token a seed draws) is unchanged;
- * masses are summed in doubles in another order.
+ * point: there top-k is a selection, top-p and the draw a search on cumulative mass, both by
+ * radix steps and partitions ({@link CandidateKeys}), min-p a threshold, and only the last few
+ * candidates are sorted. Min-p alone packs the tokens over its threshold in one pass instead. The
+ * survivors and their order are exactly those of a full sort, so the distribution (and the token
+ * a seed draws) is unchanged; masses are summed in doubles in another order.
  */
 public final class Sampler {
     private final SamplingParams params;
