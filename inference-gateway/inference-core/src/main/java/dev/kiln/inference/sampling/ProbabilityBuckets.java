@@ -12,13 +12,15 @@ import jdk.incubator.vector.VectorSpecies;
  * One token's probabilities grouped by the high bits of their float bit pattern: the exponent and
  * the top mantissa bits, which order like the values, each bucket with its token count and mass.
  * The number of mantissa bits is chosen per token so that about {@value #BUDGET} buckets cover the
- * range from the least likely bucketed token to the top one (a bucket spans a factor of 1 + 2^-5 over a wide range, of
- * 1 + 2^-11 over a narrow one: the flatter the distribution, the finer the buckets). The sampler walks the buckets
- * from the most likely down, summing masses and counts, and looks at single tokens only in the
- * bucket where a filter's boundary (or the drawn point) falls: on a flat distribution the top-p
- * nucleus holds most of the vocabulary, and ordering it, even by partitions, cost more than the
- * softmax. Bucket 0 also holds every token under the span of {@value #SPAN_BINADES} binades below
- * the top token (there are too few of them to be worth their own buckets).
+ * range from the least likely bucketed token to the top one (a bucket spans a factor of 1 + 2^-5
+ * over a wide range, of 1 + 2^-11 over a narrow one: the flatter the distribution, the finer the
+ * buckets). The sampler walks the buckets from the most likely down, summing masses and counts,
+ * and looks at single tokens only in the bucket where a filter's boundary (or the drawn point)
+ * falls: on a flat distribution the top-p nucleus holds most of the vocabulary, and ordering it,
+ * even by partitions, cost more than the softmax. Bucket 0 also holds every token more than
+ * {@value #SPAN_BINADES} binades below the top token: together they hold under vocab · 2^-40 of
+ * the mass, and only a filter reaching that far down (a huge top-k, a top-p within 1e-7 of 1)
+ * looks into them.
  *
  * <p>Only tokens with probability at least the floor given to {@link #build} are bucketed; the
  * rest count in {@link #total} alone.
