@@ -11,10 +11,10 @@ import jdk.incubator.vector.VectorSpecies;
 /**
  * One token's probabilities grouped by the high bits of their float bit pattern: the exponent and
  * the top mantissa bits, which order like the values, each bucket with its token count and mass.
- * The number of mantissa bits is chosen per token so that about {@value #BUDGET} buckets cover the
- * range from the least likely bucketed token to the top one (a bucket spans a factor of 1 + 2^-5
- * over a wide range, of 1 + 2^-11 over a narrow one: the flatter the distribution, the finer the
- * buckets). The sampler walks the buckets from the most likely down, summing masses and counts,
+ * The number of mantissa bits is chosen per token so that at most {@value #BUDGET} buckets cover
+ * the range from the least likely bucketed token to the top one (a bucket spans a factor of
+ * 1 + 2^-5 over a wide range, and down to a single float value over a narrow one: the flatter the
+ * distribution, the finer the buckets). The sampler walks the buckets from the most likely down, summing masses and counts,
  * and looks at single tokens only in the bucket where a filter's boundary (or the drawn point)
  * falls: on a flat distribution the top-p nucleus holds most of the vocabulary, and ordering it,
  * even by partitions, cost more than the softmax. Bucket 0 also holds every token more than
@@ -26,7 +26,8 @@ import jdk.incubator.vector.VectorSpecies;
  * rest count in {@link #total} alone.
  */
 final class ProbabilityBuckets {
-    static final int BUDGET = 2048;
+    private static final int LOG2_BUDGET = 11;
+    static final int BUDGET = 1 << LOG2_BUDGET;
     static final int SPAN_BINADES = 40;
     /**
      * Each bucket's count and mass are kept in this many copies, token i adding to copy i % 4, and
@@ -66,13 +67,13 @@ final class ProbabilityBuckets {
     void build(float[] p, int vocab, float norm, float floor, boolean counted) {
         this.p = p;
         this.vocab = vocab;
-        // the least likely bucketed token: probabilities are products with norm, so the smallest
-        // is the smallest e^x times norm
-        float low = Math.max(floor, smallest(p, vocab) * norm);
-        int binades = Math.min(SPAN_BINADES, exponent(norm) - exponent(low) + 1);
-        int mantissaBits = Math.min(23, 31 - Integer.numberOfLeadingZeros(BUDGET / binades));
-        this.shift = 23 - mantissaBits;
-        this.base = Math.max(digit(low), digit(norm) - (SPAN_BINADES << mantissaBits));
+        // The least likely token with a bucket of its own (probabilities are products with norm,
+        // so the smallest is the smallest e^x times norm), and as many low bits dropped from the
+        // float bits as leave at most BUDGET buckets from it to the top token's.
+        float low = Math.max(Math.max(floor, smallest(p, vocab) * norm), Math.scalb(norm, -SPAN_BINADES));
+        int range = Float.floatToRawIntBits(norm) - Float.floatToRawIntBits(low);
+        this.shift = Math.max(0, 32 - Integer.numberOfLeadingZeros(range) - LOG2_BUDGET);
+        this.base = digit(low);
         this.top = digit(norm) - base;
         int size = COPIES * (top + 1) + SINKS;
         if (mass.length < size) {
@@ -151,10 +152,6 @@ final class ProbabilityBuckets {
             min = Math.min(min, x[i]);
         }
         return min;
-    }
-
-    private static int exponent(float q) {
-        return Float.floatToRawIntBits(q) >>> 23;
     }
 
     private int digit(float q) {

@@ -121,13 +121,15 @@ class SamplerTest {
     /**
      * Logits that put the sampler's buckets and radix steps to work: ties and near-ties (levels
      * 1e-4 apart, far wider than the exp's 3e-7 error, so both samplers order them alike) that
-     * share one bucket; all equal; a quarter -inf; a peaked head over a flat tail.
+     * share one bucket; all equal; a quarter -inf; peaks over a flat tail.
      */
     static float[] hardLogits(Random r, int vocab, int kind) {
         float[] x = new float[vocab];
         for (int i = 0; i < vocab; i++) {
             x[i] = switch (kind) {
-                case 0 -> r.nextInt(4) * 1e-4f; // four near-tied levels, thousands of ties each
+                // four near-tied levels of thousands of ties each, under a few peaks that widen
+                // the range, so the levels share one coarse bucket
+                case 0 -> i % 1009 == 0 ? 6f : r.nextInt(4) * 1e-4f;
                 case 1 -> r.nextInt(300) * 3e-3f; // 300 levels over a factor of 2.5: ties across buckets
                 case 2 -> 1.5f; // all equal
                 case 3 -> r.nextInt(4) == 0 ? Float.NEGATIVE_INFINITY : (float) r.nextGaussian();
