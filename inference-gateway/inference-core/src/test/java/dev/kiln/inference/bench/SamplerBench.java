@@ -14,8 +14,8 @@ import java.util.Random;
  * with no filter and no draw (the floor of any scalar sampler), interleaved in the same JVM, on
  * Gaussian logits of four spreads: σ 3 is peaked like a trained model's; σ 1 is flat, so the
  * top-p 0.9 nucleus holds most of the vocabulary; σ 0.001 puts every token within 1% of the
- * others (a dozen of the sampler's probability buckets, up to ~25K tokens each: the worst case
- * for buckets); σ 0 ties every token.
+ * others (the sampler's probability buckets then come down to a few float values each); σ 0
+ * ties every token.
  * Prints the median µs/token, wall and (in brackets) the thread's CPU time.
  *
  * <p>A second argument names a baseline sampler class (constructor {@code (SamplingParams, int)},
