@@ -7,6 +7,7 @@
 #   bench/gateway.sh small 64 3 # one model, 64 new tokens per stream, best of 3 interleaved runs
 #   bench/gateway.sh llama 32 1 # Llama-shaped (GQA 8/2, 512 channels, vocab 128,256), fp32; llama-fp16 too
 #   bench/gateway.sh sampling   # sampling µs/token at vocab 128,256: partial selection vs full sort
+#   bench/gateway.sh sampling 100 main  # the same, and main's Sampler side by side (compiled from git)
 #   bench/gateway.sh longprompt # a 2,000-token prompt joining 8 decoding streams, chunked or not (Llama-shaped)
 #   bench/gateway.sh chat       # chat template render µs: parsed per request vs parsed once
 #   bench/gateway.sh arrivals gpt2 48 150 48 7 2
@@ -30,6 +31,16 @@ run() {
 
 if [[ "${1:-}" == sampling ]]; then
   shift
+  if [[ $# -ge 2 ]]; then
+    # the Sampler of git revision $2 (with its package's classes of this tree), renamed BaselineSampler
+    BASE=$(mktemp -d)
+    trap 'rm -rf "$BASE"' EXIT
+    SRC=$CORE/src/main/java/dev/kiln/inference/sampling
+    git show "$2:$SRC/Sampler.java" | sed 's/\bSampler\b/BaselineSampler/g' > "$BASE/BaselineSampler.java"
+    javac -nowarn --add-modules jdk.incubator.vector -cp "$CP" -d "$BASE" "$BASE/BaselineSampler.java" 2>/dev/null
+    CP="$BASE:$CP"
+    set -- "$1" dev.kiln.inference.sampling.BaselineSampler
+  fi
   java --add-modules jdk.incubator.vector -cp "$CP" dev.kiln.inference.bench.SamplerBench "$@"
 elif [[ "${1:-}" == chat ]]; then
   shift

@@ -1,7 +1,5 @@
 package dev.kiln.inference.sampling;
 
-import java.util.Arrays;
-
 /**
  * Chooses one request's next token from its logits. One instance per request (it holds the
  * request's random generator, the set of tokens seen so far and scratch space), used by one
@@ -13,10 +11,17 @@ import java.util.Arrays;
  * visited in a fixed order (probability descending, ties by token id), so a seed always gives
  * the same token for the same logits.
  *
- * <p>Filters never sort the whole vocabulary (at 128K tokens that sort cost milliseconds per
- * token): top-k is a quickselect, top-p a partition on cumulative mass, min-p a threshold
- * test, and only the survivors are sorted. The survivors and their order are exactly those of a
- * full sort, so the distribution (and the token a seed draws) is unchanged.
+ * <p>Filters never sort the vocabulary, nor the tokens they keep (at 128K tokens a sort costs
+ * milliseconds per token, and on a flat distribution top-p keeps most of them). The pass after
+ * the softmax buckets the probabilities by their float bits ({@link ProbabilityBuckets}); each
+ * filter's boundary, the tokens kept (every filter keeps a run of most likely tokens) and the
+ * drawn point are found by walking the buckets' counts and masses from the top. Single tokens
+ * are looked at only in the bucket where the kept run ends and in the one holding the drawn
+ * point: there top-k is a selection, top-p and the draw a search on cumulative mass, both by
+ * radix steps and partitions ({@link CandidateKeys}), min-p a threshold, and only the last few
+ * candidates are sorted. Min-p alone packs the tokens over its threshold in one pass instead. The
+ * survivors and their order are exactly those of a full sort, so the distribution (and the token
+ * a seed draws) is unchanged; masses are summed in doubles in another order.
  */
 public final class Sampler {
     private final SamplingParams params;
@@ -26,13 +31,21 @@ public final class Sampler {
     private final int[] seenList;
     private int seenCount;
     private final float[] scratch;
-    private long[] packed;
-    /** Set by {@link #pack}: the mass of the whole vocabulary. */
-    private double packedMass;
-    /** Set by {@link #partition}: the mass of the keys it moved in front of the pivot. */
-    private double partitionedMass;
-    /** Ranges this small are sorted outright rather than partitioned further. */
-    private static final int SMALL = 32;
+    private ProbabilityBuckets buckets;
+    /** The keys of the tokens of the bucket {@link #cut}, then of the drawn bucket. */
+    private CandidateKeys keys;
+    /**
+     * The kept tokens: every bucketed token above bucket {@code cut}, and {@code keys[0..keep)}
+     * of the cut bucket's members {@code keys[0..cutSize)}; cut -1 keeps every bucketed token.
+     */
+    private int cut, cutSize, keep;
+    /**
+     * The mass of {@code keys[0..keep)} as top-p summed it, NaN if another filter set keep: on a
+     * flat distribution that run holds most of the vocabulary, not worth summing twice.
+     */
+    private double keepMass;
+    /** Whether {@code keys[0..cutSize)} is in key order (e.g. when all its tokens tie). */
+    private boolean cutSorted;
 
     public Sampler(SamplingParams params, int vocab) {
         this.params = params;
@@ -78,39 +91,48 @@ public final class Sampler {
         float norm = (float) (1.0 / Softmax.expShifted(x, vocab, max, 1f / params.temperature()));
         boolean topK = params.topK() > 0 && params.topK() < vocab;
         boolean topP = params.topP() < 1f;
-        if (!topK && !topP && params.minP() <= 0f) {
+        boolean minP = params.minP() > 0f;
+        if (!topK && !topP && !minP) {
             return drawInIdOrder(x, norm);
         }
+        if (keys == null) {
+            keys = new CandidateKeys(vocab);
+        }
         // The top token has e^0 = 1 exactly, so its probability is norm.
+        float threshold = params.minP() * norm;
+        if (!topK && !topP) {
+            return drawAtLeast(x, norm, threshold);
+        }
         float floor = 0f;
-        if (params.minP() > 0f && !topP) {
-            // Min-p's threshold is relative to the top token, which every filter keeps: without
-            // top-p (whose mass counts the whole candidate set) tokens under it go right away.
-            floor = params.minP() * norm;
-        } else if (topP && !topK) {
+        if (topP && !topK) {
             // The tokens under c = (1 − top_p) / vocab hold less than 1 − top_p of the mass
             // together, so the nucleus (the most likely tokens reaching top_p) lies above c. The
             // 1e-3 margin covers the rounding of norm, so the total stays within it of 1.
             floor = (1f - params.topP()) * (1f - 1e-3f) / vocab;
         }
-        int n = pack(x, norm, floor);
-        if (topK && params.topK() < n) {
-            selectSmallest(params.topK(), n);
-            n = params.topK();
+        if (minP && !(topK && topP)) {
+            // Min-p keeps only tokens at or over its threshold; with top-k and top-p together the
+            // nucleus's mass counts every one of the k, so those need them all.
+            floor = Math.max(floor, threshold);
         }
-        int keep = n;
+        if (buckets == null) {
+            buckets = new ProbabilityBuckets(vocab);
+        }
+        buckets.build(x, vocab, norm, floor, topK);
+        cut = -1;
+        cutSize = 0;
+        keep = 0;
+        keepMass = Double.NaN;
+        if (topK) {
+            keepMostLikely(params.topK());
+        }
         if (topP) {
-            double candidates = topK ? mass(0, n) : packedMass;
-            int k = mostLikelyReaching(n, params.topP() * candidates, false);
-            keep = k < 0 ? n : k;
-            if (params.minP() > 0f) {
-                float threshold = params.minP() * prob(smallestKey(keep));
-                keep = Math.max(1, moveToFront(keep, threshold));
-            }
+            keepNucleus(params.topP() * (topK ? keptMass() : buckets.total()));
         }
-        double total = mass(0, keep);
-        int k = mostLikelyReaching(keep, rng.nextDouble() * total, true);
-        return id(k < 0 ? largestKey(keep) : packed[k - 1]);
+        if (minP) {
+            keepAtLeast(threshold, floor);
+        }
+        return draw();
     }
 
     /** No filter: one draw by inverse CDF over the tokens in id order. */
@@ -131,154 +153,120 @@ public final class Sampler {
     }
 
     /**
-     * Packs the tokens with probability at least {@code floor} as (probability, id) longs that a
-     * plain long comparison orders by probability descending then id ascending (positive float
-     * bits order like the floats; ~ reverses them). Returns how many; {@link #packedMass} is the
-     * mass of the whole vocabulary, packed or not.
+     * Min-p alone: every token at or over the threshold stays. A distribution has few of them
+     * unless it is flat, so they are packed in one pass, without buckets, and drawn among.
      */
-    private int pack(float[] p, float norm, float floor) {
-        if (packed == null) {
-            packed = new long[vocab];
-        }
-        long[] a = packed;
+    private int drawAtLeast(float[] p, float norm, float threshold) {
+        long[] a = keys.a;
         int n = 0;
-        double total = 0;
         for (int i = 0; i < vocab; i++) {
             float q = p[i] * norm;
-            total += q;
-            a[n] = ((long) ~Float.floatToRawIntBits(q) << 32) | (i & 0xFFFFFFFFL);
-            n += q >= floor ? 1 : 0; // no branch: whether a token passes is a coin flip
+            a[n] = CandidateKeys.key(q, i);
+            n += q >= threshold ? 1 : 0; // no branch: whether a token passes is a coin flip
         }
-        packedMass = total;
-        return n;
+        double u = rng.nextDouble() * keys.mass(0, n);
+        int k = keys.mostLikelyReaching(0, n, u, true, keys.isSorted(0, n));
+        return id(k < 0 ? keys.largest(0, n) : a[k - 1]);
     }
 
-    private double mass(int from, int to) {
-        double m = 0;
-        for (int i = from; i < to; i++) {
-            m += prob(packed[i]);
-        }
-        return m;
-    }
-
-    /**
-     * The length k of the shortest run of most likely tokens of {@code packed[0..n)} whose mass
-     * reaches {@code target} (exceeds it, if strict); -1 if none does. Afterwards those k tokens
-     * are {@code packed[0..k)}, in no order except that {@code packed[k - 1]} is the k-th most
-     * likely. Partitions on the mass (expected linear time) and sorts only the last small range:
-     * every token in front of a partition is more likely than every token behind it, so the
-     * answer is the one a full sort and a scan would give, with the masses summed in another order.
-     */
-    private int mostLikelyReaching(int n, double target, boolean strict) {
-        int lo = 0, hi = n;
-        double need = target;
-        while (hi - lo > SMALL) {
-            int m = partition(lo, hi);
-            double mass = partitionedMass + prob(packed[m]);
-            if (strict ? mass > need : mass >= need) {
-                hi = m + 1;
-            } else {
-                need -= mass;
-                lo = m + 1;
-            }
-        }
-        Arrays.sort(packed, lo, hi);
-        double acc = 0;
-        for (int i = lo; i < hi; i++) {
-            acc += prob(packed[i]);
-            if (strict ? acc > need : acc >= need) {
-                return i + 1;
-            }
-        }
-        return -1;
-    }
-
-    /** Moves the tokens of {@code packed[0..n)} with probability ≥ threshold to the front; returns how many. */
-    private int moveToFront(int n, float threshold) {
-        long[] a = packed;
-        int store = 0;
-        for (int i = 0; i < n; i++) {
-            long v = a[i];
-            if (prob(v) >= threshold) {
-                a[i] = a[store];
-                a[store++] = v;
-            }
-        }
-        return store;
-    }
-
-    private long smallestKey(int n) {
-        long best = Long.MAX_VALUE;
-        for (int i = 0; i < n; i++) {
-            best = Math.min(best, packed[i]);
-        }
-        return best;
-    }
-
-    private long largestKey(int n) {
-        long best = Long.MIN_VALUE;
-        for (int i = 0; i < n; i++) {
-            best = Math.max(best, packed[i]);
-        }
-        return best;
-    }
-
-    /** Moves the k smallest keys (most likely tokens) of {@code packed[0..n)} to the front, unordered (quickselect). */
-    private void selectSmallest(int k, int n) {
-        int lo = 0, hi = n;
-        while (hi - lo > SMALL) {
-            int m = partition(lo, hi);
-            if (m == k) {
+    /** Top-k: the k most likely tokens (of the bucketed ones) stay. */
+    private void keepMostLikely(int k) {
+        long counted = 0;
+        for (int b = buckets.top(); b >= 0; b--) {
+            int c = buckets.count(b);
+            if (counted + c >= k) {
+                cutAt(b);
+                keep = (int) (k - counted);
+                keepMass = Double.NaN;
+                if (!cutSorted && keep < cutSize) {
+                    keys.selectMostLikely(keep, cutSize);
+                }
                 return;
             }
-            if (m < k) {
-                lo = m + 1;
-            } else {
-                hi = m;
+            counted += c;
+        }
+    }
+
+    /** Top-p: the shortest run of most likely kept tokens whose mass reaches the target stays. */
+    private void keepNucleus(double target) {
+        double above = 0;
+        for (int b = buckets.top(); b > cut; b--) {
+            double m = buckets.mass(b);
+            if (above + m >= target) {
+                cutAt(b);
+                int k = keys.mostLikelyReaching(0, cutSize, target - above, false, cutSorted);
+                keep = k < 0 ? cutSize : k;
+                keepMass = k < 0 ? Double.NaN : keys.runMass();
+                return;
             }
+            above += m;
         }
-        Arrays.sort(packed, lo, hi);
-    }
-
-    /**
-     * Partitions {@code packed[lo..hi)} (hi - lo >= 3) around the median of its first, middle and
-     * last keys; returns the pivot's final index: smaller keys before it, larger after, and leaves
-     * the mass of the smaller ones in {@link #partitionedMass}. Keys are distinct (they hold the
-     * id), and the median of three is never the range's largest key, so callers always shrink
-     * their range.
-     */
-    private int partition(int lo, int hi) {
-        long[] a = packed;
-        int mid = (lo + hi) >>> 1, last = hi - 1;
-        long x = a[lo], y = a[mid], z = a[last];
-        int pi = (x < y) ? (y < z ? mid : (x < z ? last : lo)) : (x < z ? lo : (y < z ? last : mid));
-        long pivot = a[pi];
-        a[pi] = a[last];
-        a[last] = pivot;
-        int store = lo;
-        double mass = 0;
-        // Branch-free (always swap, advance by the comparison): which side a key falls on is a
-        // coin flip, and a mispredicted branch per key cost more than the extra store.
-        for (int i = lo; i < last; i++) {
-            long v = a[i];
-            a[i] = a[store];
-            a[store] = v;
-            int less = v < pivot ? 1 : 0;
-            store += less;
-            mass += less * prob(v);
+        if (cut >= 0) {
+            int k = keys.mostLikelyReaching(0, keep, target - above, false, cutSorted);
+            keep = k < 0 ? keep : k;
+            keepMass = k < 0 ? Double.NaN : keys.runMass();
         }
-        a[last] = a[store];
-        a[store] = pivot;
-        partitionedMass = mass;
-        return store;
     }
 
-    private static float prob(long packed) {
-        return Float.intBitsToFloat(~(int) (packed >>> 32));
+    /** Min-p: only kept tokens with probability at least the threshold stay. */
+    private void keepAtLeast(float threshold, float floor) {
+        int b = buckets.bucketOf(threshold, floor);
+        if (b > cut) {
+            cutAt(b);
+            keep = keys.moveToFront(cutSize, threshold);
+            keepMass = Double.NaN;
+        } else if (b == cut) {
+            int before = keep;
+            keep = keys.moveToFront(keep, threshold);
+            keepMass = keep == before ? keepMass : Double.NaN;
+        }
     }
 
-    private static int id(long packed) {
-        return (int) packed;
+    /** The mass of the kept tokens, summed as {@link #draw} walks them. */
+    private double keptMass() {
+        double m = 0;
+        for (int b = buckets.top(); b > cut; b--) {
+            m += buckets.mass(b);
+        }
+        return cut < 0 ? m : m + (Double.isNaN(keepMass) ? keys.mass(0, keep) : keepMass);
+    }
+
+    /** Draws among the kept tokens by inverse CDF, looking at single tokens in one bucket only. */
+    private int draw() {
+        double u = rng.nextDouble() * keptMass();
+        double above = 0;
+        int last = -1;
+        for (int b = buckets.top(); b > cut; b--) {
+            double m = buckets.mass(b);
+            if (above + m > u) {
+                return drawIn(b, u - above);
+            }
+            above += m;
+            last = m > 0 ? b : last;
+        }
+        if (cut >= 0 && keep > 0) {
+            int k = keys.mostLikelyReaching(0, keep, u - above, true, cutSorted);
+            return id(k < 0 ? keys.largest(0, keep) : keys.a[k - 1]);
+        }
+        // u rounded up to the kept mass: the least likely kept token, as a scan would end
+        return drawIn(last, Double.POSITIVE_INFINITY);
+    }
+
+    private int drawIn(int bucket, double need) {
+        int from = cut >= 0 ? cutSize : 0;
+        int to = from + buckets.writeMembers(bucket, keys.a, from);
+        int k = keys.mostLikelyReaching(from, to, need, true, keys.isSorted(from, to));
+        return id(k < 0 ? keys.largest(from, to) : keys.a[k - 1]);
+    }
+
+    private void cutAt(int bucket) {
+        cut = bucket;
+        cutSize = buckets.writeMembers(bucket, keys.a, 0);
+        cutSorted = keys.isSorted(0, cutSize);
+    }
+
+    private static int id(long key) {
+        return (int) key;
     }
 
     /** Index of the largest value; the smallest index among equals. */

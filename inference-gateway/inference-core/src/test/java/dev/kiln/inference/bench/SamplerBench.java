@@ -12,16 +12,24 @@ import java.util.Random;
  * Sampling cost per token at a Llama 3 vocabulary (128,256): {@link Sampler} (vectorised softmax,
  * no sort) against the full-sort {@link ExactSortSampler} and a plain {@code Math.exp} softmax
  * with no filter and no draw (the floor of any scalar sampler), interleaved in the same JVM, on
- * Gaussian logits of two spreads (σ 3 is peaked like a trained model's; σ 1 is flat, so the
- * top-p 0.9 nucleus holds most of the vocabulary: the worst case). Prints the median µs/token.
+ * Gaussian logits of four spreads: σ 3 is peaked like a trained model's; σ 1 is flat, so the
+ * top-p 0.9 nucleus holds most of the vocabulary; σ 0.001 puts every token within 1% of the
+ * others (the sampler's probability buckets then come down to a few float values each); σ 0
+ * ties every token.
+ * Prints the median µs/token, wall and (in brackets) the thread's CPU time.
+ *
+ * <p>A second argument names a baseline sampler class (constructor {@code (SamplingParams, int)},
+ * method {@code next(float[], int)}) measured in the same rounds: {@code bench/gateway.sh
+ * sampling 100 <git revision>} compiles that revision's {@code Sampler} under another name for it.
  *
  * <p>Run through {@code bench/gateway.sh sampling}.
  */
 public final class SamplerBench {
     static final int VOCAB = 128_256;
 
-    public static void main(String[] args) {
+    public static void main(String[] args) throws ReflectiveOperationException {
         int tokens = args.length > 0 ? Integer.parseInt(args[0]) : 200;
+        Baseline baseline = args.length > 1 ? new Baseline(args[1]) : null;
         SamplingParams[] configs = {
             new SamplingParams(1f, 0, 0.9f, 0f, 1f, 1),
             new SamplingParams(0.7f, 50, 0.9f, 0f, 1f, 1),
@@ -29,10 +37,11 @@ public final class SamplerBench {
             new SamplingParams(1f, 0, 1f, 0f, 1f, 1),
         };
         String[] names = {"top-p 0.9", "top-k 50 + top-p 0.9, T 0.7", "min-p 0.05", "plain T 1"};
-        System.out.println(
-                "| filter | σ | full sort µs/token | Math.exp softmax alone µs | Sampler µs/token | vs full sort |");
-        System.out.println("|---|---:|---:|---:|---:|---:|");
-        for (double sigma : new double[] {3, 1}) {
+        System.out.println("| filter | σ | full sort µs/token | Math.exp softmax alone µs |"
+                + (baseline != null ? " baseline µs/token |" : "") + " Sampler µs/token | vs full sort |"
+                + (baseline != null ? " vs baseline |" : ""));
+        System.out.println("|---|---:|---:|---:|---:|---:|" + (baseline != null ? "---:|---:|" : ""));
+        for (double sigma : new double[] {3, 1, 0.001, 0}) {
             float[][] logits = new float[16][VOCAB];
             Random r = new Random(7);
             for (float[] l : logits) {
@@ -42,20 +51,29 @@ public final class SamplerBench {
             }
             for (int c = 0; c < configs.length; c++) {
                 double[][] exact = new double[2][5], softmax = new double[2][5], fast = new double[2][5];
+                double[][] base = new double[2][5];
                 float invT = 1f / configs[c].temperature();
                 for (int round = 0; round < 5; round++) { // interleaved; round 0 warms up
                     time(new ExactSortSampler(configs[c], VOCAB)::next, logits, tokens, exact, round);
                     time(new PlainSoftmax(invT)::next, logits, tokens, softmax, round);
+                    if (baseline != null) {
+                        time(baseline.create(configs[c]), logits, tokens, base, round);
+                    }
                     time(new Sampler(configs[c], VOCAB)::next, logits, tokens, fast, round);
                 }
+                double fastCpu = median(Arrays.copyOfRange(fast[1], 1, 5));
                 System.out.printf(
-                        "| %s | %.0f | %s | %s | **%s** | %.1fx |%n",
+                        "| %s | %s | %s | %s |%s **%s** | %.1fx |%s%n",
                         names[c],
                         sigma,
                         cell(exact),
                         cell(softmax),
+                        baseline != null ? " " + cell(base) + " |" : "",
                         cell(fast),
-                        median(Arrays.copyOfRange(exact[1], 1, 5)) / median(Arrays.copyOfRange(fast[1], 1, 5)));
+                        median(Arrays.copyOfRange(exact[1], 1, 5)) / fastCpu,
+                        baseline != null
+                                ? String.format(" %.2fx |", median(Arrays.copyOfRange(base[1], 1, 5)) / fastCpu)
+                                : "");
             }
         }
     }
@@ -95,6 +113,33 @@ public final class SamplerBench {
 
     interface Next {
         int next(float[] logits, int offset);
+    }
+
+    /** A sampler class loaded by name: an earlier revision's, for a side-by-side run. */
+    static final class Baseline {
+        final java.lang.reflect.Constructor<?> constructor;
+        final java.lang.reflect.Method next;
+
+        Baseline(String className) throws ReflectiveOperationException {
+            Class<?> type = Class.forName(className);
+            constructor = type.getConstructor(SamplingParams.class, int.class);
+            next = type.getMethod("next", float[].class, int.class);
+        }
+
+        Next create(SamplingParams params) {
+            try {
+                Object sampler = constructor.newInstance(params, VOCAB);
+                return (logits, offset) -> {
+                    try {
+                        return (int) next.invoke(sampler, logits, offset);
+                    } catch (ReflectiveOperationException e) {
+                        throw new IllegalStateException(e);
+                    }
+                };
+            } catch (ReflectiveOperationException e) {
+                throw new IllegalStateException(e);
+            }
+        }
     }
 
     static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();

@@ -118,6 +118,85 @@ class SamplerTest {
         assertThat(cases).isEqualTo(3 * 4 * 5 * 5 * 3);
     }
 
+    /**
+     * Logits that put the sampler's buckets and radix steps to work: ties and near-ties (levels
+     * 1e-4 apart, far wider than the exp's 3e-7 error, so both samplers order them alike) that
+     * share one bucket; all equal; a quarter -inf; peaks over a flat tail.
+     */
+    static float[] hardLogits(Random r, int vocab, int kind) {
+        float[] x = new float[vocab];
+        for (int i = 0; i < vocab; i++) {
+            x[i] = switch (kind) {
+                // four near-tied levels of thousands of ties each, under a few peaks that widen
+                // the range, so the levels share one coarse bucket
+                case 0 -> i % 1009 == 0 ? 6f : r.nextInt(4) * 1e-4f;
+                case 1 -> r.nextInt(300) * 3e-3f; // 300 levels over a factor of 2.5: ties across buckets
+                case 2 -> 1.5f; // all equal
+                case 3 -> r.nextInt(4) == 0 ? Float.NEGATIVE_INFINITY : (float) r.nextGaussian();
+                default -> i % 997 == 0 ? 8f + r.nextInt(3) : r.nextInt(50) * 1e-3f; // peaks over a flat tail
+            };
+        }
+        return x;
+    }
+
+    @Test
+    void drawsTheSameTokensAsTheFullSortOnFlatTiedAndMaskedLogits() {
+        Random r = new Random(5);
+        int vocab = 40_000; // over the radix threshold: a bucket of ~40K near-ties is narrowed by radix steps
+        SamplingParams[] filters = {
+            new SamplingParams(1f, 0, 0.9f, 0f, 1f, 0),
+            new SamplingParams(1f, 0, 0.999f, 0f, 1f, 0),
+            new SamplingParams(1f, 0, 1e-6f, 0f, 1f, 0), // the top token (the first of its ties) alone
+            new SamplingParams(1f, 0, 0.5f, 0.9999f, 1f, 0),
+            new SamplingParams(1f, 0, 1f, 0.9999f, 1f, 0),
+            new SamplingParams(1f, 6000, 1f, 0f, 1f, 0), // top-k alone, cut inside a tied level
+            new SamplingParams(1f, 6000, 0.7f, 0f, 1f, 0),
+            new SamplingParams(1f, 19_999, 0.95f, 0.5f, 1f, 0),
+            new SamplingParams(0.5f, 7, 0.9f, 0f, 1f, 0),
+            new SamplingParams(2f, 100, 1e-6f, 0f, 1f, 0),
+        };
+        int cases = 0;
+        for (int kind = 0; kind < 5; kind++) {
+            float[] x = hardLogits(r, vocab, kind);
+            for (SamplingParams f : filters) {
+                SamplingParams params =
+                        new SamplingParams(f.temperature(), f.topK(), f.topP(), f.minP(), 1f, r.nextLong());
+                Sampler fast = new Sampler(params, vocab);
+                ExactSortSampler exact = new ExactSortSampler(params, vocab);
+                for (int d = 0; d < 6; d++) {
+                    assertThat(fast.next(x, 0))
+                            .as("kind %d %s draw %d", kind, params, d)
+                            .isEqualTo(exact.next(x, 0));
+                }
+                cases++;
+            }
+        }
+        assertThat(cases).isEqualTo(50);
+    }
+
+    @Test
+    void maskedTokensAreNeverDrawnAndAllEqualLogitsDrawUniformly() {
+        int vocab = 9000;
+        float[] x = new float[vocab];
+        java.util.Arrays.fill(x, Float.NEGATIVE_INFINITY);
+        for (int i = 0; i < vocab; i += 3) {
+            x[i] = 0.25f; // every third token, tied
+        }
+        int[] hits = new int[vocab];
+        Sampler s = new Sampler(new SamplingParams(1f, 0, 0.9f, 0f, 1f, 11), vocab);
+        for (int d = 0; d < 3000; d++) {
+            hits[s.next(x, 0)]++;
+        }
+        for (int i = 0; i < vocab; i++) {
+            if (i % 3 != 0 || i >= 0.9 * vocab) {
+                // masked, or beyond the nucleus: 90% of the tied mass is the first 90% of ids
+                assertThat(hits[i]).as("token %d", i).isZero();
+            }
+        }
+        long reached = java.util.Arrays.stream(hits).filter(h -> h > 0).count();
+        assertThat(reached).isGreaterThan(1500); // 2,700 tokens share 3,000 draws: most are hit
+    }
+
     /** The most likely tokens, probability descending then id ascending, as a full sort orders them. */
     static Integer[] ranked(float[] x) {
         Integer[] ids = new Integer[x.length];
