@@ -17,7 +17,7 @@ final class CandidateKeys {
     /** Ranges this small are sorted outright rather than partitioned further. */
     private static final int SMALL = 32;
     /** Ranges larger than this are narrowed by radix steps, which pay for their histogram there. */
-    private static final int RADIX = 16_384;
+    static final int RADIX = 16_384;
 
     private static final int DIGITS = 256;
     /** Histogram copies, key i adding to copy i % 4: runs of keys with one digit would wait on one cell. */

@@ -19,7 +19,8 @@ package dev.kiln.inference.sampling;
  * are looked at only in the bucket where the kept run ends and in the one holding the drawn
  * point: there top-k is a selection, top-p and the draw a search on cumulative mass, both by
  * radix steps and partitions ({@link CandidateKeys}), min-p a threshold, and only the last few
- * candidates are sorted. Min-p alone packs the tokens over its threshold in one pass instead. The
+ * candidates are sorted. Min-p alone packs the tokens over its threshold in one pass instead, and
+ * takes the buckets only when more than {@link CandidateKeys#RADIX} pass (a flat distribution). The
  * survivors and their order are exactly those of a full sort, so the distribution (and the token
  * a seed draws) is unchanged; masses are summed in doubles in another order.
  */
@@ -101,7 +102,12 @@ public final class Sampler {
         // The top token has e^0 = 1 exactly, so its probability is norm.
         float threshold = params.minP() * norm;
         if (!topK && !topP) {
-            return drawAtLeast(x, norm, threshold);
+            int n = packAtLeast(x, norm, threshold);
+            if (n <= CandidateKeys.RADIX) {
+                return drawPacked(n);
+            }
+            // a flat distribution: most tokens pass, and the buckets find the draw without
+            // ordering them (searching the packed run would partition all of it)
         }
         float floor = 0f;
         if (topP && !topK) {
@@ -153,10 +159,10 @@ public final class Sampler {
     }
 
     /**
-     * Min-p alone: every token at or over the threshold stays. A distribution has few of them
-     * unless it is flat, so they are packed in one pass, without buckets, and drawn among.
+     * Min-p alone: packs every token at or over the threshold in one pass, without buckets (a
+     * distribution has few of them unless it is flat); returns how many.
      */
-    private int drawAtLeast(float[] p, float norm, float threshold) {
+    private int packAtLeast(float[] p, float norm, float threshold) {
         long[] a = keys.a;
         int n = 0;
         for (int i = 0; i < vocab; i++) {
@@ -164,6 +170,12 @@ public final class Sampler {
             a[n] = CandidateKeys.key(q, i);
             n += q >= threshold ? 1 : 0; // no branch: whether a token passes is a coin flip
         }
+        return n;
+    }
+
+    /** Draws among the {@code n} packed tokens by inverse CDF. */
+    private int drawPacked(int n) {
+        long[] a = keys.a;
         double u = rng.nextDouble() * keys.mass(0, n);
         int k = keys.mostLikelyReaching(0, n, u, true, keys.isSorted(0, n));
         return id(k < 0 ? keys.largest(0, n) : a[k - 1]);

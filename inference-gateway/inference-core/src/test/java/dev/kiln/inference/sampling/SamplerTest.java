@@ -149,6 +149,7 @@ class SamplerTest {
             new SamplingParams(1f, 0, 1e-6f, 0f, 1f, 0), // the top token (the first of its ties) alone
             new SamplingParams(1f, 0, 0.5f, 0.9999f, 1f, 0),
             new SamplingParams(1f, 0, 1f, 0.9999f, 1f, 0),
+            new SamplingParams(1f, 0, 1f, 0.05f, 1f, 0), // min-p alone passing most tokens: the bucket path
             new SamplingParams(1f, 6000, 1f, 0f, 1f, 0), // top-k alone, cut inside a tied level
             new SamplingParams(1f, 6000, 0.7f, 0f, 1f, 0),
             new SamplingParams(1f, 19_999, 0.95f, 0.5f, 1f, 0),
@@ -171,7 +172,7 @@ class SamplerTest {
                 cases++;
             }
         }
-        assertThat(cases).isEqualTo(50);
+        assertThat(cases).isEqualTo(5 * filters.length);
     }
 
     @Test
