@@ -178,6 +178,8 @@ final class ArticleTail {
 
     /** Word limits: a section title, a post metadata line, a block judged by its plea; prose from. */
     private static final int MAX_TITLE_WORDS = 6, MAX_META_WORDS = 20, MAX_PLEA_WORDS = 40, MIN_PROSE_WORDS = 25;
+    /** Share of link text from which a short block is a link line (the step's limit is for all blocks). */
+    private static final double MAX_SHORT_LINK_DENSITY = 0.3;
     /** Comments start only after this share of the kept text: a title near the top opens the article. */
     private static final double MIN_ARTICLE_SHARE = 0.5;
 
@@ -186,6 +188,13 @@ final class ArticleTail {
         long total = 0;
         for (int k = 0; k < keep.length; k++)
             if (keep[k]) total += blocks.get(k).length();
+        // the article's prose spans these blocks; link lines outside the span are its head and tail
+        int firstProse = -1, lastProse = -1;
+        for (int k = 0; k < keep.length; k++)
+            if (keep[k] && prose(blocks.get(k))) {
+                if (firstProse < 0) firstProse = k;
+                lastProse = k;
+            }
         long before = 0;
         for (int k = 0; k < keep.length; k++) {
             if (!keep[k]) continue;
@@ -205,10 +214,24 @@ final class ArticleTail {
                     continue;
                 }
             }
-            if (words <= MAX_META_WORDS && metaLine(b.text()) || words <= MAX_PLEA_WORDS && plea(b.text()))
-                keep[k] = false;
-            else before += b.length();
+            if (words <= MAX_META_WORDS && metaLine(b.text())
+                    || words <= MAX_PLEA_WORDS && plea(b.text())
+                    || words <= Dateline.MAX_WORDS && Dateline.isDateline(b.text())
+                    || Dateline.isByline(b.text(), b.heading())
+                    || (k < firstProse || k > lastProse) && linkDense(b, words)) keep[k] = false;
+            before += b.length();
         }
+    }
+
+    /**
+     * A short block that is mostly link text and not a list item: a "read more at", "follow us on"
+     * or "see also" line, the way jusText marks link-dense blocks bad. Judged only before the
+     * article's first paragraph of prose and after its last: between them a sentence with links is
+     * the article's own (a film review's "streaming on Netflix and Hulu"). Lists of links stay: in the
+     * article's container they are its references and further reading.
+     */
+    private static boolean linkDense(Block b, int words) {
+        return !b.listItem() && words < MIN_PROSE_WORDS && b.linkChars() >= MAX_SHORT_LINK_DENSITY * b.length();
     }
 
     /** A paragraph of the article: enough words, few of them links. */
@@ -251,6 +274,9 @@ final class ArticleTail {
 
     static boolean metaLine(String text) {
         String t = text.stripLeading().toLowerCase(Locale.ROOT);
+        int start = 0; // "(Credit: …)", "[Foto: …]"
+        while (start < t.length() && (t.charAt(start) == '(' || t.charAt(start) == '[')) start++;
+        t = t.substring(start);
         for (String p : META_OPENINGS) if (t.startsWith(p)) return true;
         return false;
     }
