@@ -4,6 +4,7 @@ import dev.kiln.corpus.pipeline.extract.HtmlMainText.Block;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
+import java.util.regex.Pattern;
 
 /**
  * Related-link, teaser and comment sections, post metadata and pleas inside the article's own
@@ -117,6 +118,38 @@ final class ArticleTail {
             "meistgelesene artikel",
             "gerelateerde artikelen",
             "polecane");
+    /**
+     * Whole lines that label an ad slot or are a share bar's buttons, left as text where the slot or
+     * bar has no telling class: "Advertisement", "- Anzeige -", "Teilen:", "Share".
+     */
+    private static final Set<String> LABELS = Set.of(
+            "advertisement",
+            "advertising",
+            "ad",
+            "sponsored",
+            "sponsored content",
+            "paid content",
+            "anzeige",
+            "werbung",
+            "publicité",
+            "publicidad",
+            "pubblicità",
+            "publicidade",
+            "reklama",
+            "share",
+            "share this",
+            "share this article",
+            "share on facebook",
+            "share on twitter",
+            "tweet",
+            "print",
+            "teilen",
+            "artikel teilen",
+            "beitrag teilen",
+            "drucken",
+            "partager",
+            "compartir",
+            "condividi");
     /** Openings of short section titles: "Mehr zu Wärmepumpen", "More from the BBC". */
     private static final String[] SECTION_OPENINGS = {"mehr zu ", "mehr von ", "more from ", "more about ", "plus de "};
     /** Subscription, app and follow-us pleas, wherever they stand in a block of at most MAX_PLEA_WORDS. */
@@ -176,8 +209,40 @@ final class ArticleTail {
         "źródło:"
     };
 
-    /** Word limits: a section title, a post metadata line, a block judged by its plea; prose from. */
-    private static final int MAX_TITLE_WORDS = 6, MAX_META_WORDS = 20, MAX_PLEA_WORDS = 40, MIN_PROSE_WORDS = 25;
+    /**
+     * Photo credits anywhere in a caption-length block: "… | © Augusta National/Getty Images",
+     * "Roman Prymula, photo: Archives", "Titelbild: … /picture-alliance".
+     */
+    private static final String[] CREDITS = {
+        "\u00a9",
+        "getty images",
+        "photo:",
+        "image:",
+        "credit:",
+        "bildrechte:",
+        "bildquelle:",
+        "titelbild:",
+        "beitragsbild:"
+    };
+
+    /**
+     * An author's note after the article: a name, then "is a … reporter / Redakteurin / journaliste":
+     * "Erin Cunningham is an Egypt-based correspondent for The Post."
+     */
+    private static final Pattern AUTHOR_BIO = Pattern.compile(
+            "^(\\p{Lu}[\\p{L}.'’-]* ){1,4}(is|was|ist|war|est|es|è) (a |an |ein |eine |un |une |una |uno |der |die |le |la |el |il )?"
+                    + "(\\S+ ){0,3}(writer|reporter|editor|journalist|correspondent|contributor|columnist|author|blogger|"
+                    + "photographer|producer|critic|redakteur|redakteurin|journalistin|autor|autorin|korrespondent|"
+                    + "korrespondentin|journaliste|rédacteur|rédactrice|periodista|redactor|redactora|giornalista)\\b",
+            Pattern.CASE_INSENSITIVE | Pattern.UNICODE_CASE);
+
+    /** Word limits: a section title, a post metadata line, a caption, a block judged by its plea; prose from. */
+    private static final int MAX_TITLE_WORDS = 6,
+            MAX_META_WORDS = 20,
+            MAX_CAPTION_WORDS = 30,
+            MAX_PLEA_WORDS = 40,
+            MAX_BIO_WORDS = 80,
+            MIN_PROSE_WORDS = 25;
     /** Share of link text from which a short block is a link line (the step's limit is for all blocks). */
     private static final double MAX_SHORT_LINK_DENSITY = 0.3;
     /** Comments start only after this share of the kept text: a title near the top opens the article. */
@@ -206,6 +271,10 @@ final class ArticleTail {
                     for (int j = k; j < keep.length; j++) keep[j] = false;
                     return;
                 }
+                if (LABELS.contains(title)) {
+                    keep[k] = false;
+                    continue;
+                }
                 if (teaserTitle(title)) {
                     keep[k] = false;
                     // up to the next prose, or the comment section's title, which the next turn judges
@@ -216,9 +285,13 @@ final class ArticleTail {
             }
             if (words <= MAX_META_WORDS && metaLine(b.text())
                     || words <= MAX_PLEA_WORDS && plea(b.text())
+                    || words <= MAX_CAPTION_WORDS && credit(b.text())
                     || words <= Dateline.MAX_WORDS && Dateline.isDateline(b.text())
                     || Dateline.isByline(b.text(), b.heading())
-                    || (k < firstProse || k > lastProse) && linkDense(b, words)) keep[k] = false;
+                    || (k < firstProse || k > lastProse) && linkDense(b, words)
+                    || words <= MAX_BIO_WORDS
+                            && before >= MIN_ARTICLE_SHARE * total
+                            && AUTHOR_BIO.matcher(b.text()).find()) keep[k] = false;
             before += b.length();
         }
     }
@@ -269,6 +342,12 @@ final class ArticleTail {
     static boolean plea(String text) {
         String t = text.toLowerCase(Locale.ROOT);
         for (String p : PLEAS) if (t.contains(p)) return true;
+        return false;
+    }
+
+    static boolean credit(String text) {
+        String t = text.toLowerCase(Locale.ROOT);
+        for (String c : CREDITS) if (t.contains(c)) return true;
         return false;
     }
 

@@ -129,7 +129,7 @@ class ArticleExtractionTest {
     }
 
     @Test
-    void headlineDatelinesCreditsAndLinkLinesAroundTheProseGo() throws IOException {
+    void headlineBylineDatelinesCreditsLabelsBioAndLinkLinesGo() throws IOException {
         String t = extract("unnamed-datelines-link-lines.html");
         assertThat(t)
                 .contains("The overnight ferry between the mainland port and the three outer islands")
@@ -144,6 +144,10 @@ class ArticleExtractionTest {
                 .doesNotContain("Updated: 14.03.2024")
                 .doesNotContain("Published on 14 March 2024")
                 .doesNotContain("Harbour Photo Agency") // a photo credit without a caption element
+                .doesNotContain("Lars Vik") // a caption with a credit
+                .doesNotContain("Advertisement") // an ad slot's label
+                .doesNotContain("Share")
+                .doesNotContain("staff reporter for the Herald") // the author's note
                 .doesNotContain("Travel | Islands") // a breadcrumb above the prose
                 .doesNotContain("Read more about") // link lines after the prose
                 .doesNotContain("Follow the Herald");
