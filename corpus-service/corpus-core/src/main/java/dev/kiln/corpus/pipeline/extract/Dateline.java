@@ -211,7 +211,7 @@ final class Dateline {
             String w = strip(words[i]);
             if (w.isEmpty()) continue;
             if (numericDate(w) || time(w)) date = true;
-            else if (MONTHS.contains(w) && (number(at(words, i - 1)) || number(at(words, i + 1)))) date = true;
+            else if (MONTHS.contains(w) && (day(at(words, i - 1)) || day(at(words, i + 1)))) date = true;
             else if (number(w) || MONTHS.contains(w) || WEEKDAYS.contains(w) || CLOCK.contains(w)) continue;
             else if (STAMP_WORDS.contains(w)) stamp = true;
             else rest++;
@@ -258,6 +258,11 @@ final class Dateline {
         while (s < e && !Character.isLetterOrDigit(w.charAt(s))) s++;
         while (e > s && !Character.isLetterOrDigit(w.charAt(e - 1))) e--;
         return w.substring(s, e);
+    }
+
+    /** A day of the month next to its name: one or two digits ("März 2014" alone is a period, not a date). */
+    private static boolean day(String w) {
+        return !w.isEmpty() && w.length() <= 2 && number(w);
     }
 
     /** A day or a year: one to four digits. */

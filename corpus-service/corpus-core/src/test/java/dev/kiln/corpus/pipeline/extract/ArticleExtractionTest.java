@@ -154,6 +154,19 @@ class ArticleExtractionTest {
     }
 
     @Test
+    void anUntitledCommentSectionIsKnownByItsDateStampsAndReplyButtons() throws IOException {
+        String t = extract("untitled-comments.html");
+        assertThat(t)
+                .contains("My grandmother's pan spent a week on the balcony")
+                .contains("fried an egg without sticking the next morning.");
+        assertThat(t)
+                .doesNotContain("March 3, 2024")
+                .doesNotContain("vinegar instead of salt")
+                .doesNotContain("plain sunflower oil")
+                .doesNotContain("Reply");
+    }
+
+    @Test
     void aTeaserTitleAtTheTopDoesNotCutTheArticle() {
         boolean[] keep = {true, true, true};
         java.util.List<HtmlMainText.Block> blocks = java.util.List.of(

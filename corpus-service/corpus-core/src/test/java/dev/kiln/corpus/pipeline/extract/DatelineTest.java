@@ -35,6 +35,7 @@ class DatelineTest {
                 "- ab 1. Januar 2024 für Substitute für Tabakwaren.",
                 "Tel. +81 158-23-2012", // a phone number is not a date
                 "Posted by the editors", // no date at all
+                "Oktober 2015", // a month is a period, not a stamp
                 "The ferry leaves at 10:15 from the north pier, weather permitting."
             })
     void proseThatMentionsADateIsNot(String line) {
