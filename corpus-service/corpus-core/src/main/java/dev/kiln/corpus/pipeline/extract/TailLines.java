@@ -223,11 +223,12 @@ final class TailLines {
      * "Erin Cunningham is an Egypt-based correspondent for The Post."
      */
     private static final Pattern AUTHOR_BIO = Pattern.compile(
-            "^(\\p{Lu}[\\p{L}.'’-]* ){1,4}(is|was|ist|war|est|es|è) (a |an |ein |eine |un |une |una |uno |der |die |le |la |el |il )?"
-                    + "(\\S+ ){0,3}(writer|reporter|editor|journalist|correspondent|contributor|columnist|author|blogger|"
+            // the name is case-sensitive (capitalised words and their particles), the rest is not
+            "^\\p{Lu}[\\p{L}.'’-]* ((\\p{Lu}[\\p{L}.'’-]*|di|de|da|del|van|von|der|den|du|le|la) ){0,4}(?iu:(is|was|ist|war|est|es|è) "
+                    + "(a |an |ein |eine |un |une |una |uno |der |die |le |la |el |il )?(\\S+ ){0,3}"
+                    + "(writer|reporter|editor|journalist|correspondent|contributor|columnist|author|blogger|"
                     + "photographer|producer|critic|redakteur|redakteurin|journalistin|autor|autorin|korrespondent|"
-                    + "korrespondentin|journaliste|rédacteur|rédactrice|periodista|redactor|redactora|giornalista)\\b",
-            Pattern.CASE_INSENSITIVE | Pattern.UNICODE_CASE);
+                    + "korrespondentin|journaliste|rédacteur|rédactrice|periodista|redactor|redactora|giornalista))\\b");
 
     /** A comment's reply button, left as text. */
     private static final Set<String> REPLY_LABELS =
