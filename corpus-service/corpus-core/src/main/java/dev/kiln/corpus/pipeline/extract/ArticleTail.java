@@ -2,6 +2,7 @@ package dev.kiln.corpus.pipeline.extract;
 
 import dev.kiln.corpus.pipeline.extract.HtmlMainText.Block;
 import java.util.List;
+import java.util.Locale;
 
 /**
  * Related-link, teaser and comment sections, post metadata, datelines and pleas inside the article's
@@ -72,9 +73,10 @@ final class ArticleTail {
                     continue;
                 }
             }
-            if (words <= MAX_META_WORDS && TailLines.metaLine(b.text())
-                    || words <= MAX_PLEA_WORDS && TailLines.plea(b.text())
-                    || words <= MAX_CAPTION_WORDS && TailLines.credit(b.text())
+            String lower = words <= MAX_PLEA_WORDS ? b.text().toLowerCase(Locale.ROOT) : "";
+            if (words <= MAX_META_WORDS && TailLines.metaLine(lower)
+                    || words <= MAX_PLEA_WORDS && TailLines.plea(lower)
+                    || words <= MAX_CAPTION_WORDS && TailLines.credit(lower)
                     || words <= Dateline.MAX_WORDS && Dateline.isDateline(b.text())
                     || Dateline.isByline(b.text(), b.heading())
                     || (k < firstProse || k > lastProse) && linkDense(b, words)
@@ -97,8 +99,9 @@ final class ArticleTail {
             Block b = blocks.get(k);
             if (before >= MIN_ARTICLE_SHARE * total) {
                 String t = b.text();
-                boolean stamp = words(t) <= MAX_TITLE_WORDS && TailLines.replyLabel(t)
-                        || words(t) <= Dateline.MAX_WORDS && Dateline.isDateline(t);
+                int words = words(t);
+                boolean stamp = words <= MAX_TITLE_WORDS && TailLines.replyLabel(t)
+                        || words <= Dateline.MAX_WORDS && Dateline.isDateline(t);
                 if (stamp && stamps++ == 0) first = k;
             }
             before += b.length();

@@ -203,6 +203,7 @@ final class Dateline {
 
     /** Is this short block a date or time with nothing but stamp words and a name around it? */
     static boolean isDateline(String text) {
+        if (!hasDigit(text)) return false; // most blocks: no date to find
         String[] words = text.toLowerCase(Locale.ROOT).split("[\\s|,;()\\[\\]·•–—]+");
         if (words.length > MAX_WORDS + 1) return false;
         boolean date = false, stamp = false;
@@ -246,6 +247,11 @@ final class Dateline {
             if (!Character.isUpperCase(w.charAt(0))) return false;
         }
         return true;
+    }
+
+    private static boolean hasDigit(String s) {
+        for (int i = 0; i < s.length(); i++) if (Character.isDigit(s.charAt(i))) return true;
+        return false;
     }
 
     private static String at(String[] words, int i) {

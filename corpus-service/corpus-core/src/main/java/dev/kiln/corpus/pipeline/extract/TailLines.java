@@ -240,7 +240,19 @@ final class TailLines {
         while (end > 0 && !Character.isLetterOrDigit(t.charAt(end - 1))) end--;
         int start = 0;
         while (start < end && !Character.isLetterOrDigit(t.charAt(start))) start++;
-        return t.substring(start, end).replaceAll("\\s+", " ");
+        // single spaces, without a regex: this runs for every short block of every page
+        StringBuilder out = new StringBuilder(end - start);
+        boolean space = false;
+        for (int i = start; i < end; i++) {
+            char c = t.charAt(i);
+            if (Character.isWhitespace(c)) space = true;
+            else {
+                if (space) out.append(' ');
+                space = false;
+                out.append(c);
+            }
+        }
+        return out.toString();
     }
 
     static boolean commentTitle(String t) {
@@ -256,9 +268,9 @@ final class TailLines {
         return false;
     }
 
-    static boolean plea(String text) {
-        String t = text.toLowerCase(Locale.ROOT);
-        for (String p : PLEAS) if (t.contains(p)) return true;
+    /** A plea in the block's lower-case text. */
+    static boolean plea(String lower) {
+        for (String p : PLEAS) if (lower.contains(p)) return true;
         return false;
     }
 
@@ -274,14 +286,15 @@ final class TailLines {
         return AUTHOR_BIO.matcher(text).find();
     }
 
-    static boolean credit(String text) {
-        String t = text.toLowerCase(Locale.ROOT);
-        for (String c : CREDITS) if (t.contains(c)) return true;
+    /** A photo credit in the block's lower-case text. */
+    static boolean credit(String lower) {
+        for (String c : CREDITS) if (lower.contains(c)) return true;
         return false;
     }
 
-    static boolean metaLine(String text) {
-        String t = text.stripLeading().toLowerCase(Locale.ROOT);
+    /** A post-metadata opening of the block's lower-case text. */
+    static boolean metaLine(String lower) {
+        String t = lower.stripLeading();
         int start = 0; // "(Credit: …)", "[Foto: …]"
         while (start < t.length() && (t.charAt(start) == '(' || t.charAt(start) == '[')) start++;
         t = t.substring(start);

@@ -71,6 +71,7 @@ final class TextBlockBuilder implements HtmlTokenizer.Handler {
     private int cellsInRow;
     private String title;
     private boolean titleHeadingSeen;
+    private TitleMatch titleMatch;
     private final List<Integer> boxParent = new ArrayList<>();
     private final ElementTable elements = new ElementTable();
     private final List<String> jsonLd = new ArrayList<>();
@@ -132,7 +133,9 @@ final class TextBlockBuilder implements HtmlTokenizer.Handler {
             if (tag.equals("h1") || tag.equals("h2")) heading = stack.get(i);
             else if (!stack.get(i).heading) break;
         }
-        if (heading == null || !TitleMatch.duplicates(title, text)) return false;
+        if (heading == null) return false;
+        if (titleMatch == null) titleMatch = new TitleMatch(title);
+        if (!titleMatch.duplicatedBy(text)) return false;
         titleHeadingSeen = true;
         return true;
     }

@@ -31,9 +31,9 @@ class TailLinesTest {
         assertThat(TailLines.label(TailLines.title("- Anzeige -"))).isTrue();
         assertThat(TailLines.label(TailLines.title("Teilen:"))).isTrue();
         assertThat(TailLines.label(TailLines.title("Shared values"))).isFalse();
-        assertThat(TailLines.credit("The night boat at the north pier. | © Coastal Herald"))
+        assertThat(TailLines.credit("the night boat at the north pier. | © coastal herald"))
                 .isTrue();
-        assertThat(TailLines.metaLine("(Credit: Clayton Aldern / Grist)")).isTrue();
+        assertThat(TailLines.metaLine("(credit: clayton aldern / grist)")).isTrue();
         assertThat(TailLines.replyLabel("Reply")).isTrue();
     }
 }

@@ -7,19 +7,18 @@ import org.junit.jupiter.api.Test;
 class TitleMatchTest {
     @Test
     void theHeadlineRepeatsTheTitleWithoutTheSiteName() {
-        assertThat(TitleMatch.duplicates(
-                        "Obama admits US gun laws are his 'biggest frustration' - BBC News",
-                        "Obama admits US gun laws are his \u2018biggest frustration\u2019"))
+        assertThat(new TitleMatch("Obama admits US gun laws are his 'biggest frustration' - BBC News")
+                        .duplicatedBy("Obama admits US gun laws are his \u2018biggest frustration\u2019"))
                 .isTrue();
-        assertThat(TitleMatch.duplicates("Hermitian matrix - Wikipedia", "Hermitian matrix"))
+        assertThat(new TitleMatch("Hermitian matrix - Wikipedia").duplicatedBy("Hermitian matrix"))
                 .isTrue();
     }
 
     @Test
     void aSectionHeadingThatSharesSomeWordsDoesNot() {
-        assertThat(TitleMatch.duplicates("Hermitian matrix - Wikipedia", "Properties of the Hermitian matrix"))
+        assertThat(new TitleMatch("Hermitian matrix - Wikipedia").duplicatedBy("Properties of the Hermitian matrix"))
                 .isFalse();
-        assertThat(TitleMatch.duplicates("", "Anything")).isFalse();
-        assertThat(TitleMatch.duplicates("Harbour gates approved", "")).isFalse();
+        assertThat(new TitleMatch("").duplicatedBy("Anything")).isFalse();
+        assertThat(new TitleMatch("Harbour gates approved").duplicatedBy("")).isFalse();
     }
 }
