@@ -3,201 +3,69 @@ package dev.kiln.corpus.pipeline.extract;
 import dev.kiln.corpus.pipeline.extract.HtmlMainText.Block;
 import java.util.List;
 import java.util.Locale;
-import java.util.Set;
 
 /**
- * Related-link, teaser and comment sections, post metadata and pleas inside the article's own
- * container. Sites put "More on this", "Read more", "Explore further" or "Comments" sections inside the
- * element that holds the article, often without a class name that says so; what does say so is the
- * section's title, a short line in the page's language (Trafilatura and boilerpipe cut the same
- * sections, by XPath names and by a terminating-block list). A teaser box's title and the links and
- * short lines after it go, up to the next paragraph of prose; a comment section's title, once it follows
- * most of the article, goes with everything after it. Lines that open with a post-metadata phrase
- * ("This entry was posted in", "Filed under", "Foto:") and short blocks with a subscription or
- * follow-us plea go wherever they stand.
+ * Related-link, teaser and comment sections, post metadata, datelines and pleas inside the article's
+ * own container. Sites put "More on this", "Read more", "Explore further" or "Comments" sections inside
+ * the element that holds the article, often without a class name that says so; what does say so is
+ * the section's title, a short line in the page's language ({@link TailLines}; Trafilatura and
+ * boilerpipe cut the same sections, by XPath names and by a terminating-block list), or its shape. A
+ * teaser box's title and the links and short lines after it go, up to the next paragraph of prose; a
+ * comment section goes from its title, or, untitled, from the first of its date stamps and reply
+ * buttons, once it follows most of the article. Post-metadata lines, datelines and bylines
+ * ({@link Dateline}), photo credits, ad and share labels and pleas go wherever they stand; short
+ * link-dense lines go before the article's first paragraph of prose and after its last (jusText's
+ * link-density class, by position); the author's note goes past half of the article.
  */
 final class ArticleTail {
     private ArticleTail() {}
 
-    /** Titles of the comment sections that end an article (lower case, no punctuation at either end). */
-    private static final Set<String> COMMENT_TITLES = Set.of(
-            "leave a reply",
-            "leave a comment",
-            "post a comment",
-            "comments",
-            "responses",
-            "kommentare",
-            "kommentar schreiben",
-            "kommentare schreiben",
-            "schreibe einen kommentar",
-            "hinterlasse einen kommentar",
-            "commentaires",
-            "laisser un commentaire",
-            "commenti",
-            "lascia un commento",
-            "comentarios",
-            "deja un comentario",
-            "reacties",
-            "komentarze");
-    /**
-     * Titles of related-link and teaser boxes ("More on this", "Read more", "Lee también"), which sites
-     * drop after an article and into its middle alike: the box goes, up to the next paragraph of prose.
-     */
-    private static final Set<String> TEASER_TITLES = Set.of(
-            "read more",
-            "read next",
-            "lire aussi",
-            "à lire aussi",
-            "a lire aussi",
-            "leggi anche",
-            "lee también",
-            "schon gelesen",
-            "weiterlesen",
-            "zum weiterlesen",
-            "lesen sie auch",
-            "lesen sie mehr",
-            "auch interessant",
-            "lees ook",
-            "czytaj także",
-            "czytaj też",
-            "zobacz także",
-            "zobacz też",
-            "related",
-            "related articles",
-            "related posts",
-            "related stories",
-            "related content",
-            "related links",
-            "related topics",
-            "more on this",
-            "more on this story",
-            "more on this topic",
-            "more stories",
-            "more from",
-            "more news",
-            "recommended",
-            "recommended for you",
-            "you may also like",
-            "you might also like",
-            "you may be interested in",
-            "explore further",
-            "most read",
-            "most popular",
-            "trending",
-            "trending now",
-            "mehr zum thema",
-            "weitere artikel",
-            "weitere beiträge",
-            "ähnliche beiträge",
-            "ähnliche artikel",
-            "verwandte artikel",
-            "verwandte beiträge",
-            "das könnte sie auch interessieren",
-            "das könnte dich auch interessieren",
-            "meistgelesen",
-            "aktuelle berichte aus dieser kategorie",
-            "vorschau auf den nächsten artikel",
-            "sur le même sujet",
-            "articles les plus lus",
-            "les plus lus",
-            "articles similaires",
-            "articoli correlati",
-            "potrebbe interessarti anche",
-            "te puede interesar",
-            "noticias relacionadas",
-            "artículos relacionados",
-            "neueste artikel",
-            "neueste beiträge",
-            "empfohlene beiträge",
-            "empfohlene artikel",
-            "weitere themen",
-            "weitere nachrichten",
-            "meist diskutiert",
-            "meist-diskutiert",
-            "meistgelesene artikel",
-            "gerelateerde artikelen",
-            "polecane");
-    /** Openings of short section titles: "Mehr zu Wärmepumpen", "More from the BBC". */
-    private static final String[] SECTION_OPENINGS = {"mehr zu ", "mehr von ", "more from ", "more about ", "plus de "};
-    /** Subscription, app and follow-us pleas, wherever they stand in a block of at most MAX_PLEA_WORDS. */
-    private static final String[] PLEAS = {
-        "already a subscriber",
-        "please subscribe",
-        "subscribe now",
-        "subscribe today",
-        "subscribe to our",
-        "sign up for our",
-        "follow us on",
-        "for the latest stories",
-        "breaking news updates",
-        "submit your letter",
-        "jetzt abonnieren",
-        "newsletter abonnieren",
-        "abonnez-vous",
-        "hazte miembro",
-        "suscríbete"
-    };
-
-    /** Openings of post metadata lines: categories, tags, photo credits, last-modified stamps. */
-    private static final String[] META_OPENINGS = {
-        "this entry was posted",
-        "this entry was filed",
-        "posted in ",
-        "filed under",
-        "tagged with",
-        "tags:",
-        "dieser eintrag wurde veröffentlicht",
-        "veröffentlicht in ",
-        "abgelegt unter",
-        "kategorie:",
-        "kategorien:",
-        "schlagwörter:",
-        "schlagworte:",
-        "foto:",
-        "fotos:",
-        "bild:",
-        "bildquelle:",
-        "credit:",
-        "credits:",
-        "photo:",
-        "photo credit",
-        "image credit",
-        "crédits photos",
-        "crédit photo",
-        "ultima modifica",
-        "publié dans",
-        "classé dans",
-        "aktualisiert am",
-        "zuletzt aktualisiert",
-        "erschienen in",
-        "last updated",
-        "publikacja:",
-        "opublikowano",
-        "źródło:"
-    };
-
-    /** Word limits: a section title, a post metadata line, a block judged by its plea; prose from. */
-    private static final int MAX_TITLE_WORDS = 6, MAX_META_WORDS = 20, MAX_PLEA_WORDS = 40, MIN_PROSE_WORDS = 25;
+    /** Word limits: a section title, a post metadata line, a caption, a block judged by its plea; prose from. */
+    private static final int MAX_TITLE_WORDS = 6,
+            MAX_META_WORDS = 20,
+            MAX_CAPTION_WORDS = 30,
+            MAX_PLEA_WORDS = 40,
+            MAX_BIO_WORDS = 80,
+            MIN_PROSE_WORDS = 25;
+    /** Share of link text from which a short block is a link line (the step's limit is for all blocks). */
+    private static final double MAX_SHORT_LINK_DENSITY = 0.3;
+    /** A commenter's name above the first stamp. */
+    private static final int MAX_NAME_WORDS = 3;
+    /** Date stamps and reply buttons in the tail that make it a comment section. */
+    private static final int MIN_COMMENT_STAMPS = 3;
     /** Comments start only after this share of the kept text: a title near the top opens the article. */
     private static final double MIN_ARTICLE_SHARE = 0.5;
 
-    /** Unkeeps teaser boxes, post metadata lines, pleas and, from its title on, the comment section. */
+    /** Unkeeps teaser boxes, the comment section and the boilerplate lines inside the article's blocks. */
     static void cut(List<Block> blocks, boolean[] keep) {
         long total = 0;
         for (int k = 0; k < keep.length; k++)
             if (keep[k]) total += blocks.get(k).length();
+        // the article's prose spans these blocks; link lines outside the span are its head and tail
+        int firstProse = -1, lastProse = -1;
+        for (int k = 0; k < keep.length; k++)
+            if (keep[k] && prose(blocks.get(k))) {
+                if (firstProse < 0) firstProse = k;
+                lastProse = k;
+            }
+        int comments = commentRun(blocks, keep, total);
+        if (comments >= 0) for (int j = comments; j < keep.length; j++) keep[j] = false;
         long before = 0;
         for (int k = 0; k < keep.length; k++) {
             if (!keep[k]) continue;
             Block b = blocks.get(k);
             int words = words(b.text());
             if (words <= MAX_TITLE_WORDS) {
-                String title = title(b.text());
-                if (before >= MIN_ARTICLE_SHARE * total && commentTitle(title)) {
+                String title = TailLines.title(b.text());
+                if (before >= MIN_ARTICLE_SHARE * total && TailLines.commentTitle(title)) {
                     for (int j = k; j < keep.length; j++) keep[j] = false;
                     return;
                 }
-                if (teaserTitle(title)) {
+                if (TailLines.label(title)) {
+                    keep[k] = false;
+                    continue;
+                }
+                if (TailLines.teaserTitle(title)) {
                     keep[k] = false;
                     // up to the next prose, or the comment section's title, which the next turn judges
                     for (int j = k + 1; j < keep.length && !prose(blocks.get(j)) && !commentTitle(blocks.get(j)); j++)
@@ -205,10 +73,59 @@ final class ArticleTail {
                     continue;
                 }
             }
-            if (words <= MAX_META_WORDS && metaLine(b.text()) || words <= MAX_PLEA_WORDS && plea(b.text()))
+            String lower = words <= MAX_PLEA_WORDS ? b.text().toLowerCase(Locale.ROOT) : "";
+            if (words <= MAX_META_WORDS && TailLines.metaLine(lower)
+                    || words <= MAX_PLEA_WORDS && TailLines.plea(lower)
+                    || words <= MAX_CAPTION_WORDS && TailLines.credit(lower)
+                    || words <= Dateline.MAX_WORDS && Dateline.isDateline(b.text())
+                    || Dateline.isByline(b.text(), b.heading())
+                    || (k < firstProse || k > lastProse) && linkDense(b, words)
+                    || words <= MAX_BIO_WORDS && before >= MIN_ARTICLE_SHARE * total && TailLines.authorBio(b.text()))
                 keep[k] = false;
-            else before += b.length();
+            before += b.length();
         }
+    }
+
+    /**
+     * Where an untitled comment section starts: the first of at least {@link #MIN_COMMENT_STAMPS}
+     * datelines or "Reply" buttons past {@link #MIN_ARTICLE_SHARE} of the article's text (each comment
+     * carries its author's date stamp; the article has one, at its head). -1: none.
+     */
+    private static int commentRun(List<Block> blocks, boolean[] keep, long total) {
+        long before = 0;
+        int first = -1, stamps = 0;
+        for (int k = 0; k < keep.length; k++) {
+            if (!keep[k]) continue;
+            Block b = blocks.get(k);
+            if (before >= MIN_ARTICLE_SHARE * total) {
+                String t = b.text();
+                int words = words(t);
+                boolean stamp = words <= MAX_TITLE_WORDS && TailLines.replyLabel(t)
+                        || words <= Dateline.MAX_WORDS && Dateline.isDateline(t);
+                if (stamp && stamps++ == 0) first = k;
+            }
+            before += b.length();
+        }
+        if (stamps < MIN_COMMENT_STAMPS) return -1;
+        // the first commenter's name, on its own line above the stamp
+        int name = first - 1;
+        while (name >= 0 && !keep[name]) name--;
+        return name >= 0
+                        && !blocks.get(name).heading()
+                        && words(blocks.get(name).text()) <= MAX_NAME_WORDS
+                ? name
+                : first;
+    }
+
+    /**
+     * A short block that is mostly link text and not a list item: a "read more at", "follow us on"
+     * or "see also" line, the way jusText marks link-dense blocks bad. Judged only before the
+     * article's first paragraph of prose and after its last: between them a sentence with links is
+     * the article's own (a film review's "streaming on Netflix and Hulu"). Lists of links stay: in the
+     * article's container they are its references and further reading.
+     */
+    private static boolean linkDense(Block b, int words) {
+        return !b.listItem() && words < MIN_PROSE_WORDS && b.linkChars() >= MAX_SHORT_LINK_DENSITY * b.length();
     }
 
     /** A paragraph of the article: enough words, few of them links. */
@@ -216,43 +133,8 @@ final class ArticleTail {
         return words(b.text()) >= MIN_PROSE_WORDS && b.linkChars() < 0.2 * b.length();
     }
 
-    /** A short line as a title: lower case, single spaces, no leading or trailing punctuation. */
-    static String title(String text) {
-        String t = text.strip().toLowerCase(Locale.ROOT);
-        int end = t.length();
-        while (end > 0 && !Character.isLetterOrDigit(t.charAt(end - 1))) end--;
-        int start = 0;
-        while (start < end && !Character.isLetterOrDigit(t.charAt(start))) start++;
-        return t.substring(start, end).replaceAll("\\s+", " ");
-    }
-
-    static boolean commentTitle(String t) {
-        if (COMMENT_TITLES.contains(t)) return true;
-        // "14 comments", "3 Kommentare", "Comments (2)"
-        String noCount = t.replaceAll("\\d+", "").replaceAll("[()]", "").strip();
-        return !noCount.equals(t) && COMMENT_TITLES.contains(noCount);
-    }
-
     private static boolean commentTitle(Block b) {
-        return words(b.text()) <= MAX_TITLE_WORDS && commentTitle(title(b.text()));
-    }
-
-    static boolean teaserTitle(String t) {
-        if (TEASER_TITLES.contains(t)) return true;
-        for (String p : SECTION_OPENINGS) if (t.startsWith(p)) return true;
-        return false;
-    }
-
-    static boolean plea(String text) {
-        String t = text.toLowerCase(Locale.ROOT);
-        for (String p : PLEAS) if (t.contains(p)) return true;
-        return false;
-    }
-
-    static boolean metaLine(String text) {
-        String t = text.stripLeading().toLowerCase(Locale.ROOT);
-        for (String p : META_OPENINGS) if (t.startsWith(p)) return true;
-        return false;
+        return words(b.text()) <= MAX_TITLE_WORDS && TailLines.commentTitle(TailLines.title(b.text()));
     }
 
     private static int words(String s) {

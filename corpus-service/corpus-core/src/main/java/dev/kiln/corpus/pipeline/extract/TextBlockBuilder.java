@@ -70,6 +70,8 @@ final class TextBlockBuilder implements HtmlTokenizer.Handler {
     private int articles;
     private int cellsInRow;
     private String title;
+    private boolean titleHeadingSeen;
+    private TitleMatch titleMatch;
     private final List<Integer> boxParent = new ArrayList<>();
     private final ElementTable elements = new ElementTable();
     private final List<String> jsonLd = new ArrayList<>();
@@ -96,7 +98,7 @@ final class TextBlockBuilder implements HtmlTokenizer.Handler {
         if (buf.length() > 0) {
             Frame t = top();
             String s = buf.toString().strip();
-            if (!s.isEmpty()) {
+            if (!s.isEmpty() && !titleHeading(s)) {
                 boolean heading = false, li = false, main = false, hf = false;
                 int art = 0, box = -1, element = -1;
                 if (t != null) {
@@ -116,6 +118,26 @@ final class TextBlockBuilder implements HtmlTokenizer.Handler {
         linkChars = 0;
         pendingSpace = false;
         cellsInRow = 0;
+    }
+
+    /**
+     * The first h1/h2 that repeats the page's title: the headline, which is the document's title and
+     * not its text (Readability drops it the same way; gold article bodies leave it out). Only the
+     * first, so a later section heading that happens to share the title's words stays.
+     */
+    private boolean titleHeading(String text) {
+        if (titleHeadingSeen || title == null || title.isEmpty()) return false;
+        Frame heading = null;
+        for (int i = stack.size() - 1; i >= 0 && heading == null; i--) {
+            String tag = stack.get(i).tag;
+            if (tag.equals("h1") || tag.equals("h2")) heading = stack.get(i);
+            else if (!stack.get(i).heading) break;
+        }
+        if (heading == null) return false;
+        if (titleMatch == null) titleMatch = new TitleMatch(title);
+        if (!titleMatch.duplicatedBy(text)) return false;
+        titleHeadingSeen = true;
+        return true;
     }
 
     private boolean inRow() {

@@ -129,6 +129,44 @@ class ArticleExtractionTest {
     }
 
     @Test
+    void headlineBylineDatelinesCreditsLabelsBioAndLinkLinesGo() throws IOException {
+        String t = extract("unnamed-datelines-link-lines.html");
+        assertThat(t)
+                .contains("The overnight ferry between the mainland port and the three outer islands")
+                .contains("whether a winter timetable is worth the fuel.")
+                .contains("a cabin on a night boat would cost less than one of them.")
+                .contains("Tickets and timetable")
+                .contains("The ferry leaves at 22:30 from the north pier")
+                .contains("Termin: 02.05.2024, 22:30 Uhr, north pier"); // an event's date is content
+        assertThat(t)
+                .doesNotContain("Night ferry to the islands returns") // the headline repeats the title
+                .doesNotContain("By Ines Okafor")
+                .doesNotContain("Updated: 14.03.2024")
+                .doesNotContain("Published on 14 March 2024")
+                .doesNotContain("Harbour Photo Agency") // a photo credit without a caption element
+                .doesNotContain("Lars Vik") // a caption with a credit
+                .doesNotContain("Advertisement") // an ad slot's label
+                .doesNotContain("Share")
+                .doesNotContain("staff reporter for the Herald") // the author's note
+                .doesNotContain("Travel | Islands") // a breadcrumb above the prose
+                .doesNotContain("Read more about") // link lines after the prose
+                .doesNotContain("Follow the Herald");
+    }
+
+    @Test
+    void anUntitledCommentSectionIsKnownByItsDateStampsAndReplyButtons() throws IOException {
+        String t = extract("untitled-comments.html");
+        assertThat(t)
+                .contains("My grandmother's pan spent a week on the balcony")
+                .contains("fried an egg without sticking the next morning.");
+        assertThat(t)
+                .doesNotContain("March 3, 2024")
+                .doesNotContain("vinegar instead of salt")
+                .doesNotContain("plain sunflower oil")
+                .doesNotContain("Reply");
+    }
+
+    @Test
     void aTeaserTitleAtTheTopDoesNotCutTheArticle() {
         boolean[] keep = {true, true, true};
         java.util.List<HtmlMainText.Block> blocks = java.util.List.of(

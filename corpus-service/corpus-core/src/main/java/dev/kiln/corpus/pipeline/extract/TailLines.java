@@ -1,0 +1,304 @@
+package dev.kiln.corpus.pipeline.extract;
+
+import java.util.Locale;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/**
+ * What a short line inside the article's container says, whatever its markup: the title of a comment
+ * or teaser section, an ad slot's or share button's label, a reply button, a subscription plea, a
+ * post-metadata opening, a photo credit, an author's note. {@link ArticleTail} decides from where the
+ * line stands what to remove with it. Lower-case phrase lists in the languages of the evaluation pages.
+ */
+final class TailLines {
+    private TailLines() {}
+
+    /** Titles of the comment sections that end an article (lower case, no punctuation at either end). */
+    private static final Set<String> COMMENT_TITLES = Set.of(
+            "leave a reply",
+            "leave a comment",
+            "post a comment",
+            "comments",
+            "responses",
+            "kommentare",
+            "kommentar schreiben",
+            "kommentare schreiben",
+            "schreibe einen kommentar",
+            "hinterlasse einen kommentar",
+            "commentaires",
+            "laisser un commentaire",
+            "commenti",
+            "lascia un commento",
+            "comentarios",
+            "deja un comentario",
+            "reacties",
+            "komentarze");
+    /**
+     * Titles of related-link and teaser boxes ("More on this", "Read more", "Lee también"), which sites
+     * drop after an article and into its middle alike: the box goes, up to the next paragraph of prose.
+     */
+    private static final Set<String> TEASER_TITLES = Set.of(
+            "read more",
+            "read next",
+            "lire aussi",
+            "à lire aussi",
+            "a lire aussi",
+            "leggi anche",
+            "lee también",
+            "schon gelesen",
+            "weiterlesen",
+            "zum weiterlesen",
+            "lesen sie auch",
+            "lesen sie mehr",
+            "auch interessant",
+            "lees ook",
+            "czytaj także",
+            "czytaj też",
+            "zobacz także",
+            "zobacz też",
+            "related",
+            "related articles",
+            "related posts",
+            "related stories",
+            "related content",
+            "related links",
+            "related topics",
+            "more on this",
+            "more on this story",
+            "more on this topic",
+            "more stories",
+            "more from",
+            "more news",
+            "recommended",
+            "recommended for you",
+            "you may also like",
+            "you might also like",
+            "you may be interested in",
+            "explore further",
+            "most read",
+            "most popular",
+            "trending",
+            "trending now",
+            "mehr zum thema",
+            "weitere artikel",
+            "weitere beiträge",
+            "ähnliche beiträge",
+            "ähnliche artikel",
+            "verwandte artikel",
+            "verwandte beiträge",
+            "das könnte sie auch interessieren",
+            "das könnte dich auch interessieren",
+            "meistgelesen",
+            "aktuelle berichte aus dieser kategorie",
+            "vorschau auf den nächsten artikel",
+            "sur le même sujet",
+            "articles les plus lus",
+            "les plus lus",
+            "articles similaires",
+            "articoli correlati",
+            "potrebbe interessarti anche",
+            "te puede interesar",
+            "noticias relacionadas",
+            "artículos relacionados",
+            "neueste artikel",
+            "neueste beiträge",
+            "empfohlene beiträge",
+            "empfohlene artikel",
+            "weitere themen",
+            "weitere nachrichten",
+            "meist diskutiert",
+            "meist-diskutiert",
+            "meistgelesene artikel",
+            "gerelateerde artikelen",
+            "polecane");
+    /**
+     * Whole lines that label an ad slot or are a share bar's buttons, left as text where the slot or
+     * bar has no telling class: "Advertisement", "- Anzeige -", "Teilen:", "Share".
+     */
+    private static final Set<String> LABELS = Set.of(
+            "advertisement",
+            "advertising",
+            "ad",
+            "sponsored",
+            "sponsored content",
+            "paid content",
+            "anzeige",
+            "werbung",
+            "publicité",
+            "publicidad",
+            "pubblicità",
+            "publicidade",
+            "reklama",
+            "share",
+            "share this",
+            "share this article",
+            "share on facebook",
+            "share on twitter",
+            "tweet",
+            "print",
+            "teilen",
+            "artikel teilen",
+            "beitrag teilen",
+            "drucken",
+            "partager",
+            "compartir",
+            "condividi");
+    /** Openings of short section titles: "Mehr zu Wärmepumpen", "More from the BBC". */
+    private static final String[] SECTION_OPENINGS = {"mehr zu ", "mehr von ", "more from ", "more about ", "plus de "};
+    /** Subscription, app and follow-us pleas, wherever they stand in a block of at most MAX_PLEA_WORDS. */
+    private static final String[] PLEAS = {
+        "already a subscriber",
+        "please subscribe",
+        "subscribe now",
+        "subscribe today",
+        "subscribe to our",
+        "sign up for our",
+        "follow us on",
+        "for the latest stories",
+        "breaking news updates",
+        "submit your letter",
+        "jetzt abonnieren",
+        "newsletter abonnieren",
+        "abonnez-vous",
+        "hazte miembro",
+        "suscríbete"
+    };
+
+    /** Openings of post metadata lines: categories, tags, photo credits, last-modified stamps. */
+    private static final String[] META_OPENINGS = {
+        "this entry was posted",
+        "this entry was filed",
+        "posted in ",
+        "filed under",
+        "tagged with",
+        "tags:",
+        "dieser eintrag wurde veröffentlicht",
+        "veröffentlicht in ",
+        "abgelegt unter",
+        "kategorie:",
+        "kategorien:",
+        "schlagwörter:",
+        "schlagworte:",
+        "foto:",
+        "fotos:",
+        "bild:",
+        "bildquelle:",
+        "credit:",
+        "credits:",
+        "photo:",
+        "photo credit",
+        "image credit",
+        "crédits photos",
+        "crédit photo",
+        "ultima modifica",
+        "publié dans",
+        "classé dans",
+        "aktualisiert am",
+        "zuletzt aktualisiert",
+        "erschienen in",
+        "last updated",
+        "publikacja:",
+        "opublikowano",
+        "źródło:"
+    };
+
+    /**
+     * Photo credits anywhere in a caption-length block: "… | © Augusta National/Getty Images",
+     * "Roman Prymula, photo: Archives", "Titelbild: … /picture-alliance".
+     */
+    private static final String[] CREDITS = {
+        "\u00a9",
+        "getty images",
+        "photo:",
+        "image:",
+        "credit:",
+        "bildrechte:",
+        "bildquelle:",
+        "titelbild:",
+        "beitragsbild:"
+    };
+
+    /**
+     * An author's note after the article: a name, then "is a … reporter / Redakteurin / journaliste":
+     * "Erin Cunningham is an Egypt-based correspondent for The Post."
+     */
+    private static final Pattern AUTHOR_BIO = Pattern.compile(
+            // the name is case-sensitive (capitalised words and their particles), the rest is not
+            "^\\p{Lu}[\\p{L}.'’-]* ((\\p{Lu}[\\p{L}.'’-]*|di|de|da|del|van|von|der|den|du|le|la) ){0,4}(?iu:(is|was|ist|war|est|es|è) "
+                    + "(a |an |ein |eine |un |une |una |uno |der |die |le |la |el |il )?(\\S+ ){0,3}"
+                    + "(writer|reporter|editor|journalist|correspondent|contributor|columnist|author|blogger|"
+                    + "photographer|producer|critic|redakteur|redakteurin|journalistin|autor|autorin|korrespondent|"
+                    + "korrespondentin|journaliste|rédacteur|rédactrice|periodista|redactor|redactora|giornalista))\\b");
+
+    /** A comment's reply button, left as text. */
+    private static final Set<String> REPLY_LABELS =
+            Set.of("reply", "antworten", "beantworten", "répondre", "responder", "rispondi", "odpowiedz", "reageer");
+    /** A short line as a title: lower case, single spaces, no leading or trailing punctuation. */
+    static String title(String text) {
+        String t = text.strip().toLowerCase(Locale.ROOT);
+        int end = t.length();
+        while (end > 0 && !Character.isLetterOrDigit(t.charAt(end - 1))) end--;
+        int start = 0;
+        while (start < end && !Character.isLetterOrDigit(t.charAt(start))) start++;
+        // single spaces, without a regex: this runs for every short block of every page
+        StringBuilder out = new StringBuilder(end - start);
+        boolean space = false;
+        for (int i = start; i < end; i++) {
+            char c = t.charAt(i);
+            if (Character.isWhitespace(c)) space = true;
+            else {
+                if (space) out.append(' ');
+                space = false;
+                out.append(c);
+            }
+        }
+        return out.toString();
+    }
+
+    static boolean commentTitle(String t) {
+        if (COMMENT_TITLES.contains(t)) return true;
+        // "14 comments", "3 Kommentare", "Comments (2)"
+        String noCount = t.replaceAll("\\d+", "").replaceAll("[()]", "").strip();
+        return !noCount.equals(t) && COMMENT_TITLES.contains(noCount);
+    }
+
+    static boolean teaserTitle(String t) {
+        if (TEASER_TITLES.contains(t)) return true;
+        for (String p : SECTION_OPENINGS) if (t.startsWith(p)) return true;
+        return false;
+    }
+
+    /** A plea in the block's lower-case text. */
+    static boolean plea(String lower) {
+        for (String p : PLEAS) if (lower.contains(p)) return true;
+        return false;
+    }
+
+    static boolean label(String title) {
+        return LABELS.contains(title);
+    }
+
+    static boolean replyLabel(String text) {
+        return REPLY_LABELS.contains(title(text));
+    }
+
+    static boolean authorBio(String text) {
+        return AUTHOR_BIO.matcher(text).find();
+    }
+
+    /** A photo credit in the block's lower-case text. */
+    static boolean credit(String lower) {
+        for (String c : CREDITS) if (lower.contains(c)) return true;
+        return false;
+    }
+
+    /** A post-metadata opening of the block's lower-case text. */
+    static boolean metaLine(String lower) {
+        String t = lower.stripLeading();
+        int start = 0; // "(Credit: …)", "[Foto: …]"
+        while (start < t.length() && (t.charAt(start) == '(' || t.charAt(start) == '[')) start++;
+        t = t.substring(start);
+        for (String p : META_OPENINGS) if (t.startsWith(p)) return true;
+        return false;
+    }
+}
