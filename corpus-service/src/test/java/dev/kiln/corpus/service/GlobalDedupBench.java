@@ -12,6 +12,7 @@ import dev.kiln.proto.corpus.v1.Document;
 import dev.kiln.testing.Europarl;
 import dev.kiln.testing.KafkaBroker;
 import java.io.IOException;
+import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -58,6 +59,7 @@ class GlobalDedupBench {
         // tokenization of what is kept.
         Pipeline local = Pipelines.build(PipelineConfig.defaults().withSteps(DedupReplica.STEPS));
         long t0 = System.nanoTime();
+        long cpu0 = cpuNanos();
         long kept = 0;
         for (String text : texts) {
             PipelineDocument doc = PipelineDocument.ofBytes(
@@ -68,6 +70,7 @@ class GlobalDedupBench {
             }
         }
         double localRate = n / ((System.nanoTime() - t0) / 1e9);
+        double localCpuRate = n / ((cpuNanos() - cpu0) / 1e9);
         long heapBytes = 0;
         for (PipelineStep step : local.steps()) {
             if (step instanceof ExactDeduplicator exact) {
@@ -78,17 +81,19 @@ class GlobalDedupBench {
         }
         System.out.printf(
                 Locale.ROOT,
-                "BENCH in-heap dedup (one thread, no Kafka): %d docs, %d kept, %.0f docs/s; index tables %.0f B/doc in heap%n",
+                "BENCH in-heap dedup (one thread, no Kafka): %d docs, %d kept, %.0f docs/s, %.0f docs per CPU-second;"
+                        + " index tables %.0f B/doc in heap%n",
                 n,
                 kept,
                 localRate,
+                localCpuRate,
                 heapBytes / (double) n);
         for (int replicas : new int[] {1, 2}) {
-            run(texts, replicas, localRate);
+            run(texts, replicas, localRate, localCpuRate);
         }
     }
 
-    private void run(List<String> texts, int replicas, double localRate) throws Exception {
+    private void run(List<String> texts, int replicas, double localRate, double localCpuRate) throws Exception {
         DedupReplica.Topics topics = DedupReplica.Topics.create("kiln.bench.dedup.");
         try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(
                 KafkaBroker.shared().clientProperties(), new StringSerializer(), new ByteArraySerializer())) {
@@ -104,6 +109,7 @@ class GlobalDedupBench {
         List<DedupReplica> running = new ArrayList<>();
         Path state = dir.resolve(topics.applicationId());
         long t0 = System.nanoTime();
+        long cpu0 = cpuNanos();
         for (int i = 0; i < replicas; i++) {
             running.add(new DedupReplica("bench-" + i, topics, state.resolve("replica-" + i)));
         }
@@ -111,6 +117,7 @@ class GlobalDedupBench {
             Thread.sleep(100);
         }
         double seconds = (System.nanoTime() - t0) / 1e9;
+        double cpuSeconds = (cpuNanos() - cpu0) / 1e9;
         long kept = running.stream()
                 .mapToLong(r -> r.engine.stats().documentsKept())
                 .sum();
@@ -124,7 +131,8 @@ class GlobalDedupBench {
         System.out.printf(
                 Locale.ROOT,
                 "BENCH global dedup, %d replica(s): %d docs (%d kept) in %.1f s (start-up included) = %.0f docs/s"
-                        + " per replica (%.2fx in-heap); disk B/doc: index %.0f (RocksDB files %.0f + changelogs"
+                        + " per replica (%.2fx in-heap); %.0f docs per CPU-second of the JVM, broker included"
+                        + " (%.2fx in-heap); load average %s; disk B/doc: index %.0f (RocksDB files %.0f + changelogs"
                         + " %.0f), band and verdict topics %.0f (until retention deletes them)%n",
                 replicas,
                 texts.size(),
@@ -132,10 +140,26 @@ class GlobalDedupBench {
                 seconds,
                 n / seconds / replicas,
                 n / seconds / replicas / localRate,
+                n / cpuSeconds,
+                n / cpuSeconds / localCpuRate,
+                loadAverage(),
                 (stateBytes + changelogBytes) / n,
                 stateBytes / n,
                 changelogBytes / n,
                 messageBytes / n);
+    }
+
+    /** CPU time of this whole JVM (every thread: replicas, stream tasks, the in-process broker, JIT, GC). */
+    private static long cpuNanos() {
+        return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
+                .getProcessCpuTime();
+    }
+
+    private static String loadAverage() {
+        return String.format(
+                Locale.ROOT,
+                "%.1f",
+                ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
     }
 
     private static long size(Path root) throws IOException {
