@@ -108,7 +108,8 @@ final class DedupReplica implements AutoCloseable {
                 (short) 1,
                 Duration.ofSeconds(60),
                 Duration.ofSeconds(6),
-                stateDir));
+                stateDir,
+                KafkaDedupIndex.Tuning.DEFAULTS));
         Pipeline pipeline = Pipelines.build(PipelineConfig.defaults().withSteps(STEPS), null, index);
         sink = new KafkaShardSink(bootstrap, topics.shards());
         ShardWriter writer = new ShardWriter(TOKENIZER, sink, name, 4096, 64, 2_000_000);
