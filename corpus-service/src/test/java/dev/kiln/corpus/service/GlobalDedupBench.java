@@ -21,6 +21,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Properties;
 import java.util.concurrent.Future;
 import java.util.function.Predicate;
 import java.util.stream.Stream;
@@ -29,6 +30,7 @@ import org.apache.kafka.clients.admin.ListOffsetsResult;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
@@ -109,8 +111,14 @@ class GlobalDedupBench {
     private void run(List<String> texts, int replicas, double localRate, double localCpuRate) throws Exception {
         DedupReplica.Topics topics = DedupReplica.Topics.create("kiln.bench.dedup.");
         List<Future<?>> sent = new ArrayList<>();
-        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(
-                KafkaBroker.shared().clientProperties(), new StringSerializer(), new ByteArraySerializer())) {
+        // Not idempotent: under load the in-process broker refused an idempotent producer's sequence numbers
+        // (OUT_OF_ORDER_SEQUENCE_NUMBER) until its batches expired; one request in flight keeps the order.
+        Properties producerProps = KafkaBroker.shared().clientProperties();
+        producerProps.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, false);
+        producerProps.put(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, 1);
+        producerProps.put(ProducerConfig.ACKS_CONFIG, "all");
+        try (KafkaProducer<String, byte[]> producer =
+                new KafkaProducer<>(producerProps, new StringSerializer(), new ByteArraySerializer())) {
             for (int i = 0; i < texts.size(); i++) {
                 Document doc = Document.newBuilder()
                         .setId("doc-" + i)
@@ -137,6 +145,7 @@ class GlobalDedupBench {
         long tQuarter = 0;
         long cpuQuarter = 0;
         long committedAtQuarter = 0;
+        Map<String, Long> threadsAtQuarter = threadCpu();
         try (Admin admin = Admin.create(KafkaBroker.shared().clientProperties())) {
             while (!topics.allCommitted(admin)) {
                 if (tQuarter == 0) {
@@ -144,6 +153,7 @@ class GlobalDedupBench {
                     if (committed >= quarter) {
                         tQuarter = System.nanoTime();
                         cpuQuarter = cpuNanos();
+                        threadsAtQuarter = threadCpu();
                         committedAtQuarter = committed;
                     }
                 }
@@ -152,11 +162,33 @@ class GlobalDedupBench {
         }
         long t1 = System.nanoTime();
         long cpu1 = cpuNanos();
+        if (tQuarter == 0) {
+            // The group committed from under a quarter straight to the end between two polls: no window.
+            tQuarter = t0;
+            cpuQuarter = cpu0;
+        }
         double seconds = (t1 - t0) / 1e9;
         double cpuSeconds = (cpu1 - cpu0) / 1e9;
         double steadyDocs = texts.size() - committedAtQuarter;
         double steadySeconds = (t1 - tQuarter) / 1e9;
         double steadyCpuSeconds = (cpu1 - cpuQuarter) / 1e9;
+        Map<String, Long> threadsAtEnd = threadCpu();
+        Map<String, Long> spent = new java.util.TreeMap<>();
+        Map<String, Long> before = threadsAtQuarter;
+        threadsAtEnd.forEach((group, nanos) -> spent.put(group, nanos - before.getOrDefault(group, 0L)));
+        long javaThreads = spent.values().stream().mapToLong(Long::longValue).sum();
+        spent.put("JIT, GC and other VM threads", (cpu1 - cpuQuarter) - javaThreads);
+        double docsSteady = texts.size() - committedAtQuarter;
+        StringBuilder where = new StringBuilder();
+        spent.entrySet().stream()
+                .sorted(Map.Entry.<String, Long>comparingByValue().reversed())
+                .forEach(e -> where.append(
+                        String.format(Locale.ROOT, "; %s %.0f", e.getKey(), e.getValue() / 1e3 / docsSteady)));
+        System.out.printf(
+                Locale.ROOT,
+                "BENCH CPU microseconds per document by thread, steady, %d replica(s)%s%n",
+                replicas,
+                where);
         long kept = running.stream()
                 .mapToLong(r -> r.engine.stats().documentsKept())
                 .sum();
@@ -180,9 +212,10 @@ class GlobalDedupBench {
                         / n);
         System.out.printf(
                 Locale.ROOT,
-                "BENCH global dedup steady, %d replica(s): after the first quarter committed, %.0f docs in %.1f s ="
+                "BENCH global dedup steady, %d replica(s): from %d documents committed on, %.0f docs in %.1f s ="
                         + " %.0f docs/s per replica (%.2fx in-heap), %.0f docs per CPU-second (%.2fx in-heap)%n",
                 replicas,
+                committedAtQuarter,
                 steadyDocs,
                 steadySeconds,
                 steadyDocs / steadySeconds / replicas,
@@ -235,6 +268,45 @@ class GlobalDedupBench {
                     .mapToLong(ListOffsetsResult.ListOffsetsResultInfo::offset)
                     .sum();
         }
+    }
+
+    /** CPU time so far of the JVM's live threads, summed by what they do (their names without numbers and ids). */
+    private static Map<String, Long> threadCpu() {
+        java.lang.management.ThreadMXBean mx = ManagementFactory.getThreadMXBean();
+        Map<String, Long> byGroup = new HashMap<>();
+        for (java.lang.management.ThreadInfo info : mx.getThreadInfo(mx.getAllThreadIds())) {
+            if (info == null) {
+                continue;
+            }
+            long nanos = mx.getThreadCpuTime(info.getThreadId());
+            if (nanos > 0) {
+                byGroup.merge(group(info.getThreadName()), nanos, Long::sum);
+            }
+        }
+        return byGroup;
+    }
+
+    private static String group(String thread) {
+        if (thread.contains("StreamThread") && thread.contains("producer")) {
+            return "stream tasks' producer I/O";
+        }
+        if (thread.contains("StreamThread")) {
+            return "stream tasks";
+        }
+        if (thread.startsWith("data-plane-kafka")
+                || thread.startsWith("kafka-") && !thread.contains("producer")
+                || thread.contains("coordinator")
+                || thread.contains("Txn")
+                || thread.contains("quorum")
+                || thread.contains("ExpirationReaper")
+                || thread.contains("raft")
+                || thread.contains("LogCleaner")) {
+            return "broker";
+        }
+        if (thread.contains("producer-network-thread")) {
+            return "producers' I/O (bands, shards)";
+        }
+        return thread.replaceAll("[0-9a-f]{8}-[0-9a-f-]{27}", "").replaceAll("\\d+", "N");
     }
 
     /** CPU time of this whole JVM (every thread: replicas, stream tasks, the in-process broker, JIT, GC). */
