@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -138,7 +139,9 @@ final class BandBatcher implements AutoCloseable {
             producer.send(
                     new ProducerRecord<>(topic, out.partition(), out.key(), value.encode()), (metadata, error) -> {
                         if (error != null) {
-                            onFailure.accept(new Failed(value.entries(), error));
+                            // Off the producer's I/O thread: the handler queues marks, which takes the lock
+                            // a sender blocked on a full buffer may hold while it waits for that thread.
+                            CompletableFuture.runAsync(() -> onFailure.accept(new Failed(value.entries(), error)));
                         }
                     });
         } catch (RuntimeException e) {

@@ -108,6 +108,7 @@ final class DedupTopology {
                 LOG.warnf("Skipping a band record that is not a batch (%s)", e.getMessage());
                 return;
             }
+            answers.clear(); // nothing left over from a record whose processing threw
             Route asker = new Route(batch.replica(), batch.replyPartition());
             for (Entry entry : batch.entries()) {
                 for (int i = 0; i < entry.size(); i++) {
@@ -118,7 +119,6 @@ final class DedupTopology {
                     route.partition(),
                     new VerdictBatch(route.replica(), List.copyOf(list)).encode(),
                     record.timestamp())));
-            answers.clear();
         }
 
         private void decide(Route asker, Entry entry, int i) {
