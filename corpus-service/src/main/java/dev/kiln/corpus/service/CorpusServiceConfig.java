@@ -106,6 +106,22 @@ public interface CorpusServiceConfig {
         /** Documents waiting for verdicts at most; ingestion blocks beyond. */
         @WithDefault("8192")
         int maxAwaitingVerdicts();
+
+        /**
+         * How often the dedup stream tasks commit. Each commit is one transaction (its markers go to
+         * every partition it wrote), and an answer reaches its replica only once committed, so shorter
+         * means quicker verdicts and more transactions per second.
+         */
+        @WithDefault("100ms")
+        Duration commitInterval();
+
+        /** How long a replica gathers requests bound for one band partition into one record. */
+        @WithDefault("5ms")
+        Duration batchLinger();
+
+        /** A band record is sent once its requests reach this many bytes (below the broker's message limit). */
+        @WithDefault("65536")
+        int batchBytes();
     }
 
     /** The pipeline's steps and their main settings; the rest keep datatrove's FineWeb defaults. */

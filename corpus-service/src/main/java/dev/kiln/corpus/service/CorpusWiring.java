@@ -195,7 +195,8 @@ public class CorpusWiring {
                 dedup.replicationFactor(),
                 dedup.verdictTimeout(),
                 dedup.sessionTimeout(),
-                Path.of(config.dataDir()).resolve("dedup-streams"));
+                Path.of(config.dataDir()).resolve("dedup-streams"),
+                new KafkaDedupIndex.Tuning(dedup.commitInterval(), dedup.batchLinger(), dedup.batchBytes()));
     }
 
     /** The pass-through {@code kafka.*} client settings (TLS, SASL ...), without the prefix. */

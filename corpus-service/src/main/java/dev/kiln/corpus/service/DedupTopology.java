@@ -2,14 +2,18 @@ package dev.kiln.corpus.service;
 
 import dev.kiln.corpus.pipeline.dedup.BandLedger;
 import dev.kiln.corpus.pipeline.dedup.DedupMessages;
-import dev.kiln.corpus.pipeline.dedup.DedupMessages.BandRequest;
-import dev.kiln.corpus.pipeline.dedup.DedupMessages.BandVerdict;
+import dev.kiln.corpus.pipeline.dedup.DedupMessages.BandBatch;
+import dev.kiln.corpus.pipeline.dedup.DedupMessages.Entry;
+import dev.kiln.corpus.pipeline.dedup.DedupMessages.KeyAnswer;
 import dev.kiln.corpus.pipeline.dedup.DedupMessages.Type;
+import dev.kiln.corpus.pipeline.dedup.DedupMessages.VerdictBatch;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
@@ -25,10 +29,11 @@ import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.Stores;
+import org.jboss.logging.Logger;
 
 /**
- * The Kafka Streams topology of global dedup: the band topic (one record per dedup key of a document,
- * keyed and so partitioned by the key) → {@link BandDecider} with two RocksDB stores backed by
+ * The Kafka Streams topology of global dedup: the band topic (one record per replica's batch of the
+ * dedup keys that live on one partition, keyed by one of them, {@link BandBatch}) → {@link BandDecider} with two RocksDB stores backed by
  * changelog topics → the verdict topic, each answer on the partition its replica reads.
  *
  * <ul>
@@ -66,15 +71,25 @@ final class DedupTopology {
     }
 
     /**
-     * Decides first-seen per key with {@link BandLedger}, as each request arrives (no clock): a claim is
-     * answered at once or parked in {@value #WAITING}; a document's verdict (kept / dropped) updates its
-     * holds and answers the claims waiting on them. Every answer goes to the verdict partition named in
-     * the request, keyed by that partition.
+     * Decides first-seen per key with {@link BandLedger}, as each batch arrives (no clock), key by key
+     * in the batch's order: a claim is answered at once or parked in {@value #WAITING}; a document's
+     * verdict (kept / dropped) updates its holds and answers the claims waiting on them. The answers
+     * decided while processing one batch leave as one {@link VerdictBatch} per replica, on the verdict
+     * partition that replica reads, keyed by that partition. A batch is one record, so it commits (its
+     * store updates, changelog records and answers) in one transaction or, after a crash, is decided
+     * again whole from the restored stores.
      */
     static final class BandDecider implements Processor<byte[], byte[], Integer, byte[]> {
+        private static final Logger LOG = Logger.getLogger(BandDecider.class);
+
         private ProcessorContext<Integer, byte[]> context;
         private KeyValueStore<Bytes, byte[]> claims;
         private KeyValueStore<Bytes, byte[]> waiting;
+
+        /** A replica's answers collected while one batch is processed. */
+        private record Route(String replica, int partition) {}
+
+        private final Map<Route, List<KeyAnswer>> answers = new LinkedHashMap<>();
 
         @Override
         public void init(ProcessorContext<Integer, byte[]> context) {
@@ -85,66 +100,99 @@ final class DedupTopology {
 
         @Override
         public void process(Record<byte[], byte[]> record) {
-            byte[] key = record.key();
-            BandRequest request = BandRequest.decode(record.value());
+            BandBatch batch;
+            try {
+                batch = BandBatch.decode(record.value());
+            } catch (IllegalArgumentException e) {
+                // An older release's per-key record: its document times out, drops its keys and is read again.
+                LOG.warnf("Skipping a band record that is not a batch (%s)", e.getMessage());
+                return;
+            }
+            answers.clear(); // nothing left over from a record whose processing threw
+            Route asker = new Route(batch.replica(), batch.replyPartition());
+            for (Entry entry : batch.entries()) {
+                for (int i = 0; i < entry.size(); i++) {
+                    decide(asker, entry, i);
+                }
+            }
+            answers.forEach((route, list) -> context.forward(new Record<>(
+                    route.partition(),
+                    new VerdictBatch(route.replica(), List.copyOf(list)).encode(),
+                    record.timestamp())));
+        }
+
+        private void decide(Route asker, Entry entry, int i) {
+            byte[] key = entry.indexKey(i);
             BandLedger.Claim existing = holder(key);
-            switch (request.type()) {
+            switch (entry.type()) {
                 case CLAIM -> {
-                    BandLedger.Contender claimant = DedupMessages.contender(request);
+                    BandLedger.Contender claimant = entry.contender();
                     BandLedger.Answer answer = BandLedger.claim(existing, claimant);
                     if (answer == BandLedger.Answer.WAIT) {
-                        waiting.put(Bytes.wrap(DedupMessages.waitKey(key, request)), record.value());
+                        Entry waiter = entry.only(i);
+                        waiting.put(
+                                Bytes.wrap(DedupMessages.waitKey(key, asker.replica(), waiter)),
+                                new BandBatch(asker.replica(), asker.partition(), List.of(waiter)).encode());
                         return;
                     }
                     store(key, existing, BandLedger.after(existing, claimant, answer));
-                    answer(request, answer, existing, record.timestamp());
+                    answer(asker, entry, i, answer, existing);
                 }
-                case PROBE -> {
-                    BandLedger.Answer answer = BandLedger.claim(existing, DedupMessages.contender(request));
-                    answer(request, answer, existing, record.timestamp());
-                }
-                case SHIPPED -> store(key, existing, BandLedger.markShipped(existing, request.document()));
+                case PROBE -> answer(asker, entry, i, BandLedger.claim(existing, entry.contender()), existing);
+                case SHIPPED -> store(key, existing, BandLedger.markShipped(existing, entry.document()));
                 case KEPT, DROPPED -> {
-                    if (request.type() == Type.DROPPED) {
-                        forget(key, request.document());
+                    if (entry.type() == Type.DROPPED) {
+                        forget(key, entry.document());
                     }
-                    BandLedger.Claim after =
-                            BandLedger.resolved(existing, request.document(), request.type() == Type.KEPT);
+                    BandLedger.Claim after = BandLedger.resolved(existing, entry.document(), entry.type() == Type.KEPT);
                     store(key, existing, after);
                     // Claims wait only behind a pending holder, so only a resolved hold has waiters.
                     if (after != existing && (after == null || after.state() != BandLedger.State.PENDING)) {
-                        settle(key, after, record.timestamp());
+                        settle(key, after);
                     }
                 }
             }
         }
 
+        /** A parked claim: where its answer goes and the one key it waits for. */
+        private record Waiter(Bytes storeKey, Route route, Entry entry) {}
+
         /** Answers the claims waiting on {@code key} now that its holder is {@code holder}. */
-        private void settle(byte[] key, BandLedger.Claim holder, long timestamp) {
-            List<KeyValue<Bytes, BandRequest>> waiters = new ArrayList<>();
+        private void settle(byte[] key, BandLedger.Claim holder) {
+            List<Waiter> waiters = new ArrayList<>();
             try (KeyValueIterator<Bytes, byte[]> it = waiting.prefixScan(key, new ByteArraySerializer())) {
                 while (it.hasNext()) {
-                    KeyValue<Bytes, byte[]> entry = it.next();
-                    waiters.add(KeyValue.pair(entry.key, BandRequest.decode(entry.value)));
+                    KeyValue<Bytes, byte[]> stored = it.next();
+                    BandBatch parked;
+                    try {
+                        parked = BandBatch.decode(stored.value);
+                    } catch (IllegalArgumentException e) {
+                        // Parked by an older release: its document times out and claims again.
+                        waiting.delete(stored.key);
+                        continue;
+                    }
+                    waiters.add(new Waiter(
+                            stored.key,
+                            new Route(parked.replica(), parked.replyPartition()),
+                            parked.entries().get(0)));
                 }
             }
             if (waiters.isEmpty()) {
                 return;
             }
-            waiters.sort(Comparator.comparing(w -> DedupMessages.contender(w.value)));
+            waiters.sort(Comparator.comparing(w -> w.entry().contender()));
             BandLedger.Settled settled = BandLedger.settle(
-                    holder,
-                    waiters.stream().map(w -> DedupMessages.contender(w.value)).toList());
+                    holder, waiters.stream().map(w -> w.entry().contender()).toList());
             BandLedger.Claim current = holder;
             for (int i = 0; i < waiters.size(); i++) {
                 BandLedger.Answer answer = settled.answers().get(i);
                 if (answer == BandLedger.Answer.WAIT) {
                     continue;
                 }
-                BandRequest request = waiters.get(i).value;
-                answer(request, answer, current, timestamp);
-                current = BandLedger.after(current, DedupMessages.contender(request), answer);
-                waiting.delete(waiters.get(i).key);
+                Waiter waiter = waiters.get(i);
+                answer(waiter.route(), waiter.entry(), 0, answer, current);
+                current = BandLedger.after(current, waiter.entry().contender(), answer);
+                waiting.delete(waiter.storeKey());
             }
             store(key, holder, settled.holder());
         }
@@ -181,12 +229,11 @@ final class DedupTopology {
         }
 
         /** {@code existing}: the holder the answer was decided against (null: none, the claimant takes it). */
-        private void answer(BandRequest request, BandLedger.Answer answer, BandLedger.Claim existing, long timestamp) {
+        private void answer(Route route, Entry entry, int i, BandLedger.Answer answer, BandLedger.Claim existing) {
             boolean first = answer != BandLedger.Answer.DUPLICATE;
-            String holder = existing == null ? request.document() : existing.document();
-            BandVerdict verdict =
-                    new BandVerdict(request.replica(), request.requestId(), request.index(), first, holder);
-            context.forward(new Record<>(request.replyPartition(), verdict.encode(), timestamp));
+            String holder = existing == null ? entry.document() : existing.document();
+            answers.computeIfAbsent(route, r -> new ArrayList<>())
+                    .add(new KeyAnswer(entry.requestId(), entry.indexes()[i], first, holder));
         }
     }
 }

@@ -2,9 +2,10 @@ package dev.kiln.corpus.service;
 
 import dev.kiln.corpus.pipeline.dedup.DedupIndexUnavailableException;
 import dev.kiln.corpus.pipeline.dedup.DedupKeys;
-import dev.kiln.corpus.pipeline.dedup.DedupMessages.BandRequest;
-import dev.kiln.corpus.pipeline.dedup.DedupMessages.BandVerdict;
+import dev.kiln.corpus.pipeline.dedup.DedupMessages.Entry;
+import dev.kiln.corpus.pipeline.dedup.DedupMessages.KeyAnswer;
 import dev.kiln.corpus.pipeline.dedup.DedupMessages.Type;
+import dev.kiln.corpus.pipeline.dedup.DedupMessages.VerdictBatch;
 import dev.kiln.corpus.pipeline.dedup.GlobalDedupIndex;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -26,7 +27,6 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.errors.WakeupException;
@@ -65,7 +65,33 @@ final class KafkaDedupIndex implements GlobalDedupIndex, AutoCloseable {
             short replicationFactor,
             Duration verdictTimeout,
             Duration sessionTimeout,
-            Path stateDir) {}
+            Path stateDir,
+            Tuning tuning) {}
+
+    /**
+     * Throughput settings: how often the stream tasks commit (each commit is a transaction; an answer
+     * is visible to its replica only after it, so this is also the least round trip of a claim), how
+     * long a replica gathers requests into one band record per partition, and how large that record
+     * may grow.
+     */
+    record Tuning(Duration commitInterval, Duration batchLinger, int batchBytes) {
+        Tuning {
+            if (commitInterval.toMillis() < 1 || commitInterval.toMillis() > Integer.MAX_VALUE) {
+                throw new IllegalArgumentException(
+                        "kiln.corpus.dedup.commit-interval must be at least 1ms, not " + commitInterval);
+            }
+            if (batchLinger.toNanos() < 1000) {
+                throw new IllegalArgumentException(
+                        "kiln.corpus.dedup.batch-linger must be at least 1 microsecond, not " + batchLinger);
+            }
+            if (batchBytes < 1024 || batchBytes > 900 * 1024) {
+                throw new IllegalArgumentException("kiln.corpus.dedup.batch-bytes must be between 1024 and 921600"
+                        + " (under the broker's 1 MiB message limit), not " + batchBytes);
+            }
+        }
+
+        static final Tuning DEFAULTS = new Tuning(Duration.ofMillis(100), Duration.ofMillis(5), 64 * 1024);
+    }
 
     private final Settings settings;
     private final String replica = UUID.randomUUID().toString();
@@ -74,6 +100,7 @@ final class KafkaDedupIndex implements GlobalDedupIndex, AutoCloseable {
     private final Map<Long, Answer> answers = new ConcurrentHashMap<>();
     private final KafkaStreams streams;
     private final KafkaProducer<byte[], byte[]> producer;
+    private final BandBatcher bands;
     private final KafkaConsumer<byte[], byte[]> verdicts;
     private final Thread reader;
     private volatile boolean running = true;
@@ -103,8 +130,15 @@ final class KafkaDedupIndex implements GlobalDedupIndex, AutoCloseable {
             return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD;
         });
         producer = new KafkaProducer<>(producerProperties(), new ByteArraySerializer(), new ByteArraySerializer());
-        // Fetch the band topic's metadata now rather than inside the first document's verdict timeout.
-        producer.partitionsFor(settings.bandsTopic());
+        // The batcher fetches the band topic's partitions now rather than inside the first verdict timeout.
+        bands = new BandBatcher(
+                producer,
+                settings.bandsTopic(),
+                replica,
+                replyPartition,
+                settings.tuning().batchLinger(),
+                settings.tuning().batchBytes(),
+                this::failed);
         verdicts = new KafkaConsumer<>(verdictProperties(), new ByteArrayDeserializer(), new ByteArrayDeserializer());
         TopicPartition mine = new TopicPartition(settings.verdictsTopic(), replyPartition);
         verdicts.assign(List.of(mine));
@@ -140,19 +174,14 @@ final class KafkaDedupIndex implements GlobalDedupIndex, AutoCloseable {
 
     /** Sends a mark that needs no answer (shipped, or the document's verdict) to every key of it. */
     private void mark(Type type, DedupKeys keys) {
-        for (int i = 0; i < keys.keys().length; i++) {
-            send(keys.indexKey(i), new BandRequest(type, replica, replyPartition, 0, i, 0, keys.document()), null);
-        }
+        bands.add(type, 0, 0, keys);
     }
 
     private CompletableFuture<Verdict> ask(Type type, DedupKeys keys) {
         long id = requests.getAndIncrement();
         Answer answer = new Answer(type == Type.CLAIM ? keys : null, keys.keys().length);
         answers.put(id, answer);
-        long now = System.currentTimeMillis();
-        for (int i = 0; i < keys.keys().length; i++) {
-            send(keys.indexKey(i), new BandRequest(type, replica, replyPartition, id, i, now, keys.document()), id);
-        }
+        bands.add(type, id, System.currentTimeMillis(), keys);
         long timeout = settings.verdictTimeout().toMillis();
         return answer.verdict
                 .orTimeout(timeout, TimeUnit.MILLISECONDS)
@@ -174,32 +203,30 @@ final class KafkaDedupIndex implements GlobalDedupIndex, AutoCloseable {
                                         e)));
     }
 
-    private void send(byte[] key, BandRequest request, Long id) {
-        producer.send(new ProducerRecord<>(settings.bandsTopic(), key, request.encode()), (metadata, error) -> {
-            if (error == null) {
-                return;
-            }
-            if (id == null) {
+    /** A batch was not written: its documents fail now rather than at their timeout. */
+    private void failed(BandBatcher.Failed failed) {
+        for (Entry entry : failed.entries()) {
+            if (entry.requestId() == 0) {
                 LOG.warnf(
                         "A %s mark was not written (%s); claims waiting on %s wait for its replay",
-                        request.type(), error, request.document());
-                return;
+                        entry.type(), failed.error(), entry.document());
+                continue;
             }
-            Answer answer = answers.remove(id);
+            Answer answer = answers.remove(entry.requestId());
             if (answer != null) {
                 answer.verdict.completeExceptionally(new DedupIndexUnavailableException(
-                        "cannot write to " + settings.bandsTopic() + ": " + error, error));
+                        "cannot write to " + settings.bandsTopic() + ": " + failed.error(), failed.error()));
             }
-        });
+        }
     }
 
     private void readVerdicts() {
         try {
             while (running) {
                 for (ConsumerRecord<byte[], byte[]> record : verdicts.poll(Duration.ofMillis(200))) {
-                    BandVerdict verdict = BandVerdict.decode(record.value());
-                    if (verdict.replica().equals(replica)) {
-                        accept(verdict);
+                    VerdictBatch batch = VerdictBatch.decode(record.value());
+                    if (batch.replica().equals(replica)) {
+                        batch.answers().forEach(this::accept);
                     }
                 }
             }
@@ -212,7 +239,7 @@ final class KafkaDedupIndex implements GlobalDedupIndex, AutoCloseable {
         }
     }
 
-    private void accept(BandVerdict verdict) {
+    private void accept(KeyAnswer verdict) {
         Answer answer = answers.get(verdict.requestId());
         if (answer == null) {
             return; // timed out already
@@ -269,6 +296,7 @@ final class KafkaDedupIndex implements GlobalDedupIndex, AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+        bands.close();
         producer.close(Duration.ofSeconds(10));
         // Leaving the group hands this replica's band partitions to the others at once.
         streams.close(new KafkaStreams.CloseOptions().leaveGroup(true).timeout(Duration.ofSeconds(30)));
@@ -316,7 +344,8 @@ final class KafkaDedupIndex implements GlobalDedupIndex, AutoCloseable {
         // needs transaction.state.log.replication.factor=1 and min.isr=1 (deploy/local sets both).
         props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
         props.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, (int) settings.replicationFactor());
-        props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 50);
+        props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, (int)
+                settings.tuning().commitInterval().toMillis());
         props.put(StreamsConfig.consumerPrefix(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG), (int)
                 settings.sessionTimeout().toMillis());
         props.put(StreamsConfig.consumerPrefix(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG), (int)

@@ -72,21 +72,26 @@ final class DedupReplica implements AutoCloseable {
         /** Whether the replicas' group committed every partition of the documents topic up to its end. */
         boolean allCommitted() throws Exception {
             try (Admin admin = Admin.create(KafkaBroker.shared().clientProperties())) {
-                Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(group)
-                        .partitionsToOffsetAndMetadata()
-                        .get();
-                Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
-                for (int p = 0; p < PARTITIONS; p++) {
-                    latest.put(new TopicPartition(documents, p), OffsetSpec.latest());
-                }
-                for (var end : admin.listOffsets(latest).all().get().entrySet()) {
-                    OffsetAndMetadata at = committed.get(end.getKey());
-                    if (at == null || at.offset() < end.getValue().offset()) {
-                        return false;
-                    }
-                }
-                return true;
+                return allCommitted(admin);
             }
+        }
+
+        /** As {@link #allCommitted()} through {@code admin}: a poll loop reuses one (a client's start-up costs CPU). */
+        boolean allCommitted(Admin admin) throws Exception {
+            Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(group)
+                    .partitionsToOffsetAndMetadata()
+                    .get();
+            Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
+            for (int p = 0; p < PARTITIONS; p++) {
+                latest.put(new TopicPartition(documents, p), OffsetSpec.latest());
+            }
+            for (var end : admin.listOffsets(latest).all().get().entrySet()) {
+                OffsetAndMetadata at = committed.get(end.getKey());
+                if (at == null || at.offset() < end.getValue().offset()) {
+                    return false;
+                }
+            }
+            return true;
         }
     }
 
@@ -108,7 +113,8 @@ final class DedupReplica implements AutoCloseable {
                 (short) 1,
                 Duration.ofSeconds(60),
                 Duration.ofSeconds(6),
-                stateDir));
+                stateDir,
+                KafkaDedupIndex.Tuning.DEFAULTS));
         Pipeline pipeline = Pipelines.build(PipelineConfig.defaults().withSteps(STEPS), null, index);
         sink = new KafkaShardSink(bootstrap, topics.shards());
         ShardWriter writer = new ShardWriter(TOKENIZER, sink, name, 4096, 64, 2_000_000);

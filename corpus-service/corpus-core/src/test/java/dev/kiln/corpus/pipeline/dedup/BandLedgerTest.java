@@ -1,15 +1,18 @@
 package dev.kiln.corpus.pipeline.dedup;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.fail;
 
 import dev.kiln.corpus.pipeline.dedup.BandLedger.Answer;
 import dev.kiln.corpus.pipeline.dedup.BandLedger.Claim;
 import dev.kiln.corpus.pipeline.dedup.BandLedger.Contender;
 import dev.kiln.corpus.pipeline.dedup.BandLedger.State;
-import dev.kiln.corpus.pipeline.dedup.DedupMessages.BandRequest;
-import dev.kiln.corpus.pipeline.dedup.DedupMessages.BandVerdict;
+import dev.kiln.corpus.pipeline.dedup.DedupMessages.BandBatch;
+import dev.kiln.corpus.pipeline.dedup.DedupMessages.Entry;
+import dev.kiln.corpus.pipeline.dedup.DedupMessages.KeyAnswer;
 import dev.kiln.corpus.pipeline.dedup.DedupMessages.Type;
+import dev.kiln.corpus.pipeline.dedup.DedupMessages.VerdictBatch;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -317,24 +320,63 @@ class BandLedgerTest {
     void claimsAndMessagesSurviveTheirEncoding() {
         Claim claim = new Claim(new Contender(1_700_000_000_123L, "kiln.corpus.documents/3@1234"), State.SHIPPED);
         assertThat(Claim.decode(claim.encode())).isEqualTo(claim);
-        BandRequest request = new BandRequest(Type.CLAIM, "replica-ä", 5, 42, 13, 1_700_000_000_123L, "doc/1@2");
-        assertThat(BandRequest.decode(request.encode())).isEqualTo(request);
-        BandVerdict verdict = new BandVerdict("replica-ä", 42, 13, false, "doc/0@1");
-        assertThat(BandVerdict.decode(verdict.encode())).isEqualTo(verdict);
+        Entry bands = new Entry(
+                Type.CLAIM, 42, 1_700_000_000_123L, "doc/1@2", DedupKeys.Kind.BAND, new int[] {0, 5, 13}, new long[] {
+                    -1L, 0x0123456789ABCDEFL, 7
+                });
+        Entry exact = new Entry(Type.SHIPPED, 0, 0, "doc/0@1", DedupKeys.Kind.EXACT, new int[] {0}, new long[] {9});
+        BandBatch batch = new BandBatch("replica-ä", 5, List.of(bands, exact));
+        byte[] encoded = batch.encode();
+        assertThat(BandBatch.decode(encoded)).isEqualTo(batch);
+        int size = BandBatch.headerSize("replica-ä") + BandBatch.sizeOf(bands) + BandBatch.sizeOf(exact);
+        assertThat(encoded).as("batches are sized before they are encoded").hasSize(size);
+        VerdictBatch verdicts = new VerdictBatch(
+                "replica-ä", List.of(new KeyAnswer(42, 13, false, "doc/0@1"), new KeyAnswer(42, 0, true, null)));
+        assertThat(VerdictBatch.decode(verdicts.encode())).isEqualTo(verdicts);
+    }
+
+    @Test
+    void aRecordInAnotherLayoutIsRefusedNotMisread() {
+        // The previous layout: one key a record, starting with its type's ordinal.
+        byte[] perKey = {0, 0, 2, 'r', '1', 0, 0, 0, 1};
+        assertThatThrownBy(() -> BandBatch.decode(perKey)).isInstanceOf(IllegalArgumentException.class);
+        byte[] truncated = Arrays.copyOf(
+                new BandBatch(
+                                "r1",
+                                0,
+                                List.of(new Entry(
+                                        Type.KEPT, 0, 0, "d", DedupKeys.Kind.BAND, new int[] {1}, new long[] {2})))
+                        .encode(),
+                20);
+        assertThatThrownBy(() -> BandBatch.decode(truncated)).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void anEntryNarrowedToOneKeyKeepsItsPlaceAndOrder() {
+        Entry entry =
+                new Entry(Type.CLAIM, 9, 1000, "doc/1@2", DedupKeys.Kind.BAND, new int[] {2, 7}, new long[] {11, 12});
+        Entry waiter = entry.only(1);
+        assertThat(waiter.indexes()).containsExactly(7);
+        assertThat(waiter.indexKey(0)).isEqualTo(entry.indexKey(1));
+        assertThat(waiter.contender()).isEqualTo(new Contender(1000, "doc/1@2"));
     }
 
     @Test
     void waitingClaimsOfOneKeyShareItsPrefix() {
         byte[] key = new DedupKeys(DedupKeys.Kind.BAND, "x", new long[] {-1L}).indexKey(0);
         byte[] other = new DedupKeys(DedupKeys.Kind.BAND, "x", new long[] {7L}).indexKey(0);
-        BandRequest request = new BandRequest(Type.CLAIM, "r1", 0, 9, 3, 1000, "doc/1@2");
-        byte[] waiting = DedupMessages.waitKey(key, request);
+        Entry request = new Entry(Type.CLAIM, 9, 1000, "doc/1@2", DedupKeys.Kind.BAND, new int[] {3}, new long[] {-1L});
+        byte[] waiting = DedupMessages.waitKey(key, "r1", request);
         assertThat(Arrays.copyOf(waiting, key.length)).isEqualTo(key);
-        assertThat(waiting).isNotEqualTo(DedupMessages.waitKey(other, request));
+        assertThat(waiting).isNotEqualTo(DedupMessages.waitKey(other, "r1", request));
         assertThat(waiting)
                 .as("one request's keys stay apart")
-                .isNotEqualTo(DedupMessages.waitKey(key, new BandRequest(Type.CLAIM, "r1", 0, 9, 4, 1000, "doc/1@2")));
-        assertThat(DedupMessages.contender(request)).isEqualTo(new Contender(1000, "doc/1@2"));
+                .isNotEqualTo(DedupMessages.waitKey(
+                        key,
+                        "r1",
+                        new Entry(
+                                Type.CLAIM, 9, 1000, "doc/1@2", DedupKeys.Kind.BAND, new int[] {4}, new long[] {-1L})));
+        assertThat(request.contender()).isEqualTo(new Contender(1000, "doc/1@2"));
     }
 
     @Test
