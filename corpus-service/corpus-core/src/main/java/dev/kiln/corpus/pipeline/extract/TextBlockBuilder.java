@@ -7,8 +7,9 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * Turns the lexer's tags and text into blocks of text: paragraphs, headings, list items, table rows
- * with cells joined by " | ", pre lines. Keeps a stack of open elements with HTML's implied end tags
+ * Turns the lexer's tags and text into blocks of text: paragraphs, headings, list items, data-table
+ * rows with cells joined by " | " (a layout table's cells make blocks as any element does; {@link
+ * TableRows} tells the two apart), pre lines. Keeps a stack of open elements with HTML's implied end tags
  * for p / li / dt / dd / tr / td / option. Subtrees that are boilerplate by construction are skipped:
  * script/style/template/svg/iframe/form controls, {@code nav}, {@code aside}, page-level
  * {@code header}/{@code footer}, ARIA roles navigation / banner / contentinfo / complementary /
