@@ -7,8 +7,9 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * Turns the lexer's tags and text into blocks of text: paragraphs, headings, list items, table rows
- * with cells joined by " | ", pre lines. Keeps a stack of open elements with HTML's implied end tags
+ * Turns the lexer's tags and text into blocks of text: paragraphs, headings, list items, data-table
+ * rows with cells joined by " | " (a layout table's cells make blocks as any element does; {@link
+ * TableRows} tells the two apart), pre lines. Keeps a stack of open elements with HTML's implied end tags
  * for p / li / dt / dd / tr / td / option. Subtrees that are boilerplate by construction are skipped:
  * script/style/template/svg/iframe/form controls, {@code nav}, {@code aside}, page-level
  * {@code header}/{@code footer}, ARIA roles navigation / banner / contentinfo / complementary /
@@ -30,11 +31,13 @@ final class TextBlockBuilder implements HtmlTokenizer.Handler {
 
     private static final class Frame {
         final String tag;
-        final boolean skip, link, heading, listItem, main, pre, row, cell, headerFooter;
+        final boolean skip, link, heading, listItem, main, pre, headerFooter;
         final int article;
         boolean code;
         int element = -1; // innermost non-skipped element, in the ElementTable
         int box = -1; // innermost element whose class/id names boilerplate (decided after the pass), -1 none
+        TableRows.Table table; // a table's layout-or-data signals
+        TableRows.Row rowState; // a row's blocks so far
 
         Frame(
                 String tag,
@@ -44,8 +47,6 @@ final class TextBlockBuilder implements HtmlTokenizer.Handler {
                 boolean listItem,
                 boolean main,
                 boolean pre,
-                boolean row,
-                boolean cell,
                 boolean headerFooter,
                 int article) {
             this.tag = tag;
@@ -55,8 +56,6 @@ final class TextBlockBuilder implements HtmlTokenizer.Handler {
             this.listItem = listItem;
             this.main = main;
             this.pre = pre;
-            this.row = row;
-            this.cell = cell;
             this.headerFooter = headerFooter;
             this.article = article;
         }
@@ -68,7 +67,6 @@ final class TextBlockBuilder implements HtmlTokenizer.Handler {
     private int linkChars;
     private boolean pendingSpace;
     private int articles;
-    private int cellsInRow;
     private String title;
     private boolean titleHeadingSeen;
     private TitleMatch titleMatch;
@@ -117,7 +115,6 @@ final class TextBlockBuilder implements HtmlTokenizer.Handler {
         }
         linkChars = 0;
         pendingSpace = false;
-        cellsInRow = 0;
     }
 
     /**
@@ -140,13 +137,22 @@ final class TextBlockBuilder implements HtmlTokenizer.Handler {
         return true;
     }
 
-    private boolean inRow() {
+    /** The innermost open table, or null. */
+    private TableRows.Table openTable() {
+        for (int i = stack.size() - 1; i >= 0; i--) {
+            if (stack.get(i).table != null) return stack.get(i).table;
+        }
+        return null;
+    }
+
+    /** The innermost open row of the innermost open table, or null. */
+    private Frame openRow() {
         for (int i = stack.size() - 1; i >= 0; i--) {
             Frame f = stack.get(i);
-            if (f.row) return true;
-            if (f.tag.equals("table")) return false;
+            if (f.rowState != null) return f;
+            if (f.table != null) return null;
         }
-        return false;
+        return null;
     }
 
     private void appendText(String s, boolean inLink, boolean pre) {
@@ -209,9 +215,7 @@ final class TextBlockBuilder implements HtmlTokenizer.Handler {
         if (HtmlElements.VOID.contains(name) || tag.selfClosing() && !HtmlElements.BLOCK.contains(name)) {
             if (name.equals("br") || name.equals("hr")) {
                 if (!skipping()) {
-                    if (top() != null && top().pre) flush();
-                    else if (inRow()) pendingSpace = true;
-                    else flush();
+                    flush();
                 }
             }
             popTo(name);
@@ -315,20 +319,8 @@ final class TextBlockBuilder implements HtmlTokenizer.Handler {
         boolean block = HtmlElements.BLOCK.contains(name);
         boolean row = name.equals("tr");
         boolean cell = name.equals("td") || name.equals("th");
-        if (!skip) {
-            if (cell) {
-                if (inRow() || (parent != null && parent.row)) {
-                    if (cellsInRow++ > 0) {
-                        buf.append(" | ");
-                        pendingSpace = false;
-                    }
-                } else flush();
-            } else if (block && !(inRow() && !row)) {
-                flush();
-            } else if (block) {
-                pendingSpace = buf.length() > 0;
-            }
-        }
+        if (!skip && block) flush();
+        if (!skip) tableSignals(name, cell);
         boolean main = inMainAlready || name.equals("main") || "main".equalsIgnoreCase(role);
         int article = parent == null ? 0 : parent.article;
         if (name.equals("article")) article = ++articles;
@@ -346,23 +338,38 @@ final class TextBlockBuilder implements HtmlTokenizer.Handler {
                 || (parent != null && parent.code);
         boolean link = !code && (name.equals("a") || (parent != null && parent.link));
         Frame fr = new Frame(
-                name,
-                skip,
-                link,
-                heading,
-                li,
-                main,
-                name.equals("pre") || (parent != null && parent.pre),
-                row,
-                cell,
-                hf,
-                article);
+                name, skip, link, heading, li, main, name.equals("pre") || (parent != null && parent.pre), hf, article);
         fr.box = box;
         fr.code = code;
+        if (!skip && name.equals("table")) fr.table = new TableRows.Table("presentation".equalsIgnoreCase(role));
+        if (!skip && row) fr.rowState = new TableRows.Row(blocks.size());
         int parentElement = parent == null ? -1 : parent.element;
         fr.element = skip ? parentElement : elements.add(parentElement, name, cls, id, tag.itemprop());
         stack.add(fr);
         if (stack.size() > 2000) stack.remove(stack.size() - 1); // pathological nesting: stay bounded
+    }
+
+    /**
+     * Feeds the layout-or-data decision before the element's frame is pushed: a nested table marks the
+     * row around it as layout, a caption / th / thead / tfoot / col / colgroup declares its table data,
+     * a cell starts a new cell in its row.
+     */
+    private void tableSignals(String name, boolean cell) {
+        switch (name) {
+            case "table" -> {
+                Frame outer = openRow();
+                if (outer != null) outer.rowState.nestedTable = true;
+            }
+            case "caption", "th", "thead", "tfoot", "col", "colgroup" -> {
+                TableRows.Table t = openTable();
+                if (t != null) t.declaredData = true;
+            }
+            default -> {}
+        }
+        if (cell) {
+            Frame r = openRow();
+            if (r != null) r.rowState.cellStarts(blocks.size());
+        }
     }
 
     /** An element that declares itself the page's content, whatever its class or id says. */
@@ -397,12 +404,33 @@ final class TextBlockBuilder implements HtmlTokenizer.Handler {
         }
     }
 
+    /**
+     * A data row's blocks become one block, its cells joined by " | ", with the row's own context; a
+     * layout row keeps the blocks its cells made, as a page without tables would have them.
+     */
+    private void endRow(Frame row) {
+        TableRows.Table table = openTable();
+        Block joined = TableRows.joinedIfData(blocks, row.rowState, table);
+        if (joined == null) return;
+        blocks.subList(row.rowState.firstBlock, blocks.size()).clear();
+        blocks.add(new Block(
+                joined.text(),
+                joined.linkChars(),
+                false,
+                false,
+                row.main,
+                row.article,
+                row.headerFooter,
+                row.box,
+                row.element));
+    }
+
     /** Pops up to and including the innermost open {@code tag}, flushing blocks as block elements close. */
     private void popTo(String tag) {
         for (int k = stack.size() - 1; k >= 0; k--) {
             Frame f = stack.get(k);
-            boolean flush = !f.skip && HtmlElements.BLOCK.contains(f.tag) && !(f.cell) && !(inRow() && !f.row);
-            if (flush) flush();
+            if (!f.skip && HtmlElements.BLOCK.contains(f.tag)) flush();
+            if (f.rowState != null) endRow(f);
             stack.remove(k);
             if (f.tag.equals(tag)) return;
         }

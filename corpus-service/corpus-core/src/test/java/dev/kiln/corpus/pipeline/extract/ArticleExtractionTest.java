@@ -15,7 +15,8 @@ import org.junit.jupiter.api.Test;
  * blog pages: the article only in JSON-LD, an articleBody wrapper whose id names a share widget, an
  * article deep in wrappers with comments, related links, captions and a newsletter box around it, and
  * an article split over sibling wrappers with promos between them; bylines, datelines, photo credits and
- * post metadata inside the article; teaser, related and comment sections known only by their titles.
+ * post metadata inside the article; teaser, related and comment sections known only by their titles;
+ * a page laid out with a table.
  */
 class ArticleExtractionTest {
     private final HtmlTextExtractor step = new HtmlTextExtractor(PipelineConfig.Extraction.defaults());
@@ -164,6 +165,34 @@ class ArticleExtractionTest {
                 .doesNotContain("vinegar instead of salt")
                 .doesNotContain("plain sunflower oil")
                 .doesNotContain("Reply");
+    }
+
+    /**
+     * A page laid out with a table: navigation, article (with its byline, a timetable and its comment
+     * thread in the same cell) and a most-read column are cells of one row. A row whose cells hold prose
+     * is a layout row and yields one block per paragraph, so the comment section's title can cut it; the
+     * timetable's rows, short cells, are data and stay one line each.
+     */
+    @Test
+    void aLayoutTableRowIsSplitIntoItsParagraphsWhileADataTableStaysJoined() throws IOException {
+        String t = extract("table-layout-comments.html");
+        assertThat(t)
+                .contains("The river ferry will run every twenty minutes instead of every half hour")
+                .contains("which made the extra sailings possible without hiring more crews.")
+                .contains("Town pier to Mill landing | 06:10 | 22:30 | 20 min")
+                .contains("Mill landing to Town pier | 06:40 | 23:00 | 20 min")
+                .contains("until the board reviews passenger numbers in September, a spokesman said.")
+                .doesNotContain("Local news")
+                .doesNotContain("By Anna Weller")
+                .doesNotContain("Comments (3)")
+                .doesNotContain("Posted by")
+                .doesNotContain("About time too")
+                .doesNotContain("pensioners on their way to the clinic")
+                .doesNotContain("Report this comment")
+                .doesNotContain("Most read")
+                .doesNotContain("Bypass plans go on show")
+                .doesNotContain("All rights reserved");
+        assertThat(t.lines()).contains("The new weekday sailings from the town pier are:");
     }
 
     @Test
