@@ -24,7 +24,8 @@ import java.util.function.Supplier;
  * DataType FLOAT=1, INT64=7, BOOL=9, FLOAT16=10 and DataLocation EXTERNAL=1,
  * StringStringEntryProto{key=1, value=2},
  * ValueInfoProto{name=1, type=2}, TypeProto{tensor_type=1}, TypeProto.Tensor{elem_type=1, shape=2},
- * TensorShapeProto{dim=1}, Dimension{dim_value=1, dim_param=2}.
+ * TensorShapeProto{dim=1}, Dimension{dim_value=1, dim_param=2}. Over 400 lines because it is that
+ * one schema subset, each message a short method; the graphs themselves are built elsewhere.
  *
  * <p>{@link #writeTo} streams the model: sizes of the nested messages are computed first, and
  * each initializer's raw data is produced (e.g. transposed) and written one tensor at a time, so

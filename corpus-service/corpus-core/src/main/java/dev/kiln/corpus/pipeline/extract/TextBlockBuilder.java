@@ -17,6 +17,11 @@ import java.util.Set;
  * (cookie banner, share bar, advert ...). Each block remembers whether it lies inside {@code main} /
  * role=main / {@code article}, and the innermost weakly named box ("nav", "menu" ...) around it, for
  * the {@link MainTextSelector} to judge. One builder per page.
+ *
+ * <p>Over 400 lines on purpose: the open-element stack, HTML's implied end tags and the block being
+ * built are one state machine that every tag and text run passes through once; the judgements it
+ * consults are kept in their own classes ({@link TableRows}, {@link TitleMatch}, {@link
+ * BoilerplateNames}).
  */
 final class TextBlockBuilder implements HtmlTokenizer.Handler {
 
