@@ -54,7 +54,7 @@ final class ArticleTail {
         for (int k = 0; k < keep.length; k++) {
             if (!keep[k]) continue;
             Block b = blocks.get(k);
-            int words = words(b.text());
+            int words = b.words();
             if (words <= MAX_TITLE_WORDS) {
                 String title = TailLines.title(b.text());
                 if (before >= MIN_ARTICLE_SHARE * total && TailLines.commentTitle(title)) {
@@ -99,7 +99,7 @@ final class ArticleTail {
             Block b = blocks.get(k);
             if (before >= MIN_ARTICLE_SHARE * total) {
                 String t = b.text();
-                int words = words(t);
+                int words = b.words();
                 boolean stamp = words <= MAX_TITLE_WORDS && TailLines.replyLabel(t)
                         || words <= Dateline.MAX_WORDS && Dateline.isDateline(t);
                 if (stamp && stamps++ == 0) first = k;
@@ -110,11 +110,7 @@ final class ArticleTail {
         // the first commenter's name, on its own line above the stamp
         int name = first - 1;
         while (name >= 0 && !keep[name]) name--;
-        return name >= 0
-                        && !blocks.get(name).heading()
-                        && words(blocks.get(name).text()) <= MAX_NAME_WORDS
-                ? name
-                : first;
+        return name >= 0 && !blocks.get(name).heading() && blocks.get(name).words() <= MAX_NAME_WORDS ? name : first;
     }
 
     /**
@@ -130,21 +126,10 @@ final class ArticleTail {
 
     /** A paragraph of the article: enough words, few of them links. */
     private static boolean prose(Block b) {
-        return words(b.text()) >= MIN_PROSE_WORDS && b.linkChars() < 0.2 * b.length();
+        return b.words() >= MIN_PROSE_WORDS && b.linkChars() < 0.2 * b.length();
     }
 
     private static boolean commentTitle(Block b) {
-        return words(b.text()) <= MAX_TITLE_WORDS && TailLines.commentTitle(TailLines.title(b.text()));
-    }
-
-    private static int words(String s) {
-        int w = 0;
-        boolean in = false;
-        for (int i = 0; i < s.length(); i++) {
-            boolean ws = Character.isWhitespace(s.charAt(i));
-            if (!ws && !in) w++;
-            in = !ws;
-        }
-        return w;
+        return b.words() <= MAX_TITLE_WORDS && TailLines.commentTitle(TailLines.title(b.text()));
     }
 }

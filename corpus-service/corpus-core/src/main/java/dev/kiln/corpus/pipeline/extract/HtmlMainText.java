@@ -24,6 +24,18 @@ public final class HtmlMainText {
         int length() {
             return text.length();
         }
+
+        /** Runs of non-white-space characters. */
+        int words() {
+            int w = 0;
+            boolean in = false;
+            for (int i = 0; i < text.length(); i++) {
+                boolean ws = Character.isWhitespace(text.charAt(i));
+                if (!ws && !in) w++;
+                in = !ws;
+            }
+            return w;
+        }
     }
 
     /** The result: the main text and all blocks seen (with a keep flag), for inspection. */

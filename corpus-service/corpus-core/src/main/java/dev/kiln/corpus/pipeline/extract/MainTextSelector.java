@@ -108,7 +108,7 @@ final class MainTextSelector {
             if (inBoiler) continue;
             double ld = b.length() == 0 ? 1 : (double) b.linkChars() / b.length();
             if (ld > maxLinkDensity) continue;
-            int words = countWords(b.text());
+            int words = b.words();
             if (words <= 12 && boilerText(b.text())) continue;
             keep[k] = true;
         }
@@ -143,22 +143,11 @@ final class MainTextSelector {
         for (int k = 0; k < keep.length; k++) {
             Block b = blocks.get(k);
             double ld = b.length() == 0 ? 1 : (double) b.linkChars() / b.length();
-            if (ld > maxLinkDensity || countWords(b.text()) < 8 || boilerText(b.text())) continue;
+            if (ld > maxLinkDensity || b.words() < 8 || boilerText(b.text())) continue;
             keep[k] = true;
             if (out.length() > 0) out.append('\n');
             out.append(b.text());
         }
         return new HtmlMainText.Result(out.toString(), page.title(), blocks, keep);
-    }
-
-    private static int countWords(String s) {
-        int w = 0;
-        boolean in = false;
-        for (int i = 0; i < s.length(); i++) {
-            boolean ws = Character.isWhitespace(s.charAt(i));
-            if (!ws && !in) w++;
-            in = !ws;
-        }
-        return w;
     }
 }
