@@ -8,14 +8,14 @@ import jdk.incubator.vector.VectorSpecies;
 /**
  * The sampler's vocabulary-wide passes with the JDK Vector API: max and unnormalised softmax. At a
  * 128K vocabulary {@code Math.exp} per entry alone costs milliseconds a token; the exp is the
- * shared {@link VectorExp} (bit-reproducible, relative error under {@value #MAX_RELATIVE_ERROR}). Below {@value #FLUSH} the result is 0
- * (Math.exp would give a float subnormal, under 1.2e-38 of the top token's probability).
+ * shared {@link VectorExp} (bit-reproducible, relative error under {@value
+ * VectorExp#MAX_RELATIVE_ERROR}). Below {@value #FLUSH} the result is 0 (Math.exp would give a float
+ * subnormal, under 1.2e-38 of the top token's probability).
  */
 final class Softmax {
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
     private static final int L = S.length();
 
-    static final float MAX_RELATIVE_ERROR = VectorExp.MAX_RELATIVE_ERROR;
     static final float FLUSH = -87f;
 
     private Softmax() {}
