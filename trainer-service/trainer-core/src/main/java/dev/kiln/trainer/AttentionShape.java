@@ -37,11 +37,6 @@ public final class AttentionShape {
         this.scale = (float) (1.0 / Math.sqrt(hs));
     }
 
-    @Override
-    public String toString() {
-        return "B" + B + " T" + T + " NH" + NH + " NKV" + NKV + " hs" + hs;
-    }
-
     private static int roundUp(int n, int m) {
         return (n + m - 1) / m * m;
     }

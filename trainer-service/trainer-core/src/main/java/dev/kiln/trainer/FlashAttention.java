@@ -54,10 +54,6 @@ public final class FlashAttention {
         }
     }
 
-    public AttentionShape shape() {
-        return g;
-    }
-
     /**
      * One thread's gathered operands ([Tp, hsp] row-major, or transposed [hs, Tp]) and block
      * buffers. The forward pass gathers q, kT and v into q, kT and k: the same layouts, so every
