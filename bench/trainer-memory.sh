@@ -16,11 +16,11 @@ if [ ${#SHAPES[@]} -eq 0 ]; then
 fi
 ./mvnw -B -q -pl trainer-service/trainer-core -am test-compile
 M=trainer-service/trainer-core/target
-echo "| model | params | B×T | estimate MB | live heap after step MB | old-gen peak MB | median step (wall) | CPU per step | last loss |"
-echo "|---|---|---|---|---|---|---|---|---|"
+echo "| model | params | B×T | estimate MB | live heap after step MB | old-gen peak MB | median step (wall) | CPU per step | allocated per step | last loss |"
+echo "|---|---|---|---|---|---|---|---|---|---|"
 for s in "${SHAPES[@]}"; do
   # shellcheck disable=SC2086
   java --add-modules jdk.incubator.vector -Xmx"$XMX" -XX:+UseG1GC \
-    -cp "$M/classes:$M/test-classes" dev.kiln.trainer.bench.TrainerMemoryBench $s "$THREADS" 2>&1 \
+    -cp "$M/classes:$M/test-classes:numerics/target/classes" dev.kiln.trainer.bench.TrainerMemoryBench $s "$THREADS" 2>&1 \
     | grep -v 'Using incubator modules' || echo "| $s | failed (see above) |"
 done

@@ -13,5 +13,5 @@ BIG_BATCH="${4:-1}"
 ./mvnw -B -q -pl trainer-service/trainer-core -am test-compile -Dspotless.check.skip=true
 M=trainer-service/trainer-core/target
 exec java --add-modules jdk.incubator.vector -Xmx"${JAVA_HEAP:-2g}" \
-  -cp "$M/classes:$M/test-classes" dev.kiln.trainer.bench.TrainerBench "$THREADS" "$SECONDS_PER" "$MODELS" "$BIG_BATCH" 2>&1 \
+  -cp "$M/classes:$M/test-classes:numerics/target/classes" dev.kiln.trainer.bench.TrainerBench "$THREADS" "$SECONDS_PER" "$MODELS" "$BIG_BATCH" 2>&1 \
   | grep -v 'Using incubator modules'

@@ -25,49 +25,83 @@ import jdk.incubator.vector.VectorOperators;
  * thread count. Gathered operands are zero-padded to whole blocks (rows) and whole vectors
  * (head size), so the kernels have no tail cases; padded rows and masked columns get probability
  * exactly 0.
+ *
+ * <p>An instance is attention of one {@link AttentionShape} with its gathering scratch, one set per
+ * thread of the pool: a model builds one when its batch shape is set and runs every layer's
+ * forward and backward through it, so a training step allocates nothing here. Like the model
+ * holding it, an instance serves one caller at a time.
  */
 public final class FlashAttention {
     /** Query rows and key columns per block; equal, so a block's keys never start past its rows. */
     public static final int BLOCK = Math.max(32, 2 * Vec.L);
 
-    private FlashAttention() {}
+    private final ThreadPool pool;
+    private final AttentionShape g;
+    // Scratch is owned here, one Workspace per pool part, and a model keeps this object with its
+    // activations, so the arrays are allocated once per batch shape and die with the model. A
+    // ThreadLocal on the pool's threads would outlive its model and keep the largest shape any
+    // model ever used; and reuse needs arrays of exactly this shape, since only their padding is
+    // never written and must stay 0.
+    private final Workspace[] workspaces;
+
+    /** Attention of this shape on the pool's threads; allocates the per-thread scratch once. */
+    public FlashAttention(ThreadPool pool, AttentionShape shape) {
+        this.pool = pool;
+        this.g = shape;
+        this.workspaces = new Workspace[Math.min(pool.threads(), shape.B * shape.NH)];
+        for (int i = 0; i < workspaces.length; i++) {
+            workspaces[i] = new Workspace(shape);
+        }
+    }
+
+    /**
+     * One thread's gathered operands ([Tp, hsp] row-major, or transposed [hs, Tp]) and block
+     * buffers. The forward pass gathers q, kT and v into q, kT and k: the same layouts, so every
+     * array keeps one padding pattern and its padding stays 0.
+     */
+    private static final class Workspace {
+        final float[] q, dy, k, kT, vT, dk, dv;
+        final float[] s, ds; // [BLOCK, BLOCK] scores or probabilities, and their gradient
+        final float[] o; // [BLOCK, hsp] the output (forward) or dq (backward) of one query block
+        final float[] m, l; // [BLOCK] running max and sum of the online softmax
+        final float[] rowDot; // [Tp] rowsum(dout · out)
+
+        Workspace(AttentionShape g) {
+            q = new float[g.Tp * g.hsp];
+            dy = new float[g.Tp * g.hsp];
+            k = new float[g.Tp * g.hsp];
+            kT = new float[g.hs * g.Tp];
+            vT = new float[g.hs * g.Tp];
+            dk = new float[g.Tp * g.hsp];
+            dv = new float[g.Tp * g.hsp];
+            s = new float[BLOCK * BLOCK];
+            ds = new float[BLOCK * BLOCK];
+            o = new float[BLOCK * g.hsp];
+            m = new float[BLOCK];
+            l = new float[BLOCK];
+            rowDot = new float[g.Tp];
+        }
+    }
 
     /** out[B,T,NH·hs] = softmax(q·kᵀ/√hs, causal)·v; lse[B,NH,T] = the rows' log-sum-exp (scaled scores). */
-    public static void forward(
-            ThreadPool pool,
-            float[] out,
-            int outOff,
-            float[] lse,
-            int lseOff,
-            float[] qkv,
-            int qkvOff,
-            int B,
-            int T,
-            int NH,
-            int NKV,
-            int hs) {
-        int C = NH * hs, stride = (NH + 2 * NKV) * hs, group = NH / NKV;
-        int Tp = roundUp(T, BLOCK), hsp = roundUp(hs, Vec.L);
-        float scale = (float) (1.0 / Math.sqrt(hs));
-        pool.parallelFor(B * NH, (i0, i1) -> {
-            float[] q = new float[Tp * hsp], kT = new float[hs * Tp], v = new float[Tp * hsp];
-            float[] s = new float[BLOCK * BLOCK],
-                    o = new float[BLOCK * hsp],
-                    m = new float[BLOCK],
-                    l = new float[BLOCK];
+    public void forward(float[] out, int outOff, float[] lse, int lseOff, float[] qkv, int qkvOff) {
+        int T = g.T, hs = g.hs, hsp = g.hsp;
+        pool.parallelParts(g.B * g.NH, (part, i0, i1) -> {
+            Workspace w = workspaces[part];
+            float[] q = w.q, kT = w.kT, v = w.k, s = w.s, o = w.o, m = w.m, l = w.l;
             for (int bh = i0; bh < i1; bh++) {
-                int b = bh / NH, h = bh % NH, kvh = h / group;
-                int row0 = qkvOff + b * T * stride;
-                gatherRows(q, hsp, qkv, row0 + h * hs, stride, T, hs);
-                gatherTransposed(kT, Tp, qkv, row0 + C + kvh * hs, stride, T, hs);
-                gatherRows(v, hsp, qkv, row0 + C + (NKV + kvh) * hs, stride, T, hs);
+                int b = bh / g.NH, h = bh % g.NH, kvh = h / g.group;
+                int row0 = qkvOff + b * T * g.qkvStride;
+                gatherRows(q, qkv, row0 + h * hs, g.qkvStride, g);
+                gatherTransposed(kT, qkv, row0 + g.C + kvh * hs, g);
+                gatherRows(v, qkv, row0 + g.C + (g.NKV + kvh) * hs, g.qkvStride, g);
                 int lseRow = lseOff + bh * T;
                 for (int r0 = 0; r0 < T; r0 += BLOCK) {
                     Arrays.fill(o, 0f);
                     Arrays.fill(m, Float.NEGATIVE_INFINITY);
                     Arrays.fill(l, 0f);
                     for (int c0 = 0; c0 <= r0; c0 += BLOCK) {
-                        scores(s, q, r0, hsp, kT, Tp, c0, hs, scale);
+                        scores(s, q, r0, kT, c0, g.scale, g);
                         for (int r = 0; r < BLOCK && r0 + r < T; r++) {
                             int row = r * BLOCK, nv = Math.min(BLOCK, r0 + r - c0 + 1);
                             float max = Math.max(m[r], rowMax(s, row, nv));
@@ -85,11 +119,11 @@ public final class FlashAttention {
                             }
                         }
                         zeroRowsFrom(s, T - r0);
-                        rowsTimes(o, s, v, c0, hsp); // o += p·v
+                        addProduct(o, 0, s, BLOCK, 1, v, c0, hsp); // o += p·v
                     }
                     for (int r = 0; r < BLOCK && r0 + r < T; r++) {
                         float inv = 1f / l[r];
-                        int dst = outOff + (b * T + r0 + r) * C + h * hs;
+                        int dst = outOff + (b * T + r0 + r) * g.C + h * hs;
                         for (int d = 0; d < hs; d++) {
                             out[dst + d] = o[r * hsp + d] * inv;
                         }
@@ -105,8 +139,7 @@ public final class FlashAttention {
      * lse are what the forward wrote. Per query block and key block: p = exp(s - lse),
      * dv += pᵀ·dout, dp = dout·vᵀ, ds = p·(dp - rowsum(dout·out))/√hs, dq += ds·k, dk += dsᵀ·q.
      */
-    public static void backward(
-            ThreadPool pool,
+    public void backward(
             float[] dqkv,
             int dqkvOff,
             float[] dout,
@@ -116,68 +149,57 @@ public final class FlashAttention {
             float[] out,
             int outOff,
             float[] lse,
-            int lseOff,
-            int B,
-            int T,
-            int NH,
-            int NKV,
-            int hs) {
-        int C = NH * hs, stride = (NH + 2 * NKV) * hs, group = NH / NKV;
-        int Tp = roundUp(T, BLOCK), hsp = roundUp(hs, Vec.L);
-        float scale = (float) (1.0 / Math.sqrt(hs));
-        pool.parallelFor(B * NKV, (i0, i1) -> {
-            float[] q = new float[Tp * hsp], dy = new float[Tp * hsp], k = new float[Tp * hsp];
-            float[] kT = new float[hs * Tp],
-                    vT = new float[hs * Tp],
-                    dk = new float[Tp * hsp],
-                    dv = new float[Tp * hsp];
-            float[] p = new float[BLOCK * BLOCK], ds = new float[BLOCK * BLOCK], dq = new float[BLOCK * hsp];
-            float[] rowDot = new float[Tp];
+            int lseOff) {
+        int T = g.T, hs = g.hs, hsp = g.hsp, stride = g.qkvStride;
+        pool.parallelParts(g.B * g.NKV, (part, i0, i1) -> {
+            Workspace w = workspaces[part];
+            float[] q = w.q, dy = w.dy, k = w.k, kT = w.kT, vT = w.vT, dk = w.dk, dv = w.dv;
+            float[] p = w.s, ds = w.ds, dq = w.o, rowDot = w.rowDot;
             for (int bkv = i0; bkv < i1; bkv++) {
-                int b = bkv / NKV, kvh = bkv % NKV;
+                int b = bkv / g.NKV, kvh = bkv % g.NKV;
                 int row0 = qkvOff + b * T * stride;
-                gatherRows(k, hsp, qkv, row0 + C + kvh * hs, stride, T, hs);
-                gatherTransposed(kT, Tp, qkv, row0 + C + kvh * hs, stride, T, hs);
-                gatherTransposed(vT, Tp, qkv, row0 + C + (NKV + kvh) * hs, stride, T, hs);
+                gatherRows(k, qkv, row0 + g.C + kvh * hs, stride, g);
+                gatherTransposed(kT, qkv, row0 + g.C + kvh * hs, g);
+                gatherTransposed(vT, qkv, row0 + g.C + (g.NKV + kvh) * hs, g);
                 Arrays.fill(dk, 0f);
                 Arrays.fill(dv, 0f);
-                for (int h = kvh * group; h < (kvh + 1) * group; h++) {
-                    gatherRows(q, hsp, qkv, row0 + h * hs, stride, T, hs);
-                    gatherRows(dy, hsp, dout, doutOff + b * T * C + h * hs, C, T, hs);
+                for (int h = kvh * g.group; h < (kvh + 1) * g.group; h++) {
+                    gatherRows(q, qkv, row0 + h * hs, stride, g);
+                    gatherRows(dy, dout, doutOff + b * T * g.C + h * hs, g.C, g);
                     for (int t = 0; t < T; t++) {
-                        int y = outOff + (b * T + t) * C + h * hs;
+                        int y = outOff + (b * T + t) * g.C + h * hs;
                         float dot = 0f;
                         for (int d = 0; d < hs; d++) {
                             dot += dy[t * hsp + d] * out[y + d];
                         }
                         rowDot[t] = dot;
                     }
-                    int lseRow = lseOff + (b * NH + h) * T;
+                    int lseRow = lseOff + (b * g.NH + h) * T;
                     for (int r0 = 0; r0 < T; r0 += BLOCK) {
                         Arrays.fill(dq, 0f);
                         for (int c0 = 0; c0 <= r0; c0 += BLOCK) {
-                            scores(p, q, r0, hsp, kT, Tp, c0, hs, scale);
+                            scores(p, q, r0, kT, c0, g.scale, g);
                             for (int r = 0; r < BLOCK && r0 + r < T; r++) {
                                 int nv = Math.min(BLOCK, r0 + r - c0 + 1);
                                 expShift(p, r * BLOCK, nv, lse[lseRow + r0 + r]);
                                 Arrays.fill(p, r * BLOCK + nv, (r + 1) * BLOCK, 0f);
                             }
                             zeroRowsFrom(p, T - r0);
-                            transposeTimes(dv, c0, p, dy, r0, hsp); // dv += pᵀ·dout
-                            scores(ds, dy, r0, hsp, vT, Tp, c0, hs, 1f); // dp = dout·vᵀ
-                            softmaxBackward(ds, p, rowDot, r0, T, scale);
-                            rowsTimes(dq, ds, k, c0, hsp); // dq += ds·k
-                            transposeTimes(dk, c0, ds, q, r0, hsp); // dk += dsᵀ·q
+                            addProduct(dv, c0, p, 1, BLOCK, dy, r0, hsp); // dv += pᵀ·dout
+                            scores(ds, dy, r0, vT, c0, 1f, g); // dp = dout·vᵀ
+                            softmaxBackward(ds, p, rowDot, r0, T, g.scale);
+                            addProduct(dq, 0, ds, BLOCK, 1, k, c0, hsp); // dq += ds·k
+                            addProduct(dk, c0, ds, 1, BLOCK, q, r0, hsp); // dk += dsᵀ·q
                         }
                         for (int r = 0; r < BLOCK && r0 + r < T; r++) {
                             System.arraycopy(dq, r * hsp, dqkv, dqkvOff + (b * T + r0 + r) * stride + h * hs, hs);
                         }
                     }
                 }
-                int dbase = dqkvOff + b * T * stride + C;
+                int dbase = dqkvOff + b * T * stride + g.C;
                 for (int t = 0; t < T; t++) {
                     System.arraycopy(dk, t * hsp, dqkv, dbase + t * stride + kvh * hs, hs);
-                    System.arraycopy(dv, t * hsp, dqkv, dbase + t * stride + (NKV + kvh) * hs, hs);
+                    System.arraycopy(dv, t * hsp, dqkv, dbase + t * stride + (g.NKV + kvh) * hs, hs);
                 }
             }
         });
@@ -187,8 +209,8 @@ public final class FlashAttention {
      * s[BLOCK,BLOCK] = scale · a[r0.., :hs] · bT[:hs, c0..]: a is row-major with row length hsp,
      * bT is transposed with row length Tp. Tiles of 4 rows × 2 vectors; each element sums d in order.
      */
-    private static void scores(float[] s, float[] a, int r0, int hsp, float[] bT, int Tp, int c0, int hs, float scale) {
-        int L = Vec.L;
+    private static void scores(float[] s, float[] a, int r0, float[] bT, int c0, float scale, AttentionShape g) {
+        int L = Vec.L, hsp = g.hsp, Tp = g.Tp, hs = g.hs;
         for (int r = 0; r < BLOCK; r += 4) {
             int a0 = (r0 + r) * hsp, a1 = a0 + hsp, a2 = a1 + hsp, a3 = a2 + hsp;
             for (int c = 0; c < BLOCK; c += 2 * L) {
@@ -223,46 +245,27 @@ public final class FlashAttention {
         }
     }
 
-    /** acc[BLOCK, hsp] += p[BLOCK,BLOCK] · x[c0.., hsp] (x row-major, row length hsp). */
-    private static void rowsTimes(float[] acc, float[] p, float[] x, int c0, int hsp) {
-        for (int r = 0; r < BLOCK; r += 4) {
-            int p0 = r * BLOCK, p1 = p0 + BLOCK, p2 = p1 + BLOCK, p3 = p2 + BLOCK;
+    /**
+     * acc[accRow0 + i, :hsp] += Σ_j p[i·pRow + j·pCol] · x[xRow0 + j, :hsp] for i, j in [0, BLOCK):
+     * the block (pRow = BLOCK, pCol = 1) or its transpose (pRow = 1, pCol = BLOCK) times rows of x;
+     * acc and x row-major with row length hsp. Each element sums j in order.
+     */
+    private static void addProduct(
+            float[] acc, int accRow0, float[] p, int pRow, int pCol, float[] x, int xRow0, int hsp) {
+        for (int i = 0; i < BLOCK; i += 4) {
+            int p0 = i * pRow, p1 = p0 + pRow, p2 = p1 + pRow, p3 = p2 + pRow;
             for (int v = 0; v < hsp; v += Vec.L) {
-                int o = r * hsp + v;
+                int o = (accRow0 + i) * hsp + v;
                 FloatVector y0 = FloatVector.fromArray(Vec.S, acc, o);
                 FloatVector y1 = FloatVector.fromArray(Vec.S, acc, o + hsp);
                 FloatVector y2 = FloatVector.fromArray(Vec.S, acc, o + 2 * hsp);
                 FloatVector y3 = FloatVector.fromArray(Vec.S, acc, o + 3 * hsp);
-                for (int c = 0, xi = c0 * hsp + v; c < BLOCK; c++, xi += hsp) {
+                for (int j = 0, xi = xRow0 * hsp + v, pj = 0; j < BLOCK; j++, xi += hsp, pj += pCol) {
                     FloatVector xv = FloatVector.fromArray(Vec.S, x, xi);
-                    y0 = FloatVector.broadcast(Vec.S, p[p0 + c]).fma(xv, y0);
-                    y1 = FloatVector.broadcast(Vec.S, p[p1 + c]).fma(xv, y1);
-                    y2 = FloatVector.broadcast(Vec.S, p[p2 + c]).fma(xv, y2);
-                    y3 = FloatVector.broadcast(Vec.S, p[p3 + c]).fma(xv, y3);
-                }
-                y0.intoArray(acc, o);
-                y1.intoArray(acc, o + hsp);
-                y2.intoArray(acc, o + 2 * hsp);
-                y3.intoArray(acc, o + 3 * hsp);
-            }
-        }
-    }
-
-    /** acc[c0.., hsp] += p[BLOCK,BLOCK]ᵀ · x[r0.., hsp] (acc and x row-major, row length hsp). */
-    private static void transposeTimes(float[] acc, int c0, float[] p, float[] x, int r0, int hsp) {
-        for (int c = 0; c < BLOCK; c += 4) {
-            for (int v = 0; v < hsp; v += Vec.L) {
-                int o = (c0 + c) * hsp + v;
-                FloatVector y0 = FloatVector.fromArray(Vec.S, acc, o);
-                FloatVector y1 = FloatVector.fromArray(Vec.S, acc, o + hsp);
-                FloatVector y2 = FloatVector.fromArray(Vec.S, acc, o + 2 * hsp);
-                FloatVector y3 = FloatVector.fromArray(Vec.S, acc, o + 3 * hsp);
-                for (int r = 0, xi = r0 * hsp + v, pi = c; r < BLOCK; r++, xi += hsp, pi += BLOCK) {
-                    FloatVector xv = FloatVector.fromArray(Vec.S, x, xi);
-                    y0 = FloatVector.broadcast(Vec.S, p[pi]).fma(xv, y0);
-                    y1 = FloatVector.broadcast(Vec.S, p[pi + 1]).fma(xv, y1);
-                    y2 = FloatVector.broadcast(Vec.S, p[pi + 2]).fma(xv, y2);
-                    y3 = FloatVector.broadcast(Vec.S, p[pi + 3]).fma(xv, y3);
+                    y0 = FloatVector.broadcast(Vec.S, p[p0 + pj]).fma(xv, y0);
+                    y1 = FloatVector.broadcast(Vec.S, p[p1 + pj]).fma(xv, y1);
+                    y2 = FloatVector.broadcast(Vec.S, p[p2 + pj]).fma(xv, y2);
+                    y3 = FloatVector.broadcast(Vec.S, p[p3 + pj]).fma(xv, y3);
                 }
                 y0.intoArray(acc, o);
                 y1.intoArray(acc, o + hsp);
@@ -323,23 +326,19 @@ public final class FlashAttention {
     }
 
     /** dst[t, :hs] (row length hsp) = src rows at off + t·stride, for t in [0, T); padding stays as it is (0). */
-    private static void gatherRows(float[] dst, int hsp, float[] src, int off, int stride, int T, int hs) {
-        for (int t = 0; t < T; t++) {
-            System.arraycopy(src, off + t * stride, dst, t * hsp, hs);
+    private static void gatherRows(float[] dst, float[] src, int off, int stride, AttentionShape g) {
+        for (int t = 0; t < g.T; t++) {
+            System.arraycopy(src, off + t * stride, dst, t * g.hsp, g.hs);
         }
     }
 
-    /** dst[d, t] (row length Tp) = src[off + t·stride + d]. */
-    private static void gatherTransposed(float[] dst, int Tp, float[] src, int off, int stride, int T, int hs) {
-        for (int t = 0; t < T; t++) {
-            int s = off + t * stride;
-            for (int d = 0; d < hs; d++) {
-                dst[d * Tp + t] = src[s + d];
+    /** dst[d, t] (row length Tp) = qkv[off + t·qkvStride + d], for t in [0, T) and d in [0, hs). */
+    private static void gatherTransposed(float[] dst, float[] qkv, int off, AttentionShape g) {
+        for (int t = 0; t < g.T; t++) {
+            int s = off + t * g.qkvStride;
+            for (int d = 0; d < g.hs; d++) {
+                dst[d * g.Tp + t] = qkv[s + d];
             }
         }
-    }
-
-    private static int roundUp(int n, int m) {
-        return (n + m - 1) / m * m;
     }
 }

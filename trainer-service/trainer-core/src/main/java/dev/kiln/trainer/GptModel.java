@@ -149,6 +149,7 @@ public final class GptModel implements LanguageModel {
         final float[] qkv; // [L,B,T,3C]
         final float[] atty; // [L,B,T,C]
         final float[] lse; // [L,B,NH,T] attention log-sum-exp, for the blockwise backward
+        final FlashAttention attention; // every layer's, forward and backward: one shape, one scratch
         final float[] res2; // [L,B,T,C]
         final float[] ln2, ln2Mean, ln2Rstd; // [L,B,T,C], [L,B,T]
         final float[] fch, fchGelu; // [L,B,T,4C]
@@ -159,7 +160,7 @@ public final class GptModel implements LanguageModel {
         // backward scratch
         final float[] dres, dA, dB, d3C, d4C;
 
-        Activations(GptConfig cfg, int B, int T) {
+        Activations(GptConfig cfg, ThreadPool pool, int B, int T) {
             this.B = B;
             this.T = T;
             int L = cfg.nLayer(), C = cfg.nEmbd(), NH = cfg.nHead(), Vp = cfg.paddedVocab();
@@ -172,6 +173,7 @@ public final class GptModel implements LanguageModel {
             qkv = new float[Math.multiplyExact(L, 3 * NC)];
             atty = new float[L * NC];
             lse = new float[Math.multiplyExact(L, B * NH * T)];
+            attention = new FlashAttention(pool, new AttentionShape(B, T, NH, NH, C / NH));
             res2 = new float[L * NC];
             ln2 = new float[L * NC];
             ln2Mean = new float[L * N];
@@ -220,7 +222,7 @@ public final class GptModel implements LanguageModel {
     private Activations acts(int B, int T) {
         if (acts == null || acts.B != B || acts.T != T) {
             acts = null;
-            acts = new Activations(config, B, T);
+            acts = new Activations(config, pool, B, T);
         }
         return acts;
     }
@@ -245,7 +247,7 @@ public final class GptModel implements LanguageModel {
             Layers.layernormForward(
                     pool, a.ln1, o, a.ln1Mean, a.ln1Rstd, l * N, resIn, resOff, params, ln1w[l], ln1b[l], N, C);
             Layers.matmulForward(pool, a.qkv, 3 * o, a.ln1, o, params, qkvw[l], qkvb[l], N, C, 3 * C);
-            FlashAttention.forward(pool, a.atty, o, a.lse, l * B * NH * T, a.qkv, 3 * o, B, T, NH, NH, C / NH);
+            a.attention.forward(a.atty, o, a.lse, l * B * NH * T, a.qkv, 3 * o);
             Layers.matmulForward(pool, a.res2, o, a.atty, o, params, attprojw[l], attprojb[l], N, C, C);
             Layers.residualAdd(pool, a.res2, o, resIn, resOff, NC);
             Layers.layernormForward(
@@ -341,8 +343,7 @@ public final class GptModel implements LanguageModel {
             // dres holds d(res2[l]); res2 = resIn + attproj(attention(qkv(ln1(resIn))))
             Layers.matmulBackward(
                     pool, a.dB, 0, g, attprojw[l], attprojb[l], a.dres, 0, a.atty, o, params, attprojw[l], N, C, C);
-            FlashAttention.backward(
-                    pool, a.d3C, 0, a.dB, 0, a.qkv, 3 * o, a.atty, o, a.lse, l * B * NH * T, B, T, NH, NH, C / NH);
+            a.attention.backward(a.d3C, 0, a.dB, 0, a.qkv, 3 * o, a.atty, o, a.lse, l * B * NH * T);
             Layers.matmulBackward(pool, a.dA, 0, g, qkvw[l], qkvb[l], a.d3C, 0, a.ln1, o, params, qkvw[l], N, C, 3 * C);
             Layers.layernormBackward(
                     pool, a.dres, 0, g, ln1w[l], ln1b[l], a.dA, 0, resIn, resOff, params, ln1w[l], a.ln1Mean, a.ln1Rstd,

@@ -129,6 +129,7 @@ public final class LlamaModel implements LanguageModel {
         final float[] qkv; // [L,B,T,QKV], q and k after RoPE
         final float[] atty; // [L,B,T,C]
         final float[] lse; // [L,B,NH,T] attention log-sum-exp, for the blockwise backward
+        final FlashAttention attention; // every layer's, forward and backward: one shape, one scratch
         final float[] res2; // [L,B,T,C]
         final float[] rms2, rms2Rstd; // [L,B,T,C], [L,B,T]
         final float[] gateUp; // [L,B,T,2I]
@@ -140,7 +141,7 @@ public final class LlamaModel implements LanguageModel {
         // backward scratch
         final float[] dres, dA, dB, dQkv, dGateUp, dSwiglu;
 
-        Activations(LlamaConfig cfg, int B, int T) {
+        Activations(LlamaConfig cfg, ThreadPool pool, int B, int T) {
             this.B = B;
             this.T = T;
             int L = cfg.nLayer(), C = cfg.nEmbd(), NH = cfg.nHead(), Vp = cfg.paddedVocab();
@@ -153,6 +154,7 @@ public final class LlamaModel implements LanguageModel {
             qkv = new float[Math.multiplyExact(L, Math.multiplyExact(N, QKV))];
             atty = new float[L * NC];
             lse = new float[Math.multiplyExact(L, B * NH * T)];
+            attention = new FlashAttention(pool, new AttentionShape(B, T, NH, cfg.nKvHead(), cfg.headDim()));
             res2 = new float[L * NC];
             rms2 = new float[L * NC];
             rms2Rstd = new float[L * N];
@@ -176,7 +178,7 @@ public final class LlamaModel implements LanguageModel {
     private Activations acts(int B, int T) {
         if (acts == null || acts.B != B || acts.T != T) {
             acts = null;
-            acts = new Activations(config, B, T);
+            acts = new Activations(config, pool, B, T);
         }
         return acts;
     }
@@ -206,7 +208,7 @@ public final class LlamaModel implements LanguageModel {
                     pool, a.rms1, o, a.rms1Rstd, l * N, resIn, resOff, params, attnNorm[l], eps, N, C);
             Layers.matmulForward(pool, a.qkv, l * N * QKV, a.rms1, o, params, qkvw[l], -1, N, C, QKV);
             LlamaLayers.rope(pool, a.qkv, l * N * QKV, QKV, NH + NKV, hs, ropeCos, ropeSin, B, T, false);
-            FlashAttention.forward(pool, a.atty, o, a.lse, l * B * NH * T, a.qkv, l * N * QKV, B, T, NH, NKV, hs);
+            a.attention.forward(a.atty, o, a.lse, l * B * NH * T, a.qkv, l * N * QKV);
             Layers.matmulForward(pool, a.res2, o, a.atty, o, params, ow[l], -1, N, C, C);
             Layers.residualAdd(pool, a.res2, o, resIn, resOff, NC);
             LlamaLayers.rmsnormForward(pool, a.rms2, o, a.rms2Rstd, l * N, a.res2, o, params, mlpNorm[l], eps, N, C);
@@ -263,8 +265,7 @@ public final class LlamaModel implements LanguageModel {
                     pool, a.dres, 0, g, mlpNorm[l], a.dA, 0, a.res2, o, params, mlpNorm[l], a.rms2Rstd, l * N, N, C);
             // dres holds d(res2[l]); res2 = resIn + o(attention(rope(qkv(rms1(resIn)))))
             Layers.matmulBackward(pool, a.dB, 0, g, ow[l], -1, a.dres, 0, a.atty, o, params, ow[l], N, C, C);
-            FlashAttention.backward(
-                    pool, a.dQkv, 0, a.dB, 0, a.qkv, l * N * QKV, a.atty, o, a.lse, l * B * NH * T, B, T, NH, NKV, hs);
+            a.attention.backward(a.dQkv, 0, a.dB, 0, a.qkv, l * N * QKV, a.atty, o, a.lse, l * B * NH * T);
             LlamaLayers.rope(pool, a.dQkv, 0, QKV, NH + NKV, hs, ropeCos, ropeSin, B, T, true);
             Layers.matmulBackward(pool, a.dA, 0, g, qkvw[l], -1, a.dQkv, 0, a.rms1, o, params, qkvw[l], N, C, QKV);
             LlamaLayers.rmsnormBackward(

@@ -21,6 +21,12 @@ public final class ThreadPool implements AutoCloseable {
         void run(int start, int end);
     }
 
+    /** A range body told which part it is, for scratch kept per part (see {@link #parallelParts}). */
+    @FunctionalInterface
+    public interface PartBody {
+        void run(int part, int start, int end);
+    }
+
     /** Runs every loop inline on the caller: for kernels called from inside a parallel loop. */
     public static final ThreadPool SERIAL = new ThreadPool(1);
 
@@ -46,21 +52,32 @@ public final class ThreadPool implements AutoCloseable {
     }
 
     public void parallelFor(int n, RangeBody body) {
+        parallelParts(n, (part, start, end) -> body.run(start, end));
+    }
+
+    /**
+     * As {@link #parallelFor}, with each range's part number in [0, min(threads, n)). One call runs
+     * each part once, so a body may use scratch indexed by part without locking; a later call may
+     * run the same part on another thread, which sees what the earlier one wrote (submitting a
+     * task and waiting for it both order memory).
+     */
+    public void parallelParts(int n, PartBody body) {
         if (n <= 0) {
             return;
         }
         int parts = Math.min(threads, n);
         if (parts == 1) {
-            body.run(0, n);
+            body.run(0, 0, n);
             return;
         }
         List<Future<?>> futures = new ArrayList<>(parts - 1);
         for (int p = 1; p < parts; p++) {
+            int part = p;
             int s = (int) ((long) n * p / parts);
             int e = (int) ((long) n * (p + 1) / parts);
-            futures.add(executor.submit(() -> body.run(s, e)));
+            futures.add(executor.submit(() -> body.run(part, s, e)));
         }
-        body.run(0, (int) ((long) n / parts));
+        body.run(0, 0, (int) ((long) n / parts));
         for (Future<?> f : futures) {
             try {
                 f.get();

@@ -41,8 +41,8 @@ public sealed interface TransformerConfig permits GptConfig, LlamaConfig {
     /**
      * Heap a training step needs at batch B and sequence T: parameters, gradients, both AdamW
      * moments, and the activations kept for backward. Linear in B·T: attention is computed
-     * blockwise and keeps only a [L,B,NH,T] log-sum-exp ({@link FlashAttention}); its per-thread
-     * working set (about 7·T·head_dim floats) is not counted. For validating a run's config
+     * blockwise and keeps only a [L,B,NH,T] log-sum-exp ({@link FlashAttention}); its scratch
+     * (about 7·T·head_dim floats per pool thread, kept with the activations) is not counted. For validating a run's config
      * before starting it.
      */
     long trainingMemoryBytes(int B, int T);

@@ -85,14 +85,14 @@ final class Vec {
      * order to the implementation (newer JDKs' C2 may reduce as a tree while the interpreter's
      * fallback sums in order), which would make a training step depend on JIT state; the
      * training path uses this instead. (Vec.dot and the decoding kernel keep reduceLanes: their
-     * results only need to be close.)
+     * results only need to be close.) Lane by lane rather than through an array: C2 did not
+     * scalar-replace the array, and the attention forward calls this per row and key block
+     * (8 MB of garbage a step on the 12M shape).
      */
     static float sumLanesInOrder(FloatVector v) {
-        float[] lanes = new float[L];
-        v.intoArray(lanes, 0);
         float s = 0f;
-        for (float f : lanes) {
-            s += f;
+        for (int i = 0; i < L; i++) {
+            s += v.lane(i);
         }
         return s;
     }

@@ -2,6 +2,7 @@ package dev.kiln.trainer;
 
 import static dev.kiln.trainer.GradCheckTest.rand;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
@@ -42,8 +43,9 @@ class FlashAttentionTest {
             reference(qkv, dout, outRef, lseRef, dRef, B, T, NH, NKV, hs);
 
             float[] out = new float[B * T * C], lse = new float[B * NH * T], d = new float[B * T * stride];
-            FlashAttention.forward(POOL, out, 0, lse, 0, qkv, 0, B, T, NH, NKV, hs);
-            FlashAttention.backward(POOL, d, 0, dout, 0, qkv, 0, out, 0, lse, 0, B, T, NH, NKV, hs);
+            FlashAttention attention = new FlashAttention(POOL, new AttentionShape(B, T, NH, NKV, hs));
+            attention.forward(out, 0, lse, 0, qkv, 0);
+            attention.backward(d, 0, dout, 0, qkv, 0, out, 0, lse, 0);
             String shape = "B" + B + " T" + T + " NH" + NH + " NKV" + NKV + " hs" + hs;
             assertThat(maxAbsDiff(out, outRef)).as("out " + shape).isLessThan(1e-5);
             assertThat(maxAbsDiff(lse, lseRef)).as("lse " + shape).isLessThan(1e-5);
@@ -60,8 +62,9 @@ class FlashAttentionTest {
         for (int threads = 1; threads <= 3; threads++) {
             try (ThreadPool pool = new ThreadPool(threads)) {
                 float[] out = new float[B * T * C], lse = new float[B * NH * T], d = new float[B * T * stride];
-                FlashAttention.forward(pool, out, 0, lse, 0, qkv, 0, B, T, NH, NKV, hs);
-                FlashAttention.backward(pool, d, 0, dout, 0, qkv, 0, out, 0, lse, 0, B, T, NH, NKV, hs);
+                FlashAttention attention = new FlashAttention(pool, new AttentionShape(B, T, NH, NKV, hs));
+                attention.forward(out, 0, lse, 0, qkv, 0);
+                attention.backward(d, 0, dout, 0, qkv, 0, out, 0, lse, 0);
                 outs[threads - 1] = out;
                 lses[threads - 1] = lse;
                 ds[threads - 1] = d;
@@ -72,6 +75,36 @@ class FlashAttentionTest {
             assertThat(lses[i]).containsExactly(lses[0]);
             assertThat(ds[i]).containsExactly(ds[0]);
         }
+    }
+
+    @Test
+    void reusedScratchGivesWhatAFreshOneGives() {
+        // one FlashAttention serves every layer of a model, call after call, on the same scratch
+        AttentionShape shape = new AttentionShape(2, BLK + 5, 4, 2, 20); // padding in both T and hs
+        int stride = shape.qkvStride, C = shape.C, N = shape.B * shape.T;
+        Rng r = new Rng(9);
+        float[] first = rand(r, N * stride, 3.0), qkv = rand(r, N * stride, 1.0), dout = rand(r, N * C, 1.0);
+        FlashAttention reused = new FlashAttention(POOL, shape);
+        float[] out = new float[N * C], lse = new float[shape.B * shape.NH * shape.T], d = new float[N * stride];
+        reused.forward(out, 0, lse, 0, first, 0);
+        reused.backward(d, 0, rand(r, N * C, 3.0), 0, first, 0, out, 0, lse, 0);
+        reused.forward(out, 0, lse, 0, qkv, 0);
+        reused.backward(d, 0, dout, 0, qkv, 0, out, 0, lse, 0);
+
+        FlashAttention fresh = new FlashAttention(POOL, shape);
+        float[] out2 = new float[N * C], lse2 = new float[lse.length], d2 = new float[N * stride];
+        fresh.forward(out2, 0, lse2, 0, qkv, 0);
+        fresh.backward(d2, 0, dout, 0, qkv, 0, out2, 0, lse2, 0);
+        assertThat(out).containsExactly(out2);
+        assertThat(lse).containsExactly(lse2);
+        assertThat(d).containsExactly(d2);
+    }
+
+    @Test
+    void shapeRejectsKeyValueHeadsNotDividingTheQueryHeads() {
+        assertThatThrownBy(() -> new AttentionShape(1, 8, 6, 4, 16))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("NKV must divide NH");
     }
 
     /** Causal grouped-query attention and its backward, every score kept, in double. */

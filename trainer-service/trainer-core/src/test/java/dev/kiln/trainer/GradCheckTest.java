@@ -141,13 +141,14 @@ class GradCheckTest {
         float[] qkv = rand(r, B * T * 3 * C, 1.0);
         float[] R = rand(r, B * T * C, 1.0);
         float[] out = new float[B * T * C], lse = new float[B * NH * T];
+        FlashAttention attention = new FlashAttention(POOL, new AttentionShape(B, T, NH, NH, C / NH));
         Supplier<Double> f = () -> {
-            FlashAttention.forward(POOL, out, 0, lse, 0, qkv, 0, B, T, NH, NH, C / NH);
+            attention.forward(out, 0, lse, 0, qkv, 0);
             return dotD(out, R);
         };
         f.get();
         float[] dqkv = new float[qkv.length];
-        FlashAttention.backward(POOL, dqkv, 0, R, 0, qkv, 0, out, 0, lse, 0, B, T, NH, NH, C / NH);
+        attention.backward(dqkv, 0, R, 0, qkv, 0, out, 0, lse, 0);
         assertThat(relErr(dqkv, 0, numeric(qkv, f))).as("T " + T).isLessThan(TOL);
         // causality: the output at t must not depend on later positions
         float[] before = out.clone();

@@ -117,20 +117,21 @@ class LlamaGradCheckTest {
         float[] qkv = rand(r, B * T * stride, 1.0);
         float[] R = rand(r, B * T * C, 1.0);
         float[] out = new float[B * T * C], lse = new float[B * NH * T];
+        FlashAttention attention = new FlashAttention(POOL, new AttentionShape(B, T, NH, NKV, hs));
         Supplier<Double> f = () -> {
-            FlashAttention.forward(POOL, out, 0, lse, 0, qkv, 0, B, T, NH, NKV, hs);
+            attention.forward(out, 0, lse, 0, qkv, 0);
             return dotD(out, R);
         };
         f.get();
         float[] dqkv = new float[qkv.length];
-        FlashAttention.backward(POOL, dqkv, 0, R, 0, qkv, 0, out, 0, lse, 0, B, T, NH, NKV, hs);
+        attention.backward(dqkv, 0, R, 0, qkv, 0, out, 0, lse, 0);
         assertThat(relErr(dqkv, 0, numeric(qkv, f))).as("T " + T).isLessThan(TOL);
         // query heads 2 and 3 share key/value head 1: equal queries give equal outputs
         float[] same = qkv.clone();
         for (int n = 0; n < B * T; n++) {
             System.arraycopy(same, n * stride + 2 * hs, same, n * stride + 3 * hs, hs);
         }
-        FlashAttention.forward(POOL, out, 0, lse, 0, same, 0, B, T, NH, NKV, hs);
+        attention.forward(out, 0, lse, 0, same, 0);
         for (int n = 0; n < B * T; n++) {
             assertThat(Arrays.copyOfRange(out, n * C + 3 * hs, n * C + 4 * hs))
                     .containsExactly(Arrays.copyOfRange(out, n * C + 2 * hs, n * C + 3 * hs));

@@ -23,7 +23,8 @@ import java.util.Arrays;
  * was promoted before a collection), the median wall time of the timed steps, the process CPU
  * time per timed step (on a machine shared with other jobs the wall clock mostly measures how
  * much CPU we were given), and the loss of the last step (same seeds, so two builds can be
- * compared step for step).
+ * compared step for step), and the bytes the process allocated per timed step (all threads; what
+ * the garbage collector has to reclaim).
  * Usage: {@code TrainerMemoryBench L C NH T B vocab warmupSteps timedSteps threads}.
  */
 public final class TrainerMemoryBench {
@@ -48,13 +49,14 @@ public final class TrainerMemoryBench {
             }
             double[] ms = new double[timed];
             float loss = Float.NaN;
-            long cpu0 = TrainerBench.cpuNanos();
+            long cpu0 = TrainerBench.cpuNanos(), alloc0 = allocatedBytes();
             for (int i = 0; i < timed; i++) {
                 Trainer.StepResult res = tr.step(() -> Batch.sample(data, rng, B, T));
                 ms[i] = res.nanos() / 1e6;
                 loss = res.loss();
             }
             double cpuMsPerStep = (TrainerBench.cpuNanos() - cpu0) / 1e6 / Math.max(1, timed);
+            double allocMbPerStep = (allocatedBytes() - alloc0) / 1e6 / Math.max(1, timed);
             System.gc();
             long live = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
             Reference.reachabilityFence(tr); // else the JIT may let the GC take model and optimizer first
@@ -69,7 +71,7 @@ public final class TrainerMemoryBench {
             }
             Arrays.sort(ms);
             System.out.printf(
-                    "| L%d C%d H%d | %.1fM | %d×%d | %,d | %,d | %,d | %s | %.0f ms | %.6f |%n",
+                    "| L%d C%d H%d | %.1fM | %d×%d | %,d | %,d | %,d | %s | %.0f ms | %.1f MB | %.6f |%n",
                     L,
                     C,
                     NH,
@@ -81,7 +83,18 @@ public final class TrainerMemoryBench {
                     oldPeak >> 20,
                     timed == 0 ? "-" : String.format("%.0f ms (%d steps)", ms[timed / 2], timed),
                     cpuMsPerStep,
+                    allocMbPerStep,
                     loss);
         }
+    }
+
+    /** Bytes allocated so far by every live thread (the pool's workers live as long as the run). */
+    private static long allocatedBytes() {
+        com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+        long sum = 0;
+        for (long bytes : threads.getThreadAllocatedBytes(threads.getAllThreadIds())) {
+            sum += Math.max(0, bytes);
+        }
+        return sum;
     }
 }
