@@ -14,6 +14,7 @@ import dev.kiln.inference.testing.TestBundles;
 import dev.kiln.inference.testing.TestGraphs;
 import dev.kiln.trainer.GptModel;
 import dev.kiln.trainer.KvCacheDecoder;
+import dev.kiln.trainer.OnnxExporter;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -195,6 +196,29 @@ class LogitsLayoutTest {
                     }
                 }
             }
+        }
+    }
+
+    /** fp16 logits (the float32 LM head Cast at the edge), last position only through logits_to_keep. */
+    @Test
+    void fp16LogitsToKeepGraphDecodesAsTheFp16FullLogitsGraph() throws Exception {
+        OnnxExporter.ExportOptions half =
+                new OnnxExporter.ExportOptions(OnnxExporter.Precision.FLOAT16, Long.MAX_VALUE);
+        Path plain16 = TestBundles.write(ref, dir.resolve("plain16"), half);
+        Path keep16 = BundleLayoutTest.copyOf(plain16, dir.resolve("keep16"));
+        TestGraphs.logitsToKeep(keep16.resolve("model.onnx"), "num_logits_to_keep", true);
+        registry.load("plain16", plain16, false, null);
+        registry.load("keep16", keep16, false, null);
+        try {
+            assertThat(model("keep16").logits().float16()).isTrue();
+            for (int len : new int[] {1, 5, 30}) {
+                int[] p = OrtDecoderTest.prompt(len, 40 + len);
+                assertThat(run("keep16", p, 16)).as("prompt of %d", len).isEqualTo(run("plain16", p, 16));
+            }
+            assertThat(model("keep16").logits().lastOnly()).isTrue();
+        } finally {
+            registry.unload("plain16");
+            registry.unload("keep16");
         }
     }
 

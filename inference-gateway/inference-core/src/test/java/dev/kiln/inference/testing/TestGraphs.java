@@ -10,7 +10,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Rewrites a model.onnx that trainer-core exported (fp32, not merged) into the logits layouts
+ * Rewrites a model.onnx that trainer-core exported (fp32 or fp16, not merged) into the logits layouts
  * other exporters write, with the same weights: the hidden state sliced to its last position
  * before the LM head, as ONNX Runtime GenAI's builder and hand-optimised exports do, giving
  * [batch, 1, vocab] or [batch, vocab]; transformers' {@code logits_to_keep} input (the count of
@@ -114,13 +114,14 @@ public final class TestGraphs {
             int found = -1;
             for (int i = 0; i < nodes.size(); i++) {
                 UnknownFieldSet n = UnknownFieldSet.parseFrom(nodes.get(i));
-                if (string(n, NODE_OP).equals("MatMul")
-                        && strings(n, NODE_OUTPUT).get(0).equals(LOGITS)) {
+                String out = strings(n, NODE_OUTPUT).get(0);
+                // fp16 exports compute in float32 and Cast the result to logits
+                if (string(n, NODE_OP).equals("MatMul") && (out.equals(LOGITS) || out.equals(LOGITS + ".float32"))) {
                     found = i;
                 }
             }
             if (found < 0) {
-                throw new IllegalArgumentException("no MatMul writes logits: not an fp32 trainer-core export");
+                throw new IllegalArgumentException("no MatMul writes logits: not a trainer-core export");
             }
             head = found;
         }
@@ -141,13 +142,16 @@ public final class TestGraphs {
             }
         }
 
+        /** The declared logits' TypeProto.Tensor. */
+        UnknownFieldSet logitsType() throws IOException {
+            return UnknownFieldSet.parseFrom(
+                    only(UnknownFieldSet.parseFrom(only(logitsOutput(), VALUE_TYPE)), TYPE_TENSOR));
+        }
+
         /** The vocabulary: the fixed last dimension of the declared logits. */
         int vocab() {
             try {
-                UnknownFieldSet shape = UnknownFieldSet.parseFrom(only(
-                        UnknownFieldSet.parseFrom(
-                                only(UnknownFieldSet.parseFrom(only(logitsOutput(), VALUE_TYPE)), TYPE_TENSOR)),
-                        SHAPE));
+                UnknownFieldSet shape = UnknownFieldSet.parseFrom(only(logitsType(), SHAPE));
                 List<ByteString> dims = shape.getField(DIM).getLengthDelimitedList();
                 UnknownFieldSet last = UnknownFieldSet.parseFrom(dims.get(dims.size() - 1));
                 return (int) (long) last.getField(DIM_VALUE).getVarintList().get(0);
@@ -181,6 +185,9 @@ public final class TestGraphs {
         }
 
         void renameHeadOutput(String name) throws IOException {
+            if (!strings(headNode(), NODE_OUTPUT).get(0).equals(LOGITS)) {
+                throw new IllegalArgumentException("the LM head does not write logits itself (an fp16 export)");
+            }
             nodes.set(
                     head,
                     UnknownFieldSet.newBuilder(headNode())
@@ -197,13 +204,15 @@ public final class TestGraphs {
             inputs.add(valueInfo);
         }
 
-        /** Replaces the declared type of output logits (float32) with these dimensions. */
+        /** Replaces the declared shape of output logits with these dimensions, keeping its element type. */
         void declareLogits(Object... dims) {
             for (int i = 0; i < outputs.size(); i++) {
                 try {
                     if (string(UnknownFieldSet.parseFrom(outputs.get(i)), VALUE_NAME)
                             .equals(LOGITS)) {
-                        outputs.set(i, valueInfo(LOGITS, 1, dims));
+                        long elemType =
+                                logitsType().getField(ELEM_TYPE).getVarintList().get(0);
+                        outputs.set(i, valueInfo(LOGITS, (int) elemType, dims));
                     }
                 } catch (IOException e) {
                     throw new IllegalStateException(e);
