@@ -15,14 +15,17 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Continuous-batching state over one ONNX Runtime session.
  *
- * <p>Why one class of ~500 lines: the buffer layout [batch, kv_heads, past, head_dim], the shared
+ * <p>Why one class of ~650 lines: the buffer layout [batch, kv_heads, past, head_dim], the shared
  * past length and the per-row lengths are one invariant that prefill, step, the row copies and the
  * tensor views over the buffers all read and update together; split, each half would have to
  * trust the other's bookkeeping of the same offsets. The parts are marked by section comments.
+ * Which positions the logits hold is {@link LogitsOutput}'s to know; this class only binds the
+ * buffer it describes and reads each row's last position from it.
  *
  * <p>The cache of all rows lives in two sets of preallocated direct buffers, one buffer per
  * layer and key/value, laid out as the graph wants it: [batch, kv_heads, past, head_dim]. A step
@@ -498,7 +501,7 @@ final class OrtDecodeBatch implements DecodeBatch {
      */
     private OrtSession.Result run(Map<String, OnnxTensor> in, Map<String, OnnxValue> pinned, boolean bound)
             throws OrtException {
-        return bound ? model.session().run(in, pinned) : model.session().run(in, java.util.Set.of(io.logits()), pinned);
+        return bound ? model.session().run(in, pinned) : model.session().run(in, Set.of(io.logits()), pinned);
     }
 
     /**

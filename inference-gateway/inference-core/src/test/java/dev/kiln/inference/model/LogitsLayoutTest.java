@@ -43,6 +43,8 @@ class LogitsLayoutTest {
     static ModelRegistry registry;
     static InferenceEngine engine;
     static final Map<String, Path> VARIANTS = new LinkedHashMap<>();
+    /** "model: rows x positions" of every prefill call the scheduler made. */
+    static final List<String> PREFILL_CALLS = java.util.Collections.synchronizedList(new ArrayList<>());
 
     @BeforeAll
     static void setUp() throws Exception {
@@ -59,7 +61,12 @@ class LogitsLayoutTest {
         registry = new ModelRegistry(
                 new ModelRegistry.Settings(
                         OrtSessions.Options.cpu(1), new ContinuousBatcher.Config(4, 64, CHUNK), n -> null),
-                EngineMetrics.NONE);
+                new EngineMetrics() {
+                    @Override
+                    public void prefillCall(String model, int rows, int tokens, long nanos) {
+                        PREFILL_CALLS.add(model + ": " + rows + " x " + tokens / rows);
+                    }
+                });
         registry.load("plain", plain, false, null);
         for (var v : VARIANTS.entrySet()) {
             registry.load(v.getKey(), v.getValue(), false, null);
@@ -135,12 +142,30 @@ class LogitsLayoutTest {
     @Test
     void greedyEqualsTheFullLogitsGraphForPromptsShorterAndLongerThanTheChunk() throws Exception {
         int[] lengths = {1, 2, 6, CHUNK, CHUNK + 1, 40};
+        int[] background = OrtDecoderTest.prompt(3, 99);
+        List<Integer> backgroundWant = run("plain", background, 90);
         for (int i = 0; i < lengths.length; i++) {
             int[] p = OrtDecoderTest.prompt(lengths[i], i);
             List<Integer> want = run("plain", p, 24);
             assertThat(want).as("plain, prompt of %d", lengths[i]).isEqualTo(reference(p, 24));
             for (String m : VARIANTS.keySet()) {
                 assertThat(run(m, p, 24)).as("%s, prompt of %d", m, lengths[i]).isEqualTo(want);
+                if (lengths[i] <= CHUNK) {
+                    continue;
+                }
+                // Alone, a prompt is prefilled in one go; joining a decoding stream, in chunks.
+                Collector running = new Collector();
+                engine.generate(greedy(m, background, 90), running);
+                long deadline = System.nanoTime() + 30_000_000_000L;
+                while (running.tokens().isEmpty() && System.nanoTime() < deadline) {
+                    Thread.sleep(1);
+                }
+                assertThat(run(m, p, 24))
+                        .as("%s, prompt of %d in chunks", m, lengths[i])
+                        .isEqualTo(want);
+                assertThat(running.await()).isEqualTo(FinishReason.LENGTH);
+                assertThat(running.tokens()).as("%s, the decoding stream", m).isEqualTo(backgroundWant);
+                assertThat(PREFILL_CALLS).as(m).contains(m + ": 1 x " + CHUNK);
             }
         }
     }
@@ -152,13 +177,13 @@ class LogitsLayoutTest {
         List<List<Integer>> want = new ArrayList<>();
         for (int i = 0; i < n; i++) {
             prompts.add(OrtDecoderTest.prompt(i == 4 ? 33 : 1 + 2 * i, 10 + i));
-            want.add(run("plain", prompts.get(i), 16));
+            want.add(run("plain", prompts.get(i), 8 + 3 * i)); // they end at different steps: others join mid-decode
         }
         for (String m : VARIANTS.keySet()) {
             List<Collector> together = new ArrayList<>();
             for (int[] p : prompts) {
                 Collector c = new Collector();
-                engine.generate(greedy(m, p, 16), c);
+                engine.generate(greedy(m, p, want.get(together.size()).size()), c);
                 together.add(c);
             }
             for (int i = 0; i < n; i++) {
@@ -231,5 +256,21 @@ class LogitsLayoutTest {
                 .hasMessageContainingAll(
                         "output 'logits'", "[batch_size, sequence_length, 1, " + TestBundles.vocab() + "]");
         assertThat(registry.find("bad")).isEmpty();
+    }
+
+    @Test
+    void aResultThatContradictsTheDeclaredShapeFailsTheRequestNamingBoth() throws Exception {
+        Path lying = BundleLayoutTest.copyOf(dir.resolve("plain"), dir.resolve("lying"));
+        TestGraphs.squeezedLogits(lying.resolve("model.onnx"));
+        registry.load("lying", lying, false, null);
+        try {
+            Collector c = new Collector();
+            engine.generate(greedy("lying", OrtDecoderTest.prompt(9, 1), 4), c);
+            assertThatThrownBy(c::await)
+                    .hasMessageContainingAll(
+                            "output 'logits' came out [9, " + TestBundles.vocab() + "] for 1 rows of 9 positions");
+        } finally {
+            registry.unload("lying");
+        }
     }
 }

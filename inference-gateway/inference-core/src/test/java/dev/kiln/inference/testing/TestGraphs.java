@@ -81,10 +81,25 @@ public final class TestGraphs {
     /** Logits unsqueezed to [batch_size, sequence_length, 1, vocab], a rank the gateway does not read. */
     public static void unusableLogits(Path onnx) throws IOException {
         Graph g = Graph.read(onnx);
+        int vocab = g.vocab();
         g.renameHeadOutput("kiln_logits_3d");
         g.initializer(int64("kiln_axis_2", true, 2));
         g.nodes.add(node("Unsqueeze", List.of("kiln_logits_3d", "kiln_axis_2"), LOGITS));
-        g.declareLogits("batch_size", "sequence_length", 1L, (long) g.vocab());
+        g.declareLogits("batch_size", "sequence_length", 1L, (long) vocab);
+        g.write(onnx);
+    }
+
+    /**
+     * Logits squeezed of every dimension of size 1 (Squeeze without axes), declared [batch_size,
+     * sequence_length, vocab]: shape inference cannot tell the rank, so the graph loads, and a
+     * batch of one comes out [seq, vocab] — a layout only a result shows.
+     */
+    public static void squeezedLogits(Path onnx) throws IOException {
+        Graph g = Graph.read(onnx);
+        int vocab = g.vocab();
+        g.renameHeadOutput("kiln_logits_3d");
+        g.nodes.add(node("Squeeze", List.of("kiln_logits_3d"), LOGITS));
+        g.declareLogits("batch_size", "sequence_length", (long) vocab);
         g.write(onnx);
     }
 
