@@ -9,6 +9,7 @@
 #   bench/gateway.sh sampling   # sampling µs/token at vocab 128,256: partial selection vs full sort
 #   bench/gateway.sh sampling 100 main  # the same, and main's Sampler side by side (compiled from git)
 #   bench/gateway.sh longprompt # a 2,000-token prompt joining 8 decoding streams, chunked or not (Llama-shaped)
+#   bench/gateway.sh longprompt 2 last  # the same, and the same weights with a last-position-logits graph
 #   bench/gateway.sh chat       # chat template render µs: parsed per request vs parsed once
 #   bench/gateway.sh arrivals gpt2 48 150 48 7 2
 #                               # Poisson arrivals: <model> <requests> <mean gap ms> <max new> <seed> [repeats]

@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
 import dev.kiln.inference.registry.ModelRegistry;
+import dev.kiln.inference.testing.TestBundles;
+import dev.kiln.inference.testing.TestGraphs;
 import dev.kiln.inference.testing.TestModelsResource;
 import dev.kiln.proto.inference.v1.ExecutionProvider;
 import dev.kiln.proto.inference.v1.FinishReason;
@@ -295,6 +297,77 @@ class GenerateGrpcTest {
                         assertThat(e.getStatus().getDescription()).contains(f);
                     }
                 });
+    }
+
+    /**
+     * Exports whose logits hold the last position only (sliced before the LM head; transformers'
+     * num_logits_to_keep), rewritten from spare's graph, stream spare's tokens — greedy and seeded
+     * sampling, as concurrent streams; a logits output of a shape the gateway cannot read is
+     * refused at LoadModel, naming it and its shape.
+     */
+    @Test
+    void lastPositionLogitsGraphsStreamTheFullGraphsTokens() throws Exception {
+        Path root = TestModelsResource.root();
+        Path last = copyBundle(TestModelsResource.spare(), root.resolve("spare-last"));
+        TestGraphs.lastPosition(last.resolve("model.onnx"), 1L);
+        Path keep = copyBundle(TestModelsResource.spare(), root.resolve("spare-keep"));
+        TestGraphs.logitsToKeep(keep.resolve("model.onnx"), "num_logits_to_keep", true);
+        Path rank4 = copyBundle(TestModelsResource.spare(), root.resolve("spare-rank4"));
+        TestGraphs.unusableLogits(rank4.resolve("model.onnx"));
+        List<String> names = List.of("spare-full", "spare-last", "spare-keep");
+        List<Path> dirs = List.of(TestModelsResource.spare(), last, keep);
+        for (int m = 0; m < names.size(); m++) {
+            blocking()
+                    .loadModel(LoadModelRequest.newBuilder()
+                            .setName(names.get(m))
+                            .setPath(dirs.get(m).toString())
+                            .build());
+        }
+        try {
+            int n = 10;
+            List<Result> full = new ArrayList<>();
+            for (int i = 0; i < n; i++) {
+                full.add(collect(blocking()
+                        .generate(request(i).toBuilder().setModel("spare-full").build())));
+            }
+            for (String m : names.subList(1, names.size())) {
+                List<CompletableFuture<Result>> together = new ArrayList<>();
+                for (int i = 0; i < n; i++) {
+                    together.add(start(request(i).toBuilder().setModel(m).build()));
+                }
+                for (int i = 0; i < n; i++) {
+                    Result r = together.get(i).get(60, TimeUnit.SECONDS);
+                    assertThat(r.ids())
+                            .as("%s, stream %d", m, i)
+                            .isEqualTo(full.get(i).ids());
+                    assertThat(r.reason()).isEqualTo(FinishReason.FINISH_REASON_LENGTH);
+                }
+            }
+            StatusRuntimeException e = (StatusRuntimeException) catchThrowable(() -> blocking()
+                    .loadModel(LoadModelRequest.newBuilder()
+                            .setName("spare-rank4")
+                            .setPath(rank4.toString())
+                            .build()));
+            assertThat(e).isNotNull();
+            assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.FAILED_PRECONDITION);
+            assertThat(e.getStatus().getDescription())
+                    .contains("output 'logits'", "[batch_size, sequence_length, 1, " + TestBundles.vocab() + "]");
+        } finally {
+            for (String m : names) {
+                blocking()
+                        .unloadModel(UnloadModelRequest.newBuilder().setName(m).build());
+            }
+        }
+    }
+
+    static Path copyBundle(Path from, Path to) throws java.io.IOException {
+        Files.createDirectories(to);
+        try (var files = Files.list(from)) {
+            for (Path f : files.toList()) {
+                Files.copy(f, to.resolve(f.getFileName()));
+            }
+        }
+        return to;
     }
 
     @Test

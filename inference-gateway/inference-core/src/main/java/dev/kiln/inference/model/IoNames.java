@@ -10,19 +10,27 @@ import java.util.Set;
  * Names of a decoder graph's inputs and outputs. Defaults follow Hugging Face Optimum
  * (input_ids, attention_mask, position_ids, past_key_values.N.key/value, logits, present.N.key/value);
  * an ONNX Runtime GenAI {@code genai_config.json} overrides them. Optional inputs
- * (position_ids, attention_mask, the merged decoder's use_cache_branch) are null when the graph
- * does not have them; an input outside this set makes the graph unservable.
+ * (position_ids, attention_mask, the merged decoder's use_cache_branch, transformers'
+ * logits_to_keep — num_logits_to_keep before transformers 4.50) are null when the graph does not
+ * have them; an input outside this set makes the graph unservable.
  */
 public record IoNames(
         String inputIds,
         String attentionMask,
         String positionIds,
         String useCacheBranch,
+        String logitsToKeep,
         List<String> pastKeys,
         List<String> pastValues,
         String logits,
         List<String> presentKeys,
         List<String> presentValues) {
+
+    /**
+     * transformers' count of last positions to compute logits for (0 = all), under its name since
+     * 4.50 and the one before; the gateway feeds 1.
+     */
+    static final List<String> LOGITS_TO_KEEP = List.of("logits_to_keep", "num_logits_to_keep");
 
     /** Patterns (printf style, %d = layer) and plain names, before matching against a graph. */
     public record Template(
@@ -70,8 +78,13 @@ public record IoNames(
         String mask = inputs.contains(t.attentionMask()) ? t.attentionMask() : null;
         String pos = inputs.contains(t.positionIds()) ? t.positionIds() : null;
         String branch = inputs.contains("use_cache_branch") ? "use_cache_branch" : null;
+        List<String> keep = LOGITS_TO_KEEP.stream().filter(inputs::contains).toList();
+        if (keep.size() > 1) {
+            throw new IllegalArgumentException("the graph has both " + keep + "; export it with one");
+        }
         Set<String> fed = new HashSet<>(pk);
         fed.addAll(pv);
+        fed.addAll(keep);
         fed.addAll(Arrays.asList(t.inputIds(), mask, pos, branch));
         List<String> unfed =
                 inputs.stream().filter(n -> !fed.contains(n)).sorted().toList();
@@ -79,13 +92,14 @@ public record IoNames(
             // refused at load: ONNX Runtime would only say "missing input" at the first request
             throw new IllegalArgumentException("the graph needs inputs the gateway does not feed: " + unfed
                     + " (it feeds input ids, attention mask, position ids, the key/value cache and "
-                    + "use_cache_branch); export the decoder without them");
+                    + "use_cache_branch, logits_to_keep); export the decoder without them");
         }
         return new IoNames(
                 t.inputIds(),
                 mask,
                 pos,
                 branch,
+                keep.isEmpty() ? null : keep.get(0),
                 List.copyOf(pk),
                 List.copyOf(pv),
                 t.logits(),

@@ -15,14 +15,17 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Continuous-batching state over one ONNX Runtime session.
  *
- * <p>Why one class of ~500 lines: the buffer layout [batch, kv_heads, past, head_dim], the shared
+ * <p>Why one class of ~650 lines: the buffer layout [batch, kv_heads, past, head_dim], the shared
  * past length and the per-row lengths are one invariant that prefill, step, the row copies and the
  * tensor views over the buffers all read and update together; split, each half would have to
  * trust the other's bookkeeping of the same offsets. The parts are marked by section comments.
+ * Which positions the logits hold is {@link LogitsOutput}'s to know; this class only binds the
+ * buffer it describes and reads each row's last position from it.
  *
  * <p>The cache of all rows lives in two sets of preallocated direct buffers, one buffer per
  * layer and key/value, laid out as the graph wants it: [batch, kv_heads, past, head_dim]. A step
@@ -49,7 +52,7 @@ final class OrtDecodeBatch implements DecodeBatch {
     private final IoNames io;
     private final int maxBatch, es, layers2, rowUnit; // rowUnit = bytes of one position of one head
     private final OnnxJavaType kvType;
-    private final boolean logits16;
+    private final LogitsOutput logitsOut;
 
     private ByteBuffer[] cur, next; // [2 * layers]: key of layer l at 2l, value at 2l+1
     private long capBytes; // bytes each buffer holds; the layout inside is always compact [B, H, P, D]
@@ -64,6 +67,8 @@ final class OrtDecodeBatch implements DecodeBatch {
     private ByteBuffer logitsBuf;
     private LongBuffer ids, pos, mask;
     private final OnnxTensor cacheBranchTrue, cacheBranchFalse;
+    /** 1 for a graph with transformers' logits_to_keep: only the sampled position is computed. */
+    private final OnnxTensor keepOne;
 
     OrtDecodeBatch(OrtDecoderModel model, int maxBatch) {
         this.model = model;
@@ -75,7 +80,7 @@ final class OrtDecodeBatch implements DecodeBatch {
         this.layers2 = 2 * s.layers();
         this.rowUnit = s.headDim() * es;
         this.length = new int[maxBatch];
-        this.logits16 = isLogits16(model);
+        this.logitsOut = model.logits();
         this.cur = new ByteBuffer[layers2];
         this.next = new ByteBuffer[layers2];
         allocate((long) s.kvHeads() * Math.min(64, s.context()) * rowUnit);
@@ -86,22 +91,20 @@ final class OrtDecodeBatch implements DecodeBatch {
                     io.useCacheBranch() == null ? null : OnnxTensor.createTensor(model.env(), new boolean[] {true});
             cacheBranchFalse =
                     io.useCacheBranch() == null ? null : OnnxTensor.createTensor(model.env(), new boolean[] {false});
+            keepOne = model.logitsToKeep() == null ? null : keepOne(model);
         } catch (OrtException e) {
             throw new IllegalStateException(e);
         }
     }
 
-    private static boolean isLogits16(OrtDecoderModel m) {
-        try {
-            return ((ai.onnxruntime.TensorInfo) m.session()
-                                    .getOutputInfo()
-                                    .get(m.io().logits())
-                                    .getInfo())
-                            .type
-                    == OnnxJavaType.FLOAT16;
-        } catch (OrtException e) {
-            throw new IllegalStateException(e);
-        }
+    /** The count 1 in the type and rank (scalar or [1]) the graph declares for logits_to_keep. */
+    private static OnnxTensor keepOne(OrtDecoderModel m) throws OrtException {
+        ai.onnxruntime.TensorInfo t = m.logitsToKeep();
+        boolean scalar = t.getShape().length == 0;
+        Object one = t.type == OnnxJavaType.INT32
+                ? (scalar ? (Object) Integer.valueOf(1) : new int[] {1})
+                : (scalar ? (Object) Long.valueOf(1) : new long[] {1});
+        return OnnxTensor.createTensor(m.env(), one);
     }
 
     @Override
@@ -133,7 +136,7 @@ final class OrtDecodeBatch implements DecodeBatch {
     @Override
     public int prefillRows(int length) {
         long kvPerRow = (long) s.kvHeads() * length * rowUnit;
-        long logitsPerRow = (long) s.vocab() * (logits16 ? 2 : 4);
+        long logitsPerRow = (long) s.vocab() * logitsOut.bytesPerLogit();
         long rows = Math.min((256L << 20) / Math.max(1, kvPerRow), PREFILL_LOGITS_CAP / logitsPerRow);
         return (int) Math.max(1, Math.min(maxBatch, rows));
     }
@@ -162,11 +165,16 @@ final class OrtDecodeBatch implements DecodeBatch {
         } else if (from != preDone || preLen != t || preRows != n) {
             throw new IllegalStateException("chunk from " + from + " does not continue the prefill at " + preDone);
         }
-        // The graph computes logits for every position; a call covers at most as many positions as
-        // fit the logits cap, so no buffer grows with the prompt and offsets stay within an int.
-        int perCall = (int) Math.max(1, PREFILL_LOGITS_CAP / ((long) n * s.vocab() * (logits16 ? 2 : 4)));
-        for (int a = from; a < to; a += perCall) {
-            prefillCall(prompts, a, Math.min(to, a + perCall), logits);
+        // A graph that computes logits for every position (or may: not yet known) gets calls of at
+        // most as many positions as fit the logits cap, so no buffer grows with the prompt and
+        // offsets stay within an int; one that gives the last position only takes the chunk whole.
+        for (int a = from; a < to; ) {
+            int perCall = logitsOut.lastOnly()
+                    ? to - a
+                    : (int) Math.max(1, PREFILL_LOGITS_CAP / ((long) n * s.vocab() * logitsOut.bytesPerLogit()));
+            int b = Math.min(to, a + perCall);
+            prefillCall(prompts, a, b, logits);
+            a = b;
         }
     }
 
@@ -187,7 +195,8 @@ final class OrtDecodeBatch implements DecodeBatch {
                 mask.put(r * b + j, j < pad ? 0L : 1L);
             }
         }
-        ensureLogits((long) nc * s.vocab());
+        boolean bound = logitsOut.known(c);
+        int kept = logitsOut.positionsOut(c); // positions per row in the logits buffer
         List<OnnxTensor> owned = new ArrayList<>();
         try {
             Map<String, OnnxTensor> in = new HashMap<>();
@@ -205,6 +214,9 @@ final class OrtDecodeBatch implements DecodeBatch {
             if (branch != null) {
                 in.put(io.useCacheBranch(), branch);
             }
+            if (keepOne != null) {
+                in.put(io.logitsToKeep(), keepOne);
+            }
             long[] pastShape = {n, s.kvHeads(), a, s.headDim()};
             long[] presentShape = {n, s.kvHeads(), b, s.headDim()};
             long pastBytes = (long) n * s.kvHeads() * a * rowUnit;
@@ -221,13 +233,18 @@ final class OrtDecodeBatch implements DecodeBatch {
                     out.put(presName, track(owned, kvTensor(preNext[2 * l + kv], presentBytes, presentShape)));
                 }
             }
-            out.put(io.logits(), track(owned, logitsTensor((long) nc * s.vocab(), new long[] {n, c, s.vocab()})));
-            try (OrtSession.Result r = model.session().run(in, out)) {
-                // outputs were written into our buffers
+            if (bound) {
+                ensureLogits((long) n * kept * s.vocab());
+                out.put(io.logits(), track(owned, logitsTensor((long) n * kept * s.vocab(), logitsOut.shape(n, c))));
+            }
+            try (OrtSession.Result r = run(in, out, bound)) {
+                if (!bound) {
+                    kept = takeLogits(r, n, c);
+                }
             }
             if (b == preLen) {
                 for (int r = 0; r < n; r++) {
-                    readLogits((long) (r * c + c - 1) * s.vocab(), logits, r * s.vocab(), s.vocab());
+                    readLogits((long) (r * kept + kept - 1) * s.vocab(), logits, r * s.vocab(), s.vocab());
                 }
             }
         } catch (OrtException e) {
@@ -320,7 +337,7 @@ final class OrtDecodeBatch implements DecodeBatch {
                 mask.put(base + j, 1L);
             }
         }
-        ensureLogits((long) b * s.vocab());
+        boolean bound = logitsOut.known(1);
         List<OnnxTensor> owned = new ArrayList<>(4 * s.layers() + 4);
         try {
             Map<String, OnnxTensor> in = new HashMap<>();
@@ -338,6 +355,9 @@ final class OrtDecodeBatch implements DecodeBatch {
             if (cacheBranchTrue != null) {
                 in.put(io.useCacheBranch(), cacheBranchTrue);
             }
+            if (keepOne != null) {
+                in.put(io.logitsToKeep(), keepOne);
+            }
             long[] pastShape = {b, s.kvHeads(), past, s.headDim()};
             long[] presShape = {b, s.kvHeads(), p1, s.headDim()};
             long pastBytes = (long) b * s.kvHeads() * past * rowUnit;
@@ -349,9 +369,14 @@ final class OrtDecodeBatch implements DecodeBatch {
                 out.put(io.presentKeys().get(l), track(owned, kvTensor(next[2 * l], presBytes, presShape)));
                 out.put(io.presentValues().get(l), track(owned, kvTensor(next[2 * l + 1], presBytes, presShape)));
             }
-            out.put(io.logits(), track(owned, logitsTensor((long) b * s.vocab(), new long[] {b, 1, s.vocab()})));
-            try (OrtSession.Result r = model.session().run(in, out)) {
-                // written in place
+            if (bound) {
+                ensureLogits((long) b * s.vocab());
+                out.put(io.logits(), track(owned, logitsTensor((long) b * s.vocab(), logitsOut.shape(b, 1))));
+            }
+            try (OrtSession.Result r = run(in, out, bound)) {
+                if (!bound) {
+                    takeLogits(r, b, 1);
+                }
             }
             readLogits(0, logits, 0, b * s.vocab());
         } catch (OrtException e) {
@@ -467,6 +492,36 @@ final class OrtDecodeBatch implements DecodeBatch {
         next = t;
     }
 
+    // ---------------------------------------------------------------- logits
+
+    /**
+     * Runs the graph with every output written into our buffers; while the logits' shape for
+     * this call is not known, ONNX Runtime allocates that one output instead and
+     * {@link #takeLogits} reads it.
+     */
+    private OrtSession.Result run(Map<String, OnnxTensor> in, Map<String, OnnxValue> pinned, boolean bound)
+            throws OrtException {
+        return bound ? model.session().run(in, pinned) : model.session().run(in, Set.of(io.logits()), pinned);
+    }
+
+    /**
+     * Learns the logits layout from a result ONNX Runtime allocated and copies it into the logits
+     * buffer as a bound call would have left it (once per model and kind of call).
+     *
+     * @return the positions per row it holds
+     */
+    private int takeLogits(OrtSession.Result r, int rows, int positions) {
+        OnnxValue v = r.get(io.logits()).orElseThrow();
+        if (!(v instanceof OnnxTensor t)) {
+            throw new IllegalStateException("the graph's output '" + io.logits() + "' is not a tensor");
+        }
+        logitsOut.learn(t.getInfo().getShape(), rows, positions);
+        ByteBuffer bytes = t.getByteBuffer();
+        ensureLogits(bytes.remaining() / logitsOut.bytesPerLogit());
+        logitsBuf.put(0, bytes, 0, bytes.remaining());
+        return logitsOut.positionsOut(positions);
+    }
+
     // ---------------------------------------------------------------- buffers
 
     /**
@@ -525,23 +580,23 @@ final class OrtDecodeBatch implements DecodeBatch {
     }
 
     private void ensureLogits(long elements) {
-        long bytes = elements * (logits16 ? 2 : 4);
+        long bytes = elements * logitsOut.bytesPerLogit();
         if (logitsBuf == null || logitsBuf.capacity() < bytes) {
-            long want = Math.max(bytes, (long) maxBatch * s.vocab() * (logits16 ? 2 : 4));
+            long want = Math.max(bytes, (long) maxBatch * s.vocab() * logitsOut.bytesPerLogit());
             logitsBuf = direct(want);
         }
     }
 
     private OnnxTensor logitsTensor(long elements, long[] shape) throws OrtException {
-        long bytes = elements * (logits16 ? 2 : 4);
+        long bytes = elements * logitsOut.bytesPerLogit();
         ByteBuffer v = view(logitsBuf, bytes);
-        return logits16
+        return logitsOut.float16()
                 ? OnnxTensor.createTensor(model.env(), v.asShortBuffer(), shape, OnnxJavaType.FLOAT16)
                 : OnnxTensor.createTensor(model.env(), v.asFloatBuffer(), shape);
     }
 
     private void readLogits(long fromElement, float[] dst, int off, int n) {
-        if (!logits16) {
+        if (!logitsOut.float16()) {
             FloatBuffer f = logitsBuf.asFloatBuffer();
             f.get((int) fromElement, dst, off, n);
         } else {
@@ -594,6 +649,9 @@ final class OrtDecodeBatch implements DecodeBatch {
         if (cacheBranchTrue != null) {
             cacheBranchTrue.close();
             cacheBranchFalse.close();
+        }
+        if (keepOne != null) {
+            keepOne.close();
         }
         size = 0;
     }

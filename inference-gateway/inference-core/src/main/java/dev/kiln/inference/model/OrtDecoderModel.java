@@ -21,16 +21,26 @@ public final class OrtDecoderModel implements DecoderModel {
     private final OrtSession session;
     private final IoNames io;
     private final ModelShape shape;
+    private final LogitsOutput logits;
+    private final TensorInfo logitsToKeep;
     private final Provider provider;
     private final String fallbackReason;
 
-    private OrtDecoderModel(OrtEnvironment env, OrtSessions.Opened opened, IoNames io, ModelShape shape) {
+    private OrtDecoderModel(
+            OrtEnvironment env,
+            OrtSessions.Opened opened,
+            IoNames io,
+            ModelShape shape,
+            LogitsOutput logits,
+            TensorInfo logitsToKeep) {
         this.env = env;
         this.session = opened.session();
         this.provider = opened.provider();
         this.fallbackReason = opened.fallbackReason();
         this.io = io;
         this.shape = shape;
+        this.logits = logits;
+        this.logitsToKeep = logitsToKeep;
     }
 
     /**
@@ -62,7 +72,9 @@ public final class OrtDecoderModel implements DecoderModel {
                         + "use_cache_branch, or name a plain decoder model.onnx");
             }
             TensorInfo past = (TensorInfo) in.get(io.pastKeys().get(0)).getInfo();
-            TensorInfo logits = (TensorInfo) out.get(io.logits()).getInfo();
+            LogitsOutput logits = LogitsOutput.declared(
+                    io.logits(), (TensorInfo) out.get(io.logits()).getInfo(), cfg.vocabSize());
+            TensorInfo keep = io.logitsToKeep() == null ? null : logitsToKeep(io.logitsToKeep(), in);
             long[] ps = past.getShape();
             if (ps.length != 4) {
                 throw new InvalidBundleException(
@@ -73,8 +85,6 @@ public final class OrtDecoderModel implements DecoderModel {
             }
             int kvHeads = ps[1] > 0 ? (int) ps[1] : cfg.nKvHead();
             int headDim = ps[3] > 0 ? (int) ps[3] : (cfg.nHead() > 0 ? cfg.nEmbd() / cfg.nHead() : -1);
-            long[] ls = logits.getShape();
-            int vocab = ls.length == 3 && ls[2] > 0 ? (int) ls[2] : cfg.vocabSize();
             if (kvHeads <= 0 || headDim <= 0) {
                 throw new InvalidBundleException("cannot tell kv heads / head size: the graph leaves them symbolic and "
                         + "config.json lacks n_head/n_kv_head/n_embd");
@@ -83,12 +93,9 @@ public final class OrtDecoderModel implements DecoderModel {
                 throw new InvalidBundleException("config.json says n_layer=" + cfg.nLayer() + " but the graph has "
                         + io.layers() + " key/value inputs");
             }
-            if (logits.type != OnnxJavaType.FLOAT && logits.type != OnnxJavaType.FLOAT16) {
-                throw new InvalidBundleException("logits must be float32 or float16, are " + logits.type);
-            }
             ModelShape shape = new ModelShape(
-                    io.layers(), kvHeads, headDim, vocab, cfg.context(), past.type == OnnxJavaType.FLOAT16);
-            return new OrtDecoderModel(env, opened, io, shape);
+                    io.layers(), kvHeads, headDim, logits.vocab(), cfg.context(), past.type == OnnxJavaType.FLOAT16);
+            return new OrtDecoderModel(env, opened, io, shape, logits, keep);
         } catch (OrtException | RuntimeException e) {
             try {
                 opened.session().close();
@@ -100,6 +107,18 @@ public final class OrtDecoderModel implements DecoderModel {
             }
             throw new InvalidBundleException(e.getMessage(), e);
         }
+    }
+
+    /** transformers' count input takes an int64 (or int32) scalar or [1]; 1-D index tensors are not fed. */
+    private static TensorInfo logitsToKeep(String name, Map<String, NodeInfo> in) {
+        TensorInfo t = (TensorInfo) in.get(name).getInfo();
+        long[] d = t.getShape();
+        boolean integer = t.type == OnnxJavaType.INT64 || t.type == OnnxJavaType.INT32;
+        if (!integer || d.length > 1 || (d.length == 1 && d[0] >= 0 && d[0] != 1)) {
+            throw new InvalidBundleException("input '" + name + "' is " + t.type + " " + LogitsOutput.describe(t)
+                    + "; the gateway feeds it the count 1 as an int64 or int32 scalar or [1]");
+        }
+        return t;
     }
 
     @Override
@@ -119,6 +138,15 @@ public final class OrtDecoderModel implements DecoderModel {
 
     public IoNames io() {
         return io;
+    }
+
+    LogitsOutput logits() {
+        return logits;
+    }
+
+    /** The declared type and shape of the logits_to_keep input; null when the graph has none. */
+    TensorInfo logitsToKeep() {
+        return logitsToKeep;
     }
 
     OrtEnvironment env() {

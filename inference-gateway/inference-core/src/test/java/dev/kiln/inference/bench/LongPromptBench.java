@@ -13,6 +13,7 @@ import dev.kiln.inference.engine.SamplingSpec;
 import dev.kiln.inference.model.OrtSessions;
 import dev.kiln.inference.registry.ModelRegistry;
 import dev.kiln.inference.testing.TestBundles;
+import dev.kiln.inference.testing.TestGraphs;
 import java.nio.LongBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -32,12 +33,28 @@ import java.util.concurrent.TimeUnit;
  * ONNX Runtime session prefilling the same prompt alone in one call (what the prompt costs with
  * nothing else running; it materialises all 2,000 × 128,256 logits, as the graph returns them).
  *
- * <p>Run through {@code bench/gateway.sh longprompt [runs]} (default 2, the first a warm-up).
+ * <p>With {@code last}, the same table for the same weights with the graph rewritten to slice the
+ * last position before the LM head ({@link TestGraphs#lastPosition}), as exports that emit
+ * [batch, 1, vocab] do: what the head over every prompt position costs.
+ *
+ * <p>Run through {@code bench/gateway.sh longprompt [runs] [last]} (default 2, the first a warm-up).
  */
 public final class LongPromptBench {
     public static void main(String[] args) throws Exception {
         Path dir = Files.createTempDirectory("kiln-bench-long");
         TestBundles.write(TestBundles.randomLlama(GatewayBench.llama(2560), 3), dir);
+        Map<String, Path> graphs = new java.util.LinkedHashMap<>();
+        graphs.put("", dir);
+        if (args.length > 1 && args[1].equals("last")) {
+            Path last = Files.createTempDirectory("kiln-bench-long-last");
+            try (var files = Files.list(dir)) {
+                for (Path f : files.toList()) {
+                    Files.copy(f, last.resolve(f.getFileName()));
+                }
+            }
+            TestGraphs.lastPosition(last.resolve("model.onnx"), 1L);
+            graphs.put(", last-position graph", last);
+        }
         double bare = Double.MAX_VALUE;
         // Runs: the first warms up and is not reported, unless it is the only one (a loaded machine).
         int runs = args.length > 0 ? Integer.parseInt(args[0]) : 2;
@@ -49,12 +66,18 @@ public final class LongPromptBench {
                 "| prefill | long prompt TTFT ms | longest pause of the 8 running streams ms | their median gap ms |");
         System.out.println("|---|---:|---:|---:|");
         for (int rep = 0; rep < runs; rep++) {
-            for (int chunk : new int[] {512, 1 << 20}) {
-                double[] r = run(dir, chunk);
-                if (rep > 0 || runs == 1) {
-                    System.out.printf(
-                            "| %s | %.0f | %.0f | %.1f |%n",
-                            chunk == 512 ? "chunked, 512 tokens a step" : "whole prompt in one go", r[0], r[1], r[2]);
+            for (var g : graphs.entrySet()) {
+                for (int chunk : new int[] {512, 1 << 20}) {
+                    double[] r = run(g.getValue(), chunk);
+                    if (rep > 0 || runs == 1) {
+                        System.out.printf(
+                                "| %s%s | %.0f | %.0f | %.1f |%n",
+                                chunk == 512 ? "chunked, 512 tokens a step" : "whole prompt in one go",
+                                g.getKey(),
+                                r[0],
+                                r[1],
+                                r[2]);
+                    }
                 }
             }
         }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -97,8 +98,30 @@ class BundleConfigTest {
                 .hasMessageContaining("present.0.value");
         assertThatThrownBy(() -> IoNames.resolve(
                         IoNames.Template.optimum(),
-                        Set.of("input_ids", "past_key_values.0.key", "past_key_values.0.value", "num_logits_to_keep"),
+                        Set.of("input_ids", "past_key_values.0.key", "past_key_values.0.value", "token_type_ids"),
                         Set.of("logits", "present.0.key", "present.0.value")))
-                .hasMessageContaining("does not feed: [num_logits_to_keep]");
+                .hasMessageContaining("does not feed: [token_type_ids]");
+        assertThatThrownBy(() -> IoNames.resolve(
+                        IoNames.Template.optimum(),
+                        Set.of(
+                                "input_ids",
+                                "past_key_values.0.key",
+                                "past_key_values.0.value",
+                                "logits_to_keep",
+                                "num_logits_to_keep"),
+                        Set.of("logits", "present.0.key", "present.0.value")))
+                .hasMessageContaining("both [logits_to_keep, num_logits_to_keep]");
+    }
+
+    /** transformers' count of last positions to compute logits for, under its old and new name, is fed. */
+    @Test
+    void logitsToKeepIsAnInputTheGatewayFeeds() {
+        for (String keep : List.of("num_logits_to_keep", "logits_to_keep")) {
+            IoNames io = IoNames.resolve(
+                    IoNames.Template.optimum(),
+                    Set.of("input_ids", "past_key_values.0.key", "past_key_values.0.value", keep),
+                    Set.of("logits", "present.0.key", "present.0.value"));
+            assertThat(io.logitsToKeep()).isEqualTo(keep);
+        }
     }
 }
