@@ -210,6 +210,15 @@ class GlobalDedupBench {
                 (endOffsets(topics.applicationId() + "-" + DedupTopology.CLAIMS + "-changelog")
                                 + endOffsets(topics.applicationId() + "-" + DedupTopology.WAITING + "-changelog"))
                         / n);
+        Map<String, Long> logged = changelogRecords(topics);
+        StringBuilder perStore = new StringBuilder();
+        logged.forEach((store, count) -> perStore.append(String.format(Locale.ROOT, ", %s %.1f", store, count / n)));
+        System.out.printf(
+                Locale.ROOT,
+                "BENCH changelog data records (= store writes) per document, %d replica(s): %.1f%s%n",
+                replicas,
+                logged.values().stream().mapToLong(Long::longValue).sum() / n,
+                perStore);
         System.out.printf(
                 Locale.ROOT,
                 "BENCH global dedup steady, %d replica(s): from %d documents committed on, %.0f docs in %.1f s ="
@@ -268,6 +277,46 @@ class GlobalDedupBench {
                     .mapToLong(ListOffsetsResult.ListOffsetsResultInfo::offset)
                     .sum();
         }
+    }
+
+    /**
+     * The data records (puts and deletes; no transaction markers) in each of the run's changelogs, read
+     * committed from the start: every one is a write of a RocksDB store. Keyed by store name.
+     */
+    private static Map<String, Long> changelogRecords(DedupReplica.Topics topics) throws Exception {
+        String prefix = topics.applicationId() + "-";
+        Map<String, Long> counts = new java.util.TreeMap<>();
+        Properties props = KafkaBroker.shared().clientProperties();
+        props.put(org.apache.kafka.clients.consumer.ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        props.put(org.apache.kafka.clients.consumer.ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        props.put(org.apache.kafka.clients.consumer.ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 10_000);
+        try (Admin admin = Admin.create(KafkaBroker.shared().clientProperties());
+                var consumer = new org.apache.kafka.clients.consumer.KafkaConsumer<>(
+                        props,
+                        new org.apache.kafka.common.serialization.ByteArrayDeserializer(),
+                        new org.apache.kafka.common.serialization.ByteArrayDeserializer())) {
+            for (String topic : admin.listTopics().names().get()) {
+                if (!topic.startsWith(prefix) || !topic.endsWith("-changelog")) {
+                    continue;
+                }
+                List<TopicPartition> partitions = consumer.partitionsFor(topic).stream()
+                        .map(p -> new TopicPartition(topic, p.partition()))
+                        .toList();
+                consumer.assign(partitions);
+                consumer.seekToBeginning(partitions);
+                Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
+                long count = 0;
+                long deadline = System.nanoTime() + 120_000_000_000L;
+                while (partitions.stream().anyMatch(p -> consumer.position(p) < end.get(p))) {
+                    if (System.nanoTime() > deadline) {
+                        throw new IllegalStateException("could not read " + topic + " to its end in 120 s");
+                    }
+                    count += consumer.poll(java.time.Duration.ofMillis(200)).count();
+                }
+                counts.put(topic.substring(prefix.length(), topic.length() - "-changelog".length()), count);
+            }
+        }
+        return counts;
     }
 
     /** CPU time so far of the JVM's live threads, summed by what they do (their names without numbers and ids). */

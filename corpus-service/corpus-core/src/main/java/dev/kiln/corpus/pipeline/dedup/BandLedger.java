@@ -91,6 +91,26 @@ public final class BandLedger {
         }
     }
 
+    /**
+     * A key's holder from the two records the stores keep it in: the claim written when the hold was
+     * taken ({@code stored}, pending) and the state its document reached at this step in this partition
+     * ({@code resolved}, null while pending), which is written once per document, step and partition
+     * rather than on each of its keys: a document's keys share one verdict and one shipped mark. A claim
+     * an older release stored with its state in it keeps that state unless the document moved on since.
+     */
+    public static Claim effective(Claim stored, State resolved) {
+        if (stored == null || resolved == null || resolved.compareTo(stored.state()) <= 0) {
+            return stored;
+        }
+        return new Claim(stored.holder(), resolved);
+    }
+
+    /** The store key of a document's resolved state at one step: the kind's tag, then its name in UTF-8. */
+    public static byte[] resolvedKey(DedupKeys.Kind kind, String document) {
+        byte[] name = document.getBytes(StandardCharsets.UTF_8);
+        return ByteBuffer.allocate(1 + name.length).put(kind.tag()).put(name).array();
+    }
+
     /** The answer to {@code claimant}'s claim on a key whose holder is {@code existing} (null: none). */
     public static Answer claim(Claim existing, Contender claimant) {
         if (existing == null) {

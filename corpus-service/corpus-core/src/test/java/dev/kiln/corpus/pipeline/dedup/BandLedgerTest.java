@@ -316,6 +316,33 @@ class BandLedgerTest {
         }
     }
 
+    /**
+     * A hold is stored pending and its document's state once per partition; read together they are
+     * the state a claim stored alone used to carry, and a claim an older release stored with its state
+     * keeps it unless the document's record is later.
+     */
+    @Test
+    void aHoldReadWithItsDocumentsStateIsTheStateItReached() {
+        Claim pending = new Claim(EARLY, State.PENDING);
+        assertThat(BandLedger.effective(pending, null)).isSameAs(pending);
+        assertThat(BandLedger.effective(pending, State.KEPT)).isEqualTo(new Claim(EARLY, State.KEPT));
+        assertThat(BandLedger.effective(pending, State.SHIPPED)).isEqualTo(new Claim(EARLY, State.SHIPPED));
+        Claim keptByAnOlderRelease = new Claim(EARLY, State.KEPT);
+        assertThat(BandLedger.effective(keptByAnOlderRelease, null)).isSameAs(keptByAnOlderRelease);
+        assertThat(BandLedger.effective(keptByAnOlderRelease, State.SHIPPED).state())
+                .isEqualTo(State.SHIPPED);
+        Claim shipped = new Claim(EARLY, State.SHIPPED);
+        assertThat(BandLedger.effective(shipped, State.KEPT)).isSameAs(shipped);
+        assertThat(BandLedger.effective(null, State.KEPT)).isNull();
+
+        byte[] band = BandLedger.resolvedKey(DedupKeys.Kind.BAND, "docs/0@7");
+        byte[] exact = BandLedger.resolvedKey(DedupKeys.Kind.EXACT, "docs/0@7");
+        assertThat(band).as("one record per document and step").isNotEqualTo(exact);
+        assertThat(band[0]).isEqualTo(DedupKeys.Kind.BAND.tag());
+        assertThat(new String(band, 1, band.length - 1, java.nio.charset.StandardCharsets.UTF_8))
+                .isEqualTo("docs/0@7");
+    }
+
     @Test
     void claimsAndMessagesSurviveTheirEncoding() {
         Claim claim = new Claim(new Contender(1_700_000_000_123L, "kiln.corpus.documents/3@1234"), State.SHIPPED);
