@@ -42,7 +42,7 @@ final class ContainerScorer {
             }
         List<Integer> body = articleBody(el, text, links);
         if (!body.isEmpty()) return new Region(inside(blocks, el, body), true, new boolean[blocks.size()]);
-        boolean[] unlikely = unlikely(blocks, el);
+        boolean[] unlikely = unlikely(blocks, el, text, links);
 
         double[] score = new double[n];
         boolean[] scored = new boolean[n];
@@ -197,14 +197,21 @@ final class ContainerScorer {
     /**
      * Per block: does it lie in an unlikely box? Readability drops "unlikely candidates" (comment
      * threads, sidebars, related lists, by their class/id) before scoring, so their prose cannot pull the
-     * choice towards their parent; here a paragraph in such a box scores for nobody. The root and body
-     * do not count: their classes describe the whole page ("has-sidebar").
+     * choice towards their parent; here a paragraph in such a box scores for nobody. Not unlikely: the
+     * root and body (their classes describe the whole page, "has-sidebar"), and a box whose plain text
+     * lies mostly inside {@code article} elements (a theme's "sidebar-wrapper" in or around the post's
+     * article is a wrapper, whatever its name).
      */
-    private static boolean[] unlikely(List<Block> blocks, ElementTable el) {
-        boolean[] box = new boolean[el.size()];
-        for (int e = 0; e < box.length; e++) {
+    private static boolean[] unlikely(List<Block> blocks, ElementTable el, long[] text, long[] links) {
+        int n = el.size();
+        long[] inArticle = new long[n];
+        for (Block b : blocks)
+            if (b.article() > 0)
+                for (int x = b.element(); x >= 0; x = el.parent(x)) inArticle[x] += b.length() - b.linkChars();
+        boolean[] box = new boolean[n];
+        for (int e = 0; e < n; e++) {
             int p = el.parent(e);
-            box[e] = p >= 0 && el.parent(p) >= 0 && negativelyNamed(el, e);
+            box[e] = p >= 0 && el.parent(p) >= 0 && negativelyNamed(el, e) && inArticle[e] < 0.5 * (text[e] - links[e]);
         }
         boolean[] out = new boolean[blocks.size()];
         for (int k = 0; k < out.length; k++)
