@@ -7,6 +7,12 @@
 #           (621 pages each), e.g. L3S-GN1-20100130203947-00001/ of https://github.com/geodrome/page-signal
 #           (a copy of the set published at http://www.l3s.de/~kohlschuetter/boilerplate/; research use only,
 #           so it is not committed here)
+#   DRAGNET_DIR (optional, environment) the Dragnet set (1,381 news/blog pages from 2012): a directory with
+#           HTML/X.html and Corrected/X.html.corrected.txt. Gold: Corrected/ of https://github.com/seomoz/dragnet_data
+#           (dragnet_Corrected.tar.gz); pages: its dragnet_HTML.tar.gz, or dragnet_data/input/ of
+#           https://github.com/j-szulc/html-cleaning-dataset-merged. The gold holds the article, then a
+#           "!@#$%^&*()  COMMENTS" line and the comments: only the article is scored. Licence: AGPL-3.0
+#           (the data; Dragnet's code is MIT), so it is not committed here.
 # Each page is in the dev or the held-out split (CRC32 of its id); both are reported. Kiln's speed is
 # thread CPU time on one thread; Readability's is node's process CPU time (and wall time) for
 # new JSDOM + parse() per page. Readability.js and jsdom are installed with npm into bench/extraction/.
@@ -14,6 +20,7 @@
 #   bench/extraction.sh RB_DIR TF_DIR [seconds-per-speed-case (10)] [worst-dev-pages-to-list (0)]
 #   SKIP_PEER=1 bench/extraction.sh ...   reuses the previous Readability.js output (quality tuning loop)
 #   L3S_DIR=DIR bench/extraction.sh ...    adds L3S-GN1 (scored like the Readability pages, by word shingles)
+#   DRAGNET_DIR=DIR bench/extraction.sh ... adds Dragnet (likewise)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 RB_DIR="$(realpath "${1:?readability checkout}")"
@@ -27,9 +34,10 @@ mkdir -p "$OUT"
 CORE=corpus-service/corpus-core
 CP="$CORE/target/test-classes:$CORE/target/classes:$(cat $CORE/target/bench-classpath.txt)"
 MAIN=dev.kiln.corpus.pipeline.bench.ExtractionBenchmark
-L3S=()
-if [ -n "${L3S_DIR:-}" ]; then L3S=("-Dkiln.bench.l3s=$(realpath "$L3S_DIR")"); fi
-java "${L3S[@]}" -cp "$CP" $MAIN list "$RB_DIR" "$TF_DIR" "$OUT"
+SETS=()
+if [ -n "${L3S_DIR:-}" ]; then SETS=("-Dkiln.bench.l3s=$(realpath "$L3S_DIR")"); fi
+if [ -n "${DRAGNET_DIR:-}" ]; then SETS+=("-Dkiln.bench.dragnet=$(realpath "$DRAGNET_DIR")"); fi
+java "${SETS[@]}" -cp "$CP" $MAIN list "$RB_DIR" "$TF_DIR" "$OUT"
 if [ -z "${SKIP_PEER:-}" ]; then
   (cd bench/extraction && npm ci --no-audit --no-fund --loglevel=error)
   rm -rf "$OUT/readability"
@@ -37,4 +45,4 @@ if [ -z "${SKIP_PEER:-}" ]; then
 fi
 lscpu | grep "Model name" || true
 uptime
-exec java -Xmx2g "${L3S[@]}" -cp "$CP" $MAIN run "$RB_DIR" "$TF_DIR" "$OUT" "$SECONDS_PER_CASE" "$WORST"
+exec java -Xmx2g "${SETS[@]}" -cp "$CP" $MAIN run "$RB_DIR" "$TF_DIR" "$OUT" "$SECONDS_PER_CASE" "$WORST"

@@ -18,11 +18,20 @@ import java.util.List;
 final class ContainerScorer {
     private static final int MIN_PARAGRAPH = 25;
     private static final int ANCESTOR_LEVELS = 5;
+    /** A prior this high comes from a positive class/id name ("article", "story", "entry" ...), not the tag. */
+    private static final int POSITIVE_NAME = 25;
 
     private ContainerScorer() {}
 
-    /** Per block: does it lie in the article's region? {@code null} when the page has no candidate. */
-    static boolean[] region(List<Block> blocks, ElementTable el) {
+    /**
+     * The article's region: per block, whether it lies in it; {@code declared} when the page marked it
+     * itemprop=articleBody rather than the scores finding it; per block, whether it lies in an unlikely
+     * box (see {@link #unlikely}), all false when declared.
+     */
+    record Region(boolean[] blocks, boolean declared, boolean[] unlikely) {}
+
+    /** The article's region; {@code null} when the page has no candidate. */
+    static Region region(List<Block> blocks, ElementTable el) {
         int n = el.size();
         if (n == 0) return null;
         long[] text = new long[n], links = new long[n];
@@ -31,16 +40,16 @@ final class ContainerScorer {
                 text[x] += b.length();
                 links[x] += b.linkChars();
             }
-        int body = -1;
-        for (int e = 0; e < n; e++)
-            if (el.articleBody(e) && text[e] - links[e] >= 200 && (body < 0 || text[e] > text[body])) body = e;
-        if (body >= 0) return inside(blocks, el, List.of(body));
+        List<Integer> body = articleBody(el, text, links);
+        if (!body.isEmpty()) return new Region(inside(blocks, el, body), true, new boolean[blocks.size()]);
+        boolean[] unlikely = unlikely(blocks, el, text, links);
 
         double[] score = new double[n];
         boolean[] scored = new boolean[n];
-        for (Block b : blocks) {
+        for (int k = 0; k < blocks.size(); k++) {
+            Block b = blocks.get(k);
             int len = b.length();
-            if (b.heading() || b.listItem() || len < MIN_PARAGRAPH || b.element() < 0) continue;
+            if (b.heading() || b.listItem() || len < MIN_PARAGRAPH || b.element() < 0 || unlikely[k]) continue;
             double s = 1 + commas(b.text()) + Math.min(len / 100, 3);
             int level = 0;
             for (int x = el.parent(b.element()); x >= 0 && level < ANCESTOR_LEVELS; x = el.parent(x), level++) {
@@ -68,8 +77,9 @@ final class ContainerScorer {
         if (parent >= 0) {
             double threshold = Math.max(10, fin[top] * 0.2);
             for (int e = top + 1; e < n; e++)
-                if (el.parent(e) == parent && scored[e] && fin[e] >= threshold) roots.add(e);
-            for (int e = 0; e < top; e++) if (el.parent(e) == parent && scored[e] && fin[e] >= threshold) roots.add(e);
+                if (el.parent(e) == parent && scored[e] && fin[e] >= threshold && !negativelyNamed(el, e)) roots.add(e);
+            for (int e = 0; e < top; e++)
+                if (el.parent(e) == parent && scored[e] && fin[e] >= threshold && !negativelyNamed(el, e)) roots.add(e);
             // a sibling holding at least half as much plain text with under 10% links: the story's first
             // part in a table cell or wrapper of its own, scored low because its paragraphs sit deep in
             // layout markup (an article split over sibling cells)
@@ -78,8 +88,21 @@ final class ContainerScorer {
                 if (e != top
                         && el.parent(e) == parent
                         && !roots.contains(e)
+                        && !negativelyNamed(el, e)
                         && text[e] - links[e] >= 0.5 * plainTop
                         && links[e] < 0.1 * text[e]) roots.add(e);
+            // an earlier sibling named like the container or its parent ("story-body" before "story-body")
+            // that holds scored prose: the story's lead, which an advert or a photo split off the rest. Only
+            // earlier ones: the same name after the story is the next post's teaser on a blog's page
+            for (int c = top, level = 0; c >= 0 && el.parent(c) >= 0 && level < 2; c = el.parent(c), level++) {
+                if (el.prior(c) < POSITIVE_NAME) break;
+                for (int e = 0; e < c; e++)
+                    if (el.parent(e) == el.parent(c)
+                            && !roots.contains(e)
+                            && scored[e]
+                            && el.prior(e) == el.prior(c)
+                            && links[e] < 0.25 * text[e]) roots.add(e);
+            }
         }
         boolean[] in = inside(blocks, el, roots);
         // prose directly in a sibling of the article's container (a paragraph the markup left outside it)
@@ -91,7 +114,34 @@ final class ContainerScorer {
                 if (b.length() > 80 && ld < 0.25) in[k] = true;
             }
         withHeadline(blocks, in);
-        return in;
+        return new Region(in, false, unlikely);
+    }
+
+    /** Does the page mark an element itemprop=articleBody that holds real text? */
+    static boolean hasArticleBody(List<Block> blocks, ElementTable el) {
+        int n = el.size();
+        long[] text = new long[n], links = new long[n];
+        for (Block b : blocks)
+            for (int x = b.element(); x >= 0; x = el.parent(x)) {
+                text[x] += b.length();
+                links[x] += b.linkChars();
+            }
+        return !articleBody(el, text, links).isEmpty();
+    }
+
+    /**
+     * The elements marked itemprop=articleBody, when together they hold 200+ characters of plain text;
+     * empty otherwise. All of them: some sites mark every paragraph rather than their wrapper.
+     */
+    private static List<Integer> articleBody(ElementTable el, long[] text, long[] links) {
+        List<Integer> marked = new ArrayList<>();
+        long plain = 0;
+        for (int e = 0; e < el.size(); e++)
+            if (el.articleBody(e) && text[e] > 0) {
+                marked.add(e);
+                plain += text[e] - links[e];
+            }
+        return plain >= 200 ? marked : List.of();
     }
 
     /**
@@ -133,6 +183,40 @@ final class ContainerScorer {
             last = fin[p];
         }
         return top;
+    }
+
+    /**
+     * A sibling whose class or id names comments, related links, a sidebar ...: never part of the story,
+     * however much prose it holds (a long comment thread beside a short post). Tag priors lie within ±10
+     * and a name moves the prior by 25, so a prior this low is a name's doing.
+     */
+    private static boolean negativelyNamed(ElementTable el, int e) {
+        return el.prior(e) < -10;
+    }
+
+    /**
+     * Per block: does it lie in an unlikely box? Readability drops "unlikely candidates" (comment
+     * threads, sidebars, related lists, by their class/id) before scoring, so their prose cannot pull the
+     * choice towards their parent; here a paragraph in such a box scores for nobody. Not unlikely: the
+     * root and body (their classes describe the whole page, "has-sidebar"), and a box whose plain text
+     * lies mostly inside {@code article} elements (a theme's "sidebar-wrapper" in or around the post's
+     * article is a wrapper, whatever its name).
+     */
+    private static boolean[] unlikely(List<Block> blocks, ElementTable el, long[] text, long[] links) {
+        int n = el.size();
+        long[] inArticle = new long[n];
+        for (Block b : blocks)
+            if (b.article() > 0)
+                for (int x = b.element(); x >= 0; x = el.parent(x)) inArticle[x] += b.length() - b.linkChars();
+        boolean[] box = new boolean[n];
+        for (int e = 0; e < n; e++) {
+            int p = el.parent(e);
+            box[e] = p >= 0 && el.parent(p) >= 0 && negativelyNamed(el, e) && inArticle[e] < 0.5 * (text[e] - links[e]);
+        }
+        boolean[] out = new boolean[blocks.size()];
+        for (int k = 0; k < out.length; k++)
+            for (int x = blocks.get(k).element(); x >= 0 && !out[k]; x = el.parent(x)) out[k] = box[x];
+        return out;
     }
 
     private static boolean isAncestor(ElementTable el, int a, int e) {

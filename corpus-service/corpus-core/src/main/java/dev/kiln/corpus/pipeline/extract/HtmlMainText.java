@@ -45,7 +45,8 @@ public final class HtmlMainText {
      * The main text. Fallbacks, in order: the article in the page's JSON-LD when it is more than twice
      * as long as what the markup gave (script-rendered and paywalled pages); a second, lenient pass when
      * the first found under 500 characters and the lenient one finds more than twice as much (a
-     * strongly named wrapper hid the article, or the whole page); any low-link-density text as the
+     * strongly named wrapper hid the article, or the whole page), or when the markup declares an
+     * itemprop=articleBody the first pass never saw and the lenient pass finds it; any low-link-density text as the
      * last resort.
      */
     public static Result extract(String html, double maxLinkDensity) {
@@ -58,10 +59,28 @@ public final class HtmlMainText {
         if (r.text().length() < RETRY_BELOW_CHARS) {
             Result lenient = MainTextSelector.select(blocks(html, true), maxLinkDensity);
             if (lenient.text().length() > RETRY_GAIN * r.text().length()) return lenient;
+        } else if (declaresArticleBody(html) && !ContainerScorer.hasArticleBody(page.blocks(), page.elements())) {
+            // the page marks its article body, but a strongly named wrapper ("share_wrapper") hid it
+            TextBlockBuilder.Blocks all = blocks(html, true);
+            if (ContainerScorer.hasArticleBody(all.blocks(), all.elements()))
+                return MainTextSelector.select(all, maxLinkDensity);
         }
         if (!r.text().isEmpty()) return r;
         return MainTextSelector.anyProse(page, maxLinkDensity);
     }
+
+    /** An itemprop attribute naming articleBody somewhere in the markup (not JSON-LD's key of that name). */
+    static boolean declaresArticleBody(String html) {
+        for (String spelling : ARTICLE_BODY_SPELLINGS)
+            for (int i = html.indexOf(spelling); i >= 0; i = html.indexOf(spelling, i + 1)) {
+                int from = Math.max(0, i - 12);
+                String before = html.substring(from, i);
+                if (before.contains("itemprop") || before.contains("ITEMPROP")) return true;
+            }
+        return false;
+    }
+
+    private static final String[] ARTICLE_BODY_SPELLINGS = {"articleBody", "articlebody", "ArticleBody"};
 
     /**
      * A result this short may be what is left after a name hid the article (an unclosed "byline" box

@@ -9,7 +9,8 @@ import java.util.Set;
  * {@code font} ...) or the first non-blank text ends the head before it is passed on. Pages that never
  * write {@code </head>} (or lose it to a broken tag) are common enough among real news sites; without
  * this every block after the head would count as head content and the page would come out empty.
- * A second {@code head} start tag is dropped for the same reason.
+ * A second {@code head} start tag is dropped for the same reason, and a {@code title} that runs on
+ * into the body (its end tag lost) ends at its first tag.
  */
 final class ImpliedHeadEnd implements HtmlTokenizer.Handler {
     /** What HTML5 lets a head hold; anything else starts the body. */
@@ -61,8 +62,27 @@ final class ImpliedHeadEnd implements HtmlTokenizer.Handler {
 
     @Override
     public void rawTextElement(StartTag tag, String html, int from, int to) {
+        if (tag.name().equals("title")) {
+            int end = unclosedTitleEnd(html, from, to);
+            if (end >= 0) {
+                // a title whose end tag the crawl lost ("<title>BBC news library-->"): HTML5 would make
+                // the rest of the page its text and the page would come out empty; the title ends at
+                // its first tag instead and the rest is markup again
+                next.rawTextElement(tag, html, from, end);
+                HtmlTokenizer.tokenize(html.substring(end, to), this);
+                return;
+            }
+        }
         bodyContent(tag);
         next.rawTextElement(tag, html, from, to);
+    }
+
+    /** Where a title that runs over the head's end and into the body should have ended; -1 if it did not. */
+    private static int unclosedTitleEnd(String html, int from, int to) {
+        int lt = html.indexOf('<', from);
+        if (lt < 0 || lt >= to) return -1;
+        String rest = html.substring(lt, to).toLowerCase(java.util.Locale.ROOT);
+        return rest.contains("<body") || rest.contains("</head") ? lt : -1;
     }
 
     private void bodyContent(StartTag tag) {

@@ -1,6 +1,7 @@
 package dev.kiln.corpus.pipeline.extract;
 
 import dev.kiln.corpus.pipeline.extract.HtmlMainText.Block;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 
@@ -49,13 +50,23 @@ final class MainTextSelector {
 
     /** Selects from the article region, or by the page's own main/article marks when the region is too small. */
     static HtmlMainText.Result select(TextBlockBuilder.Blocks page, double maxLinkDensity) {
-        boolean[] region = ContainerScorer.region(page.blocks(), page.elements());
+        ContainerScorer.Region region = ContainerScorer.region(page.blocks(), page.elements());
         HtmlMainText.Result marked = select(page, null, maxLinkDensity);
         if (region == null) return marked;
-        HtmlMainText.Result scored = select(page, region, maxLinkDensity);
+        HtmlMainText.Result scored = select(page, region.blocks(), maxLinkDensity);
+        if (region.declared()) return scored;
         // a region with under half the text of the page's own marks missed part of a page that is not one
-        // article (documentation, landing pages); the marks are the safer choice there
-        return scored.text().length() >= 0.5 * marked.text().length() ? scored : marked;
+        // article (documentation, landing pages); the marks are the safer choice there. What the marks
+        // keep inside boxes named as comments, sidebars or related lists is not more of the article: a
+        // short post beside a long comment thread or a sidebar's "about me" stays the post.
+        return scored.text().length() >= 0.5 * likelyChars(marked, region.unlikely()) ? scored : marked;
+    }
+
+    private static long likelyChars(HtmlMainText.Result r, boolean[] unlikely) {
+        long chars = 0;
+        for (int k = 0; k < r.kept().length; k++)
+            if (r.kept()[k] && !unlikely[k]) chars += r.blocks().get(k).length() + 1;
+        return chars;
     }
 
     private static HtmlMainText.Result select(TextBlockBuilder.Blocks page, boolean[] region, double maxLinkDensity) {
@@ -79,6 +90,7 @@ final class MainTextSelector {
         }
         boolean[] boxIsBoiler = new boolean[nbox];
         for (int x = 0; x < nbox; x++) boxIsBoiler[x] = boxPlain[x] < 0.3 * totalChars;
+        if (region != null) for (int x : boxesAround(page, region)) boxIsBoiler[x] = false;
         // which region is the main content?
         boolean useMain = mainChars > 0 && mainChars >= 0.25 * totalChars;
         int useArticle = 0;
@@ -133,6 +145,25 @@ final class MainTextSelector {
             out.append(blocks.get(k).text());
         }
         return new HtmlMainText.Result(out.toString(), page.title(), blocks, keep);
+    }
+
+    /**
+     * The weakly named boxes around the whole region: the scorer chose the article's container inside
+     * them, so their name ("widget" on a blog's post column) says nothing against it, however small the
+     * post is beside the sidebar. Boxes within the region are still judged.
+     */
+    private static List<Integer> boxesAround(TextBlockBuilder.Blocks page, boolean[] region) {
+        List<Integer> common = null;
+        List<Block> blocks = page.blocks();
+        for (int k = 0; k < blocks.size(); k++) {
+            if (!region[k]) continue;
+            List<Integer> chain = new ArrayList<>();
+            for (int x = blocks.get(k).box(); x >= 0; x = page.boxParents().get(x)) chain.add(x);
+            if (common == null) common = chain;
+            else common.retainAll(chain);
+            if (common.isEmpty()) break;
+        }
+        return common == null ? List.of() : common;
     }
 
     /** The last resort for a page where every region came out empty: each prose block with few links. */

@@ -17,6 +17,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.regex.Pattern;
 import java.util.zip.CRC32;
 import org.jsoup.Jsoup;
 
@@ -53,6 +54,8 @@ public final class ExtractionBenchmark {
         List<Page> pages = load(Path.of(args[1]), Path.of(args[2]));
         String l3s = System.getProperty("kiln.bench.l3s", "");
         if (!l3s.isEmpty()) pages.addAll(loadL3s(Path.of(l3s)));
+        String dragnet = System.getProperty("kiln.bench.dragnet", "");
+        if (!dragnet.isEmpty()) pages.addAll(loadDragnet(Path.of(dragnet)));
         Path out = Path.of(args[3]);
         Files.createDirectories(out);
         if (args[0].equals("list")) {
@@ -129,6 +132,50 @@ public final class ExtractionBenchmark {
             }
         }
         return pages;
+    }
+
+    /** The line a Dragnet gold file puts between the article and its comments; annotators varied its symbols. */
+    private static final Pattern DRAGNET_COMMENTS = Pattern.compile("(?m)^[!@#$%^&*() \\t]+COMMENTS[ \\t]*\\r?$");
+
+    /**
+     * Dragnet (Peters and Lecocq, WWW 2013): 1,381 news and blog pages crawled in 2012, each with the
+     * text a person copied out of it. The gold puts the article first and, after a separator line, the
+     * page's comments; only the article is scored, as comments are not the article here either. The
+     * data is AGPL-3.0 (so it is not committed here): gold from {@code Corrected/} of
+     * https://github.com/seomoz/dragnet_data, pages from {@code HTML/} of the same set (its
+     * {@code dragnet_HTML.tar.gz}, or the {@code dragnet_data/input} copy in
+     * https://github.com/j-szulc/html-cleaning-dataset-merged).
+     */
+    static List<Page> loadDragnet(Path dir) throws IOException {
+        List<Page> pages = new ArrayList<>();
+        try (var files = Files.list(dir.resolve("HTML"))) {
+            for (Path src : files.sorted().toList()) {
+                String name = src.getFileName().toString();
+                Path gold = dir.resolve("Corrected").resolve(name + ".corrected.txt");
+                if (!name.endsWith(".html") || !Files.isRegularFile(gold)) continue;
+                String article = DRAGNET_COMMENTS.split(goldText(Files.readAllBytes(gold)), 2)[0];
+                if (article.isBlank()) continue; // comments only: no article to score
+                String id = "dn/" + name.replaceFirst("\\.html$", "");
+                pages.add(new Page(id, split(id), src, article, List.of(), List.of()));
+            }
+        }
+        return pages;
+    }
+
+    /** Dragnet's gold files are UTF-8, UTF-16 (with a byte-order mark) or Windows-1252. */
+    static String goldText(byte[] b) {
+        if (b.length >= 2 && (b[0] & 0xff) == 0xff && (b[1] & 0xff) == 0xfe)
+            return new String(b, 2, b.length - 2, StandardCharsets.UTF_16LE);
+        if (b.length >= 2 && (b[0] & 0xff) == 0xfe && (b[1] & 0xff) == 0xff)
+            return new String(b, 2, b.length - 2, StandardCharsets.UTF_16BE);
+        try {
+            return StandardCharsets.UTF_8
+                    .newDecoder()
+                    .decode(java.nio.ByteBuffer.wrap(b))
+                    .toString();
+        } catch (java.nio.charset.CharacterCodingException e) {
+            return new String(b, java.nio.charset.Charset.forName("windows-1252"));
+        }
     }
 
     private static List<String> strings(JsonNode a) {
@@ -252,8 +299,10 @@ public final class ExtractionBenchmark {
     }
 
     /** The corpora with whole gold texts, by id prefix, scored by word shingles. */
-    private static final List<Map.Entry<String, String>> FULL_TEXT_CORPORA =
-            List.of(Map.entry("rb/", "Readability pages"), Map.entry("gn/", "L3S-GN1 news pages"));
+    private static final List<Map.Entry<String, String>> FULL_TEXT_CORPORA = List.of(
+            Map.entry("rb/", "Readability pages"),
+            Map.entry("gn/", "L3S-GN1 news pages"),
+            Map.entry("dn/", "Dragnet pages"));
 
     static void score(String who, Path dir, List<Page> pages, String split, int worst) throws IOException {
         List<Full> full = new ArrayList<>();

@@ -1,0 +1,78 @@
+package dev.kiln.corpus.pipeline.extract;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.kiln.corpus.pipeline.PipelineConfig;
+import dev.kiln.corpus.pipeline.PipelineDocument;
+import dev.kiln.corpus.pipeline.StepResult;
+import java.io.IOException;
+import java.io.InputStream;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Choosing and bounding the article's container, on pages written for Kiln (free to redistribute) after
+ * the failure patterns of real news and blog pages in the Dragnet and Readability development sets: a
+ * comment thread beside a short post, a story whose lead an advert split off, an itemprop=articleBody
+ * inside a wrapper named like a share bar, a post in a weakly named blog column beside a longer sidebar.
+ */
+class ContainerSelectionTest {
+    private final HtmlTextExtractor step = new HtmlTextExtractor(PipelineConfig.Extraction.defaults());
+
+    private String extract(String page) throws IOException {
+        byte[] html;
+        try (InputStream in = getClass().getResourceAsStream("/extraction-regression/" + page)) {
+            html = in.readAllBytes();
+        }
+        PipelineDocument d = PipelineDocument.ofBytes(page, "https://blog.example/" + page, html, "text/html");
+        StepResult r = step.apply(d);
+        assertThat(r.kept()).as(page + " kept: " + r).isTrue();
+        return d.text();
+    }
+
+    /** The comments outweigh the post; their box's name keeps them from pulling the choice to their parent. */
+    @Test
+    void commentThreadBesideAShortPostStaysOut() throws IOException {
+        assertThat(extract("container-comment-thread-beside-post.html"))
+                .contains("Regulators and the companies they watch play a long game")
+                .contains("cooperation pays, and the rules mostly work as written")
+                .contains("make rules harder to enforce than any loophole in the text.")
+                .doesNotContain("I am not sure the analogy holds")
+                .doesNotContain("the discount rate matters more than the payoffs")
+                .doesNotContain("Posted by: Alice")
+                .doesNotContain("Archives");
+    }
+
+    /** The story's first wrapper, named like the rest of it, comes before an advert: it is the lead. */
+    @Test
+    void storyLeadSplitOffByAnAdvertIsKept() throws IOException {
+        assertThat(extract("container-story-lead-split-off.html"))
+                .contains("The harbour company's sale to a shipping group is an unusual deal")
+                .contains("First, what the sale is not")
+                .contains("In the first step the company will move the port business")
+                .contains("which the courts read broadly.")
+                .doesNotContain("Advertisement");
+    }
+
+    /** A share-bar name on the wrapper hid the marked article body; the promos must not stand in for it. */
+    @Test
+    void articleBodyInsideAShareNamedWrapperIsFound() throws IOException {
+        assertThat(extract("container-articlebody-inside-share-wrapper.html"))
+                .contains("Shipments of desktop processors fell in the third quarter")
+                .contains("both sold fewer chips than a year before")
+                .contains("once the new operating systems have reached the shops.")
+                .doesNotContain("White Paper")
+                .doesNotContain("Service desk comparative report")
+                .doesNotContain("Join our panel of experts");
+    }
+
+    /** Blogger's post column is a "widget"; the sidebar's longer "about me" is not more of the post. */
+    @Test
+    void shortPostInAWidgetColumnWinsOverALongerSidebar() throws IOException {
+        assertThat(extract("container-post-in-widget-column.html"))
+                .contains("The handset maker is counting on its new system to revive sales")
+                .contains("carriers say they will wait for the first reviews")
+                .doesNotContain("About Me")
+                .doesNotContain("equity analyst at three brokerage firms")
+                .doesNotContain("Blog Archive");
+    }
+}
