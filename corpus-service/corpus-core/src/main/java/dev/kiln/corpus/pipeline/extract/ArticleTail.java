@@ -26,7 +26,8 @@ final class ArticleTail {
             MAX_CAPTION_WORDS = 30,
             MAX_PLEA_WORDS = 40,
             MAX_BIO_WORDS = 80,
-            MIN_PROSE_WORDS = 25;
+            MIN_PROSE_WORDS = 25,
+            MIN_SENTENCE_WORDS = 12;
     /** Share of link text from which a short block is a link line (the step's limit is for all blocks). */
     private static final double MAX_SHORT_LINK_DENSITY = 0.3;
     /** A commenter's name above the first stamp. */
@@ -35,6 +36,15 @@ final class ArticleTail {
     private static final int MIN_COMMENT_STAMPS = 3;
     /** Comments start only after this share of the kept text: a title near the top opens the article. */
     private static final double MIN_ARTICLE_SHARE = 0.5;
+    /** Longest comment-section title: "Comments are now closed for this story". */
+    private static final int MAX_COMMENT_TITLE_WORDS = 8;
+    /**
+     * Comment stamps after a comment-section title that make it one even before half the text: the
+     * comments outweigh a short article.
+     */
+    private static final int MIN_STAMPS_AFTER_TITLE = 2;
+    /** A dated teaser line: a headline and its date. Runs of this many in a row are a list of stories. */
+    private static final int MAX_DATED_TEASER_WORDS = 15, MIN_DATED_TEASERS = 3;
 
     /** Unkeeps teaser boxes, the comment section and the boilerplate lines inside the article's blocks. */
     static void cut(List<Block> blocks, boolean[] keep) {
@@ -48,28 +58,41 @@ final class ArticleTail {
                 if (firstProse < 0) firstProse = k;
                 lastProse = k;
             }
+        // the blocks as they came: a comment title looks for stamps the untitled-comments rule may unkeep
+        boolean[] given = keep.clone();
         int comments = commentRun(blocks, keep, total);
         if (comments >= 0) for (int j = comments; j < keep.length; j++) keep[j] = false;
+        datedTeaserRuns(blocks, keep);
         long before = 0;
         for (int k = 0; k < keep.length; k++) {
             if (!keep[k]) continue;
             Block b = blocks.get(k);
             int words = b.words();
-            if (words <= MAX_TITLE_WORDS) {
-                String title = TailLines.title(b.text());
-                if (before >= MIN_ARTICLE_SHARE * total && TailLines.commentTitle(title)) {
-                    for (int j = k; j < keep.length; j++) keep[j] = false;
-                    return;
-                }
+            // a title spaced out letter by letter ("R E L A T E D") counts its letters as words
+            String title =
+                    words <= MAX_COMMENT_TITLE_WORDS || b.length() < 2 * words ? TailLines.title(b.text()) : null;
+            int titleWords = title == null ? words : TailLines.words(title);
+            if (titleWords <= MAX_COMMENT_TITLE_WORDS
+                    && TailLines.commentTitle(title)
+                    && (before >= MIN_ARTICLE_SHARE * total
+                            || k > firstProse && firstProse >= 0 && stampsFrom(blocks, given, k + 1))) {
+                for (int j = k; j < keep.length; j++) keep[j] = false;
+                return;
+            }
+            if (titleWords <= MAX_TITLE_WORDS) {
                 if (TailLines.label(title)) {
                     keep[k] = false;
                     continue;
                 }
                 if (TailLines.teaserTitle(title)) {
                     keep[k] = false;
-                    // up to the next prose, or the comment section's title, which the next turn judges
-                    for (int j = k + 1; j < keep.length && !prose(blocks.get(j)) && !commentTitle(blocks.get(j)); j++)
-                        keep[j] = false;
+                    // up to the next prose or sentence, or the comment section's title, which the next turn judges
+                    for (int j = k + 1;
+                            j < keep.length
+                                    && !prose(blocks.get(j))
+                                    && !sentence(blocks.get(j))
+                                    && !commentTitle(blocks.get(j));
+                            j++) keep[j] = false;
                     continue;
                 }
             }
@@ -100,8 +123,7 @@ final class ArticleTail {
             if (before >= MIN_ARTICLE_SHARE * total) {
                 String t = b.text();
                 int words = b.words();
-                boolean stamp = words <= MAX_TITLE_WORDS && TailLines.replyLabel(t)
-                        || words <= Dateline.MAX_WORDS && Dateline.isDateline(t);
+                boolean stamp = commentStamp(t, words);
                 if (stamp && stamps++ == 0) first = k;
             }
             before += b.length();
@@ -111,6 +133,47 @@ final class ArticleTail {
         int name = first - 1;
         while (name >= 0 && !keep[name]) name--;
         return name >= 0 && !blocks.get(name).heading() && blocks.get(name).words() <= MAX_NAME_WORDS ? name : first;
+    }
+
+    private static boolean commentStamp(String text, int words) {
+        return words <= MAX_TITLE_WORDS && TailLines.replyLabel(text)
+                || words <= Dateline.MAX_WORDS && Dateline.isDateline(text)
+                || words <= MAX_META_WORDS && TailLines.commentStamp(text.toLowerCase(Locale.ROOT));
+    }
+
+    /** Do at least {@link #MIN_STAMPS_AFTER_TITLE} comment stamps follow, from block {@code from} on? */
+    private static boolean stampsFrom(List<Block> blocks, boolean[] keep, int from) {
+        int stamps = 0;
+        for (int k = from; k < keep.length; k++)
+            if (keep[k]
+                    && commentStamp(blocks.get(k).text(), blocks.get(k).words())
+                    && ++stamps >= MIN_STAMPS_AFTER_TITLE) return true;
+        return false;
+    }
+
+    /**
+     * Unkeeps each run of at least {@link #MIN_DATED_TEASERS} consecutive short, link-heavy blocks that
+     * carry a date: a list of other stories with their dates ("Savage Completes Derby Move (Wednesday
+     * January 9 2008)"), an archive or a "latest posts" box, whatever its language. An article's own
+     * dated lines (a timeline, a log excerpt, "ab 1. Januar 2023 für …") are not links.
+     */
+    private static void datedTeaserRuns(List<Block> blocks, boolean[] keep) {
+        int runStart = -1, run = 0;
+        for (int k = 0; k <= keep.length; k++) {
+            if (k < keep.length && !keep[k]) continue;
+            Block b = k < keep.length ? blocks.get(k) : null;
+            boolean dated = b != null
+                    && !b.heading()
+                    && b.linkChars() >= MAX_SHORT_LINK_DENSITY * b.length()
+                    && b.words() <= MAX_DATED_TEASER_WORDS
+                    && Dateline.hasDate(b.text());
+            if (dated) {
+                if (run++ == 0) runStart = k;
+                continue;
+            }
+            if (run >= MIN_DATED_TEASERS) for (int j = runStart; j < k; j++) keep[j] = false;
+            run = 0;
+        }
     }
 
     /**
@@ -127,6 +190,17 @@ final class ArticleTail {
     /** A paragraph of the article: enough words, few of them links. */
     private static boolean prose(Block b) {
         return b.words() >= MIN_PROSE_WORDS && b.linkChars() < 0.2 * b.length();
+    }
+
+    /**
+     * A whole sentence without links: a short paragraph of the article (a news lead), where a teaser box's
+     * items are links and its blurbs are cut off ("…").
+     */
+    private static boolean sentence(Block b) {
+        if (b.linkChars() > 0 || b.words() < MIN_SENTENCE_WORDS) return false;
+        String t = b.text();
+        char last = t.charAt(t.length() - 1);
+        return (last == '.' || last == '!' || last == '?' || last == '"' || last == '”') && !t.endsWith("...");
     }
 
     private static boolean commentTitle(Block b) {

@@ -168,6 +168,30 @@ class ArticleExtractionTest {
     }
 
     /**
+     * A short article whose comments outweigh it: the comment title stands before half the text, but the
+     * comment stamps after it say what it opens. Between the article and the comments, a letter-spaced
+     * teaser title and an untitled run of dated story links; the article's own dated timeline stays.
+     */
+    @Test
+    void commentsLongerThanTheArticleLetterSpacedTitlesAndDatedStoryListsGo() throws IOException {
+        String t = extract("comments-outweigh-article.html");
+        assertThat(t)
+                .contains("The big container crane on the east quay lifted its first load in six weeks")
+                .contains("would move back over the coming weekend.")
+                .contains("12 March 2024: the quay is closed to container ships")
+                .contains("will return to their usual hours on Monday");
+        assertThat(t)
+                .doesNotContain("R E L A T E D")
+                .doesNotContain("Ferry fares rise in spring")
+                .doesNotContain("Dock workers vote on new contract")
+                .doesNotContain("Lighthouse keeper retires")
+                .doesNotContain("Comments")
+                .doesNotContain("About time too")
+                .doesNotContain("the silence was lovely")
+                .doesNotContain("Posted by");
+    }
+
+    /**
      * A page laid out with a table: navigation, article (with its byline, a timetable and its comment
      * thread in the same cell) and a most-read column are cells of one row. A row whose cells hold prose
      * is a layout row and yields one block per paragraph, so the comment section's title can cut it; the
