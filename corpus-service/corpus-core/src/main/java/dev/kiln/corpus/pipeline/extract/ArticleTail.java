@@ -43,6 +43,14 @@ final class ArticleTail {
      * comments outweigh a short article.
      */
     private static final int MIN_STAMPS_AFTER_TITLE = 2;
+    /** A teaser card: a linked headline of at most this many words and a blurb of at most this many. */
+    private static final int MAX_CARD_HEADLINE_WORDS = 15, MIN_CARD_BLURB_WORDS = 8, MAX_CARD_BLURB_WORDS = 50;
+    /** Linked lines above a card's blurb: its headline, and a section's title above the first card. */
+    private static final int MAX_CARD_HEADLINES = 3;
+    /** Share of link text that makes a short block a linked headline. */
+    private static final double MIN_HEADLINE_LINK_DENSITY = 0.6;
+    /** Cards in a row that make a list of other stories. */
+    private static final int MIN_CARDS = 3;
     /** A dated teaser line: a headline and its date. Runs of this many in a row are a list of stories. */
     private static final int MAX_DATED_TEASER_WORDS = 15, MIN_DATED_TEASERS = 3;
 
@@ -63,6 +71,7 @@ final class ArticleTail {
         int comments = commentRun(blocks, keep, total);
         if (comments >= 0) for (int j = comments; j < keep.length; j++) keep[j] = false;
         datedTeaserRuns(blocks, keep);
+        teaserCards(blocks, keep);
         long before = 0;
         for (int k = 0; k < keep.length; k++) {
             if (!keep[k]) continue;
@@ -74,8 +83,7 @@ final class ArticleTail {
             int titleWords = title == null ? words : TailLines.words(title);
             if (titleWords <= MAX_COMMENT_TITLE_WORDS
                     && TailLines.commentTitle(title)
-                    && (before >= MIN_ARTICLE_SHARE * total
-                            || k > firstProse && firstProse >= 0 && stampsFrom(blocks, given, k + 1))) {
+                    && (before >= MIN_ARTICLE_SHARE * total || k > firstProse && firstProse >= 0)) {
                 for (int j = k; j < keep.length; j++) keep[j] = false;
                 return;
             }
@@ -174,6 +182,53 @@ final class ArticleTail {
             if (run >= MIN_DATED_TEASERS) for (int j = runStart; j < k; j++) keep[j] = false;
             run = 0;
         }
+    }
+
+    /**
+     * Unkeeps the blurbs of each run of at least {@link #MIN_CARDS} teaser cards: a linked headline (or
+     * three: a section's linked title and its "more" link above the first) and exactly one short paragraph without links,
+     * then the next card's headline ("Manitoba insurer urged to consider …" / "Environmentalists in
+     * Manitoba are urging …"). The headlines went already as links; their blurbs read like prose, so the
+     * shape is what gives them away, in any language. An article's own paragraphs do not each follow a
+     * linked headline.
+     */
+    private static void teaserCards(List<Block> blocks, boolean[] keep) {
+        int n = blocks.size();
+        for (int k = 0; k < n; ) {
+            if (!linkedHeadline(blocks.get(k))) {
+                k++;
+                continue;
+            }
+            int j = k, cards = 0, firstBlurb = -1;
+            while (true) {
+                int headlines = 0;
+                while (j < n && linkedHeadline(blocks.get(j))) {
+                    j++;
+                    headlines++;
+                }
+                // more linked lines in a row are a menu, not a card's headline
+                if (headlines > MAX_CARD_HEADLINES || j >= n || !blurb(blocks.get(j))) break;
+                if (cards++ == 0) firstBlurb = j;
+                j++;
+                if (j >= n || !linkedHeadline(blocks.get(j))) break;
+            }
+            if (cards >= MIN_CARDS) for (int x = firstBlurb; x < j; x++) keep[x] = false;
+            k = Math.max(j, k + 1);
+        }
+    }
+
+    private static boolean linkedHeadline(Block b) {
+        return b.words() <= MAX_CARD_HEADLINE_WORDS && b.linkChars() >= MIN_HEADLINE_LINK_DENSITY * b.length();
+    }
+
+    private static boolean blurb(Block b) {
+        int words = b.words();
+        // a title spaced out letter by letter ("R E A D E R  C O M M E N T S") is no blurb
+        return !b.heading()
+                && b.length() >= 2 * words
+                && words >= MIN_CARD_BLURB_WORDS
+                && words <= MAX_CARD_BLURB_WORDS
+                && b.linkChars() < MAX_SHORT_LINK_DENSITY * b.length();
     }
 
     /**

@@ -192,6 +192,29 @@ class ArticleExtractionTest {
     }
 
     /**
+     * After the article, an untitled box of teaser cards (a linked headline and a one-paragraph blurb
+     * each: the blurbs read like prose, the shape gives them away), then a "Comments are now closed"
+     * title over name-and-text comments that outweigh the article; a single linked line inside the
+     * article is no card run.
+     */
+    @Test
+    void teaserCardsAndAClosedCommentSectionGo() throws IOException {
+        String t = extract("teaser-cards-closed-comments.html");
+        assertThat(t)
+                .contains("The regional council approved the tram line to the airport on Wednesday night")
+                .contains("Work on the first section, from the central station to the exhibition grounds")
+                .contains("would take the decision to the administrative court.");
+        assertThat(t)
+                .doesNotContain("The night boat will leave the north pier")
+                .doesNotContain("Readers found new reading rooms")
+                .doesNotContain("Drivers are asked to use the ring road")
+                .doesNotContain("Comments are now closed")
+                .doesNotContain("Eleven years of talk")
+                .doesNotContain("airport bus queue")
+                .doesNotContain("first rail laid");
+    }
+
+    /**
      * A page laid out with a table: navigation, article (with its byline, a timetable and its comment
      * thread in the same cell) and a most-read column are cells of one row. A row whose cells hold prose
      * is a layout row and yields one block per paragraph, so the comment section's title can cut it; the
