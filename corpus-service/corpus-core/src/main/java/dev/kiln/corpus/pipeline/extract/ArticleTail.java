@@ -10,9 +10,11 @@ import java.util.Locale;
  * the element that holds the article, often without a class name that says so; what does say so is
  * the section's title, a short line in the page's language ({@link TailLines}; Trafilatura and
  * boilerpipe cut the same sections, by XPath names and by a terminating-block list), or its shape. A
- * teaser box's title and the links and short lines after it go, up to the next paragraph of prose; a
- * comment section goes from its title, or, untitled, from the first of its date stamps and reply
- * buttons, once it follows most of the article. Post-metadata lines, datelines and bylines
+ * teaser box's title and the links and short lines after it go, up to the next paragraph of prose or
+ * whole sentence; a comment section goes from its title once the article's prose has begun, or,
+ * untitled, from the first of its date stamps, "Posted by … on <date>" lines and reply buttons, once it
+ * follows most of the article. Lists of other stories go by their shape, whatever their language: runs
+ * of teaser cards (a linked headline and a one-paragraph blurb) and runs of dated link lines. Post-metadata lines, datelines and bylines
  * ({@link Dateline}), photo credits, ad and share labels and pleas go wherever they stand; short
  * link-dense lines go before the article's first paragraph of prose and after its last (jusText's
  * link-density class, by position); the author's note goes past half of the article.
@@ -38,11 +40,6 @@ final class ArticleTail {
     private static final double MIN_ARTICLE_SHARE = 0.5;
     /** Longest comment-section title: "Comments are now closed for this story". */
     private static final int MAX_COMMENT_TITLE_WORDS = 8;
-    /**
-     * Comment stamps after a comment-section title that make it one even before half the text: the
-     * comments outweigh a short article.
-     */
-    private static final int MIN_STAMPS_AFTER_TITLE = 2;
     /** A teaser card: a linked headline of at most this many words and a blurb of at most this many. */
     private static final int MAX_CARD_HEADLINE_WORDS = 15, MIN_CARD_BLURB_WORDS = 8, MAX_CARD_BLURB_WORDS = 50;
     /** Linked lines above a card's blurb: its headline, and a section's title above the first card. */
@@ -66,8 +63,6 @@ final class ArticleTail {
                 if (firstProse < 0) firstProse = k;
                 lastProse = k;
             }
-        // the blocks as they came: a comment title looks for stamps the untitled-comments rule may unkeep
-        boolean[] given = keep.clone();
         int comments = commentRun(blocks, keep, total);
         if (comments >= 0) for (int j = comments; j < keep.length; j++) keep[j] = false;
         datedTeaserRuns(blocks, keep);
@@ -147,16 +142,6 @@ final class ArticleTail {
         return words <= MAX_TITLE_WORDS && TailLines.replyLabel(text)
                 || words <= Dateline.MAX_WORDS && Dateline.isDateline(text)
                 || words <= MAX_META_WORDS && TailLines.commentStamp(text.toLowerCase(Locale.ROOT));
-    }
-
-    /** Do at least {@link #MIN_STAMPS_AFTER_TITLE} comment stamps follow, from block {@code from} on? */
-    private static boolean stampsFrom(List<Block> blocks, boolean[] keep, int from) {
-        int stamps = 0;
-        for (int k = from; k < keep.length; k++)
-            if (keep[k]
-                    && commentStamp(blocks.get(k).text(), blocks.get(k).words())
-                    && ++stamps >= MIN_STAMPS_AFTER_TITLE) return true;
-        return false;
     }
 
     /**

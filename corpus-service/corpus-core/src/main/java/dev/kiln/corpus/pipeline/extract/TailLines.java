@@ -164,7 +164,10 @@ final class TailLines {
             "drucken",
             "partager",
             "compartir",
-            "condividi");
+            "condividi",
+            "mit freunden teilen",
+            "teilen mit",
+            "share with friends");
     /** Openings of short section titles: "Mehr zu Wärmepumpen", "More from the BBC". */
     private static final String[] SECTION_OPENINGS = {
         "mehr zu ",
@@ -197,7 +200,18 @@ final class TailLines {
         "newsletter abonnieren",
         "abonnez-vous",
         "hazte miembro",
-        "suscríbete"
+        "suscríbete",
+        "if you enjoyed",
+        "if you liked this",
+        "was this article helpful",
+        "war der artikel nützlich",
+        "war dieser artikel hilfreich",
+        "möchten sie den artikel teilen",
+        "the following are comments",
+        "comments from the readers",
+        "you must be logged in to",
+        "sie müssen sich einloggen",
+        "sie sind aktuell nicht eingeloggt"
     };
 
     /** Openings of post metadata lines: categories, tags, photo credits, last-modified stamps. */

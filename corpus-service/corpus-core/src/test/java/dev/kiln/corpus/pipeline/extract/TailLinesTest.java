@@ -60,4 +60,14 @@ class TailLinesTest {
         assertThat(TailLines.commentStamp("posted by the council to every household last week"))
                 .isFalse();
     }
+
+    @Test
+    void feedbackAndLoginPleasAreKnown() {
+        assertThat(TailLines.plea("war der artikel nützlich?")).isTrue();
+        assertThat(TailLines.plea("if you enjoyed reading this post, please consider a donation."))
+                .isTrue();
+        assertThat(TailLines.plea("the council said the article of the law was useful."))
+                .isFalse();
+        assertThat(TailLines.label(TailLines.title("Mit Freunden teilen"))).isTrue();
+    }
 }
