@@ -48,6 +48,8 @@ final class ArticleTail {
     private static final double MIN_HEADLINE_LINK_DENSITY = 0.6;
     /** Cards in a row that make a list of other stories. */
     private static final int MIN_CARDS = 3;
+    /** Numbered slides ("1/50 …", "2/50 …") in a row that make a photo gallery. */
+    private static final int MIN_SLIDES = 3;
     /** A dated teaser line: a headline and its date. Runs of this many in a row are a list of stories. */
     private static final int MAX_DATED_TEASER_WORDS = 15, MIN_DATED_TEASERS = 3;
 
@@ -67,6 +69,7 @@ final class ArticleTail {
         if (comments >= 0) for (int j = comments; j < keep.length; j++) keep[j] = false;
         datedTeaserRuns(blocks, keep);
         teaserCards(blocks, keep);
+        galleries(blocks, keep);
         long before = 0;
         for (int k = 0; k < keep.length; k++) {
             if (!keep[k]) continue;
@@ -200,6 +203,50 @@ final class ArticleTail {
             if (cards >= MIN_CARDS) for (int x = firstBlurb; x < j; x++) keep[x] = false;
             k = Math.max(j, k + 1);
         }
+    }
+
+    /**
+     * Unkeeps photo galleries: at least {@link #MIN_SLIDES} blocks opening with consecutive slide
+     * counters of one total ("1/50 United goin down", "2/50 Star Wars boosts economy") and the captions between
+     * them, up to the caption after the last counter. Any language numbers its slides the same way.
+     */
+    private static void galleries(List<Block> blocks, boolean[] keep) {
+        int n = blocks.size();
+        for (int k = 0; k < n; k++) {
+            long first = slide(blocks.get(k).text());
+            if (first < 0 || total(first) < MIN_SLIDES) continue;
+            int slides = 1, last = k;
+            for (int j = k + 1; j < n && j - last <= 3; j++)
+                if (slide(blocks.get(j).text()) == first + slides) { // the next slide of the same gallery
+                    slides++;
+                    last = j;
+                }
+            if (slides < MIN_SLIDES) continue;
+            int end = Math.min(n - 1, last + 1);
+            for (int j = k; j <= end; j++) keep[j] = false;
+            k = end;
+        }
+    }
+
+    /**
+     * A block's opening slide counter "i/N " as {@code (N << 32) + i}, so that the next slide of one
+     * gallery is the value plus one; -1 when the block opens with none ("1/4 cup sugar" and "24/7" are
+     * no run: the counters of a gallery go up one by one).
+     */
+    private static long slide(String t) {
+        int i = 0, len = t.length();
+        while (i < len && i < 4 && Character.isDigit(t.charAt(i))) i++;
+        if (i == 0 || i >= len || t.charAt(i) != '/') return -1;
+        int slash = i++;
+        int start = i;
+        while (i < len && i - start < 4 && Character.isDigit(t.charAt(i))) i++;
+        if (i == start || i < len && t.charAt(i) != ' ') return -1;
+        int slide = Integer.parseInt(t, 0, slash, 10), total = Integer.parseInt(t, start, i, 10);
+        return slide >= 1 && slide <= total ? ((long) total << 32) + slide : -1;
+    }
+
+    private static int total(long slide) {
+        return (int) (slide >>> 32);
     }
 
     private static boolean linkedHeadline(Block b) {

@@ -255,6 +255,29 @@ class ArticleExtractionTest {
         assertThat(keep).containsExactly(true, true, true);
     }
 
+    @Test
+    void aNumberedPhotoGalleryGoesWhileFractionsInARecipeStay() {
+        String prose =
+                "The harbour festival drew more visitors than ever this year, with boats from twelve ports moored along the quay for the whole weekend.";
+        java.util.List<HtmlMainText.Block> blocks = java.util.List.of(
+                block(prose),
+                block("1/3 Tall ships at dawn"),
+                block("The first ships came in before sunrise on Saturday."),
+                block("2/3 Crowds on the quay"),
+                block("By noon the quay was full from end to end."),
+                block("3/3 Fireworks"),
+                block("The festival closed with fireworks over the water."),
+                block("- 1/4 cup sugar"),
+                block("1/4 cup sugar"),
+                block("3/4 cup milk"),
+                block("1/4 teaspoon salt"),
+                block(prose));
+        boolean[] keep = new boolean[blocks.size()];
+        java.util.Arrays.fill(keep, true);
+        ArticleTail.cut(blocks, keep);
+        assertThat(keep).containsExactly(true, false, false, false, false, false, false, true, true, true, true, true);
+    }
+
     private static HtmlMainText.Block block(String text) {
         return new HtmlMainText.Block(text, 0, false, false, false, 0, false, -1, -1);
     }
