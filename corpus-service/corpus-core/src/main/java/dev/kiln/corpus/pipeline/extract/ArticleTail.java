@@ -250,7 +250,8 @@ final class ArticleTail {
     }
 
     private static boolean linkedHeadline(Block b) {
-        return b.words() <= MAX_CARD_HEADLINE_WORDS && b.linkChars() >= MIN_HEADLINE_LINK_DENSITY * b.length();
+        // the link share first: it is free, and most blocks fail it before their words are counted
+        return b.linkChars() >= MIN_HEADLINE_LINK_DENSITY * b.length() && b.words() <= MAX_CARD_HEADLINE_WORDS;
     }
 
     private static boolean blurb(Block b) {
