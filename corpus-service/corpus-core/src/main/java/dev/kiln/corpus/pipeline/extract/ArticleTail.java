@@ -10,9 +10,11 @@ import java.util.Locale;
  * the element that holds the article, often without a class name that says so; what does say so is
  * the section's title, a short line in the page's language ({@link TailLines}; Trafilatura and
  * boilerpipe cut the same sections, by XPath names and by a terminating-block list), or its shape. A
- * teaser box's title and the links and short lines after it go, up to the next paragraph of prose; a
- * comment section goes from its title, or, untitled, from the first of its date stamps and reply
- * buttons, once it follows most of the article. Post-metadata lines, datelines and bylines
+ * teaser box's title and the links and short lines after it go, up to the next paragraph of prose or
+ * whole sentence; a comment section goes from its title once the article's prose has begun, or,
+ * untitled, from the first of its date stamps, "Posted by … on <date>" lines and reply buttons, once it
+ * follows most of the article. Lists of other stories go by their shape, whatever their language: runs
+ * of teaser cards (a linked headline and a one-paragraph blurb) and runs of dated link lines. Post-metadata lines, datelines and bylines
  * ({@link Dateline}), photo credits, ad and share labels and pleas go wherever they stand; short
  * link-dense lines go before the article's first paragraph of prose and after its last (jusText's
  * link-density class, by position); the author's note goes past half of the article.
@@ -26,7 +28,8 @@ final class ArticleTail {
             MAX_CAPTION_WORDS = 30,
             MAX_PLEA_WORDS = 40,
             MAX_BIO_WORDS = 80,
-            MIN_PROSE_WORDS = 25;
+            MIN_PROSE_WORDS = 25,
+            MIN_SENTENCE_WORDS = 12;
     /** Share of link text from which a short block is a link line (the step's limit is for all blocks). */
     private static final double MAX_SHORT_LINK_DENSITY = 0.3;
     /** A commenter's name above the first stamp. */
@@ -35,6 +38,20 @@ final class ArticleTail {
     private static final int MIN_COMMENT_STAMPS = 3;
     /** Comments start only after this share of the kept text: a title near the top opens the article. */
     private static final double MIN_ARTICLE_SHARE = 0.5;
+    /** Longest comment-section title: "Comments are now closed for this story". */
+    private static final int MAX_COMMENT_TITLE_WORDS = 8;
+    /** A teaser card: a linked headline of at most this many words and a blurb of at most this many. */
+    private static final int MAX_CARD_HEADLINE_WORDS = 15, MIN_CARD_BLURB_WORDS = 8, MAX_CARD_BLURB_WORDS = 50;
+    /** Linked lines above a card's blurb: its headline, and a section's title above the first card. */
+    private static final int MAX_CARD_HEADLINES = 3;
+    /** Share of link text that makes a short block a linked headline. */
+    private static final double MIN_HEADLINE_LINK_DENSITY = 0.6;
+    /** Cards in a row that make a list of other stories. */
+    private static final int MIN_CARDS = 3;
+    /** Numbered slides ("1/50 …", "2/50 …") in a row that make a photo gallery. */
+    private static final int MIN_SLIDES = 3;
+    /** A dated teaser line: a headline and its date. Runs of this many in a row are a list of stories. */
+    private static final int MAX_DATED_TEASER_WORDS = 15, MIN_DATED_TEASERS = 3;
 
     /** Unkeeps teaser boxes, the comment section and the boilerplate lines inside the article's blocks. */
     static void cut(List<Block> blocks, boolean[] keep) {
@@ -50,26 +67,38 @@ final class ArticleTail {
             }
         int comments = commentRun(blocks, keep, total);
         if (comments >= 0) for (int j = comments; j < keep.length; j++) keep[j] = false;
+        datedTeaserRuns(blocks, keep);
+        teaserCards(blocks, keep);
+        galleries(blocks, keep);
         long before = 0;
         for (int k = 0; k < keep.length; k++) {
             if (!keep[k]) continue;
             Block b = blocks.get(k);
             int words = b.words();
-            if (words <= MAX_TITLE_WORDS) {
-                String title = TailLines.title(b.text());
-                if (before >= MIN_ARTICLE_SHARE * total && TailLines.commentTitle(title)) {
-                    for (int j = k; j < keep.length; j++) keep[j] = false;
-                    return;
-                }
+            // a title spaced out letter by letter ("R E L A T E D") counts its letters as words
+            String title =
+                    words <= MAX_COMMENT_TITLE_WORDS || b.length() < 2 * words ? TailLines.title(b.text()) : null;
+            int titleWords = title == null ? words : TailLines.words(title);
+            if (titleWords <= MAX_COMMENT_TITLE_WORDS
+                    && TailLines.commentTitle(title)
+                    && (before >= MIN_ARTICLE_SHARE * total || k > firstProse && firstProse >= 0)) {
+                for (int j = k; j < keep.length; j++) keep[j] = false;
+                return;
+            }
+            if (titleWords <= MAX_TITLE_WORDS) {
                 if (TailLines.label(title)) {
                     keep[k] = false;
                     continue;
                 }
                 if (TailLines.teaserTitle(title)) {
                     keep[k] = false;
-                    // up to the next prose, or the comment section's title, which the next turn judges
-                    for (int j = k + 1; j < keep.length && !prose(blocks.get(j)) && !commentTitle(blocks.get(j)); j++)
-                        keep[j] = false;
+                    // up to the next prose or sentence, or the comment section's title, which the next turn judges
+                    for (int j = k + 1;
+                            j < keep.length
+                                    && !prose(blocks.get(j))
+                                    && !sentence(blocks.get(j))
+                                    && !commentTitle(blocks.get(j));
+                            j++) keep[j] = false;
                     continue;
                 }
             }
@@ -100,8 +129,7 @@ final class ArticleTail {
             if (before >= MIN_ARTICLE_SHARE * total) {
                 String t = b.text();
                 int words = b.words();
-                boolean stamp = words <= MAX_TITLE_WORDS && TailLines.replyLabel(t)
-                        || words <= Dateline.MAX_WORDS && Dateline.isDateline(t);
+                boolean stamp = commentStamp(t, words);
                 if (stamp && stamps++ == 0) first = k;
             }
             before += b.length();
@@ -111,6 +139,129 @@ final class ArticleTail {
         int name = first - 1;
         while (name >= 0 && !keep[name]) name--;
         return name >= 0 && !blocks.get(name).heading() && blocks.get(name).words() <= MAX_NAME_WORDS ? name : first;
+    }
+
+    private static boolean commentStamp(String text, int words) {
+        return words <= MAX_TITLE_WORDS && TailLines.replyLabel(text)
+                || words <= Dateline.MAX_WORDS && Dateline.isDateline(text)
+                || words <= MAX_META_WORDS && TailLines.commentStamp(text.toLowerCase(Locale.ROOT));
+    }
+
+    /**
+     * Unkeeps each run of at least {@link #MIN_DATED_TEASERS} consecutive short, link-heavy blocks that
+     * carry a date: a list of other stories with their dates ("Savage Completes Derby Move (Wednesday
+     * January 9 2008)"), an archive or a "latest posts" box, whatever its language. An article's own
+     * dated lines (a timeline, a log excerpt, "ab 1. Januar 2023 für …") are not links.
+     */
+    private static void datedTeaserRuns(List<Block> blocks, boolean[] keep) {
+        int runStart = -1, run = 0;
+        for (int k = 0; k <= keep.length; k++) {
+            if (k < keep.length && !keep[k]) continue;
+            Block b = k < keep.length ? blocks.get(k) : null;
+            boolean dated = b != null
+                    && !b.heading()
+                    && b.linkChars() >= MAX_SHORT_LINK_DENSITY * b.length()
+                    && b.words() <= MAX_DATED_TEASER_WORDS
+                    && Dateline.hasDate(b.text());
+            if (dated) {
+                if (run++ == 0) runStart = k;
+                continue;
+            }
+            if (run >= MIN_DATED_TEASERS) for (int j = runStart; j < k; j++) keep[j] = false;
+            run = 0;
+        }
+    }
+
+    /**
+     * Unkeeps the blurbs of each run of at least {@link #MIN_CARDS} teaser cards: a linked headline (or
+     * three: a section's linked title and its "more" link above the first) and exactly one short paragraph without links,
+     * then the next card's headline ("Manitoba insurer urged to consider …" / "Environmentalists in
+     * Manitoba are urging …"). The headlines went already as links; their blurbs read like prose, so the
+     * shape is what gives them away, in any language. An article's own paragraphs do not each follow a
+     * linked headline.
+     */
+    private static void teaserCards(List<Block> blocks, boolean[] keep) {
+        int n = blocks.size();
+        for (int k = 0; k < n; ) {
+            if (!linkedHeadline(blocks.get(k))) {
+                k++;
+                continue;
+            }
+            int j = k, cards = 0, firstBlurb = -1;
+            while (true) {
+                int headlines = 0;
+                while (j < n && linkedHeadline(blocks.get(j))) {
+                    j++;
+                    headlines++;
+                }
+                // more linked lines in a row are a menu, not a card's headline
+                if (headlines > MAX_CARD_HEADLINES || j >= n || !blurb(blocks.get(j))) break;
+                if (cards++ == 0) firstBlurb = j;
+                j++;
+                if (j >= n || !linkedHeadline(blocks.get(j))) break;
+            }
+            if (cards >= MIN_CARDS) for (int x = firstBlurb; x < j; x++) keep[x] = false;
+            k = Math.max(j, k + 1);
+        }
+    }
+
+    /**
+     * Unkeeps photo galleries: at least {@link #MIN_SLIDES} blocks opening with consecutive slide
+     * counters of one total ("1/50 United goin down", "2/50 Star Wars boosts economy") and the captions between
+     * them, up to the caption after the last counter. Any language numbers its slides the same way.
+     */
+    private static void galleries(List<Block> blocks, boolean[] keep) {
+        int n = blocks.size();
+        for (int k = 0; k < n; k++) {
+            long first = slide(blocks.get(k).text());
+            if (first < 0 || total(first) < MIN_SLIDES) continue;
+            int slides = 1, last = k;
+            for (int j = k + 1; j < n && j - last <= 3; j++)
+                if (slide(blocks.get(j).text()) == first + slides) { // the next slide of the same gallery
+                    slides++;
+                    last = j;
+                }
+            if (slides < MIN_SLIDES) continue;
+            int end = Math.min(n - 1, last + 1);
+            for (int j = k; j <= end; j++) keep[j] = false;
+            k = end;
+        }
+    }
+
+    /**
+     * A block's opening slide counter "i/N " as {@code (N << 32) + i}, so that the next slide of one
+     * gallery is the value plus one; -1 when the block opens with none ("1/4 cup sugar" and "24/7" are
+     * no run: the counters of a gallery go up one by one).
+     */
+    private static long slide(String t) {
+        int i = 0, len = t.length();
+        while (i < len && i < 4 && Character.isDigit(t.charAt(i))) i++;
+        if (i == 0 || i >= len || t.charAt(i) != '/') return -1;
+        int slash = i++;
+        int start = i;
+        while (i < len && i - start < 4 && Character.isDigit(t.charAt(i))) i++;
+        if (i == start || i < len && t.charAt(i) != ' ') return -1;
+        int slide = Integer.parseInt(t, 0, slash, 10), total = Integer.parseInt(t, start, i, 10);
+        return slide >= 1 && slide <= total ? ((long) total << 32) + slide : -1;
+    }
+
+    private static int total(long slide) {
+        return (int) (slide >>> 32);
+    }
+
+    private static boolean linkedHeadline(Block b) {
+        // the link share first: it is free, and most blocks fail it before their words are counted
+        return b.linkChars() >= MIN_HEADLINE_LINK_DENSITY * b.length() && b.words() <= MAX_CARD_HEADLINE_WORDS;
+    }
+
+    private static boolean blurb(Block b) {
+        int words = b.words();
+        // a title spaced out letter by letter ("R E A D E R  C O M M E N T S") is no blurb
+        return !b.heading()
+                && b.length() >= 2 * words
+                && words >= MIN_CARD_BLURB_WORDS
+                && words <= MAX_CARD_BLURB_WORDS
+                && b.linkChars() < MAX_SHORT_LINK_DENSITY * b.length();
     }
 
     /**
@@ -127,6 +278,17 @@ final class ArticleTail {
     /** A paragraph of the article: enough words, few of them links. */
     private static boolean prose(Block b) {
         return b.words() >= MIN_PROSE_WORDS && b.linkChars() < 0.2 * b.length();
+    }
+
+    /**
+     * A whole sentence without links: a short paragraph of the article (a news lead), where a teaser box's
+     * items are links and its blurbs are cut off ("…").
+     */
+    private static boolean sentence(Block b) {
+        if (b.linkChars() > 0 || b.words() < MIN_SENTENCE_WORDS) return false;
+        String t = b.text();
+        char last = t.charAt(t.length() - 1);
+        return (last == '.' || last == '!' || last == '?' || last == '"' || last == '”') && !t.endsWith("...");
     }
 
     private static boolean commentTitle(Block b) {

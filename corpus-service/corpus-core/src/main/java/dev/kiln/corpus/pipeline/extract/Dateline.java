@@ -220,6 +220,20 @@ final class Dateline {
         return date && (rest == 0 || stamp && rest <= MAX_REST);
     }
 
+    /**
+     * Does this block carry a calendar date anywhere ("Savage Completes Derby Move (Wednesday January 9
+     * 2008)")? A numeric date, or a month's name next to a day of the month.
+     */
+    static boolean hasDate(String text) {
+        if (!hasDigit(text)) return false;
+        String[] words = text.toLowerCase(Locale.ROOT).split("[\\s|,;()\\[\\]·•–—]+");
+        for (int i = 0; i < words.length; i++) {
+            String w = strip(words[i]);
+            if (numericDate(w) || MONTHS.contains(w) && (day(at(words, i - 1)) || day(at(words, i + 1)))) return true;
+        }
+        return false;
+    }
+
     /** Words that open a byline ("By", "Von", "Text:"), lower case without a colon. */
     private static final Set<String> BY_WORDS =
             Set.of("by", "von", "par", "por", "door", "di", "author", "autor", "text");

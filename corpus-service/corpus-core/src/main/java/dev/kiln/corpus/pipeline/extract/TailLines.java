@@ -9,6 +9,10 @@ import java.util.regex.Pattern;
  * or teaser section, an ad slot's or share button's label, a reply button, a subscription plea, a
  * post-metadata opening, a photo credit, an author's note. {@link ArticleTail} decides from where the
  * line stands what to remove with it. Lower-case phrase lists in the languages of the evaluation pages.
+ *
+ * <p>Over 400 lines on purpose: most of it is those phrase lists, one per kind of line, kept next to
+ * the few short tests that read them; splitting the lists from their tests would spread one concept
+ * over two files.
  */
 final class TailLines {
     private TailLines() {}
@@ -110,7 +114,29 @@ final class TailLines {
             "meist-diskutiert",
             "meistgelesene artikel",
             "gerelateerde artikelen",
-            "polecane");
+            "polecane",
+            "other news",
+            "other stories",
+            "latest news",
+            "top stories",
+            "more headlines",
+            "related news",
+            "related to story",
+            "related to this story",
+            "in this section",
+            "also in the news",
+            "most viewed",
+            "most emailed",
+            "most commented",
+            "editor's picks",
+            "editors' picks",
+            "around the web",
+            "from around the web",
+            "you may have missed",
+            "don't miss",
+            "featured jobs",
+            "sponsored links",
+            "links we like");
     /**
      * Whole lines that label an ad slot or are a share bar's buttons, left as text where the slot or
      * bar has no telling class: "Advertisement", "- Anzeige -", "Teilen:", "Share".
@@ -142,9 +168,26 @@ final class TailLines {
             "drucken",
             "partager",
             "compartir",
-            "condividi");
+            "condividi",
+            "mit freunden teilen",
+            "teilen mit",
+            "share with friends");
     /** Openings of short section titles: "Mehr zu Wärmepumpen", "More from the BBC". */
-    private static final String[] SECTION_OPENINGS = {"mehr zu ", "mehr von ", "more from ", "more about ", "plus de "};
+    private static final String[] SECTION_OPENINGS = {
+        "mehr zu ",
+        "mehr von ",
+        "more from ",
+        "more about ",
+        "more in ",
+        "plus de ",
+        "also on ",
+        "also in ",
+        "other recent ",
+        "most read ",
+        "most popular ",
+        "latest from ",
+        "elsewhere on "
+    };
     /** Subscription, app and follow-us pleas, wherever they stand in a block of at most MAX_PLEA_WORDS. */
     private static final String[] PLEAS = {
         "already a subscriber",
@@ -161,7 +204,18 @@ final class TailLines {
         "newsletter abonnieren",
         "abonnez-vous",
         "hazte miembro",
-        "suscríbete"
+        "suscríbete",
+        "if you enjoyed",
+        "if you liked this",
+        "was this article helpful",
+        "war der artikel nützlich",
+        "war dieser artikel hilfreich",
+        "möchten sie den artikel teilen",
+        "the following are comments",
+        "comments from the readers",
+        "you must be logged in to",
+        "sie müssen sich einloggen",
+        "sie sind aktuell nicht eingeloggt"
     };
 
     /** Openings of post metadata lines: categories, tags, photo credits, last-modified stamps. */
@@ -230,11 +284,73 @@ final class TailLines {
                     + "photographer|producer|critic|redakteur|redakteurin|journalistin|autor|autorin|korrespondent|"
                     + "korrespondentin|journaliste|rédacteur|rédactrice|periodista|redactor|redactora|giornalista))\\b");
 
+    /**
+     * Openings of longer comment-section titles: "Comments are now closed for this story", "Have your
+     * say about this article", "Write your own comment:", "R E A D E R C O M M E N T S".
+     */
+    private static final String[] COMMENT_OPENINGS = {
+        "comments are closed",
+        "comments are now closed",
+        "comments for this",
+        "comments on this",
+        "comment on this",
+        "have your say",
+        "reader comments",
+        "readers comments",
+        "readers' comments",
+        "readers’ comments",
+        "your comments",
+        "add a comment",
+        "add your comment",
+        "add new comment",
+        "write a comment",
+        "write your own comment",
+        "post your comment",
+        "leave your comment",
+        "join the discussion",
+        "join the conversation",
+        "discuss this",
+        "what you think",
+        "what do you think",
+        "kommentare zu",
+        "kommentar verfassen",
+        "ihre meinung",
+        "diskutieren sie",
+        "réagissez",
+        "vos commentaires",
+        "votre avis",
+        "deja tu comentario",
+        "tu opinión",
+        "i vostri commenti"
+    };
+
+    /** Openings of a comment's stamp: "Posted by Lover of The Beautiful Game on January 10, 2008 4:07 PM". */
+    private static final String[] COMMENT_STAMP_OPENINGS = {
+        "posted by ",
+        "written by ",
+        "submitted by ",
+        "comment by ",
+        "commented by ",
+        "geschrieben von ",
+        "posté par ",
+        "écrit par ",
+        "scritto da ",
+        "enviado por "
+    };
+
     /** A comment's reply button, left as text. */
     private static final Set<String> REPLY_LABELS =
             Set.of("reply", "antworten", "beantworten", "répondre", "responder", "rispondi", "odpowiedz", "reageer");
-    /** A short line as a title: lower case, single spaces, no leading or trailing punctuation. */
+    /**
+     * A short line as a title: lower case, single spaces, no leading or trailing punctuation; a title
+     * set letter by letter ("R E L A T E D &nbsp; C O N T E N T") is read as its words.
+     */
     static String title(String text) {
+        String t = plainTitle(text);
+        return letterSpaced(t) ? joinLetters(t) : t;
+    }
+
+    private static String plainTitle(String text) {
         String t = text.strip().toLowerCase(Locale.ROOT);
         int end = t.length();
         while (end > 0 && !Character.isLetterOrDigit(t.charAt(end - 1))) end--;
@@ -255,8 +371,42 @@ final class TailLines {
         return out.toString();
     }
 
+    /** Single letters, each followed by a space, at least four: a title spaced out letter by letter. */
+    private static boolean letterSpaced(String t) {
+        if (t.length() < 7) return false;
+        for (int i = 0; i < t.length(); i++) {
+            char c = t.charAt(i);
+            if (i % 2 == 0 ? !Character.isLetter(c) : c != ' ') return false;
+        }
+        return true;
+    }
+
+    /**
+     * The words of a letter-spaced title. The gap between its words is lost once white space is
+     * normalised, so the words are found again where a known title word ends: the letters are joined
+     * and split before "comments" / "content" / "jobs" / "stories" when they end the title.
+     */
+    private static String joinLetters(String t) {
+        String joined = t.replace(" ", "");
+        for (String tail : LETTER_SPACED_TAILS)
+            if (joined.endsWith(tail) && joined.length() > tail.length())
+                return joined.substring(0, joined.length() - tail.length()) + " " + tail;
+        return joined;
+    }
+
+    private static final String[] LETTER_SPACED_TAILS = {"comments", "content", "stories", "articles", "news", "jobs"};
+
+    /** Words of a title as {@link #title} gives it: single spaces. */
+    static int words(String title) {
+        if (title.isEmpty()) return 0;
+        int w = 1;
+        for (int i = 0; i < title.length(); i++) if (title.charAt(i) == ' ') w++;
+        return w;
+    }
+
     static boolean commentTitle(String t) {
         if (COMMENT_TITLES.contains(t)) return true;
+        for (String p : COMMENT_OPENINGS) if (t.startsWith(p)) return true;
         // "14 comments", "3 Kommentare", "Comments (2)"
         String noCount = t.replaceAll("\\d+", "").replaceAll("[()]", "").strip();
         return !noCount.equals(t) && COMMENT_TITLES.contains(noCount);
@@ -276,6 +426,12 @@ final class TailLines {
 
     static boolean label(String title) {
         return LABELS.contains(title);
+    }
+
+    /** A comment's stamp: its author's name and a time, in the block's lower-case text. */
+    static boolean commentStamp(String lower) {
+        for (String p : COMMENT_STAMP_OPENINGS) if (lower.startsWith(p)) return Dateline.hasDate(lower);
+        return false;
     }
 
     static boolean replyLabel(String text) {

@@ -168,6 +168,53 @@ class ArticleExtractionTest {
     }
 
     /**
+     * A short article whose comments outweigh it: the comment title stands before half the text, but the
+     * comment stamps after it say what it opens. Between the article and the comments, a letter-spaced
+     * teaser title and an untitled run of dated story links; the article's own dated timeline stays.
+     */
+    @Test
+    void commentsLongerThanTheArticleLetterSpacedTitlesAndDatedStoryListsGo() throws IOException {
+        String t = extract("comments-outweigh-article.html");
+        assertThat(t)
+                .contains("The big container crane on the east quay lifted its first load in six weeks")
+                .contains("would move back over the coming weekend.")
+                .contains("12 March 2024: the quay is closed to container ships")
+                .contains("will return to their usual hours on Monday");
+        assertThat(t)
+                .doesNotContain("R E L A T E D")
+                .doesNotContain("Ferry fares rise in spring")
+                .doesNotContain("Dock workers vote on new contract")
+                .doesNotContain("Lighthouse keeper retires")
+                .doesNotContain("Comments")
+                .doesNotContain("About time too")
+                .doesNotContain("the silence was lovely")
+                .doesNotContain("Posted by");
+    }
+
+    /**
+     * After the article, an untitled box of teaser cards (a linked headline and a one-paragraph blurb
+     * each: the blurbs read like prose, the shape gives them away), then a "Comments are now closed"
+     * title over name-and-text comments that outweigh the article; a single linked line inside the
+     * article is no card run.
+     */
+    @Test
+    void teaserCardsAndAClosedCommentSectionGo() throws IOException {
+        String t = extract("teaser-cards-closed-comments.html");
+        assertThat(t)
+                .contains("The regional council approved the tram line to the airport on Wednesday night")
+                .contains("Work on the first section, from the central station to the exhibition grounds")
+                .contains("would take the decision to the administrative court.");
+        assertThat(t)
+                .doesNotContain("The night boat will leave the north pier")
+                .doesNotContain("Readers found new reading rooms")
+                .doesNotContain("Drivers are asked to use the ring road")
+                .doesNotContain("Comments are now closed")
+                .doesNotContain("Eleven years of talk")
+                .doesNotContain("airport bus queue")
+                .doesNotContain("first rail laid");
+    }
+
+    /**
      * A page laid out with a table: navigation, article (with its byline, a timetable and its comment
      * thread in the same cell) and a most-read column are cells of one row. A row whose cells hold prose
      * is a layout row and yields one block per paragraph, so the comment section's title can cut it; the
@@ -206,6 +253,29 @@ class ArticleExtractionTest {
         ArticleTail.cut(blocks, keep);
         // "Comments" before the article's text is a heading of the article, not the start of its tail
         assertThat(keep).containsExactly(true, true, true);
+    }
+
+    @Test
+    void aNumberedPhotoGalleryGoesWhileFractionsInARecipeStay() {
+        String prose =
+                "The harbour festival drew more visitors than ever this year, with boats from twelve ports moored along the quay for the whole weekend.";
+        java.util.List<HtmlMainText.Block> blocks = java.util.List.of(
+                block(prose),
+                block("1/3 Tall ships at dawn"),
+                block("The first ships came in before sunrise on Saturday."),
+                block("2/3 Crowds on the quay"),
+                block("By noon the quay was full from end to end."),
+                block("3/3 Fireworks"),
+                block("The festival closed with fireworks over the water."),
+                block("- 1/4 cup sugar"),
+                block("1/4 cup sugar"),
+                block("3/4 cup milk"),
+                block("1/4 teaspoon salt"),
+                block(prose));
+        boolean[] keep = new boolean[blocks.size()];
+        java.util.Arrays.fill(keep, true);
+        ArticleTail.cut(blocks, keep);
+        assertThat(keep).containsExactly(true, false, false, false, false, false, false, true, true, true, true, true);
     }
 
     private static HtmlMainText.Block block(String text) {

@@ -36,4 +36,38 @@ class TailLinesTest {
         assertThat(TailLines.metaLine("(credit: clayton aldern / grist)")).isTrue();
         assertThat(TailLines.replyLabel("Reply")).isTrue();
     }
+
+    @Test
+    void letterSpacedAndLongerCommentTitlesAreKnown() {
+        assertThat(TailLines.title("R E A D E R   C O M M E N T S")).isEqualTo("reader comments");
+        assertThat(TailLines.commentTitle(TailLines.title("R E A D E R   C O M M E N T S")))
+                .isTrue();
+        assertThat(TailLines.teaserTitle(TailLines.title("R E L A T E D  C O N T E N T")))
+                .isTrue();
+        assertThat(TailLines.commentTitle(TailLines.title("Comments are now closed for this story")))
+                .isTrue();
+        assertThat(TailLines.commentTitle(TailLines.title("Have your say about this article")))
+                .isTrue();
+        assertThat(TailLines.commentTitle(TailLines.title("Commentators expect a close vote")))
+                .isFalse();
+        assertThat(TailLines.title("A B C")).isEqualTo("a b c"); // too short to be spaced out
+    }
+
+    @Test
+    void aCommentStampIsAPostedByLineWithADate() {
+        assertThat(TailLines.commentStamp("posted by lover of the beautiful game on january 10, 2008 4:07 pm"))
+                .isTrue();
+        assertThat(TailLines.commentStamp("posted by the council to every household last week"))
+                .isFalse();
+    }
+
+    @Test
+    void feedbackAndLoginPleasAreKnown() {
+        assertThat(TailLines.plea("war der artikel nützlich?")).isTrue();
+        assertThat(TailLines.plea("if you enjoyed reading this post, please consider a donation."))
+                .isTrue();
+        assertThat(TailLines.plea("the council said the article of the law was useful."))
+                .isFalse();
+        assertThat(TailLines.label(TailLines.title("Mit Freunden teilen"))).isTrue();
+    }
 }
