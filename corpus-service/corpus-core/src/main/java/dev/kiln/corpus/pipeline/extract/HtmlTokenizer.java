@@ -117,7 +117,7 @@ final class HtmlTokenizer {
                     if (x == '=' || x == '>' || isWhitespace(x) || x == '/' && p + 1 < n && a[p + 1] == '>') break;
                     p++;
                 }
-                int attr = endTag ? OTHER : attribute(html, a, an, p);
+                int attr = endTag ? OTHER : attribute(a, an, p);
                 while (p < n && isWhitespace(a[p])) p++;
                 int vs = -1, ve = -1;
                 if (p < n && a[p] == '=') {
@@ -192,16 +192,20 @@ final class HtmlTokenizer {
      * sign ('k') and dotted capital I (two characters), so an ASCII-only case-folding match is exactly
      * {@code toLowerCase(Locale.ROOT).equals(name)}.
      */
-    private static int attribute(String html, char[] a, int from, int to) {
-        int len = to - from;
-        for (int k = 1; k < KEPT_ATTRIBUTES.length; k++) {
-            String want = KEPT_ATTRIBUTES[k];
-            if (want.length() != len) continue;
-            boolean same = true;
-            for (int j = 0; j < len && same; j++) same = asciiLower(a[from + j]) == want.charAt(j);
-            if (same) return k;
-        }
-        return OTHER;
+    private static int attribute(char[] a, int from, int to) {
+        int k = switch (to - from) {
+            case 2 -> ID;
+            case 4 -> asciiLower(a[from]) == 'r' ? ROLE : TYPE;
+            case 5 -> asciiLower(a[from]) == 'c' ? CLASS : STYLE;
+            case 6 -> HIDDEN;
+            case 8 -> ITEMPROP;
+            case 11 -> ARIA_HIDDEN;
+            default -> OTHER;
+        };
+        if (k == OTHER) return OTHER;
+        String want = KEPT_ATTRIBUTES[k];
+        for (int j = 0; j < want.length(); j++) if (asciiLower(a[from + j]) != want.charAt(j)) return OTHER;
+        return k;
     }
 
     private static char asciiLower(char c) {

@@ -3,7 +3,9 @@ package dev.kiln.corpus.pipeline.extract;
 import dev.kiln.corpus.pipeline.extract.HtmlMainText.Block;
 import dev.kiln.corpus.pipeline.extract.HtmlTokenizer.StartTag;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -89,6 +91,11 @@ final class TextBlockBuilder implements HtmlTokenizer.Handler {
     private final ElementTable elements = new ElementTable();
     private final List<String> jsonLd = new ArrayList<>();
     private final boolean lenient;
+    /**
+     * What {@link BoilerplateNames} says of each class and id value met on the page: a page repeats a
+     * few dozen values on thousands of elements, and splitting each into words again was 6% of the time.
+     */
+    private final Map<String, Integer> nameVerdicts = new HashMap<>();
     /** The first '&' at or after {@link #ampFrom} in {@link #ampIn} (MAX_VALUE: none): text runs without one skip unescaping. */
     private String ampIn;
 
@@ -336,9 +343,7 @@ final class TextBlockBuilder implements HtmlTokenizer.Handler {
             else if (tag.hidden()) skip = true;
             else if (BoilerplateNames.skippedRole(role)) skip = true;
             else if (tag.style() != null && BoilerplateNames.hiddenStyle(tag.style())) skip = true;
-            else if (!lenient
-                    && !articleContainer(name, tag.itemprop())
-                    && (BoilerplateNames.strong(cls) || BoilerplateNames.strong(id))) skip = true;
+            else if (!lenient && !articleContainer(name, tag.itemprop()) && (strong(cls) || strong(id))) skip = true;
         }
         int box = parent == null ? -1 : parent.box;
         if (!skip
@@ -347,9 +352,7 @@ final class TextBlockBuilder implements HtmlTokenizer.Handler {
                 && !name.equals("main")
                 && !name.equals("article")
                 && !"main".equalsIgnoreCase(role)
-                && (BoilerplateNames.weak(cls)
-                        || BoilerplateNames.weak(id)
-                        || lenient && (BoilerplateNames.strong(cls) || BoilerplateNames.strong(id)))) {
+                && (weak(cls) || weak(id) || lenient && (strong(cls) || strong(id)))) {
             // a weakly named box ("nav", "menu", "footer", …): judged after the pass by its size and links,
             // since content wrappers are sometimes named e.g. "wy-nav-content"
             boxParent.add(box);
@@ -410,6 +413,28 @@ final class TextBlockBuilder implements HtmlTokenizer.Handler {
             Frame r = openRow();
             if (r != null) r.rowState.cellStarts(blocks.size());
         }
+    }
+
+    /** {@link BoilerplateNames#weak}, remembered per value ({@link #nameVerdicts}). */
+    private boolean weak(String classOrId) {
+        return (nameVerdict(classOrId) & WEAK) != 0;
+    }
+
+    /** {@link BoilerplateNames#strong}, remembered per value ({@link #nameVerdicts}). */
+    private boolean strong(String classOrId) {
+        return (nameVerdict(classOrId) & STRONG) != 0;
+    }
+
+    private static final int WEAK = 1, STRONG = 2;
+
+    private int nameVerdict(String classOrId) {
+        if (classOrId == null || classOrId.isEmpty()) return 0;
+        Integer v = nameVerdicts.get(classOrId);
+        if (v == null) {
+            v = (BoilerplateNames.weak(classOrId) ? WEAK : 0) | (BoilerplateNames.strong(classOrId) ? STRONG : 0);
+            nameVerdicts.put(classOrId, v);
+        }
+        return v;
     }
 
     /** An element that declares itself the page's content, whatever its class or id says. */
