@@ -40,8 +40,13 @@ public final class CharsetSniffer {
     static String metaCharset(byte[] raw) {
         int n = Math.min(raw.length, 4096);
         String head = new String(raw, 0, n, StandardCharsets.ISO_8859_1);
+        // the pattern is tried from the first "<meta" on: a case-insensitive pattern gets no fast skip,
+        // and trying it at each of the 4 KiB's characters cost more than the rest of the sniffing
+        int at = head.indexOf('<');
+        while (at >= 0 && !head.regionMatches(true, at + 1, "meta", 0, 4)) at = head.indexOf('<', at + 1);
+        if (at < 0) return null;
         Matcher m = META.matcher(head);
-        return m.find() ? m.group(1) : null;
+        return m.find(at) ? m.group(1) : null;
     }
 
     private static Charset lookup(String name) {
