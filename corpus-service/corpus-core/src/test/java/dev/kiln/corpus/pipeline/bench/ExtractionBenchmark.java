@@ -9,6 +9,10 @@ import dev.kiln.corpus.pipeline.extract.HtmlTextExtractor;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
+import java.lang.reflect.Method;
+import java.net.MalformedURLException;
+import java.net.URL;
+import java.net.URLClassLoader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -215,7 +219,23 @@ public final class ExtractionBenchmark {
                 new SpeedCase("Kiln html_extract, Trafilatura eval pages", "tf/", kiln)));
         if (pages.stream().anyMatch(p -> p.id.startsWith("gn/")))
             cases.add(new SpeedCase("Kiln html_extract, L3S-GN1 news pages", "gn/", kiln));
+        // -Dkiln.bench.cases=rb/,tf/ times only those page sets (a quicker alternation)
+        String only = System.getProperty("kiln.bench.cases", "");
+        if (!only.isEmpty()) cases.removeIf(c -> !List.of(only.split(",")).contains(c.prefix));
         // what a DOM would cost before any extraction: why the step streams instead
+        String base = System.getProperty("kiln.bench.baseline", "");
+        if (!base.isEmpty()) {
+            BiFunction<String, byte[], Object> old = baseline(Path.of(base));
+            int same = 0;
+            for (int i = 0; i < pages.size(); i++)
+                if (old.apply(pages.get(i).id, raw.get(i)).equals(kiln.apply(pages.get(i).id, raw.get(i)))) same++;
+            System.out.printf(Locale.ROOT, "baseline %s: same output on %d of %d pages%n", base, same, pages.size());
+            // each baseline case right after its Kiln case: the pair meets the same moment of the machine's load
+            for (int c = cases.size() - 1; c >= 0; c--) {
+                SpeedCase k = cases.get(c);
+                cases.add(c + 1, new SpeedCase(k.label.replace("Kiln", "baseline"), k.prefix, old));
+            }
+        }
         cases.add(new SpeedCase(
                 "jsoup parse alone, Readability test pages",
                 "rb/",
@@ -260,6 +280,19 @@ public final class ExtractionBenchmark {
                     median(wallRate[c]),
                     median * bytes / idx.get(c).size() / 1e6);
         }
+        for (int c = 0; c + 1 < cases.size(); c++) {
+            if (!cases.get(c + 1).label.startsWith("baseline")) continue;
+            double[] ratio = new double[ROUNDS];
+            for (int r = 0; r < ROUNDS; r++) ratio[r] = cpuRate[c][r] / cpuRate[c + 1][r];
+            System.out.printf(
+                    Locale.ROOT,
+                    "%-44s Kiln / baseline, median of the rounds' ratios: %.2fx (rounds %s)%n",
+                    cases.get(c).label.replace("Kiln html_extract, ", ""),
+                    median(ratio),
+                    Arrays.stream(ratio)
+                            .mapToObj(x -> String.format(Locale.ROOT, "%.2f", x))
+                            .collect(Collectors.joining(" ")));
+        }
     }
 
     /**
@@ -273,6 +306,56 @@ public final class ExtractionBenchmark {
             double rate = timed(c, idx, pages, raw, 0.5)[0];
             if (k > 0 && rate <= best * 1.03) return;
             best = Math.max(best, rate);
+        }
+    }
+
+    /**
+     * The step compiled from another commit ({@code -Dkiln.bench.baseline=} its classes directory),
+     * loaded child-first beside this one, so that old and new take turns in one JVM under the same load
+     * instead of in runs minutes apart on a shared machine.
+     */
+    static BiFunction<String, byte[], Object> baseline(Path classes) {
+        try {
+            URLClassLoader loader =
+                    new URLClassLoader(
+                            new URL[] {classes.toUri().toURL()}, ExtractionBenchmark.class.getClassLoader()) {
+                        @Override
+                        protected Class<?> loadClass(String name, boolean resolve) throws ClassNotFoundException {
+                            if (!name.startsWith("dev.kiln.corpus.")) return super.loadClass(name, resolve);
+                            synchronized (getClassLoadingLock(name)) {
+                                Class<?> c = findLoadedClass(name);
+                                if (c == null) {
+                                    try {
+                                        c = findClass(name);
+                                    } catch (ClassNotFoundException e) {
+                                        c = super.loadClass(name, false);
+                                    }
+                                }
+                                if (resolve) resolveClass(c);
+                                return c;
+                            }
+                        }
+                    };
+            Class<?> cfgClass = loader.loadClass(PipelineConfig.Extraction.class.getName());
+            Class<?> stepClass = loader.loadClass(HtmlTextExtractor.class.getName());
+            Class<?> docClass = loader.loadClass(PipelineDocument.class.getName());
+            Object step = stepClass
+                    .getConstructor(cfgClass)
+                    .newInstance(cfgClass.getMethod("defaults").invoke(null));
+            Method ofBytes = docClass.getMethod("ofBytes", String.class, String.class, byte[].class, String.class);
+            Method apply = stepClass.getMethod("apply", docClass);
+            Method kept = loader.loadClass(StepResult.class.getName()).getMethod("kept");
+            Method text = docClass.getMethod("text");
+            return (id, b) -> {
+                try {
+                    Object d = ofBytes.invoke(null, id, "https://example.org/" + id, b, "text/html");
+                    return (boolean) kept.invoke(apply.invoke(step, d)) ? text.invoke(d) : "";
+                } catch (ReflectiveOperationException e) {
+                    throw new IllegalStateException(e);
+                }
+            };
+        } catch (ReflectiveOperationException | MalformedURLException e) {
+            throw new IllegalStateException("baseline classes in " + classes, e);
         }
     }
 
