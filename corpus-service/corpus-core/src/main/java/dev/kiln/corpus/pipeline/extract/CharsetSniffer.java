@@ -71,10 +71,13 @@ public final class CharsetSniffer {
     /** The bytes decoded in {@code cs}, or null if they are not valid in it. */
     private static String strict(byte[] raw, int off, Charset cs) {
         if (cs.equals(StandardCharsets.UTF_8)) {
-            // String's own UTF-8 decoding (an ASCII fast path, compact Latin-1 strings) runs several times
-            // faster than a CharsetDecoder; it replaces malformed input with U+FFFD, so a result without
-            // one is exactly what the strict decoder gives, and only one with it needs the strict verdict
-            String s = new String(raw, off, raw.length - off, StandardCharsets.UTF_8);
+            // well-formed text beyond ASCII through Utf8; else String's own decoding (an ASCII fast path,
+            // compact Latin-1 strings), several times faster than a CharsetDecoder: it replaces malformed
+            // input with U+FFFD, so a result without one is exactly what the strict decoder gives, and
+            // only one with it needs the strict verdict
+            String s = Utf8.decode(raw, off);
+            if (s != null) return s;
+            s = new String(raw, off, raw.length - off, StandardCharsets.UTF_8);
             if (s.indexOf('\uFFFD') < 0) return s;
         }
         CharsetDecoder d = cs.newDecoder()
