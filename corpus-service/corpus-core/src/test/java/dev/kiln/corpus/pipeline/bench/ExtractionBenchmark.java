@@ -311,8 +311,11 @@ public final class ExtractionBenchmark {
 
     /**
      * The step compiled from another commit ({@code -Dkiln.bench.baseline=} its classes directory),
-     * loaded child-first beside this one, so that old and new take turns in one JVM under the same load
-     * instead of in runs minutes apart on a shared machine.
+     * loaded child-first beside this one: it checks that both give the same output on every page, and
+     * times old and new in turn in the same rounds. The same classes loaded twice measure 0.99x, but two
+     * different builds tax the JDK code they share unequally (the build before the speed work ran 25%
+     * slower beside the new one than alone), so the ratio to report is from separate JVMs alternated;
+     * the paired one shows the direction under the same moment's load.
      */
     static BiFunction<String, byte[], Object> baseline(Path classes) {
         try {
