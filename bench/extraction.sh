@@ -21,6 +21,9 @@
 #   SKIP_PEER=1 bench/extraction.sh ...   reuses the previous Readability.js output (quality tuning loop)
 #   L3S_DIR=DIR bench/extraction.sh ...    adds L3S-GN1 (scored like the Readability pages, by word shingles)
 #   DRAGNET_DIR=DIR bench/extraction.sh ... adds Dragnet (likewise)
+#   BASELINE_CLASSES=DIR bench/extraction.sh ...   also times another commit's compiled main classes (e.g.
+#           git archive COMMIT | tar -x -C /tmp/base, compiled there) in the same rounds, checks it gives the
+#           same output on every page, and prints Kiln / baseline per page set
 set -euo pipefail
 cd "$(dirname "$0")/.."
 RB_DIR="$(realpath "${1:?readability checkout}")"
@@ -37,6 +40,8 @@ MAIN=dev.kiln.corpus.pipeline.bench.ExtractionBenchmark
 SETS=()
 if [ -n "${L3S_DIR:-}" ]; then SETS=("-Dkiln.bench.l3s=$(realpath "$L3S_DIR")"); fi
 if [ -n "${DRAGNET_DIR:-}" ]; then SETS+=("-Dkiln.bench.dragnet=$(realpath "$DRAGNET_DIR")"); fi
+BASE=()
+if [ -n "${BASELINE_CLASSES:-}" ]; then BASE=("-Dkiln.bench.baseline=$(realpath "$BASELINE_CLASSES")"); fi
 java "${SETS[@]}" -cp "$CP" $MAIN list "$RB_DIR" "$TF_DIR" "$OUT"
 if [ -z "${SKIP_PEER:-}" ]; then
   (cd bench/extraction && npm ci --no-audit --no-fund --loglevel=error)
@@ -45,4 +50,4 @@ if [ -z "${SKIP_PEER:-}" ]; then
 fi
 lscpu | grep "Model name" || true
 uptime
-exec java -Xmx2g "${SETS[@]}" -cp "$CP" $MAIN run "$RB_DIR" "$TF_DIR" "$OUT" "$SECONDS_PER_CASE" "$WORST"
+exec java -Xmx2g "${SETS[@]}" "${BASE[@]}" -cp "$CP" $MAIN run "$RB_DIR" "$TF_DIR" "$OUT" "$SECONDS_PER_CASE" "$WORST"

@@ -1,7 +1,9 @@
 package dev.kiln.corpus.pipeline.extract;
 
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.Locale;
+import java.util.Map;
 
 /**
  * The elements a page's blocks lie in, as a table built during the streaming pass instead of a DOM:
@@ -24,6 +26,7 @@ final class ElementTable {
     private int[] prior = new int[256];
     private boolean[] articleBody = new boolean[256];
     private int size;
+    private final Map<String, Integer> namePriors = new HashMap<>();
 
     int size() {
         return size;
@@ -49,10 +52,21 @@ final class ElementTable {
             articleBody = Arrays.copyOf(articleBody, size * 2);
         }
         parent[size] = parentElement;
-        prior[size] = tagPrior(tag) + namePrior(cls) + namePrior(id);
+        prior[size] = tagPrior(tag) + knownNamePrior(cls) + knownNamePrior(id);
         articleBody[size] =
                 itemprop != null && itemprop.toLowerCase(Locale.ROOT).contains("articlebody");
         return size++;
+    }
+
+    /** {@link #namePrior}, remembered per value: pages repeat a few dozen class values on thousands of elements. */
+    private int knownNamePrior(String v) {
+        if (v == null || v.isEmpty()) return 0;
+        Integer p = namePriors.get(v);
+        if (p == null) {
+            p = namePrior(v);
+            namePriors.put(v, p);
+        }
+        return p;
     }
 
     /** Readability's tag priors: a div or article is a likely container, a list or heading is not. */

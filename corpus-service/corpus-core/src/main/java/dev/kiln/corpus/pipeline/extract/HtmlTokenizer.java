@@ -1,6 +1,5 @@
 package dev.kiln.corpus.pipeline.extract;
 
-import java.util.Locale;
 import java.util.Set;
 import org.jsoup.nodes.Entities;
 
@@ -57,18 +56,19 @@ final class HtmlTokenizer {
     }
 
     static void tokenize(String html, Handler handler) {
-        int n = html.length();
+        // scanned as an array: String.charAt on a page with any non-Latin-1 character pays an index check
+        // and a UTF-16 read per character, which was most of the lexer's time
+        char[] a = html.toCharArray();
+        TagNames names = new TagNames();
+        int n = a.length;
         int i = 0;
         int textStart = 0;
         while (i < n) {
-            char c = html.charAt(i);
-            if (c != '<' || i + 1 >= n) {
-                i++;
-                continue;
-            }
-            char d = html.charAt(i + 1);
+            i = html.indexOf('<', i);
+            if (i < 0 || i + 1 >= n) break;
+            char d = a[i + 1];
             boolean startTag = isAsciiLetter(d);
-            boolean endTag = d == '/' && i + 2 < n && isAsciiLetter(html.charAt(i + 2));
+            boolean endTag = d == '/' && i + 2 < n && isAsciiLetter(a[i + 2]);
             boolean comment = d == '!' || d == '?';
             if (!startTag && !endTag && !comment) {
                 i++;
@@ -93,58 +93,60 @@ final class HtmlTokenizer {
             }
             int p = i + (endTag ? 2 : 1);
             int nameStart = p;
-            while (p < n && !isTagNameEnd(html.charAt(p))) p++;
-            String name = html.substring(nameStart, p).toLowerCase(Locale.ROOT);
+            while (p < n && !isTagNameEnd(a[p])) p++;
+            String name = names.lowerCase(html, a, nameStart, p);
             // attributes until '>' (respecting quotes)
             String cls = null, id = null, role = null, style = null, type = null, itemprop = null;
             boolean hidden = false;
             boolean selfClosing = false;
-            while (p < n && html.charAt(p) != '>') {
-                char a = html.charAt(p);
-                if (a == '/') {
+            while (p < n && a[p] != '>') {
+                char c = a[p];
+                if (c == '/') {
                     selfClosing = true;
                     p++;
                     continue;
                 }
-                if (Character.isWhitespace(a)) {
+                if (isWhitespace(c)) {
                     p++;
                     continue;
                 }
                 selfClosing = false;
                 int an = p;
-                while (p < n
-                        && html.charAt(p) != '='
-                        && html.charAt(p) != '>'
-                        && !Character.isWhitespace(html.charAt(p))
-                        && !(html.charAt(p) == '/' && p + 1 < n && html.charAt(p + 1) == '>')) p++;
-                String attr = html.substring(an, p).toLowerCase(Locale.ROOT);
-                while (p < n && Character.isWhitespace(html.charAt(p))) p++;
-                String val = null;
-                if (p < n && html.charAt(p) == '=') {
+                while (p < n) {
+                    char x = a[p];
+                    if (x == '=' || x == '>' || isWhitespace(x) || x == '/' && p + 1 < n && a[p + 1] == '>') break;
                     p++;
-                    while (p < n && Character.isWhitespace(html.charAt(p))) p++;
-                    if (p < n && (html.charAt(p) == '"' || html.charAt(p) == '\'')) {
-                        char q = html.charAt(p);
-                        int ve = html.indexOf(q, p + 1);
-                        if (ve < 0) ve = n;
-                        val = html.substring(p + 1, ve);
-                        p = Math.min(n, ve + 1);
+                }
+                int attr = endTag ? OTHER : attribute(a, an, p);
+                while (p < n && isWhitespace(a[p])) p++;
+                int vs = -1, ve = -1;
+                if (p < n && a[p] == '=') {
+                    p++;
+                    while (p < n && isWhitespace(a[p])) p++;
+                    if (p < n && (a[p] == '"' || a[p] == '\'')) {
+                        char q = a[p];
+                        int close = html.indexOf(q, p + 1);
+                        if (close < 0) close = n;
+                        vs = p + 1;
+                        ve = close;
+                        p = Math.min(n, close + 1);
                     } else {
-                        int vs = p;
-                        while (p < n && !Character.isWhitespace(html.charAt(p)) && html.charAt(p) != '>') p++;
-                        val = html.substring(vs, p);
+                        vs = p;
+                        while (p < n && !isWhitespace(a[p]) && a[p] != '>') p++;
+                        ve = p;
                     }
                 }
-                if (endTag) continue;
+                if (attr == OTHER) continue;
+                String val = vs < 0 ? null : html.substring(vs, ve);
                 switch (attr) {
-                    case "class" -> cls = val;
-                    case "id" -> id = val;
-                    case "role" -> role = val;
-                    case "style" -> style = val;
-                    case "type" -> type = val;
-                    case "itemprop" -> itemprop = val;
-                    case "hidden" -> hidden = true;
-                    case "aria-hidden" -> hidden |= "true".equalsIgnoreCase(val);
+                    case CLASS -> cls = val;
+                    case ID -> id = val;
+                    case ROLE -> role = val;
+                    case STYLE -> style = val;
+                    case TYPE -> type = val;
+                    case ITEMPROP -> itemprop = val;
+                    case HIDDEN -> hidden = true;
+                    case ARIA_HIDDEN -> hidden |= "true".equalsIgnoreCase(val);
                     default -> {}
                 }
             }
@@ -156,7 +158,7 @@ final class HtmlTokenizer {
             }
             StartTag tag = new StartTag(name, cls, id, role, style, type, itemprop, hidden, selfClosing);
             if (RAW_TEXT.contains(name)) {
-                int close = indexOfIgnoreCase(html, "</" + name, i);
+                int close = endTagOf(html, a, name, i);
                 int contentEnd = close < 0 ? n : close;
                 handler.rawTextElement(tag, html, i, contentEnd);
                 int gt = close < 0 ? n : html.indexOf('>', close);
@@ -169,23 +171,75 @@ final class HtmlTokenizer {
         if (n > textStart) handler.text(html, textStart, n);
     }
 
+    /** The attributes the lexer keeps, as {@link #attribute} names them. */
+    private static final int OTHER = 0,
+            CLASS = 1,
+            ID = 2,
+            ROLE = 3,
+            STYLE = 4,
+            TYPE = 5,
+            ITEMPROP = 6,
+            HIDDEN = 7,
+            ARIA_HIDDEN = 8;
+
+    private static final String[] KEPT_ATTRIBUTES = {
+        null, "class", "id", "role", "style", "type", "itemprop", "hidden", "aria-hidden"
+    };
+
+    /**
+     * Which kept attribute {@code a[from, to)} names, compared without lower-casing a copy: the names are
+     * ASCII without a 'k', and the only non-ASCII characters whose lower case is ASCII are the Kelvin
+     * sign ('k') and dotted capital I (two characters), so an ASCII-only case-folding match is exactly
+     * {@code toLowerCase(Locale.ROOT).equals(name)}.
+     */
+    private static int attribute(char[] a, int from, int to) {
+        int k = switch (to - from) {
+            case 2 -> ID;
+            case 4 -> asciiLower(a[from]) == 'r' ? ROLE : TYPE;
+            case 5 -> asciiLower(a[from]) == 'c' ? CLASS : STYLE;
+            case 6 -> HIDDEN;
+            case 8 -> ITEMPROP;
+            case 11 -> ARIA_HIDDEN;
+            default -> OTHER;
+        };
+        if (k == OTHER) return OTHER;
+        String want = KEPT_ATTRIBUTES[k];
+        for (int j = 0; j < want.length(); j++) if (asciiLower(a[from + j]) != want.charAt(j)) return OTHER;
+        return k;
+    }
+
+    private static char asciiLower(char c) {
+        return c >= 'A' && c <= 'Z' ? (char) (c + 32) : c;
+    }
+
+    /** Where the end tag of raw-text element {@code name} starts at or after {@code from}; -1: none. */
+    private static int endTagOf(String html, char[] a, String name, int from) {
+        int n = a.length, m = name.length();
+        for (int i = html.indexOf('<', from); i >= 0; i = html.indexOf('<', i + 1)) {
+            if (i + 2 + m > n) return -1;
+            if (a[i + 1] == '/' && html.regionMatches(true, i + 2, name, 0, m)) {
+                int after = i + 2 + m;
+                if (after >= n || isTagNameEnd(a[after])) return i;
+            }
+        }
+        return -1;
+    }
+
     private static boolean isAsciiLetter(char c) {
         return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
     }
 
     private static boolean isTagNameEnd(char c) {
-        return c == '>' || c == '/' || Character.isWhitespace(c);
+        return c == '>' || c == '/' || isWhitespace(c);
     }
 
-    private static int indexOfIgnoreCase(String s, String needle, int from) {
-        int n = s.length(), m = needle.length();
-        for (int i = from; i + m <= n; i++) {
-            if (s.charAt(i) == '<' && s.regionMatches(true, i, needle, 0, m)) {
-                int after = i + m;
-                if (after >= n || isTagNameEnd(s.charAt(after))) return i;
-            }
-        }
-        return -1;
+    /** Bits 9-13 and 28-32: the characters up to ' ' that {@link Character#isWhitespace} accepts. */
+    private static final long LOW_WHITESPACE = 0x1F0003E00L;
+
+    /** {@link Character#isWhitespace}, without its table look-up for ASCII. */
+    static boolean isWhitespace(char c) {
+        if (c <= ' ') return (LOW_WHITESPACE & (1L << c)) != 0;
+        return c >= 0x80 && Character.isWhitespace(c);
     }
 
     /** Decodes character references: numeric ones, and named ones through jsoup's entity table. */

@@ -3,7 +3,9 @@ package dev.kiln.corpus.pipeline.extract;
 import dev.kiln.corpus.pipeline.extract.HtmlMainText.Block;
 import dev.kiln.corpus.pipeline.extract.HtmlTokenizer.StartTag;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -37,6 +39,7 @@ final class TextBlockBuilder implements HtmlTokenizer.Handler {
     private static final class Frame {
         final String tag;
         final boolean skip, link, heading, listItem, main, pre, headerFooter;
+        boolean block; // one of HtmlElements.BLOCK, looked up once
         final int article;
         boolean code;
         int element = -1; // innermost non-skipped element, in the ElementTable
@@ -66,6 +69,15 @@ final class TextBlockBuilder implements HtmlTokenizer.Handler {
         }
     }
 
+    /** Where the search for an open element to close implicitly stops, per element closed. */
+    private static final Set<String>
+            P_SCOPE = Set.of("div", "td", "th", "li", "section", "article", "main", "body", "blockquote", "dd"),
+            LI_SCOPE = Set.of("ul", "ol", "menu"),
+            DL_SCOPE = Set.of("dl"),
+            TR_SCOPE = Set.of("table", "tbody", "thead", "tfoot"),
+            CELL_SCOPE = Set.of("tr", "table"),
+            OPTION_SCOPE = Set.of("select");
+
     private final List<Frame> stack = new ArrayList<>();
     private final List<Block> blocks = new ArrayList<>();
     private final StringBuilder buf = new StringBuilder();
@@ -79,6 +91,15 @@ final class TextBlockBuilder implements HtmlTokenizer.Handler {
     private final ElementTable elements = new ElementTable();
     private final List<String> jsonLd = new ArrayList<>();
     private final boolean lenient;
+    /**
+     * What {@link BoilerplateNames} says of each class and id value met on the page: a page repeats a
+     * few dozen values on thousands of elements, and splitting each into words again was 6% of the time.
+     */
+    private final Map<String, Integer> nameVerdicts = new HashMap<>();
+    /** The first '&' at or after {@link #ampFrom} in {@link #ampIn} (MAX_VALUE: none): text runs without one skip unescaping. */
+    private String ampIn;
+
+    private int ampFrom, ampAt;
 
     /**
      * @param lenient strongly named boxes (share, related, comments ...) are judged by size like weakly
@@ -160,32 +181,40 @@ final class TextBlockBuilder implements HtmlTokenizer.Handler {
         return null;
     }
 
-    private void appendText(String s, boolean inLink, boolean pre) {
+    /** Appends {@code s[from, to)}: white space collapsed, or, in pre, each line its own block. */
+    private void appendText(String s, int from, int to, boolean inLink, boolean pre) {
         if (pre) {
-            int start = 0;
-            for (int i = 0; i < s.length(); i++) {
+            int start = from;
+            for (int i = from; i < to; i++) {
                 if (s.charAt(i) == '\n') {
                     appendRaw(s.substring(start, i), inLink);
                     flush();
                     start = i + 1;
                 }
             }
-            appendRaw(s.substring(start), inLink);
+            appendRaw(s.substring(start, to), inLink);
             return;
         }
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            if (c == ' ' || c == '\n' || c == '\t' || c == '\r' || c == '\f' || c == '\u00A0' || c == '\u200B') {
+        int i = from;
+        while (i < to) {
+            if (collapsible(s.charAt(i))) {
                 pendingSpace = buf.length() > 0;
-            } else {
-                if (pendingSpace) {
-                    buf.append(' ');
-                    pendingSpace = false;
-                }
-                buf.append(c);
-                if (inLink) linkChars++;
+                i++;
+                continue;
             }
+            int word = i;
+            while (i < to && !collapsible(s.charAt(i))) i++;
+            if (pendingSpace) {
+                buf.append(' ');
+                pendingSpace = false;
+            }
+            buf.append(s, word, i);
+            if (inLink) linkChars += i - word;
         }
+    }
+
+    private static boolean collapsible(char c) {
+        return c == ' ' || c == '\n' || c == '\t' || c == '\r' || c == '\f' || c == '\u00A0' || c == '\u200B';
     }
 
     private void appendRaw(String s, boolean inLink) {
@@ -210,7 +239,21 @@ final class TextBlockBuilder implements HtmlTokenizer.Handler {
             link = t.link;
             pre = t.pre;
         }
-        appendText(HtmlTokenizer.unescape(html.substring(from, to)), link, pre);
+        if (hasAmpersand(html, from, to)) {
+            String s = HtmlTokenizer.unescape(html.substring(from, to));
+            appendText(s, 0, s.length(), link, pre);
+        } else appendText(html, from, to, link, pre);
+    }
+
+    /** Whether {@code html[from, to)} holds a '&', with one forward search over the page for all its runs. */
+    private boolean hasAmpersand(String html, int from, int to) {
+        if (html != ampIn || from < ampFrom || ampAt < from) {
+            int at = html.indexOf('&', from);
+            ampIn = html;
+            ampFrom = from;
+            ampAt = at < 0 ? Integer.MAX_VALUE : at;
+        }
+        return ampAt < to;
     }
 
     @Override
@@ -275,20 +318,18 @@ final class TextBlockBuilder implements HtmlTokenizer.Handler {
                     "hr",
                     "figure",
                     "address",
-                    "details" ->
-                closeIfOpen(
-                        "p", Set.of("div", "td", "th", "li", "section", "article", "main", "body", "blockquote", "dd"));
-            case "li" -> closeIfOpen("li", Set.of("ul", "ol", "menu"));
+                    "details" -> closeIfOpen("p", P_SCOPE);
+            case "li" -> closeIfOpen("li", LI_SCOPE);
             case "dt", "dd" -> {
-                closeIfOpen("dt", Set.of("dl"));
-                closeIfOpen("dd", Set.of("dl"));
+                closeIfOpen("dt", DL_SCOPE);
+                closeIfOpen("dd", DL_SCOPE);
             }
-            case "tr" -> closeIfOpen("tr", Set.of("table", "tbody", "thead", "tfoot"));
+            case "tr" -> closeIfOpen("tr", TR_SCOPE);
             case "td", "th" -> {
-                closeIfOpen("td", Set.of("tr", "table"));
-                closeIfOpen("th", Set.of("tr", "table"));
+                closeIfOpen("td", CELL_SCOPE);
+                closeIfOpen("th", CELL_SCOPE);
             }
-            case "option" -> closeIfOpen("option", Set.of("select"));
+            case "option" -> closeIfOpen("option", OPTION_SCOPE);
             default -> {}
         }
         parent = top();
@@ -302,9 +343,7 @@ final class TextBlockBuilder implements HtmlTokenizer.Handler {
             else if (tag.hidden()) skip = true;
             else if (BoilerplateNames.skippedRole(role)) skip = true;
             else if (tag.style() != null && BoilerplateNames.hiddenStyle(tag.style())) skip = true;
-            else if (!lenient
-                    && !articleContainer(name, tag.itemprop())
-                    && (BoilerplateNames.strong(cls) || BoilerplateNames.strong(id))) skip = true;
+            else if (!lenient && !articleContainer(name, tag.itemprop()) && (strong(cls) || strong(id))) skip = true;
         }
         int box = parent == null ? -1 : parent.box;
         if (!skip
@@ -313,9 +352,7 @@ final class TextBlockBuilder implements HtmlTokenizer.Handler {
                 && !name.equals("main")
                 && !name.equals("article")
                 && !"main".equalsIgnoreCase(role)
-                && (BoilerplateNames.weak(cls)
-                        || BoilerplateNames.weak(id)
-                        || lenient && (BoilerplateNames.strong(cls) || BoilerplateNames.strong(id)))) {
+                && (weak(cls) || weak(id) || lenient && (strong(cls) || strong(id)))) {
             // a weakly named box ("nav", "menu", "footer", …): judged after the pass by its size and links,
             // since content wrappers are sometimes named e.g. "wy-nav-content"
             boxParent.add(box);
@@ -346,6 +383,7 @@ final class TextBlockBuilder implements HtmlTokenizer.Handler {
                 name, skip, link, heading, li, main, name.equals("pre") || (parent != null && parent.pre), hf, article);
         fr.box = box;
         fr.code = code;
+        fr.block = block;
         if (!skip && name.equals("table")) fr.table = new TableRows.Table("presentation".equalsIgnoreCase(role));
         if (!skip && row) fr.rowState = new TableRows.Row(blocks.size());
         int parentElement = parent == null ? -1 : parent.element;
@@ -375,6 +413,28 @@ final class TextBlockBuilder implements HtmlTokenizer.Handler {
             Frame r = openRow();
             if (r != null) r.rowState.cellStarts(blocks.size());
         }
+    }
+
+    /** {@link BoilerplateNames#weak}, remembered per value ({@link #nameVerdicts}). */
+    private boolean weak(String classOrId) {
+        return (nameVerdict(classOrId) & WEAK) != 0;
+    }
+
+    /** {@link BoilerplateNames#strong}, remembered per value ({@link #nameVerdicts}). */
+    private boolean strong(String classOrId) {
+        return (nameVerdict(classOrId) & STRONG) != 0;
+    }
+
+    private static final int WEAK = 1, STRONG = 2;
+
+    private int nameVerdict(String classOrId) {
+        if (classOrId == null || classOrId.isEmpty()) return 0;
+        Integer v = nameVerdicts.get(classOrId);
+        if (v == null) {
+            v = (BoilerplateNames.weak(classOrId) ? WEAK : 0) | (BoilerplateNames.strong(classOrId) ? STRONG : 0);
+            nameVerdicts.put(classOrId, v);
+        }
+        return v;
     }
 
     /** An element that declares itself the page's content, whatever its class or id says. */
@@ -434,7 +494,7 @@ final class TextBlockBuilder implements HtmlTokenizer.Handler {
     private void popTo(String tag) {
         for (int k = stack.size() - 1; k >= 0; k--) {
             Frame f = stack.get(k);
-            if (!f.skip && HtmlElements.BLOCK.contains(f.tag)) flush();
+            if (!f.skip && f.block) flush();
             if (f.rowState != null) endRow(f);
             stack.remove(k);
             if (f.tag.equals(tag)) return;

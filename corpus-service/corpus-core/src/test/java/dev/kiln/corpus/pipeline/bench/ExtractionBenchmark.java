@@ -9,15 +9,22 @@ import dev.kiln.corpus.pipeline.extract.HtmlTextExtractor;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
+import java.lang.reflect.Method;
+import java.net.MalformedURLException;
+import java.net.URL;
+import java.net.URLClassLoader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.BiFunction;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 import java.util.zip.CRC32;
 import org.jsoup.Jsoup;
 
@@ -71,6 +78,10 @@ public final class ExtractionBenchmark {
             return;
         }
         double seconds = args.length > 4 ? Double.parseDouble(args[4]) : 10;
+        if (args[0].equals("speed")) { // the timed cases alone, for old-against-new alternations
+            speed(pages, readAll(pages), seconds);
+            return;
+        }
         int worst = args.length > 5 ? Integer.parseInt(args[5]) : 0;
         run(pages, out, seconds, worst);
     }
@@ -196,30 +207,10 @@ public final class ExtractionBenchmark {
         HtmlTextExtractor step = new HtmlTextExtractor(PipelineConfig.Extraction.defaults());
         Path kiln = out.resolve("kiln");
         Files.createDirectories(kiln);
-        List<byte[]> raw = new ArrayList<>();
-        for (Page p : pages) raw.add(Files.readAllBytes(p.file));
+        List<byte[]> raw = readAll(pages);
         for (int i = 0; i < pages.size(); i++)
             Files.writeString(kiln.resolve(fileName(pages.get(i).id)), extract(step, pages.get(i).id, raw.get(i)));
-        System.out.printf(
-                Locale.ROOT,
-                "java %s, %d available processors%n",
-                System.getProperty("java.version"),
-                Runtime.getRuntime().availableProcessors());
-        if (seconds > 0) { // 0: quality only, for a tuning loop
-            time("Kiln html_extract, Readability test pages", step, pages, raw, "rb/", seconds);
-            time("Kiln html_extract, Trafilatura eval pages", step, pages, raw, "tf/", seconds);
-            if (pages.stream().anyMatch(p -> p.id.startsWith("gn/")))
-                time("Kiln html_extract, L3S-GN1 news pages", step, pages, raw, "gn/", seconds);
-            // what a DOM would cost before any extraction: why the step streams instead
-            time(
-                    "jsoup parse alone, Readability test pages",
-                    pages,
-                    raw,
-                    "rb/",
-                    seconds,
-                    (id, b) ->
-                            Jsoup.parse(new String(b, StandardCharsets.UTF_8)).body());
-        }
+        if (seconds > 0) speed(pages, raw, seconds); // 0: quality only, for a tuning loop
         Path peer = out.resolve("readability");
         if (Files.isRegularFile(peer.resolve("timing.json"))) {
             JsonNode t = new ObjectMapper().readTree(peer.resolve("timing.json").toFile());
@@ -247,45 +238,194 @@ public final class ExtractionBenchmark {
         return r.kept() ? d.text() : "";
     }
 
-    static void time(
-            String label, HtmlTextExtractor step, List<Page> pages, List<byte[]> raw, String prefix, double seconds) {
-        time(label, pages, raw, prefix, seconds, (id, b) -> extract(step, id, b));
+    static List<byte[]> readAll(List<Page> pages) throws IOException {
+        List<byte[]> raw = new ArrayList<>();
+        for (Page p : pages) raw.add(Files.readAllBytes(p.file));
+        return raw;
     }
 
-    static void time(
-            String label,
-            List<Page> pages,
-            List<byte[]> raw,
-            String prefix,
-            double seconds,
-            java.util.function.BiFunction<String, byte[], Object> work) {
-        List<Integer> idx = new ArrayList<>();
-        long bytes = 0;
-        for (int i = 0; i < pages.size(); i++)
-            if (pages.get(i).id.startsWith(prefix)) {
-                idx.add(i);
-                bytes += raw.get(i).length;
+    /** One timed case: a label, the pages whose id starts with a prefix, and the work done per page. */
+    record SpeedCase(String label, String prefix, BiFunction<String, byte[], Object> work) {}
+
+    /** Rounds per case: each case's figure is its median round. */
+    private static final int ROUNDS = 5;
+
+    /**
+     * Pages/s of each case on one thread (thread CPU time), SECONDS per case in all. The cases take
+     * turns in {@link #ROUNDS} rounds after each was warmed up, and each reports its median round: timed
+     * one after the other in one block each, a case measured the machine's load and the JVM's state at
+     * its turn (the garbage and compiled code the cases before it left), which moved the same code's
+     * figure by 30–40% between runs; and each is first run until its rate stops rising ({@link #warmUp}). Each round starts from a collected heap, so no case pays for
+     * another's garbage.
+     */
+    static void speed(List<Page> pages, List<byte[]> raw, double seconds) {
+        HtmlTextExtractor step = new HtmlTextExtractor(PipelineConfig.Extraction.defaults());
+        BiFunction<String, byte[], Object> kiln = (id, b) -> extract(step, id, b);
+        List<SpeedCase> cases = new ArrayList<>(List.of(
+                new SpeedCase("Kiln html_extract, Readability test pages", "rb/", kiln),
+                new SpeedCase("Kiln html_extract, Trafilatura eval pages", "tf/", kiln)));
+        if (pages.stream().anyMatch(p -> p.id.startsWith("gn/")))
+            cases.add(new SpeedCase("Kiln html_extract, L3S-GN1 news pages", "gn/", kiln));
+        // -Dkiln.bench.cases=rb/,tf/ times only those page sets (a quicker alternation)
+        String only = System.getProperty("kiln.bench.cases", "");
+        if (!only.isEmpty()) cases.removeIf(c -> !List.of(only.split(",")).contains(c.prefix));
+        // what a DOM would cost before any extraction: why the step streams instead
+        String base = System.getProperty("kiln.bench.baseline", "");
+        if (!base.isEmpty()) {
+            BiFunction<String, byte[], Object> old = baseline(Path.of(base));
+            int same = 0;
+            for (int i = 0; i < pages.size(); i++)
+                if (old.apply(pages.get(i).id, raw.get(i)).equals(kiln.apply(pages.get(i).id, raw.get(i)))) same++;
+            System.out.printf(Locale.ROOT, "baseline %s: same output on %d of %d pages%n", base, same, pages.size());
+            // each baseline case right after its Kiln case: the pair meets the same moment of the machine's load
+            for (int c = cases.size() - 1; c >= 0; c--) {
+                SpeedCase k = cases.get(c);
+                cases.add(c + 1, new SpeedCase(k.label.replace("Kiln", "baseline"), k.prefix, old));
             }
-        for (int i : idx) work.apply(pages.get(i).id, raw.get(i)); // warm-up
-        long limit = (long) (seconds * 1e9), n = 0, b = 0;
+        }
+        cases.add(new SpeedCase(
+                "jsoup parse alone, Readability test pages",
+                "rb/",
+                (id, b) -> Jsoup.parse(new String(b, StandardCharsets.UTF_8)).body()));
+        System.out.printf(
+                Locale.ROOT,
+                "java %s, %d available processors, %d rounds of %.1f s per case%n",
+                System.getProperty("java.version"),
+                Runtime.getRuntime().availableProcessors(),
+                ROUNDS,
+                seconds / ROUNDS);
+        List<List<Integer>> idx = new ArrayList<>();
+        for (SpeedCase c : cases) {
+            List<Integer> mine = new ArrayList<>();
+            for (int i = 0; i < pages.size(); i++) if (pages.get(i).id.startsWith(c.prefix)) mine.add(i);
+            idx.add(mine);
+            warmUp(c, mine, pages, raw);
+        }
+        double[][] cpuRate = new double[cases.size()][ROUNDS], wallRate = new double[cases.size()][ROUNDS];
+        for (int r = 0; r < ROUNDS; r++)
+            for (int c = 0; c < cases.size(); c++) {
+                double[] rates = timed(cases.get(c), idx.get(c), pages, raw, seconds / ROUNDS);
+                cpuRate[c][r] = rates[0];
+                wallRate[c][r] = rates[1];
+            }
+        for (int c = 0; c < cases.size(); c++) {
+            long bytes = 0;
+            for (int i : idx.get(c)) bytes += raw.get(i).length;
+            double[] cpu = cpuRate[c].clone();
+            Arrays.sort(cpu);
+            double median = cpu[ROUNDS / 2];
+            System.out.printf(
+                    Locale.ROOT,
+                    "%-44s %5d pages, mean %5.1f KB: %8.1f pages/s (thread CPU, median; rounds %s), %8.1f pages/s (wall), %.1f MB/s%n",
+                    cases.get(c).label,
+                    idx.get(c).size(),
+                    bytes / 1024.0 / idx.get(c).size(),
+                    median,
+                    Arrays.stream(cpuRate[c])
+                            .mapToObj(x -> String.format(Locale.ROOT, "%.0f", x))
+                            .collect(Collectors.joining(" ")),
+                    median(wallRate[c]),
+                    median * bytes / idx.get(c).size() / 1e6);
+        }
+        for (int c = 0; c + 1 < cases.size(); c++) {
+            if (!cases.get(c + 1).label.startsWith("baseline")) continue;
+            double[] ratio = new double[ROUNDS];
+            for (int r = 0; r < ROUNDS; r++) ratio[r] = cpuRate[c][r] / cpuRate[c + 1][r];
+            System.out.printf(
+                    Locale.ROOT,
+                    "%-44s Kiln / baseline, median of the rounds' ratios: %.2fx (rounds %s)%n",
+                    cases.get(c).label.replace("Kiln html_extract, ", ""),
+                    median(ratio),
+                    Arrays.stream(ratio)
+                            .mapToObj(x -> String.format(Locale.ROOT, "%.2f", x))
+                            .collect(Collectors.joining(" ")));
+        }
+    }
+
+    /**
+     * Runs a case until its rate stops rising: half-second slices until one is no faster than 3% over the
+     * best before it (at most 20). One pass over the pages was not enough: on a loaded machine the
+     * compiler threads wait for a core, and the first seconds of a case ran on code still being compiled.
+     */
+    private static void warmUp(SpeedCase c, List<Integer> idx, List<Page> pages, List<byte[]> raw) {
+        double best = 0;
+        for (int k = 0; k < 20; k++) {
+            double rate = timed(c, idx, pages, raw, 0.5)[0];
+            if (k > 0 && rate <= best * 1.03) return;
+            best = Math.max(best, rate);
+        }
+    }
+
+    /**
+     * The step compiled from another commit ({@code -Dkiln.bench.baseline=} its classes directory),
+     * loaded child-first beside this one: it checks that both give the same output on every page, and
+     * times old and new in turn in the same rounds. The same classes loaded twice measure 0.99x, but two
+     * different builds tax the JDK code they share unequally (the build before the speed work ran 25%
+     * slower beside the new one than alone), so the ratio to report is from separate JVMs alternated;
+     * the paired one shows the direction under the same moment's load.
+     */
+    static BiFunction<String, byte[], Object> baseline(Path classes) {
+        try {
+            URLClassLoader loader =
+                    new URLClassLoader(
+                            new URL[] {classes.toUri().toURL()}, ExtractionBenchmark.class.getClassLoader()) {
+                        @Override
+                        protected Class<?> loadClass(String name, boolean resolve) throws ClassNotFoundException {
+                            if (!name.startsWith("dev.kiln.corpus.")) return super.loadClass(name, resolve);
+                            synchronized (getClassLoadingLock(name)) {
+                                Class<?> c = findLoadedClass(name);
+                                if (c == null) {
+                                    try {
+                                        c = findClass(name);
+                                    } catch (ClassNotFoundException e) {
+                                        c = super.loadClass(name, false);
+                                    }
+                                }
+                                if (resolve) resolveClass(c);
+                                return c;
+                            }
+                        }
+                    };
+            Class<?> cfgClass = loader.loadClass(PipelineConfig.Extraction.class.getName());
+            Class<?> stepClass = loader.loadClass(HtmlTextExtractor.class.getName());
+            Class<?> docClass = loader.loadClass(PipelineDocument.class.getName());
+            Object step = stepClass
+                    .getConstructor(cfgClass)
+                    .newInstance(cfgClass.getMethod("defaults").invoke(null));
+            Method ofBytes = docClass.getMethod("ofBytes", String.class, String.class, byte[].class, String.class);
+            Method apply = stepClass.getMethod("apply", docClass);
+            Method kept = loader.loadClass(StepResult.class.getName()).getMethod("kept");
+            Method text = docClass.getMethod("text");
+            return (id, b) -> {
+                try {
+                    Object d = ofBytes.invoke(null, id, "https://example.org/" + id, b, "text/html");
+                    return (boolean) kept.invoke(apply.invoke(step, d)) ? text.invoke(d) : "";
+                } catch (ReflectiveOperationException e) {
+                    throw new IllegalStateException(e);
+                }
+            };
+        } catch (ReflectiveOperationException | MalformedURLException e) {
+            throw new IllegalStateException("baseline classes in " + classes, e);
+        }
+    }
+
+    private static double median(double[] xs) {
+        double[] s = xs.clone();
+        Arrays.sort(s);
+        return s[s.length / 2];
+    }
+
+    /** Runs the case's pages over and over for {@code seconds} of thread CPU: {pages/s CPU, pages/s wall}. */
+    private static double[] timed(SpeedCase c, List<Integer> idx, List<Page> pages, List<byte[]> raw, double seconds) {
+        System.gc();
+        long limit = (long) (seconds * 1e9), n = 0;
         long c0 = MX.getCurrentThreadCpuTime(), w0 = System.nanoTime();
         while (MX.getCurrentThreadCpuTime() - c0 < limit) {
-            for (int i : idx) {
-                work.apply(pages.get(i).id, raw.get(i));
-                b += raw.get(i).length;
-            }
+            for (int i : idx) c.work.apply(pages.get(i).id, raw.get(i));
             n += idx.size();
         }
         double cpu = (MX.getCurrentThreadCpuTime() - c0) / 1e9, wall = (System.nanoTime() - w0) / 1e9;
-        System.out.printf(
-                Locale.ROOT,
-                "%-44s %5d pages, mean %5.1f KB: %8.1f pages/s (thread CPU), %8.1f pages/s (wall), %.1f MB/s%n",
-                label,
-                idx.size(),
-                bytes / 1024.0 / idx.size(),
-                n / cpu,
-                n / wall,
-                b / cpu / 1e6);
+        return new double[] {n / cpu, n / wall};
     }
 
     record Full(String id, double p, double r, double bowP, double bowR, boolean empty) {
