@@ -283,13 +283,15 @@ final class ArticleTail {
     /**
      * Site names, "Do More With Reuters", registration pleas: short lines above the headline inside the
      * article's container. A standfirst there is a whole sentence and stays. Only when the article's
-     * prose follows the headline: a headline below all of it is not this container's.
+     * prose follows the headline and none stands above it: a headline below the article's prose is another
+     * story's.
      */
     private static void beforeHeadline(List<Block> blocks, boolean[] keep, int headline) {
         if (headline <= 0) return;
         boolean proseAfter = false;
         for (int k = headline; k < keep.length && !proseAfter; k++) proseAfter = keep[k] && prose(blocks.get(k));
         if (!proseAfter) return;
+        for (int k = 0; k < headline && k < keep.length; k++) if (keep[k] && prose(blocks.get(k))) return;
         for (int k = 0; k < headline && k < keep.length; k++) {
             Block b = blocks.get(k);
             if (keep[k] && b.words() < MIN_PROSE_WORDS && !sentence(b)) keep[k] = false;

@@ -56,6 +56,15 @@ class ArticleExtractionTest {
                 .doesNotContain("Ferry fares to the islands rise by a fifth");
     }
 
+    /** A heading repeating the title below the article's prose is another story's: the lines above it stay. */
+    @Test
+    void aTitleRepeatedBelowTheArticleCutsNothingAboveIt() throws IOException {
+        assertThat(extract("title-repeated-below-article.html"))
+                .contains("Sourdough scares people off because the recipes read like chemistry")
+                .contains("Ingredients: flour, water, salt")
+                .contains("leave the dough covered on the kitchen counter overnight");
+    }
+
     @Test
     void articleBodyWrapperNamedAfterAShareWidgetIsNotSkipped() throws IOException {
         String t = extract("articlebody-named-share.html");
