@@ -53,8 +53,13 @@ final class ArticleTail {
     /** A dated teaser line: a headline and its date. Runs of this many in a row are a list of stories. */
     private static final int MAX_DATED_TEASER_WORDS = 15, MIN_DATED_TEASERS = 3;
 
-    /** Unkeeps teaser boxes, the comment section and the boilerplate lines inside the article's blocks. */
-    static void cut(List<Block> blocks, boolean[] keep) {
+    /**
+     * Unkeeps teaser boxes, the comment section and the boilerplate lines inside the article's blocks.
+     *
+     * @param headline the index of the first block after the page's dropped headline, -1: none
+     */
+    static void cut(List<Block> blocks, boolean[] keep, int headline) {
+        beforeHeadline(blocks, keep, headline);
         long total = 0;
         for (int k = 0; k < keep.length; k++)
             if (keep[k]) total += blocks.get(k).length();
@@ -273,6 +278,24 @@ final class ArticleTail {
      */
     private static boolean linkDense(Block b, int words) {
         return !b.listItem() && words < MIN_PROSE_WORDS && b.linkChars() >= MAX_SHORT_LINK_DENSITY * b.length();
+    }
+
+    /**
+     * Site names, "Do More With Reuters", registration pleas: short lines above the headline inside the
+     * article's container. A standfirst there is a whole sentence and stays. Only when the article's
+     * prose follows the headline and none stands above it: a headline below the article's prose is another
+     * story's.
+     */
+    private static void beforeHeadline(List<Block> blocks, boolean[] keep, int headline) {
+        if (headline <= 0) return;
+        boolean proseAfter = false;
+        for (int k = headline; k < keep.length && !proseAfter; k++) proseAfter = keep[k] && prose(blocks.get(k));
+        if (!proseAfter) return;
+        for (int k = 0; k < headline && k < keep.length; k++) if (keep[k] && prose(blocks.get(k))) return;
+        for (int k = 0; k < headline && k < keep.length; k++) {
+            Block b = blocks.get(k);
+            if (keep[k] && b.words() < MIN_PROSE_WORDS && !sentence(b)) keep[k] = false;
+        }
     }
 
     /** A paragraph of the article: enough words, few of them links. */

@@ -84,6 +84,9 @@ final class ElementTable {
     static int namePrior(String v) {
         if (v == null || v.isEmpty()) return 0;
         String l = v.toLowerCase(Locale.ROOT);
+        // a comment's box is named after what it holds ("commentbody", "comment-content"): the generic
+        // content word does not make it the article's
+        if (l.contains("comment")) return -25;
         int w = 0;
         for (String n : NEGATIVE)
             if (l.contains(n)) {

@@ -124,7 +124,7 @@ final class MainTextSelector {
             if (words <= 12 && boilerText(b.text())) continue;
             keep[k] = true;
         }
-        ArticleTail.cut(blocks, keep);
+        ArticleTail.cut(blocks, keep, page.headline());
         // a heading stays only when kept content follows it before the next heading
         for (int k = 0; k < nb; k++) {
             if (!keep[k] || !blocks.get(k).heading()) continue;

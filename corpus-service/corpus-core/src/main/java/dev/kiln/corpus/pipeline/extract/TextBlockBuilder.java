@@ -27,14 +27,18 @@ import java.util.Set;
  */
 final class TextBlockBuilder implements HtmlTokenizer.Handler {
 
-    /** A page's blocks, the parent of each weakly named box (-1: none), its article count and title. */
+    /**
+     * A page's blocks, the parent of each weakly named box (-1: none), its article count and title, and
+     * where the dropped headline stood: the index of the first block after it (-1: no headline).
+     */
     record Blocks(
             List<Block> blocks,
             List<Integer> boxParents,
             int articles,
             String title,
             ElementTable elements,
-            List<String> jsonLd) {}
+            List<String> jsonLd,
+            int headline) {}
 
     private static final class Frame {
         final String tag;
@@ -86,6 +90,7 @@ final class TextBlockBuilder implements HtmlTokenizer.Handler {
     private int articles;
     private String title;
     private boolean titleHeadingSeen;
+    private int headline = -1;
     private TitleMatch titleMatch;
     private final List<Integer> boxParent = new ArrayList<>();
     private final ElementTable elements = new ElementTable();
@@ -160,6 +165,7 @@ final class TextBlockBuilder implements HtmlTokenizer.Handler {
         if (titleMatch == null) titleMatch = new TitleMatch(title);
         if (!titleMatch.duplicatedBy(text)) return false;
         titleHeadingSeen = true;
+        headline = blocks.size();
         return true;
     }
 
@@ -227,7 +233,7 @@ final class TextBlockBuilder implements HtmlTokenizer.Handler {
     /** The blocks of the whole page, once the lexer has reported everything. */
     Blocks finish() {
         flush();
-        return new Blocks(blocks, boxParent, articles, title, elements, jsonLd);
+        return new Blocks(blocks, boxParent, articles, title, elements, jsonLd, headline);
     }
 
     @Override

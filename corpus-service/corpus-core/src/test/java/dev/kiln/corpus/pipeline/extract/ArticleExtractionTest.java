@@ -16,7 +16,7 @@ import org.junit.jupiter.api.Test;
  * article deep in wrappers with comments, related links, captions and a newsletter box around it, and
  * an article split over sibling wrappers with promos between them; bylines, datelines, photo credits and
  * post metadata inside the article; teaser, related and comment sections known only by their titles;
- * a page laid out with a table.
+ * a page laid out with a table; a site name and a promo line above the headline.
  */
 class ArticleExtractionTest {
     private final HtmlTextExtractor step = new HtmlTextExtractor(PipelineConfig.Extraction.defaults());
@@ -42,6 +42,27 @@ class ArticleExtractionTest {
                 .doesNotContain("Loading")
                 .doesNotContain("All rights reserved")
                 .doesNotContain("A short teaser.");
+    }
+
+    @Test
+    void shortLinesAboveTheHeadlineGoAndTheStandfirstStays() throws IOException {
+        String t = extract("lines-above-headline.html");
+        assertThat(t)
+                .startsWith("Island councils say the increase will hit commuters")
+                .contains("Return tickets on the three routes to the outer islands")
+                .contains("once the first of the new vessels enters service.")
+                .doesNotContain("Harbour Gazette")
+                .doesNotContain("Your weekend, sorted")
+                .doesNotContain("Ferry fares to the islands rise by a fifth");
+    }
+
+    /** A heading repeating the title below the article's prose is another story's: the lines above it stay. */
+    @Test
+    void aTitleRepeatedBelowTheArticleCutsNothingAboveIt() throws IOException {
+        assertThat(extract("title-repeated-below-article.html"))
+                .contains("Sourdough scares people off because the recipes read like chemistry")
+                .contains("Ingredients: flour, water, salt")
+                .contains("leave the dough covered on the kitchen counter overnight");
     }
 
     @Test
@@ -250,7 +271,7 @@ class ArticleExtractionTest {
                 block(
                         "Comments on the new law came from every party in the chamber, and the debate ran past midnight on Thursday."),
                 block("The vote is due next week, after the committee stage."));
-        ArticleTail.cut(blocks, keep);
+        ArticleTail.cut(blocks, keep, -1);
         // "Comments" before the article's text is a heading of the article, not the start of its tail
         assertThat(keep).containsExactly(true, true, true);
     }
@@ -274,7 +295,7 @@ class ArticleExtractionTest {
                 block(prose));
         boolean[] keep = new boolean[blocks.size()];
         java.util.Arrays.fill(keep, true);
-        ArticleTail.cut(blocks, keep);
+        ArticleTail.cut(blocks, keep, -1);
         assertThat(keep).containsExactly(true, false, false, false, false, false, false, true, true, true, true, true);
     }
 

@@ -29,6 +29,15 @@ class ContainerSelectionTest {
         return d.text();
     }
 
+    /** A comment box named after what it holds ("commentbody") is not made an article container by "body". */
+    @Test
+    void aCommentWordOutweighsAGenericContentWordInABoxName() {
+        assertThat(ElementTable.namePrior("commentbody")).isNegative();
+        assertThat(ElementTable.namePrior("comment-content")).isNegative();
+        assertThat(ElementTable.namePrior("article-body")).isPositive();
+        assertThat(ElementTable.namePrior("entry-content")).isPositive();
+    }
+
     /** The comments outweigh the post; their box's name keeps them from pulling the choice to their parent. */
     @Test
     void commentThreadBesideAShortPostStaysOut() throws IOException {
