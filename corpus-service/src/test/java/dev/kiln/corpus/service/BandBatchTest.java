@@ -144,18 +144,7 @@ class BandBatchTest {
     }
 
     private KafkaDedupIndex index(DedupReplica.Topics topics) {
-        return new KafkaDedupIndex(new KafkaDedupIndex.Settings(
-                KafkaBroker.shared().bootstrapServers(),
-                Map.of(),
-                topics.applicationId(),
-                topics.bands(),
-                topics.verdicts(),
-                DedupReplica.PARTITIONS,
-                (short) 1,
-                Duration.ofSeconds(60),
-                Duration.ofSeconds(6),
-                dir.resolve(topics.applicationId()),
-                KafkaDedupIndex.Tuning.DEFAULTS));
+        return topics.index(dir.resolve(topics.applicationId()));
     }
 
     private static List<ConsumerRecord<byte[], byte[]>> readAll(String topic) {

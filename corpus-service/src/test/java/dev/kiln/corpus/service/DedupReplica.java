@@ -69,6 +69,22 @@ final class DedupReplica implements AutoCloseable {
             return topics;
         }
 
+        /** A global dedup index over these topics, the settings every replica of a test shares. */
+        KafkaDedupIndex index(Path stateDir) {
+            return new KafkaDedupIndex(new KafkaDedupIndex.Settings(
+                    KafkaBroker.shared().bootstrapServers(),
+                    Map.of(),
+                    applicationId,
+                    bands,
+                    verdicts,
+                    PARTITIONS,
+                    (short) 1,
+                    Duration.ofSeconds(60),
+                    Duration.ofSeconds(6),
+                    stateDir,
+                    KafkaDedupIndex.Tuning.DEFAULTS));
+        }
+
         /** Whether the replicas' group committed every partition of the documents topic up to its end. */
         boolean allCommitted() throws Exception {
             try (Admin admin = Admin.create(KafkaBroker.shared().clientProperties())) {
@@ -103,18 +119,7 @@ final class DedupReplica implements AutoCloseable {
 
     DedupReplica(String name, Topics topics, Path stateDir) {
         String bootstrap = KafkaBroker.shared().bootstrapServers();
-        index = new KafkaDedupIndex(new KafkaDedupIndex.Settings(
-                bootstrap,
-                Map.of(),
-                topics.applicationId(),
-                topics.bands(),
-                topics.verdicts(),
-                PARTITIONS,
-                (short) 1,
-                Duration.ofSeconds(60),
-                Duration.ofSeconds(6),
-                stateDir,
-                KafkaDedupIndex.Tuning.DEFAULTS));
+        index = topics.index(stateDir);
         Pipeline pipeline = Pipelines.build(PipelineConfig.defaults().withSteps(STEPS), null, index);
         sink = new KafkaShardSink(bootstrap, topics.shards());
         ShardWriter writer = new ShardWriter(TOKENIZER, sink, name, 4096, 64, 2_000_000);

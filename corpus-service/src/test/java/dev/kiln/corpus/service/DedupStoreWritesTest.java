@@ -215,18 +215,7 @@ class DedupStoreWritesTest {
     }
 
     private KafkaDedupIndex index(DedupReplica.Topics topics) {
-        return new KafkaDedupIndex(new KafkaDedupIndex.Settings(
-                KafkaBroker.shared().bootstrapServers(),
-                Map.of(),
-                topics.applicationId(),
-                topics.bands(),
-                topics.verdicts(),
-                DedupReplica.PARTITIONS,
-                (short) 1,
-                Duration.ofSeconds(60),
-                Duration.ofSeconds(6),
-                dir.resolve(topics.applicationId()),
-                KafkaDedupIndex.Tuning.DEFAULTS));
+        return topics.index(dir.resolve(topics.applicationId()));
     }
 
     /** Every committed record of one store's changelog, in offset order per partition. */
