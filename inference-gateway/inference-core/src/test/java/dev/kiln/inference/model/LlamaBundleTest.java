@@ -17,7 +17,6 @@ import dev.kiln.trainer.OnnxExporter;
 import dev.kiln.trainer.TokenDecoder;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -61,17 +60,7 @@ class LlamaBundleTest {
 
     /** Greedy continuation by the trainer's Java KV-cache decoder of the same weights. */
     static List<Integer> referenceGreedy(LlamaModel model, int[] prompt, int n) {
-        TokenDecoder d = model.decoder();
-        float[] logits = d.prefill(prompt);
-        List<Integer> out = new ArrayList<>();
-        for (int i = 0; i < n; i++) {
-            int t = OrtDecoderTest.argmax(logits);
-            out.add(t);
-            if (i + 1 < n) {
-                logits = d.step(t);
-            }
-        }
-        return out;
+        return OrtDecoderTest.greedy(model.decoder(), prompt, n);
     }
 
     @Test

@@ -13,7 +13,6 @@ import dev.kiln.inference.testing.Collector;
 import dev.kiln.inference.testing.TestBundles;
 import dev.kiln.inference.testing.TestGraphs;
 import dev.kiln.trainer.GptModel;
-import dev.kiln.trainer.KvCacheDecoder;
 import dev.kiln.trainer.OnnxExporter;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -95,17 +94,7 @@ class LogitsLayoutTest {
     }
 
     static List<Integer> reference(int[] prompt, int n) {
-        KvCacheDecoder d = ref.decoder();
-        float[] logits = d.prefill(prompt);
-        List<Integer> out = new ArrayList<>();
-        for (int i = 0; i < n; i++) {
-            int t = OrtDecoderTest.argmax(logits);
-            out.add(t);
-            if (i + 1 < n) {
-                logits = d.step(t);
-            }
-        }
-        return out;
+        return OrtDecoderTest.greedy(ref.decoder(), prompt, n);
     }
 
     @Test

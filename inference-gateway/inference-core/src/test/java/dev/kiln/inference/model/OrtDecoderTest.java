@@ -13,6 +13,7 @@ import dev.kiln.inference.testing.Collector;
 import dev.kiln.inference.testing.TestBundles;
 import dev.kiln.trainer.GptModel;
 import dev.kiln.trainer.KvCacheDecoder;
+import dev.kiln.trainer.TokenDecoder;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -60,7 +61,11 @@ class OrtDecoderTest {
     }
 
     static List<Integer> referenceGreedy(int[] prompt, int n) {
-        KvCacheDecoder d = ref.decoder();
+        return greedy(ref.decoder(), prompt, n);
+    }
+
+    /** Greedy continuation of {@code prompt} by a Java reference decoder of the same weights. */
+    static List<Integer> greedy(TokenDecoder d, int[] prompt, int n) {
         float[] logits = d.prefill(prompt);
         List<Integer> out = new ArrayList<>();
         for (int i = 0; i < n; i++) {
