@@ -61,12 +61,7 @@ final class ElementTable {
     /** {@link #namePrior}, remembered per value: pages repeat a few dozen class values on thousands of elements. */
     private int knownNamePrior(String v) {
         if (v == null || v.isEmpty()) return 0;
-        Integer p = namePriors.get(v);
-        if (p == null) {
-            p = namePrior(v);
-            namePriors.put(v, p);
-        }
-        return p;
+        return namePriors.computeIfAbsent(v, ElementTable::namePrior);
     }
 
     /** Readability's tag priors: a div or article is a likely container, a list or heading is not. */
