@@ -86,7 +86,7 @@ public final class HtmlMainText {
         if (r.text().length() < RETRY_BELOW_CHARS) {
             Result lenient = MainTextSelector.select(blocks(html, true), maxLinkDensity);
             if (lenient.text().length() > RETRY_GAIN * r.text().length()) return lenient;
-        } else if (declaresArticleBody(html) && !ContainerScorer.hasArticleBody(page.blocks(), page.elements())) {
+        } else if (page.declaresArticleBody() && !ContainerScorer.hasArticleBody(page.blocks(), page.elements())) {
             // the page marks its article body, but a strongly named wrapper ("share_wrapper") hid it
             TextBlockBuilder.Blocks all = blocks(html, true);
             if (ContainerScorer.hasArticleBody(all.blocks(), all.elements()))
@@ -95,19 +95,6 @@ public final class HtmlMainText {
         if (!r.text().isEmpty()) return r;
         return MainTextSelector.anyProse(page, maxLinkDensity);
     }
-
-    /** An itemprop attribute naming articleBody somewhere in the markup (not JSON-LD's key of that name). */
-    static boolean declaresArticleBody(String html) {
-        for (String spelling : ARTICLE_BODY_SPELLINGS)
-            for (int i = html.indexOf(spelling); i >= 0; i = html.indexOf(spelling, i + 1)) {
-                int from = Math.max(0, i - 12);
-                String before = html.substring(from, i);
-                if (before.contains("itemprop") || before.contains("ITEMPROP")) return true;
-            }
-        return false;
-    }
-
-    private static final String[] ARTICLE_BODY_SPELLINGS = {"articleBody", "articlebody", "ArticleBody"};
 
     /**
      * A result this short may be what is left after a name hid the article (an unclosed "byline" box

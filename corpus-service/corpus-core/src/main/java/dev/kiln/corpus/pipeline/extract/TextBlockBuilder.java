@@ -29,7 +29,8 @@ final class TextBlockBuilder implements HtmlTokenizer.Handler {
 
     /**
      * A page's blocks, the parent of each weakly named box (-1: none), its article count and title, and
-     * where the dropped headline stood: the index of the first block after it (-1: no headline).
+     * where the dropped headline stood: the index of the first block after it (-1: no headline), and
+     * whether any element, skipped ones included, declares itemprop=articleBody.
      */
     record Blocks(
             List<Block> blocks,
@@ -38,7 +39,8 @@ final class TextBlockBuilder implements HtmlTokenizer.Handler {
             String title,
             ElementTable elements,
             List<String> jsonLd,
-            int headline) {}
+            int headline,
+            boolean declaresArticleBody) {}
 
     private static final class Frame {
         final String tag;
@@ -91,6 +93,7 @@ final class TextBlockBuilder implements HtmlTokenizer.Handler {
     private String title;
     private boolean titleHeadingSeen;
     private int headline = -1;
+    private boolean declaresArticleBody;
     private TitleMatch titleMatch;
     private final List<Integer> boxParent = new ArrayList<>();
     private final ElementTable elements = new ElementTable();
@@ -233,7 +236,7 @@ final class TextBlockBuilder implements HtmlTokenizer.Handler {
     /** The blocks of the whole page, once the lexer has reported everything. */
     Blocks finish() {
         flush();
-        return new Blocks(blocks, boxParent, articles, title, elements, jsonLd, headline);
+        return new Blocks(blocks, boxParent, articles, title, elements, jsonLd, headline, declaresArticleBody);
     }
 
     @Override
@@ -339,6 +342,7 @@ final class TextBlockBuilder implements HtmlTokenizer.Handler {
             default -> {}
         }
         parent = top();
+        if (articleBodyProp(tag.itemprop())) declaresArticleBody = true;
         boolean inMainAlready = parent != null && parent.main;
         boolean skip = parent != null && parent.skip;
         if (!skip) {
@@ -445,11 +449,11 @@ final class TextBlockBuilder implements HtmlTokenizer.Handler {
 
     /** An element that declares itself the page's content, whatever its class or id says. */
     private static boolean articleContainer(String name, String itemprop) {
-        return name.equals("article")
-                || name.equals("main")
-                || name.equals("body")
-                || itemprop != null
-                        && itemprop.toLowerCase(java.util.Locale.ROOT).contains("articlebody");
+        return name.equals("article") || name.equals("main") || name.equals("body") || articleBodyProp(itemprop);
+    }
+
+    private static boolean articleBodyProp(String itemprop) {
+        return itemprop != null && itemprop.toLowerCase(java.util.Locale.ROOT).contains("articlebody");
     }
 
     private void closeIfOpen(String tag, Set<String> scopeStops) {
