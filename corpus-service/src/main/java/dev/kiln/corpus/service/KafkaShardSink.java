@@ -15,6 +15,7 @@ import java.util.Optional;
 import java.util.Properties;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
@@ -40,7 +41,8 @@ import org.jboss.logging.Logger;
  * the marks, so the replay drops them as shipped. acks=all and idempotence come with transactions.
  *
  * <p>Transactions are serial (one producer, one open transaction), so they run on one thread of
- * their own and the shard writer never waits for a commit. The transactional id is stable per
+ * their own and the shard writer never waits for a commit; the shards queued while one commits go
+ * out together in the next. The transactional id is stable per
  * replica ({@code kiln.corpus.replica-id}): a restarted replica's {@code initTransactions} fences its
  * dead instance and aborts what it left open at once, instead of read_committed readers stalling at
  * that transaction until {@code kiln.corpus.shard-transaction-timeout}.
@@ -48,6 +50,9 @@ import org.jboss.logging.Logger;
 final class KafkaShardSink implements ShardWriter.ShardSink, AutoCloseable {
 
     private static final Logger LOG = Logger.getLogger(KafkaShardSink.class);
+
+    /** Shards in one transaction at most (each under 1 MiB). */
+    private static final int MAX_SHARDS_PER_TRANSACTION = 16;
 
     /** The band records of one transaction stay well under the broker's 1 MiB message limit. */
     private static final int MAX_MARK_BATCH_BYTES = 512 * 1024;
@@ -68,6 +73,7 @@ final class KafkaShardSink implements ShardWriter.ShardSink, AutoCloseable {
     private final KafkaProducer<byte[], byte[]> producer;
     private final int bandPartitions;
     private final ExecutorService shipper;
+    private final ConcurrentLinkedQueue<Queued> queued = new ConcurrentLinkedQueue<>();
     /** Shards of the open transaction (more than one only inside a document longer than a shard). */
     private final List<CompletableFuture<Void>> open = new ArrayList<>();
 
@@ -120,37 +126,54 @@ final class KafkaShardSink implements ShardWriter.ShardSink, AutoCloseable {
     @Override
     public CompletableFuture<Void> send(TokenShard shard, boolean continued, List<DedupKeys> shippedMarks) {
         CompletableFuture<Void> committed = new CompletableFuture<>();
+        queued.add(new Queued(shard, continued, shippedMarks, committed));
         try {
-            shipper.execute(() -> ship(shard, continued, shippedMarks, committed));
+            shipper.execute(this::shipQueued);
         } catch (RejectedExecutionException e) {
             committed.completeExceptionally(new IllegalStateException("the shard producer is closed", e));
         }
         return committed;
     }
 
-    private void ship(
-            TokenShard shard, boolean continued, List<DedupKeys> shippedMarks, CompletableFuture<Void> committed) {
-        if (crashed) {
-            return; // a dead process acknowledges nothing
+    /** A shard handed over and not yet in a transaction. */
+    private record Queued(
+            TokenShard shard, boolean continued, List<DedupKeys> shippedMarks, CompletableFuture<Void> committed) {}
+
+    /**
+     * Ships every shard queued by now in one transaction (group commit: under load, when commits are
+     * slower than shards are sealed, several share one instead of queueing behind each other).
+     */
+    private void shipQueued() {
+        List<Queued> group = new ArrayList<>();
+        for (Queued next; group.size() < MAX_SHARDS_PER_TRANSACTION && (next = queued.poll()) != null; ) {
+            group.add(next);
+        }
+        if (group.isEmpty() || crashed) {
+            return; // shipped by an earlier call; or a dead process, which acknowledges nothing
         }
         if (fatal != null) {
-            committed.completeExceptionally(fatal);
+            group.forEach(q -> q.committed().completeExceptionally(fatal));
             return;
         }
         try {
             if (open.isEmpty()) {
                 producer.beginTransaction();
             }
-            open.add(committed);
-            producer.send(new ProducerRecord<>(
-                    settings.shardsTopic(), shard.getShardId().getBytes(StandardCharsets.UTF_8), shard.toByteArray()));
-            for (ProducerRecord<byte[], byte[]> mark : markRecords(shippedMarks)) {
-                producer.send(mark);
+            boolean crash = false;
+            for (Queued q : group) {
+                open.add(q.committed());
+                producer.send(new ProducerRecord<>(
+                        settings.shardsTopic(),
+                        q.shard().getShardId().getBytes(StandardCharsets.UTF_8),
+                        q.shard().toByteArray()));
+                for (ProducerRecord<byte[], byte[]> mark : markRecords(q.shippedMarks())) {
+                    producer.send(mark);
+                }
+                crash |= crashWhen.test(q.shard());
             }
-            if (continued) {
-                return; // its document goes on in the next shard, which commits both
+            if (group.get(group.size() - 1).continued()) {
+                return; // its document goes on in the next shard, which commits with it
             }
-            boolean crash = crashWhen.test(shard);
             if (crash && crashPoint == CrashPoint.BEFORE_COMMIT) {
                 crash();
                 return;
@@ -171,12 +194,12 @@ final class KafkaShardSink implements ShardWriter.ShardSink, AutoCloseable {
                             + " give every replica its own kiln.corpus.replica-id",
                     e, settings.transactionalId());
             failOpen(e);
-        } catch (KafkaException e) {
+        } catch (RuntimeException e) {
             LOG.warnf("A shard transaction failed and is aborted; its documents are not done: %s", e);
             try {
                 producer.abortTransaction();
-            } catch (KafkaException abort) {
-                fatal = abort;
+            } catch (RuntimeException abort) {
+                fatal = abort instanceof KafkaException k ? k : new KafkaException(abort);
                 LOG.errorf("Aborting the shard transaction failed too; this replica ships nothing more: %s", abort);
             }
             failOpen(e);
