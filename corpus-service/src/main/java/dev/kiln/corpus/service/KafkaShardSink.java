@@ -74,7 +74,7 @@ final class KafkaShardSink implements ShardWriter.ShardSink, AutoCloseable {
     private final int bandPartitions;
     private final ExecutorService shipper;
     private final ConcurrentLinkedQueue<Queued> queued = new ConcurrentLinkedQueue<>();
-    /** Shards of the open transaction (more than one only inside a document longer than a shard). */
+    /** Shards of the open transaction: those queued together, and all of a document longer than a shard. */
     private final List<CompletableFuture<Void>> open = new ArrayList<>();
 
     private volatile KafkaException fatal;

@@ -90,7 +90,7 @@ public final class CorpusEngine {
 
     /**
      * Runs one document through the pipeline; a kept one is queued for tokenizing and packing, and
-     * its receipt is done when its shard is acknowledged. A dropped one's receipt is done at once.
+     * its receipt is done when its shard is committed. A dropped one's receipt is done at once.
      * Global dedup steps answer asynchronously: the outcome completes when the pipeline's verdict is
      * known, and fails (as does the receipt) when the index does not answer.
      *

@@ -13,7 +13,7 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Collects kept texts into tokenizer batches, packs their ids into shards and sends sealed shards
- * to the sink; a document's receipt is done when the shard that ends it is acknowledged.
+ * to the sink; a document's receipt is done when the shard that ends it is committed.
  * Thread-safe: every source (gRPC calls, file readers, the Kafka consumer) feeds one writer.
  */
 public final class ShardWriter {
@@ -100,7 +100,7 @@ public final class ShardWriter {
         }
     }
 
-    /** Waits until every shard sent so far is acknowledged (or failed). */
+    /** Waits until every shard sent so far is committed (or failed). */
     public void awaitShipped(long timeout, TimeUnit unit) throws InterruptedException, TimeoutException {
         List<CompletableFuture<Void>> pending;
         synchronized (this) {
