@@ -160,16 +160,20 @@ final class KafkaShardSink implements ShardWriter.ShardSink, AutoCloseable {
                 producer.beginTransaction();
             }
             boolean crash = false;
+            List<DedupKeys> marks = new ArrayList<>();
             for (Queued q : group) {
                 open.add(q.committed());
                 producer.send(new ProducerRecord<>(
                         settings.shardsTopic(),
                         q.shard().getShardId().getBytes(StandardCharsets.UTF_8),
                         q.shard().toByteArray()));
-                for (ProducerRecord<byte[], byte[]> mark : markRecords(q.shippedMarks())) {
-                    producer.send(mark);
-                }
+                marks.addAll(q.shippedMarks());
                 crash |= crashWhen.test(q.shard());
+            }
+            // The marks last: from its first record until the commit, an open transaction holds back every
+            // read_committed reader of that band partition (all replicas' claims there), so keep it short.
+            for (ProducerRecord<byte[], byte[]> mark : markRecords(marks)) {
+                producer.send(mark);
             }
             if (group.get(group.size() - 1).continued()) {
                 return; // its document goes on in the next shard, which commits with it
