@@ -81,20 +81,9 @@ final class BandBatcher implements AutoCloseable {
 
     /** Queues {@code type} for every key of {@code keys}, one entry per partition they fall on. */
     void add(Type type, long requestId, long orderMillis, DedupKeys keys) {
-        Map<Integer, List<Integer>> byPartition = new HashMap<>();
-        for (int i = 0; i < keys.keys().length; i++) {
-            byPartition
-                    .computeIfAbsent(partitionOf(keys.indexKey(i), partitions), p -> new ArrayList<>())
-                    .add(i);
-        }
+        Map<Integer, Entry> entries = entries(type, requestId, orderMillis, keys, partitions);
         synchronized (pending) {
-            byPartition.forEach((partition, positions) -> {
-                int[] indexes = positions.stream().mapToInt(Integer::intValue).toArray();
-                long[] values = new long[indexes.length];
-                for (int i = 0; i < indexes.length; i++) {
-                    values[i] = keys.keys()[indexes[i]];
-                }
-                Entry entry = new Entry(type, requestId, orderMillis, keys.document(), keys.kind(), indexes, values);
+            entries.forEach((partition, entry) -> {
                 Pending batch = pending.computeIfAbsent(partition, p -> new Pending());
                 if (batch.entries.isEmpty()) {
                     batch.key = entry.indexKey(0);
@@ -107,6 +96,27 @@ final class BandBatcher implements AutoCloseable {
                 }
             });
         }
+    }
+
+    /** {@code type} for every key of {@code keys} as one entry per band partition the keys fall on. */
+    static Map<Integer, Entry> entries(Type type, long requestId, long orderMillis, DedupKeys keys, int partitions) {
+        Map<Integer, List<Integer>> byPartition = new HashMap<>();
+        for (int i = 0; i < keys.keys().length; i++) {
+            byPartition
+                    .computeIfAbsent(partitionOf(keys.indexKey(i), partitions), p -> new ArrayList<>())
+                    .add(i);
+        }
+        Map<Integer, Entry> entries = new HashMap<>();
+        byPartition.forEach((partition, positions) -> {
+            int[] indexes = positions.stream().mapToInt(Integer::intValue).toArray();
+            long[] values = new long[indexes.length];
+            for (int i = 0; i < indexes.length; i++) {
+                values[i] = keys.keys()[indexes[i]];
+            }
+            entries.put(
+                    partition, new Entry(type, requestId, orderMillis, keys.document(), keys.kind(), indexes, values));
+        });
+        return entries;
     }
 
     /** Sends every batch queued so far. */

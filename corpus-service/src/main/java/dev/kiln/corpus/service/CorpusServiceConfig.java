@@ -32,6 +32,22 @@ public interface CorpusServiceConfig {
      */
     Optional<String> llmcShardDir();
 
+    /**
+     * This replica's stable name: its shard producer's transactional id is {@code
+     * <dedup.application-id>-shards-<replica-id>}, so a restarted replica fences its dead instance and
+     * aborts the transaction it left open at once. Unset: the host name (a StatefulSet pod's name,
+     * stable across restarts). Two live replicas must never share one.
+     */
+    Optional<String> replicaId();
+
+    /**
+     * How long a shard transaction may stay open before the broker aborts it: the longest that a
+     * replica which dies mid-transaction and never comes back under its id holds up read_committed
+     * readers (the trainer, the dedup stream tasks) on the partitions the transaction wrote.
+     */
+    @WithDefault("10s")
+    Duration shardTransactionTimeout();
+
     /** Documents per tokenizer call, and characters per call at most. */
     @WithDefault("64")
     int tokenizeBatchDocuments();

@@ -22,6 +22,7 @@ import java.net.InetAddress;
 import java.nio.file.Path;
 import java.util.HashSet;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -108,14 +109,14 @@ public class CorpusWiring {
                     throw new IllegalStateException(
                             "invalid corpus pipeline configuration (kiln.corpus.pipeline.*): " + e.getMessage(), e);
                 }
-                sink = new KafkaShardSink(bootstrapServers, config.topics().shards());
+                sink = new KafkaShardSink(shardSinkSettings());
                 ShardWriter.ShardSink shards = sink;
                 if (config.llmcShardDir().isPresent()) {
                     LlmcShardFiles files =
                             new LlmcShardFiles(Path.of(config.llmcShardDir().get()));
-                    shards = shard -> {
+                    shards = (shard, continued, marks) -> {
                         files.write(shard);
-                        return sink.send(shard);
+                        return sink.send(shard, continued, marks);
                     };
                 }
                 ShardWriter writer = new ShardWriter(
@@ -199,6 +200,35 @@ public class CorpusWiring {
                 new KafkaDedupIndex.Tuning(dedup.commitInterval(), dedup.batchLinger(), dedup.batchBytes()));
     }
 
+    /**
+     * The shard producer: transactional id {@code <dedup.application-id>-shards-<replica-id>} (the
+     * application id's prefix, so the ACLs of the dedup stream tasks' transactional ids cover it too).
+     */
+    KafkaShardSink.Settings shardSinkSettings() {
+        return new KafkaShardSink.Settings(
+                bootstrapServers,
+                kafkaClientProperties(),
+                config.topics().shards(),
+                config.dedup().applicationId() + "-shards-" + replicaId(),
+                config.shardTransactionTimeout(),
+                dedupIndex == null
+                        ? Optional.empty()
+                        : Optional.of(config.topics().dedupBands()));
+    }
+
+    /** {@code kiln.corpus.replica-id}, else the host name: in a StatefulSet the pod's name, stable across restarts. */
+    private String replicaId() {
+        return config.replicaId().orElseGet(CorpusWiring::hostName);
+    }
+
+    private static String hostName() {
+        try {
+            return InetAddress.getLocalHost().getHostName();
+        } catch (IOException e) {
+            return "corpus";
+        }
+    }
+
     /** The pass-through {@code kafka.*} client settings (TLS, SASL ...), without the prefix. */
     static Map<String, String> kafkaClientProperties() {
         return KafkaClientProperties.from(
@@ -207,13 +237,7 @@ public class CorpusWiring {
     }
 
     private static String producerId() {
-        String host;
-        try {
-            host = InetAddress.getLocalHost().getHostName();
-        } catch (IOException e) {
-            host = "corpus";
-        }
-        return host.replaceAll("[^A-Za-z0-9-]", "-") + "-" + Long.toString(System.currentTimeMillis(), 36);
+        return hostName().replaceAll("[^A-Za-z0-9-]", "-") + "-" + Long.toString(System.currentTimeMillis(), 36);
     }
 
     @PreDestroy

@@ -185,8 +185,11 @@ final class DedupTopology {
                 };
                 moved |= after != null && existing.state().compareTo(after.state()) < 0;
                 store(key, existing, after);
-                // Claims wait only behind a pending holder, so only a resolved hold has waiters.
-                if (entry.type() != Type.SHIPPED
+                // Claims wait only behind a pending holder, so only a hold that leaves pending has waiters.
+                // A shipped mark may be the one: it comes from the shard sink's transactional producer,
+                // which can overtake the kept mark sent by the index's own producer.
+                if (existing != null
+                        && existing.state() == BandLedger.State.PENDING
                         && after != existing
                         && (after == null || after.state() != BandLedger.State.PENDING)) {
                     settle(key, after);

@@ -30,7 +30,7 @@ import org.jboss.logging.Logger;
 /**
  * The consume loop of the documents topic, one consumer of the group every corpus replica shares. An
  * offset is committed only when every document before it is done: dropped, or in a shard the broker
- * has acknowledged. A crash therefore loses nothing; the documents after the last commit come again
+ * has committed (the shard transaction). A crash therefore loses nothing; the documents after the last commit come again
  * under the same names (topic/partition@offset), and the global dedup index drops the ones already
  * shipped and keeps the ones that were not. Before it gives partitions up it waits for their dedup
  * verdicts and ships what they kept, so the next owner never races it on the same record.

@@ -167,12 +167,7 @@ final class KafkaDedupIndex implements GlobalDedupIndex, AutoCloseable {
         return ask(Type.PROBE, keys);
     }
 
-    @Override
-    public void shipped(DedupKeys keys) {
-        mark(Type.SHIPPED, keys);
-    }
-
-    /** Sends a mark that needs no answer (shipped, or the document's verdict) to every key of it. */
+    /** Sends a mark that needs no answer (the document's verdict) to every key of it. */
     private void mark(Type type, DedupKeys keys) {
         bands.add(type, 0, 0, keys);
     }

@@ -1,5 +1,6 @@
 package dev.kiln.corpus.service;
 
+import com.google.protobuf.ByteString;
 import dev.kiln.corpus.engine.BatchTokenizer;
 import dev.kiln.corpus.engine.CorpusEngine;
 import dev.kiln.corpus.engine.DocumentLimits;
@@ -7,22 +8,34 @@ import dev.kiln.corpus.engine.ShardWriter;
 import dev.kiln.corpus.pipeline.Pipeline;
 import dev.kiln.corpus.pipeline.PipelineConfig;
 import dev.kiln.corpus.pipeline.Pipelines;
+import dev.kiln.proto.corpus.v1.Document;
 import dev.kiln.testing.KafkaBroker;
 import dev.kiln.tokenizer.Encoding;
 import dev.kiln.tokenizer.EncodingRegistry;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Properties;
 import java.util.UUID;
 import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.IntFunction;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
 
 /**
  * One corpus replica in process, wired as {@link CorpusWiring} wires the service: the engine with
@@ -47,6 +60,9 @@ final class DedupReplica implements AutoCloseable {
             return texts.stream().map(R50K::encodeOrdinary).toList();
         }
     };
+
+    /** Tokens per shard: Europarl documents of 800+ characters are a few to a shard. */
+    static final int SHARD_TOKENS = 4096;
 
     /** Partitions of the documents topic (and of the dedup topics) in the replica tests and the benchmark. */
     static final int PARTITIONS = 6;
@@ -85,6 +101,47 @@ final class DedupReplica implements AutoCloseable {
                     KafkaDedupIndex.Tuning.DEFAULTS));
         }
 
+        /**
+         * Sends each text as a plain-text document {@code doc-<i>} to the documents topic, on partition
+         * {@code partitionOf(i)} (null: the key's), and waits until the broker has every one (a refused
+         * document would make a run look faster or a test pass for nothing).
+         */
+        void send(List<String> texts, IntFunction<Integer> partitionOf) throws Exception {
+            // Not idempotent: under load the in-process broker refused an idempotent producer's sequence numbers
+            // (OUT_OF_ORDER_SEQUENCE_NUMBER) until its batches expired; one request in flight keeps the order.
+            Properties props = KafkaBroker.shared().clientProperties();
+            props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, false);
+            props.put(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, 1);
+            props.put(ProducerConfig.ACKS_CONFIG, "all");
+            List<Future<?>> sent = new ArrayList<>();
+            try (KafkaProducer<String, byte[]> producer =
+                    new KafkaProducer<>(props, new StringSerializer(), new ByteArraySerializer())) {
+                for (int i = 0; i < texts.size(); i++) {
+                    Document doc = Document.newBuilder()
+                            .setId("doc-" + i)
+                            .setContentType("text/plain; charset=utf-8")
+                            .setContent(ByteString.copyFrom(texts.get(i), StandardCharsets.UTF_8))
+                            .build();
+                    sent.add(producer.send(
+                            new ProducerRecord<>(documents, partitionOf.apply(i), doc.getId(), doc.toByteArray())));
+                }
+            }
+            for (Future<?> send : sent) {
+                send.get();
+            }
+        }
+
+        /** The shard producer of replica {@code name}: its transactional id is stable across its restarts. */
+        KafkaShardSink sink(String name) {
+            return new KafkaShardSink(new KafkaShardSink.Settings(
+                    KafkaBroker.shared().bootstrapServers(),
+                    Map.of(),
+                    shards,
+                    applicationId + "-shards-" + name,
+                    Duration.ofSeconds(10),
+                    Optional.of(bands)));
+        }
+
         /** Whether the replicas' group committed every partition of the documents topic up to its end. */
         boolean allCommitted() throws Exception {
             try (Admin admin = Admin.create(KafkaBroker.shared().clientProperties())) {
@@ -113,7 +170,7 @@ final class DedupReplica implements AutoCloseable {
 
     final KafkaDedupIndex index;
     final CorpusEngine engine;
-    private final KafkaShardSink sink;
+    final KafkaShardSink sink;
     private final DocumentTopicReader reader;
     private final ScheduledExecutorService sealer;
 
@@ -121,8 +178,11 @@ final class DedupReplica implements AutoCloseable {
         String bootstrap = KafkaBroker.shared().bootstrapServers();
         index = topics.index(stateDir);
         Pipeline pipeline = Pipelines.build(PipelineConfig.defaults().withSteps(STEPS), null, index);
-        sink = new KafkaShardSink(bootstrap, topics.shards());
-        ShardWriter writer = new ShardWriter(TOKENIZER, sink, name, 4096, 64, 2_000_000);
+        sink = topics.sink(name);
+        // Shard ids unique per start, as the service's are (host and start time): a restart under the same
+        // name must not reuse them.
+        String producerId = name + "." + Long.toString(System.nanoTime(), 36);
+        ShardWriter writer = new ShardWriter(TOKENIZER, sink, producerId, SHARD_TOKENS, 64, 2_000_000);
         engine = new CorpusEngine(pipeline, writer, TOKENIZER, new DocumentLimits(1 << 24));
         sealer = Executors.newSingleThreadScheduledExecutor();
         sealer.scheduleWithFixedDelay(
@@ -157,6 +217,18 @@ final class DedupReplica implements AutoCloseable {
         sink.close();
         index.close();
         reader.halt();
+    }
+
+    /**
+     * Dies at the point of a shard transaction where its sink crashed (before the commit: the records
+     * stay on the broker, uncommitted; after it: nothing acknowledged), and the rest stops as in {@link #kill}, nothing more committed. The caller arms that with {@link
+     * KafkaShardSink#crashAt} and calls this once it fired.
+     */
+    void crashed() {
+        sealer.shutdownNow();
+        reader.halt();
+        index.close();
+        sink.close();
     }
 
     @Override

@@ -2,7 +2,6 @@ package dev.kiln.corpus.service;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.google.protobuf.ByteString;
 import dev.kiln.corpus.pipeline.dedup.BandLedger;
 import dev.kiln.corpus.pipeline.dedup.DedupKeys;
 import dev.kiln.corpus.pipeline.dedup.DedupMessages.BandBatch;
@@ -11,10 +10,9 @@ import dev.kiln.corpus.pipeline.dedup.DedupMessages.KeyAnswer;
 import dev.kiln.corpus.pipeline.dedup.DedupMessages.Type;
 import dev.kiln.corpus.pipeline.dedup.DedupMessages.VerdictBatch;
 import dev.kiln.corpus.pipeline.dedup.GlobalDedupIndex.Verdict;
-import dev.kiln.proto.corpus.v1.Document;
+import dev.kiln.proto.corpus.v1.TokenShard;
 import dev.kiln.testing.Europarl;
 import dev.kiln.testing.KafkaBroker;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -34,7 +32,6 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -81,7 +78,10 @@ class DedupStoreWritesTest {
                 assertThat(r.value()).containsExactly(BandLedger.State.KEPT.ordinal());
             });
 
-            index.shipped(aKeys);
+            try (KafkaShardSink sink = topics.sink("replica-0")) {
+                TokenShard shard = TokenShard.newBuilder().setShardId("a-0").build();
+                sink.send(shard, false, List.of(aKeys)).get(60, TimeUnit.SECONDS);
+            }
             assertThat(index.claim(aKeys).get(60, TimeUnit.SECONDS))
                     .as("a shipped document's replay is a duplicate of itself")
                     .isEqualTo(new Verdict(0, a));
@@ -160,18 +160,7 @@ class DedupStoreWritesTest {
                 assertThat(System.nanoTime()).as("replica ready").isLessThan(deadline);
                 Thread.sleep(100);
             }
-            try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(
-                    KafkaBroker.shared().clientProperties(), new StringSerializer(), new ByteArraySerializer())) {
-                for (int i = 0; i < texts.size(); i++) {
-                    Document doc = Document.newBuilder()
-                            .setId("doc-" + i)
-                            .setContentType("text/plain; charset=utf-8")
-                            .setContent(ByteString.copyFrom(texts.get(i), StandardCharsets.UTF_8))
-                            .build();
-                    producer.send(new ProducerRecord<>(topics.documents(), 0, doc.getId(), doc.toByteArray()))
-                            .get();
-                }
-            }
+            topics.send(texts, i -> 0);
             deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
             while (shippedMarks(topics) < texts.size()) {
                 assertThat(System.nanoTime()).as("every document shipped").isLessThan(deadline);

@@ -1,6 +1,5 @@
 package dev.kiln.corpus.service;
 
-import com.google.protobuf.ByteString;
 import dev.kiln.corpus.pipeline.Pipeline;
 import dev.kiln.corpus.pipeline.PipelineConfig;
 import dev.kiln.corpus.pipeline.PipelineDocument;
@@ -8,7 +7,6 @@ import dev.kiln.corpus.pipeline.PipelineStep;
 import dev.kiln.corpus.pipeline.Pipelines;
 import dev.kiln.corpus.pipeline.dedup.ExactDeduplicator;
 import dev.kiln.corpus.pipeline.dedup.MinHashDeduplicator;
-import dev.kiln.proto.corpus.v1.Document;
 import dev.kiln.testing.Europarl;
 import dev.kiln.testing.KafkaBroker;
 import java.io.IOException;
@@ -22,19 +20,13 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
-import java.util.concurrent.Future;
 import java.util.function.Predicate;
 import java.util.stream.Stream;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.ListOffsetsResult;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 import org.junit.jupiter.api.io.TempDir;
@@ -110,27 +102,7 @@ class GlobalDedupBench {
 
     private void run(List<String> texts, int replicas, double localRate, double localCpuRate) throws Exception {
         DedupReplica.Topics topics = DedupReplica.Topics.create("kiln.bench.dedup.");
-        List<Future<?>> sent = new ArrayList<>();
-        // Not idempotent: under load the in-process broker refused an idempotent producer's sequence numbers
-        // (OUT_OF_ORDER_SEQUENCE_NUMBER) until its batches expired; one request in flight keeps the order.
-        Properties producerProps = KafkaBroker.shared().clientProperties();
-        producerProps.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, false);
-        producerProps.put(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, 1);
-        producerProps.put(ProducerConfig.ACKS_CONFIG, "all");
-        try (KafkaProducer<String, byte[]> producer =
-                new KafkaProducer<>(producerProps, new StringSerializer(), new ByteArraySerializer())) {
-            for (int i = 0; i < texts.size(); i++) {
-                Document doc = Document.newBuilder()
-                        .setId("doc-" + i)
-                        .setContentType("text/plain; charset=utf-8")
-                        .setContent(ByteString.copyFrom(texts.get(i), StandardCharsets.UTF_8))
-                        .build();
-                sent.add(producer.send(new ProducerRecord<>(topics.documents(), doc.getId(), doc.toByteArray())));
-            }
-        }
-        for (Future<?> send : sent) {
-            send.get(); // a document the broker refused would make the run look faster than it was
-        }
+        topics.send(texts, i -> null);
         List<DedupReplica> running = new ArrayList<>();
         Path state = dir.resolve(topics.applicationId());
         long t0 = System.nanoTime();

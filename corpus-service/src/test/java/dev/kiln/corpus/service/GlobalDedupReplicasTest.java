@@ -2,18 +2,15 @@ package dev.kiln.corpus.service;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.google.protobuf.ByteString;
 import dev.kiln.corpus.pipeline.Pipeline;
 import dev.kiln.corpus.pipeline.PipelineConfig;
 import dev.kiln.corpus.pipeline.PipelineDocument;
 import dev.kiln.corpus.pipeline.Pipelines;
 import dev.kiln.corpus.pipeline.dedup.ExactDeduplicator;
 import dev.kiln.proto.corpus.TokenShards;
-import dev.kiln.proto.corpus.v1.Document;
 import dev.kiln.proto.corpus.v1.TokenShard;
 import dev.kiln.testing.Europarl;
 import dev.kiln.testing.KafkaBroker;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -25,15 +22,13 @@ import java.util.Properties;
 import java.util.Random;
 import java.util.TreeMap;
 import java.util.UUID;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -71,6 +66,123 @@ class GlobalDedupReplicasTest {
         run(2, true);
     }
 
+    /**
+     * The replica dies between sending a shard and committing its transaction, and that shard holds
+     * the tail of a document longer than a shard (its head went out in the same open transaction): the
+     * restarted replica (same name, so the same transactional id, which aborts what the dead one left
+     * open) ships every document exactly once, the long one whole, as a read_committed reader sees it.
+     */
+    @Test
+    void aCrashBeforeTheShardCommitShipsEveryDocumentOnceAfterTheReplay() throws Exception {
+        crashAndReplay(KafkaShardSink.CrashPoint.BEFORE_COMMIT);
+    }
+
+    /**
+     * The replica dies right after a shard transaction committed, before any of its documents' offsets
+     * could be committed: the replay reads them again and finds them marked shipped by that same
+     * transaction, so none is shipped twice (the window a separate mark left open).
+     */
+    @Test
+    void aCrashAfterTheShardCommitShipsNothingTwiceAfterTheReplay() throws Exception {
+        crashAndReplay(KafkaShardSink.CrashPoint.AFTER_COMMIT);
+    }
+
+    private void crashAndReplay(KafkaShardSink.CrashPoint point) throws Exception {
+        DedupReplica.Topics topics = DedupReplica.Topics.create("kiln.test.crash.");
+        Pipeline local = Pipelines.build(PipelineConfig.defaults().withSteps(DedupReplica.STEPS));
+        List<String> texts = new ArrayList<>();
+        Map<Long, Integer> documentOf = new HashMap<>();
+        List<String> bodies = Europarl.bodies();
+        int next = 0;
+        while (texts.size() < 40) {
+            String text = Europarl.asDocument(bodies.get(next++));
+            Pipeline.Result kept =
+                    text.length() >= 800 ? local.process(PipelineDocument.ofText(null, null, text)) : null;
+            if (kept != null && kept.kept()) {
+                documentOf.put(ExactDeduplicator.hash(kept.text()), texts.size());
+                texts.add(text);
+            }
+        }
+        // One document over two shards long, from bodies none of the others uses.
+        StringBuilder longText = new StringBuilder();
+        while (R50K_TOKENS.applyAsInt(longText.toString()) < DedupReplica.SHARD_TOKENS * 3 / 2) {
+            longText.append(Europarl.asDocument(bodies.get(next++))).append(' ');
+        }
+        Pipeline.Result longKept = local.process(PipelineDocument.ofText(null, null, longText.toString()));
+        assertThat(longKept.kept()).isTrue();
+        int longDocument = texts.size();
+        documentOf.put(ExactDeduplicator.hash(longKept.text()), longDocument);
+        texts.add(longText.toString());
+
+        CountDownLatch crashed = new CountDownLatch(1);
+        DedupReplica replica = new DedupReplica("replica-0", topics, dir.resolve("replica-0"));
+        try {
+            // Before the commit: at the tail of the long document (the only shard without a document
+            // start: its document began in an earlier shard of the same transaction). After the commit:
+            // at the first shard that ends documents.
+            replica.sink.crashAt(point, shard -> {
+                boolean now = point == KafkaShardSink.CrashPoint.BEFORE_COMMIT
+                        ? shard.getDocumentCount() == 0
+                        : shard.getDocumentCount() > 0;
+                if (now) {
+                    crashed.countDown();
+                }
+                return now;
+            });
+            await(replica::ready, Duration.ofSeconds(60), "replica ready");
+            topics.send(texts, i -> i % PARTITIONS);
+            assertThat(crashed.await(60, TimeUnit.SECONDS))
+                    .as("the sink crashed")
+                    .isTrue();
+        } finally {
+            replica.crashed();
+        }
+        DedupReplica restarted = new DedupReplica("replica-0", topics, dir.resolve("replica-0"));
+        long replayDrops;
+        try {
+            await(topics::allCommitted, Duration.ofSeconds(90), "every document committed");
+            assertThat(restarted.failure()).isNull();
+            replayDrops = restarted.engine.stats().steps().stream()
+                    .filter(step -> step.step().equals(Pipelines.EXACT_DEDUP))
+                    .mapToLong(step -> step.droppedByReason().getOrDefault("exact_duplicate", 0L))
+                    .sum();
+        } finally {
+            restarted.close();
+        }
+
+        ShipLog committed = new ShipLog(topics.shards(), "read_committed");
+        Map<Integer, Integer> timesShipped = new TreeMap<>();
+        for (String text : committed.poll()) {
+            Integer document = documentOf.get(ExactDeduplicator.hash(text));
+            assertThat(document)
+                    .as("a shipped text is one of the documents, whole")
+                    .isNotNull();
+            timesShipped.merge(document, 1, Integer::sum);
+        }
+        int committedShards = committed.shards();
+        committed.close();
+        assertThat(timesShipped.keySet()).as("every document shipped").hasSize(texts.size());
+        assertThat(timesShipped.values())
+                .as("each document shipped exactly once")
+                .containsOnly(1);
+        ShipLog everything = new ShipLog(topics.shards(), "read_uncommitted");
+        everything.poll();
+        int allShards = everything.shards();
+        everything.close();
+        if (point == KafkaShardSink.CrashPoint.BEFORE_COMMIT) {
+            assertThat(allShards)
+                    .as("the dead replica's open transaction had reached the broker (then aborted)")
+                    .isGreaterThanOrEqualTo(committedShards + 2);
+        } else {
+            assertThat(replayDrops)
+                    .as("the replay met documents of the committed shard and dropped them as shipped")
+                    .isPositive();
+        }
+    }
+
+    private static final java.util.function.ToIntFunction<String> R50K_TOKENS =
+            text -> DedupReplica.R50K.encodeOrdinary(text).length;
+
     private void run(int replicas, boolean killOne) throws Exception {
         DedupReplica.Topics topics = DedupReplica.Topics.create("kiln.test.dedup.");
         List<Planted> planted = plant();
@@ -85,9 +197,11 @@ class GlobalDedupReplicasTest {
                 running.add(new DedupReplica("replica-" + i, topics, dir.resolve("replica-" + i)));
             }
             await(() -> running.stream().allMatch(DedupReplica::ready), Duration.ofSeconds(60), "replicas ready");
-            send(topics.documents(), planted);
+            topics.send(
+                    planted.stream().map(Planted::text).toList(),
+                    i -> planted.get(i).partition());
             if (killOne) {
-                ShipLog early = new ShipLog(topics.shards());
+                ShipLog early = new ShipLog(topics.shards(), "read_committed");
                 await(() -> early.poll().size() >= ORIGINALS / 4, Duration.ofSeconds(60), "a quarter shipped");
                 early.close();
                 running.remove(0).kill();
@@ -101,7 +215,7 @@ class GlobalDedupReplicasTest {
             running.forEach(DedupReplica::close);
         }
 
-        ShipLog log = new ShipLog(topics.shards());
+        ShipLog log = new ShipLog(topics.shards(), "read_committed");
         List<String> shipped = log.poll();
         log.close();
         Map<Integer, Integer> timesShipped = new TreeMap<>();
@@ -164,22 +278,6 @@ class GlobalDedupReplicasTest {
         return ExactDeduplicator.hash(text.strip());
     }
 
-    private static void send(String topic, List<Planted> planted) {
-        Properties props = KafkaBroker.shared().clientProperties();
-        try (KafkaProducer<String, byte[]> producer =
-                new KafkaProducer<>(props, new StringSerializer(), new ByteArraySerializer())) {
-            int n = 0;
-            for (Planted p : planted) {
-                Document doc = Document.newBuilder()
-                        .setId("doc-" + n++)
-                        .setContentType("text/plain; charset=utf-8")
-                        .setContent(ByteString.copyFrom(p.text(), StandardCharsets.UTF_8))
-                        .build();
-                producer.send(new ProducerRecord<>(topic, p.partition(), doc.getId(), doc.toByteArray()));
-            }
-        }
-    }
-
     private interface Check {
         boolean holds() throws Exception;
     }
@@ -202,10 +300,15 @@ class GlobalDedupReplicasTest {
         private final KafkaConsumer<String, byte[]> consumer;
         private final Map<String, TreeMap<Long, TokenShard>> byProducer = new HashMap<>();
 
-        ShipLog(String topic) {
+        private int shards;
+
+        ShipLog(String topic, String isolation) {
             Properties props = KafkaBroker.shared().clientProperties();
             props.put(ConsumerConfig.GROUP_ID_CONFIG, "ship-log-" + UUID.randomUUID());
             props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+            // read_committed as the trainer reads: a shard of an aborted transaction (a replica that died
+            // before its commit) is no shard.
+            props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, isolation);
             consumer = new KafkaConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer());
             consumer.subscribe(List.of(topic));
         }
@@ -215,6 +318,7 @@ class GlobalDedupReplicasTest {
                 for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(300))) {
                     try {
                         TokenShard shard = TokenShard.parseFrom(record.value());
+                        shards++;
                         String id = shard.getShardId();
                         int dash = id.lastIndexOf('-');
                         byProducer
@@ -241,6 +345,11 @@ class GlobalDedupReplicasTest {
                 }
             }
             return documents;
+        }
+
+        /** Shards read so far. */
+        int shards() {
+            return shards;
         }
 
         @Override

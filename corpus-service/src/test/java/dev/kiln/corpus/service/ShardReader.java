@@ -24,6 +24,8 @@ final class ShardReader {
         Properties props = KafkaBroker.shared().clientProperties();
         props.put(ConsumerConfig.GROUP_ID_CONFIG, "shard-reader-" + System.nanoTime());
         props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        // As the trainer reads: only shards of committed transactions.
+        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         List<TokenShard> shards = new ArrayList<>();
         try (KafkaConsumer<String, byte[]> consumer =
                 new KafkaConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer())) {

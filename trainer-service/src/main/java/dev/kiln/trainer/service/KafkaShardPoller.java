@@ -21,7 +21,8 @@ import org.eclipse.microprofile.config.ConfigProvider;
 /**
  * The shard topic as a {@link ShardLog}: a consumer assigned every partition by hand (no consumer
  * group), because the offsets live in the run's checkpoints, not in Kafka, and a resume seeks to
- * exactly what the checkpoint had consumed. The order of shards is the ShardSchedule's business.
+ * exactly what the checkpoint had consumed. It reads committed transactions only (the offsets of
+ * aborted shards and of commit markers are gaps it steps over). The order of shards is the ShardSchedule's business.
  */
 final class KafkaShardPoller implements ShardLog {
 
@@ -42,6 +43,11 @@ final class KafkaShardPoller implements ShardLog {
         props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 16);
+        // The corpus service writes each shard in a transaction with its documents' shipped marks: a
+        // shard of an aborted transaction (a replica that died before its commit) is shipped again by
+        // the replay, so reading it would train on those documents twice. Read_committed also makes
+        // endOffsets the last stable offset, so a drained partition is never one with an open transaction.
+        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         props.put(ConsumerConfig.CLIENT_ID_CONFIG, "kiln-trainer-" + topic);
         consumer = new KafkaConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer());
         try {

@@ -23,9 +23,11 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Properties;
 import java.util.Random;
 import java.util.function.Function;
 import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
@@ -53,13 +55,29 @@ class TrainingRunResumeTest {
                 new RunConfig.Data(topic, 30, 0.2f, null));
     }
 
-    /** Shards of a small repeating vocabulary, so the loss falls as the model learns. */
+    /**
+     * Shards of a small repeating vocabulary, so the loss falls as the model learns; each in a
+     * transaction of its own, as the corpus service writes them, with an aborted one now and then, so
+     * the offsets a checkpoint stores and seeks to step over commit markers and aborted records.
+     */
     private static void produceShards(KafkaBroker broker, String topic, int shards) throws Exception {
         broker.createTopic(topic, 2);
         Random random = new Random(1);
+        Properties props = broker.clientProperties();
+        props.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, "kiln-test-" + topic);
         try (KafkaProducer<String, byte[]> producer =
-                new KafkaProducer<>(broker.clientProperties(), new StringSerializer(), new ByteArraySerializer())) {
+                new KafkaProducer<>(props, new StringSerializer(), new ByteArraySerializer())) {
+            producer.initTransactions();
             for (int s = 0; s < shards; s++) {
+                if (s % 3 == 1) {
+                    producer.beginTransaction();
+                    TokenShard aborted =
+                            TokenShard.newBuilder().setShardId("aborted-" + s).build();
+                    producer.send(new ProducerRecord<>(topic, s % 2, aborted.getShardId(), aborted.toByteArray()));
+                    producer.flush();
+                    producer.abortTransaction();
+                }
+                producer.beginTransaction();
                 int[] ids = new int[97 + s];
                 for (int i = 0; i < ids.length; i++) {
                     ids[i] = 100 + (i % 7) * 3 + random.nextInt(2);
@@ -75,8 +93,8 @@ class TrainingRunResumeTest {
                         .setCrc32C(TokenShards.crc32c(packed))
                         .setEosTokenId(50256)
                         .build();
-                producer.send(new ProducerRecord<>(topic, s % 2, shard.getShardId(), shard.toByteArray()))
-                        .get();
+                producer.send(new ProducerRecord<>(topic, s % 2, shard.getShardId(), shard.toByteArray()));
+                producer.commitTransaction();
             }
         }
     }

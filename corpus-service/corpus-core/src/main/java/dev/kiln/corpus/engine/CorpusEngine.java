@@ -5,6 +5,7 @@ import dev.kiln.corpus.pipeline.PipelineDocument;
 import dev.kiln.corpus.pipeline.PipelineStats;
 import dev.kiln.corpus.pipeline.PipelineStep;
 import dev.kiln.corpus.pipeline.StepResult;
+import dev.kiln.corpus.pipeline.dedup.DedupKeys;
 import dev.kiln.corpus.pipeline.dedup.ExactDeduplicator;
 import dev.kiln.corpus.pipeline.dedup.GlobalDedupStep;
 import dev.kiln.corpus.pipeline.dedup.MinHashDeduplicator;
@@ -13,7 +14,6 @@ import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
 import java.util.UUID;
@@ -90,7 +90,7 @@ public final class CorpusEngine {
 
     /**
      * Runs one document through the pipeline; a kept one is queued for tokenizing and packing, and
-     * its receipt is done when its shard is acknowledged. A dropped one's receipt is done at once.
+     * its receipt is done when its shard is committed. A dropped one's receipt is done at once.
      * Global dedup steps answer asynchronously: the outcome completes when the pipeline's verdict is
      * known, and fails (as does the receipt) when the index does not answer.
      *
@@ -119,14 +119,14 @@ public final class CorpusEngine {
         return outcome;
     }
 
-    /** One document between its steps; {@code claims} are the global dedup keys it holds. */
+    /** One document between its steps; {@code claims} are the global dedup keys it holds, step by step. */
     private record InFlight(
             PipelineDocument document,
             String name,
             Receipt receipt,
             long sequence,
             CompletableFuture<Outcome> outcome,
-            List<Map.Entry<GlobalDedupStep, GlobalDedupStep.Claim>> claims) {}
+            List<DedupKeys> claims) {}
 
     /** Runs the steps from {@code from} on; leaves at a global dedup step and comes back with its verdict. */
     private void advance(InFlight doc, int from) {
@@ -149,7 +149,7 @@ public final class CorpusEngine {
                         dropped(doc, step.name(), result.reason());
                         return;
                     }
-                    doc.claims().add(Map.entry(step, claim));
+                    doc.claims().add(claim.keys());
                     advance(doc, at + 1);
                 });
                 return;
@@ -168,7 +168,7 @@ public final class CorpusEngine {
         }
         inOrder(
                 doc.sequence(),
-                () -> writer.add(text, new Receipt() {
+                () -> writer.add(text, shippedMark(doc), new Receipt() {
                     @Override
                     public void tokenized(int tokens) {
                         doc.receipt().tokenized(tokens);
@@ -176,7 +176,6 @@ public final class CorpusEngine {
 
                     @Override
                     public void done() {
-                        markShipped(doc);
                         finished(doc);
                     }
 
@@ -189,18 +188,15 @@ public final class CorpusEngine {
     }
 
     /**
-     * Marks the document shipped at its first global dedup step only. A replay runs the same steps on
-     * the same text, so it claims that step's keys before any later step's; finding them shipped drops
-     * it there, and it never reaches the later steps, so marks on their keys would change no verdict.
-     * With exact dedup first (the default) that is one key, one record and one partition a document
-     * instead of fifteen store writes, and the mark is atomic (one stream transaction).
+     * The keys that mark the document shipped: those of its first global dedup step only. A replay
+     * runs the same steps on the same text, so it claims that step's keys before any later step's;
+     * finding them shipped drops it there, and it never reaches the later steps, so marks on their keys
+     * would change no verdict. With exact dedup first (the default) that is one key, one record and one
+     * partition a document instead of fifteen store writes, and the mark is atomic (one stream
+     * transaction). The shard sink writes it in the transaction of the shard that ends the document.
      */
-    private static void markShipped(InFlight doc) {
-        if (!doc.claims().isEmpty()) {
-            Map.Entry<GlobalDedupStep, GlobalDedupStep.Claim> first =
-                    doc.claims().get(0);
-            first.getKey().shipped(first.getValue());
-        }
+    private static DedupKeys shippedMark(InFlight doc) {
+        return doc.claims().isEmpty() ? null : doc.claims().get(0);
     }
 
     private void dropped(InFlight doc, String step, String reason) {

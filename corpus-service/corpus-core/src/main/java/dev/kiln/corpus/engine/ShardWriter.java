@@ -1,5 +1,6 @@
 package dev.kiln.corpus.engine;
 
+import dev.kiln.corpus.pipeline.dedup.DedupKeys;
 import dev.kiln.corpus.shard.TokenShardPacker;
 import dev.kiln.proto.corpus.v1.TokenShard;
 import java.util.ArrayList;
@@ -12,24 +13,32 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Collects kept texts into tokenizer batches, packs their ids into shards and sends sealed shards
- * to the sink; a document's receipt is done when the shard that ends it is acknowledged.
+ * to the sink; a document's receipt is done when the shard that ends it is committed.
  * Thread-safe: every source (gRPC calls, file readers, the Kafka consumer) feeds one writer.
  */
 public final class ShardWriter {
 
-    /** Where sealed shards go; the future completes when the shard is durable (e.g. acks=all). */
+    /**
+     * Where sealed shards go. The shard and the shipped marks of the documents that end in it become
+     * visible together or not at all (one Kafka transaction); a {@code continued} shard (its document
+     * goes on in the next) becomes visible only together with the shard that follows it. The future
+     * completes when the shard is durable and visible (committed, acks=all).
+     */
     public interface ShardSink {
-        CompletableFuture<Void> send(TokenShard shard);
+        CompletableFuture<Void> send(TokenShard shard, boolean continued, List<DedupKeys> shippedMarks);
     }
+
+    /** A kept document in the packer: whom to tell, and the keys to mark shipped with its shard (or null). */
+    private record Packed(Receipt receipt, DedupKeys shippedMark) {}
 
     private final BatchTokenizer tokenizer;
     private final ShardSink sink;
-    private final TokenShardPacker<Receipt> packer;
+    private final TokenShardPacker<Packed> packer;
     private final int batchDocuments;
     private final int batchChars;
 
     private final List<String> texts = new ArrayList<>();
-    private final List<Receipt> receipts = new ArrayList<>();
+    private final List<Packed> receipts = new ArrayList<>();
     private int pendingChars;
     private final List<CompletableFuture<Void>> inFlight = new ArrayList<>();
     private final AtomicLong tokens = new AtomicLong();
@@ -52,9 +61,18 @@ public final class ShardWriter {
         this.batchChars = batchChars;
     }
 
-    public synchronized void add(String text, Receipt receipt) {
+    /** As {@link #add(String, DedupKeys, Receipt)} for a document with no dedup keys to mark. */
+    public void add(String text, Receipt receipt) {
+        add(text, null, receipt);
+    }
+
+    /**
+     * Queues a kept document; {@code shippedMark} (may be null) travels in the same transaction as the
+     * shard that ends it, so a replay finds it shipped exactly when the shard is on the topic.
+     */
+    public synchronized void add(String text, DedupKeys shippedMark, Receipt receipt) {
         texts.add(text);
-        receipts.add(receipt);
+        receipts.add(new Packed(receipt, shippedMark));
         pendingChars += text.length();
         lastActivity = System.nanoTime();
         if (texts.size() >= batchDocuments || pendingChars >= batchChars) {
@@ -70,7 +88,7 @@ public final class ShardWriter {
     /** Flushes, then seals the partial shard so that nothing waits in memory. */
     public synchronized void seal() {
         tokenizePending();
-        for (TokenShardPacker.SealedShard<Receipt> shard : packer.flush()) {
+        for (TokenShardPacker.SealedShard<Packed> shard : packer.flush()) {
             ship(shard);
         }
     }
@@ -82,7 +100,7 @@ public final class ShardWriter {
         }
     }
 
-    /** Waits until every shard sent so far is acknowledged (or failed). */
+    /** Waits until every shard sent so far is committed (or failed). */
     public void awaitShipped(long timeout, TimeUnit unit) throws InterruptedException, TimeoutException {
         List<CompletableFuture<Void>> pending;
         synchronized (this) {
@@ -108,7 +126,7 @@ public final class ShardWriter {
             return;
         }
         List<String> batch = new ArrayList<>(texts);
-        List<Receipt> batchReceipts = new ArrayList<>(receipts);
+        List<Packed> batchReceipts = new ArrayList<>(receipts);
         texts.clear();
         receipts.clear();
         pendingChars = 0;
@@ -116,29 +134,35 @@ public final class ShardWriter {
         try {
             ids = tokenizer.tokenize(batch);
         } catch (RuntimeException e) {
-            batchReceipts.forEach(r -> r.failed(e));
+            batchReceipts.forEach(r -> r.receipt().failed(e));
             throw e;
         }
         for (int i = 0; i < batch.size(); i++) {
             int[] docIds = ids.get(i);
-            Receipt receipt = batchReceipts.get(i);
-            receipt.tokenized(docIds.length + 1);
+            Packed packed = batchReceipts.get(i);
+            packed.receipt().tokenized(docIds.length + 1);
             tokens.addAndGet(docIds.length + 1L);
-            for (TokenShardPacker.SealedShard<Receipt> shard : packer.add(docIds, receipt)) {
+            for (TokenShardPacker.SealedShard<Packed> shard : packer.add(docIds, packed)) {
                 ship(shard);
             }
         }
     }
 
-    private void ship(TokenShardPacker.SealedShard<Receipt> sealed) {
-        CompletableFuture<Void> sent = sink.send(sealed.shard());
+    private void ship(TokenShardPacker.SealedShard<Packed> sealed) {
+        List<DedupKeys> marks = new ArrayList<>();
+        for (Packed packed : sealed.completedDocuments()) {
+            if (packed.shippedMark() != null) {
+                marks.add(packed.shippedMark());
+            }
+        }
+        CompletableFuture<Void> sent = sink.send(sealed.shard(), sealed.continued(), marks);
         inFlight.add(sent);
         sent.whenComplete((ok, error) -> {
             if (error == null) {
                 shards.incrementAndGet();
-                sealed.completedDocuments().forEach(Receipt::done);
+                sealed.completedDocuments().forEach(r -> r.receipt().done());
             } else {
-                sealed.completedDocuments().forEach(r -> r.failed(error));
+                sealed.completedDocuments().forEach(r -> r.receipt().failed(error));
             }
             synchronized (this) {
                 inFlight.remove(sent);

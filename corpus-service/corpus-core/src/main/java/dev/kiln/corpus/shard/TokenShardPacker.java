@@ -10,9 +10,15 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Packs the token ids of whole documents, each followed by EOS, into fixed-size {@link TokenShard}s.
- * A document may continue from one shard into the next, as in llm.c's shards: the trainer reads a
- * stream of tokens, and fixed sizes keep every Kafka message the same, predictable size.
+ * Packs the token ids of whole documents, each followed by EOS, into {@link TokenShard}s of at most
+ * {@code shardTokens} tokens. A shard ends at a document's end: a document that does not fit in what
+ * is left of the open shard starts the next one, and only a document longer than a whole shard is
+ * split, over shards of its own, the last of which is sealed at once. So every shard but those inside
+ * one over-long document holds whole documents, and the sink can publish a shard together with the
+ * shipped marks of its documents in one transaction: no crash leaves a document's head on the topic
+ * without its tail (with documents spanning two shards, one crash between them would let the replay
+ * ship the head a second time). The cost is shards shorter than the limit by part of a document on
+ * average; the trainer reads one token stream and does not care.
  *
  * <p>Each document comes with a receipt (a Kafka offset, an ingest call's latch ...). A sealed
  * shard hands back the receipts of the documents that <em>end</em> in it: once that shard is
@@ -39,8 +45,11 @@ public final class TokenShardPacker<R> {
     private final List<R> receiptsEndingHere = new ArrayList<>();
     private long sequence;
 
-    /** A shard ready to produce, with the receipts of the documents it completes. */
-    public record SealedShard<R>(TokenShard shard, List<R> completedDocuments) {}
+    /**
+     * A shard ready to produce, with the receipts of the documents it completes. {@code continued}: its
+     * (only) document goes on in the next shard, so the two must become visible together.
+     */
+    public record SealedShard<R>(TokenShard shard, List<R> completedDocuments, boolean continued) {}
 
     /**
      * @param producerId   unique per producing replica; shard ids are "{producerId}-{sequence}"
@@ -75,20 +84,20 @@ public final class TokenShardPacker<R> {
     }
 
     /**
-     * Appends one document's ids and its EOS; returns the shards this filled up (often none,
-     * several for a document longer than a shard).
+     * Appends one document's ids and its EOS; returns the shards this sealed: often none, the open
+     * shard when the document does not fit in it, and every shard of a document longer than a shard.
      */
     public List<SealedShard<R>> add(int[] ids, R receipt) {
         List<SealedShard<R>> sealed = new ArrayList<>(1);
-        if (filled == shardTokens) {
-            sealed.add(seal());
+        int total = ids.length + 1;
+        if (filled > 0 && filled + total > shardTokens) {
+            sealed.add(seal(false));
         }
         documentStarts.add(filled);
         int position = 0;
-        int total = ids.length + 1;
         while (position < total) {
             if (filled == shardTokens) {
-                sealed.add(seal());
+                sealed.add(seal(true));
             }
             int n = Math.min(shardTokens - filled, total - position);
             for (int i = 0; i < n; i++, position++) {
@@ -101,19 +110,21 @@ public final class TokenShardPacker<R> {
             }
         }
         receiptsEndingHere.add(receipt);
-        // A document that ends exactly at the shard's end seals it now, so its receipt is not held back.
-        if (filled == shardTokens) {
-            sealed.add(seal());
+        // A full shard, or the tail of a document split over shards, seals now: the receipt is not held
+        // back, and the transaction of a split document never waits for documents not yet read.
+        if (filled == shardTokens
+                || !sealed.isEmpty() && sealed.get(sealed.size() - 1).continued()) {
+            sealed.add(seal(false));
         }
         return sealed;
     }
 
     /** Seals whatever is pending into a shorter, final shard; empty when nothing is pending. */
     public List<SealedShard<R>> flush() {
-        return filled == 0 ? List.of() : List.of(seal());
+        return filled == 0 ? List.of() : List.of(seal(false));
     }
 
-    private SealedShard<R> seal() {
+    private SealedShard<R> seal(boolean continued) {
         ByteString packed = TokenShards.pack(buffer, filled, width);
         Instant now = Instant.now();
         TokenShard shard = TokenShard.newBuilder()
@@ -130,7 +141,7 @@ public final class TokenShardPacker<R> {
                 .setCreatedAt(
                         Timestamp.newBuilder().setSeconds(now.getEpochSecond()).setNanos(now.getNano()))
                 .build();
-        SealedShard<R> result = new SealedShard<>(shard, List.copyOf(receiptsEndingHere));
+        SealedShard<R> result = new SealedShard<>(shard, List.copyOf(receiptsEndingHere), continued);
         filled = 0;
         documentStarts.clear();
         receiptsEndingHere.clear();

@@ -6,6 +6,7 @@ import dev.kiln.corpus.pipeline.Pipeline;
 import dev.kiln.corpus.pipeline.PipelineConfig;
 import dev.kiln.corpus.pipeline.PipelineDocument;
 import dev.kiln.corpus.pipeline.Pipelines;
+import dev.kiln.corpus.pipeline.dedup.DedupKeys;
 import dev.kiln.proto.corpus.v1.TokenShard;
 import dev.kiln.testing.Europarl;
 import dev.kiln.tokenizer.Encoding;
@@ -46,7 +47,7 @@ class CorpusEngineCrashTest {
         final List<TokenShard> shards = new ArrayList<>();
 
         @Override
-        public CompletableFuture<Void> send(TokenShard shard) {
+        public CompletableFuture<Void> send(TokenShard shard, boolean continued, List<DedupKeys> shippedMarks) {
             CompletableFuture<Void> ack = new CompletableFuture<>();
             acks.add(ack);
             shards.add(shard);

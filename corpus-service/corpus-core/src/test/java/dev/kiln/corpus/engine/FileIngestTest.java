@@ -40,7 +40,7 @@ class FileIngestTest {
                 .withDedup(PipelineConfig.Dedup.defaults().withDirectory(dir.resolve("dedup")));
         ShardWriter writer = new ShardWriter(
                 CHARS,
-                shard -> {
+                (shard, continued, marks) -> {
                     CompletableFuture<Void> ack = CompletableFuture.completedFuture(null);
                     shipped.add(ack);
                     return ack;

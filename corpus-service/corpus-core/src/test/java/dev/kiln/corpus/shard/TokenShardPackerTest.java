@@ -16,28 +16,53 @@ class TokenShardPackerTest {
     private static final int EOS = 50256;
 
     @Test
-    void documentsAreSeparatedByEosAndSplitAcrossFixedSizeShards() {
+    void documentsAreSeparatedByEosAndAShardEndsAtADocumentsEnd() {
         TokenShardPacker<String> packer = new TokenShardPacker<>("p", "r50k_base", 50257, EOS, 8, 0);
         List<TokenShardPacker.SealedShard<String>> sealed = new ArrayList<>();
         sealed.addAll(packer.add(new int[] {1, 2, 3}, "a")); // 1 2 3 EOS
-        sealed.addAll(packer.add(new int[] {4, 5, 6, 7, 8, 9}, "b")); // 4 5 6 7 | 8 9 EOS
-        sealed.addAll(packer.add(new int[] {}, "c")); // EOS
+        sealed.addAll(packer.add(new int[] {4, 5, 6, 7, 8, 9}, "b")); // does not fit: | 4 5 6 7 8 9 EOS
+        sealed.addAll(packer.add(new int[] {}, "c")); // EOS: fills the shard
         sealed.addAll(packer.flush());
 
         assertThat(sealed).hasSize(2);
         TokenShard first = sealed.get(0).shard();
-        assertThat(TokenShards.unpack(first)).containsExactly(1, 2, 3, EOS, 4, 5, 6, 7);
+        assertThat(TokenShards.unpack(first)).containsExactly(1, 2, 3, EOS);
         assertThat(first.getShardId()).isEqualTo("p-0");
-        assertThat(first.getDocumentStartsList()).containsExactly(0, 4);
+        assertThat(first.getDocumentStartsList()).containsExactly(0);
         assertThat(first.getTokenWidth()).isEqualTo(TokenWidth.TOKEN_WIDTH_UINT16);
         assertThat(sealed.get(0).completedDocuments()).containsExactly("a");
+        assertThat(sealed.get(0).continued()).isFalse();
 
         TokenShard second = sealed.get(1).shard();
-        assertThat(TokenShards.unpack(second)).containsExactly(8, 9, EOS, EOS);
+        assertThat(TokenShards.unpack(second)).containsExactly(4, 5, 6, 7, 8, 9, EOS, EOS);
         assertThat(second.getShardId()).isEqualTo("p-1");
-        assertThat(second.getDocumentStartsList()).containsExactly(3);
-        assertThat(second.getDocumentCount()).isEqualTo(1);
+        assertThat(second.getDocumentStartsList()).containsExactly(0, 7);
+        assertThat(second.getDocumentCount()).isEqualTo(2);
         assertThat(sealed.get(1).completedDocuments()).containsExactly("b", "c");
+        assertThat(sealed.get(1).continued()).isFalse();
+    }
+
+    @Test
+    void aDocumentLongerThanAShardGetsShardsOfItsOwnSealedTogether() {
+        TokenShardPacker<String> packer = new TokenShardPacker<>("p", "r50k_base", 50257, EOS, 4, 0);
+        assertThat(packer.add(new int[] {1}, "a")).isEmpty(); // 1 EOS
+        List<TokenShardPacker.SealedShard<String>> sealed = packer.add(new int[] {2, 3, 4, 5, 6, 7, 8, 9, 10}, "b");
+        assertThat(sealed).hasSize(4);
+        assertThat(TokenShards.unpack(sealed.get(0).shard())).containsExactly(1, EOS);
+        assertThat(sealed.get(0).completedDocuments()).containsExactly("a");
+        assertThat(sealed.get(0).continued()).isFalse();
+        assertThat(TokenShards.unpack(sealed.get(1).shard())).containsExactly(2, 3, 4, 5);
+        assertThat(sealed.get(1).continued()).as("b goes on").isTrue();
+        assertThat(sealed.get(1).completedDocuments()).isEmpty();
+        assertThat(TokenShards.unpack(sealed.get(2).shard())).containsExactly(6, 7, 8, 9);
+        assertThat(sealed.get(2).continued()).isTrue();
+        assertThat(sealed.get(2).shard().getDocumentCount()).isZero();
+        assertThat(TokenShards.unpack(sealed.get(3).shard()))
+                .as("its tail is sealed at once, not held open for the next documents")
+                .containsExactly(10, EOS);
+        assertThat(sealed.get(3).continued()).isFalse();
+        assertThat(sealed.get(3).completedDocuments()).containsExactly("b");
+        assertThat(packer.pendingTokens()).isZero();
     }
 
     @Test
@@ -73,6 +98,10 @@ class TokenShardPackerTest {
                 }
                 receipts.addAll(s.completedDocuments());
                 assertThat(s.shard().getTokenCount()).isLessThanOrEqualTo(shardTokens);
+                int[] ids = TokenShards.unpack(s.shard());
+                assertThat(ids[ids.length - 1] == EOS)
+                        .as("a shard ends at a document's end unless its document continues")
+                        .isEqualTo(!s.continued());
             }
             List<Integer> expected = new ArrayList<>();
             for (int[] doc : docs) {

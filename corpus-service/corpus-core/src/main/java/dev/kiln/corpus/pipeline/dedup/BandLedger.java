@@ -20,7 +20,7 @@ import java.util.List;
  * <ul>
  *   <li>No holder: the claimant becomes the pending holder ({@link Answer#FIRST}).
  *   <li>Held by the same document (a replay after a crash): first again unless it was shipped, so a
- *       document lost before its shard was acknowledged is kept and a shipped one is not shipped twice.
+ *       document lost before its shard was committed is kept and a shipped one is not shipped twice.
  *   <li>Held by a kept document: {@link Answer#DUPLICATE}.
  *   <li>Held by a pending document earlier in the order: {@link Answer#DUPLICATE} (the later one gives
  *       way at once).

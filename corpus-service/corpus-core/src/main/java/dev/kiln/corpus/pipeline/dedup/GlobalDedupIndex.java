@@ -5,7 +5,10 @@ import java.util.concurrent.CompletableFuture;
 /**
  * The dedup index every corpus replica shares, seen from one replica: it decides first-seen per key
  * across all replicas and restarts. The service implements it on Kafka Streams (a band topic keyed by
- * key, RocksDB stores with changelogs); {@link BandLedger} is the rule it applies to each key.
+ * key, RocksDB stores with changelogs); {@link BandLedger} is the rule it applies to each key. A
+ * document is marked shipped by the shard sink, in the transaction that publishes its shard (a {@link
+ * DedupMessages.Type#SHIPPED} entry on the band topic): from then on a replay of it is a duplicate of
+ * itself.
  */
 public interface GlobalDedupIndex {
 
@@ -18,9 +21,6 @@ public interface GlobalDedupIndex {
 
     /** The verdict {@link #claim} would give now, changing nothing (the dry run of InspectDocument). */
     CompletableFuture<Verdict> probe(DedupKeys keys);
-
-    /** The document is shipped: from now on a replay of it is a duplicate of itself. */
-    void shipped(DedupKeys keys);
 
     /**
      * Documents holding an exact-text key in the part of the index this replica serves (all of it

@@ -57,7 +57,7 @@ public final class GlobalDedupStep implements PipelineStep {
         return name;
     }
 
-    /** A claim in flight: its keys (to mark shipped later) and the step's verdict when answered. */
+    /** A claim in flight: its keys (the shard sink marks them shipped) and the step's verdict when answered. */
     public record Claim(DedupKeys keys, CompletableFuture<StepResult> result) {}
 
     /** Claims the document's keys under the stable name {@code document}; see {@link DedupKeys}. */
@@ -67,13 +67,6 @@ public final class GlobalDedupStep implements PipelineStep {
         }
         DedupKeys keys = new DedupKeys(kind, document, keyer.apply(doc.text()));
         return new Claim(keys, index.claim(keys).thenApply(this::result));
-    }
-
-    /** Tells the index that the document of {@code claim} is shipped. */
-    public void shipped(Claim claim) {
-        if (claim.keys() != null) {
-            index.shipped(claim.keys());
-        }
     }
 
     /** Documents in the index this step asks, counted by their exact keys; 0 for the MinHash step. */
