@@ -36,7 +36,13 @@ final class TailLines {
             "comentarios",
             "deja un comentario",
             "reacties",
-            "komentarze");
+            "komentarze",
+            "comment now",
+            "trackbacks",
+            "pingbacks",
+            "trackbacks and pingbacks",
+            "trackbacks/pingbacks",
+            "trackbacks pingbacks");
     /**
      * Titles of related-link and teaser boxes ("More on this", "Read more", "Lee también"), which sites
      * drop after an article and into its middle alike: the box goes, up to the next paragraph of prose.
@@ -136,7 +142,62 @@ final class TailLines {
             "don't miss",
             "featured jobs",
             "sponsored links",
-            "links we like");
+            "links we like",
+            "recent posts",
+            "recent articles",
+            "recent stories",
+            "latest posts",
+            "latest stories",
+            "latest articles",
+            "popular posts",
+            "popular stories",
+            "top headlines",
+            "more top stories",
+            "most shared",
+            "most watched",
+            "trending stories",
+            "related videos",
+            "related coverage",
+            "more coverage",
+            "recommended stories",
+            "recommended reading",
+            "what to read next",
+            "up next",
+            "more to explore",
+            "lesen sie dazu",
+            "lesen sie dazu auch",
+            "auch lesenswert",
+            "das könnte sie interessieren",
+            "am meisten gelesen",
+            "ähnliche themen",
+            "à lire également",
+            "lire également",
+            "sur le même thème",
+            "dans la même rubrique",
+            "les plus populaires",
+            "les plus partagés",
+            "más noticias",
+            "lo más leído",
+            "lo más visto",
+            "también te puede interesar",
+            "te recomendamos",
+            "noticias recomendadas",
+            "ti potrebbe interessare",
+            "i più letti",
+            "articoli più letti",
+            "leia também",
+            "veja também",
+            "leia mais",
+            "mais lidas",
+            "notícias relacionadas",
+            "meest gelezen",
+            "najczęściej czytane",
+            "читайте также",
+            "по теме",
+            "похожие новости",
+            "相关新闻",
+            "相关阅读",
+            "相关文章");
     /**
      * Whole lines that label an ad slot or are a share bar's buttons, left as text where the slot or
      * bar has no telling class: "Advertisement", "- Anzeige -", "Teilen:", "Share".
@@ -171,7 +232,36 @@ final class TailLines {
             "condividi",
             "mit freunden teilen",
             "teilen mit",
-            "share with friends");
+            "share with friends",
+            "print article",
+            "print this article",
+            "print this page",
+            "print this story",
+            "printer friendly",
+            "printer friendly version",
+            "printer-friendly version",
+            "email",
+            "e-mail",
+            "email this",
+            "email this article",
+            "email this story",
+            "e-mail this article",
+            "email to a friend",
+            "e-mail to a friend",
+            "send to a friend",
+            "refer to a friend",
+            "text size",
+            "font size",
+            "listen to this article",
+            "save article",
+            "copy link",
+            "artikel drucken",
+            "artikel merken",
+            "artikel vorlesen",
+            "vorlesen",
+            "imprimer",
+            "imprimir",
+            "stampa");
     /** Openings of short section titles: "Mehr zu Wärmepumpen", "More from the BBC". */
     private static final String[] SECTION_OPENINGS = {
         "mehr zu ",
@@ -321,8 +411,45 @@ final class TailLines {
         "votre avis",
         "deja tu comentario",
         "tu opinión",
-        "i vostri commenti"
+        "i vostri commenti",
+        "trackback",
+        "pingback"
     };
+
+    /**
+     * What follows the count in a blog's comment-section title that names the post: "107 Responses to
+     * “Alien Surface”", "2 thoughts on “…”", "One comment on …", "3 Kommentare zu …", "4 réponses à …".
+     */
+    private static final String[] RESPONSES_OPENINGS = {
+        "responses to ",
+        "response to ",
+        "replies to ",
+        "reply to ",
+        "comments on ",
+        "comment on ",
+        "comments to ",
+        "thoughts on ",
+        "thought on ",
+        "kommentare zu ",
+        "kommentar zu ",
+        "gedanken zu ",
+        "antworten zu ",
+        "réponses à ",
+        "réponse à ",
+        "commentaires sur ",
+        "commentaire sur ",
+        "respuestas a ",
+        "comentarios en ",
+        "comentarios sobre ",
+        "risposte a ",
+        "commenti su ",
+        "reacties op ",
+        "komentarzy do ",
+        "komentarze do "
+    };
+
+    /** The count a responses title opens with, written as a word. */
+    private static final String[] ONE = {"one ", "ein ", "eine ", "un ", "une ", "una ", "uno ", "één "};
 
     /** Openings of a comment's stamp: "Posted by Lover of The Beautiful Game on January 10, 2008 4:07 PM". */
     private static final String[] COMMENT_STAMP_OPENINGS = {
@@ -410,6 +537,29 @@ final class TailLines {
         // "14 comments", "3 Kommentare", "Comments (2)"
         String noCount = t.replaceAll("\\d+", "").replaceAll("[()]", "").strip();
         return !noCount.equals(t) && COMMENT_TITLES.contains(noCount);
+    }
+
+    /** "107 Responses to “Alien Surface”": a blog's comment section, titled by its count and the post. */
+    static boolean responsesTitle(String text) {
+        if (text.isEmpty()) return false;
+        char c = text.charAt(0);
+        if (!Character.isDigit(c) && !Character.isLetter(c)) return false;
+        String t = text.toLowerCase(Locale.ROOT);
+        int i = 0;
+        while (i < t.length() && Character.isDigit(t.charAt(i))) i++;
+        if (i > 0) {
+            if (i >= t.length() || t.charAt(i) != ' ') return false;
+            i++;
+        } else {
+            for (String one : ONE)
+                if (t.startsWith(one)) {
+                    i = one.length();
+                    break;
+                }
+            if (i == 0) return false;
+        }
+        for (String p : RESPONSES_OPENINGS) if (t.startsWith(p, i)) return true;
+        return false;
     }
 
     static boolean teaserTitle(String t) {

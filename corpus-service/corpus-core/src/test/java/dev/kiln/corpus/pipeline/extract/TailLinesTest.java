@@ -70,4 +70,30 @@ class TailLinesTest {
                 .isFalse();
         assertThat(TailLines.label(TailLines.title("Mit Freunden teilen"))).isTrue();
     }
+
+    @Test
+    void aBlogsResponsesTitleNamesItsCountAndThePost() {
+        assertThat(TailLines.responsesTitle("107 Responses to “Alien Surface”")).isTrue();
+        assertThat(TailLines.responsesTitle("2 thoughts on “How the new flood gates work”"))
+                .isTrue();
+        assertThat(TailLines.responsesTitle("One comment on this post")).isTrue();
+        assertThat(TailLines.responsesTitle("3 Kommentare zu „Schleusen“")).isTrue();
+        assertThat(TailLines.responsesTitle("12 responses were counted")).isFalse();
+        assertThat(TailLines.responsesTitle("Responses to the plan were mixed")).isFalse();
+        assertThat(TailLines.commentTitle(TailLines.title("Trackback Pings"))).isTrue();
+        assertThat(TailLines.commentTitle(TailLines.title("TrackBacks"))).isTrue();
+    }
+
+    @Test
+    void teaserTitlesAndShareLabelsInSeveralLanguages() {
+        assertThat(TailLines.teaserTitle(TailLines.title("Recent Posts"))).isTrue();
+        assertThat(TailLines.teaserTitle(TailLines.title("TOP HEADLINES"))).isTrue();
+        assertThat(TailLines.teaserTitle(TailLines.title("Lire également :"))).isTrue();
+        assertThat(TailLines.teaserTitle(TailLines.title("Lo más leído"))).isTrue();
+        assertThat(TailLines.teaserTitle(TailLines.title("Читайте также"))).isTrue();
+        assertThat(TailLines.teaserTitle(TailLines.title("Recent floods"))).isFalse();
+        assertThat(TailLines.label(TailLines.title("Print article"))).isTrue();
+        assertThat(TailLines.label(TailLines.title("E-mail to a friend"))).isTrue();
+        assertThat(TailLines.label(TailLines.title("Text size"))).isTrue();
+    }
 }
