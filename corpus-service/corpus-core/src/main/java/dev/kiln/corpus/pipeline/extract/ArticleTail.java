@@ -71,12 +71,16 @@ final class ArticleTail {
         for (int k = 0; k < keep.length; k++)
             if (keep[k]) total += blocks.get(k).length();
         // the article's prose spans these blocks; link lines outside the span are its head and tail
-        int firstProse = -1, lastProse = -1;
-        for (int k = 0; k < keep.length; k++)
-            if (keep[k] && prose(blocks.get(k))) {
+        int firstProse = -1, lastProse = -1, lastSentence = -1;
+        for (int k = 0; k < keep.length; k++) {
+            if (!keep[k]) continue;
+            Block b = blocks.get(k);
+            if (prose(b)) {
                 if (firstProse < 0) firstProse = k;
                 lastProse = k;
             }
+            if (sentence(b)) lastSentence = k;
+        }
         int comments = commentRun(blocks, keep, total);
         if (comments >= 0) for (int j = comments; j < keep.length; j++) keep[j] = false;
         datedTeaserRuns(blocks, keep);
@@ -120,7 +124,9 @@ final class ArticleTail {
                     || words <= MAX_CAPTION_WORDS && TailLines.credit(lower)
                     || words <= Dateline.MAX_WORDS && Dateline.isDateline(b.text())
                     || Dateline.isByline(b.text(), b.heading())
-                    || (k < firstProse && !linkedSentence(b, words) || k > lastProse) && linkDense(b, words)
+                    || (k < firstProse || k > lastProse)
+                            && linkDense(b, words)
+                            && !((k < firstProse || k < lastSentence) && linkedSentence(b, words))
                     || words <= MAX_BIO_WORDS
                             && before >= MIN_ARTICLE_SHARE * total
                             && k >= lastProse

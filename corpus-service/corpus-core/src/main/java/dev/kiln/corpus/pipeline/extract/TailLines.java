@@ -197,7 +197,25 @@ final class TailLines {
             "похожие новости",
             "相关新闻",
             "相关阅读",
-            "相关文章");
+            "相关文章",
+            "weitere informationen",
+            "weitere infos",
+            "mehr informationen",
+            "more information",
+            "further information",
+            "plus d'informations",
+            "más información",
+            "kontakt",
+            "pressekontakt",
+            "ansprechpartner",
+            "ansprechpartnerin",
+            "contact",
+            "media contact",
+            "media contacts",
+            "press contact",
+            "contact presse",
+            "contacto",
+            "contatti");
     /**
      * Whole lines that label an ad slot or are a share bar's buttons, left as text where the slot or
      * bar has no telling class: "Advertisement", "- Anzeige -", "Teilen:", "Share".
@@ -233,6 +251,8 @@ final class TailLines {
             "mit freunden teilen",
             "teilen mit",
             "share with friends",
+            "externer inhalt",
+            "external content",
             "print article",
             "print this article",
             "print this page",
@@ -305,7 +325,25 @@ final class TailLines {
         "comments from the readers",
         "you must be logged in to",
         "sie müssen sich einloggen",
-        "sie sind aktuell nicht eingeloggt"
+        "sie sind aktuell nicht eingeloggt",
+        "support our journalism",
+        "support independent journalism",
+        "support quality journalism",
+        "unterstützen sie unsere arbeit",
+        "unterstütze unsere arbeit",
+        "unabhängigen journalismus unterstützen",
+        "jetzt unterstützen",
+        "become a member",
+        "donate now",
+        "folgen sie uns",
+        "suivez-nous",
+        "síguenos",
+        "seguici su",
+        "enthält werbung",
+        "enthält affiliate",
+        "affiliate links",
+        "affiliate-links",
+        "contains affiliate links"
     };
 
     /** Openings of post metadata lines: categories, tags, photo credits, last-modified stamps. */
@@ -571,7 +609,12 @@ final class TailLines {
     /** A plea in the block's lower-case text. */
     static boolean plea(String lower) {
         for (String p : PLEAS) if (lower.contains(p)) return true;
-        return false;
+        // "Follow The Gleaner on Twitter and Instagram …": a site or an author asking for followers
+        return lower.startsWith("follow ")
+                && (lower.contains(" on twitter")
+                        || lower.contains(" on facebook")
+                        || lower.contains(" on instagram")
+                        || lower.contains(" on x "));
     }
 
     static boolean label(String title) {
@@ -605,6 +648,39 @@ final class TailLines {
         while (start < t.length() && (t.charAt(start) == '(' || t.charAt(start) == '[')) start++;
         t = t.substring(start);
         for (String p : META_OPENINGS) if (t.startsWith(p)) return true;
-        return false;
+        return commentCount(t);
     }
+
+    /**
+     * A post's comment counter ("15:49 VON Sina Giebel IN Fashion | 0 COMMENTS", "by Laura Given · 2
+     * comments"): a metadata line says how many comments the post has; an article's sentence hardly does.
+     */
+    private static boolean commentCount(String lower) {
+        int i = lower.indexOf("comment");
+        if (i < 0) i = lower.indexOf("kommentar");
+        if (i < 0) i = lower.indexOf("réponse");
+        if (i < 0) i = lower.indexOf("comentario");
+        if (i < 0) i = lower.indexOf("reactie");
+        if (i < 2 || lower.charAt(i - 1) != ' ' || !Character.isDigit(lower.charAt(i - 2))) return false;
+        // the counted word ends there ("0 comments", "2 kommentare"), not in "commentators"
+        int end = i;
+        while (end < lower.length() && Character.isLetter(lower.charAt(end))) end++;
+        return COUNTED.contains(lower.substring(i, end));
+    }
+
+    private static final Set<String> COUNTED = Set.of(
+            "comment",
+            "comments",
+            "commentaire",
+            "commentaires",
+            "commenti",
+            "commento",
+            "kommentar",
+            "kommentare",
+            "réponse",
+            "réponses",
+            "comentario",
+            "comentarios",
+            "reactie",
+            "reacties");
 }

@@ -108,4 +108,24 @@ class PrecisionRegressionTest {
                         + "<p>Monday, January 21, 2008</p><p>Harbour Office</p><p>2:00 – 8:00 pm</p>"));
         assertThat(t).contains("It only takes an hour to visit the gates").contains("North Visitor Centre");
     }
+
+    /**
+     * A post that ends in short sentences with links in them (a round-up of readers' photos): a linked
+     * sentence followed by more of the post's plain sentences is the post's, while the linked sentence
+     * after its last one is a cross-link and goes.
+     */
+    @Test
+    void linkedSentencesAmongThePostsLastSentencesStay() {
+        String t = extract(
+                "round-up",
+                page(
+                        STORY
+                                + "<p>The family from the north bank sent <a href=/p1>a photo of the very first barge on the river</a> going through.</p>"
+                                + "<p>Here is another picture of the gates at night that a reader took from the old bridge.</p>"
+                                + "<p>Read <a href=/more>all our stories about the river and its new flood gates</a> here.</p>"));
+        assertThat(t)
+                .contains("a photo of the very first barge on the river going through")
+                .contains("Here is another picture of the gates at night")
+                .doesNotContain("all our stories about the river");
+    }
 }

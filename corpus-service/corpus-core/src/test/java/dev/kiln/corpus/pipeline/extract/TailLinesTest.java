@@ -96,4 +96,37 @@ class TailLinesTest {
         assertThat(TailLines.label(TailLines.title("E-mail to a friend"))).isTrue();
         assertThat(TailLines.label(TailLines.title("Text size"))).isTrue();
     }
+
+    @Test
+    void aCommentCounterMakesAMetadataLine() {
+        assertThat(TailLines.metaLine("freitag | 14. juni 2019 | 15:49 von anna berg in fashion | 0 comments"))
+                .isTrue();
+        assertThat(TailLines.metaLine("by laura given · 2 comments")).isTrue();
+        assertThat(TailLines.metaLine("am 3. mai · 12 kommentare")).isTrue();
+        assertThat(TailLines.metaLine("the 3 commentators on the panel disagreed"))
+                .isFalse();
+        assertThat(TailLines.metaLine("he made no comments to the press")).isFalse();
+    }
+
+    @Test
+    void supportFollowAndDisclosurePleas() {
+        assertThat(TailLines.plea("follow the river gazette on twitter and instagram @rivergazette"))
+                .isTrue();
+        assertThat(TailLines.plea("please support our journalism with a subscription"))
+                .isTrue();
+        assertThat(TailLines.plea("*werbung. dieser beitrag enthält werbung für eine marke."))
+                .isTrue();
+        assertThat(TailLines.plea("anzeige, enthält affiliate links")).isTrue();
+        assertThat(TailLines.plea("follow the river downstream until you reach the mill"))
+                .isFalse();
+    }
+
+    @Test
+    void contactAndFurtherInformationBoxesAreTeaserTitles() {
+        assertThat(TailLines.teaserTitle(TailLines.title("Kontakt:"))).isTrue();
+        assertThat(TailLines.teaserTitle(TailLines.title("Media contact"))).isTrue();
+        assertThat(TailLines.teaserTitle(TailLines.title("Weitere Informationen")))
+                .isTrue();
+        assertThat(TailLines.label(TailLines.title("Externer Inhalt"))).isTrue();
+    }
 }
