@@ -102,6 +102,11 @@ final class ArticleTail {
                 return;
             }
             if (titleWords <= MAX_TITLE_WORDS) {
+                // the author's box, and whatever the page put after it, once most of the article is behind
+                if (before >= MIN_ARTICLE_SHARE * total && TailLines.authorBoxTitle(title)) {
+                    for (int j = k; j < keep.length; j++) keep[j] = false;
+                    return;
+                }
                 if (TailLines.label(title)) {
                     keep[k] = false;
                     continue;

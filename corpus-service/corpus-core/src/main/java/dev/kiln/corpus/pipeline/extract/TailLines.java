@@ -253,6 +253,8 @@ final class TailLines {
             "share with friends",
             "externer inhalt",
             "external content",
+            "brought to you by",
+            "presented by",
             "print article",
             "print this article",
             "print this page",
@@ -343,8 +345,39 @@ final class TailLines {
         "enthält affiliate",
         "affiliate links",
         "affiliate-links",
-        "contains affiliate links"
+        "contains affiliate links",
+        "contributed to this article",
+        "contributed to this report",
+        "contributed to this story",
+        "contributed reporting",
+        "do you like this post",
+        "did you like this post",
+        "did you enjoy this"
     };
+
+    /** Openings of a plea that names an author: "Write to Jane Roe at jane.roe@example.com". */
+    private static final String[] PLEA_OPENINGS = {
+        "write to ", "email the author", "e-mail the author", "contact the author"
+    };
+
+    /** Titles of the author's box after the article: "About the author", "Über die Autorin". */
+    private static final Set<String> AUTHOR_BOX_TITLES = Set.of(
+            "about the author",
+            "about the authors",
+            "about the writer",
+            "über den autor",
+            "über die autorin",
+            "über die autoren",
+            "zum autor",
+            "zur autorin",
+            "à propos de l'auteur",
+            "à propos de l’auteur",
+            "sobre el autor",
+            "sobre la autora",
+            "sull'autore",
+            "l'autore",
+            "over de auteur",
+            "o autorze");
 
     /** Openings of post metadata lines: categories, tags, photo credits, last-modified stamps. */
     private static final String[] META_OPENINGS = {
@@ -600,6 +633,10 @@ final class TailLines {
         return false;
     }
 
+    static boolean authorBoxTitle(String t) {
+        return AUTHOR_BOX_TITLES.contains(t);
+    }
+
     static boolean teaserTitle(String t) {
         if (TEASER_TITLES.contains(t)) return true;
         for (String p : SECTION_OPENINGS) if (t.startsWith(p)) return true;
@@ -609,6 +646,7 @@ final class TailLines {
     /** A plea in the block's lower-case text. */
     static boolean plea(String lower) {
         for (String p : PLEAS) if (lower.contains(p)) return true;
+        for (String p : PLEA_OPENINGS) if (lower.startsWith(p)) return true;
         // "Follow The Gleaner on Twitter and Instagram …": a site or an author asking for followers
         return lower.startsWith("follow ")
                 && (lower.contains(" on twitter")

@@ -46,7 +46,7 @@ public final class PageProbe {
                             if (gold.containsKey(e.getKey())) inBefore += e.getValue();
                         }
                     }
-                    if (all >= 40 && in < 0.1 * all && allBefore > 0 && inBefore > 0.6 * allBefore)
+                    if (all >= 15 && in < 0.1 * all && allBefore > 0 && inBefore > 0.6 * allBefore)
                         System.out.println(p.id() + "\t" + all + "\t" + b.text());
                 }
             }

@@ -128,4 +128,16 @@ class PrecisionRegressionTest {
                 .contains("Here is another picture of the gates at night")
                 .doesNotContain("all our stories about the river");
     }
+
+    /** The author's box after the article ("About the author…" and a paragraph about her) is not the article. */
+    @Test
+    void theAuthorsBoxAfterTheArticleGoes() {
+        String t = extract(
+                "author-box",
+                page(
+                        STORY + "<h4>About the author...</h4>"
+                                + "<p>Hi, I am Jane and this is my blog, where I have written about rivers, locks and the people"
+                                + " who work on them for more than ten years now, mostly from my boat on the lower river.</p>"));
+        assertThat(t).contains("no longer need sandbags every spring").doesNotContain("Hi, I am Jane");
+    }
 }
