@@ -352,7 +352,15 @@ final class TailLines {
         "contributed reporting",
         "do you like this post",
         "did you like this post",
-        "did you enjoy this"
+        "did you enjoy this",
+        "all rights reserved",
+        "may not be published, broadcast",
+        "alle rechte vorbehalten",
+        "tous droits réservés",
+        "todos los derechos reservados",
+        "tutti i diritti riservati",
+        "information for this report was provided",
+        "the opinions expressed in this"
     };
 
     /** Openings of a plea that names an author: "Write to Jane Roe at jane.roe@example.com". */
