@@ -129,6 +129,7 @@ final class ArticleTail {
                     || words <= MAX_CAPTION_WORDS && TailLines.credit(lower)
                     || words <= Dateline.MAX_WORDS && Dateline.isDateline(b.text())
                     || Dateline.isByline(b.text(), b.heading())
+                    || k > lastProse && words <= 2 && agencySignature(b.text())
                     || (k < firstProse || k > lastProse)
                             && linkDense(b, words)
                             && !((k < firstProse || k < lastSentence) && linkedSentence(b, words))
@@ -337,6 +338,26 @@ final class ArticleTail {
             if (keep[k] && b.words() < MIN_PROSE_WORDS && !sentence(b)) keep[k] = false;
         }
     }
+
+    /**
+     * The initials of the desk and the agency that sign a wire story at its end ("aja/PAP", "mho/dpa",
+     * "AFP/Reuters"): short letter runs joined by slashes, alone on their line.
+     */
+    static boolean agencySignature(String text) {
+        String t = text.strip();
+        if (t.length() > 24 || t.indexOf('/') < 0) return false;
+        for (String part : t.split("/", -1)) {
+            String p = part.strip();
+            if (p.startsWith("(")) p = p.substring(1);
+            if (p.endsWith(")")) p = p.substring(0, p.length() - 1);
+            if (p.length() < 2 || p.length() > MAX_SIGNATURE_LETTERS) return false;
+            for (int i = 0; i < p.length(); i++) if (!Character.isLetter(p.charAt(i))) return false;
+        }
+        return true;
+    }
+
+    /** Longest part of an agency signature: "Reuters". */
+    private static final int MAX_SIGNATURE_LETTERS = 8;
 
     /** A paragraph of the article: enough words, few of them links. */
     private static boolean prose(Block b) {

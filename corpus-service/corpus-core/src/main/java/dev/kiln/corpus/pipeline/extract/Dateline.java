@@ -254,8 +254,9 @@ final class Dateline {
     /** Words that open a byline ("By", "Von", "Text:"), lower case without a colon. */
     private static final Set<String> BY_WORDS =
             Set.of("by", "von", "par", "por", "door", "di", "author", "autor", "text");
-    /** Words that join authors' names. */
-    private static final Set<String> NAME_JOINS = Set.of("and", "und", "&", "et", "y", "e", "en", "i", "with", "mit");
+    /** Words that join authors' names, and their places ("by Hasan Mansoor in Karachi"). */
+    private static final Set<String> NAME_JOINS =
+            Set.of("and", "und", "&", "et", "y", "e", "en", "i", "with", "mit", "in", "aus", "à", "a", "from");
     /** Longest byline: the opening word and a few names. */
     private static final int MAX_BYLINE_WORDS = 7;
 

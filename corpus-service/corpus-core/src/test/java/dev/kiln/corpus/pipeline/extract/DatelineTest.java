@@ -51,6 +51,7 @@ class DatelineTest {
         assertThat(Dateline.isByline("Von Gregory Lipinski und Anna Berg", false))
                 .isTrue();
         assertThat(Dateline.isByline("Text: Klausmartin Friedrich", false)).isTrue();
+        assertThat(Dateline.isByline("by Hasan Oduya in Mombasa", false)).isTrue(); // with the place
     }
 
     @Test

@@ -140,4 +140,15 @@ class PrecisionRegressionTest {
                                 + " who work on them for more than ten years now, mostly from my boat on the lower river.</p>"));
         assertThat(t).contains("no longer need sandbags every spring").doesNotContain("Hi, I am Jane");
     }
+
+    /** A wire story ends with its desk's and agency's initials ("aja/PAP"): not a sentence of the story. */
+    @Test
+    void anAgencySignatureAfterTheStoryGoes() {
+        String t = extract("signature", page(STORY + "<p>rk/RPA</p>"));
+        assertThat(t).contains("no longer need sandbags every spring").doesNotContain("rk/RPA");
+        assertThat(ArticleTail.agencySignature("mho/dpa")).isTrue();
+        assertThat(ArticleTail.agencySignature("AFP/Reuters")).isTrue();
+        assertThat(ArticleTail.agencySignature("24/7")).isFalse();
+        assertThat(ArticleTail.agencySignature("and/or the river authority")).isFalse();
+    }
 }
