@@ -295,6 +295,8 @@ final class TailLines {
         "also on ",
         "also in ",
         "other recent ",
+        "don't miss ",
+        "do not miss ",
         "most read ",
         "most popular ",
         "latest from ",
@@ -360,6 +362,9 @@ final class TailLines {
         "todos los derechos reservados",
         "tutti i diritti riservati",
         "information for this report was provided",
+        "a version of this article appear",
+        "a version of this story appear",
+        "this article appeared in print",
         "the opinions expressed in this"
     };
 
@@ -648,8 +653,26 @@ final class TailLines {
     static boolean teaserTitle(String t) {
         if (TEASER_TITLES.contains(t)) return true;
         for (String p : SECTION_OPENINGS) if (t.startsWith(p)) return true;
+        // "More content from NBCNews.com", "More world stories from …", "Mehr Artikel zum Thema"
+        if (t.startsWith("more ") || t.startsWith("mehr ") || t.startsWith("plus d'"))
+            for (String w : LISTED) if (t.contains(w)) return true;
         return false;
     }
+
+    /** What a "More …" box lists. */
+    private static final String[] LISTED = {
+        " stories",
+        " news",
+        " content",
+        " articles",
+        " videos",
+        " headlines",
+        " artikel",
+        " nachrichten",
+        " beiträge",
+        "articles",
+        "actualités"
+    };
 
     /** A plea in the block's lower-case text. */
     static boolean plea(String lower) {

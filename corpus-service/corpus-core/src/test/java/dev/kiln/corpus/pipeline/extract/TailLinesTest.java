@@ -92,6 +92,14 @@ class TailLinesTest {
         assertThat(TailLines.teaserTitle(TailLines.title("Lo más leído"))).isTrue();
         assertThat(TailLines.teaserTitle(TailLines.title("Читайте также"))).isTrue();
         assertThat(TailLines.teaserTitle(TailLines.title("Recent floods"))).isFalse();
+        assertThat(TailLines.teaserTitle(TailLines.title("More world stories from River News:")))
+                .isTrue();
+        assertThat(TailLines.teaserTitle(TailLines.title("Don't miss these Health stories")))
+                .isTrue();
+        assertThat(TailLines.teaserTitle(TailLines.title("More rain expected on Tuesday")))
+                .isFalse();
+        assertThat(TailLines.plea("a version of this article appeared october 29, 2012, on page b13."))
+                .isTrue();
         assertThat(TailLines.label(TailLines.title("Print article"))).isTrue();
         assertThat(TailLines.label(TailLines.title("E-mail to a friend"))).isTrue();
         assertThat(TailLines.label(TailLines.title("Text size"))).isTrue();
