@@ -11,13 +11,16 @@ import java.util.Locale;
  * the section's title, a short line in the page's language ({@link TailLines}; Trafilatura and
  * boilerpipe cut the same sections, by XPath names and by a terminating-block list), or its shape. A
  * teaser box's title and the links and short lines after it go, up to the next paragraph of prose or
- * whole sentence; a comment section goes from its title once the article's prose has begun, or,
- * untitled, from the first of its date stamps, "Posted by … on <date>" lines and reply buttons, once it
- * follows most of the article. Lists of other stories go by their shape, whatever their language: runs
+ * whole sentence; a comment section goes from its title once the article's prose has begun (a blog's
+ * "107 Responses to “<post title>”" and trackback sections too), or, untitled, from the first of its
+ * date stamps, "Posted by … on <date>" lines and reply buttons, once it follows most of the article and
+ * the stamps stand between comments (a schedule's dates stand between places and hours). Lists of other stories go by their shape, whatever their language: runs
  * of teaser cards (a linked headline and a one-paragraph blurb) and runs of dated link lines. Post-metadata lines, datelines and bylines
  * ({@link Dateline}), photo credits, ad and share labels and pleas go wherever they stand; short
- * link-dense lines go before the article's first paragraph of prose and after its last (jusText's
- * link-density class, by position); the author's note goes past half of the article.
+ * link-dense lines go before the article's first paragraph of prose (unless they are a whole sentence:
+ * its lead) and after its last (jusText's link-density class, by position); the author's note goes
+ * past half of the article and after its last paragraph of prose (before it, "X is the executive
+ * producer of …" describes someone in the story).
  */
 final class ArticleTail {
     private ArticleTail() {}
@@ -32,6 +35,8 @@ final class ArticleTail {
             MIN_SENTENCE_WORDS = 12;
     /** Share of link text from which a short block is a link line (the step's limit is for all blocks). */
     private static final double MAX_SHORT_LINK_DENSITY = 0.3;
+    /** Share of link text under which a whole sentence is the article's, not a link line. */
+    private static final double MAX_SENTENCE_LINK_DENSITY = 0.5;
     /** A commenter's name above the first stamp. */
     private static final int MAX_NAME_WORDS = 3;
     /** Date stamps and reply buttons in the tail that make it a comment section. */
@@ -40,6 +45,8 @@ final class ArticleTail {
     private static final double MIN_ARTICLE_SHARE = 0.5;
     /** Longest comment-section title: "Comments are now closed for this story". */
     private static final int MAX_COMMENT_TITLE_WORDS = 8;
+    /** Longest "N Responses to “<the post's title>”" line: the post's title is in it. */
+    private static final int MAX_RESPONSES_TITLE_WORDS = 25;
     /** A teaser card: a linked headline of at most this many words and a blurb of at most this many. */
     private static final int MAX_CARD_HEADLINE_WORDS = 15, MIN_CARD_BLURB_WORDS = 8, MAX_CARD_BLURB_WORDS = 50;
     /** Linked lines above a card's blurb: its headline, and a section's title above the first card. */
@@ -64,12 +71,16 @@ final class ArticleTail {
         for (int k = 0; k < keep.length; k++)
             if (keep[k]) total += blocks.get(k).length();
         // the article's prose spans these blocks; link lines outside the span are its head and tail
-        int firstProse = -1, lastProse = -1;
-        for (int k = 0; k < keep.length; k++)
-            if (keep[k] && prose(blocks.get(k))) {
+        int firstProse = -1, lastProse = -1, lastSentence = -1;
+        for (int k = 0; k < keep.length; k++) {
+            if (!keep[k]) continue;
+            Block b = blocks.get(k);
+            if (prose(b)) {
                 if (firstProse < 0) firstProse = k;
                 lastProse = k;
             }
+            if (sentence(b)) lastSentence = k;
+        }
         int comments = commentRun(blocks, keep, total);
         if (comments >= 0) for (int j = comments; j < keep.length; j++) keep[j] = false;
         datedTeaserRuns(blocks, keep);
@@ -84,13 +95,18 @@ final class ArticleTail {
             String title =
                     words <= MAX_COMMENT_TITLE_WORDS || b.length() < 2 * words ? TailLines.title(b.text()) : null;
             int titleWords = title == null ? words : TailLines.words(title);
-            if (titleWords <= MAX_COMMENT_TITLE_WORDS
-                    && TailLines.commentTitle(title)
+            if ((titleWords <= MAX_COMMENT_TITLE_WORDS && TailLines.commentTitle(title)
+                            || words <= MAX_RESPONSES_TITLE_WORDS && TailLines.responsesTitle(b.text()))
                     && (before >= MIN_ARTICLE_SHARE * total || k > firstProse && firstProse >= 0)) {
                 for (int j = k; j < keep.length; j++) keep[j] = false;
                 return;
             }
             if (titleWords <= MAX_TITLE_WORDS) {
+                // the author's box, and whatever the page put after it, once most of the article is behind
+                if (before >= MIN_ARTICLE_SHARE * total && TailLines.authorBoxTitle(title)) {
+                    for (int j = k; j < keep.length; j++) keep[j] = false;
+                    return;
+                }
                 if (TailLines.label(title)) {
                     keep[k] = false;
                     continue;
@@ -113,9 +129,14 @@ final class ArticleTail {
                     || words <= MAX_CAPTION_WORDS && TailLines.credit(lower)
                     || words <= Dateline.MAX_WORDS && Dateline.isDateline(b.text())
                     || Dateline.isByline(b.text(), b.heading())
-                    || (k < firstProse || k > lastProse) && linkDense(b, words)
-                    || words <= MAX_BIO_WORDS && before >= MIN_ARTICLE_SHARE * total && TailLines.authorBio(b.text()))
-                keep[k] = false;
+                    || k > lastProse && words <= 2 && agencySignature(b.text())
+                    || (k < firstProse || k > lastProse)
+                            && linkDense(b, words)
+                            && !((k < firstProse || k < lastSentence) && linkedSentence(b, words))
+                    || words <= MAX_BIO_WORDS
+                            && before >= MIN_ARTICLE_SHARE * total
+                            && k >= lastProse
+                            && TailLines.authorBio(b.text())) keep[k] = false;
             before += b.length();
         }
     }
@@ -140,6 +161,13 @@ final class ArticleTail {
             before += b.length();
         }
         if (stamps < MIN_COMMENT_STAMPS) return -1;
+        // comments say something: a schedule's dates stand between addresses and times, not between sentences
+        int bodies = 0;
+        for (int k = first; k < keep.length; k++)
+            if (keep[k]
+                    && blocks.get(k).words() >= MIN_SENTENCE_WORDS
+                    && !commentStamp(blocks.get(k).text(), blocks.get(k).words())) bodies++;
+        if (bodies < MIN_COMMENT_STAMPS - 1) return -1;
         // the first commenter's name, on its own line above the stamp
         int name = first - 1;
         while (name >= 0 && !keep[name]) name--;
@@ -281,6 +309,19 @@ final class ArticleTail {
     }
 
     /**
+     * A whole sentence with a few links in it above the article's first paragraph of prose: its lead
+     * ("Posted this morning #145 of the Startup Success Podcast - which was show #52 from January,
+     * 2010."), where a link line is a title, a name or a breadcrumb, not a dozen words ending in a full
+     * stop with most of them plain text. After the article's last paragraph such sentences are its
+     * cross-links and pleas ("Dies ist Teil 2 zum Text …", "Puede escribirnos a …") and go.
+     */
+    private static boolean linkedSentence(Block b, int words) {
+        return words >= MIN_SENTENCE_WORDS
+                && b.linkChars() < MAX_SENTENCE_LINK_DENSITY * b.length()
+                && endsSentence(b.text());
+    }
+
+    /**
      * Site names, "Do More With Reuters", registration pleas: short lines above the headline inside the
      * article's container. A standfirst there is a whole sentence and stays. Only when the article's
      * prose follows the headline and none stands above it: a headline below the article's prose is another
@@ -298,6 +339,26 @@ final class ArticleTail {
         }
     }
 
+    /**
+     * The initials of the desk and the agency that sign a wire story at its end ("aja/PAP", "mho/dpa",
+     * "AFP/Reuters"): short letter runs joined by slashes, alone on their line.
+     */
+    static boolean agencySignature(String text) {
+        String t = text.strip();
+        if (t.length() > 24 || t.indexOf('/') < 0) return false;
+        for (String part : t.split("/", -1)) {
+            String p = part.strip();
+            if (p.startsWith("(")) p = p.substring(1);
+            if (p.endsWith(")")) p = p.substring(0, p.length() - 1);
+            if (p.length() < 2 || p.length() > MAX_SIGNATURE_LETTERS) return false;
+            for (int i = 0; i < p.length(); i++) if (!Character.isLetter(p.charAt(i))) return false;
+        }
+        return true;
+    }
+
+    /** Longest part of an agency signature: "Reuters". */
+    private static final int MAX_SIGNATURE_LETTERS = 8;
+
     /** A paragraph of the article: enough words, few of them links. */
     private static boolean prose(Block b) {
         return b.words() >= MIN_PROSE_WORDS && b.linkChars() < 0.2 * b.length();
@@ -309,7 +370,10 @@ final class ArticleTail {
      */
     private static boolean sentence(Block b) {
         if (b.linkChars() > 0 || b.words() < MIN_SENTENCE_WORDS) return false;
-        String t = b.text();
+        return endsSentence(b.text());
+    }
+
+    private static boolean endsSentence(String t) {
         char last = t.charAt(t.length() - 1);
         return (last == '.' || last == '!' || last == '?' || last == '"' || last == '”') && !t.endsWith("...");
     }

@@ -155,7 +155,9 @@ final class Dateline {
             "mei",
             "augustus");
     /** Words of a time of day, neutral like the digits they follow. */
-    private static final Set<String> CLOCK = Set.of("am", "pm", "uhr", "h");
+    private static final Set<String> CLOCK = Set.of(
+            "am", "pm", "uhr", "h", "et", "est", "edt", "pt", "pst", "pdt", "ct", "cst", "cdt", "gmt", "utc", "bst",
+            "cet", "cest", "mez", "mesz", "aest", "aedt");
     /** Weekdays, which often open a dateline. */
     private static final Set<String> WEEKDAYS = Set.of(
             "monday",
@@ -206,18 +208,33 @@ final class Dateline {
         if (!hasDigit(text)) return false; // most blocks: no date to find
         String[] words = text.toLowerCase(Locale.ROOT).split("[\\s|,;()\\[\\]·•–—]+");
         if (words.length > MAX_WORDS + 1) return false;
-        boolean date = false, stamp = false;
+        boolean date = false, stamp = false, day = false, clock = false;
         int rest = 0;
         for (int i = 0; i < words.length; i++) {
             String w = strip(words[i]);
             if (w.isEmpty()) continue;
-            if (numericDate(w) || time(w)) date = true;
-            else if (MONTHS.contains(w) && (day(at(words, i - 1)) || day(at(words, i + 1)))) date = true;
+            if (time(w)) date = clock = true;
+            else if (numericDate(w)) date = day = true;
+            else if (MONTHS.contains(w) && (day(at(words, i - 1)) || day(at(words, i + 1)))) date = day = true;
             else if (number(w) || MONTHS.contains(w) || WEEKDAYS.contains(w) || CLOCK.contains(w)) continue;
             else if (STAMP_WORDS.contains(w)) stamp = true;
             else rest++;
         }
+        // a day and a time of day together stamp the line ("Associated Press - January 10, 2008 3:23 PM ET"),
+        // and so does a place in capitals before the date, a news agency's dateline ("BEVERLY HILLS, Calif., Jan. 8")
+        stamp |= day && clock || placeInCapitals(text);
         return date && (rest == 0 || stamp && rest <= MAX_REST);
+    }
+
+    /** Does the line open with a word in capitals ("BEVERLY HILLS, Calif.")? */
+    private static boolean placeInCapitals(String text) {
+        int i = 0, letters = 0;
+        while (i < text.length() && Character.isLetter(text.charAt(i))) {
+            if (!Character.isUpperCase(text.charAt(i))) return false;
+            letters++;
+            i++;
+        }
+        return letters >= 2;
     }
 
     /**
@@ -237,8 +254,9 @@ final class Dateline {
     /** Words that open a byline ("By", "Von", "Text:"), lower case without a colon. */
     private static final Set<String> BY_WORDS =
             Set.of("by", "von", "par", "por", "door", "di", "author", "autor", "text");
-    /** Words that join authors' names. */
-    private static final Set<String> NAME_JOINS = Set.of("and", "und", "&", "et", "y", "e", "en", "i", "with", "mit");
+    /** Words that join authors' names, and their places ("by Hasan Mansoor in Karachi"). */
+    private static final Set<String> NAME_JOINS =
+            Set.of("and", "und", "&", "et", "y", "e", "en", "i", "with", "mit", "in", "aus", "à", "a", "from");
     /** Longest byline: the opening word and a few names. */
     private static final int MAX_BYLINE_WORDS = 7;
 

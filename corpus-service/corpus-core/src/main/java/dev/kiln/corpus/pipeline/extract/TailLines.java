@@ -36,7 +36,13 @@ final class TailLines {
             "comentarios",
             "deja un comentario",
             "reacties",
-            "komentarze");
+            "komentarze",
+            "comment now",
+            "trackbacks",
+            "pingbacks",
+            "trackbacks and pingbacks",
+            "trackbacks/pingbacks",
+            "trackbacks pingbacks");
     /**
      * Titles of related-link and teaser boxes ("More on this", "Read more", "Lee también"), which sites
      * drop after an article and into its middle alike: the box goes, up to the next paragraph of prose.
@@ -136,7 +142,80 @@ final class TailLines {
             "don't miss",
             "featured jobs",
             "sponsored links",
-            "links we like");
+            "links we like",
+            "recent posts",
+            "recent articles",
+            "recent stories",
+            "latest posts",
+            "latest stories",
+            "latest articles",
+            "popular posts",
+            "popular stories",
+            "top headlines",
+            "more top stories",
+            "most shared",
+            "most watched",
+            "trending stories",
+            "related videos",
+            "related coverage",
+            "more coverage",
+            "recommended stories",
+            "recommended reading",
+            "what to read next",
+            "up next",
+            "more to explore",
+            "lesen sie dazu",
+            "lesen sie dazu auch",
+            "auch lesenswert",
+            "das könnte sie interessieren",
+            "am meisten gelesen",
+            "ähnliche themen",
+            "à lire également",
+            "lire également",
+            "sur le même thème",
+            "dans la même rubrique",
+            "les plus populaires",
+            "les plus partagés",
+            "más noticias",
+            "lo más leído",
+            "lo más visto",
+            "también te puede interesar",
+            "te recomendamos",
+            "noticias recomendadas",
+            "ti potrebbe interessare",
+            "i più letti",
+            "articoli più letti",
+            "leia também",
+            "veja também",
+            "leia mais",
+            "mais lidas",
+            "notícias relacionadas",
+            "meest gelezen",
+            "najczęściej czytane",
+            "читайте также",
+            "по теме",
+            "похожие новости",
+            "相关新闻",
+            "相关阅读",
+            "相关文章",
+            "weitere informationen",
+            "weitere infos",
+            "mehr informationen",
+            "more information",
+            "further information",
+            "plus d'informations",
+            "más información",
+            "kontakt",
+            "pressekontakt",
+            "ansprechpartner",
+            "ansprechpartnerin",
+            "contact",
+            "media contact",
+            "media contacts",
+            "press contact",
+            "contact presse",
+            "contacto",
+            "contatti");
     /**
      * Whole lines that label an ad slot or are a share bar's buttons, left as text where the slot or
      * bar has no telling class: "Advertisement", "- Anzeige -", "Teilen:", "Share".
@@ -171,7 +250,40 @@ final class TailLines {
             "condividi",
             "mit freunden teilen",
             "teilen mit",
-            "share with friends");
+            "share with friends",
+            "externer inhalt",
+            "external content",
+            "brought to you by",
+            "presented by",
+            "print article",
+            "print this article",
+            "print this page",
+            "print this story",
+            "printer friendly",
+            "printer friendly version",
+            "printer-friendly version",
+            "email",
+            "e-mail",
+            "email this",
+            "email this article",
+            "email this story",
+            "e-mail this article",
+            "email to a friend",
+            "e-mail to a friend",
+            "send to a friend",
+            "refer to a friend",
+            "text size",
+            "font size",
+            "listen to this article",
+            "save article",
+            "copy link",
+            "artikel drucken",
+            "artikel merken",
+            "artikel vorlesen",
+            "vorlesen",
+            "imprimer",
+            "imprimir",
+            "stampa");
     /** Openings of short section titles: "Mehr zu Wärmepumpen", "More from the BBC". */
     private static final String[] SECTION_OPENINGS = {
         "mehr zu ",
@@ -183,6 +295,8 @@ final class TailLines {
         "also on ",
         "also in ",
         "other recent ",
+        "don't miss ",
+        "do not miss ",
         "most read ",
         "most popular ",
         "latest from ",
@@ -215,8 +329,68 @@ final class TailLines {
         "comments from the readers",
         "you must be logged in to",
         "sie müssen sich einloggen",
-        "sie sind aktuell nicht eingeloggt"
+        "sie sind aktuell nicht eingeloggt",
+        "support our journalism",
+        "support independent journalism",
+        "support quality journalism",
+        "unterstützen sie unsere arbeit",
+        "unterstütze unsere arbeit",
+        "unabhängigen journalismus unterstützen",
+        "jetzt unterstützen",
+        "become a member",
+        "donate now",
+        "folgen sie uns",
+        "suivez-nous",
+        "síguenos",
+        "seguici su",
+        "enthält werbung",
+        "enthält affiliate",
+        "affiliate links",
+        "affiliate-links",
+        "contains affiliate links",
+        "contributed to this article",
+        "contributed to this report",
+        "contributed to this story",
+        "contributed reporting",
+        "do you like this post",
+        "did you like this post",
+        "did you enjoy this",
+        "all rights reserved",
+        "may not be published, broadcast",
+        "alle rechte vorbehalten",
+        "tous droits réservés",
+        "todos los derechos reservados",
+        "tutti i diritti riservati",
+        "information for this report was provided",
+        "a version of this article appear",
+        "a version of this story appear",
+        "this article appeared in print",
+        "the opinions expressed in this"
     };
+
+    /** Openings of a plea that names an author: "Write to Jane Roe at jane.roe@example.com". */
+    private static final String[] PLEA_OPENINGS = {
+        "write to ", "email the author", "e-mail the author", "contact the author"
+    };
+
+    /** Titles of the author's box after the article: "About the author", "Über die Autorin". */
+    private static final Set<String> AUTHOR_BOX_TITLES = Set.of(
+            "about the author",
+            "about the authors",
+            "about the writer",
+            "über den autor",
+            "über die autorin",
+            "über die autoren",
+            "zum autor",
+            "zur autorin",
+            "à propos de l'auteur",
+            "à propos de l’auteur",
+            "sobre el autor",
+            "sobre la autora",
+            "sull'autore",
+            "l'autore",
+            "over de auteur",
+            "o autorze");
 
     /** Openings of post metadata lines: categories, tags, photo credits, last-modified stamps. */
     private static final String[] META_OPENINGS = {
@@ -321,8 +495,45 @@ final class TailLines {
         "votre avis",
         "deja tu comentario",
         "tu opinión",
-        "i vostri commenti"
+        "i vostri commenti",
+        "trackback",
+        "pingback"
     };
+
+    /**
+     * What follows the count in a blog's comment-section title that names the post: "107 Responses to
+     * “Alien Surface”", "2 thoughts on “…”", "One comment on …", "3 Kommentare zu …", "4 réponses à …".
+     */
+    private static final String[] RESPONSES_OPENINGS = {
+        "responses to ",
+        "response to ",
+        "replies to ",
+        "reply to ",
+        "comments on ",
+        "comment on ",
+        "comments to ",
+        "thoughts on ",
+        "thought on ",
+        "kommentare zu ",
+        "kommentar zu ",
+        "gedanken zu ",
+        "antworten zu ",
+        "réponses à ",
+        "réponse à ",
+        "commentaires sur ",
+        "commentaire sur ",
+        "respuestas a ",
+        "comentarios en ",
+        "comentarios sobre ",
+        "risposte a ",
+        "commenti su ",
+        "reacties op ",
+        "komentarzy do ",
+        "komentarze do "
+    };
+
+    /** The count a responses title opens with, written as a word. */
+    private static final String[] ONE = {"one ", "ein ", "eine ", "un ", "une ", "una ", "uno ", "één "};
 
     /** Openings of a comment's stamp: "Posted by Lover of The Beautiful Game on January 10, 2008 4:07 PM". */
     private static final String[] COMMENT_STAMP_OPENINGS = {
@@ -412,16 +623,67 @@ final class TailLines {
         return !noCount.equals(t) && COMMENT_TITLES.contains(noCount);
     }
 
+    /** "107 Responses to “Alien Surface”": a blog's comment section, titled by its count and the post. */
+    static boolean responsesTitle(String text) {
+        if (text.isEmpty()) return false;
+        char c = text.charAt(0);
+        if (!Character.isDigit(c) && !Character.isLetter(c)) return false;
+        String t = text.toLowerCase(Locale.ROOT);
+        int i = 0;
+        while (i < t.length() && Character.isDigit(t.charAt(i))) i++;
+        if (i > 0) {
+            if (i >= t.length() || t.charAt(i) != ' ') return false;
+            i++;
+        } else {
+            for (String one : ONE)
+                if (t.startsWith(one)) {
+                    i = one.length();
+                    break;
+                }
+            if (i == 0) return false;
+        }
+        for (String p : RESPONSES_OPENINGS) if (t.startsWith(p, i)) return true;
+        return false;
+    }
+
+    static boolean authorBoxTitle(String t) {
+        return AUTHOR_BOX_TITLES.contains(t);
+    }
+
     static boolean teaserTitle(String t) {
         if (TEASER_TITLES.contains(t)) return true;
         for (String p : SECTION_OPENINGS) if (t.startsWith(p)) return true;
+        // "More content from NBCNews.com", "More world stories from …", "Mehr Artikel zum Thema"
+        if (t.startsWith("more ") || t.startsWith("mehr ") || t.startsWith("plus d'"))
+            for (String w : LISTED) if (t.contains(w)) return true;
         return false;
     }
+
+    /** What a "More …" box lists. */
+    private static final String[] LISTED = {
+        " stories",
+        " news",
+        " content",
+        " articles",
+        " videos",
+        " headlines",
+        " artikel",
+        " nachrichten",
+        " beiträge",
+        "articles",
+        "actualités"
+    };
 
     /** A plea in the block's lower-case text. */
     static boolean plea(String lower) {
         for (String p : PLEAS) if (lower.contains(p)) return true;
-        return false;
+        for (String p : PLEA_OPENINGS) if (lower.startsWith(p)) return true;
+        // "Follow The Gleaner on Twitter and Instagram …": a site or an author asking for followers
+        return lower.startsWith("follow ")
+                && (lower.contains(" on twitter")
+                        || lower.contains(" on facebook")
+                        || lower.contains(" on instagram")
+                        || lower.contains(" on x "));
     }
 
     static boolean label(String title) {
@@ -455,6 +717,39 @@ final class TailLines {
         while (start < t.length() && (t.charAt(start) == '(' || t.charAt(start) == '[')) start++;
         t = t.substring(start);
         for (String p : META_OPENINGS) if (t.startsWith(p)) return true;
-        return false;
+        return commentCount(t);
     }
+
+    /**
+     * A post's comment counter ("15:49 VON Sina Giebel IN Fashion | 0 COMMENTS", "by Laura Given · 2
+     * comments"): a metadata line says how many comments the post has; an article's sentence hardly does.
+     */
+    private static boolean commentCount(String lower) {
+        int i = lower.indexOf("comment");
+        if (i < 0) i = lower.indexOf("kommentar");
+        if (i < 0) i = lower.indexOf("réponse");
+        if (i < 0) i = lower.indexOf("comentario");
+        if (i < 0) i = lower.indexOf("reactie");
+        if (i < 2 || lower.charAt(i - 1) != ' ' || !Character.isDigit(lower.charAt(i - 2))) return false;
+        // the counted word ends there ("0 comments", "2 kommentare"), not in "commentators"
+        int end = i;
+        while (end < lower.length() && Character.isLetter(lower.charAt(end))) end++;
+        return COUNTED.contains(lower.substring(i, end));
+    }
+
+    private static final Set<String> COUNTED = Set.of(
+            "comment",
+            "comments",
+            "commentaire",
+            "commentaires",
+            "commenti",
+            "commento",
+            "kommentar",
+            "kommentare",
+            "réponse",
+            "réponses",
+            "comentario",
+            "comentarios",
+            "reactie",
+            "reacties");
 }

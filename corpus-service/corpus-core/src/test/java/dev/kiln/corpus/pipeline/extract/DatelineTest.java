@@ -19,7 +19,9 @@ class DatelineTest {
                 "- opublikowano: 2021-04-29 17:13",
                 "December 18, 2020",
                 "14/01/2020",
-                "Tuesday 15 October 2019 by Bradley M. Kuhn"
+                "Tuesday 15 October 2019 by Bradley M. Kuhn",
+                "BEVERLY HILLS, Calif., Jan. 8, 2008", // a news agency's dateline: a place in capitals
+                "River Press Agency - January 10, 2008 3:23 PM ET" // a day and a time of day
             })
     void aDateWithStampWordsAndANameIsADateline(String line) {
         assertThat(Dateline.isDateline(line)).as(line).isTrue();
@@ -36,7 +38,8 @@ class DatelineTest {
                 "Tel. +81 158-23-2012", // a phone number is not a date
                 "Posted by the editors", // no date at all
                 "Oktober 2015", // a month is a period, not a stamp
-                "The ferry leaves at 10:15 from the north pier, weather permitting."
+                "The ferry leaves at 10:15 from the north pier, weather permitting.",
+                "Mill Street Fair, Jan. 8, 2008" // an event's name and date, no place in capitals
             })
     void proseThatMentionsADateIsNot(String line) {
         assertThat(Dateline.isDateline(line)).as(line).isFalse();
@@ -48,6 +51,7 @@ class DatelineTest {
         assertThat(Dateline.isByline("Von Gregory Lipinski und Anna Berg", false))
                 .isTrue();
         assertThat(Dateline.isByline("Text: Klausmartin Friedrich", false)).isTrue();
+        assertThat(Dateline.isByline("by Hasan Oduya in Mombasa", false)).isTrue(); // with the place
     }
 
     @Test

@@ -70,4 +70,71 @@ class TailLinesTest {
                 .isFalse();
         assertThat(TailLines.label(TailLines.title("Mit Freunden teilen"))).isTrue();
     }
+
+    @Test
+    void aBlogsResponsesTitleNamesItsCountAndThePost() {
+        assertThat(TailLines.responsesTitle("107 Responses to “Alien Surface”")).isTrue();
+        assertThat(TailLines.responsesTitle("2 thoughts on “How the new flood gates work”"))
+                .isTrue();
+        assertThat(TailLines.responsesTitle("One comment on this post")).isTrue();
+        assertThat(TailLines.responsesTitle("3 Kommentare zu „Schleusen“")).isTrue();
+        assertThat(TailLines.responsesTitle("12 responses were counted")).isFalse();
+        assertThat(TailLines.responsesTitle("Responses to the plan were mixed")).isFalse();
+        assertThat(TailLines.commentTitle(TailLines.title("Trackback Pings"))).isTrue();
+        assertThat(TailLines.commentTitle(TailLines.title("TrackBacks"))).isTrue();
+    }
+
+    @Test
+    void teaserTitlesAndShareLabelsInSeveralLanguages() {
+        assertThat(TailLines.teaserTitle(TailLines.title("Recent Posts"))).isTrue();
+        assertThat(TailLines.teaserTitle(TailLines.title("TOP HEADLINES"))).isTrue();
+        assertThat(TailLines.teaserTitle(TailLines.title("Lire également :"))).isTrue();
+        assertThat(TailLines.teaserTitle(TailLines.title("Lo más leído"))).isTrue();
+        assertThat(TailLines.teaserTitle(TailLines.title("Читайте также"))).isTrue();
+        assertThat(TailLines.teaserTitle(TailLines.title("Recent floods"))).isFalse();
+        assertThat(TailLines.teaserTitle(TailLines.title("More world stories from River News:")))
+                .isTrue();
+        assertThat(TailLines.teaserTitle(TailLines.title("Don't miss these Health stories")))
+                .isTrue();
+        assertThat(TailLines.teaserTitle(TailLines.title("More rain expected on Tuesday")))
+                .isFalse();
+        assertThat(TailLines.plea("a version of this article appeared october 29, 2012, on page b13."))
+                .isTrue();
+        assertThat(TailLines.label(TailLines.title("Print article"))).isTrue();
+        assertThat(TailLines.label(TailLines.title("E-mail to a friend"))).isTrue();
+        assertThat(TailLines.label(TailLines.title("Text size"))).isTrue();
+    }
+
+    @Test
+    void aCommentCounterMakesAMetadataLine() {
+        assertThat(TailLines.metaLine("freitag | 14. juni 2019 | 15:49 von anna berg in fashion | 0 comments"))
+                .isTrue();
+        assertThat(TailLines.metaLine("by laura given · 2 comments")).isTrue();
+        assertThat(TailLines.metaLine("am 3. mai · 12 kommentare")).isTrue();
+        assertThat(TailLines.metaLine("the 3 commentators on the panel disagreed"))
+                .isFalse();
+        assertThat(TailLines.metaLine("he made no comments to the press")).isFalse();
+    }
+
+    @Test
+    void supportFollowAndDisclosurePleas() {
+        assertThat(TailLines.plea("follow the river gazette on twitter and instagram @rivergazette"))
+                .isTrue();
+        assertThat(TailLines.plea("please support our journalism with a subscription"))
+                .isTrue();
+        assertThat(TailLines.plea("*werbung. dieser beitrag enthält werbung für eine marke."))
+                .isTrue();
+        assertThat(TailLines.plea("anzeige, enthält affiliate links")).isTrue();
+        assertThat(TailLines.plea("follow the river downstream until you reach the mill"))
+                .isFalse();
+    }
+
+    @Test
+    void contactAndFurtherInformationBoxesAreTeaserTitles() {
+        assertThat(TailLines.teaserTitle(TailLines.title("Kontakt:"))).isTrue();
+        assertThat(TailLines.teaserTitle(TailLines.title("Media contact"))).isTrue();
+        assertThat(TailLines.teaserTitle(TailLines.title("Weitere Informationen")))
+                .isTrue();
+        assertThat(TailLines.label(TailLines.title("Externer Inhalt"))).isTrue();
+    }
 }

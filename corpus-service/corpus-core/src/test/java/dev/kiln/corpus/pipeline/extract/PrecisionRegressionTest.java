@@ -1,0 +1,154 @@
+package dev.kiln.corpus.pipeline.extract;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.kiln.corpus.pipeline.PipelineConfig;
+import dev.kiln.corpus.pipeline.PipelineDocument;
+import dev.kiln.corpus.pipeline.StepResult;
+import java.nio.charset.StandardCharsets;
+import org.junit.jupiter.api.Test;
+
+/**
+ * What leaks into the article's container and what the tail rules wrongly cut, on pages written for
+ * Kiln (free to redistribute) after the patterns of real news and blog pages in the L3S-GN1 and Dragnet
+ * development sets.
+ */
+class PrecisionRegressionTest {
+    private final HtmlTextExtractor step = new HtmlTextExtractor(PipelineConfig.Extraction.defaults());
+
+    private String extract(String name, String html) {
+        PipelineDocument d = PipelineDocument.ofBytes(
+                name, "https://news.example/" + name, html.getBytes(StandardCharsets.UTF_8), "text/html");
+        StepResult r = step.apply(d);
+        assertThat(r.kept()).as(name + " kept: " + r).isTrue();
+        return d.text();
+    }
+
+    private static final String STORY =
+            "<p>The river authority opened the new flood gates on Tuesday after three years of"
+                    + " work, and the first barges passed through them before noon without any trouble at all.</p>"
+                    + "<p>Engineers had feared that the winter floods would delay the opening again, but the water stayed"
+                    + " low through February and the last concrete was poured at the end of the month as planned.</p>"
+                    + "<p>The gates let the authority hold back the water upstream when the sea rises, which it could not"
+                    + " do before, and the towns along the lower river will no longer need sandbags every spring.</p>";
+
+    private static String page(String body) {
+        return "<html><head><title>Flood gates open</title></head><body><div class=menu><a href=/>Home</a></div>"
+                + "<article>" + body + "</article><div class=foot>© River News</div></body></html>";
+    }
+
+    /** A blog's comments under "107 Responses to “<post title>”": the count and the post's title make the line long. */
+    @Test
+    void aResponsesTitleNamingThePostEndsTheArticle() {
+        String t = extract(
+                "responses",
+                page(
+                        STORY + "<h3>3 Responses to “The new flood gates on the lower river are finally open”</h3>"
+                                + "<p>Great news for everyone who lives down by the water near the old mill, finally.</p>"
+                                + "<p>I walked past them yesterday and they look enormous, much bigger than in the plans.</p>"));
+        assertThat(t)
+                .contains("no longer need sandbags every spring")
+                .doesNotContain("Responses to")
+                .doesNotContain("I walked past them");
+    }
+
+    /** A trackback section lists other blogs' excerpts of the post: not the post. */
+    @Test
+    void aTrackbackSectionEndsTheArticle() {
+        String t = extract(
+                "trackbacks",
+                page(
+                        STORY + "<h4>Trackback Pings</h4>"
+                                + "<p>Another blog wrote about the flood gates and said that the project had cost far too much.</p>"
+                                + "<p>A second blog agreed with the first one and added photographs of the barges passing.</p>"));
+        assertThat(t).contains("no longer need sandbags every spring").doesNotContain("Another blog wrote");
+    }
+
+    /**
+     * "X is the executive producer of …" in the middle of a story describes someone in it; an author's
+     * note stands after the article's last paragraph.
+     */
+    @Test
+    void aSentenceDescribingSomeoneInTheStoryIsNotAnAuthorsNote() {
+        String t = extract(
+                "bio-in-story",
+                page(STORY
+                        + "<p>Maria Jones is the executive producer of a film about the gates and followed the work from"
+                        + " its start.</p>"
+                        + "<p>She said the authority would now look at the older locks further upstream, which date from"
+                        + " the last century and need new gates of their own within the next ten years or so.</p>"
+                        + "<p>Tom Baker is a reporter for River News.</p>"));
+        assertThat(t)
+                .contains("Maria Jones is the executive producer")
+                .contains("need new gates of their own")
+                .doesNotContain("Tom Baker is a reporter");
+    }
+
+    /** A lead sentence with a few links above the first long paragraph is the article's, not a link line. */
+    @Test
+    void aLinkedLeadSentenceStays() {
+        String t = extract(
+                "linked-lead",
+                page("<p>Posted this morning: <a href=/a>part two of our series</a> on the river, which began with"
+                        + " <a href=/b>the flood of 2019</a> last spring.</p>"
+                        + STORY));
+        assertThat(t).contains("Posted this morning: part two of our series").contains("no longer need sandbags");
+    }
+
+    /** Dates in a list of event times (dates, places, hours) are a schedule, not a comment thread. */
+    @Test
+    void aScheduleOfDatesIsNoCommentSection() {
+        String t = extract(
+                "schedule",
+                page(STORY
+                        + "<p>It only takes an hour to visit the gates, and guided tours run on the following days,"
+                        + " so book a place at one of the visitor centres listed below:</p>"
+                        + "<p>Tuesday, January 15, 2008</p><p>North Visitor Centre</p><p>3:30 – 8:00 pm</p>"
+                        + "<p>Saturday, January 19, 2008</p><p>South Visitor Centre</p><p>10:00 am – 3:00 pm</p>"
+                        + "<p>Monday, January 21, 2008</p><p>Harbour Office</p><p>2:00 – 8:00 pm</p>"));
+        assertThat(t).contains("It only takes an hour to visit the gates").contains("North Visitor Centre");
+    }
+
+    /**
+     * A post that ends in short sentences with links in them (a round-up of readers' photos): a linked
+     * sentence followed by more of the post's plain sentences is the post's, while the linked sentence
+     * after its last one is a cross-link and goes.
+     */
+    @Test
+    void linkedSentencesAmongThePostsLastSentencesStay() {
+        String t = extract(
+                "round-up",
+                page(
+                        STORY
+                                + "<p>The family from the north bank sent <a href=/p1>a photo of the very first barge on the river</a> going through.</p>"
+                                + "<p>Here is another picture of the gates at night that a reader took from the old bridge.</p>"
+                                + "<p>Read <a href=/more>all our stories about the river and its new flood gates</a> here.</p>"));
+        assertThat(t)
+                .contains("a photo of the very first barge on the river going through")
+                .contains("Here is another picture of the gates at night")
+                .doesNotContain("all our stories about the river");
+    }
+
+    /** The author's box after the article ("About the author…" and a paragraph about her) is not the article. */
+    @Test
+    void theAuthorsBoxAfterTheArticleGoes() {
+        String t = extract(
+                "author-box",
+                page(
+                        STORY + "<h4>About the author...</h4>"
+                                + "<p>Hi, I am Jane and this is my blog, where I have written about rivers, locks and the people"
+                                + " who work on them for more than ten years now, mostly from my boat on the lower river.</p>"));
+        assertThat(t).contains("no longer need sandbags every spring").doesNotContain("Hi, I am Jane");
+    }
+
+    /** A wire story ends with its desk's and agency's initials ("aja/PAP"): not a sentence of the story. */
+    @Test
+    void anAgencySignatureAfterTheStoryGoes() {
+        String t = extract("signature", page(STORY + "<p>rk/RPA</p>"));
+        assertThat(t).contains("no longer need sandbags every spring").doesNotContain("rk/RPA");
+        assertThat(ArticleTail.agencySignature("mho/dpa")).isTrue();
+        assertThat(ArticleTail.agencySignature("AFP/Reuters")).isTrue();
+        assertThat(ArticleTail.agencySignature("24/7")).isFalse();
+        assertThat(ArticleTail.agencySignature("and/or the river authority")).isFalse();
+    }
+}
