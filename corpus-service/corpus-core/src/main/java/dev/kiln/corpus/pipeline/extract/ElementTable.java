@@ -1,9 +1,7 @@
 package dev.kiln.corpus.pipeline.extract;
 
 import java.util.Arrays;
-import java.util.HashMap;
 import java.util.Locale;
-import java.util.Map;
 
 /**
  * The elements a page's blocks lie in, as a table built during the streaming pass instead of a DOM:
@@ -26,7 +24,11 @@ final class ElementTable {
     private int[] prior = new int[256];
     private boolean[] articleBody = new boolean[256];
     private int size;
-    private final Map<String, Integer> namePriors = new HashMap<>();
+    private final PageNames names;
+
+    ElementTable(PageNames names) {
+        this.names = names;
+    }
 
     int size() {
         return size;
@@ -52,16 +54,10 @@ final class ElementTable {
             articleBody = Arrays.copyOf(articleBody, size * 2);
         }
         parent[size] = parentElement;
-        prior[size] = tagPrior(tag) + knownNamePrior(cls) + knownNamePrior(id);
+        prior[size] = tagPrior(tag) + names.containerPrior(cls) + names.containerPrior(id);
         articleBody[size] =
                 itemprop != null && itemprop.toLowerCase(Locale.ROOT).contains("articlebody");
         return size++;
-    }
-
-    /** {@link #namePrior}, remembered per value: pages repeat a few dozen class values on thousands of elements. */
-    private int knownNamePrior(String v) {
-        if (v == null || v.isEmpty()) return 0;
-        return namePriors.computeIfAbsent(v, ElementTable::namePrior);
     }
 
     /** Readability's tag priors: a div or article is a likely container, a list or heading is not. */
