@@ -48,10 +48,33 @@ final class PageNames {
         return v.prior;
     }
 
+    /**
+     * The class list without the post's taxonomy terms: a CMS's post classes enumerate its categories and
+     * tags (WordPress's post_class: "post type-post hentry category-social-media tag-sharing"; a K2 body
+     * class "s-category-…"), which say what the post is about, not what the box is. Judged with them,
+     * a post filed under "social media" was skipped as a social-buttons bar. A lone class stays: it names
+     * the box itself.
+     */
+    static String withoutTaxonomy(String classes) {
+        if (classes.indexOf(' ') < 0 || !classes.contains("category-") && !classes.contains("tag-")) return classes;
+        StringBuilder kept = new StringBuilder(classes.length());
+        for (String token : classes.split("\\s+")) {
+            if (taxonomyTerm(token)) continue;
+            if (kept.length() > 0) kept.append(' ');
+            kept.append(token);
+        }
+        return kept.toString();
+    }
+
+    private static boolean taxonomyTerm(String token) {
+        String t = token.startsWith("s-") ? token.substring(2) : token;
+        return t.startsWith("category-") || t.startsWith("tag-");
+    }
+
     private Verdict verdict(String classOrId) {
         Verdict v = verdicts.get(classOrId);
         if (v == null) {
-            v = new Verdict(classOrId);
+            v = new Verdict(withoutTaxonomy(classOrId));
             verdicts.put(classOrId, v);
         }
         return v;
