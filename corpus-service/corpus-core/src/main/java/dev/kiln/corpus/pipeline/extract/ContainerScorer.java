@@ -70,12 +70,14 @@ final class ContainerScorer {
         if (top < 0 || fin[top] <= 0) return null;
         top = splitArticleAncestor(el, scored, fin, top);
         top = climbWhileScoring(el, scored, fin, top);
+        int wrapped = top;
+        top = aboveOnlyChildWrappers(el, text, top);
 
         List<Integer> roots = new ArrayList<>();
         roots.add(top);
         int parent = el.parent(top);
         if (parent >= 0) {
-            double threshold = Math.max(10, fin[top] * 0.2);
+            double threshold = Math.max(10, (scored[top] ? fin[top] : fin[wrapped]) * 0.2);
             for (int e = top + 1; e < n; e++)
                 if (el.parent(e) == parent && scored[e] && fin[e] >= threshold && !negativelyNamed(el, e)) roots.add(e);
             for (int e = 0; e < top; e++)
@@ -171,6 +173,18 @@ final class ContainerScorer {
             for (int c : near) if (isAncestor(el, a, c)) under++;
             if (under >= 3) return a;
         }
+        return top;
+    }
+
+    /**
+     * Readability's rule: a candidate that is its parent's only child gives way to the parent, so that the
+     * siblings judged next are the parent's. An article split into sections each wrapped alone in a
+     * layout div ("section > div > div > p…") keeps its later sections, which are the wrapper's siblings.
+     */
+    private static int aboveOnlyChildWrappers(ElementTable el, long[] text, int top) {
+        for (int p = el.parent(top);
+                p >= 0 && !el.page(p) && !el.tablePart(p) && el.children(p) == 1 && text[p] == text[top];
+                p = el.parent(p)) top = p;
         return top;
     }
 

@@ -396,6 +396,7 @@ final class TextBlockBuilder implements HtmlTokenizer.Handler {
         if (!skip && row) fr.rowState = new TableRows.Row(blocks.size());
         int parentElement = parent == null ? -1 : parent.element;
         fr.element = skip ? parentElement : elements.add(parentElement, name, cls, id, tag.itemprop());
+        if (skip && (parent == null || !parent.skip)) elements.skippedChild(parentElement);
         stack.add(fr);
         if (stack.size() > 2000) stack.remove(stack.size() - 1); // pathological nesting: stay bounded
     }

@@ -107,4 +107,19 @@ class ContainerSelectionTest {
         assertThat(PageNames.withoutTaxonomy("tag-share")).isEqualTo("tag-share");
         assertThat(PageNames.withoutTaxonomy("share-bar")).isEqualTo("share-bar");
     }
+
+    /**
+     * An article split into sections, each alone in a layout wrapper ("section > div > div > p"): the best
+     * candidate is the first section's inner div, and its later sections are siblings of its wrapper, not
+     * of it. Readability moves up from a candidate that is its parent's only child; so does the scorer.
+     */
+    @Test
+    void laterSectionsBesideTheLoneWrapperOfTheFirstAreKept() throws IOException {
+        assertThat(extract("container-sections-in-lone-wrappers.html"))
+                .contains("For months, nobody on the team could say when the build had become slow.")
+                .contains("made the generated files an input that the build cache understands.")
+                .contains("Time every step at every tag, once, and keep the numbers.")
+                .contains("rather than as weather that everyone complains about")
+                .doesNotContain("Privacy");
+    }
 }
