@@ -52,7 +52,7 @@ final class MainTextSelector {
 
     /** Selects from the article region, or by the page's own main/article marks when the region is too small. */
     static HtmlMainText.Result select(TextBlockBuilder.Blocks page, double maxLinkDensity) {
-        ContainerScorer.Region region = ContainerScorer.region(page.blocks(), page.elements());
+        ContainerScorer.Region region = ContainerScorer.region(page.blocks(), page.elements(), page.headline());
         HtmlMainText.Result marked = select(page, null, maxLinkDensity);
         if (region == null) return marked;
         HtmlMainText.Result scored = select(page, region.blocks(), maxLinkDensity);
@@ -61,7 +61,10 @@ final class MainTextSelector {
         // article (documentation, landing pages); the marks are the safer choice there. What the marks
         // keep inside boxes named as comments, sidebars or related lists is not more of the article: a
         // short post beside a long comment thread or a sidebar's "about me" stays the post.
-        return scored.text().length() >= 0.5 * likelyChars(marked, region.unlikely()) ? scored : marked;
+        // the standfirst does not make a region that is too small large enough: it is judged on its body
+        return scored.text().length() - region.standfirstChars() >= 0.5 * likelyChars(marked, region.unlikely())
+                ? scored
+                : marked;
     }
 
     private static long likelyChars(HtmlMainText.Result r, boolean[] unlikely) {

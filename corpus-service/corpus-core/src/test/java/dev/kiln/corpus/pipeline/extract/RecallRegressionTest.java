@@ -103,4 +103,18 @@ class RecallRegressionTest {
                 .contains("loads about a third faster")
                 .doesNotContain("Blog archive");
     }
+
+    /**
+     * The standfirst (a summary sentence under the headline) sits in the article's header box, above the
+     * declared body: it is part of the article; the kicker, credit, byline and date around it are not.
+     */
+    @Test
+    void standfirstInTheArticleHeaderIsKept() throws IOException {
+        assertThat(extract("recall-standfirst-in-article-header.html"))
+                .contains("The network under the streets is more than a century old")
+                .contains("A series of small fires under the pavement")
+                .contains("it inspects the busiest vaults after every storm.")
+                .doesNotContain("Supported by readers")
+                .doesNotContain("By Ann Example");
+    }
 }
