@@ -342,11 +342,14 @@ final class TextBlockBuilder implements HtmlTokenizer.Handler {
         if (articleBodyProp(tag.itemprop())) declaresArticleBody = true;
         boolean inMainAlready = parent != null && parent.main;
         boolean skip = parent != null && parent.skip;
+        // the page's own header or footer; the lenient pass judges it by size like a weakly named box
+        // instead of skipping it: a header the page never closed holds the rest of the page
+        boolean pageHeaderFooter = (name.equals("header") || name.equals("footer"))
+                && !inMainAlready
+                && (parent == null || parent.article == 0);
         if (!skip) {
             if (BoilerplateNames.skippedElement(name)) skip = true;
-            else if ((name.equals("header") || name.equals("footer"))
-                    && !inMainAlready
-                    && (parent == null || parent.article == 0)) skip = true;
+            else if (pageHeaderFooter && !lenient) skip = true;
             else if (tag.hidden()) skip = true;
             else if (BoilerplateNames.skippedRole(role)) skip = true;
             else if (tag.style() != null && BoilerplateNames.hiddenStyle(tag.style())) skip = true;
@@ -360,7 +363,9 @@ final class TextBlockBuilder implements HtmlTokenizer.Handler {
                 && !name.equals("main")
                 && !name.equals("article")
                 && !"main".equalsIgnoreCase(role)
-                && (names.weak(cls) || names.weak(id) || lenient && (names.strong(cls) || names.strong(id)))) {
+                && (names.weak(cls)
+                        || names.weak(id)
+                        || lenient && (pageHeaderFooter || names.strong(cls) || names.strong(id)))) {
             // a weakly named box ("nav", "menu", "footer", …): judged after the pass by its size and links,
             // since content wrappers are sometimes named e.g. "wy-nav-content"
             boxParent.add(box);

@@ -117,4 +117,16 @@ class RecallRegressionTest {
                 .doesNotContain("Supported by readers")
                 .doesNotContain("By Ann Example");
     }
+
+    /**
+     * The page's header is never closed, so by HTML's rules everything after it lies inside it; the
+     * strict pass skips page headers and finds nothing, and the lenient pass judges the header by its size
+     * like a weakly named box, which keeps the article.
+     */
+    @Test
+    void articleInsideAPageHeaderNeverClosedIsFound() throws IOException {
+        assertThat(extract("recall-unclosed-page-header.html"))
+                .contains("The harbour town is known across the region for its old warehouses")
+                .contains("valid for the museum and the lighthouse on the same day.");
+    }
 }
