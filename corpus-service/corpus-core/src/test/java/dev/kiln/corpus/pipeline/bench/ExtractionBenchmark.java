@@ -41,7 +41,8 @@ import org.jsoup.Jsoup;
  *
  * <p>Modes: {@code list RB_DIR TF_DIR OUT} writes OUT/pages.tsv; {@code run RB_DIR TF_DIR OUT SECONDS
  * [WORST]} extracts every page into OUT/kiln/, measures pages/s on one thread (thread CPU time), and
- * scores OUT/kiln/ and OUT/readability/ (if present) on both splits. WORST prints the dev pages with
+ * scores OUT/kiln/ and OUT/readability/ (if present) on both splits, each full-text page's shingle P and R
+ * going to scores-dev.tsv / scores-held-out.tsv in that directory (to compare two runs page by page). WORST prints the dev pages with
  * the lowest F1 and every dev snippet page that missed or leaked a snippet, for tuning.
  */
 public final class ExtractionBenchmark {
