@@ -26,12 +26,13 @@ final class ContainerScorer {
     /**
      * The article's region: per block, whether it lies in it; {@code declared} when the page marked it
      * itemprop=articleBody rather than the scores finding it; per block, whether it lies in an unlikely
-     * box (see {@link #unlikely}), all false when declared.
+     * box (see {@link #unlikely}), all false when declared; the characters of the standfirst taken in
+     * from above the body (see {@link #withStandfirst}).
      */
-    record Region(boolean[] blocks, boolean declared, boolean[] unlikely) {}
+    record Region(boolean[] blocks, boolean declared, boolean[] unlikely, int standfirstChars) {}
 
     /** The article's region; {@code null} when the page has no candidate. */
-    static Region region(List<Block> blocks, ElementTable el) {
+    static Region region(List<Block> blocks, ElementTable el, int headline) {
         int n = el.size();
         if (n == 0) return null;
         long[] text = new long[n], links = new long[n];
@@ -41,7 +42,10 @@ final class ContainerScorer {
                 links[x] += b.linkChars();
             }
         List<Integer> body = articleBody(el, text, links);
-        if (!body.isEmpty()) return new Region(inside(blocks, el, body), true, new boolean[blocks.size()]);
+        if (!body.isEmpty()) {
+            boolean[] in = inside(blocks, el, body);
+            return new Region(in, true, new boolean[blocks.size()], withStandfirst(blocks, in, headline));
+        }
         boolean[] unlikely = unlikely(blocks, el, text, links);
 
         double[] score = new double[n];
@@ -70,12 +74,14 @@ final class ContainerScorer {
         if (top < 0 || fin[top] <= 0) return null;
         top = splitArticleAncestor(el, scored, fin, top);
         top = climbWhileScoring(el, scored, fin, top);
+        int wrapped = top;
+        top = aboveOnlyChildWrappers(el, text, top);
 
         List<Integer> roots = new ArrayList<>();
         roots.add(top);
         int parent = el.parent(top);
         if (parent >= 0) {
-            double threshold = Math.max(10, fin[top] * 0.2);
+            double threshold = Math.max(10, (scored[top] ? fin[top] : fin[wrapped]) * 0.2);
             for (int e = top + 1; e < n; e++)
                 if (el.parent(e) == parent && scored[e] && fin[e] >= threshold && !negativelyNamed(el, e)) roots.add(e);
             for (int e = 0; e < top; e++)
@@ -114,7 +120,7 @@ final class ContainerScorer {
                 if (b.length() > 80 && ld < 0.25) in[k] = true;
             }
         withHeadline(blocks, in);
-        return new Region(in, false, unlikely);
+        return new Region(in, false, unlikely, withStandfirst(blocks, in, headline));
     }
 
     /** Does the page mark an element itemprop=articleBody that holds real text? */
@@ -161,6 +167,48 @@ final class ContainerScorer {
         }
     }
 
+    /**
+     * The standfirst: the sentences a page sets between the headline and the body, in the article's
+     * header box rather than its body's container (a summary paragraph under the h1). Between the dropped
+     * headline and the region's first block, each block of whole-sentence prose without links joins the
+     * region, when it lies in the same article element and the same named box as the body; the byline,
+     * date and "Image" labels there are not prose and stay out. Returns the characters it added.
+     */
+    private static int withStandfirst(List<Block> blocks, boolean[] in, int headline) {
+        if (headline < 0) return 0;
+        int first = 0;
+        while (first < in.length && !in[first]) first++;
+        if (first >= in.length || headline >= first || first - headline > MAX_HEADER_BLOCKS) return 0;
+        Block body = blocks.get(first);
+        int chars = 0;
+        for (int k = headline; k < first; k++) {
+            Block b = blocks.get(k);
+            if (b.box() == body.box()
+                    && b.article() == body.article()
+                    && !b.heading()
+                    && !b.listItem()
+                    && b.linkChars() == 0
+                    && b.words() >= 12
+                    && endsSentence(b.text())) {
+                in[k] = true;
+                chars += b.length() + 1;
+            }
+        }
+        return chars;
+    }
+
+    /** More blocks than this between the headline and the body: not one header box. */
+    private static final int MAX_HEADER_BLOCKS = 8;
+
+    private static boolean endsSentence(String s) {
+        for (int i = s.length() - 1; i >= 0; i--) {
+            char c = s.charAt(i);
+            if (c == '"' || c == '\'' || c == '”' || c == '’' || c == ')' || c == '»') continue;
+            return c == '.' || c == '!' || c == '?' || c == '…' || c == '。' || c == '！' || c == '？';
+        }
+        return false;
+    }
+
     /** Readability's "alternative candidates": three near-best candidates under one ancestor mean it holds the article. */
     private static int splitArticleAncestor(ElementTable el, boolean[] scored, double[] fin, int top) {
         List<Integer> near = new ArrayList<>();
@@ -171,6 +219,18 @@ final class ContainerScorer {
             for (int c : near) if (isAncestor(el, a, c)) under++;
             if (under >= 3) return a;
         }
+        return top;
+    }
+
+    /**
+     * Readability's rule: a candidate that is its parent's only child gives way to the parent, so that the
+     * siblings judged next are the parent's. An article split into sections each wrapped alone in a
+     * layout div ("section > div > div > p…") keeps its later sections, which are the wrapper's siblings.
+     */
+    private static int aboveOnlyChildWrappers(ElementTable el, long[] text, int top) {
+        for (int p = el.parent(top);
+                p >= 0 && !el.page(p) && !el.tablePart(p) && el.children(p) == 1 && text[p] == text[top];
+                p = el.parent(p)) top = p;
         return top;
     }
 

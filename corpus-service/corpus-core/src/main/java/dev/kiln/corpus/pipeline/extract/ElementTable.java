@@ -1,9 +1,7 @@
 package dev.kiln.corpus.pipeline.extract;
 
 import java.util.Arrays;
-import java.util.HashMap;
 import java.util.Locale;
-import java.util.Map;
 
 /**
  * The elements a page's blocks lie in, as a table built during the streaming pass instead of a DOM:
@@ -25,8 +23,19 @@ final class ElementTable {
     private int[] parent = new int[256];
     private int[] prior = new int[256];
     private boolean[] articleBody = new boolean[256];
+    /** Element children, skipped ones (scripts, navigation ...) included. */
+    private int[] children = new int[256];
+    /** html or body: the page itself, never a candidate's wrapper. */
+    private boolean[] page = new boolean[256];
+    /** table, tbody, tr, td ...: layout grid rather than a wrapper around one piece of content. */
+    private boolean[] tablePart = new boolean[256];
+
     private int size;
-    private final Map<String, Integer> namePriors = new HashMap<>();
+    private final PageNames names;
+
+    ElementTable(PageNames names) {
+        this.names = names;
+    }
 
     int size() {
         return size;
@@ -44,24 +53,44 @@ final class ElementTable {
         return articleBody[e];
     }
 
+    /** Counts a child whose subtree is skipped (a script, a share bar ...): the parent is not a mere wrapper. */
+    void skippedChild(int parentElement) {
+        if (parentElement >= 0) children[parentElement]++;
+    }
+
+    int children(int e) {
+        return children[e];
+    }
+
+    boolean page(int e) {
+        return page[e];
+    }
+
+    boolean tablePart(int e) {
+        return tablePart[e];
+    }
+
     /** Adds an element under {@code parentElement} (-1: none) and returns its index. */
     int add(int parentElement, String tag, String cls, String id, String itemprop) {
         if (size == parent.length) {
             parent = Arrays.copyOf(parent, size * 2);
             prior = Arrays.copyOf(prior, size * 2);
             articleBody = Arrays.copyOf(articleBody, size * 2);
+            children = Arrays.copyOf(children, size * 2);
+            page = Arrays.copyOf(page, size * 2);
+            tablePart = Arrays.copyOf(tablePart, size * 2);
         }
+        if (parentElement >= 0) children[parentElement]++;
+        page[size] = tag.equals("html") || tag.equals("body");
+        tablePart[size] = switch (tag) {
+            case "table", "tbody", "thead", "tfoot", "tr", "td", "th" -> true;
+            default -> false;
+        };
         parent[size] = parentElement;
-        prior[size] = tagPrior(tag) + knownNamePrior(cls) + knownNamePrior(id);
+        prior[size] = tagPrior(tag) + names.containerPrior(cls) + names.containerPrior(id);
         articleBody[size] =
                 itemprop != null && itemprop.toLowerCase(Locale.ROOT).contains("articlebody");
         return size++;
-    }
-
-    /** {@link #namePrior}, remembered per value: pages repeat a few dozen class values on thousands of elements. */
-    private int knownNamePrior(String v) {
-        if (v == null || v.isEmpty()) return 0;
-        return namePriors.computeIfAbsent(v, ElementTable::namePrior);
     }
 
     /** Readability's tag priors: a div or article is a likely container, a list or heading is not. */

@@ -77,18 +77,19 @@ public final class HtmlMainText {
      * last resort.
      */
     public static Result extract(String html, double maxLinkDensity) {
-        TextBlockBuilder.Blocks page = blocks(html, false);
+        PageNames names = new PageNames();
+        TextBlockBuilder.Blocks page = blocks(html, false, names);
         Result r = MainTextSelector.select(page, maxLinkDensity);
         String jsonLd = JsonLdArticle.body(page.jsonLd());
         if (jsonLd.length() > 2 * r.text().length() && jsonLd.length() >= MIN_JSON_LD_CHARS)
             return new Result(
                     jsonLd, r.title(), r.blocks(), new boolean[r.blocks().size()]);
         if (r.text().length() < RETRY_BELOW_CHARS) {
-            Result lenient = MainTextSelector.select(blocks(html, true), maxLinkDensity);
+            Result lenient = MainTextSelector.select(blocks(html, true, names), maxLinkDensity);
             if (lenient.text().length() > RETRY_GAIN * r.text().length()) return lenient;
         } else if (page.declaresArticleBody() && !ContainerScorer.hasArticleBody(page.blocks(), page.elements())) {
             // the page marks its article body, but a strongly named wrapper ("share_wrapper") hid it
-            TextBlockBuilder.Blocks all = blocks(html, true);
+            TextBlockBuilder.Blocks all = blocks(html, true, names);
             if (ContainerScorer.hasArticleBody(all.blocks(), all.elements()))
                 return MainTextSelector.select(all, maxLinkDensity);
         }
@@ -108,8 +109,8 @@ public final class HtmlMainText {
     /** Shorter JSON-LD bodies are teasers (descriptions), not the article. */
     private static final int MIN_JSON_LD_CHARS = 200;
 
-    private static TextBlockBuilder.Blocks blocks(String html, boolean lenient) {
-        TextBlockBuilder blocks = new TextBlockBuilder(lenient);
+    private static TextBlockBuilder.Blocks blocks(String html, boolean lenient, PageNames names) {
+        TextBlockBuilder blocks = new TextBlockBuilder(lenient, names);
         HtmlTokenizer.tokenize(html, new ImpliedHeadEnd(blocks));
         return blocks.finish();
     }

@@ -2,8 +2,10 @@ package dev.kiln.corpus.pipeline.extract;
 
 import dev.kiln.corpus.pipeline.extract.HtmlMainText.Block;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 
 /**
  * Chooses the main text among a page's blocks. The candidates are the blocks of the article's region
@@ -50,7 +52,7 @@ final class MainTextSelector {
 
     /** Selects from the article region, or by the page's own main/article marks when the region is too small. */
     static HtmlMainText.Result select(TextBlockBuilder.Blocks page, double maxLinkDensity) {
-        ContainerScorer.Region region = ContainerScorer.region(page.blocks(), page.elements());
+        ContainerScorer.Region region = ContainerScorer.region(page.blocks(), page.elements(), page.headline());
         HtmlMainText.Result marked = select(page, null, maxLinkDensity);
         if (region == null) return marked;
         HtmlMainText.Result scored = select(page, region.blocks(), maxLinkDensity);
@@ -59,7 +61,10 @@ final class MainTextSelector {
         // article (documentation, landing pages); the marks are the safer choice there. What the marks
         // keep inside boxes named as comments, sidebars or related lists is not more of the article: a
         // short post beside a long comment thread or a sidebar's "about me" stays the post.
-        return scored.text().length() >= 0.5 * likelyChars(marked, region.unlikely()) ? scored : marked;
+        // the standfirst does not make a region that is too small large enough: it is judged on its body
+        return scored.text().length() - region.standfirstChars() >= 0.5 * likelyChars(marked, region.unlikely())
+                ? scored
+                : marked;
     }
 
     private static long likelyChars(HtmlMainText.Result r, boolean[] unlikely) {
@@ -106,6 +111,7 @@ final class MainTextSelector {
             }
             if (best >= 0.6 * sum && best >= 0.25 * totalChars) useArticle = bestIdx;
         }
+        double[] listDensity = listLinkDensity(blocks, page.elements());
         for (int k = 0; k < nb; k++) {
             Block b = blocks.get(k);
             if (region != null) {
@@ -119,7 +125,7 @@ final class MainTextSelector {
             for (int x = b.box(); x >= 0 && !inBoiler; x = page.boxParents().get(x)) inBoiler = boxIsBoiler[x];
             if (inBoiler) continue;
             double ld = b.length() == 0 ? 1 : (double) b.linkChars() / b.length();
-            if (ld > maxLinkDensity) continue;
+            if (ld > maxLinkDensity && !(b.listItem() && b.words() >= 5 && listDensity[k] <= maxLinkDensity)) continue;
             int words = b.words();
             if (words <= 12 && boilerText(b.text())) continue;
             keep[k] = true;
@@ -145,6 +151,33 @@ final class MainTextSelector {
             out.append(blocks.get(k).text());
         }
         return new HtmlMainText.Result(out.toString(), page.title(), blocks, keep);
+    }
+
+    /**
+     * Per list item, the link density of its whole list: an item of a list that is mostly prose (a change
+     * log whose every other item is a linked bug title) is content, as Readability judges a list by the
+     * links of the whole list, not item by item; a menu is links throughout and still goes.
+     */
+    private static double[] listLinkDensity(List<Block> blocks, ElementTable el) {
+        int nb = blocks.size();
+        double[] out = new double[nb];
+        Map<Integer, long[]> lists = null;
+        for (int k = 0; k < nb; k++) {
+            Block b = blocks.get(k);
+            if (!b.listItem() || b.element() < 0) continue;
+            if (lists == null) lists = new HashMap<>();
+            long[] sum = lists.computeIfAbsent(el.parent(b.element()), x -> new long[2]);
+            sum[0] += b.length();
+            sum[1] += b.linkChars();
+        }
+        if (lists == null) return out;
+        for (int k = 0; k < nb; k++) {
+            Block b = blocks.get(k);
+            if (!b.listItem() || b.element() < 0) continue;
+            long[] sum = lists.get(el.parent(b.element()));
+            out[k] = sum[0] == 0 ? 1 : (double) sum[1] / sum[0];
+        }
+        return out;
     }
 
     /**

@@ -3,9 +3,7 @@ package dev.kiln.corpus.pipeline.extract;
 import dev.kiln.corpus.pipeline.extract.HtmlMainText.Block;
 import dev.kiln.corpus.pipeline.extract.HtmlTokenizer.StartTag;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 
 /**
@@ -96,14 +94,10 @@ final class TextBlockBuilder implements HtmlTokenizer.Handler {
     private boolean declaresArticleBody;
     private TitleMatch titleMatch;
     private final List<Integer> boxParent = new ArrayList<>();
-    private final ElementTable elements = new ElementTable();
+    private final ElementTable elements;
     private final List<String> jsonLd = new ArrayList<>();
     private final boolean lenient;
-    /**
-     * What {@link BoilerplateNames} says of each class and id value met on the page: a page repeats a
-     * few dozen values on thousands of elements, and splitting each into words again was 6% of the time.
-     */
-    private final Map<String, Integer> nameVerdicts = new HashMap<>();
+    private final PageNames names;
     /** The first '&' at or after {@link #ampFrom} in {@link #ampIn} (MAX_VALUE: none): text runs without one skip unescaping. */
     private String ampIn;
 
@@ -112,9 +106,12 @@ final class TextBlockBuilder implements HtmlTokenizer.Handler {
     /**
      * @param lenient strongly named boxes (share, related, comments ...) are judged by size like weakly
      *     named ones instead of skipped: the second try for a page where a name on a wrapper hid it all
+     * @param names what the page's class and id values say, shared by both passes over one page
      */
-    TextBlockBuilder(boolean lenient) {
+    TextBlockBuilder(boolean lenient, PageNames names) {
         this.lenient = lenient;
+        this.names = names;
+        this.elements = new ElementTable(names);
     }
 
     private Frame top() {
@@ -345,15 +342,19 @@ final class TextBlockBuilder implements HtmlTokenizer.Handler {
         if (articleBodyProp(tag.itemprop())) declaresArticleBody = true;
         boolean inMainAlready = parent != null && parent.main;
         boolean skip = parent != null && parent.skip;
+        // the page's own header or footer; the lenient pass judges it by size like a weakly named box
+        // instead of skipping it: a header the page never closed holds the rest of the page
+        boolean pageHeaderFooter = (name.equals("header") || name.equals("footer"))
+                && !inMainAlready
+                && (parent == null || parent.article == 0);
         if (!skip) {
             if (BoilerplateNames.skippedElement(name)) skip = true;
-            else if ((name.equals("header") || name.equals("footer"))
-                    && !inMainAlready
-                    && (parent == null || parent.article == 0)) skip = true;
+            else if (pageHeaderFooter && !lenient) skip = true;
             else if (tag.hidden()) skip = true;
             else if (BoilerplateNames.skippedRole(role)) skip = true;
             else if (tag.style() != null && BoilerplateNames.hiddenStyle(tag.style())) skip = true;
-            else if (!lenient && !articleContainer(name, tag.itemprop()) && (strong(cls) || strong(id))) skip = true;
+            else if (!lenient && !articleContainer(name, tag.itemprop()) && (names.strong(cls) || names.strong(id)))
+                skip = true;
         }
         int box = parent == null ? -1 : parent.box;
         if (!skip
@@ -362,7 +363,9 @@ final class TextBlockBuilder implements HtmlTokenizer.Handler {
                 && !name.equals("main")
                 && !name.equals("article")
                 && !"main".equalsIgnoreCase(role)
-                && (weak(cls) || weak(id) || lenient && (strong(cls) || strong(id)))) {
+                && (names.weak(cls)
+                        || names.weak(id)
+                        || lenient && (pageHeaderFooter || names.strong(cls) || names.strong(id)))) {
             // a weakly named box ("nav", "menu", "footer", …): judged after the pass by its size and links,
             // since content wrappers are sometimes named e.g. "wy-nav-content"
             boxParent.add(box);
@@ -398,6 +401,7 @@ final class TextBlockBuilder implements HtmlTokenizer.Handler {
         if (!skip && row) fr.rowState = new TableRows.Row(blocks.size());
         int parentElement = parent == null ? -1 : parent.element;
         fr.element = skip ? parentElement : elements.add(parentElement, name, cls, id, tag.itemprop());
+        if (skip && (parent == null || !parent.skip)) elements.skippedChild(parentElement);
         stack.add(fr);
         if (stack.size() > 2000) stack.remove(stack.size() - 1); // pathological nesting: stay bounded
     }
@@ -423,28 +427,6 @@ final class TextBlockBuilder implements HtmlTokenizer.Handler {
             Frame r = openRow();
             if (r != null) r.rowState.cellStarts(blocks.size());
         }
-    }
-
-    /** {@link BoilerplateNames#weak}, remembered per value ({@link #nameVerdicts}). */
-    private boolean weak(String classOrId) {
-        return (nameVerdict(classOrId) & WEAK) != 0;
-    }
-
-    /** {@link BoilerplateNames#strong}, remembered per value ({@link #nameVerdicts}). */
-    private boolean strong(String classOrId) {
-        return (nameVerdict(classOrId) & STRONG) != 0;
-    }
-
-    private static final int WEAK = 1, STRONG = 2;
-
-    private int nameVerdict(String classOrId) {
-        if (classOrId == null || classOrId.isEmpty()) return 0;
-        Integer v = nameVerdicts.get(classOrId);
-        if (v == null) {
-            v = (BoilerplateNames.weak(classOrId) ? WEAK : 0) | (BoilerplateNames.strong(classOrId) ? STRONG : 0);
-            nameVerdicts.put(classOrId, v);
-        }
-        return v;
     }
 
     /** An element that declares itself the page's content, whatever its class or id says. */

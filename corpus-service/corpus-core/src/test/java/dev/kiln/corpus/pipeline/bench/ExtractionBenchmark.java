@@ -41,7 +41,8 @@ import org.jsoup.Jsoup;
  *
  * <p>Modes: {@code list RB_DIR TF_DIR OUT} writes OUT/pages.tsv; {@code run RB_DIR TF_DIR OUT SECONDS
  * [WORST]} extracts every page into OUT/kiln/, measures pages/s on one thread (thread CPU time), and
- * scores OUT/kiln/ and OUT/readability/ (if present) on both splits. WORST prints the dev pages with
+ * scores OUT/kiln/ and OUT/readability/ (if present) on both splits, each full-text page's shingle P and R
+ * going to scores-dev.tsv / scores-held-out.tsv in that directory (to compare two runs page by page). WORST prints the dev pages with
  * the lowest F1 and every dev snippet page that missed or leaked a snippet, for tuning.
  */
 public final class ExtractionBenchmark {
@@ -448,6 +449,8 @@ public final class ExtractionBenchmark {
         List<Full> full = new ArrayList<>();
         long tp = 0, fp = 0, fn = 0, tn = 0, tfPages = 0, tfEmpty = 0;
         List<String> snippetLosses = new ArrayList<>();
+        // each page's shingle P and R, so that two runs can be compared page by page
+        StringBuilder perPage = new StringBuilder();
         for (Page p : pages) {
             if (!p.split.equals(split)) continue;
             Path f = dir.resolve(fileName(p.id));
@@ -459,6 +462,7 @@ public final class ExtractionBenchmark {
                 double[] bow =
                         TextOverlap.precisionRecall(TextOverlap.shingles(p.goldText, 1), TextOverlap.shingles(text, 1));
                 full.add(new Full(p.id, sh[0], sh[1], bow[0], bow[1], text.isBlank()));
+                perPage.append(String.format(Locale.ROOT, "%s\t%s\t%.4f\t%.4f%n", p.id, split, sh[0], sh[1]));
             } else {
                 tfPages++;
                 if (text.isBlank()) tfEmpty++;
@@ -478,6 +482,7 @@ public final class ExtractionBenchmark {
                 if (lost.length() > 0) snippetLosses.add("    " + p.id + (text.isBlank() ? " (empty)" : "") + lost);
             }
         }
+        Files.writeString(dir.resolve("scores-" + split + ".tsv"), perPage.toString());
         for (Map.Entry<String, String> corpus : FULL_TEXT_CORPORA) {
             List<Full> set = new ArrayList<>(
                     full.stream().filter(x -> x.id.startsWith(corpus.getKey())).toList());

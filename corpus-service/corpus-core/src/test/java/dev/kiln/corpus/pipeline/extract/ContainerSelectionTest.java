@@ -84,4 +84,42 @@ class ContainerSelectionTest {
                 .doesNotContain("equity analyst at three brokerage firms")
                 .doesNotContain("Blog Archive");
     }
+
+    /**
+     * A blog post's classes list the categories and tags it is filed under ("category-social-media",
+     * "tag-sharing"): they say what the post is about, not that its box is a share bar, so the post is
+     * not skipped while the sidebar's text stands in for it.
+     */
+    @Test
+    void postFiledUnderASocialMediaCategoryIsNotTakenForAShareBar() throws IOException {
+        assertThat(extract("container-post-filed-under-social-media.html"))
+                .contains("Most of us mean to reply to the note a former colleague sent last month")
+                .contains("the reason the same people keep sending introductions your way.")
+                .doesNotContain("The Career Desk publishes advice");
+    }
+
+    @Test
+    void taxonomyTermsLeaveAClassListButALoneClassStays() {
+        assertThat(PageNames.withoutTaxonomy("post type-post hentry category-social-media tag-sharing"))
+                .isEqualTo("post type-post hentry");
+        assertThat(PageNames.withoutTaxonomy("single s-category-ads s-tag-promo"))
+                .isEqualTo("single");
+        assertThat(PageNames.withoutTaxonomy("tag-share")).isEqualTo("tag-share");
+        assertThat(PageNames.withoutTaxonomy("share-bar")).isEqualTo("share-bar");
+    }
+
+    /**
+     * An article split into sections, each alone in a layout wrapper ("section > div > div > p"): the best
+     * candidate is the first section's inner div, and its later sections are siblings of its wrapper, not
+     * of it. Readability moves up from a candidate that is its parent's only child; so does the scorer.
+     */
+    @Test
+    void laterSectionsBesideTheLoneWrapperOfTheFirstAreKept() throws IOException {
+        assertThat(extract("container-sections-in-lone-wrappers.html"))
+                .contains("For months, nobody on the team could say when the build had become slow.")
+                .contains("made the generated files an input that the build cache understands.")
+                .contains("Time every step at every tag, once, and keep the numbers.")
+                .contains("rather than as weather that everyone complains about")
+                .doesNotContain("Privacy");
+    }
 }

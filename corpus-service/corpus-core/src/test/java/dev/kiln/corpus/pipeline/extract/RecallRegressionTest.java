@@ -79,4 +79,54 @@ class RecallRegressionTest {
                 .doesNotContain("Bus fares to rise in March")
                 .doesNotContain("All rights reserved");
     }
+
+    /**
+     * A list in the article whose items are mostly prose, one of them mostly a linked bug title: the list
+     * as a whole has few links, so the item is content (Readability judges a list by the whole list); the
+     * menu beside it, links throughout, still goes.
+     */
+    @Test
+    void aLinkedItemOfAProseListStays() {
+        String html = "<html><head><title>Weekly update</title></head><body>"
+                + "<ul class=menu><li><a href=/>Home</a></li><li><a href=/news>News</a></li><li><a href=/blog>Blog"
+                + " archive</a></li></ul><div class=post>"
+                + "<p>This week the team finished the work on printing and started on the new download manager.</p>"
+                + "<ul><li>Printing now supports page ranges that are not contiguous, which many people asked for"
+                + " over the years.</li>"
+                + "<li><a href=/b/1>Bug 4411 - the print preview froze on very long pages</a> was fixed.</li>"
+                + "<li>The settings page loads about a third faster on older machines with slow disks.</li></ul>"
+                + "<p>Next week we will look at the crash reports that came in after the last release.</p>"
+                + "</div></body></html>";
+        assertThat(extract("prose-list", html.getBytes(StandardCharsets.UTF_8)))
+                .contains("Printing now supports page ranges")
+                .contains("Bug 4411 - the print preview froze on very long pages")
+                .contains("loads about a third faster")
+                .doesNotContain("Blog archive");
+    }
+
+    /**
+     * The standfirst (a summary sentence under the headline) sits in the article's header box, above the
+     * declared body: it is part of the article; the kicker, credit, byline and date around it are not.
+     */
+    @Test
+    void standfirstInTheArticleHeaderIsKept() throws IOException {
+        assertThat(extract("recall-standfirst-in-article-header.html"))
+                .contains("The network under the streets is more than a century old")
+                .contains("A series of small fires under the pavement")
+                .contains("it inspects the busiest vaults after every storm.")
+                .doesNotContain("Supported by readers")
+                .doesNotContain("By Ann Example");
+    }
+
+    /**
+     * The page's header is never closed, so by HTML's rules everything after it lies inside it; the
+     * strict pass skips page headers and finds nothing, and the lenient pass judges the header by its size
+     * like a weakly named box, which keeps the article.
+     */
+    @Test
+    void articleInsideAPageHeaderNeverClosedIsFound() throws IOException {
+        assertThat(extract("recall-unclosed-page-header.html"))
+                .contains("The harbour town is known across the region for its old warehouses")
+                .contains("valid for the museum and the lighthouse on the same day.");
+    }
 }
