@@ -182,6 +182,27 @@ final class BoilerplateNames {
         return false;
     }
 
+    /** Words in a slug from which on an id reads as a phrase rather than a name. */
+    private static final int PHRASE_WORDS = 4;
+
+    /**
+     * An id that reads as a phrase: lower-case words joined by hyphens, at least {@link #PHRASE_WORDS} of
+     * them ("sharing-with-a-single-developer"), as documentation generators and CMSs derive a section's
+     * or heading's anchor from its title. It says what the section is about, not what the box is, so its
+     * words do not name a share bar or a comment box; box names are a few words at most.
+     */
+    static boolean phrase(String id) {
+        int words = 1;
+        for (int i = 0; i < id.length(); i++) {
+            char c = id.charAt(i);
+            if (c == '-') {
+                if (i == 0 || i == id.length() - 1 || id.charAt(i - 1) == '-') return false;
+                words++;
+            } else if (!Character.isLowerCase(c) && !Character.isDigit(c)) return false;
+        }
+        return words >= PHRASE_WORDS;
+    }
+
     static boolean hiddenStyle(String style) {
         String l = style.replace(" ", "").toLowerCase(Locale.ROOT);
         return l.contains("display:none") || l.contains("visibility:hidden");

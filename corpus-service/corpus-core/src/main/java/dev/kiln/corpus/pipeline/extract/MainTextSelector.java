@@ -53,18 +53,59 @@ final class MainTextSelector {
     /** Selects from the article region, or by the page's own main/article marks when the region is too small. */
     static HtmlMainText.Result select(TextBlockBuilder.Blocks page, double maxLinkDensity) {
         ContainerScorer.Region region = ContainerScorer.region(page.blocks(), page.elements(), page.headline());
-        HtmlMainText.Result marked = select(page, null, maxLinkDensity);
+        int marks = markedRegion(page);
+        HtmlMainText.Result marked = select(page, null, marks, maxLinkDensity);
         if (region == null) return marked;
-        HtmlMainText.Result scored = select(page, region.blocks(), maxLinkDensity);
+        HtmlMainText.Result scored = select(page, region.blocks(), marks, maxLinkDensity);
         if (region.declared()) return scored;
         // a region with under half the text of the page's own marks missed part of a page that is not one
         // article (documentation, landing pages); the marks are the safer choice there. What the marks
         // keep inside boxes named as comments, sidebars or related lists is not more of the article: a
         // short post beside a long comment thread or a sidebar's "about me" stays the post.
         // the standfirst does not make a region that is too small large enough: it is judged on its body
-        return scored.text().length() - region.standfirstChars() >= 0.5 * likelyChars(marked, region.unlikely())
-                ? scored
-                : marked;
+        long body = scored.text().length() - region.standfirstChars();
+        long likely = likelyChars(marked, region.unlikely());
+        // a page that marks nothing is compared whole: its menus' headings, teasers and sidebar blurbs are
+        // in the count that a main element would have left out, so a third is the bar there, for a region
+        // that holds an article's worth of text (Readability's 500 characters); a short article beside a
+        // site's left column is the article
+        if (marks == NO_MARKS && body >= MIN_UNMARKED_REGION_CHARS && 3 * body >= likely) return scored;
+        return body >= 0.5 * likely ? scored : marked;
+    }
+
+    private static final int MIN_UNMARKED_REGION_CHARS = 500;
+
+    /** {@link #markedRegion}: the page marks neither a main element nor one dominant article. */
+    private static final int NO_MARKS = -1;
+
+    /** {@link #markedRegion}: the page's main element (main, role=main) holds its main content. */
+    private static final int MAIN = 0;
+
+    /**
+     * The page's own mark of its main content: {@link #MAIN} when a main element holds a quarter of the
+     * plain text, else the index of one article element that holds 60% of the articles' and a quarter
+     * of the page's plain text, else {@link #NO_MARKS}.
+     */
+    private static int markedRegion(TextBlockBuilder.Blocks page) {
+        long mainChars = 0, totalChars = 0;
+        long[] articleChars = new long[page.articles() + 1];
+        for (Block b : page.blocks()) {
+            int plain = b.length() - b.linkChars();
+            totalChars += plain;
+            if (b.inMain()) mainChars += plain;
+            articleChars[b.article()] += plain;
+        }
+        if (mainChars > 0 && mainChars >= 0.25 * totalChars) return MAIN;
+        long sum = 0, best = 0;
+        int bestIdx = 0;
+        for (int a = 1; a < articleChars.length; a++) {
+            sum += articleChars[a];
+            if (articleChars[a] > best) {
+                best = articleChars[a];
+                bestIdx = a;
+            }
+        }
+        return bestIdx > 0 && best >= 0.6 * sum && best >= 0.25 * totalChars ? bestIdx : NO_MARKS;
     }
 
     private static long likelyChars(HtmlMainText.Result r, boolean[] unlikely) {
@@ -74,18 +115,13 @@ final class MainTextSelector {
         return chars;
     }
 
-    private static HtmlMainText.Result select(TextBlockBuilder.Blocks page, boolean[] region, double maxLinkDensity) {
+    private static HtmlMainText.Result select(
+            TextBlockBuilder.Blocks page, boolean[] region, int marks, double maxLinkDensity) {
         List<Block> blocks = page.blocks();
         int nb = blocks.size();
         boolean[] keep = new boolean[nb];
-        long mainChars = 0, totalChars = 0;
-        long[] articleChars = new long[page.articles() + 1];
-        for (Block b : blocks) {
-            int plain = b.length() - b.linkChars();
-            totalChars += plain;
-            if (b.inMain()) mainChars += plain;
-            articleChars[b.article()] += plain;
-        }
+        long totalChars = 0;
+        for (Block b : blocks) totalChars += b.length() - b.linkChars();
         // weakly named boxes: boilerplate unless they hold a large share of the page's plain text
         int nbox = page.boxParents().size();
         long[] boxPlain = new long[nbox];
@@ -97,20 +133,8 @@ final class MainTextSelector {
         for (int x = 0; x < nbox; x++) boxIsBoiler[x] = boxPlain[x] < 0.3 * totalChars;
         if (region != null) for (int x : boxesAround(page, region)) boxIsBoiler[x] = false;
         // which region is the main content?
-        boolean useMain = mainChars > 0 && mainChars >= 0.25 * totalChars;
-        int useArticle = 0;
-        if (!useMain && page.articles() > 0) {
-            long sum = 0, best = 0;
-            int bestIdx = 0;
-            for (int a = 1; a < articleChars.length; a++) {
-                sum += articleChars[a];
-                if (articleChars[a] > best) {
-                    best = articleChars[a];
-                    bestIdx = a;
-                }
-            }
-            if (best >= 0.6 * sum && best >= 0.25 * totalChars) useArticle = bestIdx;
-        }
+        boolean useMain = marks == MAIN;
+        int useArticle = Math.max(marks, 0);
         double[] listDensity = listLinkDensity(blocks, page.elements());
         for (int k = 0; k < nb; k++) {
             Block b = blocks.get(k);

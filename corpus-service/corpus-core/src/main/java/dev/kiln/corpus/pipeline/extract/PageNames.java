@@ -14,7 +14,7 @@ final class PageNames {
     /** One value's verdicts, each worked out when first asked for. */
     private static final class Verdict {
         final String value;
-        Boolean weak, strong;
+        Boolean weak, strong, phrase;
         Integer prior;
 
         Verdict(String value) {
@@ -38,6 +38,14 @@ final class PageNames {
         Verdict v = verdict(classOrId);
         if (v.strong == null) v.strong = BoilerplateNames.strong(v.value);
         return v.strong;
+    }
+
+    /** {@link BoilerplateNames#phrase}: an id that a heading's text generated, not a box's name. */
+    boolean phrase(String id) {
+        if (id == null || id.isEmpty()) return false;
+        Verdict v = verdict(id);
+        if (v.phrase == null) v.phrase = BoilerplateNames.phrase(id);
+        return v.phrase;
     }
 
     /** {@link ElementTable#namePrior}: how the name makes an element more or less likely the article's container. */

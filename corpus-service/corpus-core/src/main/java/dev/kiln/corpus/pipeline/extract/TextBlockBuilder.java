@@ -295,6 +295,8 @@ final class TextBlockBuilder implements HtmlTokenizer.Handler {
         String name = tag.name();
         String cls = tag.cls();
         String id = tag.id();
+        // an id that reads as a phrase is a heading's anchor, not the box's name
+        String boxId = names.phrase(id) ? null : id;
         String role = tag.role();
         Frame parent = top();
         // implied end tags
@@ -353,7 +355,7 @@ final class TextBlockBuilder implements HtmlTokenizer.Handler {
             else if (tag.hidden()) skip = true;
             else if (BoilerplateNames.skippedRole(role)) skip = true;
             else if (tag.style() != null && BoilerplateNames.hiddenStyle(tag.style())) skip = true;
-            else if (!lenient && !articleContainer(name, tag.itemprop()) && (names.strong(cls) || names.strong(id)))
+            else if (!lenient && !articleContainer(name, tag.itemprop()) && (names.strong(cls) || names.strong(boxId)))
                 skip = true;
         }
         int box = parent == null ? -1 : parent.box;
@@ -364,8 +366,8 @@ final class TextBlockBuilder implements HtmlTokenizer.Handler {
                 && !name.equals("article")
                 && !"main".equalsIgnoreCase(role)
                 && (names.weak(cls)
-                        || names.weak(id)
-                        || lenient && (pageHeaderFooter || names.strong(cls) || names.strong(id)))) {
+                        || names.weak(boxId)
+                        || lenient && (pageHeaderFooter || names.strong(cls) || names.strong(boxId)))) {
             // a weakly named box ("nav", "menu", "footer", …): judged after the pass by its size and links,
             // since content wrappers are sometimes named e.g. "wy-nav-content"
             boxParent.add(box);
