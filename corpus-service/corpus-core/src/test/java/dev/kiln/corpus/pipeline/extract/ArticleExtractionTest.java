@@ -1,12 +1,11 @@
 package dev.kiln.corpus.pipeline.extract;
 
+import static dev.kiln.corpus.pipeline.extract.RegressionPages.extract;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.kiln.corpus.pipeline.PipelineConfig;
 import dev.kiln.corpus.pipeline.PipelineDocument;
 import dev.kiln.corpus.pipeline.StepResult;
-import java.io.IOException;
-import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
 
@@ -19,21 +18,8 @@ import org.junit.jupiter.api.Test;
  * a page laid out with a table; a site name and a promo line above the headline.
  */
 class ArticleExtractionTest {
-    private final HtmlTextExtractor step = new HtmlTextExtractor(PipelineConfig.Extraction.defaults());
-
-    private String extract(String page) throws IOException {
-        byte[] html;
-        try (InputStream in = getClass().getResourceAsStream("/extraction-regression/" + page)) {
-            html = in.readAllBytes();
-        }
-        PipelineDocument d = PipelineDocument.ofBytes(page, "https://news.example/" + page, html, "text/html");
-        StepResult r = step.apply(d);
-        assertThat(r.kept()).as(page + " kept").isTrue();
-        return d.text();
-    }
-
     @Test
-    void articleOnlyInJsonLdIsTakenFromThere() throws IOException {
+    void articleOnlyInJsonLdIsTakenFromThere() {
         String t = extract("jsonld-only.html");
         assertThat(t)
                 .contains("The harbour council voted nine to two on Tuesday")
@@ -45,7 +31,7 @@ class ArticleExtractionTest {
     }
 
     @Test
-    void shortLinesAboveTheHeadlineGoAndTheStandfirstStays() throws IOException {
+    void shortLinesAboveTheHeadlineGoAndTheStandfirstStays() {
         String t = extract("lines-above-headline.html");
         assertThat(t)
                 .startsWith("Island councils say the increase will hit commuters")
@@ -58,7 +44,7 @@ class ArticleExtractionTest {
 
     /** A heading repeating the title below the article's prose is another story's: the lines above it stay. */
     @Test
-    void aTitleRepeatedBelowTheArticleCutsNothingAboveIt() throws IOException {
+    void aTitleRepeatedBelowTheArticleCutsNothingAboveIt() {
         assertThat(extract("title-repeated-below-article.html"))
                 .contains("Sourdough scares people off because the recipes read like chemistry")
                 .contains("Ingredients: flour, water, salt")
@@ -66,7 +52,7 @@ class ArticleExtractionTest {
     }
 
     @Test
-    void articleBodyWrapperNamedAfterAShareWidgetIsNotSkipped() throws IOException {
+    void articleBodyWrapperNamedAfterAShareWidgetIsNotSkipped() {
         String t = extract("articlebody-named-share.html");
         assertThat(t)
                 .contains("A national rail strike planned for Monday was called off")
@@ -78,7 +64,7 @@ class ArticleExtractionTest {
     }
 
     @Test
-    void commentsRelatedLinksCaptionsAndNewsletterBoxesGo() throws IOException {
+    void commentsRelatedLinksCaptionsAndNewsletterBoxesGo() {
         String t = extract("comments-related-captions.html");
         assertThat(t)
                 .contains("Every morning at four, Tomas Berg lights the oven")
@@ -98,7 +84,7 @@ class ArticleExtractionTest {
     }
 
     @Test
-    void articleSplitOverSiblingWrappersIsKeptWhole() throws IOException {
+    void articleSplitOverSiblingWrappersIsKeptWhole() {
         String t = extract("split-article.html");
         assertThat(t)
                 .contains("Ten years ago most of Europe's sleeper trains had been cut")
@@ -110,7 +96,7 @@ class ArticleExtractionTest {
     }
 
     @Test
-    void bylinesDatelinesCreditsAndPostMetadataGo() throws IOException {
+    void bylinesDatelinesCreditsAndPostMetadataGo() {
         String t = extract("byline-credits-heading-links.html");
         assertThat(t)
                 .contains("will stay open until midnight on Fridays")
@@ -128,7 +114,7 @@ class ArticleExtractionTest {
      * comments inside the article's own container with no class name to give them away: their titles do.
      */
     @Test
-    void unnamedTeaserRelatedAndCommentSectionsInsideTheArticleGo() throws IOException {
+    void unnamedTeaserRelatedAndCommentSectionsInsideTheArticleGo() {
         String t = extract("unnamed-tail-sections.html");
         assertThat(t)
                 .contains("the island ferry will sail four times a day instead of six")
@@ -151,7 +137,7 @@ class ArticleExtractionTest {
     }
 
     @Test
-    void headlineBylineDatelinesCreditsLabelsBioAndLinkLinesGo() throws IOException {
+    void headlineBylineDatelinesCreditsLabelsBioAndLinkLinesGo() {
         String t = extract("unnamed-datelines-link-lines.html");
         assertThat(t)
                 .contains("The overnight ferry between the mainland port and the three outer islands")
@@ -176,7 +162,7 @@ class ArticleExtractionTest {
     }
 
     @Test
-    void anUntitledCommentSectionIsKnownByItsDateStampsAndReplyButtons() throws IOException {
+    void anUntitledCommentSectionIsKnownByItsDateStampsAndReplyButtons() {
         String t = extract("untitled-comments.html");
         assertThat(t)
                 .contains("My grandmother's pan spent a week on the balcony")
@@ -194,7 +180,7 @@ class ArticleExtractionTest {
      * teaser title and an untitled run of dated story links; the article's own dated timeline stays.
      */
     @Test
-    void commentsLongerThanTheArticleLetterSpacedTitlesAndDatedStoryListsGo() throws IOException {
+    void commentsLongerThanTheArticleLetterSpacedTitlesAndDatedStoryListsGo() {
         String t = extract("comments-outweigh-article.html");
         assertThat(t)
                 .contains("The big container crane on the east quay lifted its first load in six weeks")
@@ -219,7 +205,7 @@ class ArticleExtractionTest {
      * article is no card run.
      */
     @Test
-    void teaserCardsAndAClosedCommentSectionGo() throws IOException {
+    void teaserCardsAndAClosedCommentSectionGo() {
         String t = extract("teaser-cards-closed-comments.html");
         assertThat(t)
                 .contains("The regional council approved the tram line to the airport on Wednesday night")
@@ -242,7 +228,7 @@ class ArticleExtractionTest {
      * timetable's rows, short cells, are data and stay one line each.
      */
     @Test
-    void aLayoutTableRowIsSplitIntoItsParagraphsWhileADataTableStaysJoined() throws IOException {
+    void aLayoutTableRowIsSplitIntoItsParagraphsWhileADataTableStaysJoined() {
         String t = extract("table-layout-comments.html");
         assertThat(t)
                 .contains("The river ferry will run every twenty minutes instead of every half hour")
@@ -307,7 +293,8 @@ class ArticleExtractionTest {
     void pageWithoutTextIsDroppedAsEmpty() {
         byte[] html = "<html><body><nav><a href=/>Home</a></nav><div class=spinner></div></body></html>"
                 .getBytes(StandardCharsets.UTF_8);
-        StepResult r = step.apply(PipelineDocument.ofBytes("e", "https://news.example/e", html, "text/html"));
+        StepResult r = new HtmlTextExtractor(PipelineConfig.Extraction.defaults())
+                .apply(PipelineDocument.ofBytes("e", "https://news.example/e", html, "text/html"));
         assertThat(r.kept()).isFalse();
         assertThat(r.reason()).isEqualTo("empty");
     }

@@ -1,12 +1,8 @@
 package dev.kiln.corpus.pipeline.extract;
 
+import static dev.kiln.corpus.pipeline.extract.RegressionPages.extract;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.kiln.corpus.pipeline.PipelineConfig;
-import dev.kiln.corpus.pipeline.PipelineDocument;
-import dev.kiln.corpus.pipeline.StepResult;
-import java.io.IOException;
-import java.io.InputStream;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -16,19 +12,6 @@ import org.junit.jupiter.api.Test;
  * inside a wrapper named like a share bar, a post in a weakly named blog column beside a longer sidebar.
  */
 class ContainerSelectionTest {
-    private final HtmlTextExtractor step = new HtmlTextExtractor(PipelineConfig.Extraction.defaults());
-
-    private String extract(String page) throws IOException {
-        byte[] html;
-        try (InputStream in = getClass().getResourceAsStream("/extraction-regression/" + page)) {
-            html = in.readAllBytes();
-        }
-        PipelineDocument d = PipelineDocument.ofBytes(page, "https://blog.example/" + page, html, "text/html");
-        StepResult r = step.apply(d);
-        assertThat(r.kept()).as(page + " kept: " + r).isTrue();
-        return d.text();
-    }
-
     /** A comment box named after what it holds ("commentbody") is not made an article container by "body". */
     @Test
     void aCommentWordOutweighsAGenericContentWordInABoxName() {
@@ -40,7 +23,7 @@ class ContainerSelectionTest {
 
     /** The comments outweigh the post; their box's name keeps them from pulling the choice to their parent. */
     @Test
-    void commentThreadBesideAShortPostStaysOut() throws IOException {
+    void commentThreadBesideAShortPostStaysOut() {
         assertThat(extract("container-comment-thread-beside-post.html"))
                 .contains("Regulators and the companies they watch play a long game")
                 .contains("cooperation pays, and the rules mostly work as written")
@@ -53,7 +36,7 @@ class ContainerSelectionTest {
 
     /** The story's first wrapper, named like the rest of it, comes before an advert: it is the lead. */
     @Test
-    void storyLeadSplitOffByAnAdvertIsKept() throws IOException {
+    void storyLeadSplitOffByAnAdvertIsKept() {
         assertThat(extract("container-story-lead-split-off.html"))
                 .contains("The harbour company's sale to a shipping group is an unusual deal")
                 .contains("First, what the sale is not")
@@ -64,7 +47,7 @@ class ContainerSelectionTest {
 
     /** A share-bar name on the wrapper hid the marked article body; the promos must not stand in for it. */
     @Test
-    void articleBodyInsideAShareNamedWrapperIsFound() throws IOException {
+    void articleBodyInsideAShareNamedWrapperIsFound() {
         assertThat(extract("container-articlebody-inside-share-wrapper.html"))
                 .contains("Shipments of desktop processors fell in the third quarter")
                 .contains("both sold fewer chips than a year before")
@@ -76,7 +59,7 @@ class ContainerSelectionTest {
 
     /** Blogger's post column is a "widget"; the sidebar's longer "about me" is not more of the post. */
     @Test
-    void shortPostInAWidgetColumnWinsOverALongerSidebar() throws IOException {
+    void shortPostInAWidgetColumnWinsOverALongerSidebar() {
         assertThat(extract("container-post-in-widget-column.html"))
                 .contains("The handset maker is counting on its new system to revive sales")
                 .contains("carriers say they will wait for the first reviews")
@@ -91,7 +74,7 @@ class ContainerSelectionTest {
      * not skipped while the sidebar's text stands in for it.
      */
     @Test
-    void postFiledUnderASocialMediaCategoryIsNotTakenForAShareBar() throws IOException {
+    void postFiledUnderASocialMediaCategoryIsNotTakenForAShareBar() {
         assertThat(extract("container-post-filed-under-social-media.html"))
                 .contains("Most of us mean to reply to the note a former colleague sent last month")
                 .contains("the reason the same people keep sending introductions your way.")
@@ -114,7 +97,7 @@ class ContainerSelectionTest {
      * of it. Readability moves up from a candidate that is its parent's only child; so does the scorer.
      */
     @Test
-    void laterSectionsBesideTheLoneWrapperOfTheFirstAreKept() throws IOException {
+    void laterSectionsBesideTheLoneWrapperOfTheFirstAreKept() {
         assertThat(extract("container-sections-in-lone-wrappers.html"))
                 .contains("For months, nobody on the team could say when the build had become slow.")
                 .contains("made the generated files an input that the build cache understands.")

@@ -1,11 +1,8 @@
 package dev.kiln.corpus.pipeline.extract;
 
+import static dev.kiln.corpus.pipeline.extract.RegressionPages.extract;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.kiln.corpus.pipeline.PipelineConfig;
-import dev.kiln.corpus.pipeline.PipelineDocument;
-import dev.kiln.corpus.pipeline.StepResult;
-import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -14,16 +11,6 @@ import org.junit.jupiter.api.Test;
  * development sets.
  */
 class PrecisionRegressionTest {
-    private final HtmlTextExtractor step = new HtmlTextExtractor(PipelineConfig.Extraction.defaults());
-
-    private String extract(String name, String html) {
-        PipelineDocument d = PipelineDocument.ofBytes(
-                name, "https://news.example/" + name, html.getBytes(StandardCharsets.UTF_8), "text/html");
-        StepResult r = step.apply(d);
-        assertThat(r.kept()).as(name + " kept: " + r).isTrue();
-        return d.text();
-    }
-
     private static final String STORY =
             "<p>The river authority opened the new flood gates on Tuesday after three years of"
                     + " work, and the first barges passed through them before noon without any trouble at all.</p>"

@@ -1,13 +1,8 @@
 package dev.kiln.corpus.pipeline.extract;
 
+import static dev.kiln.corpus.pipeline.extract.RegressionPages.extract;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.kiln.corpus.pipeline.PipelineConfig;
-import dev.kiln.corpus.pipeline.PipelineDocument;
-import dev.kiln.corpus.pipeline.StepResult;
-import java.io.IOException;
-import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -15,24 +10,9 @@ import org.junit.jupiter.api.Test;
  * redistribute) after the patterns of real news pages in the L3S-GN1 evaluation set.
  */
 class RecallRegressionTest {
-    private final HtmlTextExtractor step = new HtmlTextExtractor(PipelineConfig.Extraction.defaults());
-
-    private String extract(String name, byte[] html) {
-        PipelineDocument d = PipelineDocument.ofBytes(name, "https://news.example/" + name, html, "text/html");
-        StepResult r = step.apply(d);
-        assertThat(r.kept()).as(name + " kept: " + r).isTrue();
-        return d.text();
-    }
-
-    private String extract(String page) throws IOException {
-        try (InputStream in = getClass().getResourceAsStream("/extraction-regression/" + page)) {
-            return extract(page, in.readAllBytes());
-        }
-    }
-
     /** A head never closed (a tag broken by the crawl, no {@code </head>}, no {@code <body>}): 1 page in 9 of L3S-GN1. */
     @Test
-    void articleAfterAHeadThatIsNeverClosedIsFound() throws IOException {
+    void articleAfterAHeadThatIsNeverClosedIsFound() {
         String t = extract("unclosed-head.html");
         assertThat(t)
                 .contains("Mill reopens six weeks after the flood")
@@ -48,7 +28,7 @@ class RecallRegressionTest {
                 + "<p>The county fair will open a week late this year because the barns need new roofs.</p>"
                 + "<p>Organisers said the delay would not change the price of tickets or the list of shows.</p>"
                 + "</div></body></html>";
-        assertThat(extract("body-in-head", html.getBytes(StandardCharsets.UTF_8)))
+        assertThat(extract("body-in-head", html))
                 .contains("The county fair will open a week late")
                 .contains("would not change the price of tickets");
     }
@@ -60,7 +40,7 @@ class RecallRegressionTest {
                 + "<p>The harbour ferry will stop at the new pier from March, the port authority said on Friday.</p>"
                 + "<p>Tickets bought for the old pier stay valid until the end of the season.</p>"
                 + "</div></body></html>";
-        assertThat(extract("two-heads", html.getBytes(StandardCharsets.UTF_8)))
+        assertThat(extract("two-heads", html))
                 .contains("The harbour ferry will stop at the new pier")
                 .contains("stay valid until the end of the season");
     }
@@ -70,7 +50,7 @@ class RecallRegressionTest {
      * name and keeps only the headline and a few titles, so the lenient pass is tried and wins.
      */
     @Test
-    void articleInsideAnUnclosedBylineBoxIsFound() throws IOException {
+    void articleInsideAnUnclosedBylineBoxIsFound() {
         String t = extract("article-inside-byline.html");
         assertThat(t)
                 .contains("The city council voted on Wednesday night to build separated cycle lanes")
@@ -97,7 +77,7 @@ class RecallRegressionTest {
                 + "<li>The settings page loads about a third faster on older machines with slow disks.</li></ul>"
                 + "<p>Next week we will look at the crash reports that came in after the last release.</p>"
                 + "</div></body></html>";
-        assertThat(extract("prose-list", html.getBytes(StandardCharsets.UTF_8)))
+        assertThat(extract("prose-list", html))
                 .contains("Printing now supports page ranges")
                 .contains("Bug 4411 - the print preview froze on very long pages")
                 .contains("loads about a third faster")
@@ -109,7 +89,7 @@ class RecallRegressionTest {
      * declared body: it is part of the article; the kicker, credit, byline and date around it are not.
      */
     @Test
-    void standfirstInTheArticleHeaderIsKept() throws IOException {
+    void standfirstInTheArticleHeaderIsKept() {
         assertThat(extract("recall-standfirst-in-article-header.html"))
                 .contains("The network under the streets is more than a century old")
                 .contains("A series of small fires under the pavement")
@@ -124,7 +104,7 @@ class RecallRegressionTest {
      * like a weakly named box, which keeps the article.
      */
     @Test
-    void articleInsideAPageHeaderNeverClosedIsFound() throws IOException {
+    void articleInsideAPageHeaderNeverClosedIsFound() {
         assertThat(extract("recall-unclosed-page-header.html"))
                 .contains("The harbour town is known across the region for its old warehouses")
                 .contains("valid for the museum and the lighthouse on the same day.");

@@ -1,12 +1,8 @@
 package dev.kiln.corpus.pipeline.extract;
 
+import static dev.kiln.corpus.pipeline.extract.RegressionPages.extract;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.kiln.corpus.pipeline.PipelineConfig;
-import dev.kiln.corpus.pipeline.PipelineDocument;
-import dev.kiln.corpus.pipeline.StepResult;
-import java.io.IOException;
-import java.io.InputStream;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -17,25 +13,12 @@ import org.junit.jupiter.api.Test;
  * titles ("sharing-with-a-single-developer").
  */
 class WholePageTest {
-    private final HtmlTextExtractor step = new HtmlTextExtractor(PipelineConfig.Extraction.defaults());
-
-    private String extract(String page) throws IOException {
-        byte[] html;
-        try (InputStream in = getClass().getResourceAsStream("/extraction-regression/" + page)) {
-            html = in.readAllBytes();
-        }
-        PipelineDocument d = PipelineDocument.ofBytes(page, "https://news.example/" + page, html, "text/html");
-        StepResult r = step.apply(d);
-        assertThat(r.kept()).as(page + " kept: " + r).isTrue();
-        return d.text();
-    }
-
     /**
      * Without main/article marks the whole page is the comparison: the article's region holds an article's
      * worth of text and over a third of the page's, so the menus' headings and the teasers stay out.
      */
     @Test
-    void shortArticleOnAnUnmarkedPageIsNotTheWholePage() throws IOException {
+    void shortArticleOnAnUnmarkedPageIsNotTheWholePage() {
         assertThat(extract("whole-unmarked-page-left-column.html"))
                 .contains("The city's harbour ferries will run until two in the morning again")
                 .contains("who have relied on a slow night bus since the cut.")
@@ -50,7 +33,7 @@ class WholePageTest {
 
     /** An id that reads as a phrase is a section's anchor: "sharing" in it does not make a share bar. */
     @Test
-    void sectionAnchorIdsAreNotBoxNames() throws IOException {
+    void sectionAnchorIdsAreNotBoxNames() {
         assertThat(BoilerplateNames.phrase("sharing-with-a-single-developer")).isTrue();
         assertThat(BoilerplateNames.phrase("share-buttons")).isFalse();
         assertThat(BoilerplateNames.phrase("comment-form-wrapper")).isFalse();
