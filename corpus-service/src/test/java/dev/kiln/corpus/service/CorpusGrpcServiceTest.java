@@ -32,7 +32,11 @@ import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
+import java.net.URI;
 import java.net.URL;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -412,5 +416,12 @@ class CorpusGrpcServiceTest {
                 .hasSize(24)
                 .containsExactlyInAnyOrderElementsOf(expected);
         assertThat(consumer.failure()).isNull();
+        HttpResponse<String> live = HttpClient.newHttpClient()
+                .send(
+                        HttpRequest.newBuilder(URI.create(base + "q/health/live"))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString());
+        assertThat(live.statusCode()).as(live.body()).isEqualTo(200);
+        assertThat(live.body()).contains("documents-consumer");
     }
 }
