@@ -9,21 +9,16 @@ import dev.kiln.corpus.pipeline.dedup.DedupMessages.Type;
 import dev.kiln.corpus.pipeline.dedup.GlobalDedupIndex.Verdict;
 import dev.kiln.testing.KafkaBroker;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.Random;
 import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -56,7 +51,7 @@ class BandBatchTest {
             assertThat(index.claim(a).get(60, TimeUnit.SECONDS)).isEqualTo(Verdict.FIRST);
 
             Map<Integer, List<Entry>> byPartition = new HashMap<>();
-            for (ConsumerRecord<byte[], byte[]> record : readAll(topics.bands())) {
+            for (ConsumerRecord<byte[], byte[]> record : TopicContents.records(topics.bands(), false)) {
                 BandBatch batch = BandBatch.decode(record.value());
                 for (Entry entry : batch.entries()) {
                     if (entry.type() != Type.CLAIM) {
@@ -145,27 +140,5 @@ class BandBatchTest {
 
     private KafkaDedupIndex index(DedupReplica.Topics topics) {
         return topics.index(dir.resolve(topics.applicationId()));
-    }
-
-    private static List<ConsumerRecord<byte[], byte[]>> readAll(String topic) {
-        Properties props = KafkaBroker.shared().clientProperties();
-        props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-        List<ConsumerRecord<byte[], byte[]>> records = new ArrayList<>();
-        try (KafkaConsumer<byte[], byte[]> consumer =
-                new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
-            var partitions = consumer.partitionsFor(topic).stream()
-                    .map(p -> new org.apache.kafka.common.TopicPartition(topic, p.partition()))
-                    .toList();
-            consumer.assign(partitions);
-            consumer.seekToBeginning(partitions);
-            Map<org.apache.kafka.common.TopicPartition, Long> end = consumer.endOffsets(partitions);
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-            while (partitions.stream().anyMatch(p -> consumer.position(p) < end.get(p))
-                    && System.nanoTime() < deadline) {
-                consumer.poll(Duration.ofMillis(200)).forEach(records::add);
-            }
-        }
-        return records;
     }
 }

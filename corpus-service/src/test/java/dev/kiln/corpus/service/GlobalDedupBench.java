@@ -14,12 +14,12 @@ import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Properties;
 import java.util.function.Predicate;
 import java.util.stream.Stream;
 import org.apache.kafka.clients.admin.Admin;
@@ -258,34 +258,12 @@ class GlobalDedupBench {
     private static Map<String, Long> changelogRecords(DedupReplica.Topics topics) throws Exception {
         String prefix = topics.applicationId() + "-";
         Map<String, Long> counts = new java.util.TreeMap<>();
-        Properties props = KafkaBroker.shared().clientProperties();
-        props.put(org.apache.kafka.clients.consumer.ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        props.put(org.apache.kafka.clients.consumer.ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-        props.put(org.apache.kafka.clients.consumer.ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 10_000);
-        try (Admin admin = Admin.create(KafkaBroker.shared().clientProperties());
-                var consumer = new org.apache.kafka.clients.consumer.KafkaConsumer<>(
-                        props,
-                        new org.apache.kafka.common.serialization.ByteArrayDeserializer(),
-                        new org.apache.kafka.common.serialization.ByteArrayDeserializer())) {
+        try (Admin admin = Admin.create(KafkaBroker.shared().clientProperties())) {
             for (String topic : admin.listTopics().names().get()) {
-                if (!topic.startsWith(prefix) || !topic.endsWith("-changelog")) {
-                    continue;
+                if (topic.startsWith(prefix) && topic.endsWith("-changelog")) {
+                    long count = TopicContents.forEach(topic, true, Duration.ofSeconds(120), r -> {});
+                    counts.put(topic.substring(prefix.length(), topic.length() - "-changelog".length()), count);
                 }
-                List<TopicPartition> partitions = consumer.partitionsFor(topic).stream()
-                        .map(p -> new TopicPartition(topic, p.partition()))
-                        .toList();
-                consumer.assign(partitions);
-                consumer.seekToBeginning(partitions);
-                Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
-                long count = 0;
-                long deadline = System.nanoTime() + 120_000_000_000L;
-                while (partitions.stream().anyMatch(p -> consumer.position(p) < end.get(p))) {
-                    if (System.nanoTime() > deadline) {
-                        throw new IllegalStateException("could not read " + topic + " to its end in 120 s");
-                    }
-                    count += consumer.poll(java.time.Duration.ofMillis(200)).count();
-                }
-                counts.put(topic.substring(prefix.length(), topic.length() - "-changelog".length()), count);
             }
         }
         return counts;
