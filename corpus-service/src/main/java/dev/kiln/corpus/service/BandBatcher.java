@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -46,7 +47,6 @@ final class BandBatcher implements AutoCloseable {
 
     private static final class Pending {
         final List<Entry> entries = new ArrayList<>();
-        byte[] key;
         int bytes;
     }
 
@@ -86,7 +86,6 @@ final class BandBatcher implements AutoCloseable {
             entries.forEach((partition, entry) -> {
                 Pending batch = pending.computeIfAbsent(partition, p -> new Pending());
                 if (batch.entries.isEmpty()) {
-                    batch.key = entry.indexKey(0);
                     batch.bytes = BandBatch.headerSize(replica);
                 }
                 batch.entries.add(entry);
@@ -119,6 +118,45 @@ final class BandBatcher implements AutoCloseable {
         return entries;
     }
 
+    /**
+     * {@code type} for every key of every one of {@code documents}, at once rather than lingering: per
+     * band partition, records of at most {@code maxBatchBytes} (a record keyed by its first key, sent to
+     * that partition explicitly, as {@link #add} batches them). Marks that need no answer (the reply
+     * partition is never read): the shard sink's shipped marks, written in the shard's transaction.
+     */
+    static List<ProducerRecord<byte[], byte[]>> records(
+            String topic, String replica, int partitions, int maxBatchBytes, Type type, List<DedupKeys> documents) {
+        Map<Integer, List<Entry>> byPartition = new TreeMap<>();
+        for (DedupKeys keys : documents) {
+            entries(type, 0, 0, keys, partitions)
+                    .forEach((partition, entry) -> byPartition
+                            .computeIfAbsent(partition, p -> new ArrayList<>())
+                            .add(entry));
+        }
+        List<ProducerRecord<byte[], byte[]>> records = new ArrayList<>();
+        byPartition.forEach((partition, entries) -> {
+            List<Entry> batch = new ArrayList<>();
+            int bytes = BandBatch.headerSize(replica);
+            for (Entry entry : entries) {
+                if (!batch.isEmpty() && bytes + BandBatch.sizeOf(entry) > maxBatchBytes) {
+                    records.add(record(topic, partition, replica, 0, batch));
+                    batch = new ArrayList<>();
+                    bytes = BandBatch.headerSize(replica);
+                }
+                batch.add(entry);
+                bytes += BandBatch.sizeOf(entry);
+            }
+            records.add(record(topic, partition, replica, 0, batch));
+        });
+        return records;
+    }
+
+    private static ProducerRecord<byte[], byte[]> record(
+            String topic, int partition, String replica, int replyPartition, List<Entry> entries) {
+        return new ProducerRecord<>(
+                topic, partition, entries.get(0).indexKey(0), new BandBatch(replica, replyPartition, entries).encode());
+    }
+
     /** Sends every batch queued so far. */
     void flush() {
         synchronized (pending) {
@@ -130,33 +168,31 @@ final class BandBatcher implements AutoCloseable {
         }
     }
 
-    /** A batch ready to leave: its partition and its Kafka key (its first key). */
-    private record Outgoing(int partition, byte[] key, BandBatch batch) {}
+    /** A batch ready to leave: its record, and its entries for the failure handler. */
+    private record Outgoing(ProducerRecord<byte[], byte[]> record, List<Entry> entries) {}
 
     /** Removes the batch of {@code partition}; the caller holds the lock. */
     private Outgoing take(int partition) {
-        Pending queued = pending.remove(partition);
-        return new Outgoing(partition, queued.key, new BandBatch(replica, replyPartition, queued.entries));
+        List<Entry> entries = pending.remove(partition).entries;
+        return new Outgoing(record(topic, partition, replica, replyPartition, entries), entries);
     }
 
     /**
      * Hands a batch to the producer; the caller holds the lock, so batches reach a partition in the
-     * order their entries were added (a document's shipped mark never overtakes its kept mark).
+     * order their entries were added.
      */
     private void send(Outgoing out) {
-        BandBatch value = out.batch();
         try {
-            producer.send(
-                    new ProducerRecord<>(topic, out.partition(), out.key(), value.encode()), (metadata, error) -> {
-                        if (error != null) {
-                            // Off the producer's I/O thread: the handler queues marks, which takes the lock
-                            // a sender blocked on a full buffer may hold while it waits for that thread.
-                            CompletableFuture.runAsync(() -> onFailure.accept(new Failed(value.entries(), error)));
-                        }
-                    });
+            producer.send(out.record(), (metadata, error) -> {
+                if (error != null) {
+                    // Off the producer's I/O thread: the handler queues marks, which takes the lock
+                    // a sender blocked on a full buffer may hold while it waits for that thread.
+                    CompletableFuture.runAsync(() -> onFailure.accept(new Failed(out.entries(), error)));
+                }
+            });
         } catch (RuntimeException e) {
             LOG.warnf("Cannot hand a band batch to the producer: %s", e);
-            onFailure.accept(new Failed(value.entries(), e));
+            onFailure.accept(new Failed(out.entries(), e));
         }
     }
 

@@ -2,8 +2,6 @@ package dev.kiln.corpus.service;
 
 import dev.kiln.corpus.engine.ShardWriter;
 import dev.kiln.corpus.pipeline.dedup.DedupKeys;
-import dev.kiln.corpus.pipeline.dedup.DedupMessages.BandBatch;
-import dev.kiln.corpus.pipeline.dedup.DedupMessages.Entry;
 import dev.kiln.corpus.pipeline.dedup.DedupMessages.Type;
 import dev.kiln.proto.corpus.v1.TokenShard;
 import java.nio.charset.StandardCharsets;
@@ -13,7 +11,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
-import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutorService;
@@ -215,48 +212,15 @@ final class KafkaShardSink implements ShardWriter.ShardSink, AutoCloseable {
         open.clear();
     }
 
-    /**
-     * The shipped marks as band records: every mark's keys split by the partition they hash to (as the
-     * index's own requests are), and the entries bound for one partition in one record (or a few, by
-     * size), keyed by one of their keys.
-     */
+    /** The shipped marks as band records, batched per band partition as the index's own requests are. */
     private List<ProducerRecord<byte[], byte[]>> markRecords(List<DedupKeys> marks) {
         if (marks.isEmpty()) {
             return List.of();
         }
         String bands = settings.bandsTopic()
                 .orElseThrow(() -> new IllegalStateException("shipped marks without a dedup index"));
-        Map<Integer, List<Entry>> byPartition = new TreeMap<>();
-        for (DedupKeys keys : marks) {
-            BandBatcher.entries(Type.SHIPPED, 0, 0, keys, bandPartitions)
-                    .forEach((partition, entry) -> byPartition
-                            .computeIfAbsent(partition, p -> new ArrayList<>())
-                            .add(entry));
-        }
-        List<ProducerRecord<byte[], byte[]>> records = new ArrayList<>();
-        String replica = settings.transactionalId();
-        byPartition.forEach((partition, entries) -> {
-            List<Entry> batch = new ArrayList<>();
-            int bytes = BandBatch.headerSize(replica);
-            for (Entry entry : entries) {
-                if (!batch.isEmpty() && bytes + BandBatch.sizeOf(entry) > MAX_MARK_BATCH_BYTES) {
-                    records.add(markRecord(bands, partition, replica, batch));
-                    batch = new ArrayList<>();
-                    bytes = BandBatch.headerSize(replica);
-                }
-                batch.add(entry);
-                bytes += BandBatch.sizeOf(entry);
-            }
-            records.add(markRecord(bands, partition, replica, batch));
-        });
-        return records;
-    }
-
-    private static ProducerRecord<byte[], byte[]> markRecord(
-            String topic, int partition, String replica, List<Entry> entries) {
-        // Marks need no answer, so the reply partition is never read.
-        return new ProducerRecord<>(
-                topic, partition, entries.get(0).indexKey(0), new BandBatch(replica, 0, entries).encode());
+        return BandBatcher.records(
+                bands, settings.transactionalId(), bandPartitions, MAX_MARK_BATCH_BYTES, Type.SHIPPED, marks);
     }
 
     /**
