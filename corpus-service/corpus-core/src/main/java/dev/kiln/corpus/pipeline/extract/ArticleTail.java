@@ -318,7 +318,7 @@ final class ArticleTail {
     private static boolean linkedSentence(Block b, int words) {
         return words >= MIN_SENTENCE_WORDS
                 && b.linkChars() < MAX_SENTENCE_LINK_DENSITY * b.length()
-                && endsSentence(b.text());
+                && Sentences.endsWhole(b.text());
     }
 
     /**
@@ -370,12 +370,7 @@ final class ArticleTail {
      */
     private static boolean sentence(Block b) {
         if (b.linkChars() > 0 || b.words() < MIN_SENTENCE_WORDS) return false;
-        return endsSentence(b.text());
-    }
-
-    private static boolean endsSentence(String t) {
-        char last = t.charAt(t.length() - 1);
-        return (last == '.' || last == '!' || last == '?' || last == '"' || last == '”') && !t.endsWith("...");
+        return Sentences.endsWhole(b.text());
     }
 
     private static boolean commentTitle(Block b) {

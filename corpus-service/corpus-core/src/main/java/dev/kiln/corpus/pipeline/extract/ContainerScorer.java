@@ -189,7 +189,7 @@ final class ContainerScorer {
                     && !b.listItem()
                     && b.linkChars() == 0
                     && b.words() >= 12
-                    && endsSentence(b.text())) {
+                    && Sentences.endsWhole(b.text())) {
                 in[k] = true;
                 chars += b.length() + 1;
             }
@@ -199,15 +199,6 @@ final class ContainerScorer {
 
     /** More blocks than this between the headline and the body: not one header box. */
     private static final int MAX_HEADER_BLOCKS = 8;
-
-    private static boolean endsSentence(String s) {
-        for (int i = s.length() - 1; i >= 0; i--) {
-            char c = s.charAt(i);
-            if (c == '"' || c == '\'' || c == '”' || c == '’' || c == ')' || c == '»') continue;
-            return c == '.' || c == '!' || c == '?' || c == '…' || c == '。' || c == '！' || c == '？';
-        }
-        return false;
-    }
 
     /** Readability's "alternative candidates": three near-best candidates under one ancestor mean it holds the article. */
     private static int splitArticleAncestor(ElementTable el, boolean[] scored, double[] fin, int top) {
