@@ -17,9 +17,10 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Predicate;
+import java.util.function.Function;
 import org.apache.kafka.clients.CommonClientConfigs;
 import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.KafkaException;
@@ -67,7 +68,7 @@ final class KafkaShardSink implements ShardWriter.ShardSink, AutoCloseable {
             Optional<String> bandsTopic) {}
 
     private final Settings settings;
-    private final KafkaProducer<byte[], byte[]> producer;
+    private final Producer<byte[], byte[]> producer;
     private final int bandPartitions;
     private final ExecutorService shipper;
     private final ConcurrentLinkedQueue<Queued> queued = new ConcurrentLinkedQueue<>();
@@ -75,19 +76,17 @@ final class KafkaShardSink implements ShardWriter.ShardSink, AutoCloseable {
     private final List<CompletableFuture<Void>> open = new ArrayList<>();
 
     private volatile KafkaException fatal;
-    private volatile boolean crashed;
-    private volatile CrashPoint crashPoint;
-    private volatile Predicate<TokenShard> crashWhen = shard -> false;
-
-    /** Where the test hook {@link #crashAt} kills the sink. */
-    enum CrashPoint {
-        /** The shard and its marks are on the broker, uncommitted. */
-        BEFORE_COMMIT,
-        /** Committed, but nobody learns it: the documents' offsets are never committed. */
-        AFTER_COMMIT
-    }
 
     KafkaShardSink(Settings settings) {
+        this(settings, KafkaShardSink::kafkaProducer);
+    }
+
+    static Producer<byte[], byte[]> kafkaProducer(Properties props) {
+        return new KafkaProducer<>(props, new ByteArraySerializer(), new ByteArraySerializer());
+    }
+
+    /** @param producers makes the transactional producer from its properties (the crash tests wrap it) */
+    KafkaShardSink(Settings settings, Function<Properties, Producer<byte[], byte[]>> producers) {
         this.settings = settings;
         Properties props = new Properties();
         props.putAll(settings.clientProperties());
@@ -99,7 +98,7 @@ final class KafkaShardSink implements ShardWriter.ShardSink, AutoCloseable {
                 settings.transactionTimeout().toMillis());
         props.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
         props.put(ProducerConfig.CLIENT_ID_CONFIG, "kiln-corpus-shards-" + settings.transactionalId());
-        this.producer = new KafkaProducer<>(props, new ByteArraySerializer(), new ByteArraySerializer());
+        this.producer = producers.apply(props);
         try {
             this.bandPartitions = settings.bandsTopic()
                     .map(topic -> producer.partitionsFor(topic).size())
@@ -145,8 +144,8 @@ final class KafkaShardSink implements ShardWriter.ShardSink, AutoCloseable {
         for (Queued next; group.size() < MAX_SHARDS_PER_TRANSACTION && (next = queued.poll()) != null; ) {
             group.add(next);
         }
-        if (group.isEmpty() || crashed) {
-            return; // shipped by an earlier call; or a dead process, which acknowledges nothing
+        if (group.isEmpty()) {
+            return; // shipped by an earlier call
         }
         if (fatal != null) {
             group.forEach(q -> q.committed().completeExceptionally(fatal));
@@ -156,7 +155,6 @@ final class KafkaShardSink implements ShardWriter.ShardSink, AutoCloseable {
             if (open.isEmpty()) {
                 producer.beginTransaction();
             }
-            boolean crash = false;
             List<DedupKeys> marks = new ArrayList<>();
             for (Queued q : group) {
                 open.add(q.committed());
@@ -165,7 +163,6 @@ final class KafkaShardSink implements ShardWriter.ShardSink, AutoCloseable {
                         q.shard().getShardId().getBytes(StandardCharsets.UTF_8),
                         q.shard().toByteArray()));
                 marks.addAll(q.shippedMarks());
-                crash |= crashWhen.test(q.shard());
             }
             // The marks last: from its first record until the commit, an open transaction holds back every
             // read_committed reader of that band partition (all replicas' claims there), so keep it short.
@@ -175,16 +172,8 @@ final class KafkaShardSink implements ShardWriter.ShardSink, AutoCloseable {
             if (group.get(group.size() - 1).continued()) {
                 return; // its document goes on in the next shard, which commits with it
             }
-            if (crash && crashPoint == CrashPoint.BEFORE_COMMIT) {
-                crash();
-                return;
-            }
             // Throws when any send of the transaction failed; nothing of it is then visible.
             producer.commitTransaction();
-            if (crash) {
-                crash();
-                return;
-            }
             open.forEach(f -> f.complete(null));
             open.clear();
         } catch (ProducerFencedException | OutOfOrderSequenceException | AuthorizationException e) {
@@ -223,21 +212,6 @@ final class KafkaShardSink implements ShardWriter.ShardSink, AutoCloseable {
                 bands, settings.transactionalId(), bandPartitions, MAX_MARK_BATCH_BYTES, Type.SHIPPED, marks);
     }
 
-    /**
-     * Test hook: when {@code when} holds for a shard, the sink dies at {@code point} of its transaction,
-     * as a killed process would: no abort, nothing acknowledged from then on.
-     */
-    void crashAt(CrashPoint point, Predicate<TokenShard> when) {
-        this.crashPoint = point;
-        this.crashWhen = when;
-    }
-
-    private void crash() {
-        producer.flush();
-        crashed = true;
-        producer.close(Duration.ZERO); // a forced close sends no EndTxn: the transaction stays open
-    }
-
     /** Finishes the transactions handed over so far, then closes the producer. */
     @Override
     public void close() {
@@ -249,8 +223,6 @@ final class KafkaShardSink implements ShardWriter.ShardSink, AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        if (!crashed) {
-            producer.close(Duration.ofSeconds(10));
-        }
+        producer.close(Duration.ofSeconds(10));
     }
 }

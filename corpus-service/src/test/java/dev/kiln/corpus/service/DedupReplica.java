@@ -26,11 +26,13 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 import java.util.function.IntFunction;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
@@ -133,13 +135,20 @@ final class DedupReplica implements AutoCloseable {
 
         /** The shard producer of replica {@code name}: its transactional id is stable across its restarts. */
         KafkaShardSink sink(String name) {
-            return new KafkaShardSink(new KafkaShardSink.Settings(
-                    KafkaBroker.shared().bootstrapServers(),
-                    Map.of(),
-                    shards,
-                    applicationId + "-shards-" + name,
-                    Duration.ofSeconds(10),
-                    Optional.of(bands)));
+            return sink(name, KafkaShardSink::kafkaProducer);
+        }
+
+        /** As {@link #sink(String)}, with the producer made by {@code producers} (a crash test's wraps the real one). */
+        KafkaShardSink sink(String name, Function<Properties, Producer<byte[], byte[]>> producers) {
+            return new KafkaShardSink(
+                    new KafkaShardSink.Settings(
+                            KafkaBroker.shared().bootstrapServers(),
+                            Map.of(),
+                            shards,
+                            applicationId + "-shards-" + name,
+                            Duration.ofSeconds(10),
+                            Optional.of(bands)),
+                    producers);
         }
 
         /** Whether the replicas' group committed every partition of the documents topic up to its end. */
@@ -175,10 +184,15 @@ final class DedupReplica implements AutoCloseable {
     private final ScheduledExecutorService sealer;
 
     DedupReplica(String name, Topics topics, Path stateDir) {
+        this(name, topics, stateDir, KafkaShardSink::kafkaProducer);
+    }
+
+    /** @param producers makes the shard sink's producer (a test that kills the sink at a point wraps it) */
+    DedupReplica(String name, Topics topics, Path stateDir, Function<Properties, Producer<byte[], byte[]>> producers) {
         String bootstrap = KafkaBroker.shared().bootstrapServers();
         index = topics.index(stateDir);
         Pipeline pipeline = Pipelines.build(PipelineConfig.defaults().withSteps(STEPS), null, index);
-        sink = topics.sink(name);
+        sink = topics.sink(name, producers);
         // Shard ids unique per start, as the service's are (host and start time): a restart under the same
         // name must not reuse them.
         String producerId = name + "." + Long.toString(System.nanoTime(), 36);
@@ -220,9 +234,10 @@ final class DedupReplica implements AutoCloseable {
     }
 
     /**
-     * Dies at the point of a shard transaction where its sink crashed (before the commit: the records
-     * stay on the broker, uncommitted; after it: nothing acknowledged), and the rest stops as in {@link #kill}, nothing more committed. The caller arms that with {@link
-     * KafkaShardSink#crashAt} and calls this once it fired.
+     * Dies at the point of a shard transaction where its sink's producer was killed (before the commit:
+     * the records stay on the broker, uncommitted; after it: nothing acknowledged), and the rest stops as
+     * in {@link #kill}, nothing more committed. The caller arms that with a {@link CrashingShardProducer}
+     * and calls this once it fired.
      */
     void crashed() {
         sealer.shutdownNow();

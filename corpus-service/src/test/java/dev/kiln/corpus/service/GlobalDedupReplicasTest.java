@@ -24,6 +24,7 @@ import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -74,7 +75,7 @@ class GlobalDedupReplicasTest {
      */
     @Test
     void aCrashBeforeTheShardCommitShipsEveryDocumentOnceAfterTheReplay() throws Exception {
-        crashAndReplay(KafkaShardSink.CrashPoint.BEFORE_COMMIT);
+        crashAndReplay(CrashingShardProducer.CrashPoint.BEFORE_COMMIT);
     }
 
     /**
@@ -84,10 +85,10 @@ class GlobalDedupReplicasTest {
      */
     @Test
     void aCrashAfterTheShardCommitShipsNothingTwiceAfterTheReplay() throws Exception {
-        crashAndReplay(KafkaShardSink.CrashPoint.AFTER_COMMIT);
+        crashAndReplay(CrashingShardProducer.CrashPoint.AFTER_COMMIT);
     }
 
-    private void crashAndReplay(KafkaShardSink.CrashPoint point) throws Exception {
+    private void crashAndReplay(CrashingShardProducer.CrashPoint point) throws Exception {
         DedupReplica.Topics topics = DedupReplica.Topics.create("kiln.test.crash.");
         Pipeline local = Pipelines.build(PipelineConfig.defaults().withSteps(DedupReplica.STEPS));
         List<String> texts = new ArrayList<>();
@@ -115,20 +116,24 @@ class GlobalDedupReplicasTest {
         texts.add(longText.toString());
 
         CountDownLatch crashed = new CountDownLatch(1);
-        DedupReplica replica = new DedupReplica("replica-0", topics, dir.resolve("replica-0"));
+        // Before the commit: at the tail of the long document (the only shard without a document start: its
+        // document began in an earlier shard of the same transaction). After the commit: at the first shard
+        // that ends documents.
+        Predicate<TokenShard> crashWhen = shard -> {
+            boolean now = point == CrashingShardProducer.CrashPoint.BEFORE_COMMIT
+                    ? shard.getDocumentCount() == 0
+                    : shard.getDocumentCount() > 0;
+            if (now) {
+                crashed.countDown();
+            }
+            return now;
+        };
+        DedupReplica replica = new DedupReplica(
+                "replica-0",
+                topics,
+                dir.resolve("replica-0"),
+                props -> new CrashingShardProducer(props, topics.shards(), point, crashWhen));
         try {
-            // Before the commit: at the tail of the long document (the only shard without a document
-            // start: its document began in an earlier shard of the same transaction). After the commit:
-            // at the first shard that ends documents.
-            replica.sink.crashAt(point, shard -> {
-                boolean now = point == KafkaShardSink.CrashPoint.BEFORE_COMMIT
-                        ? shard.getDocumentCount() == 0
-                        : shard.getDocumentCount() > 0;
-                if (now) {
-                    crashed.countDown();
-                }
-                return now;
-            });
             await(replica::ready, Duration.ofSeconds(60), "replica ready");
             topics.send(texts, i -> i % PARTITIONS);
             assertThat(crashed.await(60, TimeUnit.SECONDS))
@@ -169,7 +174,7 @@ class GlobalDedupReplicasTest {
         everything.poll();
         int allShards = everything.shards();
         everything.close();
-        if (point == KafkaShardSink.CrashPoint.BEFORE_COMMIT) {
+        if (point == CrashingShardProducer.CrashPoint.BEFORE_COMMIT) {
             assertThat(allShards)
                     .as("the dead replica's open transaction had reached the broker (then aborted)")
                     .isGreaterThanOrEqualTo(committedShards + 2);
