@@ -21,6 +21,13 @@
 #   SKIP_PEER=1 bench/extraction.sh ...   reuses the previous Readability.js output (quality tuning loop)
 #   L3S_DIR=DIR bench/extraction.sh ...    adds L3S-GN1 (scored like the Readability pages, by word shingles)
 #   DRAGNET_DIR=DIR bench/extraction.sh ... adds Dragnet (likewise)
+#   TRAFILATURA_PYTHONPATH=DIRS bench/extraction.sh ...   also runs Trafilatura as a second same-run peer (unless
+#           SKIP_PEER), from source checkouts: DIRS is a PYTHONPATH naming checkouts of adbar/trafilatura,
+#           adbar/courlan, adbar/htmldate and miso-belica/jusText (PyPI is not reachable here); the rest of its
+#           dependencies come from Debian: apt-get install python3-lxml python3-tld python3-babel
+#           python3-dateutil python3-dateparser python3-charset-normalizer python3-certifi python3-urllib3
+#           and runs them with Debian's /usr/bin/python3 (PYTHON=... to choose another); Debian's lxml is older
+#           than Trafilatura pins (the timing line names the versions that ran)
 #   BASELINE_CLASSES=DIR bench/extraction.sh ...   also times another commit's compiled main classes (e.g.
 #           git archive COMMIT | tar -x -C /tmp/base, compiled there) in the same rounds, checks it gives the
 #           same output on every page, and prints Kiln / baseline per page set
@@ -47,6 +54,18 @@ if [ -z "${SKIP_PEER:-}" ]; then
   (cd bench/extraction && npm ci --no-audit --no-fund --loglevel=error)
   rm -rf "$OUT/readability"
   node bench/extraction/readability.mjs "$OUT/pages.tsv" "$OUT/readability"
+  if [ -n "${TRAFILATURA_PYTHONPATH:-}" ]; then
+    # A source checkout carries no package metadata, which Trafilatura reads for its own version.
+    init="$(for d in ${TRAFILATURA_PYTHONPATH//:/ }; do ls "$d/trafilatura/__init__.py" 2>/dev/null; done | head -1)"
+    version="$(sed -n 's/^__version__ = "\(.*\)"/\1/p' "$init")"
+    meta="$OUT/trafilatura-metadata"
+    rm -rf "$meta" "$OUT/trafilatura"
+    mkdir -p "$meta/trafilatura-$version.dist-info"
+    printf 'Metadata-Version: 2.1\nName: trafilatura\nVersion: %s\n' "$version" \
+      > "$meta/trafilatura-$version.dist-info/METADATA"
+    PYTHONPATH="$meta:$TRAFILATURA_PYTHONPATH" "${PYTHON:-/usr/bin/python3}" -W ignore bench/extraction/trafilatura_run.py \
+      "$OUT/pages.tsv" "$OUT/trafilatura"
+  fi
 fi
 lscpu | grep "Model name" || true
 uptime

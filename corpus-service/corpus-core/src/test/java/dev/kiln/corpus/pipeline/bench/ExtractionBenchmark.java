@@ -30,7 +30,8 @@ import org.jsoup.Jsoup;
 
 /**
  * Main-text extraction quality and speed of the {@code html_extract} step on public evaluation sets,
- * side by side with a peer's output (Readability.js, run by {@code bench/extraction/readability.mjs}).
+ * side by side with its peers' output (Readability.js, run by {@code bench/extraction/readability.mjs}, and
+ * Trafilatura, by {@code bench/extraction/trafilatura_run.py}).
  * Run with {@code bench/extraction.sh}.
  *
  * <p>Two corpora: Mozilla Readability's test pages (full expected text; scored by word 4-shingle and
@@ -41,12 +42,18 @@ import org.jsoup.Jsoup;
  *
  * <p>Modes: {@code list RB_DIR TF_DIR OUT} writes OUT/pages.tsv; {@code run RB_DIR TF_DIR OUT SECONDS
  * [WORST]} extracts every page into OUT/kiln/, measures pages/s on one thread (thread CPU time), and
- * scores OUT/kiln/ and OUT/readability/ (if present) on both splits, each full-text page's shingle P and R
+ * scores OUT/kiln/ and each peer's directory (if present) on both splits, each full-text page's shingle P and R
  * going to scores-dev.tsv / scores-held-out.tsv in that directory (to compare two runs page by page). WORST prints the dev pages with
  * the lowest F1 and every dev snippet page that missed or leaked a snippet, for tuning.
  */
 public final class ExtractionBenchmark {
     private static final ThreadMXBean MX = ManagementFactory.getThreadMXBean();
+
+    /** A same-run peer: its output directory under OUT, and its name in the report. */
+    private record Peer(String dir, String name) {}
+
+    private static final List<Peer> PEERS =
+            List.of(new Peer("readability", "readability.js"), new Peer("trafilatura", "trafilatura"));
 
     record Page(String id, String split, Path file, String goldText, List<String> with, List<String> without) {
         boolean full() {
@@ -212,9 +219,10 @@ public final class ExtractionBenchmark {
         for (int i = 0; i < pages.size(); i++)
             Files.writeString(kiln.resolve(fileName(pages.get(i).id)), extract(step, pages.get(i).id, raw.get(i)));
         if (seconds > 0) speed(pages, raw, seconds); // 0: quality only, for a tuning loop
-        Path peer = out.resolve("readability");
-        if (Files.isRegularFile(peer.resolve("timing.json"))) {
-            JsonNode t = new ObjectMapper().readTree(peer.resolve("timing.json").toFile());
+        for (Peer peer : PEERS) {
+            Path timing = out.resolve(peer.dir()).resolve("timing.json");
+            if (!Files.isRegularFile(timing)) continue;
+            JsonNode t = new ObjectMapper().readTree(timing.toFile());
             int n = t.get("pages").asInt();
             System.out.printf(
                     Locale.ROOT,
@@ -229,7 +237,10 @@ public final class ExtractionBenchmark {
         System.out.println();
         for (String split : List.of("dev", "held-out")) {
             score("kiln", kiln, pages, split, split.equals("dev") ? worst : 0);
-            if (Files.isDirectory(peer)) score("readability.js", peer, pages, split, 0);
+            for (Peer peer : PEERS) {
+                if (Files.isDirectory(out.resolve(peer.dir())))
+                    score(peer.name(), out.resolve(peer.dir()), pages, split, 0);
+            }
         }
     }
 
@@ -267,6 +278,8 @@ public final class ExtractionBenchmark {
                 new SpeedCase("Kiln html_extract, Trafilatura eval pages", "tf/", kiln)));
         if (pages.stream().anyMatch(p -> p.id.startsWith("gn/")))
             cases.add(new SpeedCase("Kiln html_extract, L3S-GN1 news pages", "gn/", kiln));
+        // the pages the peers' timing covers: their ratio to Kiln is read off this line
+        cases.add(new SpeedCase("Kiln html_extract, every listed page", "", kiln));
         // -Dkiln.bench.cases=rb/,tf/ times only those page sets (a quicker alternation)
         String only = System.getProperty("kiln.bench.cases", "");
         if (!only.isEmpty()) cases.removeIf(c -> !List.of(only.split(",")).contains(c.prefix));
