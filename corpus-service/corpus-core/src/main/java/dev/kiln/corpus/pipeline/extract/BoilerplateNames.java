@@ -152,6 +152,19 @@ final class BoilerplateNames {
         return SKIP.contains(name);
     }
 
+    /**
+     * A page landmark that is boilerplate by its element or role (aside, role=banner / contentinfo /
+     * complementary), where a page can still have put its article: an aside wrapping the whole story, a
+     * banner header never closed. The last pass over a page that came out empty judges these by size
+     * instead of skipping them.
+     */
+    static boolean pageLandmark(String name, String role) {
+        if (name.equals("aside")) return true;
+        if (role == null) return false;
+        String r = role.toLowerCase(Locale.ROOT).strip();
+        return r.equals("banner") || r.equals("contentinfo") || r.equals("complementary");
+    }
+
     /** A class or id that names a boilerplate box, which is judged by its size after the pass. */
     static boolean weak(String classOrId) {
         return nameHas(classOrId, BOILER_WORDS);

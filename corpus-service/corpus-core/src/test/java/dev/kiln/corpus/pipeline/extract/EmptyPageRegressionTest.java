@@ -33,4 +33,31 @@ class EmptyPageRegressionTest {
                 .contains("a little over four million.")
                 .doesNotContain("var ad");
     }
+
+    /** An aside that wraps the page's whole article column, inside main. */
+    @Test
+    void anArticleInsideAnAsideIsFound() {
+        String html = "<html><head><title>Bridge to close</title></head><body>"
+                + "<nav><a href=/>Home</a> <a href=/news>News</a></nav><main><aside class=direct-content>"
+                + "<article><h1>Bridge to close</h1><div itemprop=articleBody>"
+                + STORY
+                + "</div></article></aside></main><footer>Copyright the paper</footer></body></html>";
+        assertThat(extract("article-in-aside", html))
+                .contains("The city council voted on Tuesday")
+                .contains("a little over four million.")
+                .doesNotContain("Copyright");
+    }
+
+    /** A role=banner header the page never closed holds the rest of the page. */
+    @Test
+    void anArticleAfterABannerNeverClosedIsFound() {
+        String html = "<html><head><title>Bridge to close</title></head><body><div id=page>"
+                + "<header id=header role=banner><a href=/><img src=/logo.png alt=logo></a>"
+                + "<div id=main><main role=main><div class=article-body>"
+                + STORY
+                + "</div></main></div></div></body></html>";
+        assertThat(extract("unclosed-banner", html))
+                .contains("The city council voted on Tuesday")
+                .contains("a little over four million.");
+    }
 }
