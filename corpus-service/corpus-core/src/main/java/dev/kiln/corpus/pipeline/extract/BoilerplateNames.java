@@ -2,6 +2,7 @@ package dev.kiln.corpus.pipeline.extract;
 
 import java.util.Locale;
 import java.util.Set;
+import java.util.function.Predicate;
 
 /**
  * What an element's name and its class, id, role and style attributes say about it: never content
@@ -172,7 +173,16 @@ final class BoilerplateNames {
 
     /** A class or id that always means boilerplate, whatever the box's size. */
     static boolean strong(String classOrId) {
-        return nameHas(classOrId, STRONG_WORDS);
+        return nameHas(classOrId, STRONG_WORDS) || namesCaption(classOrId);
+    }
+
+    /**
+     * A name word that ends in "caption" without a separator ("thumbcaption", "imagecaption",
+     * "storyphotocaption"): older CMSs and wikis run the words of a caption box's name together, and the
+     * caption is no more the article's text than a box named "caption".
+     */
+    private static boolean namesCaption(String classOrId) {
+        return anyWord(classOrId, w -> w.endsWith("caption"));
     }
 
     /** An ARIA role that marks navigation, banners, search boxes, dialogs and the like. */
@@ -181,6 +191,11 @@ final class BoilerplateNames {
     }
 
     static boolean nameHas(String v, Set<String> words) {
+        return anyWord(v, words::contains);
+    }
+
+    /** Whether a word of the name (split on space, '-', '_', ':', '.' and camelCase), lower-cased, passes. */
+    private static boolean anyWord(String v, Predicate<String> test) {
         if (v == null || v.isEmpty()) return false;
         int n = v.length(), start = 0;
         for (int i = 0; i <= n; i++) {
@@ -188,7 +203,7 @@ final class BoilerplateNames {
             boolean sep = c == ' ' || c == '-' || c == '_' || c == '\t' || c == '\n' || c == ':' || c == '.';
             boolean camel = i > start && i < n && Character.isUpperCase(c) && Character.isLowerCase(v.charAt(i - 1));
             if (sep || camel) {
-                if (i > start && words.contains(v.substring(start, i).toLowerCase(Locale.ROOT))) return true;
+                if (i > start && test.test(v.substring(start, i).toLowerCase(Locale.ROOT))) return true;
                 start = sep ? i + 1 : i;
             }
         }
