@@ -2,6 +2,7 @@ package dev.kiln.corpus.pipeline.extract;
 
 import java.util.Locale;
 import java.util.Set;
+import java.util.function.Predicate;
 
 /**
  * What an element's name and its class, id, role and style attributes say about it: never content
@@ -152,6 +153,19 @@ final class BoilerplateNames {
         return SKIP.contains(name);
     }
 
+    /**
+     * A page landmark that is boilerplate by its element or role (aside, role=banner / contentinfo /
+     * complementary), where a page can still have put its article: an aside wrapping the whole story, a
+     * banner header never closed. The last pass over a page that came out empty judges these by size
+     * instead of skipping them.
+     */
+    static boolean pageLandmark(String name, String role) {
+        if (name.equals("aside")) return true;
+        if (role == null) return false;
+        String r = role.toLowerCase(Locale.ROOT).strip();
+        return r.equals("banner") || r.equals("contentinfo") || r.equals("complementary");
+    }
+
     /** A class or id that names a boilerplate box, which is judged by its size after the pass. */
     static boolean weak(String classOrId) {
         return nameHas(classOrId, BOILER_WORDS);
@@ -159,7 +173,16 @@ final class BoilerplateNames {
 
     /** A class or id that always means boilerplate, whatever the box's size. */
     static boolean strong(String classOrId) {
-        return nameHas(classOrId, STRONG_WORDS);
+        return nameHas(classOrId, STRONG_WORDS) || namesCaption(classOrId);
+    }
+
+    /**
+     * A name word that ends in "caption" without a separator ("thumbcaption", "imagecaption",
+     * "storyphotocaption"): older CMSs and wikis run the words of a caption box's name together, and the
+     * caption is no more the article's text than a box named "caption".
+     */
+    private static boolean namesCaption(String classOrId) {
+        return anyWord(classOrId, w -> w.endsWith("caption"));
     }
 
     /** An ARIA role that marks navigation, banners, search boxes, dialogs and the like. */
@@ -168,6 +191,11 @@ final class BoilerplateNames {
     }
 
     static boolean nameHas(String v, Set<String> words) {
+        return anyWord(v, words::contains);
+    }
+
+    /** Whether a word of the name (split on space, '-', '_', ':', '.' and camelCase), lower-cased, passes. */
+    private static boolean anyWord(String v, Predicate<String> test) {
         if (v == null || v.isEmpty()) return false;
         int n = v.length(), start = 0;
         for (int i = 0; i <= n; i++) {
@@ -175,7 +203,7 @@ final class BoilerplateNames {
             boolean sep = c == ' ' || c == '-' || c == '_' || c == '\t' || c == '\n' || c == ':' || c == '.';
             boolean camel = i > start && i < n && Character.isUpperCase(c) && Character.isLowerCase(v.charAt(i - 1));
             if (sep || camel) {
-                if (i > start && words.contains(v.substring(start, i).toLowerCase(Locale.ROOT))) return true;
+                if (i > start && test.test(v.substring(start, i).toLowerCase(Locale.ROOT))) return true;
                 start = sep ? i + 1 : i;
             }
         }

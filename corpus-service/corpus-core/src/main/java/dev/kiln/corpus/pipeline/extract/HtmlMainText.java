@@ -73,27 +73,31 @@ public final class HtmlMainText {
      * as long as what the markup gave (script-rendered and paywalled pages); a second, lenient pass when
      * the first found under 500 characters and the lenient one finds more than twice as much (a
      * strongly named wrapper hid the article, or the whole page), or when the markup declares an
-     * itemprop=articleBody the first pass never saw and the lenient pass finds it; any low-link-density text as the
-     * last resort.
+     * itemprop=articleBody the first pass never saw and the lenient pass finds it; for a page still empty, a
+     * lenient pass that also opens asides and banner landmarks (one of them wrapped the article); any
+     * low-link-density text as the last resort.
      */
     public static Result extract(String html, double maxLinkDensity) {
         PageNames names = new PageNames();
-        TextBlockBuilder.Blocks page = blocks(html, false, names);
+        TextBlockBuilder.Blocks page = blocks(html, false, false, names);
         Result r = MainTextSelector.select(page, maxLinkDensity);
         String jsonLd = JsonLdArticle.body(page.jsonLd());
         if (jsonLd.length() > 2 * r.text().length() && jsonLd.length() >= MIN_JSON_LD_CHARS)
             return new Result(
                     jsonLd, r.title(), r.blocks(), new boolean[r.blocks().size()]);
         if (r.text().length() < RETRY_BELOW_CHARS) {
-            Result lenient = MainTextSelector.select(blocks(html, true, names), maxLinkDensity);
+            Result lenient = MainTextSelector.select(blocks(html, true, false, names), maxLinkDensity);
             if (lenient.text().length() > RETRY_GAIN * r.text().length()) return lenient;
         } else if (page.declaresArticleBody() && !ContainerScorer.hasArticleBody(page.blocks(), page.elements())) {
             // the page marks its article body, but a strongly named wrapper ("share_wrapper") hid it
-            TextBlockBuilder.Blocks all = blocks(html, true, names);
+            TextBlockBuilder.Blocks all = blocks(html, true, false, names);
             if (ContainerScorer.hasArticleBody(all.blocks(), all.elements()))
                 return MainTextSelector.select(all, maxLinkDensity);
         }
         if (!r.text().isEmpty()) return r;
+        // only for a page still empty: an aside or a banner around the article is rarer than one beside it
+        Result landmarks = MainTextSelector.select(blocks(html, true, true, names), maxLinkDensity);
+        if (!landmarks.text().isEmpty()) return landmarks;
         return MainTextSelector.anyProse(page, maxLinkDensity);
     }
 
@@ -109,8 +113,8 @@ public final class HtmlMainText {
     /** Shorter JSON-LD bodies are teasers (descriptions), not the article. */
     private static final int MIN_JSON_LD_CHARS = 200;
 
-    private static TextBlockBuilder.Blocks blocks(String html, boolean lenient, PageNames names) {
-        TextBlockBuilder blocks = new TextBlockBuilder(lenient, names);
+    private static TextBlockBuilder.Blocks blocks(String html, boolean lenient, boolean landmarks, PageNames names) {
+        TextBlockBuilder blocks = new TextBlockBuilder(lenient, landmarks, names);
         HtmlTokenizer.tokenize(html, new ImpliedHeadEnd(blocks));
         return blocks.finish();
     }

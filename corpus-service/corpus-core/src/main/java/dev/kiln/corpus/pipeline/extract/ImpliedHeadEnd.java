@@ -77,10 +77,15 @@ final class ImpliedHeadEnd implements HtmlTokenizer.Handler {
         next.rawTextElement(tag, html, from, to);
     }
 
-    /** Where a title that runs over the head's end and into the body should have ended; -1 if it did not. */
+    /**
+     * Where a title that runs over the head's end and into the body should have ended; -1 if it did not.
+     * A title that runs to the end of the input never met its end tag at all (the page was cut inside its
+     * head, with no {@code </head>} or {@code <body>} written): any tag in it is the lost end.
+     */
     private static int unclosedTitleEnd(String html, int from, int to) {
         int lt = html.indexOf('<', from);
         if (lt < 0 || lt >= to) return -1;
+        if (to == html.length()) return lt;
         String rest = html.substring(lt, to).toLowerCase(java.util.Locale.ROOT);
         return rest.contains("<body") || rest.contains("</head") ? lt : -1;
     }

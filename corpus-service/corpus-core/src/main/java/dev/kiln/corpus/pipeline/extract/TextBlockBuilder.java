@@ -96,7 +96,7 @@ final class TextBlockBuilder implements HtmlTokenizer.Handler {
     private final List<Integer> boxParent = new ArrayList<>();
     private final ElementTable elements;
     private final List<String> jsonLd = new ArrayList<>();
-    private final boolean lenient;
+    private final boolean lenient, landmarks;
     private final PageNames names;
     /** The first '&' at or after {@link #ampFrom} in {@link #ampIn} (MAX_VALUE: none): text runs without one skip unescaping. */
     private String ampIn;
@@ -106,10 +106,14 @@ final class TextBlockBuilder implements HtmlTokenizer.Handler {
     /**
      * @param lenient strongly named boxes (share, related, comments ...) are judged by size like weakly
      *     named ones instead of skipped: the second try for a page where a name on a wrapper hid it all
-     * @param names what the page's class and id values say, shared by both passes over one page
+     * @param landmarks asides and banner / contentinfo / complementary landmarks are judged by size too
+     *     instead of skipped (with {@code lenient}): the last try for a page that came out empty because
+     *     one of them wrapped the article
+     * @param names what the page's class and id values say, shared by all passes over one page
      */
-    TextBlockBuilder(boolean lenient, PageNames names) {
+    TextBlockBuilder(boolean lenient, boolean landmarks, PageNames names) {
         this.lenient = lenient;
+        this.landmarks = landmarks;
         this.names = names;
         this.elements = new ElementTable(names);
     }
@@ -349,11 +353,12 @@ final class TextBlockBuilder implements HtmlTokenizer.Handler {
         boolean pageHeaderFooter = (name.equals("header") || name.equals("footer"))
                 && !inMainAlready
                 && (parent == null || parent.article == 0);
+        boolean landmark = landmarks && BoilerplateNames.pageLandmark(name, role);
         if (!skip) {
-            if (BoilerplateNames.skippedElement(name)) skip = true;
+            if (BoilerplateNames.skippedElement(name) && !landmark) skip = true;
             else if (pageHeaderFooter && !lenient) skip = true;
             else if (tag.hidden()) skip = true;
-            else if (BoilerplateNames.skippedRole(role)) skip = true;
+            else if (BoilerplateNames.skippedRole(role) && !landmark) skip = true;
             else if (tag.style() != null && BoilerplateNames.hiddenStyle(tag.style())) skip = true;
             else if (!lenient && !articleContainer(name, tag.itemprop()) && (names.strong(cls) || names.strong(boxId)))
                 skip = true;
@@ -367,7 +372,7 @@ final class TextBlockBuilder implements HtmlTokenizer.Handler {
                 && !"main".equalsIgnoreCase(role)
                 && (names.weak(cls)
                         || names.weak(boxId)
-                        || lenient && (pageHeaderFooter || names.strong(cls) || names.strong(boxId)))) {
+                        || lenient && (pageHeaderFooter || landmark || names.strong(cls) || names.strong(boxId)))) {
             // a weakly named box ("nav", "menu", "footer", …): judged after the pass by its size and links,
             // since content wrappers are sometimes named e.g. "wy-nav-content"
             boxParent.add(box);
