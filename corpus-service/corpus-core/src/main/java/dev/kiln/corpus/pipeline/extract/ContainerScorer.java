@@ -205,9 +205,11 @@ final class ContainerScorer {
         List<Integer> near = new ArrayList<>();
         for (int e = 0; e < fin.length; e++) if (e != top && scored[e] && fin[e] >= 0.75 * fin[top]) near.add(e);
         if (near.size() < 3) return top;
-        for (int a = el.parent(top); a >= 0; a = el.parent(a)) {
+        // as Readability counts them: candidates strictly inside the ancestor (the ancestor itself is no second
+        // part of the article), and never up to the page's body
+        for (int a = el.parent(top); a >= 0 && !el.page(a); a = el.parent(a)) {
             int under = 0;
-            for (int c : near) if (isAncestor(el, a, c)) under++;
+            for (int c : near) if (c != a && isAncestor(el, a, c)) under++;
             if (under >= 3) return a;
         }
         return top;

@@ -48,6 +48,19 @@ class ContainerSelectionTest {
                 .doesNotContain("Notes on a small town by the sea");
     }
 
+    /**
+     * The post's wrappers ("main", "main2", "post") score close to the post's body; they are one chain, not
+     * three parts of a split article, so the choice does not climb to "content" around the post and a
+     * sidebar whose "about me" is longer than a post made of a few linked lines.
+     */
+    @Test
+    void aPostsOwnWrappersDoNotCountAsASplitArticle() {
+        assertThat(extract("container-post-chain-beside-profile.html"))
+                .contains("This week's picks, from the best to the merely odd:")
+                .doesNotContain("I have written advertising copy in this city")
+                .doesNotContain("About Me");
+    }
+
     /** The story's first wrapper, named like the rest of it, comes before an advert: it is the lead. */
     @Test
     void storyLeadSplitOffByAnAdvertIsKept() {
