@@ -205,9 +205,11 @@ final class ContainerScorer {
         List<Integer> near = new ArrayList<>();
         for (int e = 0; e < fin.length; e++) if (e != top && scored[e] && fin[e] >= 0.75 * fin[top]) near.add(e);
         if (near.size() < 3) return top;
-        for (int a = el.parent(top); a >= 0; a = el.parent(a)) {
+        // as Readability counts them: candidates strictly inside the ancestor (the ancestor itself is no second
+        // part of the article), and never up to the page's body
+        for (int a = el.parent(top); a >= 0 && !el.page(a); a = el.parent(a)) {
             int under = 0;
-            for (int c : near) if (isAncestor(el, a, c)) under++;
+            for (int c : near) if (c != a && isAncestor(el, a, c)) under++;
             if (under >= 3) return a;
         }
         return top;
@@ -251,7 +253,7 @@ final class ContainerScorer {
      * choice towards their parent; here a paragraph in such a box scores for nobody. Not unlikely: the
      * root and body (their classes describe the whole page, "has-sidebar"), and a box whose plain text
      * lies mostly inside {@code article} elements (a theme's "sidebar-wrapper" in or around the post's
-     * article is a wrapper, whatever its name).
+     * article is a wrapper, whatever its name), and the boxes around the page's headline.
      */
     private static boolean[] unlikely(List<Block> blocks, ElementTable el, long[] text, long[] links) {
         int n = el.size();
@@ -264,6 +266,9 @@ final class ContainerScorer {
             int p = el.parent(e);
             box[e] = p >= 0 && el.parent(p) >= 0 && negativelyNamed(el, e) && inArticle[e] < 0.5 * (text[e] - links[e]);
         }
+        // the boxes around the page's headline are the story's own, whatever their names say ("subnav-inner-wrap"
+        // around a blog's post and sidebar): a comment thread or a sidebar does not hold the headline
+        for (int x = el.headline(); x >= 0; x = el.parent(x)) box[x] = false;
         boolean[] out = new boolean[blocks.size()];
         for (int k = 0; k < out.length; k++)
             for (int x = blocks.get(k).element(); x >= 0 && !out[k]; x = el.parent(x)) out[k] = box[x];

@@ -32,6 +32,8 @@ final class ElementTable {
 
     private int size;
     private final PageNames names;
+    /** The element of the page's headline (the h1/h2 repeating its title), -1 when it has none. */
+    private int headline = -1;
 
     ElementTable(PageNames names) {
         this.names = names;
@@ -51,6 +53,14 @@ final class ElementTable {
 
     boolean articleBody(int e) {
         return articleBody[e];
+    }
+
+    int headline() {
+        return headline;
+    }
+
+    void headline(int e) {
+        headline = e;
     }
 
     /** Counts a child whose subtree is skipped (a script, a share bar ...): the parent is not a mere wrapper. */

@@ -14,8 +14,10 @@ import java.util.List;
  * <p>The signals are those reader modes use for the same question (Readability's data-table test):
  * {@code role=presentation} and a table nested in the row mean layout; a caption, {@code th}, {@code
  * thead}, {@code tfoot}, {@code col} or {@code colgroup} declares data; otherwise a row whose only
- * cell holds several blocks, or whose cell text runs to prose length, is layout, and short cells
- * (numbers, names, a schedule) are data.
+ * cell holds several blocks is layout, and short cells (numbers, names, a schedule) are data. A cell
+ * whose text runs to prose length makes its row layout even in a table that declares data: blog
+ * themes lay out sidebar, post and sidebar as cells of a table with a {@code colgroup}, and joined they
+ * were one block holding the post and the sidebar's "about me" together.
  */
 final class TableRows {
     private TableRows() {}
@@ -75,7 +77,7 @@ final class TableRows {
             text.append(block.text());
             cellChars += block.length();
             links += block.linkChars();
-            if (!declared && cellChars >= PROSE_CELL_CHARS) return null;
+            if (cellChars >= PROSE_CELL_CHARS) return null;
         }
         return new Block(text.toString(), links, false, false, false, 0, false, -1, -1);
     }

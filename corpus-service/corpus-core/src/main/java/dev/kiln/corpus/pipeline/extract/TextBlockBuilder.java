@@ -170,6 +170,7 @@ final class TextBlockBuilder implements HtmlTokenizer.Handler {
         if (!titleMatch.duplicatedBy(text)) return false;
         titleHeadingSeen = true;
         headline = blocks.size();
+        if (titleMatch.coversMostOf(text)) elements.headline(heading.element);
         return true;
     }
 

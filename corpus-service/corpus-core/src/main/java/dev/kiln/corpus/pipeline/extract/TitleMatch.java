@@ -18,9 +18,23 @@ final class TitleMatch {
     private static final double MAX_NEW = 0.25;
 
     private final Set<String> titleWords;
+    private final int titleChars;
 
     TitleMatch(String title) {
         titleWords = new HashSet<>(words(title));
+        int chars = 0;
+        for (String w : titleWords) chars += w.length() + 1;
+        titleChars = chars;
+    }
+
+    /**
+     * Does the heading also hold most of the title: the story's headline rather than the site's name, which
+     * a title like "copyranter: top 5 posts of the week" repeats too?
+     */
+    boolean coversMostOf(String heading) {
+        int covered = 0;
+        for (String w : new HashSet<>(words(heading))) if (titleWords.contains(w)) covered += w.length() + 1;
+        return covered >= 0.5 * titleChars;
     }
 
     boolean duplicatedBy(String heading) {

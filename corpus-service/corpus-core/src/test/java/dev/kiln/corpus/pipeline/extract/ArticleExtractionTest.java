@@ -249,6 +249,21 @@ class ArticleExtractionTest {
         assertThat(t.lines()).contains("The new weekday sailings from the town pier are:");
     }
 
+    /**
+     * A blog theme lays out its page with a table that declares columns ({@code colgroup}), which reads
+     * as a data table's mark; its main row still holds a sidebar's prose and the post in cells of prose
+     * length, so it is a layout row and stays apart rather than becoming one block with the sidebar in it.
+     */
+    @Test
+    void aLayoutTableDeclaringItsColumnsStillSplitsItsProseCells() {
+        String t = extract("table-layout-with-colgroup.html");
+        assertThat(t)
+                .contains("The town library moved its catalogue online ten years ago")
+                .contains("so they stay where they are.")
+                .doesNotContain("My name is Ruth Calder")
+                .doesNotContain("October 2012");
+    }
+
     @Test
     void aTeaserTitleAtTheTopDoesNotCutTheArticle() {
         boolean[] keep = {true, true, true};

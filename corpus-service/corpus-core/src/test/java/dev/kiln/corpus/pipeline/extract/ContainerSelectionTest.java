@@ -34,6 +34,33 @@ class ContainerSelectionTest {
                 .doesNotContain("Archives");
     }
 
+    /**
+     * A theme wraps the post and its sidebar in "subnav-inner-wrap": the box around the page's headline is the
+     * story's, so its name does not take the post's paragraphs out of the scoring and leave the header's
+     * tagline or the sidebar's "about this blog" to stand in for the post.
+     */
+    @Test
+    void headlineInsideANavNamedWrapperKeepsThePost() {
+        assertThat(extract("container-headline-in-nav-named-wrapper.html"))
+                .contains("The council voted on Tuesday to rebuild the harbour wall")
+                .contains("which the harbour master says may take six weeks.")
+                .doesNotContain("I have lived in this town for thirty years")
+                .doesNotContain("Notes on a small town by the sea");
+    }
+
+    /**
+     * The post's wrappers ("main", "main2", "post") score close to the post's body; they are one chain, not
+     * three parts of a split article, so the choice does not climb to "content" around the post and a
+     * sidebar whose "about me" is longer than a post made of a few linked lines.
+     */
+    @Test
+    void aPostsOwnWrappersDoNotCountAsASplitArticle() {
+        assertThat(extract("container-post-chain-beside-profile.html"))
+                .contains("This week's picks, from the best to the merely odd:")
+                .doesNotContain("I have written advertising copy in this city")
+                .doesNotContain("About Me");
+    }
+
     /** The story's first wrapper, named like the rest of it, comes before an advert: it is the lead. */
     @Test
     void storyLeadSplitOffByAnAdvertIsKept() {
