@@ -203,6 +203,21 @@ final class BoilerplateNames {
         return words >= PHRASE_WORDS;
     }
 
+    /**
+     * Utility classes that hide a box from sighted readers: CSS frameworks' display-none class
+     * ({@code hidden}) and screen-reader-only text ({@code visually-hidden}, {@code sr-only},
+     * WordPress's {@code screen-reader-text}), where pages keep sign-up walls the script may show and
+     * labels like "Article content". Whole class tokens only: {@code hidden-xs} hides on phones alone.
+     */
+    private static final Set<String> HIDDEN_CLASSES =
+            Set.of("hidden", "visually-hidden", "sr-only", "screen-reader-text");
+
+    static boolean hiddenClass(String cls) {
+        if (cls == null) return false;
+        for (String token : cls.split("\\s+")) if (HIDDEN_CLASSES.contains(token)) return true;
+        return false;
+    }
+
     static boolean hiddenStyle(String style) {
         String l = style.replace(" ", "").toLowerCase(Locale.ROOT);
         return l.contains("display:none") || l.contains("visibility:hidden");

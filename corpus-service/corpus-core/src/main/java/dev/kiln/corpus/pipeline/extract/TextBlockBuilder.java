@@ -355,6 +355,7 @@ final class TextBlockBuilder implements HtmlTokenizer.Handler {
             else if (tag.hidden()) skip = true;
             else if (BoilerplateNames.skippedRole(role)) skip = true;
             else if (tag.style() != null && BoilerplateNames.hiddenStyle(tag.style())) skip = true;
+            else if (BoilerplateNames.hiddenClass(cls)) skip = true;
             else if (!lenient && !articleContainer(name, tag.itemprop()) && (names.strong(cls) || names.strong(boxId)))
                 skip = true;
         }
