@@ -53,8 +53,7 @@ final class BoilerplateNames {
             "menubar",
             "dialog",
             "alertdialog",
-            "toolbar",
-            "tablist");
+            "toolbar");
     /** class/id words (split on space, '-', '_' and camelCase) that name a boilerplate box. */
     private static final Set<String> BOILER_WORDS = Set.of(
             "nav",

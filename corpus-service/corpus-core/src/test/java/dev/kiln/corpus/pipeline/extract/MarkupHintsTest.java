@@ -6,11 +6,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import org.junit.jupiter.api.Test;
 
 /**
- * Boxes a CSS utility class hides from sighted readers, on a page written for Kiln after the pattern
- * of current news sites (Fundus's test pages): a sign-up wall the script shows only to some readers
- * and screen-reader labels inside the article.
+ * What the markup says is hidden or is a widget, on pages written for Kiln after the patterns of
+ * current news sites (Fundus's test pages): a sign-up wall the script shows only to some readers,
+ * screen-reader labels inside the article, and an article inside an ARIA tab list.
  */
-class HiddenClassTest {
+class MarkupHintsTest {
     private static final String STORY =
             "<p>The river authority opened the new flood gates on Tuesday after three years of"
                     + " work, and the first barges passed through them before noon without any trouble at all.</p>"
@@ -42,5 +42,17 @@ class HiddenClassTest {
                 .doesNotContain("Article content")
                 .doesNotContain("Unlimited digital access")
                 .doesNotContain("reserved for subscribers");
+    }
+
+    /** A tab list is a widget's labels, but the article's tab panel can sit inside it: not skipped whole. */
+    @Test
+    void anArticleInsideATabListStays() {
+        String t = extract(
+                "article-in-tablist",
+                "<html><body><div class=cookie-notice><p>We use cookies on our website to give you the most relevant"
+                        + " experience by remembering your preferences and repeat visits to the site.</p></div>"
+                        + "<div class=tab-content role=tablist><div role=tabpanel class=\"tab-pane active\">"
+                        + "<div class=article-content>" + STORY + "</div></div></div></body></html>");
+        assertThat(t).contains("the first barges passed").contains("no longer need sandbags every spring");
     }
 }
