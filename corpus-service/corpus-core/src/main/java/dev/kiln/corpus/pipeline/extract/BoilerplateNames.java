@@ -212,7 +212,9 @@ final class BoilerplateNames {
             Set.of("hidden", "visually-hidden", "sr-only", "screen-reader-text");
 
     static boolean hiddenClass(String cls) {
-        if (cls == null) return false;
+        // every element with a class asks: no split (and its garbage) unless a name could be there
+        if (cls == null || cls.indexOf("hidden") < 0 && cls.indexOf("sr-only") < 0 && cls.indexOf("screen-reader") < 0)
+            return false;
         for (String token : cls.split("\\s+")) if (HIDDEN_CLASSES.contains(token)) return true;
         return false;
     }
