@@ -13,6 +13,17 @@
 #           https://github.com/j-szulc/html-cleaning-dataset-merged. The gold holds the article, then a
 #           "!@#$%^&*()  COMMENTS" line and the comments: only the article is scored. Licence: AGPL-3.0
 #           (the data; Dragnet's code is MIT), so it is not committed here.
+#   FUNDUS_DIR (optional, environment) recent English news (2023-2026, ~60 publishers in the US, UK,
+#           Canada, South Africa and elsewhere): the parser test data of https://github.com/flairNLP/fundus,
+#           i.e. its tests/resources/parser/test_data/ (<country>/<Publisher>_<date>.html.gz + <Publisher>.json).
+#           Gold: the article body Fundus's hand-written per-publisher parser must give on that page (its
+#           reviewed test expectation); only the English pages are used (84 at the commit below). Fetch:
+#             git clone --filter=blob:none --no-checkout https://github.com/flairNLP/fundus /tmp/fundus
+#             git -C /tmp/fundus sparse-checkout set tests/resources/parser/test_data
+#             git -C /tmp/fundus checkout 18da6e53592f99cf0ac5770dc63d6ba99ba63ae8
+#             FUNDUS_DIR=/tmp/fundus/tests/resources/parser/test_data bench/extraction.sh ...
+#           Licence: Fundus is MIT (its expectations too); the pages are the publishers' copyrighted
+#           articles, so they are not committed here.
 # Each page is in the dev or the held-out split (CRC32 of its id); both are reported. Kiln's speed is
 # thread CPU time on one thread; Readability's is node's process CPU time (and wall time) for
 # new JSDOM + parse() per page. Readability.js and jsdom are installed with npm into bench/extraction/.
@@ -21,6 +32,7 @@
 #   SKIP_PEER=1 bench/extraction.sh ...   reuses the previous Readability.js output (quality tuning loop)
 #   L3S_DIR=DIR bench/extraction.sh ...    adds L3S-GN1 (scored like the Readability pages, by word shingles)
 #   DRAGNET_DIR=DIR bench/extraction.sh ... adds Dragnet (likewise)
+#   FUNDUS_DIR=DIR bench/extraction.sh ...  adds Fundus's English news pages (likewise)
 #   TRAFILATURA_PYTHONPATH=DIRS bench/extraction.sh ...   also runs Trafilatura as a second same-run peer (unless
 #           SKIP_PEER), from source checkouts: DIRS is a PYTHONPATH naming checkouts of adbar/trafilatura,
 #           adbar/courlan, adbar/htmldate and miso-belica/jusText (PyPI is not reachable here); the rest of its
@@ -47,6 +59,7 @@ MAIN=dev.kiln.corpus.pipeline.bench.ExtractionBenchmark
 SETS=()
 if [ -n "${L3S_DIR:-}" ]; then SETS=("-Dkiln.bench.l3s=$(realpath "$L3S_DIR")"); fi
 if [ -n "${DRAGNET_DIR:-}" ]; then SETS+=("-Dkiln.bench.dragnet=$(realpath "$DRAGNET_DIR")"); fi
+if [ -n "${FUNDUS_DIR:-}" ]; then SETS+=("-Dkiln.bench.fundus=$(realpath "$FUNDUS_DIR")"); fi
 BASE=()
 if [ -n "${BASELINE_CLASSES:-}" ]; then BASE=("-Dkiln.bench.baseline=$(realpath "$BASELINE_CLASSES")"); fi
 java "${SETS[@]}" -cp "$CP" $MAIN list "$RB_DIR" "$TF_DIR" "$OUT"

@@ -7,6 +7,7 @@
 // (process CPU time and wall time), as a user would run it: new JSDOM(html, {url}) then parse().
 import fs from "node:fs";
 import path from "node:path";
+import zlib from "node:zlib";
 import { JSDOM, VirtualConsole } from "jsdom";
 import { Readability } from "@mozilla/readability";
 
@@ -29,7 +30,7 @@ const lines = fs.readFileSync(pagesFile, "utf8").split("\n").filter(Boolean);
 let cpuMicros = 0, wallMs = 0, bytes = 0, failures = 0;
 for (const line of lines) {
   const [id, , file] = line.split("\t");
-  const html = fs.readFileSync(file);
+  const html = file.endsWith(".gz") ? zlib.gunzipSync(fs.readFileSync(file)) : fs.readFileSync(file); // Fundus's pages
   bytes += html.length;
   let text = "";
   const cpu0 = process.cpuUsage();

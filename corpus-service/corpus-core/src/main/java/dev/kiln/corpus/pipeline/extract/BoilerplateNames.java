@@ -54,8 +54,7 @@ final class BoilerplateNames {
             "menubar",
             "dialog",
             "alertdialog",
-            "toolbar",
-            "tablist");
+            "toolbar");
     /** class/id words (split on space, '-', '_' and camelCase) that name a boilerplate box. */
     private static final Set<String> BOILER_WORDS = Set.of(
             "nav",
@@ -229,6 +228,23 @@ final class BoilerplateNames {
             } else if (!Character.isLowerCase(c) && !Character.isDigit(c)) return false;
         }
         return words >= PHRASE_WORDS;
+    }
+
+    /**
+     * Utility classes that hide a box from sighted readers: CSS frameworks' display-none class
+     * ({@code hidden}) and screen-reader-only text ({@code visually-hidden}, {@code sr-only},
+     * WordPress's {@code screen-reader-text}), where pages keep sign-up walls the script may show and
+     * labels like "Article content". Whole class tokens only: {@code hidden-xs} hides on phones alone.
+     */
+    private static final Set<String> HIDDEN_CLASSES =
+            Set.of("hidden", "visually-hidden", "sr-only", "screen-reader-text");
+
+    static boolean hiddenClass(String cls) {
+        // every element with a class asks: no split (and its garbage) unless a name could be there
+        if (cls == null || cls.indexOf("hidden") < 0 && cls.indexOf("sr-only") < 0 && cls.indexOf("screen-reader") < 0)
+            return false;
+        for (String token : cls.split("\\s+")) if (HIDDEN_CLASSES.contains(token)) return true;
+        return false;
     }
 
     static boolean hiddenStyle(String style) {

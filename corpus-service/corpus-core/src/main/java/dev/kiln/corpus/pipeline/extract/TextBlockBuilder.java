@@ -361,6 +361,7 @@ final class TextBlockBuilder implements HtmlTokenizer.Handler {
             else if (tag.hidden()) skip = true;
             else if (BoilerplateNames.skippedRole(role) && !landmark) skip = true;
             else if (tag.style() != null && BoilerplateNames.hiddenStyle(tag.style())) skip = true;
+            else if (BoilerplateNames.hiddenClass(cls)) skip = true;
             else if (!lenient && !articleContainer(name, tag.itemprop()) && (names.strong(cls) || names.strong(boxId)))
                 skip = true;
         }
@@ -373,6 +374,9 @@ final class TextBlockBuilder implements HtmlTokenizer.Handler {
                 && !"main".equalsIgnoreCase(role)
                 && (names.weak(cls)
                         || names.weak(boxId)
+                        // a tab list holds the tabs' labels, yet pages put the tab panels, the article with
+                        // them, inside it too: judged by size and links like a weakly named box
+                        || "tablist".equalsIgnoreCase(role)
                         || lenient && (pageHeaderFooter || landmark || names.strong(cls) || names.strong(boxId)))) {
             // a weakly named box ("nav", "menu", "footer", …): judged after the pass by its size and links,
             // since content wrappers are sometimes named e.g. "wy-nav-content"

@@ -71,6 +71,8 @@ public final class ExtractionBenchmark {
         if (!l3s.isEmpty()) pages.addAll(loadL3s(Path.of(l3s)));
         String dragnet = System.getProperty("kiln.bench.dragnet", "");
         if (!dragnet.isEmpty()) pages.addAll(loadDragnet(Path.of(dragnet)));
+        String fundus = System.getProperty("kiln.bench.fundus", "");
+        if (!fundus.isEmpty()) pages.addAll(loadFundus(Path.of(fundus)));
         Path out = Path.of(args[3]);
         Files.createDirectories(out);
         if (args[0].equals("list")) {
@@ -181,6 +183,85 @@ public final class ExtractionBenchmark {
         return pages;
     }
 
+    /** A Fundus test page: {@code <Publisher>_<yyyy_MM_dd>.html.gz}, the date being the crawl's. */
+    private static final Pattern FUNDUS_PAGE = Pattern.compile("([A-Za-z0-9]+)_\\d{4}_\\d{2}_\\d{2}\\.html\\.gz");
+
+    /** Words that make up about a quarter of any English text and almost none of another language's. */
+    private static final java.util.Set<String> ENGLISH_FUNCTION_WORDS = java.util.Set.of(
+            "the", "of", "and", "to", "a", "in", "is", "that", "for", "on", "with", "was", "it", "as", "by", "at",
+            "from", "his", "her", "be", "are");
+
+    /**
+     * Fundus (Dallabetta et al., ACL 2024 demo): each publisher's hand-written parser is tested on
+     * one page per parser version ({@code <country>/<Publisher>_<crawl date>.html.gz}, crawled 2023
+     * or later), against the article it must give ({@code <Publisher>.json}, one entry per version,
+     * reviewed with the parser). The gold is that entry's body: the standfirst, then each section's
+     * subheading and paragraphs; the headline is a field of its own, as in the ScrapingHub-style
+     * article bodies. The n-th page by crawl date belongs to the n-th version: Fundus's tests require
+     * exactly one page per version, and versions follow each other in time. Only English articles are
+     * kept: a gold of at least 50 words of which at least 15% are common English function words
+     * (English news measures 0.22–0.31 here, the set's other languages at most 0.09).
+     */
+    static List<Page> loadFundus(Path dir) throws IOException {
+        List<Page> pages = new ArrayList<>();
+        ObjectMapper json = new ObjectMapper();
+        List<Path> expectations;
+        try (var files = Files.walk(dir, 2)) {
+            expectations = files.filter(f -> f.getFileName().toString().endsWith(".json"))
+                    .sorted()
+                    .toList();
+        }
+        for (Path expected : expectations) {
+            String publisher = expected.getFileName().toString().replaceFirst("\\.json$", "");
+            List<Path> html;
+            try (var files = Files.list(expected.getParent())) {
+                html = files.filter(f -> {
+                            var m = FUNDUS_PAGE.matcher(f.getFileName().toString());
+                            return m.matches() && m.group(1).equals(publisher);
+                        })
+                        .sorted() // by crawl date: the names differ only in it
+                        .toList();
+            }
+            JsonNode byVersion = json.readTree(expected.toFile());
+            List<String> versions = new ArrayList<>();
+            byVersion.fieldNames().forEachRemaining(versions::add);
+            versions.sort(Comparator.comparing(ExtractionBenchmark::versionNumbers, Arrays::compare));
+            if (versions.size() != html.size()) continue; // not a parser's test pages
+            for (int i = 0; i < html.size(); i++) {
+                String gold = fundusBody(byVersion.get(versions.get(i)).path("body"));
+                if (!english(gold)) continue;
+                String id = "fu/" + dir.relativize(html.get(i)).toString().replaceFirst("\\.html\\.gz$", "");
+                pages.add(new Page(id, split(id), html.get(i), gold, List.of(), List.of()));
+            }
+        }
+        return pages;
+    }
+
+    /** V1, V1_1, V2 … as numbers, so that V1_10 comes after V1_9. */
+    private static int[] versionNumbers(String version) {
+        return Arrays.stream(version.substring(1).split("_"))
+                .mapToInt(Integer::parseInt)
+                .toArray();
+    }
+
+    private static String fundusBody(JsonNode body) {
+        StringBuilder text = new StringBuilder();
+        body.path("summary").forEach(n -> text.append(n.asText()).append('\n'));
+        for (JsonNode section : body.path("sections")) {
+            section.path("headline").forEach(n -> text.append(n.asText()).append('\n'));
+            section.path("paragraphs").forEach(n -> text.append(n.asText()).append('\n'));
+        }
+        return text.toString();
+    }
+
+    static boolean english(String text) {
+        String[] words = text.toLowerCase(Locale.ROOT).split("[^\\p{L}]+");
+        long all = Arrays.stream(words).filter(w -> !w.isEmpty()).count();
+        long function =
+                Arrays.stream(words).filter(ENGLISH_FUNCTION_WORDS::contains).count();
+        return all >= 50 && function >= 0.15 * all;
+    }
+
     /** Dragnet's gold files are UTF-8, UTF-16 (with a byte-order mark) or Windows-1252. */
     static String goldText(byte[] b) {
         if (b.length >= 2 && (b[0] & 0xff) == 0xff && (b[1] & 0xff) == 0xfe)
@@ -252,8 +333,16 @@ public final class ExtractionBenchmark {
 
     static List<byte[]> readAll(List<Page> pages) throws IOException {
         List<byte[]> raw = new ArrayList<>();
-        for (Page p : pages) raw.add(Files.readAllBytes(p.file));
+        for (Page p : pages) raw.add(html(p.file));
         return raw;
+    }
+
+    /** A page's bytes; Fundus keeps its pages gzipped. */
+    static byte[] html(Path file) throws IOException {
+        if (!file.getFileName().toString().endsWith(".gz")) return Files.readAllBytes(file);
+        try (var in = new java.util.zip.GZIPInputStream(Files.newInputStream(file))) {
+            return in.readAllBytes();
+        }
     }
 
     /** One timed case: a label, the pages whose id starts with a prefix, and the work done per page. */
@@ -456,7 +545,8 @@ public final class ExtractionBenchmark {
     private static final List<Map.Entry<String, String>> FULL_TEXT_CORPORA = List.of(
             Map.entry("rb/", "Readability pages"),
             Map.entry("gn/", "L3S-GN1 news pages"),
-            Map.entry("dn/", "Dragnet pages"));
+            Map.entry("dn/", "Dragnet pages"),
+            Map.entry("fu/", "Fundus news pages"));
 
     static void score(String who, Path dir, List<Page> pages, String split, int worst) throws IOException {
         List<Full> full = new ArrayList<>();

@@ -20,7 +20,7 @@ public final class PageProbe {
             for (ExtractionBenchmark.Page p : pages(args)) {
                 if (!p.full() || !p.split().equals("dev")) continue;
                 var gold = TextOverlap.shingles(p.goldText(), 4);
-                byte[] raw = Files.readAllBytes(p.file());
+                byte[] raw = ExtractionBenchmark.html(p.file());
                 String html = CharsetSniffer.decode(raw, "text/html", true, StandardCharsets.UTF_8)
                         .text();
                 HtmlMainText.Result r = HtmlMainText.extract(html, 0.5);
@@ -62,7 +62,7 @@ public final class PageProbe {
                         gold = TextOverlap.shingles(p.goldText(), 4);
                     }
             }
-            byte[] raw = Files.readAllBytes(Path.of(file));
+            byte[] raw = ExtractionBenchmark.html(Path.of(file));
             String html = CharsetSniffer.decode(raw, "text/html", true, StandardCharsets.UTF_8)
                     .text();
             HtmlMainText.Result r = HtmlMainText.extract(html, 0.5);
@@ -115,6 +115,8 @@ public final class PageProbe {
         if (!l3s.isEmpty()) pages.addAll(ExtractionBenchmark.loadL3s(Path.of(l3s)));
         String dragnet = System.getProperty("kiln.bench.dragnet", "");
         if (!dragnet.isEmpty()) pages.addAll(ExtractionBenchmark.loadDragnet(Path.of(dragnet)));
+        String fundus = System.getProperty("kiln.bench.fundus", "");
+        if (!fundus.isEmpty()) pages.addAll(ExtractionBenchmark.loadFundus(Path.of(fundus)));
         return pages;
     }
 }
