@@ -66,7 +66,8 @@ java "${SETS[@]}" -cp "$CP" $MAIN list "$RB_DIR" "$TF_DIR" "$OUT"
 if [ -z "${SKIP_PEER:-}" ]; then
   (cd bench/extraction && npm ci --no-audit --no-fund --loglevel=error)
   rm -rf "$OUT/readability"
-  node bench/extraction/readability.mjs "$OUT/pages.tsv" "$OUT/readability"
+  # jsdom keeps garbage long: over the five sets node's default 4 GB heap ran out once (in the L3S pages)
+  node --max-old-space-size=6144 bench/extraction/readability.mjs "$OUT/pages.tsv" "$OUT/readability"
   if [ -n "${TRAFILATURA_PYTHONPATH:-}" ]; then
     # A source checkout carries no package metadata, which Trafilatura reads for its own version.
     init="$(for d in ${TRAFILATURA_PYTHONPATH//:/ }; do ls "$d/trafilatura/__init__.py" 2>/dev/null; done | head -1)"

@@ -7,6 +7,7 @@
 # PAGES.tsv lines: id <TAB> split <TAB> path-to-html. Each page's raw bytes go to trafilatura.extract (it
 # sniffs the encoding itself) with include_comments=False: the gold of every set is the main text without
 # comments, and FineWeb extracts without them too. Time is process CPU time and wall time per page.
+import gzip
 import json
 import os
 import re
@@ -29,7 +30,7 @@ def main():
     size = failures = 0
     for line in lines:
         page_id, _, path = line.split("\t")
-        with open(path, "rb") as f:
+        with (gzip.open if path.endswith(".gz") else open)(path, "rb") as f:  # Fundus's pages are gzipped
             raw = f.read()
         size += len(raw)
         text = ""
