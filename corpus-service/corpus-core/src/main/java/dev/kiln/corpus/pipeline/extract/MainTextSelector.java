@@ -51,12 +51,12 @@ final class MainTextSelector {
     }
 
     /** Selects from the article region, or by the page's own main/article marks when the region is too small. */
-    static HtmlMainText.Result select(TextBlockBuilder.Blocks page, double maxLinkDensity) {
+    static HtmlMainText.Result select(TextBlockBuilder.Blocks page, String description, double maxLinkDensity) {
         ContainerScorer.Region region = ContainerScorer.region(page.blocks(), page.elements(), page.headline());
         int marks = markedRegion(page);
-        HtmlMainText.Result marked = select(page, null, marks, maxLinkDensity);
+        HtmlMainText.Result marked = select(page, null, marks, description, maxLinkDensity);
         if (region == null) return marked;
-        HtmlMainText.Result scored = select(page, region.blocks(), marks, maxLinkDensity);
+        HtmlMainText.Result scored = select(page, region.blocks(), marks, description, maxLinkDensity);
         if (region.declared()) return scored;
         // a region with under half the text of the page's own marks missed part of a page that is not one
         // article (documentation, landing pages); the marks are the safer choice there. What the marks
@@ -116,7 +116,7 @@ final class MainTextSelector {
     }
 
     private static HtmlMainText.Result select(
-            TextBlockBuilder.Blocks page, boolean[] region, int marks, double maxLinkDensity) {
+            TextBlockBuilder.Blocks page, boolean[] region, int marks, String description, double maxLinkDensity) {
         List<Block> blocks = page.blocks();
         int nb = blocks.size();
         boolean[] keep = new boolean[nb];
@@ -155,6 +155,7 @@ final class MainTextSelector {
             keep[k] = true;
         }
         ArticleTail.cut(blocks, keep, page.headline());
+        MetaDescription.keepSummary(blocks, keep, description, page.headline());
         // a heading stays only when kept content follows it before the next heading
         for (int k = 0; k < nb; k++) {
             if (!keep[k] || !blocks.get(k).heading()) continue;
