@@ -50,13 +50,24 @@ final class MainTextSelector {
         return false;
     }
 
-    /** Selects from the article region, or by the page's own main/article marks when the region is too small. */
+    /**
+     * Selects from the article region, or by the page's own main/article marks when the region is too
+     * small; then the lead that repeats the page's description joins ({@link MetaDescription}), after the
+     * choice, which is judged on what the markup gave.
+     */
     static HtmlMainText.Result select(TextBlockBuilder.Blocks page, String description, double maxLinkDensity) {
+        HtmlMainText.Result r = select(page, maxLinkDensity);
+        boolean[] keep = r.kept().clone();
+        if (!MetaDescription.keepSummary(r.blocks(), keep, description, page.headline())) return r;
+        return new HtmlMainText.Result(text(r.blocks(), keep), r.title(), r.blocks(), keep);
+    }
+
+    private static HtmlMainText.Result select(TextBlockBuilder.Blocks page, double maxLinkDensity) {
         ContainerScorer.Region region = ContainerScorer.region(page.blocks(), page.elements(), page.headline());
         int marks = markedRegion(page);
-        HtmlMainText.Result marked = select(page, null, marks, description, maxLinkDensity);
+        HtmlMainText.Result marked = select(page, null, marks, maxLinkDensity);
         if (region == null) return marked;
-        HtmlMainText.Result scored = select(page, region.blocks(), marks, description, maxLinkDensity);
+        HtmlMainText.Result scored = select(page, region.blocks(), marks, maxLinkDensity);
         if (region.declared()) return scored;
         // a region with under half the text of the page's own marks missed part of a page that is not one
         // article (documentation, landing pages); the marks are the safer choice there. What the marks
@@ -116,7 +127,7 @@ final class MainTextSelector {
     }
 
     private static HtmlMainText.Result select(
-            TextBlockBuilder.Blocks page, boolean[] region, int marks, String description, double maxLinkDensity) {
+            TextBlockBuilder.Blocks page, boolean[] region, int marks, double maxLinkDensity) {
         List<Block> blocks = page.blocks();
         int nb = blocks.size();
         boolean[] keep = new boolean[nb];
@@ -155,7 +166,6 @@ final class MainTextSelector {
             keep[k] = true;
         }
         ArticleTail.cut(blocks, keep, page.headline());
-        MetaDescription.keepSummary(blocks, keep, description, page.headline());
         // a heading stays only when kept content follows it before the next heading
         for (int k = 0; k < nb; k++) {
             if (!keep[k] || !blocks.get(k).heading()) continue;
@@ -169,13 +179,17 @@ final class MainTextSelector {
             }
             keep[k] = content;
         }
+        return new HtmlMainText.Result(text(blocks, keep), page.title(), blocks, keep);
+    }
+
+    private static String text(List<Block> blocks, boolean[] keep) {
         StringBuilder out = new StringBuilder();
-        for (int k = 0; k < nb; k++) {
+        for (int k = 0; k < keep.length; k++) {
             if (!keep[k]) continue;
             if (out.length() > 0) out.append('\n');
             out.append(blocks.get(k).text());
         }
-        return new HtmlMainText.Result(out.toString(), page.title(), blocks, keep);
+        return out.toString();
     }
 
     /**

@@ -79,26 +79,27 @@ final class MetaDescription {
     /**
      * Keeps the paragraph that repeats the description when it stands above the article's kept blocks
      * (from the headline on, or a few blocks up when the headline is unknown) or among them: the lead that
-     * the container's choice or a name left out.
+     * the container's choice or a name left out. Returns whether it kept one.
      */
-    static void keepSummary(List<Block> blocks, boolean[] keep, String description, int headline) {
-        if (description.isEmpty()) return;
+    static boolean keepSummary(List<Block> blocks, boolean[] keep, String description, int headline) {
+        if (description.isEmpty()) return false;
         int first = -1, last = -1;
         for (int k = 0; k < keep.length; k++)
             if (keep[k]) {
                 if (first < 0) first = k;
                 last = k;
             }
-        if (first < 0) return;
+        if (first < 0) return false;
         int from = headline >= 0 && headline <= first ? headline : Math.max(0, first - MAX_BLOCKS_ABOVE);
         for (int k = from; k < last; k++) {
             Block b = blocks.get(k);
             if (keep[k] || b.words() < MIN_WORDS || b.linkChars() > MAX_LINK_DENSITY * b.length()) continue;
             if (repeats(letters(b.text()), description)) {
                 keep[k] = true;
-                return;
+                return true;
             }
         }
+        return false;
     }
 
     /** Do the two agree from their start over most of the shorter one? */
