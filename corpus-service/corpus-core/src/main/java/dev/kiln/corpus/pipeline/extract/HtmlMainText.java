@@ -79,20 +79,20 @@ public final class HtmlMainText {
     public static Result extract(String html, double maxLinkDensity) {
         PageNames names = new PageNames();
         TextBlockBuilder.Blocks page = blocks(html, false, names);
-        String description = MetaDescription.of(html);
-        Result r = MainTextSelector.select(page, description, maxLinkDensity);
+        List<String> descriptions = MetaDescription.of(html);
+        Result r = MainTextSelector.select(page, descriptions, maxLinkDensity);
         String jsonLd = JsonLdArticle.body(page.jsonLd());
         if (jsonLd.length() > 2 * r.text().length() && jsonLd.length() >= MIN_JSON_LD_CHARS)
             return new Result(
                     jsonLd, r.title(), r.blocks(), new boolean[r.blocks().size()]);
         if (r.text().length() < RETRY_BELOW_CHARS) {
-            Result lenient = MainTextSelector.select(blocks(html, true, names), description, maxLinkDensity);
+            Result lenient = MainTextSelector.select(blocks(html, true, names), descriptions, maxLinkDensity);
             if (lenient.text().length() > RETRY_GAIN * r.text().length()) return lenient;
         } else if (page.declaresArticleBody() && !ContainerScorer.hasArticleBody(page.blocks(), page.elements())) {
             // the page marks its article body, but a strongly named wrapper ("share_wrapper") hid it
             TextBlockBuilder.Blocks all = blocks(html, true, names);
             if (ContainerScorer.hasArticleBody(all.blocks(), all.elements()))
-                return MainTextSelector.select(all, description, maxLinkDensity);
+                return MainTextSelector.select(all, descriptions, maxLinkDensity);
         }
         if (!r.text().isEmpty()) return r;
         return MainTextSelector.anyProse(page, maxLinkDensity);

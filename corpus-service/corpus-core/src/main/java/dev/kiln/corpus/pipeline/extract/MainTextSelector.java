@@ -55,10 +55,10 @@ final class MainTextSelector {
      * small; then the lead that repeats the page's description joins ({@link MetaDescription}), after the
      * choice, which is judged on what the markup gave.
      */
-    static HtmlMainText.Result select(TextBlockBuilder.Blocks page, String description, double maxLinkDensity) {
+    static HtmlMainText.Result select(TextBlockBuilder.Blocks page, List<String> descriptions, double maxLinkDensity) {
         HtmlMainText.Result r = select(page, maxLinkDensity);
         boolean[] keep = r.kept().clone();
-        if (!MetaDescription.keepSummary(r.blocks(), keep, description, page.headline())) return r;
+        if (!MetaDescription.keepSummary(r.blocks(), keep, descriptions, page.headline())) return r;
         return new HtmlMainText.Result(text(r.blocks(), keep), r.title(), r.blocks(), keep);
     }
 

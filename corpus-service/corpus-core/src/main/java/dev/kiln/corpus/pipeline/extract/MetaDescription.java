@@ -1,6 +1,7 @@
 package dev.kiln.corpus.pipeline.extract;
 
 import dev.kiln.corpus.pipeline.extract.HtmlMainText.Block;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 
@@ -29,12 +30,16 @@ final class MetaDescription {
     /** How far into a page without a closed head the description is looked for. */
     private static final int MAX_HEAD_CHARS = 100_000;
 
-    /** The page's description, normalised to lower-case letters and digits; "" when it has none. */
-    static String of(String html) {
+    /**
+     * The page's descriptions, normalised to lower-case letters and digits, each once: a page may give a
+     * short one to search engines and the standfirst to social networks.
+     */
+    static List<String> of(String html) {
         int head = html.indexOf("</head");
         if (head < 0) head = html.indexOf("</HEAD");
         if (head < 0) head = Math.min(html.length(), MAX_HEAD_CHARS);
         html = html.substring(0, head);
+        List<String> out = List.of();
         for (int i = html.indexOf("description"); i >= 0; i = html.indexOf("description", i + 1)) {
             int lt = html.lastIndexOf('<', i), gt = html.indexOf('>', i);
             if (lt < 0 || gt < 0 || html.lastIndexOf('>', i) > lt) continue;
@@ -43,12 +48,13 @@ final class MetaDescription {
             String name = attribute(tag, "name"), property = attribute(tag, "property");
             if (!described(name) && !described(property)) continue;
             String content = attribute(tag, "content");
-            if (content != null) {
-                String d = letters(HtmlTokenizer.unescape(content));
-                if (d.length() >= MIN_MATCH_CHARS) return d;
-            }
+            if (content == null) continue;
+            String d = letters(HtmlTokenizer.unescape(content));
+            if (d.length() < MIN_MATCH_CHARS || out.contains(d)) continue;
+            if (out.isEmpty()) out = new ArrayList<>(2);
+            out.add(d);
         }
-        return "";
+        return out;
     }
 
     private static boolean described(String name) {
@@ -81,8 +87,8 @@ final class MetaDescription {
      * (from the headline on, or a few blocks up when the headline is unknown) or among them: the lead that
      * the container's choice or a name left out. Returns whether it kept one.
      */
-    static boolean keepSummary(List<Block> blocks, boolean[] keep, String description, int headline) {
-        if (description.isEmpty()) return false;
+    static boolean keepSummary(List<Block> blocks, boolean[] keep, List<String> descriptions, int headline) {
+        if (descriptions.isEmpty()) return false;
         int first = -1, last = -1;
         for (int k = 0; k < keep.length; k++)
             if (keep[k]) {
@@ -94,10 +100,12 @@ final class MetaDescription {
         for (int k = from; k < last; k++) {
             Block b = blocks.get(k);
             if (keep[k] || b.words() < MIN_WORDS || b.linkChars() > MAX_LINK_DENSITY * b.length()) continue;
-            if (repeats(letters(b.text()), description)) {
-                keep[k] = true;
-                return true;
-            }
+            String text = letters(b.text());
+            for (String d : descriptions)
+                if (repeats(text, d)) {
+                    keep[k] = true;
+                    return true;
+                }
         }
         return false;
     }
