@@ -79,7 +79,7 @@ public final class HtmlMainText {
     public static Result extract(String html, double maxLinkDensity) {
         PageNames names = new PageNames();
         TextBlockBuilder.Blocks page = blocks(html, false, names);
-        List<String> descriptions = MetaDescription.of(html);
+        List<String> descriptions = MetaDescription.of(html, page.metaTags());
         Result r = MainTextSelector.select(page, descriptions, maxLinkDensity);
         String jsonLd = JsonLdArticle.body(page.jsonLd());
         if (jsonLd.length() > 2 * r.text().length() && jsonLd.length() >= MIN_JSON_LD_CHARS)

@@ -11,8 +11,9 @@ import java.util.Locale;
  * summary as a paragraph above the article's body (a lead under the headline, set in the page's header
  * box, outside the article element or in a heading), the paragraph is the article's, whatever its box or
  * markup, as the gold article texts of the evaluation sets count it; Trafilatura and news extractors read
- * the same tag for the article's description. Read with a plain scan of the head: the lexer keeps only the
- * attributes the blocks need, and this is one search of the head per page.
+ * the same tag for the article's description. The lexer keeps only the attributes the blocks need, so it
+ * notes where each meta tag starts and only those tags are read again here (a scan of the page's head for
+ * them cost a tenth of extraction's time).
  */
 final class MetaDescription {
     private MetaDescription() {}
@@ -27,24 +28,18 @@ final class MetaDescription {
     private static final double MAX_LINK_DENSITY = 0.2;
     /** Blocks above the article's first kept block searched when the page's headline is unknown. */
     private static final int MAX_BLOCKS_ABOVE = 8;
-    /** How far into a page without a closed head the description is looked for. */
-    private static final int MAX_HEAD_CHARS = 100_000;
 
     /**
      * The page's descriptions, normalised to lower-case letters and digits, each once: a page may give a
      * short one to search engines and the standfirst to social networks.
      */
-    static List<String> of(String html) {
-        int head = html.indexOf("</head");
-        if (head < 0) head = html.indexOf("</HEAD");
-        if (head < 0) head = Math.min(html.length(), MAX_HEAD_CHARS);
-        html = html.substring(0, head);
+    static List<String> of(String html, List<Integer> metaTags) {
         List<String> out = List.of();
-        for (int i = html.indexOf("description"); i >= 0; i = html.indexOf("description", i + 1)) {
-            int lt = html.lastIndexOf('<', i), gt = html.indexOf('>', i);
-            if (lt < 0 || gt < 0 || html.lastIndexOf('>', i) > lt) continue;
-            String tag = html.substring(lt, gt + 1);
-            if (!tag.regionMatches(true, 0, "<meta", 0, 5)) continue;
+        for (int at : metaTags) {
+            int gt = html.indexOf('>', at);
+            if (gt < 0) continue;
+            String tag = html.substring(at, gt + 1);
+            if (!tag.contains("escription")) continue;
             String name = attribute(tag, "name"), property = attribute(tag, "property");
             if (!described(name) && !described(property)) continue;
             String content = attribute(tag, "content");
