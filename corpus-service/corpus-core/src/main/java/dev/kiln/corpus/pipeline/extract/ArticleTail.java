@@ -20,7 +20,12 @@ import java.util.Locale;
  * link-dense lines go before the article's first paragraph of prose (unless they are a whole sentence:
  * its lead) and after its last (jusText's link-density class, by position); the author's note goes
  * past half of the article and after its last paragraph of prose (before it, "X is the executive
- * producer of …" describes someone in the story).
+ * producer of …" describes someone in the story). A lone teaser card that ends in a "read more" link goes
+ * too.
+ *
+ * <p>Over 400 lines on purpose: each cut is a few lines and they share the shape tests of one block
+ * (prose, whole sentence, linked headline, blurb) and the article's prose span; split apart, each part
+ * would need them all again.
  */
 final class ArticleTail {
     private ArticleTail() {}
