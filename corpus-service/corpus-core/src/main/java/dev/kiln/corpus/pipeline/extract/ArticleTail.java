@@ -20,7 +20,12 @@ import java.util.Locale;
  * link-dense lines go before the article's first paragraph of prose (unless they are a whole sentence:
  * its lead) and after its last (jusText's link-density class, by position); the author's note goes
  * past half of the article and after its last paragraph of prose (before it, "X is the executive
- * producer of …" describes someone in the story).
+ * producer of …" describes someone in the story). A lone teaser card that ends in a "read more" link goes
+ * too.
+ *
+ * <p>Over 400 lines on purpose: each cut is a few lines and they share the shape tests of one block
+ * (prose, whole sentence, linked headline, blurb) and the article's prose span; split apart, each part
+ * would need them all again.
  */
 final class ArticleTail {
     private ArticleTail() {}
@@ -85,6 +90,7 @@ final class ArticleTail {
         if (comments >= 0) for (int j = comments; j < keep.length; j++) keep[j] = false;
         datedTeaserRuns(blocks, keep);
         teaserCards(blocks, keep);
+        moreLinkCards(blocks, keep, firstProse);
         galleries(blocks, keep);
         long before = 0;
         for (int k = 0; k < keep.length; k++) {
@@ -236,6 +242,43 @@ final class ArticleTail {
             if (cards >= MIN_CARDS) for (int x = firstBlurb; x < j; x++) keep[x] = false;
             k = Math.max(j, k + 1);
         }
+    }
+
+    /**
+     * Unkeeps the blurb of a lone teaser card: a short paragraph under a heading or a linked headline
+     * (with at most a date or byline between) that ends in a "read more" link, standing below or closing
+     * it ("Continue reading", "mehr: <headline>", "… Weiterlesen"). The link sends the reader to the page
+     * where that story is, so the blurb is another page's summary: a single card of a list, a promotion
+     * beside the article. Runs of cards without the link are {@link #teaserCards}. The article's own lead,
+     * which an expander's "Read more" may follow, is its first paragraph of prose and stays.
+     */
+    private static void moreLinkCards(List<Block> blocks, boolean[] keep, int firstProse) {
+        for (int k = 1; k < keep.length; k++) {
+            Block b = blocks.get(k);
+            if (b.linkChars() == 0) continue;
+            boolean closing = keep[k] && TailLines.endsWithMoreLink(b.text(), b.linkChars(), b.words());
+            if (!closing && !moreLine(b)) continue;
+            int blurb = closing ? k : k - 1;
+            if (blurb <= firstProse || !keep[blurb] || !cardBlurb(blocks.get(blurb), closing)) continue;
+            boolean head = false;
+            for (int j = blurb - 1; j >= 0 && j >= blurb - MAX_CARD_HEADLINES && !head; j--)
+                head = blocks.get(j).heading() || linkedHeadline(blocks.get(j));
+            if (head) keep[blurb] = false;
+        }
+    }
+
+    /** A line that is a "read more" link: "Continue reading", "Mehr erfahren", "mehr: <headline>". */
+    private static boolean moreLine(Block b) {
+        return b.words() <= MAX_CARD_HEADLINE_WORDS
+                && b.linkChars() >= MIN_HEADLINE_LINK_DENSITY * b.length()
+                && TailLines.moreLink(TailLines.title(b.text()));
+    }
+
+    /** A card's blurb: a short paragraph, its links at most the closing "read more". */
+    private static boolean cardBlurb(Block b, boolean closing) {
+        return !b.heading()
+                && b.words() <= MAX_CARD_BLURB_WORDS
+                && (closing || b.linkChars() < MAX_SHORT_LINK_DENSITY * b.length());
     }
 
     /**

@@ -80,23 +80,24 @@ public final class HtmlMainText {
     public static Result extract(String html, double maxLinkDensity) {
         PageNames names = new PageNames();
         TextBlockBuilder.Blocks page = blocks(html, false, false, names);
-        Result r = MainTextSelector.select(page, maxLinkDensity);
+        List<String> descriptions = MetaDescription.of(html, page.metaTags());
+        Result r = MainTextSelector.select(page, descriptions, maxLinkDensity);
         String jsonLd = JsonLdArticle.body(page.jsonLd());
         if (jsonLd.length() > 2 * r.text().length() && jsonLd.length() >= MIN_JSON_LD_CHARS)
             return new Result(
                     jsonLd, r.title(), r.blocks(), new boolean[r.blocks().size()]);
         if (r.text().length() < RETRY_BELOW_CHARS) {
-            Result lenient = MainTextSelector.select(blocks(html, true, false, names), maxLinkDensity);
+            Result lenient = MainTextSelector.select(blocks(html, true, false, names), descriptions, maxLinkDensity);
             if (lenient.text().length() > RETRY_GAIN * r.text().length()) return lenient;
         } else if (page.declaresArticleBody() && !ContainerScorer.hasArticleBody(page.blocks(), page.elements())) {
             // the page marks its article body, but a strongly named wrapper ("share_wrapper") hid it
             TextBlockBuilder.Blocks all = blocks(html, true, false, names);
             if (ContainerScorer.hasArticleBody(all.blocks(), all.elements()))
-                return MainTextSelector.select(all, maxLinkDensity);
+                return MainTextSelector.select(all, descriptions, maxLinkDensity);
         }
         if (!r.text().isEmpty()) return r;
         // only for a page still empty: an aside or a banner around the article is rarer than one beside it
-        Result landmarks = MainTextSelector.select(blocks(html, true, true, names), maxLinkDensity);
+        Result landmarks = MainTextSelector.select(blocks(html, true, true, names), descriptions, maxLinkDensity);
         if (!landmarks.text().isEmpty()) return landmarks;
         return MainTextSelector.anyProse(page, maxLinkDensity);
     }

@@ -27,7 +27,10 @@ final class HtmlTokenizer {
             "noframes",
             "plaintext");
 
-    /** A start tag: lower-cased name, the attributes the extractor reads, and whether it ended with "/>". */
+    /**
+     * A start tag: lower-cased name, the attributes the extractor reads, whether it ended with "/>", and
+     * where its '<' stands (a meta tag's other attributes are read from there, for the few that need them).
+     */
     record StartTag(
             String name,
             String cls,
@@ -37,7 +40,8 @@ final class HtmlTokenizer {
             String type,
             String itemprop,
             boolean hidden,
-            boolean selfClosing) {}
+            boolean selfClosing,
+            int at) {}
 
     /** What the lexer reports, in document order. */
     interface Handler {
@@ -91,7 +95,7 @@ final class HtmlTokenizer {
                 textStart = i;
                 continue;
             }
-            int p = i + (endTag ? 2 : 1);
+            int at = i, p = i + (endTag ? 2 : 1);
             int nameStart = p;
             while (p < n && !isTagNameEnd(a[p])) p++;
             String name = names.lowerCase(html, a, nameStart, p);
@@ -156,7 +160,7 @@ final class HtmlTokenizer {
                 handler.endTag(name);
                 continue;
             }
-            StartTag tag = new StartTag(name, cls, id, role, style, type, itemprop, hidden, selfClosing);
+            StartTag tag = new StartTag(name, cls, id, role, style, type, itemprop, hidden, selfClosing, at);
             if (RAW_TEXT.contains(name)) {
                 int close = endTagOf(html, a, name, i);
                 int contentEnd = close < 0 ? n : close;

@@ -50,8 +50,19 @@ final class MainTextSelector {
         return false;
     }
 
-    /** Selects from the article region, or by the page's own main/article marks when the region is too small. */
-    static HtmlMainText.Result select(TextBlockBuilder.Blocks page, double maxLinkDensity) {
+    /**
+     * Selects from the article region, or by the page's own main/article marks when the region is too
+     * small; then the lead that repeats the page's description joins ({@link MetaDescription}), after the
+     * choice, which is judged on what the markup gave.
+     */
+    static HtmlMainText.Result select(TextBlockBuilder.Blocks page, List<String> descriptions, double maxLinkDensity) {
+        HtmlMainText.Result r = select(page, maxLinkDensity);
+        boolean[] keep = r.kept().clone();
+        if (!MetaDescription.keepSummary(r.blocks(), keep, descriptions, page.headline())) return r;
+        return new HtmlMainText.Result(text(r.blocks(), keep), r.title(), r.blocks(), keep);
+    }
+
+    private static HtmlMainText.Result select(TextBlockBuilder.Blocks page, double maxLinkDensity) {
         ContainerScorer.Region region = ContainerScorer.region(page.blocks(), page.elements(), page.headline());
         int marks = markedRegion(page);
         HtmlMainText.Result marked = select(page, null, marks, maxLinkDensity);
@@ -168,13 +179,17 @@ final class MainTextSelector {
             }
             keep[k] = content;
         }
+        return new HtmlMainText.Result(text(blocks, keep), page.title(), blocks, keep);
+    }
+
+    private static String text(List<Block> blocks, boolean[] keep) {
         StringBuilder out = new StringBuilder();
-        for (int k = 0; k < nb; k++) {
+        for (int k = 0; k < keep.length; k++) {
             if (!keep[k]) continue;
             if (out.length() > 0) out.append('\n');
             out.append(blocks.get(k).text());
         }
-        return new HtmlMainText.Result(out.toString(), page.title(), blocks, keep);
+        return out.toString();
     }
 
     /**

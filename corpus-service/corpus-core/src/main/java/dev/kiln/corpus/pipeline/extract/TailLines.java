@@ -373,6 +373,43 @@ final class TailLines {
         "write to ", "email the author", "e-mail the author", "contact the author"
     };
 
+    /**
+     * The text of a "read more" link under a teaser's blurb, which leads to the story's own page
+     * (lower case, no punctuation at either end: "Continue reading »" is "continue reading").
+     */
+    private static final Set<String> MORE_LINKS = Set.of(
+            "read more",
+            "continue reading",
+            "keep reading",
+            "read the full story",
+            "read the full article",
+            "learn more",
+            "find out more",
+            "mehr",
+            "mehr erfahren",
+            "mehr lesen",
+            "weiterlesen",
+            "zum artikel",
+            "zum beitrag",
+            "lire la suite",
+            "en savoir plus",
+            "lire plus",
+            "leer más",
+            "seguir leyendo",
+            "ver más",
+            "leggi tutto",
+            "continua a leggere",
+            "leggi di più",
+            "lees meer",
+            "verder lezen",
+            "czytaj więcej",
+            "czytaj dalej",
+            "ler mais",
+            "continuar lendo",
+            "читать далее",
+            "подробнее",
+            "阅读全文");
+
     /** Titles of the author's box after the article: "About the author", "Über die Autorin". */
     private static final Set<String> AUTHOR_BOX_TITLES = Set.of(
             "about the author",
@@ -673,6 +710,32 @@ final class TailLines {
         "articles",
         "actualités"
     };
+
+    /** A "read more" link's title, alone or opening a linked headline ("mehr: Caritas fordert …"). */
+    static boolean moreLink(String title) {
+        if (MORE_LINKS.contains(title)) return true;
+        int colon = title.indexOf(':');
+        return colon > 0 && MORE_LINKS.contains(title.substring(0, colon));
+    }
+
+    /**
+     * A blurb that closes with its "read more" link ("… Seht selbst! Weiterlesen"): the block's only link
+     * text is a "read more" at its end.
+     */
+    static boolean endsWithMoreLink(String text, int linkChars, int words) {
+        if (words < 2 || words > MAX_BLURB_WORDS) return false;
+        String t = title(text);
+        int space = t.lastIndexOf(' ');
+        for (int w = 0; w < 3 && space > 0; w++) {
+            String tail = t.substring(space + 1);
+            if (MORE_LINKS.contains(tail)) return Math.abs(linkChars - tail.length()) <= 2;
+            space = t.lastIndexOf(' ', space - 1);
+        }
+        return false;
+    }
+
+    /** Longest blurb judged by a closing "read more". */
+    private static final int MAX_BLURB_WORDS = 50;
 
     /** A plea in the block's lower-case text. */
     static boolean plea(String lower) {

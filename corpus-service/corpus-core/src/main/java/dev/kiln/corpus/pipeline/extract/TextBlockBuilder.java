@@ -38,7 +38,8 @@ final class TextBlockBuilder implements HtmlTokenizer.Handler {
             ElementTable elements,
             List<String> jsonLd,
             int headline,
-            boolean declaresArticleBody) {}
+            boolean declaresArticleBody,
+            List<Integer> metaTags) {}
 
     private static final class Frame {
         final String tag;
@@ -96,6 +97,9 @@ final class TextBlockBuilder implements HtmlTokenizer.Handler {
     private final List<Integer> boxParent = new ArrayList<>();
     private final ElementTable elements;
     private final List<String> jsonLd = new ArrayList<>();
+    /** Where the page's meta tags start, for {@link MetaDescription}. */
+    private final List<Integer> metaTags = new ArrayList<>();
+
     private final boolean lenient, landmarks;
     private final PageNames names;
     /** The first '&' at or after {@link #ampFrom} in {@link #ampIn} (MAX_VALUE: none): text runs without one skip unescaping. */
@@ -238,7 +242,8 @@ final class TextBlockBuilder implements HtmlTokenizer.Handler {
     /** The blocks of the whole page, once the lexer has reported everything. */
     Blocks finish() {
         flush();
-        return new Blocks(blocks, boxParent, articles, title, elements, jsonLd, headline, declaresArticleBody);
+        return new Blocks(
+                blocks, boxParent, articles, title, elements, jsonLd, headline, declaresArticleBody, metaTags);
     }
 
     @Override
@@ -270,6 +275,7 @@ final class TextBlockBuilder implements HtmlTokenizer.Handler {
     @Override
     public void startTag(StartTag tag) {
         String name = tag.name();
+        if (name.equals("meta")) metaTags.add(tag.at());
         startElement(tag);
         if (HtmlElements.VOID.contains(name) || tag.selfClosing() && !HtmlElements.BLOCK.contains(name)) {
             if (name.equals("br") || name.equals("hr")) {

@@ -42,13 +42,19 @@ class HtmlTokenizerTest {
                                 "<DIV CLASS=\"a b\" data-class=x Id=main ROLE='Main' aria-HIDDEN=\"TRUE\" ItemProp=articleBody>t</Div>"))
                 .containsExactly(
                         "start StartTag[name=div, cls=a b, id=main, role=Main, style=null, type=null,"
-                                + " itemprop=articleBody, hidden=true, selfClosing=false]",
+                                + " itemprop=articleBody, hidden=true, selfClosing=false, at=0]",
                         "text t",
                         "end div");
         assertThat(events("<p stylex=\"display:none\" hidden/>"))
                 .containsExactly(
                         "start StartTag[name=p, cls=null, id=null, role=null, style=null, type=null, itemprop=null,"
-                                + " hidden=true, selfClosing=true]");
+                                + " hidden=true, selfClosing=true, at=0]");
+        // where the tag's '<' stands: a meta tag's other attributes are read again from there
+        assertThat(events("ab<meta name=description content=x>"))
+                .containsExactly(
+                        "text ab",
+                        "start StartTag[name=meta, cls=null, id=null, role=null, style=null, type=null, itemprop=null,"
+                                + " hidden=false, selfClosing=false, at=2]");
     }
 
     @Test

@@ -138,4 +138,28 @@ class PrecisionRegressionTest {
         assertThat(ArticleTail.agencySignature("24/7")).isFalse();
         assertThat(ArticleTail.agencySignature("and/or the river authority")).isFalse();
     }
+
+    /**
+     * A lone teaser card after the story, a heading, a short blurb and its "read more" link (below it, or
+     * closing it), summarises another page; the story's lead before an expander's "Read more" stays.
+     */
+    @Test
+    void aLoneTeaserCardWithAReadMoreLinkGoes() {
+        String t = extract(
+                "more-link-card",
+                page(STORY + "<h3>Seminar: River engineering</h3>"
+                        + "<p>In our two-day seminar you learn how flood gates are planned, built and run, from"
+                        + " the first survey to the last inspection.</p><p><a href=/seminar>Learn more</a></p>"
+                        + "<h3><a href=/weirs>The old weirs upstream</a></h3>"
+                        + "<p>The weirs above the town are a hundred years old and need repair soon. "
+                        + "<a href=/weirs>Weiterlesen</a></p>"));
+        assertThat(t)
+                .contains("no longer need sandbags every spring")
+                .doesNotContain("two-day seminar")
+                .doesNotContain("need repair soon");
+        String expander = extract(
+                "more-link-expander",
+                page("<h1>Flood gates open</h1>" + STORY.replace("</p>", "</p><p><a href=#more>Read more</a></p>")));
+        assertThat(expander).contains("first barges passed through").contains("no longer need sandbags every spring");
+    }
 }

@@ -109,4 +109,39 @@ class RecallRegressionTest {
                 .contains("The harbour town is known across the region for its old warehouses")
                 .contains("valid for the museum and the lighthouse on the same day.");
     }
+
+    /**
+     * The lead the page also gives as its meta description (the social one; the search engines' is shorter),
+     * set in the page's header above the article element (outside it, in a box of its own): the
+     * article's, though the container holds only the body.
+     */
+    @Test
+    void theLeadRepeatingTheMetaDescriptionStays() {
+        String lead = "The old paper mill on Water Street will become a school for three hundred children, the council"
+                + " decided on Monday after a year of debate.";
+        String html = "<html><head><title>Mill becomes a school - Town News</title>"
+                + "<meta name=\"description\" content=\"The council turns the old mill into a school, after a year.\">"
+                + "<meta property=\"og:description\" content=\"" + lead.replace("a year", "a&nbsp;year") + "\">"
+                + "</head><body><div class=menu><a href=/>Home</a> <a href=/town>Town</a></div>"
+                + "<div class=page-intro><h1>Mill becomes a school</h1><div class=intro-text>" + lead + "</div>"
+                + "<span>By Ann Example, 3 March 2020</span></div>"
+                + "<article><p>The building has stood empty since the mill closed in 2009, and several plans to turn it"
+                + " into flats came to nothing because the ground floor floods every few winters.</p>"
+                + "<p>The school will raise the floor by a metre and keep the brick walls and the tall windows that"
+                + " the town's residents asked the council to save when the plans were first shown.</p>"
+                + "<p>Building work starts in the summer and the first classes are planned for the autumn of next"
+                + " year, if the money from the county arrives as promised.</p></article>"
+                + "<div class=foot>Town News</div></body></html>";
+        assertThat(extract("lead-meta-description", html))
+                .contains("will become a school for three hundred children")
+                .contains("if the money from the county arrives as promised")
+                .doesNotContain("By Ann Example");
+        assertThat(descriptions(html)).hasSize(2).last().asString().startsWith("theoldpapermillonwaterstreet");
+    }
+
+    private static java.util.List<String> descriptions(String html) {
+        TextBlockBuilder blocks = new TextBlockBuilder(false, new PageNames());
+        HtmlTokenizer.tokenize(html, new ImpliedHeadEnd(blocks));
+        return MetaDescription.of(html, blocks.finish().metaTags());
+    }
 }
