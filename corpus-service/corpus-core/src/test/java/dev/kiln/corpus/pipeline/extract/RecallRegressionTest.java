@@ -140,7 +140,7 @@ class RecallRegressionTest {
     }
 
     private static java.util.List<String> descriptions(String html) {
-        TextBlockBuilder blocks = new TextBlockBuilder(false, new PageNames());
+        TextBlockBuilder blocks = new TextBlockBuilder(false, false, new PageNames());
         HtmlTokenizer.tokenize(html, new ImpliedHeadEnd(blocks));
         return MetaDescription.of(html, blocks.finish().metaTags());
     }
