@@ -271,7 +271,7 @@ final class ArticleTail {
     private static boolean moreLine(Block b) {
         return b.words() <= MAX_CARD_HEADLINE_WORDS
                 && b.linkChars() >= MIN_HEADLINE_LINK_DENSITY * b.length()
-                && TailLines.moreLink(TailLines.title(b.text()));
+                && TailLines.moreLinkLine(b.text());
     }
 
     /** A card's blurb: a short paragraph, its links at most the closing "read more". */

@@ -711,8 +711,24 @@ final class TailLines {
         "actualités"
     };
 
+    /** Longest "read more" phrase. */
+    private static final int MAX_MORE_LINK_CHARS =
+            MORE_LINKS.stream().mapToInt(String::length).max().orElseThrow();
+
+    /**
+     * Whether a block's text is a "read more" link ({@link #moreLink} of its {@link #title}). Every short
+     * link line of a page (its menus) asks, so a text with more letters before its first colon than the
+     * longest phrase has is refused before its title is made: the title keeps every letter.
+     */
+    static boolean moreLinkLine(String text) {
+        int letters = 0;
+        for (int i = 0; i < text.length() && text.charAt(i) != ':'; i++)
+            if (Character.isLetterOrDigit(text.charAt(i)) && ++letters > MAX_MORE_LINK_CHARS) return false;
+        return moreLink(title(text));
+    }
+
     /** A "read more" link's title, alone or opening a linked headline ("mehr: Caritas fordert …"). */
-    static boolean moreLink(String title) {
+    private static boolean moreLink(String title) {
         if (MORE_LINKS.contains(title)) return true;
         int colon = title.indexOf(':');
         return colon > 0 && MORE_LINKS.contains(title.substring(0, colon));
@@ -723,7 +739,8 @@ final class TailLines {
      * text is a "read more" at its end.
      */
     static boolean endsWithMoreLink(String text, int linkChars, int words) {
-        if (words < 2 || words > MAX_BLURB_WORDS) return false;
+        // the link is the closing phrase, give or take its punctuation: most blocks fail here, untitled
+        if (words < 2 || words > MAX_BLURB_WORDS || linkChars > MAX_MORE_LINK_CHARS + 2) return false;
         String t = title(text);
         int space = t.lastIndexOf(' ');
         for (int w = 0; w < 3 && space > 0; w++) {
