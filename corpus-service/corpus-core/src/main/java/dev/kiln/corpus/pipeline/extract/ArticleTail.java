@@ -257,9 +257,10 @@ final class ArticleTail {
             Block b = blocks.get(k);
             if (b.linkChars() == 0) continue;
             boolean closing = keep[k] && TailLines.endsWithMoreLink(b.text(), b.linkChars(), b.words());
-            if (!closing && !moreLine(b)) continue;
             int blurb = closing ? k : k - 1;
             if (blurb <= firstProse || !keep[blurb] || !cardBlurb(blocks.get(blurb), closing)) continue;
+            // last: every menu line is a short link line, but few follow a kept blurb
+            if (!closing && !moreLine(b)) continue;
             boolean head = false;
             for (int j = blurb - 1; j >= 0 && j >= blurb - MAX_CARD_HEADLINES && !head; j--)
                 head = blocks.get(j).heading() || linkedHeadline(blocks.get(j));

@@ -181,7 +181,9 @@ final class BoilerplateNames {
      * caption is no more the article's text than a box named "caption".
      */
     private static boolean namesCaption(String classOrId) {
-        return anyWord(classOrId, w -> w.endsWith("caption"));
+        return classOrId != null
+                && classOrId.toLowerCase(Locale.ROOT).contains("caption")
+                && anyWord(classOrId, w -> w.endsWith("caption"));
     }
 
     /** An ARIA role that marks navigation, banners, search boxes, dialogs and the like. */
