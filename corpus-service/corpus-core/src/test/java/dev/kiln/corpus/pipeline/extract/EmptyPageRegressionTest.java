@@ -1,5 +1,6 @@
 package dev.kiln.corpus.pipeline.extract;
 
+import static dev.kiln.corpus.pipeline.extract.RegressionPages.BRIDGE_STORY;
 import static dev.kiln.corpus.pipeline.extract.RegressionPages.extract;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -11,13 +12,6 @@ import org.junit.jupiter.api.Test;
  * Trafilatura evaluation set.
  */
 class EmptyPageRegressionTest {
-    private static final String STORY =
-            "<p>The city council voted on Tuesday to close the old bridge over the river for"
-                    + " repairs that engineers say cannot wait another winter.</p>"
-                    + "<p>Traffic will be sent over the northern crossing, which adds about ten minutes to the drive"
-                    + " from the harbour to the town centre at rush hour.</p>"
-                    + "<p>The work is expected to take eight months and to cost the city a little over four million.</p>";
-
     /**
      * A title cut by the crawl, never closed, in a head never closed and a page without a body tag: as
      * raw text it held the whole document (2 L3S-GN1 pages).
@@ -26,7 +20,7 @@ class EmptyPageRegressionTest {
     void aTitleNeverClosedDoesNotSwallowThePage() {
         String html = "<html><head><meta charset=utf-8><title>Bridge to close for rep"
                 + "<script>var ad = 1;</script><div id=story><h1>Bridge to close</h1>"
-                + STORY
+                + BRIDGE_STORY
                 + "</div></html>";
         assertThat(extract("unclosed-title", html))
                 .contains("The city council voted on Tuesday")
@@ -40,7 +34,7 @@ class EmptyPageRegressionTest {
         String html = "<html><head><title>Bridge to close</title></head><body>"
                 + "<nav><a href=/>Home</a> <a href=/news>News</a></nav><main><aside class=direct-content>"
                 + "<article><h1>Bridge to close</h1><div itemprop=articleBody>"
-                + STORY
+                + BRIDGE_STORY
                 + "</div></article></aside></main><footer>Copyright the paper</footer></body></html>";
         assertThat(extract("article-in-aside", html))
                 .contains("The city council voted on Tuesday")
@@ -54,7 +48,7 @@ class EmptyPageRegressionTest {
         String html = "<html><head><title>Bridge to close</title></head><body><div id=page>"
                 + "<header id=header role=banner><a href=/><img src=/logo.png alt=logo></a>"
                 + "<div id=main><main role=main><div class=article-body>"
-                + STORY
+                + BRIDGE_STORY
                 + "</div></main></div></div></body></html>";
         assertThat(extract("unclosed-banner", html))
                 .contains("The city council voted on Tuesday")

@@ -1,5 +1,6 @@
 package dev.kiln.corpus.pipeline.extract;
 
+import static dev.kiln.corpus.pipeline.extract.RegressionPages.FLOOD_STORY;
 import static dev.kiln.corpus.pipeline.extract.RegressionPages.extract;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -11,14 +12,6 @@ import org.junit.jupiter.api.Test;
  * screen-reader labels inside the article, and an article inside an ARIA tab list.
  */
 class MarkupHintsTest {
-    private static final String STORY =
-            "<p>The river authority opened the new flood gates on Tuesday after three years of"
-                    + " work, and the first barges passed through them before noon without any trouble at all.</p>"
-                    + "<p>Engineers had feared that the winter floods would delay the opening again, but the water stayed"
-                    + " low through February and the last concrete was poured at the end of the month as planned.</p>"
-                    + "<p>The gates let the authority hold back the water upstream when the sea rises, which it could not"
-                    + " do before, and the towns along the lower river will no longer need sandbags every spring.</p>";
-
     @Test
     void aBoxWithAHidingUtilityClassIsNotText() {
         String t = extract(
@@ -26,7 +19,7 @@ class MarkupHintsTest {
                 "<html><body><article><h1>Flood gates open</h1>"
                         + "<div class=\"article-meta\"><span class=\"visually-hidden\">Author of the article:</span>"
                         + " By Ann Lee</div>"
-                        + "<section class=\"content-group\"><div class=\"sr-only\">Article content</div>" + STORY
+                        + "<section class=\"content-group\"><div class=\"sr-only\">Article content</div>" + FLOOD_STORY
                         + "</section>"
                         + "<p class=\"note hidden-xs\">The old gates will be kept as a monument beside the new ones,"
                         + " the authority said, and a footpath will lead across them from both banks.</p>"
@@ -52,7 +45,7 @@ class MarkupHintsTest {
                 "<html><body><div class=cookie-notice><p>We use cookies on our website to give you the most relevant"
                         + " experience by remembering your preferences and repeat visits to the site.</p></div>"
                         + "<div class=tab-content role=tablist><div role=tabpanel class=\"tab-pane active\">"
-                        + "<div class=article-content>" + STORY + "</div></div></div></body></html>");
+                        + "<div class=article-content>" + FLOOD_STORY + "</div></div></div></body></html>");
         assertThat(t).contains("the first barges passed").contains("no longer need sandbags every spring");
     }
 }

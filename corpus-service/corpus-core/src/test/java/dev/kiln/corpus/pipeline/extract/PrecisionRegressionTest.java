@@ -1,5 +1,7 @@
 package dev.kiln.corpus.pipeline.extract;
 
+import static dev.kiln.corpus.pipeline.extract.RegressionPages.BRIDGE_STORY;
+import static dev.kiln.corpus.pipeline.extract.RegressionPages.FLOOD_STORY;
 import static dev.kiln.corpus.pipeline.extract.RegressionPages.extract;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -11,14 +13,6 @@ import org.junit.jupiter.api.Test;
  * development sets.
  */
 class PrecisionRegressionTest {
-    private static final String STORY =
-            "<p>The river authority opened the new flood gates on Tuesday after three years of"
-                    + " work, and the first barges passed through them before noon without any trouble at all.</p>"
-                    + "<p>Engineers had feared that the winter floods would delay the opening again, but the water stayed"
-                    + " low through February and the last concrete was poured at the end of the month as planned.</p>"
-                    + "<p>The gates let the authority hold back the water upstream when the sea rises, which it could not"
-                    + " do before, and the towns along the lower river will no longer need sandbags every spring.</p>";
-
     private static String page(String body) {
         return "<html><head><title>Flood gates open</title></head><body><div class=menu><a href=/>Home</a></div>"
                 + "<article>" + body + "</article><div class=foot>© River News</div></body></html>";
@@ -30,7 +24,8 @@ class PrecisionRegressionTest {
         String t = extract(
                 "responses",
                 page(
-                        STORY + "<h3>3 Responses to “The new flood gates on the lower river are finally open”</h3>"
+                        FLOOD_STORY
+                                + "<h3>3 Responses to “The new flood gates on the lower river are finally open”</h3>"
                                 + "<p>Great news for everyone who lives down by the water near the old mill, finally.</p>"
                                 + "<p>I walked past them yesterday and they look enormous, much bigger than in the plans.</p>"));
         assertThat(t)
@@ -45,7 +40,7 @@ class PrecisionRegressionTest {
         String t = extract(
                 "trackbacks",
                 page(
-                        STORY + "<h4>Trackback Pings</h4>"
+                        FLOOD_STORY + "<h4>Trackback Pings</h4>"
                                 + "<p>Another blog wrote about the flood gates and said that the project had cost far too much.</p>"
                                 + "<p>A second blog agreed with the first one and added photographs of the barges passing.</p>"));
         assertThat(t).contains("no longer need sandbags every spring").doesNotContain("Another blog wrote");
@@ -59,7 +54,7 @@ class PrecisionRegressionTest {
     void aSentenceDescribingSomeoneInTheStoryIsNotAnAuthorsNote() {
         String t = extract(
                 "bio-in-story",
-                page(STORY
+                page(FLOOD_STORY
                         + "<p>Maria Jones is the executive producer of a film about the gates and followed the work from"
                         + " its start.</p>"
                         + "<p>She said the authority would now look at the older locks further upstream, which date from"
@@ -78,7 +73,7 @@ class PrecisionRegressionTest {
                 "linked-lead",
                 page("<p>Posted this morning: <a href=/a>part two of our series</a> on the river, which began with"
                         + " <a href=/b>the flood of 2019</a> last spring.</p>"
-                        + STORY));
+                        + FLOOD_STORY));
         assertThat(t).contains("Posted this morning: part two of our series").contains("no longer need sandbags");
     }
 
@@ -87,7 +82,7 @@ class PrecisionRegressionTest {
     void aScheduleOfDatesIsNoCommentSection() {
         String t = extract(
                 "schedule",
-                page(STORY
+                page(FLOOD_STORY
                         + "<p>It only takes an hour to visit the gates, and guided tours run on the following days,"
                         + " so book a place at one of the visitor centres listed below:</p>"
                         + "<p>Tuesday, January 15, 2008</p><p>North Visitor Centre</p><p>3:30 – 8:00 pm</p>"
@@ -106,7 +101,7 @@ class PrecisionRegressionTest {
         String t = extract(
                 "round-up",
                 page(
-                        STORY
+                        FLOOD_STORY
                                 + "<p>The family from the north bank sent <a href=/p1>a photo of the very first barge on the river</a> going through.</p>"
                                 + "<p>Here is another picture of the gates at night that a reader took from the old bridge.</p>"
                                 + "<p>Read <a href=/more>all our stories about the river and its new flood gates</a> here.</p>"));
@@ -122,7 +117,7 @@ class PrecisionRegressionTest {
         String t = extract(
                 "author-box",
                 page(
-                        STORY + "<h4>About the author...</h4>"
+                        FLOOD_STORY + "<h4>About the author...</h4>"
                                 + "<p>Hi, I am Jane and this is my blog, where I have written about rivers, locks and the people"
                                 + " who work on them for more than ten years now, mostly from my boat on the lower river.</p>"));
         assertThat(t).contains("no longer need sandbags every spring").doesNotContain("Hi, I am Jane");
@@ -131,7 +126,7 @@ class PrecisionRegressionTest {
     /** A wire story ends with its desk's and agency's initials ("aja/PAP"): not a sentence of the story. */
     @Test
     void anAgencySignatureAfterTheStoryGoes() {
-        String t = extract("signature", page(STORY + "<p>rk/RPA</p>"));
+        String t = extract("signature", page(FLOOD_STORY + "<p>rk/RPA</p>"));
         assertThat(t).contains("no longer need sandbags every spring").doesNotContain("rk/RPA");
         assertThat(ArticleTail.agencySignature("mho/dpa")).isTrue();
         assertThat(ArticleTail.agencySignature("AFP/Reuters")).isTrue();
@@ -147,7 +142,7 @@ class PrecisionRegressionTest {
     void aLoneTeaserCardWithAReadMoreLinkGoes() {
         String t = extract(
                 "more-link-card",
-                page(STORY + "<h3>Seminar: River engineering</h3>"
+                page(FLOOD_STORY + "<h3>Seminar: River engineering</h3>"
                         + "<p>In our two-day seminar you learn how flood gates are planned, built and run, from"
                         + " the first survey to the last inspection.</p><p><a href=/seminar>Learn more</a></p>"
                         + "<h3><a href=/weirs>The old weirs upstream</a></h3>"
@@ -159,7 +154,24 @@ class PrecisionRegressionTest {
                 .doesNotContain("need repair soon");
         String expander = extract(
                 "more-link-expander",
-                page("<h1>Flood gates open</h1>" + STORY.replace("</p>", "</p><p><a href=#more>Read more</a></p>")));
+                page("<h1>Flood gates open</h1>"
+                        + FLOOD_STORY.replace("</p>", "</p><p><a href=#more>Read more</a></p>")));
         assertThat(expander).contains("first barges passed through").contains("no longer need sandbags every spring");
+    }
+
+    /** Caption boxes whose name runs "caption" into another word, as older CMSs and wikis write them. */
+    @Test
+    void captionsInBoxesNamedWithACompoundWordAreNotTheArticle() {
+        String html = "<html><head><title>Bridge to close</title></head><body><div id=story>"
+                + "<table class=storyimage><tr><td><img src=/bridge.jpg></td></tr><tr><td class=imagecaption>"
+                + "Cars queue on the old bridge during the morning rush, 12 March.</td></tr></table>"
+                + BRIDGE_STORY
+                + "<div class=thumb><img src=/river.jpg><div class=thumbcaption>The river seen from the northern"
+                + " crossing at dusk.</div></div></div></body></html>";
+        assertThat(extract("compound-caption-names", html))
+                .contains("The city council voted on Tuesday")
+                .contains("a little over four million.")
+                .doesNotContain("Cars queue on the old bridge")
+                .doesNotContain("The river seen from the northern crossing");
     }
 }

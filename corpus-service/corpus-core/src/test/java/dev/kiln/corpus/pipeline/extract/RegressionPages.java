@@ -18,6 +18,22 @@ import java.nio.charset.StandardCharsets;
 final class RegressionPages {
     private RegressionPages() {}
 
+    /** A short news story of three paragraphs for inline pages: what every such page must keep whole. */
+    static final String BRIDGE_STORY = "<p>The city council voted on Tuesday to close the old bridge over the river for"
+            + " repairs that engineers say cannot wait another winter.</p>"
+            + "<p>Traffic will be sent over the northern crossing, which adds about ten minutes to the drive"
+            + " from the harbour to the town centre at rush hour.</p>"
+            + "<p>The work is expected to take eight months and to cost the city a little over four million.</p>";
+
+    /** A longer three-paragraph story, for rules that judge the article by its length. */
+    static final String FLOOD_STORY =
+            "<p>The river authority opened the new flood gates on Tuesday after three years of"
+                    + " work, and the first barges passed through them before noon without any trouble at all.</p>"
+                    + "<p>Engineers had feared that the winter floods would delay the opening again, but the water stayed"
+                    + " low through February and the last concrete was poured at the end of the month as planned.</p>"
+                    + "<p>The gates let the authority hold back the water upstream when the sea rises, which it could not"
+                    + " do before, and the towns along the lower river will no longer need sandbags every spring.</p>";
+
     /** The text extracted from the regression page of this file name. */
     static String extract(String page) {
         try (InputStream in = RegressionPages.class.getResourceAsStream("/extraction-regression/" + page)) {
