@@ -66,11 +66,21 @@ java "${SETS[@]}" -cp "$CP" $MAIN list "$RB_DIR" "$TF_DIR" "$OUT"
 if [ -z "${SKIP_PEER:-}" ]; then
   (cd bench/extraction && npm ci --no-audit --no-fund --loglevel=error)
   rm -rf "$OUT/readability"
-  # jsdom keeps garbage long: over the five sets node's default 4 GB heap ran out once (in the L3S pages)
-  node --max-old-space-size=6144 bench/extraction/readability.mjs "$OUT/pages.tsv" "$OUT/readability"
+  # A fresh node process per 500 pages: jsdom keeps ~3 MB a page alive, and one process over every set ran out of
+  # heap (4 GB, then 6 GB) after about 2,000 pages. readability.mjs adds up the chunks' timing.
+  rm -f "$OUT"/pages-chunk-*
+  split -l 500 -d "$OUT/pages.tsv" "$OUT/pages-chunk-"
+  for chunk in "$OUT"/pages-chunk-*; do
+    node bench/extraction/readability.mjs "$chunk" "$OUT/readability"
+  done
+  rm -f "$OUT"/pages-chunk-*
   if [ -n "${TRAFILATURA_PYTHONPATH:-}" ]; then
     # A source checkout carries no package metadata, which Trafilatura reads for its own version.
-    init="$(for d in ${TRAFILATURA_PYTHONPATH//:/ }; do ls "$d/trafilatura/__init__.py" 2>/dev/null; done | head -1)"
+    init=""
+    for d in ${TRAFILATURA_PYTHONPATH//:/ }; do
+      if [ -f "$d/trafilatura/__init__.py" ]; then init="$d/trafilatura/__init__.py"; break; fi
+    done
+    [ -n "$init" ] || { echo "TRAFILATURA_PYTHONPATH names no trafilatura checkout" >&2; exit 2; }
     version="$(sed -n 's/^__version__ = "\(.*\)"/\1/p' "$init")"
     meta="$OUT/trafilatura-metadata"
     rm -rf "$meta" "$OUT/trafilatura"

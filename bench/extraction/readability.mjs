@@ -1,5 +1,5 @@
 // Readability.js (with jsdom) over the pages Kiln's extraction benchmark lists, as its same-run peer:
-// writes each page's extracted text to OUT/<id>.txt and the timing to OUT/timing.json.
+// writes each page's extracted text to OUT/<id>.txt and the timing to OUT/timing.json (added to one already there).
 //
 //   node readability.mjs PAGES.tsv OUT_DIR
 //
@@ -52,15 +52,21 @@ for (const line of lines) {
   cpuMicros += cpu.user + cpu.system;
   fs.writeFileSync(path.join(outDir, id.replace(/[^A-Za-z0-9._-]/g, "_") + ".txt"), text ? htmlToText(text) : "");
 }
+// The caller runs one process per chunk of pages (jsdom kept ~3 MB a page alive across closed windows, and one
+// process over all five sets ran out of heap), so the timing of the chunks adds up in one file.
+const timingFile = path.join(outDir, "timing.json");
+const before = fs.existsSync(timingFile)
+  ? JSON.parse(fs.readFileSync(timingFile, "utf8"))
+  : { pages: 0, bytes: 0, failures: 0, cpuSeconds: 0, wallSeconds: 0 };
 const timing = {
   peer: "readability.js " + JSON.parse(fs.readFileSync(new URL("./node_modules/@mozilla/readability/package.json", import.meta.url))).version
     + " + jsdom " + JSON.parse(fs.readFileSync(new URL("./node_modules/jsdom/package.json", import.meta.url))).version
     + ", node " + process.versions.node,
-  pages: lines.length,
-  bytes,
-  failures,
-  cpuSeconds: cpuMicros / 1e6,
-  wallSeconds: wallMs / 1e3,
+  pages: before.pages + lines.length,
+  bytes: before.bytes + bytes,
+  failures: before.failures + failures,
+  cpuSeconds: before.cpuSeconds + cpuMicros / 1e6,
+  wallSeconds: before.wallSeconds + wallMs / 1e3,
 };
-fs.writeFileSync(path.join(outDir, "timing.json"), JSON.stringify(timing, null, 2));
-console.log(`${timing.peer}: ${lines.length} pages, ${(lines.length / timing.cpuSeconds).toFixed(1)} pages/s (CPU), ${(lines.length / timing.wallSeconds).toFixed(1)} pages/s (wall), ${failures} failures`);
+fs.writeFileSync(timingFile, JSON.stringify(timing, null, 2));
+console.log(`${timing.peer}: ${lines.length} pages, ${(lines.length / (cpuMicros / 1e6)).toFixed(1)} pages/s (CPU), ${(lines.length / (wallMs / 1e3)).toFixed(1)} pages/s (wall), ${failures} failures`);
