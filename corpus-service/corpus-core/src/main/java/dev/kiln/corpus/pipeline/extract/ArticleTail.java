@@ -256,7 +256,8 @@ final class ArticleTail {
         for (int k = 1; k < keep.length; k++) {
             Block b = blocks.get(k);
             if (b.linkChars() == 0) continue;
-            boolean closing = keep[k] && TailLines.endsWithMoreLink(b.text(), b.linkChars(), b.words());
+            boolean closing =
+                    keep[k] && b.words() <= MAX_CARD_BLURB_WORDS && TailLines.endsWithMoreLink(b.text(), b.linkChars());
             int blurb = closing ? k : k - 1;
             if (blurb <= firstProse || !keep[blurb] || !cardBlurb(blocks.get(blurb), closing)) continue;
             // last: every menu line is a short link line, but few follow a kept blurb

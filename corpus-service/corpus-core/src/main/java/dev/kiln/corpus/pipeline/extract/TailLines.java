@@ -736,11 +736,11 @@ final class TailLines {
 
     /**
      * A blurb that closes with its "read more" link ("… Seht selbst! Weiterlesen"): the block's only link
-     * text is a "read more" at its end.
+     * text is a "read more" at its end, after at least one word of its own.
      */
-    static boolean endsWithMoreLink(String text, int linkChars, int words) {
+    static boolean endsWithMoreLink(String text, int linkChars) {
         // the link is the closing phrase, give or take its punctuation: most blocks fail here, untitled
-        if (words < 2 || words > MAX_BLURB_WORDS || linkChars > MAX_MORE_LINK_CHARS + 2) return false;
+        if (linkChars > MAX_MORE_LINK_CHARS + 2) return false;
         String t = title(text);
         int space = t.lastIndexOf(' ');
         for (int w = 0; w < 3 && space > 0; w++) {
@@ -750,9 +750,6 @@ final class TailLines {
         }
         return false;
     }
-
-    /** Longest blurb judged by a closing "read more". */
-    private static final int MAX_BLURB_WORDS = 50;
 
     /** A plea in the block's lower-case text. */
     static boolean plea(String lower) {
