@@ -24,6 +24,10 @@
 #             FUNDUS_DIR=/tmp/fundus/tests/resources/parser/test_data bench/extraction.sh ...
 #           Licence: Fundus is MIT (its expectations too); the pages are the publishers' copyrighted
 #           articles, so they are not committed here.
+#   CHAOS_DIR (optional, environment) news pages of 2013 and 2017 (Utomo and Leu): the Extraction/ folder of
+#           https://github.com/MSVCode/ir-research-data (commit cbb428c): "Chaos", 360 pages of ~240 sites
+#           from 2017, and "Big9" 2013 and 2017, ten pages a year from each of nine large news sites; gold =
+#           the article a person copied out of the page (headline first). Research use only: not committed.
 # Each page is in the dev or the held-out split (CRC32 of its id); both are reported. Kiln's speed is
 # thread CPU time on one thread; Readability's is node's process CPU time (and wall time) for
 # new JSDOM + parse() per page. Readability.js and jsdom are installed with npm into bench/extraction/.
@@ -33,6 +37,7 @@
 #   L3S_DIR=DIR bench/extraction.sh ...    adds L3S-GN1 (scored like the Readability pages, by word shingles)
 #   DRAGNET_DIR=DIR bench/extraction.sh ... adds Dragnet (likewise)
 #   FUNDUS_DIR=DIR bench/extraction.sh ...  adds Fundus's English news pages (likewise)
+#   CHAOS_DIR=DIR bench/extraction.sh ...   adds the Chaos/Big9 news pages (likewise)
 #   TRAFILATURA_PYTHONPATH=DIRS bench/extraction.sh ...   also runs Trafilatura as a second same-run peer (unless
 #           SKIP_PEER), from source checkouts: DIRS is a PYTHONPATH naming checkouts of adbar/trafilatura,
 #           adbar/courlan, adbar/htmldate and miso-belica/jusText (PyPI is not reachable here); the rest of its
@@ -60,6 +65,7 @@ SETS=()
 if [ -n "${L3S_DIR:-}" ]; then SETS=("-Dkiln.bench.l3s=$(realpath "$L3S_DIR")"); fi
 if [ -n "${DRAGNET_DIR:-}" ]; then SETS+=("-Dkiln.bench.dragnet=$(realpath "$DRAGNET_DIR")"); fi
 if [ -n "${FUNDUS_DIR:-}" ]; then SETS+=("-Dkiln.bench.fundus=$(realpath "$FUNDUS_DIR")"); fi
+if [ -n "${CHAOS_DIR:-}" ]; then SETS+=("-Dkiln.bench.chaos=$(realpath "$CHAOS_DIR")"); fi
 BASE=()
 if [ -n "${BASELINE_CLASSES:-}" ]; then BASE=("-Dkiln.bench.baseline=$(realpath "$BASELINE_CLASSES")"); fi
 java "${SETS[@]}" -cp "$CP" $MAIN list "$RB_DIR" "$TF_DIR" "$OUT"

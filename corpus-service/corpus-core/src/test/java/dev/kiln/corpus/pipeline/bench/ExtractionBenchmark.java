@@ -73,6 +73,8 @@ public final class ExtractionBenchmark {
         if (!dragnet.isEmpty()) pages.addAll(loadDragnet(Path.of(dragnet)));
         String fundus = System.getProperty("kiln.bench.fundus", "");
         if (!fundus.isEmpty()) pages.addAll(loadFundus(Path.of(fundus)));
+        String chaos = System.getProperty("kiln.bench.chaos", "");
+        if (!chaos.isEmpty()) pages.addAll(loadChaos(Path.of(chaos)));
         Path out = Path.of(args[3]);
         Files.createDirectories(out);
         if (args[0].equals("list")) {
@@ -232,6 +234,38 @@ public final class ExtractionBenchmark {
                 if (!english(gold)) continue;
                 String id = "fu/" + dir.relativize(html.get(i)).toString().replaceFirst("\\.html\\.gz$", "");
                 pages.add(new Page(id, split(id), html.get(i), gold, List.of(), List.of()));
+            }
+        }
+        return pages;
+    }
+
+    /** The folders of the set taken: 2013 and 2017, the years nearest today's pages. */
+    private static final List<String> CHAOS_FOLDERS = List.of("chaos-all", "big5-17", "big5-13");
+
+    /**
+     * Utomo and Leu's extraction data (https://github.com/MSVCode/ir-research-data, {@code Extraction/}):
+     * "Chaos", 360 pages from about 240 sites found by 36 Google queries in 2017, and "Big9", ten pages
+     * from each of nine large news sites (CNN, BBC, Fox News, NY Post, LA Times, Forbes, NYMag, Ars
+     * Technica, Yahoo News) per crawl year, of which 2013 and 2017 are used. Gold: {@code gold/X.txt},
+     * the page's article as a person copied it out (headline first, then standfirst and body, no
+     * captions or related links) for {@code html/X.htm}; mostly windows-1252. Research use only, so it
+     * is not committed here.
+     */
+    static List<Page> loadChaos(Path dir) throws IOException {
+        List<Page> pages = new ArrayList<>();
+        for (String folder : CHAOS_FOLDERS) {
+            Path html = dir.resolve(folder).resolve("html");
+            if (!Files.isDirectory(html)) continue;
+            try (var files = Files.list(html)) {
+                for (Path src : files.sorted().toList()) {
+                    String name = src.getFileName().toString().replaceFirst("\\.html?$", "");
+                    Path gold = dir.resolve(folder).resolve("gold").resolve(name + ".txt");
+                    if (!Files.isRegularFile(gold)) continue;
+                    String text = goldText(Files.readAllBytes(gold));
+                    if (text.isBlank()) continue;
+                    String id = "ch/" + folder + "/" + name.replace(" (", "-").replace(")", "");
+                    pages.add(new Page(id, split(id), src, text, List.of(), List.of()));
+                }
             }
         }
         return pages;
@@ -546,7 +580,8 @@ public final class ExtractionBenchmark {
             Map.entry("rb/", "Readability pages"),
             Map.entry("gn/", "L3S-GN1 news pages"),
             Map.entry("dn/", "Dragnet pages"),
-            Map.entry("fu/", "Fundus news pages"));
+            Map.entry("fu/", "Fundus news pages"),
+            Map.entry("ch/", "Chaos/Big9 news pages 2013-17"));
 
     static void score(String who, Path dir, List<Page> pages, String split, int worst) throws IOException {
         List<Full> full = new ArrayList<>();
