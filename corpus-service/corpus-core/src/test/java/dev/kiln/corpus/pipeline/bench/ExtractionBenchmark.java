@@ -401,6 +401,8 @@ public final class ExtractionBenchmark {
                 new SpeedCase("Kiln html_extract, Trafilatura eval pages", "tf/", kiln)));
         if (pages.stream().anyMatch(p -> p.id.startsWith("gn/")))
             cases.add(new SpeedCase("Kiln html_extract, L3S-GN1 news pages", "gn/", kiln));
+        if (pages.stream().anyMatch(p -> p.id.startsWith("ch/")))
+            cases.add(new SpeedCase("Kiln html_extract, Chaos/Big9 news pages", "ch/", kiln));
         // the pages the peers' timing covers: their ratio to Kiln is read off this line
         cases.add(new SpeedCase("Kiln html_extract, every listed page", "", kiln));
         // -Dkiln.bench.cases=rb/,tf/ times only those page sets (a quicker alternation)
