@@ -2,6 +2,7 @@ package dev.kiln.corpus.pipeline.extract;
 
 import dev.kiln.corpus.pipeline.extract.HtmlMainText.Block;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -43,7 +44,7 @@ final class ContainerScorer {
             }
         List<Integer> body = articleBody(el, text, links);
         if (!body.isEmpty()) {
-            boolean[] in = inside(blocks, el, body);
+            boolean[] in = inside(blocks, el, oneArticle(blocks, el, body, headline));
             return new Region(in, true, new boolean[blocks.size()], withStandfirst(blocks, in, headline));
         }
         boolean[] unlikely = unlikely(blocks, el, text, links);
@@ -148,6 +149,41 @@ final class ContainerScorer {
                 plain += text[e] - links[e];
             }
         return plain >= 200 ? marked : List.of();
+    }
+
+    /**
+     * The articleBody elements of one article: a page that loads the next story under the first (infinite
+     * scroll, a sponsored story appended below) marks each story's body, each inside its own {@code
+     * article} element. The story whose article holds the block after the page's headline is the page's,
+     * else the first. An element's article is the outermost one around its blocks (the lowest number, as
+     * articles are numbered in document order), so a card nested inside the story stays with it; bodies
+     * outside any article, or all in one, are kept as they are.
+     */
+    private static List<Integer> oneArticle(List<Block> blocks, ElementTable el, List<Integer> body, int headline) {
+        if (body.size() < 2) return body;
+        int[] rootOf = new int[el.size()];
+        Arrays.fill(rootOf, -1);
+        for (int i = 0; i < body.size(); i++) rootOf[body.get(i)] = i;
+        int[] article = new int[body.size()];
+        for (Block b : blocks) {
+            if (b.article() == 0) continue;
+            int root = -1;
+            for (int x = b.element(); x >= 0 && root < 0; x = el.parent(x)) root = rootOf[x];
+            if (root >= 0 && (article[root] == 0 || b.article() < article[root])) article[root] = b.article();
+        }
+        boolean oneStory = true;
+        for (int a : article) {
+            if (a == 0) return body;
+            oneStory &= a == article[0];
+        }
+        if (oneStory) return body;
+        int storyArticle =
+                headline >= 0 && headline < blocks.size() ? blocks.get(headline).article() : 0;
+        int chosen = article[0];
+        for (int a : article) if (a == storyArticle) chosen = a;
+        List<Integer> one = new ArrayList<>();
+        for (int i = 0; i < article.length; i++) if (article[i] == chosen) one.add(body.get(i));
+        return one;
     }
 
     /**

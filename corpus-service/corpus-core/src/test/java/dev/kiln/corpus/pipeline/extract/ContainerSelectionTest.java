@@ -132,4 +132,26 @@ class ContainerSelectionTest {
                 .contains("rather than as weather that everyone complains about")
                 .doesNotContain("Privacy");
     }
+    /**
+     * A page that loads the next story below the first (infinite scroll, a sponsored story appended) marks
+     * the body of each with itemprop=articleBody, each in its own article element: the page's article is
+     * the one under its headline, not both.
+     */
+    @Test
+    void theNextStoryLoadedBelowIsNotPartOfTheArticle() {
+        String html = "<html><head><title>Bridge to close for repairs - Town News</title></head><body>"
+                + "<article itemscope itemtype=http://schema.org/NewsArticle><h1>Bridge to close for repairs</h1>"
+                + "<div itemprop=articleBody>" + RegressionPages.BRIDGE_STORY + "</div></article>"
+                + "<div class=next-articles><article itemscope itemtype=http://schema.org/NewsArticle>"
+                + "<h2>Sponsored: a summit asks hard questions</h2><div itemprop=articleBody>"
+                + "<p>Meaningful changes have always been driven by the right questions, and this summit brings"
+                + " together the people who ask them, from economists to novelists and film makers.</p>"
+                + "<p>This article was produced by the marketing team on behalf of the organisers and not by the"
+                + " editorial team.</p></div></article></div></body></html>";
+        assertThat(extract("next-story-below", html))
+                .contains("The city council voted on Tuesday to close the old bridge")
+                .contains("a little over four million")
+                .doesNotContain("Meaningful changes")
+                .doesNotContain("marketing team");
+    }
 }
