@@ -84,9 +84,9 @@ final class ContainerScorer {
         if (parent >= 0) {
             double threshold = Math.max(10, (scored[top] ? fin[top] : fin[wrapped]) * 0.2);
             for (int e = top + 1; e < n; e++)
-                if (el.parent(e) == parent && scored[e] && fin[e] >= threshold && !negativelyNamed(el, e)) roots.add(e);
+                if (el.parent(e) == parent && scored[e] && fin[e] >= threshold && !notTheStory(el, e)) roots.add(e);
             for (int e = 0; e < top; e++)
-                if (el.parent(e) == parent && scored[e] && fin[e] >= threshold && !negativelyNamed(el, e)) roots.add(e);
+                if (el.parent(e) == parent && scored[e] && fin[e] >= threshold && !notTheStory(el, e)) roots.add(e);
             // a sibling holding at least half as much plain text with under 10% links: the story's first
             // part in a table cell or wrapper of its own, scored low because its paragraphs sit deep in
             // layout markup (an article split over sibling cells)
@@ -95,7 +95,7 @@ final class ContainerScorer {
                 if (e != top
                         && el.parent(e) == parent
                         && !roots.contains(e)
-                        && !negativelyNamed(el, e)
+                        && !notTheStory(el, e)
                         && text[e] - links[e] >= 0.5 * plainTop
                         && links[e] < 0.1 * text[e]) roots.add(e);
             // an earlier sibling named like the container or its parent ("story-body" before "story-body")
@@ -284,12 +284,23 @@ final class ContainerScorer {
     }
 
     /**
+     * A box that never holds the story: one named as comments, a sidebar ... ({@link #negativelyNamed}), or a
+     * form, which holds a registration's terms, a search or a comment box. ASP.NET wraps the whole page in
+     * one form: that form holds the headline (its chain is freed in {@link #unlikely}), and on a page whose
+     * headline was not found no form is judged, since it may be such a wrapper.
+     */
+    private static boolean notTheStory(ElementTable el, int e) {
+        return negativelyNamed(el, e) || el.form(e) && el.headline() >= 0;
+    }
+
+    /**
      * Per block: does it lie in an unlikely box? Readability drops "unlikely candidates" (comment
      * threads, sidebars, related lists, by their class/id) before scoring, so their prose cannot pull the
      * choice towards their parent; here a paragraph in such a box scores for nobody. Not unlikely: the
      * root and body (their classes describe the whole page, "has-sidebar"), and a box whose plain text
      * lies mostly inside {@code article} elements (a theme's "sidebar-wrapper" in or around the post's
-     * article is a wrapper, whatever its name), and the boxes around the page's headline.
+     * article is a wrapper, whatever its name), and the boxes around the page's headline. Forms are
+     * unlikely too ({@link #notTheStory}).
      */
     private static boolean[] unlikely(List<Block> blocks, ElementTable el, long[] text, long[] links) {
         int n = el.size();
@@ -300,7 +311,7 @@ final class ContainerScorer {
         boolean[] box = new boolean[n];
         for (int e = 0; e < n; e++) {
             int p = el.parent(e);
-            box[e] = p >= 0 && el.parent(p) >= 0 && negativelyNamed(el, e) && inArticle[e] < 0.5 * (text[e] - links[e]);
+            box[e] = p >= 0 && el.parent(p) >= 0 && notTheStory(el, e) && inArticle[e] < 0.5 * (text[e] - links[e]);
         }
         // the boxes around the page's headline are the story's own, whatever their names say ("subnav-inner-wrap"
         // around a blog's post and sidebar): a comment thread or a sidebar does not hold the headline
