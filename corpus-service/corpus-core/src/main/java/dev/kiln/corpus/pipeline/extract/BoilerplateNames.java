@@ -172,7 +172,23 @@ final class BoilerplateNames {
 
     /** A class or id that always means boilerplate, whatever the box's size. */
     static boolean strong(String classOrId) {
-        return nameHas(classOrId, STRONG_WORDS) || namesCaption(classOrId);
+        return nameHas(classOrId, STRONG_WORDS) || namesCaption(classOrId) || embeddedPost(classOrId);
+    }
+
+    /**
+     * The class the social platforms' embed code gives the quoted post ({@code <blockquote
+     * class="twitter-tweet">} and its Instagram and TikTok twins), which a script turns into a card: a
+     * third party's words quoted beside the story, as a caption describes a photo, not the article's text.
+     * Whole class tokens only: a "tweet_line" is the story's own sentence offered for tweeting.
+     */
+    private static final Set<String> EMBEDDED_POSTS = Set.of("twitter-tweet", "instagram-media", "tiktok-embed");
+
+    private static boolean embeddedPost(String cls) {
+        if (cls == null
+                || !cls.contains("twitter-tweet") && !cls.contains("instagram-media") && !cls.contains("tiktok-embed"))
+            return false;
+        for (String token : cls.split("\\s+")) if (EMBEDDED_POSTS.contains(token)) return true;
+        return false;
     }
 
     /**
