@@ -286,7 +286,8 @@ final class ArticleTail {
     /**
      * Unkeeps photo galleries: at least {@link #MIN_SLIDES} blocks opening with consecutive slide
      * counters of one total ("1/50 United goin down", "2/50 Star Wars boosts economy") and the captions between
-     * them, up to the caption after the last counter. Any language numbers its slides the same way.
+     * them, up to the caption after the last counter (one no longer than the earlier slides' blocks). Any
+     * language numbers its slides the same way.
      */
     private static void galleries(List<Block> blocks, boolean[] keep) {
         int n = blocks.size();
@@ -300,7 +301,13 @@ final class ArticleTail {
                     last = j;
                 }
             if (slides < MIN_SLIDES) continue;
-            int end = Math.min(n - 1, last + 1);
+            // the block after the last counter is the last slide's caption when it is no longer than the blocks
+            // the earlier slides hold; a slide show whose captions the page hid (only its counters and "left" /
+            // "right" buttons are text) is followed by the article's first paragraph instead
+            int between = 0;
+            for (int j = k + 1; j < last; j++)
+                between = Math.max(between, blocks.get(j).words());
+            int end = last + 1 < n && blocks.get(last + 1).words() <= between ? last + 1 : last;
             for (int j = k; j <= end; j++) keep[j] = false;
             k = end;
         }

@@ -300,6 +300,32 @@ class ArticleExtractionTest {
         assertThat(keep).containsExactly(true, false, false, false, false, false, false, true, true, true, true, true);
     }
 
+    /**
+     * A slide show whose captions the page hid: only its "left" / "right" buttons and counters are text, and
+     * the block after the last counter is the article's first paragraph, not the last slide's caption.
+     */
+    @Test
+    void theLeadAfterASlideShowWithoutCaptionsStays() {
+        String lead = "VATICAN CITY Pope Francis condemned a deadly blast at a church and said at the Palm Sunday Mass"
+                + " that the world was suffering from wars, terrorism and interests that are armed and ready to strike.";
+        java.util.List<HtmlMainText.Block> blocks = java.util.List.of(
+                block("left"),
+                block("right"),
+                block("1/3"),
+                block("left"),
+                block("right"),
+                block("2/3"),
+                block("left"),
+                block("right"),
+                block("3/3"),
+                block(lead),
+                block("The blast was the latest assault on a religious minority that has increasingly been targeted."));
+        boolean[] keep = new boolean[blocks.size()];
+        java.util.Arrays.fill(keep, true);
+        ArticleTail.cut(blocks, keep, -1);
+        assertThat(keep).containsExactly(true, true, false, false, false, false, false, false, false, true, true);
+    }
+
     private static HtmlMainText.Block block(String text) {
         return new HtmlMainText.Block(text, 0, false, false, false, 0, false, -1, -1);
     }
