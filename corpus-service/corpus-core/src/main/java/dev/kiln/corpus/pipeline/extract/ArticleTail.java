@@ -40,6 +40,8 @@ final class ArticleTail {
             MAX_BIO_WORDS = 80,
             MIN_PROSE_WORDS = 25,
             MIN_SENTENCE_WORDS = 12;
+    /** Whitespace-separated words of a line that may be a dateline, separators such as "|" included. */
+    private static final int MAX_STAMP_WORDS = 2 * Dateline.MAX_WORDS;
     /** Share of link text from which a short block is a link line (the step's limit is for all blocks). */
     private static final double MAX_SHORT_LINK_DENSITY = 0.3;
     /** Share of link text under which a whole sentence is the article's, not a link line. */
@@ -136,7 +138,9 @@ final class ArticleTail {
             if (words <= MAX_META_WORDS && TailLines.metaLine(lower)
                     || words <= MAX_PLEA_WORDS && TailLines.plea(lower)
                     || words <= MAX_CAPTION_WORDS && TailLines.credit(lower)
-                    || words <= Dateline.MAX_WORDS && Dateline.isDateline(b.text())
+                    // a stamp's bars count as words here ("PUBLISHED: 15:39, Tue, Oct 24, 2017 | UPDATED: …"):
+                    // the dateline test counts its own words between them
+                    || words <= MAX_STAMP_WORDS && Dateline.isDateline(b.text())
                     || Dateline.isByline(b.text(), b.heading())
                     || k > lastProse && words <= 2 && agencySignature(b.text())
                     || (k < firstProse || k > lastProse)

@@ -197,4 +197,16 @@ class PrecisionRegressionTest {
                 .doesNotContain("what a day for the river")
                 .doesNotContain("@riverfan");
     }
+
+    /** A stamp of the publication and the update joined by a bar counts the bar as a word: it is still a dateline. */
+    @Test
+    void aPublishedAndUpdatedStampGoes() {
+        String html = page("<h1>Flood gates open</h1><div class=stamp>PUBLISHED: 15:39, Tue, Oct 24, 2017 | UPDATED:"
+                + " 16:35, Tue, Oct 24, 2017</div>" + FLOOD_STORY);
+        assertThat(extract("published-updated-stamp", html))
+                .contains("first barges passed through")
+                .contains("no longer need sandbags every spring")
+                .doesNotContain("PUBLISHED")
+                .doesNotContain("16:35");
+    }
 }
