@@ -1,8 +1,10 @@
 package dev.kiln.corpus.pipeline.extract;
 
 import dev.kiln.corpus.pipeline.extract.HtmlMainText.Block;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 
 /**
  * Related-link, teaser and comment sections, post metadata, datelines and pleas inside the article's
@@ -38,6 +40,8 @@ final class ArticleTail {
             MAX_BIO_WORDS = 80,
             MIN_PROSE_WORDS = 25,
             MIN_SENTENCE_WORDS = 12;
+    /** Whitespace-separated words of a line that may be a dateline, separators such as "|" included. */
+    private static final int MAX_STAMP_WORDS = 2 * Dateline.MAX_WORDS;
     /** Share of link text from which a short block is a link line (the step's limit is for all blocks). */
     private static final double MAX_SHORT_LINK_DENSITY = 0.3;
     /** Share of link text under which a whole sentence is the article's, not a link line. */
@@ -92,6 +96,7 @@ final class ArticleTail {
         teaserCards(blocks, keep);
         moreLinkCards(blocks, keep, firstProse);
         galleries(blocks, keep);
+        repeatedLabels(blocks, keep);
         long before = 0;
         for (int k = 0; k < keep.length; k++) {
             if (!keep[k]) continue;
@@ -133,7 +138,9 @@ final class ArticleTail {
             if (words <= MAX_META_WORDS && TailLines.metaLine(lower)
                     || words <= MAX_PLEA_WORDS && TailLines.plea(lower)
                     || words <= MAX_CAPTION_WORDS && TailLines.credit(lower)
-                    || words <= Dateline.MAX_WORDS && Dateline.isDateline(b.text())
+                    // a stamp's bars count as words here ("PUBLISHED: 15:39, Tue, Oct 24, 2017 | UPDATED: …"):
+                    // the dateline test counts its own words between them
+                    || words <= MAX_STAMP_WORDS && Dateline.isDateline(b.text())
                     || Dateline.isByline(b.text(), b.heading())
                     || k > lastProse && words <= 2 && agencySignature(b.text())
                     || (k < firstProse || k > lastProse)
@@ -284,9 +291,44 @@ final class ArticleTail {
     }
 
     /**
+     * Unkeeps every copy of a short title-like line the article's blocks repeat {@link #MIN_LABEL_REPEATS}
+     * times or more: a gallery's title under each slide, a video teaser's title above and in its player,
+     * an advert's marker. A writer does not say the same short line three times; a refrain is rarer in news than
+     * a template's label (Trafilatura drops text it has seen too often the same way).
+     */
+    private static void repeatedLabels(List<Block> blocks, boolean[] keep) {
+        Map<String, Integer> seen = null;
+        for (int k = 0; k < keep.length; k++) {
+            if (!keep[k] || !label(blocks.get(k))) continue;
+            if (seen == null) seen = new HashMap<>();
+            seen.merge(blocks.get(k).text(), 1, Integer::sum);
+        }
+        if (seen == null) return;
+        for (int k = 0; k < keep.length; k++)
+            if (keep[k] && label(blocks.get(k)) && seen.get(blocks.get(k).text()) >= MIN_LABEL_REPEATS) keep[k] = false;
+    }
+
+    /**
+     * A line written as a title: a capital first, lower-case letters in it, no table cells. Code and
+     * shell sessions repeat their lines ("$ hg push", "SELECT", "}"), and data tables their header
+     * rows, as their content.
+     */
+    private static boolean label(Block b) {
+        String t = b.text();
+        if (b.words() > MAX_LABEL_WORDS || t.isEmpty() || !Character.isUpperCase(t.charAt(0)) || t.indexOf('|') >= 0)
+            return false;
+        for (int i = 1; i < t.length(); i++) if (Character.isLowerCase(t.charAt(i))) return true;
+        return false;
+    }
+
+    /** A repeated line this short, this often, is a template's label. */
+    private static final int MAX_LABEL_WORDS = 12, MIN_LABEL_REPEATS = 3;
+
+    /**
      * Unkeeps photo galleries: at least {@link #MIN_SLIDES} blocks opening with consecutive slide
      * counters of one total ("1/50 United goin down", "2/50 Star Wars boosts economy") and the captions between
-     * them, up to the caption after the last counter. Any language numbers its slides the same way.
+     * them, up to the caption after the last counter (one no longer than the earlier slides' blocks). Any
+     * language numbers its slides the same way.
      */
     private static void galleries(List<Block> blocks, boolean[] keep) {
         int n = blocks.size();
@@ -300,7 +342,13 @@ final class ArticleTail {
                     last = j;
                 }
             if (slides < MIN_SLIDES) continue;
-            int end = Math.min(n - 1, last + 1);
+            // the block after the last counter is the last slide's caption when it is no longer than the blocks
+            // the earlier slides hold; a slide show whose captions the page hid (only its counters and "left" /
+            // "right" buttons are text) is followed by the article's first paragraph instead
+            int between = 0;
+            for (int j = k + 1; j < last; j++)
+                between = Math.max(between, blocks.get(j).words());
+            int end = last + 1 < n && blocks.get(last + 1).words() <= between ? last + 1 : last;
             for (int j = k; j <= end; j++) keep[j] = false;
             k = end;
         }

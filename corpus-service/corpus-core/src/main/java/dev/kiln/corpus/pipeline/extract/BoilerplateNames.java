@@ -172,7 +172,23 @@ final class BoilerplateNames {
 
     /** A class or id that always means boilerplate, whatever the box's size. */
     static boolean strong(String classOrId) {
-        return nameHas(classOrId, STRONG_WORDS) || namesCaption(classOrId);
+        return nameHas(classOrId, STRONG_WORDS) || namesCaption(classOrId) || embeddedPost(classOrId);
+    }
+
+    /**
+     * The class the social platforms' embed code gives the quoted post ({@code <blockquote
+     * class="twitter-tweet">} and its Instagram and TikTok twins), which a script turns into a card: a
+     * third party's words quoted beside the story, as a caption describes a photo, not the article's text.
+     * Whole class tokens only: a "tweet_line" is the story's own sentence offered for tweeting.
+     */
+    private static final Set<String> EMBEDDED_POSTS = Set.of("twitter-tweet", "instagram-media", "tiktok-embed");
+
+    private static boolean embeddedPost(String cls) {
+        if (cls == null
+                || !cls.contains("twitter-tweet") && !cls.contains("instagram-media") && !cls.contains("tiktok-embed"))
+            return false;
+        for (String token : cls.split("\\s+")) if (EMBEDDED_POSTS.contains(token)) return true;
+        return false;
     }
 
     /**
@@ -195,17 +211,35 @@ final class BoilerplateNames {
         return anyWord(v, words::contains);
     }
 
-    /** Whether a word of the name (split on space, '-', '_', ':', '.' and camelCase), lower-cased, passes. */
+    /**
+     * Whether a word of the name (split on space, '-', '_', ':', '.' and camelCase), lower-cased, passes.
+     * A class token whose words are joined by "and" ("section-and-ad", "textAndImage") names a box that
+     * holds both parts, so it passes only when every part has a passing word: a wrapper of a story's
+     * paragraph and the advert slot beside it is not an advert, "share-and-subscribe" is still a share bar.
+     */
     private static boolean anyWord(String v, Predicate<String> test) {
         if (v == null || v.isEmpty()) return false;
         int n = v.length(), start = 0;
+        boolean partPasses = false, earlierPartsPass = true;
         for (int i = 0; i <= n; i++) {
             char c = i < n ? v.charAt(i) : ' ';
-            boolean sep = c == ' ' || c == '-' || c == '_' || c == '\t' || c == '\n' || c == ':' || c == '.';
+            boolean tokenEnd = c == ' ' || c == '\t' || c == '\n';
+            boolean sep = tokenEnd || c == '-' || c == '_' || c == ':' || c == '.';
             boolean camel = i > start && i < n && Character.isUpperCase(c) && Character.isLowerCase(v.charAt(i - 1));
             if (sep || camel) {
-                if (i > start && test.test(v.substring(start, i).toLowerCase(Locale.ROOT))) return true;
+                if (i > start) {
+                    String word = v.substring(start, i).toLowerCase(Locale.ROOT);
+                    if (word.equals("and")) {
+                        earlierPartsPass &= partPasses;
+                        partPasses = false;
+                    } else if (!partPasses && test.test(word)) partPasses = true;
+                }
                 start = sep ? i + 1 : i;
+            }
+            if (tokenEnd) {
+                if (partPasses && earlierPartsPass) return true;
+                partPasses = false;
+                earlierPartsPass = true;
             }
         }
         return false;

@@ -2,6 +2,7 @@ package dev.kiln.corpus.pipeline.extract;
 
 import dev.kiln.corpus.pipeline.extract.HtmlMainText.Block;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -43,7 +44,7 @@ final class ContainerScorer {
             }
         List<Integer> body = articleBody(el, text, links);
         if (!body.isEmpty()) {
-            boolean[] in = inside(blocks, el, body);
+            boolean[] in = inside(blocks, el, oneArticle(blocks, el, body, headline));
             return new Region(in, true, new boolean[blocks.size()], withStandfirst(blocks, in, headline));
         }
         boolean[] unlikely = unlikely(blocks, el, text, links);
@@ -83,9 +84,9 @@ final class ContainerScorer {
         if (parent >= 0) {
             double threshold = Math.max(10, (scored[top] ? fin[top] : fin[wrapped]) * 0.2);
             for (int e = top + 1; e < n; e++)
-                if (el.parent(e) == parent && scored[e] && fin[e] >= threshold && !negativelyNamed(el, e)) roots.add(e);
+                if (el.parent(e) == parent && scored[e] && fin[e] >= threshold && !notTheStory(el, e)) roots.add(e);
             for (int e = 0; e < top; e++)
-                if (el.parent(e) == parent && scored[e] && fin[e] >= threshold && !negativelyNamed(el, e)) roots.add(e);
+                if (el.parent(e) == parent && scored[e] && fin[e] >= threshold && !notTheStory(el, e)) roots.add(e);
             // a sibling holding at least half as much plain text with under 10% links: the story's first
             // part in a table cell or wrapper of its own, scored low because its paragraphs sit deep in
             // layout markup (an article split over sibling cells)
@@ -94,7 +95,7 @@ final class ContainerScorer {
                 if (e != top
                         && el.parent(e) == parent
                         && !roots.contains(e)
-                        && !negativelyNamed(el, e)
+                        && !notTheStory(el, e)
                         && text[e] - links[e] >= 0.5 * plainTop
                         && links[e] < 0.1 * text[e]) roots.add(e);
             // an earlier sibling named like the container or its parent ("story-body" before "story-body")
@@ -148,6 +149,41 @@ final class ContainerScorer {
                 plain += text[e] - links[e];
             }
         return plain >= 200 ? marked : List.of();
+    }
+
+    /**
+     * The articleBody elements of one article: a page that loads the next story under the first (infinite
+     * scroll, a sponsored story appended below) marks each story's body, each inside its own {@code
+     * article} element. The story whose article holds the block after the page's headline is the page's,
+     * else the first. An element's article is the outermost one around its blocks (the lowest number, as
+     * articles are numbered in document order), so a card nested inside the story stays with it; bodies
+     * outside any article, or all in one, are kept as they are.
+     */
+    private static List<Integer> oneArticle(List<Block> blocks, ElementTable el, List<Integer> body, int headline) {
+        if (body.size() < 2) return body;
+        int[] rootOf = new int[el.size()];
+        Arrays.fill(rootOf, -1);
+        for (int i = 0; i < body.size(); i++) rootOf[body.get(i)] = i;
+        int[] article = new int[body.size()];
+        for (Block b : blocks) {
+            if (b.article() == 0) continue;
+            int root = -1;
+            for (int x = b.element(); x >= 0 && root < 0; x = el.parent(x)) root = rootOf[x];
+            if (root >= 0 && (article[root] == 0 || b.article() < article[root])) article[root] = b.article();
+        }
+        boolean oneStory = true;
+        for (int a : article) {
+            if (a == 0) return body;
+            oneStory &= a == article[0];
+        }
+        if (oneStory) return body;
+        int storyArticle =
+                headline >= 0 && headline < blocks.size() ? blocks.get(headline).article() : 0;
+        int chosen = article[0];
+        for (int a : article) if (a == storyArticle) chosen = a;
+        List<Integer> one = new ArrayList<>();
+        for (int i = 0; i < article.length; i++) if (article[i] == chosen) one.add(body.get(i));
+        return one;
     }
 
     /**
@@ -248,12 +284,23 @@ final class ContainerScorer {
     }
 
     /**
+     * A box that never holds the story: one named as comments, a sidebar ... ({@link #negativelyNamed}), or a
+     * form, which holds a registration's terms, a search or a comment box. ASP.NET wraps the whole page in
+     * one form: that form holds the headline (its chain is freed in {@link #unlikely}), and on a page whose
+     * headline was not found no form is judged, since it may be such a wrapper.
+     */
+    private static boolean notTheStory(ElementTable el, int e) {
+        return negativelyNamed(el, e) || el.form(e) && el.headline() >= 0;
+    }
+
+    /**
      * Per block: does it lie in an unlikely box? Readability drops "unlikely candidates" (comment
      * threads, sidebars, related lists, by their class/id) before scoring, so their prose cannot pull the
      * choice towards their parent; here a paragraph in such a box scores for nobody. Not unlikely: the
      * root and body (their classes describe the whole page, "has-sidebar"), and a box whose plain text
      * lies mostly inside {@code article} elements (a theme's "sidebar-wrapper" in or around the post's
-     * article is a wrapper, whatever its name), and the boxes around the page's headline.
+     * article is a wrapper, whatever its name), and the boxes around the page's headline. Forms are
+     * unlikely too ({@link #notTheStory}).
      */
     private static boolean[] unlikely(List<Block> blocks, ElementTable el, long[] text, long[] links) {
         int n = el.size();
@@ -264,7 +311,7 @@ final class ContainerScorer {
         boolean[] box = new boolean[n];
         for (int e = 0; e < n; e++) {
             int p = el.parent(e);
-            box[e] = p >= 0 && el.parent(p) >= 0 && negativelyNamed(el, e) && inArticle[e] < 0.5 * (text[e] - links[e]);
+            box[e] = p >= 0 && el.parent(p) >= 0 && notTheStory(el, e) && inArticle[e] < 0.5 * (text[e] - links[e]);
         }
         // the boxes around the page's headline are the story's own, whatever their names say ("subnav-inner-wrap"
         // around a blog's post and sidebar): a comment thread or a sidebar does not hold the headline

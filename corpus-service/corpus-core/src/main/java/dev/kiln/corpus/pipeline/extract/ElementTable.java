@@ -29,6 +29,8 @@ final class ElementTable {
     private boolean[] page = new boolean[256];
     /** table, tbody, tr, td ...: layout grid rather than a wrapper around one piece of content. */
     private boolean[] tablePart = new boolean[256];
+    /** form: a registration, search or comment form, or (ASP.NET) a wrapper around the whole page. */
+    private boolean[] form = new boolean[256];
 
     private int size;
     private final PageNames names;
@@ -80,6 +82,10 @@ final class ElementTable {
         return tablePart[e];
     }
 
+    boolean form(int e) {
+        return form[e];
+    }
+
     /** Adds an element under {@code parentElement} (-1: none) and returns its index. */
     int add(int parentElement, String tag, String cls, String id, String itemprop) {
         if (size == parent.length) {
@@ -89,6 +95,7 @@ final class ElementTable {
             children = Arrays.copyOf(children, size * 2);
             page = Arrays.copyOf(page, size * 2);
             tablePart = Arrays.copyOf(tablePart, size * 2);
+            form = Arrays.copyOf(form, size * 2);
         }
         if (parentElement >= 0) children[parentElement]++;
         page[size] = tag.equals("html") || tag.equals("body");
@@ -96,6 +103,7 @@ final class ElementTable {
             case "table", "tbody", "thead", "tfoot", "tr", "td", "th" -> true;
             default -> false;
         };
+        form[size] = tag.equals("form");
         parent[size] = parentElement;
         prior[size] = tagPrior(tag) + names.containerPrior(cls) + names.containerPrior(id);
         articleBody[size] =

@@ -300,6 +300,58 @@ class ArticleExtractionTest {
         assertThat(keep).containsExactly(true, false, false, false, false, false, false, true, true, true, true, true);
     }
 
+    /**
+     * A slide show whose captions the page hid: only its "left" / "right" buttons and counters are text, and
+     * the block after the last counter is the article's first paragraph, not the last slide's caption.
+     */
+    @Test
+    void theLeadAfterASlideShowWithoutCaptionsStays() {
+        String lead = "VATICAN CITY Pope Francis condemned a deadly blast at a church and said at the Palm Sunday Mass"
+                + " that the world was suffering from wars, terrorism and interests that are armed and ready to strike.";
+        java.util.List<HtmlMainText.Block> blocks = java.util.List.of(
+                block("left"),
+                block("right"),
+                block("1/3"),
+                block("left"),
+                block("right"),
+                block("2/3"),
+                block("left"),
+                block("right"),
+                block("3/3"),
+                block(lead),
+                block("The blast was the latest assault on a religious minority that has increasingly been targeted."));
+        boolean[] keep = new boolean[blocks.size()];
+        java.util.Arrays.fill(keep, true);
+        ArticleTail.cut(blocks, keep, -1);
+        assertThat(keep).containsExactly(true, true, false, false, false, false, false, false, false, true, true);
+    }
+
+    /**
+     * A gallery's title under each of its slides is a template's label; a shell session's repeated output
+     * lines and a code listing's keywords are the article's content.
+     */
+    @Test
+    void aTitleRepeatedUnderEachSlideGoesWhileRepeatedCodeLinesStay() {
+        String prose = "The harbour festival drew more visitors than ever this year, with boats from twelve ports"
+                + " moored along the quay for the whole weekend.";
+        java.util.List<HtmlMainText.Block> blocks = java.util.List.of(
+                block(prose),
+                block("Tall ships in the harbour"),
+                block("Tall ships in the harbour"),
+                block("$ hg push"),
+                block("Tall ships in the harbour"),
+                block("$ hg push"),
+                block("SELECT"),
+                block("$ hg push"),
+                block("SELECT"),
+                block("SELECT"),
+                block(prose));
+        boolean[] keep = new boolean[blocks.size()];
+        java.util.Arrays.fill(keep, true);
+        ArticleTail.cut(blocks, keep, -1);
+        assertThat(keep).containsExactly(true, false, false, true, false, true, true, true, true, true, true);
+    }
+
     private static HtmlMainText.Block block(String text) {
         return new HtmlMainText.Block(text, 0, false, false, false, 0, false, -1, -1);
     }

@@ -132,4 +132,58 @@ class ContainerSelectionTest {
                 .contains("rather than as weather that everyone complains about")
                 .doesNotContain("Privacy");
     }
+    /**
+     * A page that loads the next story below the first (infinite scroll, a sponsored story appended) marks
+     * the body of each with itemprop=articleBody, each in its own article element: the page's article is
+     * the one under its headline, not both.
+     */
+    @Test
+    void theNextStoryLoadedBelowIsNotPartOfTheArticle() {
+        String html = "<html><head><title>Bridge to close for repairs - Town News</title></head><body>"
+                + "<article itemscope itemtype=http://schema.org/NewsArticle><h1>Bridge to close for repairs</h1>"
+                + "<div itemprop=articleBody>" + RegressionPages.BRIDGE_STORY + "</div></article>"
+                + "<div class=next-articles><article itemscope itemtype=http://schema.org/NewsArticle>"
+                + "<h2>Sponsored: a summit asks hard questions</h2><div itemprop=articleBody>"
+                + "<p>Meaningful changes have always been driven by the right questions, and this summit brings"
+                + " together the people who ask them, from economists to novelists and film makers.</p>"
+                + "<p>This article was produced by the marketing team on behalf of the organisers and not by the"
+                + " editorial team.</p></div></article></div></body></html>";
+        assertThat(extract("next-story-below", html))
+                .contains("The city council voted on Tuesday to close the old bridge")
+                .contains("a little over four million")
+                .doesNotContain("Meaningful changes")
+                .doesNotContain("marketing team");
+    }
+    /**
+     * A registration form below the article holds the site's terms and conditions, longer than the story:
+     * a form is not where a page keeps its story (unless it wraps the whole page, as ASP.NET's does, and
+     * so holds the headline), so its prose scores for no container.
+     */
+    @Test
+    void aRegistrationFormsTermsAreNotTheArticle() {
+        StringBuilder terms = new StringBuilder();
+        for (String until : new String[] {
+            "as set out below",
+            "for as long as you stay registered",
+            "in every country where the Website is offered",
+            "until you ask us to remove your account",
+            "unless the law where you live says otherwise"
+        })
+            terms.append("<p>The Website may change these terms at any time, and your use of the Website after a")
+                    .append(" change, whether you read the new terms or not, means that you accept them, the")
+                    .append(" registration process, the newsletter alerts, the cookies and the use of your details")
+                    .append(" by our information providers, ")
+                    .append(until)
+                    .append(".</p>");
+        String html = "<html><head><title>Bridge to close for repairs - Town News</title></head><body>"
+                + "<div class=page><h1>Bridge to close for repairs</h1><div>" + RegressionPages.BRIDGE_STORY + "</div>"
+                + "<form method=post action=/register><div>Register <input type=text name=email></div>"
+                + "<div><b>Check <input type=checkbox name=agree> to state you have read our terms</b></div>"
+                + "<div class=terms>" + terms + "</div></form></div></body></html>";
+        assertThat(extract("registration-terms-form", html))
+                .contains("The city council voted on Tuesday to close the old bridge")
+                .contains("a little over four million")
+                .doesNotContain("The Website may change these terms")
+                .doesNotContain("Check");
+    }
 }

@@ -174,4 +174,39 @@ class PrecisionRegressionTest {
                 .doesNotContain("Cars queue on the old bridge")
                 .doesNotContain("The river seen from the northern crossing");
     }
+
+    /**
+     * Posts embedded with the platforms' embed code (blockquote class="twitter-tweet") quote other people
+     * beside the story; a sentence of the story offered for tweeting ("tweet_line") is the story's own.
+     */
+    @Test
+    void embeddedPostsAreNotTheArticle() {
+        String html = page("<h1>Flood gates open</h1>"
+                + FLOOD_STORY.replace(
+                        "</p>",
+                        "</p><blockquote class=\"twitter-tweet\"><p lang=en>Watched the first barges go through the new"
+                                + " gates this morning, what a day for the river <a href=https://t.co/x>pic.twitter.com/x</a>"
+                                + "</p>&mdash; River Fan (@riverfan) <a href=https://twitter.com/x>March 3, 2020</a>"
+                                + "</blockquote>")
+                + "<p class=tweet_line>The gates were paid for by the towns along the lower river and the county"
+                + " together.</p>");
+        assertThat(extract("embedded-tweet", html))
+                .contains("first barges passed through")
+                .contains("no longer need sandbags every spring")
+                .contains("paid for by the towns along the lower river")
+                .doesNotContain("what a day for the river")
+                .doesNotContain("@riverfan");
+    }
+
+    /** A stamp of the publication and the update joined by a bar counts the bar as a word: it is still a dateline. */
+    @Test
+    void aPublishedAndUpdatedStampGoes() {
+        String html = page("<h1>Flood gates open</h1><div class=stamp>PUBLISHED: 15:39, Tue, Oct 24, 2017 | UPDATED:"
+                + " 16:35, Tue, Oct 24, 2017</div>" + FLOOD_STORY);
+        assertThat(extract("published-updated-stamp", html))
+                .contains("first barges passed through")
+                .contains("no longer need sandbags every spring")
+                .doesNotContain("PUBLISHED")
+                .doesNotContain("16:35");
+    }
 }

@@ -139,6 +139,33 @@ class RecallRegressionTest {
         assertThat(descriptions(html)).hasSize(2).last().asString().startsWith("theoldpapermillonwaterstreet");
     }
 
+    /**
+     * Each paragraph of the story sits in a wrapper named for the paragraph and the advert slot beside it
+     * ("section-and-ad"): the name joins two parts with "and", so its "ad" does not make the wrapper an
+     * advert, while the advert slot itself and a box named for two boilerplate parts still go.
+     */
+    @Test
+    void aWrapperNamedForTextAndAdvertIsNotAnAdvert() {
+        String html = "<html><head><title>Bridge to close - Town News</title></head><body>"
+                + "<div class=menu><a href=/>Home</a> <a href=/town>Town</a></div>"
+                + "<h1>Bridge to close</h1><div class=article-content>"
+                + "<div class=section-and-ad><div class=section-text>The city council voted on Tuesday to close the old"
+                + " bridge over the river for repairs that engineers say cannot wait another winter.</div>"
+                + "<div class=ad-slot>Advertisement: cheap flights to the sun this winter</div></div>"
+                + "<div class=section-and-ad><div class=section-text>Traffic will be sent over the northern crossing,"
+                + " which adds about ten minutes to the drive from the harbour to the town centre.</div></div>"
+                + "<div class=section-and-ad><div class=section-text>The work is expected to take eight months and to"
+                + " cost the city a little over four million.</div></div>"
+                + "<div class=share-and-subscribe>Share this story with your friends and follow the council on the"
+                + " radio every morning</div></div></body></html>";
+        assertThat(extract("text-and-ad-wrappers", html))
+                .contains("The city council voted on Tuesday to close the old bridge")
+                .contains("adds about ten minutes to the drive")
+                .contains("a little over four million")
+                .doesNotContain("cheap flights")
+                .doesNotContain("follow the council");
+    }
+
     private static java.util.List<String> descriptions(String html) {
         TextBlockBuilder blocks = new TextBlockBuilder(false, false, new PageNames());
         HtmlTokenizer.tokenize(html, new ImpliedHeadEnd(blocks));
