@@ -250,6 +250,22 @@ class ArticleExtractionTest {
     }
 
     /**
+     * Highlighted code in a {@code pre}: a syntax highlighter wraps each token in a span and keeps the
+     * spaces between them as runs of their own ("<span>SELECT</span> <span>avg</span>"). Those runs were
+     * dropped as blank, so the code came out as "SELECTavg(n)"; inside a line they are its spaces.
+     */
+    @Test
+    void spacesBetweenHighlightedTokensInCodeStay() {
+        String html = "<html><head><title>Finding outliers with SQL</title></head><body><article>"
+                + RegressionPages.BRIDGE_STORY
+                + "<pre><span class=k>SELECT</span> <span class=n>avg</span><span class=p>(</span>"
+                + "<span class=n>n</span><span class=p>)</span>   <span class=c>-- the mean</span>\n"
+                + "  <span class=k>FROM</span> <span class=n>series</span><span class=p>;</span></pre>"
+                + "</article></body></html>";
+        assertThat(extract("highlighted-code", html).lines()).contains("SELECT avg(n)   -- the mean", "FROM series;");
+    }
+
+    /**
      * A blog theme lays out its page with a table that declares columns ({@code colgroup}), which reads
      * as a data table's mark; its main row still holds a sidebar's prose and the post in cells of prose
      * length, so it is a layout row and stays apart rather than becoming one block with the sidebar in it.
