@@ -266,6 +266,24 @@ class ArticleExtractionTest {
     }
 
     /**
+     * A formula in MathML is part of its sentence: skipped whole, the sentence came out as "When , there are
+     * two solutions to and they can be real"; its TeX annotation, which repeats the formula, still goes.
+     */
+    @Test
+    void mathInASentenceStaysAndItsTexAnnotationGoes() {
+        String html = "<html><head><title>Roots</title></head><body><article>"
+                + RegressionPages.BRIDGE_STORY
+                + "<p>When <math><semantics><mrow><mi>a</mi><mo>&ne;</mo><mn>0</mn></mrow>"
+                + "<annotation encoding='application/x-tex'>a \\neq 0</annotation></semantics></math>, there are"
+                + " two solutions to <math><mi>a</mi><msup><mi>x</mi><mn>2</mn></msup><mo>+</mo><mi>b</mi>"
+                + "<mi>x</mi><mo>+</mo><mi>c</mi><mo>=</mo><mn>0</mn></math> and they can be real or complex.</p>"
+                + "</article></body></html>";
+        assertThat(extract("math", html))
+                .contains("When a\u2260" + "0, there are two solutions to ax2+bx+c=0 and they can be real or complex.")
+                .doesNotContain("neq");
+    }
+
+    /**
      * A blog theme lays out its page with a table that declares columns ({@code colgroup}), which reads
      * as a data table's mark; its main row still holds a sidebar's prose and the post in cells of prose
      * length, so it is a layout row and stays apart rather than becoming one block with the sidebar in it.
