@@ -30,6 +30,30 @@ class ArticleExtractionTest {
                 .doesNotContain("A short teaser.");
     }
 
+    /**
+     * A how-to page rendered by script: the markup holds only a browser notice, the JSON-LD a schema.org
+     * HowTo whose description and steps (plain, in sections, as directions) are the page's text.
+     */
+    @Test
+    void aHowToOnlyInJsonLdIsTakenFromItsSteps() {
+        String html = "<html><head><title>Sew a round tablecloth</title><script type='application/ld+json'>"
+                + "{\"@context\":\"https://schema.org\",\"@type\":\"HowTo\",\"name\":\"Sew a round tablecloth\","
+                + "\"description\":\"<p>A round table looks better with a cloth cut to fit it, and it takes an"
+                + " afternoon.</p>\",\"step\":[{\"@type\":\"HowToStep\",\"text\":\"Measure the table across its"
+                + " middle and add twice the drop you want.\"},{\"@type\":\"HowToSection\",\"name\":\"Cutting\","
+                + "\"itemListElement\":[{\"@type\":\"HowToStep\",\"itemListElement\":{\"@type\":\"HowToDirection\","
+                + "\"text\":\"Fold the fabric in four and mark the radius from the folded corner.\"}}]},"
+                + "\"Hem the edge twice, pressing each fold before you sew it.\"]}"
+                + "</script></head><body><div id=app><p>Please use a newer browser for a better experience.</p>"
+                + "</div></body></html>";
+        assertThat(extract("howto-jsonld", html))
+                .contains("A round table looks better with a cloth cut to fit it")
+                .contains("Measure the table across its middle and add twice the drop you want.")
+                .contains("Fold the fabric in four and mark the radius from the folded corner.")
+                .contains("Hem the edge twice, pressing each fold before you sew it.")
+                .doesNotContain("newer browser");
+    }
+
     @Test
     void shortLinesAboveTheHeadlineGoAndTheStandfirstStays() {
         String t = extract("lines-above-headline.html");
