@@ -2,7 +2,6 @@ package dev.kiln.corpus.pipeline.extract;
 
 import dev.kiln.corpus.pipeline.extract.HtmlMainText.Block;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -28,10 +27,9 @@ final class ContainerScorer {
      * The article's region: per block, whether it lies in it; {@code declared} when the page marked it
      * itemprop=articleBody rather than the scores finding it; per block, whether it lies in an unlikely
      * box (see {@link #unlikely}), all false when declared; the characters of the standfirst taken in
-     * from above the body (see {@link #withStandfirst}); {@code headlineStory} when it is the story holding
-     * the headline among several of one template (see {@link #headlineStory}).
+     * from above the body (see {@link #withStandfirst}).
      */
-    record Region(boolean[] blocks, boolean declared, boolean[] unlikely, int standfirstChars, boolean headlineStory) {}
+    record Region(boolean[] blocks, boolean declared, boolean[] unlikely, int standfirstChars) {}
 
     /** The article's region; {@code null} when the page has no candidate. */
     static Region region(List<Block> blocks, ElementTable el, int headline) {
@@ -46,7 +44,7 @@ final class ContainerScorer {
         List<Integer> body = articleBody(el, text, links);
         if (!body.isEmpty()) {
             boolean[] in = inside(blocks, el, body);
-            return new Region(in, true, new boolean[blocks.size()], withStandfirst(blocks, in, headline), false);
+            return new Region(in, true, new boolean[blocks.size()], withStandfirst(blocks, in, headline));
         }
         boolean[] unlikely = unlikely(blocks, el, text, links);
 
@@ -76,8 +74,6 @@ final class ContainerScorer {
         if (top < 0 || fin[top] <= 0) return null;
         top = splitArticleAncestor(el, scored, fin, top);
         top = climbWhileScoring(el, scored, fin, top);
-        int story = headlineStory(el, text, links, top);
-        if (story >= 0) top = bestInside(el, scored, fin, story, top);
         int wrapped = top;
         top = aboveOnlyChildWrappers(el, text, top);
 
@@ -87,17 +83,9 @@ final class ContainerScorer {
         if (parent >= 0) {
             double threshold = Math.max(10, (scored[top] ? fin[top] : fin[wrapped]) * 0.2);
             for (int e = top + 1; e < n; e++)
-                if (el.parent(e) == parent
-                        && scored[e]
-                        && fin[e] >= threshold
-                        && !negativelyNamed(el, e)
-                        && !otherStory(el, story, e)) roots.add(e);
+                if (el.parent(e) == parent && scored[e] && fin[e] >= threshold && !negativelyNamed(el, e)) roots.add(e);
             for (int e = 0; e < top; e++)
-                if (el.parent(e) == parent
-                        && scored[e]
-                        && fin[e] >= threshold
-                        && !negativelyNamed(el, e)
-                        && !otherStory(el, story, e)) roots.add(e);
+                if (el.parent(e) == parent && scored[e] && fin[e] >= threshold && !negativelyNamed(el, e)) roots.add(e);
             // a sibling holding at least half as much plain text with under 10% links: the story's first
             // part in a table cell or wrapper of its own, scored low because its paragraphs sit deep in
             // layout markup (an article split over sibling cells)
@@ -107,7 +95,6 @@ final class ContainerScorer {
                         && el.parent(e) == parent
                         && !roots.contains(e)
                         && !negativelyNamed(el, e)
-                        && !otherStory(el, story, e)
                         && text[e] - links[e] >= 0.5 * plainTop
                         && links[e] < 0.1 * text[e]) roots.add(e);
             // an earlier sibling named like the container or its parent ("story-body" before "story-body")
@@ -133,7 +120,7 @@ final class ContainerScorer {
                 if (b.length() > 80 && ld < 0.25) in[k] = true;
             }
         withHeadline(blocks, in);
-        return new Region(in, false, unlikely, withStandfirst(blocks, in, headline), story >= 0);
+        return new Region(in, false, unlikely, withStandfirst(blocks, in, headline));
     }
 
     /** Does the page mark an element itemprop=articleBody that holds real text? */
@@ -209,64 +196,6 @@ final class ContainerScorer {
         }
         return chars;
     }
-
-    /**
-     * A page of several stories in one template (an endless-scroll page that already holds the next
-     * stories, a front page of whole posts) has the page's own story where its headline is, not where the
-     * most prose is nor around all of them. The headline's story is the element around the headline (the
-     * h1/h2 repeating the title) that has a sibling of the same tag and class, both holding a story's worth
-     * of plain text (Readability's 500 characters: a header row of the same grid class with a standfirst
-     * is not a story); when the chosen candidate lies in such a sibling or around both, the story is
-     * returned, else -1.
-     */
-    private static int headlineStory(ElementTable el, long[] text, long[] links, int top) {
-        int h = el.headline();
-        if (h < 0) return -1;
-        if (!isAncestor(el, top, h)) {
-            int story = -1;
-            for (int a = h; a >= 0 && !isAncestor(el, a, top); a = el.parent(a)) story = a;
-            if (story < 0 || el.parent(story) < 0) return -1;
-            int other = top;
-            while (el.parent(other) != el.parent(story)) other = el.parent(other);
-            return other > story && el.template(other) == el.template(story) && isStory(text, links, story)
-                    ? story
-                    : -1;
-        }
-        // per element on the way from the headline up to the candidate, its child on that way: one pass over
-        // the elements then finds the later siblings of each
-        int[] onTheWay = new int[text.length];
-        Arrays.fill(onTheWay, -1);
-        for (int a = h; a != top && a >= 0 && el.parent(a) >= 0; a = el.parent(a))
-            if (isStory(text, links, a)) onTheWay[el.parent(a)] = a;
-        int story = -1;
-        for (int e = h + 1; e < text.length; e++) {
-            int p = el.parent(e);
-            if (p < 0) continue;
-            int a = onTheWay[p];
-            // the innermost such element: the deepest on the way has the highest index
-            if (a >= 0 && a != e && a > story && el.template(e) == el.template(a) && isStory(text, links, e)) story = a;
-        }
-        return story;
-    }
-
-    private static boolean isStory(long[] text, long[] links, int e) {
-        return text[e] - links[e] >= MIN_STORY_CHARS;
-    }
-
-    /** The best candidate inside {@code story} (it included), {@code top} when it holds none. */
-    private static int bestInside(ElementTable el, boolean[] scored, double[] fin, int story, int top) {
-        int best = -1;
-        for (int e = story; e < fin.length && isAncestor(el, story, e); e++)
-            if (scored[e] && (best < 0 || fin[e] > fin[best])) best = e;
-        return best < 0 || fin[best] <= 0 ? top : best;
-    }
-
-    /** Another story of the headline story's template: it never joins the headline's. */
-    private static boolean otherStory(ElementTable el, int story, int e) {
-        return story >= 0 && e != story && el.template(e) == el.template(story);
-    }
-
-    private static final int MIN_STORY_CHARS = 500;
 
     /** More blocks than this between the headline and the body: not one header box. */
     private static final int MAX_HEADER_BLOCKS = 8;

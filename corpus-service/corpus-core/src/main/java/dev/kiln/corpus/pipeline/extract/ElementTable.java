@@ -29,8 +29,6 @@ final class ElementTable {
     private boolean[] page = new boolean[256];
     /** table, tbody, tr, td ...: layout grid rather than a wrapper around one piece of content. */
     private boolean[] tablePart = new boolean[256];
-    /** The tag and class value together, hashed: elements of one template (each story of a page) share it. */
-    private int[] template = new int[256];
 
     private int size;
     private final PageNames names;
@@ -82,10 +80,6 @@ final class ElementTable {
         return tablePart[e];
     }
 
-    int template(int e) {
-        return template[e];
-    }
-
     /** Adds an element under {@code parentElement} (-1: none) and returns its index. */
     int add(int parentElement, String tag, String cls, String id, String itemprop) {
         if (size == parent.length) {
@@ -95,7 +89,6 @@ final class ElementTable {
             children = Arrays.copyOf(children, size * 2);
             page = Arrays.copyOf(page, size * 2);
             tablePart = Arrays.copyOf(tablePart, size * 2);
-            template = Arrays.copyOf(template, size * 2);
         }
         if (parentElement >= 0) children[parentElement]++;
         page[size] = tag.equals("html") || tag.equals("body");
@@ -104,7 +97,6 @@ final class ElementTable {
             default -> false;
         };
         parent[size] = parentElement;
-        template[size] = 31 * tag.hashCode() + (cls == null ? 0 : cls.hashCode());
         prior[size] = tagPrior(tag) + names.containerPrior(cls) + names.containerPrior(id);
         articleBody[size] =
                 itemprop != null && itemprop.toLowerCase(Locale.ROOT).contains("articlebody");

@@ -68,8 +68,7 @@ final class MainTextSelector {
         HtmlMainText.Result marked = select(page, null, marks, maxLinkDensity);
         if (region == null) return marked;
         HtmlMainText.Result scored = select(page, region.blocks(), marks, maxLinkDensity);
-        // the page's marks hold every story of a page of several; the headline's is the article
-        if (region.declared() || region.headlineStory()) return scored;
+        if (region.declared()) return scored;
         // a region with under half the text of the page's own marks missed part of a page that is not one
         // article (documentation, landing pages); the marks are the safer choice there. What the marks
         // keep inside boxes named as comments, sidebars or related lists is not more of the article: a

@@ -132,47 +132,4 @@ class ContainerSelectionTest {
                 .contains("rather than as weather that everyone complains about")
                 .doesNotContain("Privacy");
     }
-
-    /**
-     * An endless-scroll page saved with the next story already loaded below the page's own, both in one
-     * template ("scrollblock > article.entry"): the longer next story won the scoring and took the first
-     * along as a sibling. The page's story is the one holding the headline that repeats its title; the
-     * other stories of its template stay out.
-     */
-    @Test
-    void onAPageOfStoriesInOneTemplateTheHeadlinesStoryIsTheArticle() {
-        String first = "<p>The harbour ferries will stop at the old pier again from Monday, eleven years after a storm"
-                + " tore away its western side and the town moved the boats to the industrial quay.</p>"
-                + "<p>The pier was rebuilt over two winters with money from the port and the county, and the harbour"
-                + " master said on Friday that it had passed its last inspection.</p>"
-                + "<p>Passengers will save about a quarter of an hour on the walk into town, and the cafe at the"
-                + " pier's head, closed since the storm, is to open again in the spring.</p>"
-                + "<p>The first boat is due at seven on Monday morning, and the harbour master said the old timetable"
-                + " would be used until the summer.</p>";
-        String next = "<p>The council approved next year's budget on Thursday night after a debate that ran past"
-                + " midnight, with the largest share of new money going to the schools and the roads.</p>"
-                + "<p>Councillors from both groups said the budget was the hardest they had written, because the"
-                + " cost of energy for the town's buildings has doubled in two years while the grant from the"
-                + " government has stayed the same.</p>"
-                + "<p>The library will keep its opening hours, which had been in doubt, but the swimming pool will"
-                + " close on Mondays from January, and the fees for the sports halls will rise by a tenth.</p>"
-                + "<p>The leader of the council said the town had to choose between raising the tax by the most the"
-                + " law allows or cutting services that people use every day, and that it had chosen to do a little"
-                + " of both.</p>"
-                + "<p>The opposition said the roads had waited long enough, and that the repairs promised in the last"
-                + " budget had still not started on half of the streets on the list, which the council did not"
-                + " deny.</p>"
-                + "<p>The budget will be published in full on the council's website next week, and residents can"
-                + " put questions to the finance committee at its meeting at the end of the month.</p>";
-        String html = "<html><head><title>Ferries return to the old pier | The Coast Paper</title></head><body>"
-                + "<div class=stream><div class=scrollblock><article class=entry><h1>Ferries return to the old pier"
-                + "</h1>" + first + "</article></div><div class=scrollblock><article class=entry><h2>Council"
-                + " approves a budget of hard choices</h2>" + next + "</article></div></div></body></html>";
-        assertThat(extract("stories-in-one-template", html))
-                .contains("The harbour ferries will stop at the old pier again from Monday")
-                .contains("is to open again in the spring.")
-                .doesNotContain("Council approves a budget")
-                .doesNotContain("The council approved next year's budget")
-                .doesNotContain("questions to the finance committee");
-    }
 }
