@@ -12,14 +12,19 @@ import java.util.function.Predicate;
 final class BoilerplateNames {
     private BoilerplateNames() {}
 
-    /** Elements that are never content: scripts, embedded media, form controls, navigation, the head. */
+    /**
+     * Elements that are never content: scripts, embedded media, form controls, navigation, the head. Not
+     * {@code math}: a formula is part of its sentence ("When a ≠ 0, there are two solutions"), and MathML's
+     * tokens read as text; only its annotations (the TeX source that repeats the formula) go.
+     */
     private static final Set<String> SKIP = Set.of(
             "script",
             "style",
             "noscript",
             "template",
             "svg",
-            "math",
+            "annotation",
+            "annotation-xml",
             "iframe",
             "object",
             "embed",

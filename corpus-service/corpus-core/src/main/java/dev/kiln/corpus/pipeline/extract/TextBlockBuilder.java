@@ -234,7 +234,9 @@ final class TextBlockBuilder implements HtmlTokenizer.Handler {
 
     private void appendRaw(String s, boolean inLink) {
         String t = s.replace('\t', ' ');
-        if (t.isBlank()) return;
+        // a blank run opening a line is indentation, which the block drops anyway; within a line it is the
+        // space between two highlighted tokens ("<span>SELECT</span> <span>avg</span>")
+        if (t.isEmpty() || t.isBlank() && buf.length() == 0) return;
         buf.append(t);
         if (inLink) linkChars += t.length();
     }

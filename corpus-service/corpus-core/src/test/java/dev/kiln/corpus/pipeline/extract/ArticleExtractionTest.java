@@ -30,6 +30,30 @@ class ArticleExtractionTest {
                 .doesNotContain("A short teaser.");
     }
 
+    /**
+     * A how-to page rendered by script: the markup holds only a browser notice, the JSON-LD a schema.org
+     * HowTo whose description and steps (plain, in sections, as directions) are the page's text.
+     */
+    @Test
+    void aHowToOnlyInJsonLdIsTakenFromItsSteps() {
+        String html = "<html><head><title>Sew a round tablecloth</title><script type='application/ld+json'>"
+                + "{\"@context\":\"https://schema.org\",\"@type\":\"HowTo\",\"name\":\"Sew a round tablecloth\","
+                + "\"description\":\"<p>A round table looks better with a cloth cut to fit it, and it takes an"
+                + " afternoon.</p>\",\"step\":[{\"@type\":\"HowToStep\",\"text\":\"Measure the table across its"
+                + " middle and add twice the drop you want.\"},{\"@type\":\"HowToSection\",\"name\":\"Cutting\","
+                + "\"itemListElement\":[{\"@type\":\"HowToStep\",\"itemListElement\":{\"@type\":\"HowToDirection\","
+                + "\"text\":\"Fold the fabric in four and mark the radius from the folded corner.\"}}]},"
+                + "\"Hem the edge twice, pressing each fold before you sew it.\"]}"
+                + "</script></head><body><div id=app><p>Please use a newer browser for a better experience.</p>"
+                + "</div></body></html>";
+        assertThat(extract("howto-jsonld", html))
+                .contains("A round table looks better with a cloth cut to fit it")
+                .contains("Measure the table across its middle and add twice the drop you want.")
+                .contains("Fold the fabric in four and mark the radius from the folded corner.")
+                .contains("Hem the edge twice, pressing each fold before you sew it.")
+                .doesNotContain("newer browser");
+    }
+
     @Test
     void shortLinesAboveTheHeadlineGoAndTheStandfirstStays() {
         String t = extract("lines-above-headline.html");
@@ -247,6 +271,40 @@ class ArticleExtractionTest {
                 .doesNotContain("Bypass plans go on show")
                 .doesNotContain("All rights reserved");
         assertThat(t.lines()).contains("The new weekday sailings from the town pier are:");
+    }
+
+    /**
+     * Highlighted code in a {@code pre}: a syntax highlighter wraps each token in a span and keeps the
+     * spaces between them as runs of their own ("<span>SELECT</span> <span>avg</span>"). Those runs were
+     * dropped as blank, so the code came out as "SELECTavg(n)"; inside a line they are its spaces.
+     */
+    @Test
+    void spacesBetweenHighlightedTokensInCodeStay() {
+        String html = "<html><head><title>Finding outliers with SQL</title></head><body><article>"
+                + RegressionPages.BRIDGE_STORY
+                + "<pre><span class=k>SELECT</span> <span class=n>avg</span><span class=p>(</span>"
+                + "<span class=n>n</span><span class=p>)</span>   <span class=c>-- the mean</span>\n"
+                + "  <span class=k>FROM</span> <span class=n>series</span><span class=p>;</span></pre>"
+                + "</article></body></html>";
+        assertThat(extract("highlighted-code", html).lines()).contains("SELECT avg(n)   -- the mean", "FROM series;");
+    }
+
+    /**
+     * A formula in MathML is part of its sentence: skipped whole, the sentence came out as "When , there are
+     * two solutions to and they can be real"; its TeX annotation, which repeats the formula, still goes.
+     */
+    @Test
+    void mathInASentenceStaysAndItsTexAnnotationGoes() {
+        String html = "<html><head><title>Roots</title></head><body><article>"
+                + RegressionPages.BRIDGE_STORY
+                + "<p>When <math><semantics><mrow><mi>a</mi><mo>&ne;</mo><mn>0</mn></mrow>"
+                + "<annotation encoding='application/x-tex'>a \\neq 0</annotation></semantics></math>, there are"
+                + " two solutions to <math><mi>a</mi><msup><mi>x</mi><mn>2</mn></msup><mo>+</mo><mi>b</mi>"
+                + "<mi>x</mi><mo>+</mo><mi>c</mi><mo>=</mo><mn>0</mn></math> and they can be real or complex.</p>"
+                + "</article></body></html>";
+        assertThat(extract("math", html))
+                .contains("When a\u2260" + "0, there are two solutions to ax2+bx+c=0 and they can be real or complex.")
+                .doesNotContain("neq");
     }
 
     /**
