@@ -176,6 +176,19 @@ final class BoilerplateNames {
     }
 
     /**
+     * A class or id that names a caption box ("caption", "wp-caption", "imagecaption"): the one strong name
+     * whose box a photo post may fill with its prose, which {@link TextBlockBuilder} weighs by how much of
+     * the page those boxes hold.
+     */
+    static boolean caption(String classOrId) {
+        return classOrId != null
+                && classOrId.toLowerCase(Locale.ROOT).contains("caption")
+                && (nameHas(classOrId, CAPTION_WORDS) || namesCaption(classOrId));
+    }
+
+    private static final Set<String> CAPTION_WORDS = Set.of("caption");
+
+    /**
      * A name word that ends in "caption" without a separator ("thumbcaption", "imagecaption",
      * "storyphotocaption"): older CMSs and wikis run the words of a caption box's name together, and the
      * caption is no more the article's text than a box named "caption".

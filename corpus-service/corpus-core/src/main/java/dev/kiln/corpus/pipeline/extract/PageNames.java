@@ -14,7 +14,7 @@ final class PageNames {
     /** One value's verdicts, each worked out when first asked for. */
     private static final class Verdict {
         final String value;
-        Boolean weak, strong, phrase;
+        Boolean weak, strong, phrase, caption;
         Integer prior;
 
         Verdict(String value) {
@@ -38,6 +38,14 @@ final class PageNames {
         Verdict v = verdict(classOrId);
         if (v.strong == null) v.strong = BoilerplateNames.strong(v.value);
         return v.strong;
+    }
+
+    /** {@link BoilerplateNames#caption}: a box named as a caption. */
+    boolean caption(String classOrId) {
+        if (classOrId == null || classOrId.isEmpty()) return false;
+        Verdict v = verdict(classOrId);
+        if (v.caption == null) v.caption = BoilerplateNames.caption(v.value);
+        return v.caption;
     }
 
     /** {@link BoilerplateNames#phrase}: an id that a heading's text generated, not a box's name. */

@@ -28,7 +28,8 @@ final class TextBlockBuilder implements HtmlTokenizer.Handler {
     /**
      * A page's blocks, the parent of each weakly named box (-1: none), its article count and title, and
      * where the dropped headline stood: the index of the first block after it (-1: no headline), and
-     * whether any element, skipped ones included, declares itemprop=articleBody.
+     * whether any element, skipped ones included, declares itemprop=articleBody; what the caption-named
+     * boxes the pass skipped held ({@link CaptionBoxes#proseChars}).
      */
     record Blocks(
             List<Block> blocks,
@@ -39,7 +40,8 @@ final class TextBlockBuilder implements HtmlTokenizer.Handler {
             List<String> jsonLd,
             int headline,
             boolean declaresArticleBody,
-            List<Integer> metaTags) {}
+            List<Integer> metaTags,
+            long captionChars) {}
 
     private static final class Frame {
         final String tag;
@@ -47,6 +49,7 @@ final class TextBlockBuilder implements HtmlTokenizer.Handler {
         boolean block; // one of HtmlElements.BLOCK, looked up once
         final int article;
         boolean code;
+        boolean caption; // inside a box skipped for its caption name
         int element = -1; // innermost non-skipped element, in the ElementTable
         int box = -1; // innermost element whose class/id names boilerplate (decided after the pass), -1 none
         TableRows.Table table; // a table's layout-or-data signals
@@ -100,7 +103,8 @@ final class TextBlockBuilder implements HtmlTokenizer.Handler {
     /** Where the page's meta tags start, for {@link MetaDescription}. */
     private final List<Integer> metaTags = new ArrayList<>();
 
-    private final boolean lenient, landmarks;
+    private final boolean lenient, landmarks, captions;
+    private final CaptionBoxes captionBoxes = new CaptionBoxes();
     private final PageNames names;
     /** The first '&' at or after {@link #ampFrom} in {@link #ampIn} (MAX_VALUE: none): text runs without one skip unescaping. */
     private String ampIn;
@@ -113,11 +117,14 @@ final class TextBlockBuilder implements HtmlTokenizer.Handler {
      * @param landmarks asides and banner / contentinfo / complementary landmarks are judged by size too
      *     instead of skipped (with {@code lenient}): the last try for a page that came out empty because
      *     one of them wrapped the article
+     * @param captions caption-named boxes are read as text (a strict pass otherwise): the pass for a photo
+     *     post whose prose fills the boxes beside its pictures
      * @param names what the page's class and id values say, shared by all passes over one page
      */
-    TextBlockBuilder(boolean lenient, boolean landmarks, PageNames names) {
+    TextBlockBuilder(boolean lenient, boolean landmarks, boolean captions, PageNames names) {
         this.lenient = lenient;
         this.landmarks = landmarks;
+        this.captions = captions;
         this.names = names;
         this.elements = new ElementTable(names);
     }
@@ -243,13 +250,25 @@ final class TextBlockBuilder implements HtmlTokenizer.Handler {
     Blocks finish() {
         flush();
         return new Blocks(
-                blocks, boxParent, articles, title, elements, jsonLd, headline, declaresArticleBody, metaTags);
+                blocks,
+                boxParent,
+                articles,
+                title,
+                elements,
+                jsonLd,
+                headline,
+                declaresArticleBody,
+                metaTags,
+                captionBoxes.proseChars());
     }
 
     @Override
     public void text(String html, int from, int to) {
-        if (skipping()) return;
         Frame t = top();
+        if (t != null && t.skip) {
+            if (t.caption) captionBoxes.text(html, from, to, t.link);
+            return;
+        }
         boolean link = false, pre = false;
         if (t != null) {
             link = t.link;
@@ -355,6 +374,7 @@ final class TextBlockBuilder implements HtmlTokenizer.Handler {
         if (articleBodyProp(tag.itemprop())) declaresArticleBody = true;
         boolean inMainAlready = parent != null && parent.main;
         boolean skip = parent != null && parent.skip;
+        boolean caption = skip && parent.caption;
         // the page's own header or footer; the lenient pass judges it by size like a weakly named box
         // instead of skipping it: a header the page never closed holds the rest of the page
         boolean pageHeaderFooter = (name.equals("header") || name.equals("footer"))
@@ -368,8 +388,13 @@ final class TextBlockBuilder implements HtmlTokenizer.Handler {
             else if (BoilerplateNames.skippedRole(role) && !landmark) skip = true;
             else if (tag.style() != null && BoilerplateNames.hiddenStyle(tag.style())) skip = true;
             else if (BoilerplateNames.hiddenClass(cls)) skip = true;
-            else if (!lenient && !articleContainer(name, tag.itemprop()) && (names.strong(cls) || names.strong(boxId)))
-                skip = true;
+            else if (!lenient
+                    && !articleContainer(name, tag.itemprop())
+                    && (names.strong(cls) || names.strong(boxId))) {
+                caption = names.caption(cls) || names.caption(boxId);
+                skip = !(captions && caption);
+                caption &= skip;
+            }
         }
         int box = parent == null ? -1 : parent.box;
         if (!skip
@@ -390,6 +415,13 @@ final class TextBlockBuilder implements HtmlTokenizer.Handler {
             box = boxParent.size() - 1;
         }
         boolean block = HtmlElements.BLOCK.contains(name);
+        if (caption) {
+            // paragraphs count per innermost caption box: a gallery's caption may hold its text twice, in a
+            // full and a truncated caption box
+            if (parent == null || !parent.caption || names.caption(cls) || names.caption(boxId))
+                captionBoxes.boxStarts();
+            else if (block || name.equals("br")) captionBoxes.paragraphEnds();
+        }
         boolean row = name.equals("tr");
         boolean cell = name.equals("td") || name.equals("th");
         if (!skip && block) flush();
@@ -414,6 +446,7 @@ final class TextBlockBuilder implements HtmlTokenizer.Handler {
                 name, skip, link, heading, li, main, name.equals("pre") || (parent != null && parent.pre), hf, article);
         fr.box = box;
         fr.code = code;
+        fr.caption = caption;
         fr.block = block;
         if (!skip && name.equals("table")) fr.table = new TableRows.Table("presentation".equalsIgnoreCase(role));
         if (!skip && row) fr.rowState = new TableRows.Row(blocks.size());
@@ -505,6 +538,7 @@ final class TextBlockBuilder implements HtmlTokenizer.Handler {
         for (int k = stack.size() - 1; k >= 0; k--) {
             Frame f = stack.get(k);
             if (!f.skip && f.block) flush();
+            if (f.caption && f.block) captionBoxes.paragraphEnds();
             if (f.rowState != null) endRow(f);
             stack.remove(k);
             if (f.tag.equals(tag)) return;

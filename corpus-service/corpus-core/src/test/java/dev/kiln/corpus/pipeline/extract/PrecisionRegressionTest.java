@@ -174,4 +174,32 @@ class PrecisionRegressionTest {
                 .doesNotContain("Cars queue on the old bridge")
                 .doesNotContain("The river seen from the northern crossing");
     }
+
+    /**
+     * A news gallery whose caption boxes each hold a full and a truncated copy of one long caption: two
+     * paragraphs in the outer box, but one in each caption box, so the page is not read as a photo post
+     * whose prose sits in its caption boxes, and the captions stay out beside a short story.
+     */
+    @Test
+    void aGalleryOfLongCaptionsInFullAndTruncatedCopiesStaysOut() {
+        StringBuilder gallery = new StringBuilder("<ul class=gallery>");
+        for (int i = 1; i <= 6; i++) {
+            String caption = "The old bridge seen from the harbour wall in photo " + i
+                    + ", with the cars of the morning rush queuing on the ramp while the engineers of the city"
+                    + " measure the cracks in the northern pillar before the repairs begin. Photo: city archive";
+            gallery.append("<li><img src=/b")
+                    .append(i)
+                    .append(".jpg><div class=caption><div class=caption-full>")
+                    .append(caption)
+                    .append("</div><div class=caption-truncated>")
+                    .append(caption)
+                    .append("</div></div></li>");
+        }
+        String html = "<html><head><title>Bridge to close</title></head><body>" + gallery + "</ul><div id=story>"
+                + BRIDGE_STORY + "</div></body></html>";
+        assertThat(extract("gallery-full-and-truncated-captions", html))
+                .contains("The city council voted on Tuesday")
+                .contains("a little over four million.")
+                .doesNotContain("seen from the harbour wall");
+    }
 }

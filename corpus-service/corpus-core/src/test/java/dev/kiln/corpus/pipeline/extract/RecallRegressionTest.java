@@ -61,6 +61,23 @@ class RecallRegressionTest {
     }
 
     /**
+     * A photo post whose prose sits in the caption-named boxes beside its pictures: the strict pass skips
+     * them and keeps the frames' repeated "click the photo" line, which holds less text than the skipped
+     * boxes, so the page is read again with caption boxes as text. The sidebar and the frames' line still go.
+     */
+    @Test
+    void photoPostWithItsProseInCaptionBoxesIsFound() {
+        String t = extract("photo-post-prose-in-caption-boxes.html");
+        assertThat(t)
+                .contains("The fair filled both halls of the exhibition centre this year")
+                .contains("which my wife will tell you is also as every year.")
+                .contains("The best layout of the show was a harbour town")
+                .contains("when the baseboard is finished.")
+                .doesNotContain("Recent posts")
+                .doesNotContain("Ballast, again");
+    }
+
+    /**
      * A list in the article whose items are mostly prose, one of them mostly a linked bug title: the list
      * as a whole has few links, so the item is content (Readability judges a list by the whole list); the
      * menu beside it, links throughout, still goes.
@@ -140,7 +157,7 @@ class RecallRegressionTest {
     }
 
     private static java.util.List<String> descriptions(String html) {
-        TextBlockBuilder blocks = new TextBlockBuilder(false, false, new PageNames());
+        TextBlockBuilder blocks = new TextBlockBuilder(false, false, false, new PageNames());
         HtmlTokenizer.tokenize(html, new ImpliedHeadEnd(blocks));
         return MetaDescription.of(html, blocks.finish().metaTags());
     }
