@@ -176,17 +176,16 @@ final class BoilerplateNames {
     }
 
     /**
-     * A class or id that names a caption box ("caption", "wp-caption", "imagecaption"): the one strong name
-     * whose box a photo post may fill with its prose, which {@link TextBlockBuilder} weighs by how much of
-     * the page those boxes hold.
+     * What kind of box for one line a class or id names: {@link LineBoxes#BYLINE} ("byline", "dateline"),
+     * {@link LineBoxes#CAPTION} ("caption", "wp-caption", "imagecaption"), else {@link LineBoxes#NONE}: the
+     * strong names whose box a post may fill with its prose, which {@link LineBoxes} weighs.
      */
-    static boolean caption(String classOrId) {
-        return classOrId != null
-                && classOrId.toLowerCase(Locale.ROOT).contains("caption")
-                && (nameHas(classOrId, CAPTION_WORDS) || namesCaption(classOrId));
+    static int lineBox(String classOrId) {
+        if (nameHas(classOrId, BYLINE_WORDS)) return LineBoxes.BYLINE;
+        return nameHas(classOrId, CAPTION_WORDS) || namesCaption(classOrId) ? LineBoxes.CAPTION : LineBoxes.NONE;
     }
 
-    private static final Set<String> CAPTION_WORDS = Set.of("caption");
+    private static final Set<String> BYLINE_WORDS = Set.of("byline", "dateline"), CAPTION_WORDS = Set.of("caption");
 
     /**
      * A name word that ends in "caption" without a separator ("thumbcaption", "imagecaption",

@@ -71,9 +71,10 @@ public final class HtmlMainText {
     public record Result(String text, String title, List<Block> blocks, boolean[] kept) {}
 
     /**
-     * The main text. A page whose caption-named boxes held paragraphs of prose, more than the strict pass
-     * kept, is read again with them as text (a photo post, {@link CaptionBoxes}). Fallbacks, in order: the
-     * article in the page's JSON-LD when it is more than twice as long as what the markup gave (script-rendered and paywalled pages); a second, lenient pass when
+     * The main text. A page whose boxes named for a line (caption, byline) held paragraphs of prose, more
+     * than the first pass kept, is read again with them as text (a photo post, {@link LineBoxes}).
+     * Fallbacks, in order: the article in the page's JSON-LD when it is more than twice
+     * as long as what the markup gave (script-rendered and paywalled pages); a second, lenient pass when
      * the first found under 500 characters and the lenient one finds more than twice as much (a
      * strongly named wrapper hid the article, or the whole page), or when the markup declares an
      * itemprop=articleBody the first pass never saw and the lenient pass finds it; for a page still empty, a
@@ -85,9 +86,10 @@ public final class HtmlMainText {
         TextBlockBuilder.Blocks page = blocks(html, false, false, false, names);
         List<String> descriptions = MetaDescription.of(html, page.metaTags());
         Result r = MainTextSelector.select(page, descriptions, maxLinkDensity);
-        if (page.captionChars() > 0 && page.captionChars() > distinctVisibleChars(r)) {
-            // a photo post: its prose sits in the caption boxes beside its pictures, and what the pass kept
-            // is less than they hold (its lines repeated in every picture's frame counted once)
+        if (page.lineBoxChars() > 0 && page.lineBoxChars() > distinctVisibleChars(r)) {
+            // a photo post whose prose sits in the caption boxes beside its pictures, a post pasted into its
+            // byline's span: what the pass kept is less than those boxes hold (lines repeated in every
+            // picture's frame counted once)
             page = blocks(html, false, false, true, names);
             r = MainTextSelector.select(page, descriptions, maxLinkDensity);
         }
@@ -138,8 +140,8 @@ public final class HtmlMainText {
     }
 
     private static TextBlockBuilder.Blocks blocks(
-            String html, boolean lenient, boolean landmarks, boolean captions, PageNames names) {
-        TextBlockBuilder blocks = new TextBlockBuilder(lenient, landmarks, captions, names);
+            String html, boolean lenient, boolean landmarks, boolean lineBoxes, PageNames names) {
+        TextBlockBuilder blocks = new TextBlockBuilder(lenient, landmarks, lineBoxes, names);
         HtmlTokenizer.tokenize(html, new ImpliedHeadEnd(blocks));
         return blocks.finish();
     }

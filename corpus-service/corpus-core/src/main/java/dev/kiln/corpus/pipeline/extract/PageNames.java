@@ -14,8 +14,8 @@ final class PageNames {
     /** One value's verdicts, each worked out when first asked for. */
     private static final class Verdict {
         final String value;
-        Boolean weak, strong, phrase, caption;
-        Integer prior;
+        Boolean weak, strong, phrase;
+        Integer prior, lineBox;
 
         Verdict(String value) {
             this.value = value;
@@ -40,12 +40,12 @@ final class PageNames {
         return v.strong;
     }
 
-    /** {@link BoilerplateNames#caption}: a box named as a caption. */
-    boolean caption(String classOrId) {
-        if (classOrId == null || classOrId.isEmpty()) return false;
+    /** {@link BoilerplateNames#lineBox}: which box for one line the name names, a caption or a byline. */
+    int lineBox(String classOrId) {
+        if (classOrId == null || classOrId.isEmpty()) return LineBoxes.NONE;
         Verdict v = verdict(classOrId);
-        if (v.caption == null) v.caption = BoilerplateNames.caption(v.value);
-        return v.caption;
+        if (v.lineBox == null) v.lineBox = BoilerplateNames.lineBox(v.value);
+        return v.lineBox;
     }
 
     /** {@link BoilerplateNames#phrase}: an id that a heading's text generated, not a box's name. */

@@ -78,6 +78,23 @@ class RecallRegressionTest {
     }
 
     /**
+     * A post pasted from a word processor into the span its byline came in ("byline-author" spans around
+     * whole paragraphs): a byline names the author in a few words, so a byline box holding a paragraph of
+     * prose, with more text than the strict pass kept around it, is read as text.
+     */
+    @Test
+    void postPastedIntoItsBylineSpansIsFound() {
+        String t = extract("post-pasted-into-byline-spans.html");
+        assertThat(t)
+                .contains("From the first of June every book you borrow from the city library")
+                .contains("A reading room for the whole day")
+                .contains("The old newspaper store on the second floor")
+                .contains("The reading room has no booking system.")
+                .doesNotContain("April 2012")
+                .doesNotContain("Older Post");
+    }
+
+    /**
      * A list in the article whose items are mostly prose, one of them mostly a linked bug title: the list
      * as a whole has few links, so the item is content (Readability judges a list by the whole list); the
      * menu beside it, links throughout, still goes.
