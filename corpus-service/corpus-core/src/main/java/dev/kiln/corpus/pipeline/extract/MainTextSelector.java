@@ -166,6 +166,7 @@ final class MainTextSelector {
             keep[k] = true;
         }
         ArticleTail.cut(blocks, keep, page.headline());
+        RepeatedLabels.cut(blocks, keep);
         // a heading stays only when kept content follows it before the next heading
         for (int k = 0; k < nb; k++) {
             if (!keep[k] || !blocks.get(k).heading()) continue;

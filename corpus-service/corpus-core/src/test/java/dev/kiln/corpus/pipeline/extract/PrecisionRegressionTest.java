@@ -202,4 +202,29 @@ class PrecisionRegressionTest {
                 .contains("a little over four million.")
                 .doesNotContain("seen from the harbour wall");
     }
+
+    /**
+     * A label the template prints above every picture ("Mouseover the photo to add a note") is not the
+     * post's text, however often the post's region holds it; a line that code blocks repeat (each block's
+     * lines share their element) stays.
+     */
+    @Test
+    void aLabelRepeatedAboveEveryPictureIsNotTheText() {
+        StringBuilder post = new StringBuilder("<div class=post><h1>Bridge works, week six</h1>");
+        for (int i = 1; i <= 6; i++)
+            post.append("<div class=frame><div class=note-tip>Mouseover the photo to add a note</div><img src=/w")
+                    .append(i)
+                    .append(".jpg></div><p>Photo ")
+                    .append(i)
+                    .append(" shows the northern pillar from the harbour wall, where the engineers have started to"
+                            + " fill the cracks with resin before the new bearings arrive next month.</p>");
+        for (int i = 1; i <= 5; i++)
+            post.append("<pre>$ make check\nrunning the bridge load tests\nall tests passed</pre>");
+        String html = "<html><head><title>Bridge works, week six</title></head><body>" + post + "</div></body></html>";
+        assertThat(extract("repeated-picture-label", html))
+                .contains("Photo 1 shows the northern pillar")
+                .contains("Photo 6 shows the northern pillar")
+                .contains("running the bridge load tests")
+                .doesNotContain("Mouseover the photo");
+    }
 }
