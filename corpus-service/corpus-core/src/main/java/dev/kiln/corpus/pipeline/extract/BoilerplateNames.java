@@ -197,6 +197,18 @@ final class BoilerplateNames {
     }
 
     /**
+     * What kind of box for one line a class or id names: {@link LineBoxes#BYLINE} ("byline", "dateline"),
+     * {@link LineBoxes#CAPTION} ("caption", "wp-caption", "imagecaption"), else {@link LineBoxes#NONE}: the
+     * strong names whose box a post may fill with its prose, which {@link LineBoxes} weighs.
+     */
+    static int lineBox(String classOrId) {
+        if (nameHas(classOrId, BYLINE_WORDS)) return LineBoxes.BYLINE;
+        return nameHas(classOrId, CAPTION_WORDS) || namesCaption(classOrId) ? LineBoxes.CAPTION : LineBoxes.NONE;
+    }
+
+    private static final Set<String> BYLINE_WORDS = Set.of("byline", "dateline"), CAPTION_WORDS = Set.of("caption");
+
+    /**
      * A name word that ends in "caption" without a separator ("thumbcaption", "imagecaption",
      * "storyphotocaption"): older CMSs and wikis run the words of a caption box's name together, and the
      * caption is no more the article's text than a box named "caption".

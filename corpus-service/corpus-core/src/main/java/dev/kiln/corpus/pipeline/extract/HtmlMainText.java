@@ -1,6 +1,8 @@
 package dev.kiln.corpus.pipeline.extract;
 
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 
 /**
  * Main-text extraction from HTML in one streaming pass, without building a DOM: {@link HtmlTokenizer}
@@ -69,7 +71,9 @@ public final class HtmlMainText {
     public record Result(String text, String title, List<Block> blocks, boolean[] kept) {}
 
     /**
-     * The main text. Fallbacks, in order: the article in the page's JSON-LD when it is more than twice
+     * The main text. A page whose boxes named for a line (caption, byline) held paragraphs of prose, more
+     * than the first pass kept, is read again with them as text (a photo post, {@link LineBoxes}).
+     * Fallbacks, in order: the article in the page's JSON-LD when it is more than twice
      * as long as what the markup gave (script-rendered and paywalled pages); a second, lenient pass when
      * the first found under 500 characters and the lenient one finds more than twice as much (a
      * strongly named wrapper hid the article, or the whole page), or when the markup declares an
@@ -79,25 +83,34 @@ public final class HtmlMainText {
      */
     public static Result extract(String html, double maxLinkDensity) {
         PageNames names = new PageNames();
-        TextBlockBuilder.Blocks page = blocks(html, false, false, names);
+        TextBlockBuilder.Blocks page = blocks(html, false, false, false, names);
         List<String> descriptions = MetaDescription.of(html, page.metaTags());
         Result r = MainTextSelector.select(page, descriptions, maxLinkDensity);
+        if (page.lineBoxChars() > 0 && page.lineBoxChars() > distinctVisibleChars(r)) {
+            // a photo post whose prose sits in the caption boxes beside its pictures, a post pasted into its
+            // byline's span: what the pass kept is less than those boxes hold (lines repeated in every
+            // picture's frame counted once)
+            page = blocks(html, false, false, true, names);
+            r = MainTextSelector.select(page, descriptions, maxLinkDensity);
+        }
         String jsonLd = JsonLdArticle.body(page.jsonLd());
         if (jsonLd.length() > 2 * r.text().length() && jsonLd.length() >= MIN_JSON_LD_CHARS)
             return new Result(
                     jsonLd, r.title(), r.blocks(), new boolean[r.blocks().size()]);
         if (r.text().length() < RETRY_BELOW_CHARS) {
-            Result lenient = MainTextSelector.select(blocks(html, true, false, names), descriptions, maxLinkDensity);
+            Result lenient =
+                    MainTextSelector.select(blocks(html, true, false, false, names), descriptions, maxLinkDensity);
             if (lenient.text().length() > RETRY_GAIN * r.text().length()) return lenient;
         } else if (page.declaresArticleBody() && !ContainerScorer.hasArticleBody(page.blocks(), page.elements())) {
             // the page marks its article body, but a strongly named wrapper ("share_wrapper") hid it
-            TextBlockBuilder.Blocks all = blocks(html, true, false, names);
+            TextBlockBuilder.Blocks all = blocks(html, true, false, false, names);
             if (ContainerScorer.hasArticleBody(all.blocks(), all.elements()))
                 return MainTextSelector.select(all, descriptions, maxLinkDensity);
         }
         if (!r.text().isEmpty()) return r;
         // only for a page still empty: an aside or a banner around the article is rarer than one beside it
-        Result landmarks = MainTextSelector.select(blocks(html, true, true, names), descriptions, maxLinkDensity);
+        Result landmarks =
+                MainTextSelector.select(blocks(html, true, true, false, names), descriptions, maxLinkDensity);
         if (!landmarks.text().isEmpty()) return landmarks;
         return MainTextSelector.anyProse(page, maxLinkDensity);
     }
@@ -114,8 +127,21 @@ public final class HtmlMainText {
     /** Shorter JSON-LD bodies are teasers (descriptions), not the article. */
     private static final int MIN_JSON_LD_CHARS = 200;
 
-    private static TextBlockBuilder.Blocks blocks(String html, boolean lenient, boolean landmarks, PageNames names) {
-        TextBlockBuilder blocks = new TextBlockBuilder(lenient, landmarks, names);
+    /** The non-white-space characters of the result's kept blocks, each distinct text once. */
+    private static long distinctVisibleChars(Result r) {
+        Set<String> seen = new HashSet<>();
+        long chars = 0;
+        for (int k = 0; k < r.kept().length; k++) {
+            String t = r.blocks().get(k).text();
+            if (!r.kept()[k] || !seen.add(t)) continue;
+            for (int i = 0; i < t.length(); i++) if (!Character.isWhitespace(t.charAt(i))) chars++;
+        }
+        return chars;
+    }
+
+    private static TextBlockBuilder.Blocks blocks(
+            String html, boolean lenient, boolean landmarks, boolean lineBoxes, PageNames names) {
+        TextBlockBuilder blocks = new TextBlockBuilder(lenient, landmarks, lineBoxes, names);
         HtmlTokenizer.tokenize(html, new ImpliedHeadEnd(blocks));
         return blocks.finish();
     }

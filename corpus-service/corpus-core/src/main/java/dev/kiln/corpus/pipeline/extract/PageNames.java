@@ -15,7 +15,7 @@ final class PageNames {
     private static final class Verdict {
         final String value;
         Boolean weak, strong, phrase;
-        Integer prior;
+        Integer prior, lineBox;
 
         Verdict(String value) {
             this.value = value;
@@ -38,6 +38,14 @@ final class PageNames {
         Verdict v = verdict(classOrId);
         if (v.strong == null) v.strong = BoilerplateNames.strong(v.value);
         return v.strong;
+    }
+
+    /** {@link BoilerplateNames#lineBox}: which box for one line the name names, a caption or a byline. */
+    int lineBox(String classOrId) {
+        if (classOrId == null || classOrId.isEmpty()) return LineBoxes.NONE;
+        Verdict v = verdict(classOrId);
+        if (v.lineBox == null) v.lineBox = BoilerplateNames.lineBox(v.value);
+        return v.lineBox;
     }
 
     /** {@link BoilerplateNames#phrase}: an id that a heading's text generated, not a box's name. */

@@ -28,7 +28,8 @@ final class TextBlockBuilder implements HtmlTokenizer.Handler {
     /**
      * A page's blocks, the parent of each weakly named box (-1: none), its article count and title, and
      * where the dropped headline stood: the index of the first block after it (-1: no headline), and
-     * whether any element, skipped ones included, declares itemprop=articleBody.
+     * whether any element, skipped ones included, declares itemprop=articleBody; what the boxes named for
+     * one line that the pass skipped held ({@link LineBoxes#proseChars}).
      */
     record Blocks(
             List<Block> blocks,
@@ -39,7 +40,8 @@ final class TextBlockBuilder implements HtmlTokenizer.Handler {
             List<String> jsonLd,
             int headline,
             boolean declaresArticleBody,
-            List<Integer> metaTags) {}
+            List<Integer> metaTags,
+            long lineBoxChars) {}
 
     private static final class Frame {
         final String tag;
@@ -47,6 +49,7 @@ final class TextBlockBuilder implements HtmlTokenizer.Handler {
         boolean block; // one of HtmlElements.BLOCK, looked up once
         final int article;
         boolean code;
+        boolean lineBox; // inside a box skipped for its name of a line (caption, byline, dateline)
         int element = -1; // innermost non-skipped element, in the ElementTable
         int box = -1; // innermost element whose class/id names boilerplate (decided after the pass), -1 none
         TableRows.Table table; // a table's layout-or-data signals
@@ -100,7 +103,8 @@ final class TextBlockBuilder implements HtmlTokenizer.Handler {
     /** Where the page's meta tags start, for {@link MetaDescription}. */
     private final List<Integer> metaTags = new ArrayList<>();
 
-    private final boolean lenient, landmarks;
+    private final boolean lenient, landmarks, lineBoxesOpen;
+    private final LineBoxes lineBoxes = new LineBoxes();
     private final PageNames names;
     /** The first '&' at or after {@link #ampFrom} in {@link #ampIn} (MAX_VALUE: none): text runs without one skip unescaping. */
     private String ampIn;
@@ -113,11 +117,14 @@ final class TextBlockBuilder implements HtmlTokenizer.Handler {
      * @param landmarks asides and banner / contentinfo / complementary landmarks are judged by size too
      *     instead of skipped (with {@code lenient}): the last try for a page that came out empty because
      *     one of them wrapped the article
+     * @param lineBoxesOpen boxes named for a line (caption, byline, dateline) are read as text (a strict pass
+     *     otherwise): the pass for a post whose prose fills such boxes
      * @param names what the page's class and id values say, shared by all passes over one page
      */
-    TextBlockBuilder(boolean lenient, boolean landmarks, PageNames names) {
+    TextBlockBuilder(boolean lenient, boolean landmarks, boolean lineBoxesOpen, PageNames names) {
         this.lenient = lenient;
         this.landmarks = landmarks;
+        this.lineBoxesOpen = lineBoxesOpen;
         this.names = names;
         this.elements = new ElementTable(names);
     }
@@ -245,13 +252,25 @@ final class TextBlockBuilder implements HtmlTokenizer.Handler {
     Blocks finish() {
         flush();
         return new Blocks(
-                blocks, boxParent, articles, title, elements, jsonLd, headline, declaresArticleBody, metaTags);
+                blocks,
+                boxParent,
+                articles,
+                title,
+                elements,
+                jsonLd,
+                headline,
+                declaresArticleBody,
+                metaTags,
+                lineBoxes.proseChars());
     }
 
     @Override
     public void text(String html, int from, int to) {
-        if (skipping()) return;
         Frame t = top();
+        if (t != null && t.skip) {
+            if (t.lineBox) lineBoxes.text(html, from, to, t.link);
+            return;
+        }
         boolean link = false, pre = false;
         if (t != null) {
             link = t.link;
@@ -357,6 +376,8 @@ final class TextBlockBuilder implements HtmlTokenizer.Handler {
         if (articleBodyProp(tag.itemprop())) declaresArticleBody = true;
         boolean inMainAlready = parent != null && parent.main;
         boolean skip = parent != null && parent.skip;
+        boolean lineBox = skip && parent.lineBox;
+        int lineBoxKind = LineBoxes.NONE;
         // the page's own header or footer; the lenient pass judges it by size like a weakly named box
         // instead of skipping it: a header the page never closed holds the rest of the page
         boolean pageHeaderFooter = (name.equals("header") || name.equals("footer"))
@@ -370,8 +391,14 @@ final class TextBlockBuilder implements HtmlTokenizer.Handler {
             else if (BoilerplateNames.skippedRole(role) && !landmark) skip = true;
             else if (tag.style() != null && BoilerplateNames.hiddenStyle(tag.style())) skip = true;
             else if (BoilerplateNames.hiddenClass(cls)) skip = true;
-            else if (!lenient && !articleContainer(name, tag.itemprop()) && (names.strong(cls) || names.strong(boxId)))
-                skip = true;
+            else if (!lenient
+                    && !articleContainer(name, tag.itemprop())
+                    && (names.strong(cls) || names.strong(boxId))) {
+                lineBoxKind = lineBoxKind(name, cls, boxId);
+                lineBox = lineBoxKind != LineBoxes.NONE;
+                skip = !(lineBoxesOpen && lineBox);
+                lineBox &= skip;
+            }
         }
         int box = parent == null ? -1 : parent.box;
         if (!skip
@@ -392,6 +419,13 @@ final class TextBlockBuilder implements HtmlTokenizer.Handler {
             box = boxParent.size() - 1;
         }
         boolean block = HtmlElements.BLOCK.contains(name);
+        if (lineBox) {
+            // paragraphs count per innermost named box: a gallery's caption may hold its text twice, in a
+            // full and a truncated caption box
+            if (lineBoxKind == LineBoxes.NONE) lineBoxKind = lineBoxKind(name, cls, boxId);
+            if (lineBoxKind != LineBoxes.NONE) lineBoxes.boxStarts(lineBoxKind);
+            else if (block || name.equals("br")) lineBoxes.paragraphEnds();
+        }
         boolean row = name.equals("tr");
         boolean cell = name.equals("td") || name.equals("th");
         if (!skip && block) flush();
@@ -416,6 +450,7 @@ final class TextBlockBuilder implements HtmlTokenizer.Handler {
                 name, skip, link, heading, li, main, name.equals("pre") || (parent != null && parent.pre), hf, article);
         fr.box = box;
         fr.code = code;
+        fr.lineBox = lineBox;
         fr.block = block;
         if (!skip && name.equals("table")) fr.table = new TableRows.Table("presentation".equalsIgnoreCase(role));
         if (!skip && row) fr.rowState = new TableRows.Row(blocks.size());
@@ -447,6 +482,16 @@ final class TextBlockBuilder implements HtmlTokenizer.Handler {
             Frame r = openRow();
             if (r != null) r.rowState.cellStarts(blocks.size());
         }
+    }
+
+    /**
+     * Which box for one line the element is ({@link LineBoxes}): a byline only as an inline element, the
+     * span a word processor's paste wraps around paragraphs; a block named "byline" around the story is a
+     * wrapper the lenient pass judges by size.
+     */
+    private int lineBoxKind(String name, String cls, String id) {
+        int kind = Math.max(names.lineBox(cls), names.lineBox(id));
+        return kind == LineBoxes.BYLINE && HtmlElements.BLOCK.contains(name) ? LineBoxes.NONE : kind;
     }
 
     /** An element that declares itself the page's content, whatever its class or id says. */
@@ -507,6 +552,7 @@ final class TextBlockBuilder implements HtmlTokenizer.Handler {
         for (int k = stack.size() - 1; k >= 0; k--) {
             Frame f = stack.get(k);
             if (!f.skip && f.block) flush();
+            if (f.lineBox && f.block) lineBoxes.paragraphEnds();
             if (f.rowState != null) endRow(f);
             stack.remove(k);
             if (f.tag.equals(tag)) return;

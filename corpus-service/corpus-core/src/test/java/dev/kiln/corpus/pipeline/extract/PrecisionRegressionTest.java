@@ -209,4 +209,57 @@ class PrecisionRegressionTest {
                 .doesNotContain("PUBLISHED")
                 .doesNotContain("16:35");
     }
+
+    /**
+     * A news gallery whose caption boxes each hold a full and a truncated copy of one long caption: two
+     * paragraphs in the outer box, but one in each caption box, so the page is not read as a photo post
+     * whose prose sits in its caption boxes, and the captions stay out beside a short story.
+     */
+    @Test
+    void aGalleryOfLongCaptionsInFullAndTruncatedCopiesStaysOut() {
+        StringBuilder gallery = new StringBuilder("<ul class=gallery>");
+        for (int i = 1; i <= 6; i++) {
+            String caption = "The old bridge seen from the harbour wall in photo " + i
+                    + ", with the cars of the morning rush queuing on the ramp while the engineers of the city"
+                    + " measure the cracks in the northern pillar before the repairs begin. Photo: city archive";
+            gallery.append("<li><img src=/b")
+                    .append(i)
+                    .append(".jpg><div class=caption><div class=caption-full>")
+                    .append(caption)
+                    .append("</div><div class=caption-truncated>")
+                    .append(caption)
+                    .append("</div></div></li>");
+        }
+        String html = "<html><head><title>Bridge to close</title></head><body>" + gallery + "</ul><div id=story>"
+                + BRIDGE_STORY + "</div></body></html>";
+        assertThat(extract("gallery-full-and-truncated-captions", html))
+                .contains("The city council voted on Tuesday")
+                .contains("a little over four million.")
+                .doesNotContain("seen from the harbour wall");
+    }
+
+    /**
+     * A label the template prints above every picture ("Mouseover the photo to add a note") is not the
+     * post's text, however often the post's region holds it; a line that code blocks repeat (each block's
+     * lines share their element) stays.
+     */
+    @Test
+    void aLabelRepeatedAboveEveryPictureIsNotTheText() {
+        StringBuilder post = new StringBuilder("<div class=post><h1>Bridge works, week six</h1>");
+        for (int i = 1; i <= 6; i++)
+            post.append("<div class=frame><div class=note-tip>Mouseover the photo to add a note</div><img src=/w")
+                    .append(i)
+                    .append(".jpg></div><p>Photo ")
+                    .append(i)
+                    .append(" shows the northern pillar from the harbour wall, where the engineers have started to"
+                            + " fill the cracks with resin before the new bearings arrive next month.</p>");
+        for (int i = 1; i <= 5; i++)
+            post.append("<pre>$ make check\nrunning the bridge load tests\nall tests passed</pre>");
+        String html = "<html><head><title>Bridge works, week six</title></head><body>" + post + "</div></body></html>";
+        assertThat(extract("repeated-picture-label", html))
+                .contains("Photo 1 shows the northern pillar")
+                .contains("Photo 6 shows the northern pillar")
+                .contains("running the bridge load tests")
+                .doesNotContain("Mouseover the photo");
+    }
 }

@@ -61,6 +61,59 @@ class RecallRegressionTest {
     }
 
     /**
+     * A photo post whose prose sits in the caption-named boxes beside its pictures: the strict pass skips
+     * them and keeps the frames' repeated "click the photo" line, which holds less text than the skipped
+     * boxes, so the page is read again with caption boxes as text. The sidebar and the frames' line still go.
+     */
+    @Test
+    void photoPostWithItsProseInCaptionBoxesIsFound() {
+        String t = extract("photo-post-prose-in-caption-boxes.html");
+        assertThat(t)
+                .contains("The fair filled both halls of the exhibition centre this year")
+                .contains("which my wife will tell you is also as every year.")
+                .contains("The best layout of the show was a harbour town")
+                .contains("when the baseboard is finished.")
+                .doesNotContain("Recent posts")
+                .doesNotContain("Ballast, again");
+    }
+
+    /**
+     * A post pasted from a word processor into the span its byline came in ("byline-author" spans around
+     * whole paragraphs): a byline names the author in a few words, so a byline box holding a paragraph of
+     * prose, with more text than the strict pass kept around it, is read as text.
+     */
+    @Test
+    void postPastedIntoItsBylineSpansIsFound() {
+        String t = extract("post-pasted-into-byline-spans.html");
+        assertThat(t)
+                .contains("From the first of June every book you borrow from the city library")
+                .contains("A reading room for the whole day")
+                .contains("The old newspaper store on the second floor")
+                .contains("The reading room has no booking system.")
+                .doesNotContain("April 2012")
+                .doesNotContain("Older Post");
+    }
+
+    /**
+     * A blogger's round-up: the post's body is a list of linked titles between an opening line and a
+     * closing one. Each item is mostly link, but the post's own text follows the list in its container,
+     * so the list is the post's; the sidebar's blogroll and archive lists, in a container of their own,
+     * still go, and so does a toolbar of one- and two-word links between the list and the closing line.
+     */
+    @Test
+    void aListOfLinksInsideThePostsTextIsKept() {
+        String t = extract("link-roundup-post.html");
+        assertThat(t)
+                .contains("Five pieces worth your time this week")
+                .contains("Why the terminal strike lasted eleven days")
+                .contains("The long decline of the break-bulk dock.")
+                .contains("writes her first guest post for us on Thursday.")
+                .doesNotContain("Reprints")
+                .doesNotContain("The Tramp Steamer")
+                .doesNotContain("October 2012");
+    }
+
+    /**
      * A list in the article whose items are mostly prose, one of them mostly a linked bug title: the list
      * as a whole has few links, so the item is content (Readability judges a list by the whole list); the
      * menu beside it, links throughout, still goes.
@@ -167,7 +220,7 @@ class RecallRegressionTest {
     }
 
     private static java.util.List<String> descriptions(String html) {
-        TextBlockBuilder blocks = new TextBlockBuilder(false, false, new PageNames());
+        TextBlockBuilder blocks = new TextBlockBuilder(false, false, false, new PageNames());
         HtmlTokenizer.tokenize(html, new ImpliedHeadEnd(blocks));
         return MetaDescription.of(html, blocks.finish().metaTags());
     }
