@@ -1,10 +1,8 @@
 package dev.kiln.corpus.pipeline.extract;
 
 import dev.kiln.corpus.pipeline.extract.HtmlMainText.Block;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 
 /**
  * Related-link, teaser and comment sections, post metadata, datelines and pleas inside the article's
@@ -96,7 +94,6 @@ final class ArticleTail {
         teaserCards(blocks, keep);
         moreLinkCards(blocks, keep, firstProse);
         galleries(blocks, keep);
-        repeatedLabels(blocks, keep);
         long before = 0;
         for (int k = 0; k < keep.length; k++) {
             if (!keep[k]) continue;
@@ -289,40 +286,6 @@ final class ArticleTail {
                 && b.words() <= MAX_CARD_BLURB_WORDS
                 && (closing || b.linkChars() < MAX_SHORT_LINK_DENSITY * b.length());
     }
-
-    /**
-     * Unkeeps every copy of a short title-like line the article's blocks repeat {@link #MIN_LABEL_REPEATS}
-     * times or more: a gallery's title under each slide, a video teaser's title above and in its player,
-     * an advert's marker. A writer does not say the same short line three times; a refrain is rarer in news than
-     * a template's label (Trafilatura drops text it has seen too often the same way).
-     */
-    private static void repeatedLabels(List<Block> blocks, boolean[] keep) {
-        Map<String, Integer> seen = null;
-        for (int k = 0; k < keep.length; k++) {
-            if (!keep[k] || !label(blocks.get(k))) continue;
-            if (seen == null) seen = new HashMap<>();
-            seen.merge(blocks.get(k).text(), 1, Integer::sum);
-        }
-        if (seen == null) return;
-        for (int k = 0; k < keep.length; k++)
-            if (keep[k] && label(blocks.get(k)) && seen.get(blocks.get(k).text()) >= MIN_LABEL_REPEATS) keep[k] = false;
-    }
-
-    /**
-     * A line written as a title: a capital first, lower-case letters in it, no table cells. Code and
-     * shell sessions repeat their lines ("$ hg push", "SELECT", "}"), and data tables their header
-     * rows, as their content.
-     */
-    private static boolean label(Block b) {
-        String t = b.text();
-        if (b.words() > MAX_LABEL_WORDS || t.isEmpty() || !Character.isUpperCase(t.charAt(0)) || t.indexOf('|') >= 0)
-            return false;
-        for (int i = 1; i < t.length(); i++) if (Character.isLowerCase(t.charAt(i))) return true;
-        return false;
-    }
-
-    /** A repeated line this short, this often, is a template's label. */
-    private static final int MAX_LABEL_WORDS = 12, MIN_LABEL_REPEATS = 3;
 
     /**
      * Unkeeps photo galleries: at least {@link #MIN_SLIDES} blocks opening with consecutive slide
