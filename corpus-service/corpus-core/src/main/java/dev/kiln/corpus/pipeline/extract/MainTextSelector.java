@@ -147,7 +147,6 @@ final class MainTextSelector {
         boolean useMain = marks == MAIN;
         int useArticle = Math.max(marks, 0);
         double[] listDensity = listLinkDensity(blocks, page.elements());
-        boolean[] linkDropped = new boolean[nb];
         for (int k = 0; k < nb; k++) {
             Block b = blocks.get(k);
             if (region != null) {
@@ -161,15 +160,11 @@ final class MainTextSelector {
             for (int x = b.box(); x >= 0 && !inBoiler; x = page.boxParents().get(x)) inBoiler = boxIsBoiler[x];
             if (inBoiler) continue;
             double ld = b.length() == 0 ? 1 : (double) b.linkChars() / b.length();
-            if (ld > maxLinkDensity && !(b.listItem() && b.words() >= 5 && listDensity[k] <= maxLinkDensity)) {
-                linkDropped[k] = b.listItem();
-                continue;
-            }
+            if (ld > maxLinkDensity && !(b.listItem() && b.words() >= 5 && listDensity[k] <= maxLinkDensity)) continue;
             int words = b.words();
             if (words <= 12 && boilerText(b.text())) continue;
             keep[k] = true;
         }
-        ProseLinkLists.keep(blocks, keep, linkDropped, page.elements());
         ArticleTail.cut(blocks, keep, page.headline());
         RepeatedLabels.cut(blocks, keep);
         // a heading stays only when kept content follows it before the next heading

@@ -95,25 +95,6 @@ class RecallRegressionTest {
     }
 
     /**
-     * A blogger's round-up: the post's body is a list of linked titles between an opening line and a
-     * closing one. Each item is mostly link, but the post's own text follows the list in its container,
-     * so the list is the post's; the sidebar's blogroll and archive lists, in a container of their own,
-     * still go, and so does a toolbar of one- and two-word links between the list and the closing line.
-     */
-    @Test
-    void aListOfLinksInsideThePostsTextIsKept() {
-        String t = extract("link-roundup-post.html");
-        assertThat(t)
-                .contains("Five pieces worth your time this week")
-                .contains("Why the terminal strike lasted eleven days")
-                .contains("The long decline of the break-bulk dock.")
-                .contains("writes her first guest post for us on Thursday.")
-                .doesNotContain("Reprints")
-                .doesNotContain("The Tramp Steamer")
-                .doesNotContain("October 2012");
-    }
-
-    /**
      * A list in the article whose items are mostly prose, one of them mostly a linked bug title: the list
      * as a whole has few links, so the item is content (Readability judges a list by the whole list); the
      * menu beside it, links throughout, still goes.
