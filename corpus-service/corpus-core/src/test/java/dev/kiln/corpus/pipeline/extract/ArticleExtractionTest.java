@@ -392,21 +392,25 @@ class ArticleExtractionTest {
     void aTitleRepeatedUnderEachSlideGoesWhileRepeatedCodeLinesStay() {
         String prose = "The harbour festival drew more visitors than ever this year, with boats from twelve ports"
                 + " moored along the quay for the whole weekend.";
-        java.util.List<HtmlMainText.Block> blocks = java.util.List.of(
-                block(prose),
-                block("Tall ships in the harbour"),
-                block("Tall ships in the harbour"),
-                block("$ hg push"),
-                block("Tall ships in the harbour"),
-                block("$ hg push"),
-                block("SELECT"),
-                block("$ hg push"),
-                block("SELECT"),
-                block("SELECT"),
-                block(prose));
+        String[] lines = {
+            prose,
+            "Tall ships in the harbour",
+            "Tall ships in the harbour",
+            "$ hg push",
+            "Tall ships in the harbour",
+            "$ hg push",
+            "SELECT",
+            "$ hg push",
+            "SELECT",
+            "SELECT",
+            prose
+        };
+        java.util.List<HtmlMainText.Block> blocks = new java.util.ArrayList<>();
+        for (int i = 0; i < lines.length; i++) // each line its own element, as a slide's caption is
+        blocks.add(new HtmlMainText.Block(lines[i], 0, false, false, false, 0, false, -1, i));
         boolean[] keep = new boolean[blocks.size()];
         java.util.Arrays.fill(keep, true);
-        ArticleTail.cut(blocks, keep, -1);
+        RepeatedLabels.cut(blocks, keep);
         assertThat(keep).containsExactly(true, false, false, true, false, true, true, true, true, true, true);
     }
 
