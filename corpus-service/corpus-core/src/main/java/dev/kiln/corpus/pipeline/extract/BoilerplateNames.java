@@ -188,12 +188,10 @@ final class BoilerplateNames {
      */
     private static final Set<String> EMBEDDED_POSTS = Set.of("twitter-tweet", "instagram-media", "tiktok-embed");
 
+    private static final String[] EMBEDDED_POSTS_HINTS = EMBEDDED_POSTS.toArray(String[]::new);
+
     private static boolean embeddedPost(String cls) {
-        if (cls == null
-                || !cls.contains("twitter-tweet") && !cls.contains("instagram-media") && !cls.contains("tiktok-embed"))
-            return false;
-        for (String token : cls.split("\\s+")) if (EMBEDDED_POSTS.contains(token)) return true;
-        return false;
+        return hasClassToken(cls, EMBEDDED_POSTS, EMBEDDED_POSTS_HINTS);
     }
 
     /**
@@ -292,11 +290,24 @@ final class BoilerplateNames {
     private static final Set<String> HIDDEN_CLASSES =
             Set.of("hidden", "visually-hidden", "sr-only", "screen-reader-text");
 
+    private static final String[] HIDDEN_CLASS_HINTS = {"hidden", "sr-only", "screen-reader"};
+
     static boolean hiddenClass(String cls) {
-        // every element with a class asks: no split (and its garbage) unless a name could be there
-        if (cls == null || cls.indexOf("hidden") < 0 && cls.indexOf("sr-only") < 0 && cls.indexOf("screen-reader") < 0)
-            return false;
-        for (String token : cls.split("\\s+")) if (HIDDEN_CLASSES.contains(token)) return true;
+        return hasClassToken(cls, HIDDEN_CLASSES, HIDDEN_CLASS_HINTS);
+    }
+
+    /**
+     * Whether a whole token of the class value is one of {@code tokens}. Every element with a class asks
+     * some of these, so the value is split (and its garbage made) only when it contains one of {@code
+     * hints}, substrings of which each token holds one.
+     */
+    private static boolean hasClassToken(String cls, Set<String> tokens, String[] hints) {
+        if (cls == null) return false;
+        for (String h : hints)
+            if (cls.contains(h)) {
+                for (String token : cls.split("\\s+")) if (tokens.contains(token)) return true;
+                return false;
+            }
         return false;
     }
 
