@@ -84,7 +84,7 @@ public final class HtmlMainText {
     public static Result extract(String html, double maxLinkDensity) {
         PageNames names = new PageNames();
         TextBlockBuilder.Blocks page = blocks(html, false, false, false, names);
-        List<String> descriptions = MetaDescription.of(html, page.metaTags());
+        List<String> descriptions = MetaDescription.of(page.metaTags());
         Result r = MainTextSelector.select(page, descriptions, maxLinkDensity);
         if (page.lineBoxChars() > 0 && page.lineBoxChars() > distinctVisibleChars(r)) {
             // a photo post whose prose sits in the caption boxes beside its pictures, a post pasted into its

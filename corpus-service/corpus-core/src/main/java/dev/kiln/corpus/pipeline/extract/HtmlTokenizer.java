@@ -28,8 +28,9 @@ final class HtmlTokenizer {
             "plaintext");
 
     /**
-     * A start tag: lower-cased name, the attributes the extractor reads, whether it ended with "/>", and
-     * where its '<' stands (a meta tag's other attributes are read from there, for the few that need them).
+     * A start tag: lower-cased name, the attributes the extractor reads, and whether it ended with "/>". A
+     * {@code meta} tag's {@code name}, {@code property} and {@code content} are read for it alone (null
+     * elsewhere): the page's description is read from them.
      */
     record StartTag(
             String name,
@@ -41,7 +42,9 @@ final class HtmlTokenizer {
             String itemprop,
             boolean hidden,
             boolean selfClosing,
-            int at) {}
+            String metaName,
+            String metaProperty,
+            String metaContent) {}
 
     /** What the lexer reports, in document order. */
     interface Handler {
@@ -95,12 +98,14 @@ final class HtmlTokenizer {
                 textStart = i;
                 continue;
             }
-            int at = i, p = i + (endTag ? 2 : 1);
+            int p = i + (endTag ? 2 : 1);
             int nameStart = p;
             while (p < n && !isTagNameEnd(a[p])) p++;
             String name = names.lowerCase(html, a, nameStart, p);
             // attributes until '>' (respecting quotes)
             String cls = null, id = null, role = null, style = null, type = null, itemprop = null;
+            String metaName = null, metaProperty = null, metaContent = null;
+            boolean meta = name.equals("meta");
             boolean hidden = false;
             boolean selfClosing = false;
             while (p < n && a[p] != '>') {
@@ -140,7 +145,7 @@ final class HtmlTokenizer {
                         ve = p;
                     }
                 }
-                if (attr == OTHER) continue;
+                if (attr == OTHER || attr >= META_NAME && !meta) continue;
                 String val = vs < 0 ? null : html.substring(vs, ve);
                 switch (attr) {
                     case CLASS -> cls = val;
@@ -151,6 +156,9 @@ final class HtmlTokenizer {
                     case ITEMPROP -> itemprop = val;
                     case HIDDEN -> hidden = true;
                     case ARIA_HIDDEN -> hidden |= "true".equalsIgnoreCase(val);
+                    case META_NAME -> metaName = val;
+                    case META_PROPERTY -> metaProperty = val;
+                    case META_CONTENT -> metaContent = val;
                     default -> {}
                 }
             }
@@ -160,7 +168,19 @@ final class HtmlTokenizer {
                 handler.endTag(name);
                 continue;
             }
-            StartTag tag = new StartTag(name, cls, id, role, style, type, itemprop, hidden, selfClosing, at);
+            StartTag tag = new StartTag(
+                    name,
+                    cls,
+                    id,
+                    role,
+                    style,
+                    type,
+                    itemprop,
+                    hidden,
+                    selfClosing,
+                    metaName,
+                    metaProperty,
+                    metaContent);
             if (RAW_TEXT.contains(name)) {
                 int close = endTagOf(html, a, name, i);
                 int contentEnd = close < 0 ? n : close;
@@ -184,10 +204,14 @@ final class HtmlTokenizer {
             TYPE = 5,
             ITEMPROP = 6,
             HIDDEN = 7,
-            ARIA_HIDDEN = 8;
+            ARIA_HIDDEN = 8,
+            // a meta tag's only, from here on
+            META_NAME = 9,
+            META_PROPERTY = 10,
+            META_CONTENT = 11;
 
     private static final String[] KEPT_ATTRIBUTES = {
-        null, "class", "id", "role", "style", "type", "itemprop", "hidden", "aria-hidden"
+        null, "class", "id", "role", "style", "type", "itemprop", "hidden", "aria-hidden", "name", "property", "content"
     };
 
     /**
@@ -199,10 +223,16 @@ final class HtmlTokenizer {
     private static int attribute(char[] a, int from, int to) {
         int k = switch (to - from) {
             case 2 -> ID;
-            case 4 -> asciiLower(a[from]) == 'r' ? ROLE : TYPE;
+            case 4 ->
+                switch (asciiLower(a[from])) {
+                    case 'r' -> ROLE;
+                    case 'n' -> META_NAME;
+                    default -> TYPE;
+                };
             case 5 -> asciiLower(a[from]) == 'c' ? CLASS : STYLE;
             case 6 -> HIDDEN;
-            case 8 -> ITEMPROP;
+            case 7 -> META_CONTENT;
+            case 8 -> asciiLower(a[from]) == 'i' ? ITEMPROP : META_PROPERTY;
             case 11 -> ARIA_HIDDEN;
             default -> OTHER;
         };

@@ -11,9 +11,7 @@ import java.util.Locale;
  * summary as a paragraph above the article's body (a lead under the headline, set in the page's header
  * box, outside the article element or in a heading), the paragraph is the article's, whatever its box or
  * markup, as the gold article texts of the evaluation sets count it; Trafilatura and news extractors read
- * the same tag for the article's description. The lexer keeps only the attributes the blocks need, so it
- * notes where each meta tag starts and only those tags are read again here (a scan of the page's head for
- * them cost a tenth of extraction's time).
+ * the same tag for the article's description.
  */
 final class MetaDescription {
     private MetaDescription() {}
@@ -33,18 +31,11 @@ final class MetaDescription {
      * The page's descriptions, normalised to lower-case letters and digits, each once: a page may give a
      * short one to search engines and the standfirst to social networks.
      */
-    static List<String> of(String html, List<Integer> metaTags) {
+    static List<String> of(List<HtmlTokenizer.StartTag> metaTags) {
         List<String> out = List.of();
-        for (int at : metaTags) {
-            int gt = html.indexOf('>', at);
-            if (gt < 0) continue;
-            String tag = html.substring(at, gt + 1);
-            if (!tag.contains("escription")) continue;
-            String name = attribute(tag, "name"), property = attribute(tag, "property");
-            if (!described(name) && !described(property)) continue;
-            String content = attribute(tag, "content");
-            if (content == null) continue;
-            String d = letters(HtmlTokenizer.unescape(content));
+        for (HtmlTokenizer.StartTag tag : metaTags) {
+            if (!described(tag.metaName()) && !described(tag.metaProperty()) || tag.metaContent() == null) continue;
+            String d = letters(HtmlTokenizer.unescape(tag.metaContent()));
             if (d.length() < MIN_MATCH_CHARS || out.contains(d)) continue;
             if (out.isEmpty()) out = new ArrayList<>(2);
             out.add(d);
@@ -56,25 +47,6 @@ final class MetaDescription {
         if (name == null) return false;
         String n = name.strip().toLowerCase(Locale.ROOT);
         return n.equals("description") || n.equals("og:description") || n.equals("twitter:description");
-    }
-
-    /** The value of a quoted attribute in a start tag, or null. */
-    private static String attribute(String tag, String name) {
-        String lower = tag.toLowerCase(Locale.ROOT);
-        for (int i = lower.indexOf(name); i > 0; i = lower.indexOf(name, i + 1)) {
-            if (!Character.isWhitespace(lower.charAt(i - 1))) continue;
-            int j = i + name.length();
-            while (j < tag.length() && Character.isWhitespace(tag.charAt(j))) j++;
-            if (j >= tag.length() || tag.charAt(j) != '=') continue;
-            j++;
-            while (j < tag.length() && Character.isWhitespace(tag.charAt(j))) j++;
-            if (j >= tag.length()) return null;
-            char q = tag.charAt(j);
-            if (q != '"' && q != '\'') continue;
-            int end = tag.indexOf(q, j + 1);
-            return end < 0 ? null : tag.substring(j + 1, end);
-        }
-        return null;
     }
 
     /**

@@ -40,7 +40,7 @@ final class TextBlockBuilder implements HtmlTokenizer.Handler {
             List<String> jsonLd,
             int headline,
             boolean declaresArticleBody,
-            List<Integer> metaTags,
+            List<StartTag> metaTags,
             long lineBoxChars) {}
 
     private static final class Frame {
@@ -100,8 +100,8 @@ final class TextBlockBuilder implements HtmlTokenizer.Handler {
     private final List<Integer> boxParent = new ArrayList<>();
     private final ElementTable elements;
     private final List<String> jsonLd = new ArrayList<>();
-    /** Where the page's meta tags start, for {@link MetaDescription}. */
-    private final List<Integer> metaTags = new ArrayList<>();
+    /** The page's meta tags, for {@link MetaDescription}. */
+    private final List<StartTag> metaTags = new ArrayList<>();
 
     private final boolean lenient, landmarks, lineBoxesOpen;
     private final LineBoxes lineBoxes = new LineBoxes();
@@ -296,7 +296,7 @@ final class TextBlockBuilder implements HtmlTokenizer.Handler {
     @Override
     public void startTag(StartTag tag) {
         String name = tag.name();
-        if (name.equals("meta")) metaTags.add(tag.at());
+        if (name.equals("meta")) metaTags.add(tag);
         startElement(tag);
         if (HtmlElements.VOID.contains(name) || tag.selfClosing() && !HtmlElements.BLOCK.contains(name)) {
             if (name.equals("br") || name.equals("hr")) {

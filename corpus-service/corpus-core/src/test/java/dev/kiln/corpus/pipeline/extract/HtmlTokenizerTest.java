@@ -42,19 +42,27 @@ class HtmlTokenizerTest {
                                 "<DIV CLASS=\"a b\" data-class=x Id=main ROLE='Main' aria-HIDDEN=\"TRUE\" ItemProp=articleBody>t</Div>"))
                 .containsExactly(
                         "start StartTag[name=div, cls=a b, id=main, role=Main, style=null, type=null,"
-                                + " itemprop=articleBody, hidden=true, selfClosing=false, at=0]",
+                                + " itemprop=articleBody, hidden=true, selfClosing=false, metaName=null, metaProperty=null,"
+                                + " metaContent=null]",
                         "text t",
                         "end div");
         assertThat(events("<p stylex=\"display:none\" hidden/>"))
                 .containsExactly(
                         "start StartTag[name=p, cls=null, id=null, role=null, style=null, type=null, itemprop=null,"
-                                + " hidden=true, selfClosing=true, at=0]");
-        // where the tag's '<' stands: a meta tag's other attributes are read again from there
-        assertThat(events("ab<meta name=description content=x>"))
+                                + " hidden=true, selfClosing=true, metaName=null, metaProperty=null, metaContent=null]");
+        // name, property and content are a meta tag's alone: an input's name is passed over
+        assertThat(events("ab<meta NAME=description Content=x><META property='og:description' content=\"y z\">"
+                        + "<input name=q content=w>"))
                 .containsExactly(
                         "text ab",
                         "start StartTag[name=meta, cls=null, id=null, role=null, style=null, type=null, itemprop=null,"
-                                + " hidden=false, selfClosing=false, at=2]");
+                                + " hidden=false, selfClosing=false, metaName=description, metaProperty=null,"
+                                + " metaContent=x]",
+                        "start StartTag[name=meta, cls=null, id=null, role=null, style=null, type=null, itemprop=null,"
+                                + " hidden=false, selfClosing=false, metaName=null, metaProperty=og:description,"
+                                + " metaContent=y z]",
+                        "start StartTag[name=input, cls=null, id=null, role=null, style=null, type=null, itemprop=null,"
+                                + " hidden=false, selfClosing=false, metaName=null, metaProperty=null, metaContent=null]");
     }
 
     @Test

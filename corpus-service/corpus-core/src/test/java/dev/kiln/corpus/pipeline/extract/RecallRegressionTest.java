@@ -203,6 +203,6 @@ class RecallRegressionTest {
     private static java.util.List<String> descriptions(String html) {
         TextBlockBuilder blocks = new TextBlockBuilder(false, false, false, new PageNames());
         HtmlTokenizer.tokenize(html, new ImpliedHeadEnd(blocks));
-        return MetaDescription.of(html, blocks.finish().metaTags());
+        return MetaDescription.of(blocks.finish().metaTags());
     }
 }
