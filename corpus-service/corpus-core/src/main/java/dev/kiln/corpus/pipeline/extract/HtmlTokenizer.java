@@ -57,9 +57,11 @@ final class HtmlTokenizer {
 
         /**
          * A raw-text element, whole: its start tag and its content {@code html[from, to)}, up to its end
-         * tag or the end of the input. No end tag is reported for it.
+         * tag or the end of the input. No end tag is reported for it. Returns where its content ends: {@code
+         * to}, or an earlier position from which the rest is lexed as markup again (a title whose end tag
+         * was lost).
          */
-        void rawTextElement(StartTag tag, String html, int from, int to);
+        int rawTextElement(StartTag tag, String html, int from, int to);
     }
 
     static void tokenize(String html, Handler handler) {
@@ -70,6 +72,8 @@ final class HtmlTokenizer {
         int n = a.length;
         int i = 0;
         int textStart = 0;
+        String lastRawName = null;
+        int lastRawFrom = -1, lastRawClose = -1;
         while (i < n) {
             i = html.indexOf('<', i);
             if (i < 0 || i + 1 >= n) break;
@@ -182,9 +186,23 @@ final class HtmlTokenizer {
                     metaProperty,
                     metaContent);
             if (RAW_TEXT.contains(name)) {
-                int close = endTagOf(html, a, name, i);
+                int close;
+                if (name.equals(lastRawName) && i >= lastRawFrom && (lastRawClose < 0 || lastRawClose >= i)) {
+                    // the same end tag again: after a cut-short title the next one finds the end tag the first
+                    // one found, and searching for it again per title is quadratic on a page of lost end tags
+                    close = lastRawClose;
+                } else {
+                    close = endTagOf(html, a, name, i);
+                    lastRawName = name;
+                    lastRawFrom = i;
+                    lastRawClose = close;
+                }
                 int contentEnd = close < 0 ? n : close;
-                handler.rawTextElement(tag, html, i, contentEnd);
+                int end = handler.rawTextElement(tag, html, i, contentEnd);
+                if (end < contentEnd) {
+                    i = textStart = end;
+                    continue;
+                }
                 int gt = close < 0 ? n : html.indexOf('>', close);
                 i = gt < 0 ? n : gt + 1;
                 textStart = i;

@@ -31,6 +31,7 @@ final class ImpliedHeadEnd implements HtmlTokenizer.Handler {
 
     private final HtmlTokenizer.Handler next;
     private boolean inHead, headSeen;
+    private int boundaryFrom = Integer.MAX_VALUE, boundary = -1;
 
     ImpliedHeadEnd(HtmlTokenizer.Handler next) {
         this.next = next;
@@ -61,7 +62,7 @@ final class ImpliedHeadEnd implements HtmlTokenizer.Handler {
     }
 
     @Override
-    public void rawTextElement(StartTag tag, String html, int from, int to) {
+    public int rawTextElement(StartTag tag, String html, int from, int to) {
         if (tag.name().equals("title")) {
             int end = unclosedTitleEnd(html, from, to);
             if (end >= 0) {
@@ -69,12 +70,11 @@ final class ImpliedHeadEnd implements HtmlTokenizer.Handler {
                 // the rest of the page its text and the page would come out empty; the title ends at
                 // its first tag instead and the rest is markup again
                 next.rawTextElement(tag, html, from, end);
-                HtmlTokenizer.tokenize(html.substring(end, to), this);
-                return;
+                return end;
             }
         }
         bodyContent(tag);
-        next.rawTextElement(tag, html, from, to);
+        return next.rawTextElement(tag, html, from, to);
     }
 
     /**
@@ -82,12 +82,25 @@ final class ImpliedHeadEnd implements HtmlTokenizer.Handler {
      * A title that runs to the end of the input never met its end tag at all (the page was cut inside its
      * head, with no {@code </head>} or {@code <body>} written): any tag in it is the lost end.
      */
-    private static int unclosedTitleEnd(String html, int from, int to) {
+    private int unclosedTitleEnd(String html, int from, int to) {
         int lt = html.indexOf('<', from);
         if (lt < 0 || lt >= to) return -1;
         if (to == html.length()) return lt;
-        String rest = html.substring(lt, to).toLowerCase(java.util.Locale.ROOT);
-        return rest.contains("<body") || rest.contains("</head") ? lt : -1;
+        return bodyOrHeadEnd(html, lt) < to ? lt : -1;
+    }
+
+    /**
+     * The first {@code <body} or {@code </head} at or after {@code from}, or the input's length. Remembered:
+     * titles cut short one after another ask again from further on, and each new search would be quadratic.
+     */
+    private int bodyOrHeadEnd(String html, int from) {
+        if (from >= boundaryFrom && from <= boundary) return boundary;
+        int at;
+        for (at = html.indexOf('<', from); at >= 0; at = html.indexOf('<', at + 1))
+            if (html.regionMatches(true, at, "<body", 0, 5) || html.regionMatches(true, at, "</head", 0, 6)) break;
+        boundaryFrom = from;
+        boundary = at < 0 ? html.length() : at;
+        return boundary;
     }
 
     private void bodyContent(StartTag tag) {

@@ -314,13 +314,14 @@ final class TextBlockBuilder implements HtmlTokenizer.Handler {
     }
 
     @Override
-    public void rawTextElement(StartTag tag, String html, int from, int to) {
+    public int rawTextElement(StartTag tag, String html, int from, int to) {
         startElement(tag);
         if (tag.name().equals("title") && title == null)
             title = HtmlTokenizer.unescape(html.substring(from, to)).strip();
         else if (tag.name().equals("script") && tag.type() != null && tag.type().contains("ld+json"))
             jsonLd.add(html.substring(from, to));
         popTo(tag.name());
+        return to;
     }
 
     private void startElement(StartTag tag) {

@@ -28,8 +28,9 @@ class HtmlTokenizerTest {
             }
 
             @Override
-            public void rawTextElement(HtmlTokenizer.StartTag tag, String h, int from, int to) {
+            public int rawTextElement(HtmlTokenizer.StartTag tag, String h, int from, int to) {
                 out.add("raw " + tag.name() + " " + h.substring(from, to));
+                return to;
             }
         });
         return out;

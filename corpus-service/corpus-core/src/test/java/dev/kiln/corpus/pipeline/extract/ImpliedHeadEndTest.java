@@ -31,4 +31,19 @@ class ImpliedHeadEndTest {
                 .doesNotContain("app.js")
                 .doesNotContain("margin");
     }
+
+    /**
+     * A hostile page: titles without end tags one after another. Each is cut at its first tag and the rest
+     * lexed again; that once recursed per title, and fifty thousand of them overflowed the stack.
+     */
+    @Test
+    void titlesCutShortOneAfterAnotherAreLexedInOnePass() {
+        String html = "<html><head>" + "<title>Headline<i>".repeat(50_000)
+                + "<p>The council approved the new budget on Monday after a debate that lasted four hours.</p>";
+        PipelineDocument d = PipelineDocument.ofBytes(
+                "t", "https://news.example/t", html.getBytes(StandardCharsets.UTF_8), "text/html");
+        StepResult r = step.apply(d);
+        assertThat(r.kept()).as(r.toString()).isTrue();
+        assertThat(d.text()).contains("The council approved the new budget").doesNotContain("<i>");
+    }
 }
