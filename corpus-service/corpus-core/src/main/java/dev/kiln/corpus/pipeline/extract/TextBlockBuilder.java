@@ -3,7 +3,9 @@ package dev.kiln.corpus.pipeline.extract;
 import dev.kiln.corpus.pipeline.extract.HtmlMainText.Block;
 import dev.kiln.corpus.pipeline.extract.HtmlTokenizer.StartTag;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -54,6 +56,13 @@ final class TextBlockBuilder implements HtmlTokenizer.Handler {
         int box = -1; // innermost element whose class/id names boilerplate (decided after the pass), -1 none
         TableRows.Table table; // a table's layout-or-data signals
         TableRows.Row rowState; // a row's blocks so far
+        // Found from the parent's when pushed, so that no lookup walks the stack: a page of thousands of
+        // nested inline elements made every start tag walk all of them (quadratic; minutes for a few MB).
+        int depth; // index in the stack
+        Frame sameTagBelow; // the next open element of the same name under this one
+        Frame tableFrame; // the innermost open (not skipped) table, this one included
+        Frame rowFrame; // the innermost open row of that table
+        Frame headingFrame; // the h1/h2 this frame's text belongs to (through inline elements only)
 
         Frame(
                 String tag,
@@ -77,6 +86,9 @@ final class TextBlockBuilder implements HtmlTokenizer.Handler {
         }
     }
 
+    /** Deeper elements are not opened: Blink's parser stops nesting at 512 too. */
+    private static final int MAX_DEPTH = 512;
+
     /** Where the search for an open element to close implicitly stops, per element closed. */
     private static final Set<String>
             P_SCOPE = Set.of("div", "td", "th", "li", "section", "article", "main", "body", "blockquote", "dd"),
@@ -87,6 +99,9 @@ final class TextBlockBuilder implements HtmlTokenizer.Handler {
             OPTION_SCOPE = Set.of("select");
 
     private final List<Frame> stack = new ArrayList<>();
+    /** The innermost open element of each name (the others of that name chain down from it). */
+    private final Map<String, Frame> innermost = new HashMap<>();
+
     private final List<Block> blocks = new ArrayList<>();
     private final StringBuilder buf = new StringBuilder();
     private int linkChars;
@@ -170,12 +185,8 @@ final class TextBlockBuilder implements HtmlTokenizer.Handler {
      */
     private boolean titleHeading(String text) {
         if (titleHeadingSeen || title == null || title.isEmpty()) return false;
-        Frame heading = null;
-        for (int i = stack.size() - 1; i >= 0 && heading == null; i--) {
-            String tag = stack.get(i).tag;
-            if (tag.equals("h1") || tag.equals("h2")) heading = stack.get(i);
-            else if (!stack.get(i).heading) break;
-        }
+        Frame top = top();
+        Frame heading = top == null ? null : top.headingFrame;
         if (heading == null) return false;
         if (titleMatch == null) titleMatch = new TitleMatch(title);
         if (!titleMatch.duplicatedBy(text)) return false;
@@ -187,20 +198,14 @@ final class TextBlockBuilder implements HtmlTokenizer.Handler {
 
     /** The innermost open table, or null. */
     private TableRows.Table openTable() {
-        for (int i = stack.size() - 1; i >= 0; i--) {
-            if (stack.get(i).table != null) return stack.get(i).table;
-        }
-        return null;
+        Frame top = top();
+        return top == null || top.tableFrame == null ? null : top.tableFrame.table;
     }
 
     /** The innermost open row of the innermost open table, or null. */
     private Frame openRow() {
-        for (int i = stack.size() - 1; i >= 0; i--) {
-            Frame f = stack.get(i);
-            if (f.rowState != null) return f;
-            if (f.table != null) return null;
-        }
-        return null;
+        Frame top = top();
+        return top == null ? null : top.rowFrame;
     }
 
     /** Appends {@code s[from, to)}: white space collapsed, or, in pre, each line its own block. */
@@ -458,8 +463,14 @@ final class TextBlockBuilder implements HtmlTokenizer.Handler {
         int parentElement = parent == null ? -1 : parent.element;
         fr.element = skip ? parentElement : elements.add(parentElement, name, cls, id, tag.itemprop());
         if (skip && (parent == null || !parent.skip)) elements.skippedChild(parentElement);
+        if (stack.size() >= MAX_DEPTH) return; // pathological nesting: stay bounded
+        fr.depth = stack.size();
+        fr.tableFrame = fr.table != null ? fr : parent == null ? null : parent.tableFrame;
+        fr.rowFrame = fr.rowState != null ? fr : fr.table != null || parent == null ? null : parent.rowFrame;
+        fr.headingFrame =
+                name.equals("h1") || name.equals("h2") ? fr : heading && parent != null ? parent.headingFrame : null;
+        fr.sameTagBelow = innermost.put(name, fr);
         stack.add(fr);
-        if (stack.size() > 2000) stack.remove(stack.size() - 1); // pathological nesting: stay bounded
     }
 
     /**
@@ -504,23 +515,21 @@ final class TextBlockBuilder implements HtmlTokenizer.Handler {
         return itemprop != null && itemprop.toLowerCase(java.util.Locale.ROOT).contains("articlebody");
     }
 
+    /** Closes the innermost open {@code tag} unless one of {@code scopeStops} is open inside it. */
     private void closeIfOpen(String tag, Set<String> scopeStops) {
-        for (int k = stack.size() - 1; k >= 0; k--) {
-            String t = stack.get(k).tag;
-            if (t.equals(tag)) {
-                popTo(tag);
-                return;
-            }
-            if (scopeStops.contains(t)) return;
+        Frame open = innermost.get(tag);
+        if (open == null) return;
+        for (String stop : scopeStops) {
+            Frame s = innermost.get(stop);
+            if (s != null && s.depth > open.depth) return;
         }
+        popTo(tag);
     }
 
     private void endElement(String name) {
-        for (int k = stack.size() - 1; k >= 0; k--) {
-            if (stack.get(k).tag.equals(name)) {
-                popTo(name);
-                return;
-            }
+        if (innermost.containsKey(name)) {
+            popTo(name);
+            return;
         }
         if (name.equals("p") || name.equals("br")) {
             if (!skipping()) flush();
@@ -556,6 +565,8 @@ final class TextBlockBuilder implements HtmlTokenizer.Handler {
             if (f.lineBox && f.block) lineBoxes.paragraphEnds();
             if (f.rowState != null) endRow(f);
             stack.remove(k);
+            if (f.sameTagBelow == null) innermost.remove(f.tag);
+            else innermost.put(f.tag, f.sameTagBelow);
             if (f.tag.equals(tag)) return;
         }
     }
