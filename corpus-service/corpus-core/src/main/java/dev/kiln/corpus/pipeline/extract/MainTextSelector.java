@@ -134,15 +134,19 @@ final class MainTextSelector {
         long totalChars = 0;
         for (Block b : blocks) totalChars += b.length() - b.linkChars();
         // weakly named boxes: boilerplate unless they hold a large share of the page's plain text
-        int nbox = page.boxParents().size();
+        // (a box's parent has a smaller number than the box: sums flow up and verdicts down in one sweep
+        // each, where a walk up from every block was quadratic on a page of deeply nested boxes)
+        List<Integer> boxParents = page.boxParents();
+        int nbox = boxParents.size();
         long[] boxPlain = new long[nbox];
-        for (Block b : blocks) {
-            int plain = b.length() - b.linkChars();
-            for (int x = b.box(); x >= 0; x = page.boxParents().get(x)) boxPlain[x] += plain;
-        }
+        for (Block b : blocks) if (b.box() >= 0) boxPlain[b.box()] += b.length() - b.linkChars();
+        for (int x = nbox - 1; x >= 0; x--) if (boxParents.get(x) >= 0) boxPlain[boxParents.get(x)] += boxPlain[x];
         boolean[] boxIsBoiler = new boolean[nbox];
         for (int x = 0; x < nbox; x++) boxIsBoiler[x] = boxPlain[x] < 0.3 * totalChars;
         if (region != null) for (int x : boxesAround(page, region)) boxIsBoiler[x] = false;
+        boolean[] inBoilerBox = new boolean[nbox]; // the box or one around it is boilerplate
+        for (int x = 0; x < nbox; x++)
+            inBoilerBox[x] = boxIsBoiler[x] || boxParents.get(x) >= 0 && inBoilerBox[boxParents.get(x)];
         // which region is the main content?
         boolean useMain = marks == MAIN;
         int useArticle = Math.max(marks, 0);
@@ -156,9 +160,7 @@ final class MainTextSelector {
                 if (useArticle > 0 && b.article() != useArticle) continue;
                 if (!useMain && useArticle == 0 && b.inPageHeaderOrFooter()) continue;
             }
-            boolean inBoiler = false;
-            for (int x = b.box(); x >= 0 && !inBoiler; x = page.boxParents().get(x)) inBoiler = boxIsBoiler[x];
-            if (inBoiler) continue;
+            if (b.box() >= 0 && inBoilerBox[b.box()]) continue;
             double ld = b.length() == 0 ? 1 : (double) b.linkChars() / b.length();
             if (ld > maxLinkDensity && !(b.listItem() && b.words() >= 5 && listDensity[k] <= maxLinkDensity)) continue;
             int words = b.words();
@@ -167,18 +169,12 @@ final class MainTextSelector {
         }
         ArticleTail.cut(blocks, keep, page.headline());
         RepeatedLabels.cut(blocks, keep);
-        // a heading stays only when kept content follows it before the next heading
-        for (int k = 0; k < nb; k++) {
-            if (!keep[k] || !blocks.get(k).heading()) continue;
-            boolean content = false;
-            for (int j = k + 1; j < nb; j++) {
-                if (blocks.get(j).heading()) continue;
-                if (keep[j]) {
-                    content = true;
-                    break;
-                }
-            }
-            keep[k] = content;
+        // a heading stays only when kept text (not just more headings) follows it; walked backwards, as a forward
+        // scan per heading is quadratic on a page of headings alone
+        boolean textBelow = false;
+        for (int k = nb - 1; k >= 0; k--) {
+            if (!blocks.get(k).heading()) textBelow |= keep[k];
+            else if (keep[k]) keep[k] = textBelow;
         }
         return new HtmlMainText.Result(text(blocks, keep), page.title(), blocks, keep);
     }
@@ -226,17 +222,28 @@ final class MainTextSelector {
      * post is beside the sidebar. Boxes within the region are still judged.
      */
     private static List<Integer> boxesAround(TextBlockBuilder.Blocks page, boolean[] region) {
-        List<Integer> common = null;
+        List<Integer> parents = page.boxParents();
+        int[] depth = new int[parents.size()];
+        for (int x = 0; x < depth.length; x++) depth[x] = parents.get(x) < 0 ? 0 : depth[parents.get(x)] + 1;
+        // the innermost box around every region block so far, -2 before the first block
+        int common = -2;
         List<Block> blocks = page.blocks();
-        for (int k = 0; k < blocks.size(); k++) {
+        for (int k = 0; k < blocks.size() && common != -1; k++) {
             if (!region[k]) continue;
-            List<Integer> chain = new ArrayList<>();
-            for (int x = blocks.get(k).box(); x >= 0; x = page.boxParents().get(x)) chain.add(x);
-            if (common == null) common = chain;
-            else common.retainAll(chain);
-            if (common.isEmpty()) break;
+            int x = blocks.get(k).box();
+            if (common == -2) {
+                common = x;
+                continue;
+            }
+            while (x != common && x >= 0 && common >= 0) {
+                if (depth[x] >= depth[common]) x = parents.get(x);
+                else common = parents.get(common);
+            }
+            if (x < 0) common = -1;
         }
-        return common == null ? List.of() : common;
+        List<Integer> around = new ArrayList<>();
+        for (int x = common; x >= 0; x = parents.get(x)) around.add(x);
+        return around;
     }
 
     /** The last resort for a page where every region came out empty: each prose block with few links. */
