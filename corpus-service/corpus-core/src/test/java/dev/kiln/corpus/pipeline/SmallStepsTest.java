@@ -61,4 +61,25 @@ class SmallStepsTest {
         assertThat(PiiScrubber.isGlobal("203.0.113.5")).isFalse();
         assertThat(PiiScrubber.isGlobal("52.1.2.3")).isTrue();
     }
+
+    /**
+     * Runs of dotted segments thousands long (a hostile document, a dump of version numbers) once overflowed
+     * the stack inside the e-mail pattern and the document was dropped as an error; addresses around them are
+     * still found.
+     */
+    @Test
+    void piiScrubsAroundThousandsOfDottedSegments() {
+        PiiScrubber p = new PiiScrubber(PipelineConfig.Pii.defaults());
+        String dotted = "a.".repeat(20_000);
+        String domain = "x@" + "b.".repeat(5_000) + "org";
+        PipelineDocument d =
+                PipelineDocument.ofText("p", null, "Write to john.doe@mail.com. " + dotted + " and " + domain + " end");
+        StepResult r = p.apply(d);
+        assertThat(r.kept()).isTrue();
+        assertThat(d.text())
+                .startsWith("Write to email@example.com. " + dotted + " and ")
+                .endsWith(" end")
+                .doesNotContain("john.doe");
+        assertThat(r.details()).containsEntry("emails_replaced", 2);
+    }
 }

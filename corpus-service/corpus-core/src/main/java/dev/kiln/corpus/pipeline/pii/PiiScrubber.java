@@ -18,10 +18,18 @@ import java.util.regex.Pattern;
  * documentation, benchmarking, reserved, "this network" and shared (100.64/10) ranges stay. Never drops.
  */
 public final class PiiScrubber implements PipelineStep {
-    static final Pattern EMAIL = Pattern.compile(
-            "\\b[a-z0-9!#$%&'*+/=?^_`{|}~-]+(?:\\.[a-z0-9!#$%&'*+/=?^_`{|}~-]+)*@(?:(?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?\\.)+"
-                    + "[a-z0-9](?:[a-z0-9-]*[a-z0-9])?|\\[(?:(?:25[0-5]|2[0-4][0-9]|[01]?[0-9][0-9]?)\\.){3}(?:25[0-5]|2[0-4][0-9]"
-                    + "|[01]?[0-9][0-9]?|[a-z0-9-]*[a-z0-9]:)])");
+    /**
+     * datatrove's pattern with its repetitions bounded by what RFC 5321 lets an address hold (64 characters of
+     * local part, labels of 63, 127 labels): unbounded, a few thousand characters of "a.a.a…" overflowed the
+     * stack (Java's regex engine recurses per repetition of a group) and a run of "a!a!a!…" cost time
+     * quadratic in its length. Only longer-than-legal addresses match differently (their last legal part).
+     */
+    static final Pattern EMAIL =
+            Pattern.compile("\\b[a-z0-9!#$%&'*+/=?^_`{|}~-]{1,64}(?:\\.[a-z0-9!#$%&'*+/=?^_`{|}~-]{1,63}){0,31}@"
+                    + "(?:(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\\.){1,126}[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?"
+                    + "|\\[(?:(?:25[0-5]|2[0-4][0-9]|[01]?[0-9][0-9]?)\\.){3}(?:25[0-5]|2[0-4][0-9]"
+                    + "|[01]?[0-9][0-9]?|[a-z0-9-]{0,61}[a-z0-9]:)])");
+
     static final Pattern IPV4 = Pattern.compile(
             "(?:(?:25[0-5]|2[0-4][0-9]|[01]?[0-9][0-9]?)\\.){3}(?:25[0-5]|2[0-4][0-9]|[01]?[0-9][0-9]?)");
 
