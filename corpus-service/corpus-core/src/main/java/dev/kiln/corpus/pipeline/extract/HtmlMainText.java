@@ -79,7 +79,7 @@ public final class HtmlMainText {
      * strongly named wrapper hid the article, or the whole page), or when the markup declares an
      * itemprop=articleBody the first pass never saw and the lenient pass finds it; for a page still empty, a
      * lenient pass that also opens asides and banner landmarks (one of them wrapped the article); any
-     * low-link-density text as the last resort.
+     * low-link-density text as the last resort, and on a page without any, its headings.
      */
     public static Result extract(String html, double maxLinkDensity) {
         PageNames names = new PageNames();

@@ -246,19 +246,28 @@ final class MainTextSelector {
         return around;
     }
 
-    /** The last resort for a page where every region came out empty: each prose block with few links. */
+    /**
+     * The last resort for a page where every region came out empty: each prose block with few links; on a
+     * page without any, the unlinked headings of its main content (the page's main or article mark, else
+     * all but its header and footer): a page of titled pictures says what it has in its headings, which
+     * the selection drops for want of text below them.
+     */
     static HtmlMainText.Result anyProse(TextBlockBuilder.Blocks page, double maxLinkDensity) {
         List<Block> blocks = page.blocks();
         boolean[] keep = new boolean[blocks.size()];
-        StringBuilder out = new StringBuilder();
         for (int k = 0; k < keep.length; k++) {
             Block b = blocks.get(k);
             double ld = b.length() == 0 ? 1 : (double) b.linkChars() / b.length();
-            if (ld > maxLinkDensity || b.words() < 8 || boilerText(b.text())) continue;
-            keep[k] = true;
-            if (out.length() > 0) out.append('\n');
-            out.append(b.text());
+            keep[k] = ld <= maxLinkDensity && b.words() >= 8 && !boilerText(b.text());
         }
-        return new HtmlMainText.Result(out.toString(), page.title(), blocks, keep);
+        String prose = text(blocks, keep);
+        if (!prose.isEmpty()) return new HtmlMainText.Result(prose, page.title(), blocks, keep);
+        int marks = markedRegion(page);
+        for (int k = 0; k < keep.length; k++) {
+            Block b = blocks.get(k);
+            boolean inMarks = marks == MAIN ? b.inMain() : marks > 0 ? b.article() == marks : !b.inPageHeaderOrFooter();
+            keep[k] = b.heading() && b.linkChars() == 0 && inMarks && !boilerText(b.text());
+        }
+        return new HtmlMainText.Result(text(blocks, keep), page.title(), blocks, keep);
     }
 }
