@@ -262,4 +262,31 @@ class PrecisionRegressionTest {
                 .contains("running the bridge load tests")
                 .doesNotContain("Mouseover the photo");
     }
+
+    /**
+     * A title over nothing but a list of links to other stories ("More walks by the river"), once the
+     * article's text has begun, heads that list, not the text below it; a section's heading over a linked
+     * picture credit and its paragraph stays.
+     */
+    @Test
+    void aTitleOverALinkListAloneGoesWithTheList() {
+        String t = extract(
+                "link-list-title",
+                page("<h1>Flood gates open</h1>"
+                        + FLOOD_STORY
+                        + "<h2>The first barges</h2><p><a href=/photos/barges>(Photo: harbour office)</a></p>"
+                        + "<p>The first barges carried sand and gravel for the new quay, and their skippers said the"
+                        + " passage through the gates took less than a quarter of an hour.</p>"
+                        + "<h3>More walks by the river</h3><ul><li><a href=/walks/mill>A morning walk from the old"
+                        + " mill</a></li><li><a href=/walks/dunes>Through the dunes to the lighthouse</a></li>"
+                        + "<li><a href=/walks/marsh>Birds of the salt marsh in winter</a></li></ul>"
+                        + "<h2>What comes next</h2><p>The authority will now repair the older locks further"
+                        + " upstream, which date from the last century and leak badly in every spring tide.</p>"));
+        assertThat(t)
+                .contains("no longer need sandbags every spring")
+                .contains("The first barges")
+                .contains("What comes next")
+                .contains("leak badly in every spring tide.")
+                .doesNotContain("More walks by the river");
+    }
 }
