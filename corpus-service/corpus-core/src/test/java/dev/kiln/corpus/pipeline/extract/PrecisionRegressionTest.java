@@ -289,4 +289,36 @@ class PrecisionRegressionTest {
                 .contains("leak badly in every spring tide.")
                 .doesNotContain("More walks by the river");
     }
+
+    /**
+     * A theme that marks each related post's blurb as its articleBody, inside a box named for related
+     * posts, while the story itself carries no mark: the blurbs, found only when the lenient pass opens the
+     * box, are not the story the first pass found.
+     */
+    @Test
+    void teaserBlurbsMarkedAsArticleBodyDoNotReplaceTheStory() {
+        StringBuilder cards = new StringBuilder("<div class=related-posts>");
+        for (String blurb : new String[] {
+            "Two engineers explain how the harbour's new crane was lifted into place over a single weekend.",
+            "The ferry timetable changes next month, and the early boat to the island will run on Sundays too.",
+            "A walk along the old towpath to the lock keeper's cottage, with the best places to watch the birds."
+        })
+            cards.append("<article class=post-card><h3><a href=/p>Harbour notes</a></h3>"
+                            + "<div class=post-card__excerpt itemprop=articleBody>")
+                    .append(blurb)
+                    .append("</div></article>");
+        cards.append("</div>");
+        String t = extract(
+                "articlebody-teasers",
+                "<html><head><title>Flood gates open</title></head><body><div class=menu><a href=/>Home</a></div>"
+                        + "<div class=post><h1>Flood gates open</h1><div class=post-content>"
+                        + FLOOD_STORY
+                        + "</div></div>"
+                        + cards
+                        + "<div class=foot>© River News</div></body></html>");
+        assertThat(t)
+                .contains("The river authority opened the new flood gates")
+                .contains("no longer need sandbags every spring")
+                .doesNotContain("ferry timetable");
+    }
 }
