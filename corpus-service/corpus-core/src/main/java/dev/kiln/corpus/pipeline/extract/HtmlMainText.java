@@ -77,9 +77,9 @@ public final class HtmlMainText {
      * as long as what the markup gave (script-rendered and paywalled pages); a second, lenient pass when
      * the first found under 500 characters and the lenient one finds more than twice as much (a
      * strongly named wrapper hid the article, or the whole page), or when the markup declares an
-     * itemprop=articleBody the first pass never saw and the lenient pass finds it; for a page still empty, a
+     * itemprop=articleBody the first pass never saw and the lenient pass finds it with half as much text or more; for a page still empty, a
      * lenient pass that also opens asides and banner landmarks (one of them wrapped the article); any
-     * low-link-density text as the last resort.
+     * low-link-density text as the last resort, and on a page without any, its headings.
      */
     public static Result extract(String html, double maxLinkDensity) {
         PageNames names = new PageNames();
@@ -102,10 +102,14 @@ public final class HtmlMainText {
                     MainTextSelector.select(blocks(html, true, false, false, names), descriptions, maxLinkDensity);
             if (lenient.text().length() > RETRY_GAIN * r.text().length()) return lenient;
         } else if (page.declaresArticleBody() && !ContainerScorer.hasArticleBody(page.blocks(), page.elements())) {
-            // the page marks its article body, but a strongly named wrapper ("share_wrapper") hid it
+            // the page marks its article body, but a strongly named wrapper ("share_wrapper") hid it; a body
+            // under half of what the first pass found is the excerpt of a teaser card (a theme marking each
+            // related post's blurb as its articleBody), hidden for its name, not the story
             TextBlockBuilder.Blocks all = blocks(html, true, false, false, names);
-            if (ContainerScorer.hasArticleBody(all.blocks(), all.elements()))
-                return MainTextSelector.select(all, descriptions, maxLinkDensity);
+            if (ContainerScorer.hasArticleBody(all.blocks(), all.elements())) {
+                Result declared = MainTextSelector.select(all, descriptions, maxLinkDensity);
+                if (declared.text().length() >= MIN_DECLARED_SHARE * r.text().length()) return declared;
+            }
         }
         if (!r.text().isEmpty()) return r;
         // only for a page still empty: an aside or a banner around the article is rarer than one beside it
@@ -123,6 +127,9 @@ public final class HtmlMainText {
     private static final int RETRY_BELOW_CHARS = 500;
 
     private static final int RETRY_GAIN = 2;
+
+    /** Share of the first pass's text that an articleBody found only by the lenient pass must reach. */
+    private static final double MIN_DECLARED_SHARE = 0.5;
 
     /** Shorter JSON-LD bodies are teasers (descriptions), not the article. */
     private static final int MIN_JSON_LD_CHARS = 200;

@@ -13,7 +13,8 @@ import java.util.Map;
  * role=main, or one dominant {@code article}), the blocks inside it; else all. Among them, blocks in weakly
  * named boxes go unless the box holds a large share of the page's text; blocks whose link density
  * exceeds the limit are navigation; short blocks of known boilerplate phrases (copyright, "all rights
- * reserved", "sign in", "share this", cookie notices) go; headings stay only when content follows them.
+ * reserved", "sign in", "share this", cookie notices) go; headings stay only when content follows them,
+ * and past the article's first text not when only dropped links follow up to the next heading (a link box's title).
  */
 final class MainTextSelector {
     private MainTextSelector() {}
@@ -85,6 +86,12 @@ final class MainTextSelector {
     }
 
     private static final int MIN_UNMARKED_REGION_CHARS = 500;
+
+    /** A block this much link is a box of links (a list of stories, a "Gallery" button), not a sentence. */
+    private static final double LINK_BOX_DENSITY = 0.8;
+
+    /** A heading longer than this is a paragraph set in a heading's type, not a box's title. */
+    private static final int MAX_TITLE_WORDS = 12;
 
     /** {@link #markedRegion}: the page marks neither a main element nor one dominant article. */
     private static final int NO_MARKS = -1;
@@ -170,11 +177,24 @@ final class MainTextSelector {
         ArticleTail.cut(blocks, keep, page.headline());
         RepeatedLabels.cut(blocks, keep);
         // a heading stays only when kept text (not just more headings) follows it; walked backwards, as a forward
-        // scan per heading is quadratic on a page of headings alone
-        boolean textBelow = false;
+        // scan per heading is quadratic on a page of headings alone. Once the article's text has begun, a title
+        // over nothing but links the selection dropped, up to the next heading that stays, heads that link box
+        // ("More rides", "Latest headlines" over a list of other stories, a video's title over "Replay"); above
+        // the text, such a heading is the headline over its byline and share links, and a section's heading
+        // over a linked picture credit or a "Main article: …" pointer has its text below
+        int firstText = 0;
+        while (firstText < nb && !(keep[firstText] && !blocks.get(firstText).heading())) firstText++;
+        boolean textBelow = false, sectionText = false, sectionLinks = false;
         for (int k = nb - 1; k >= 0; k--) {
-            if (!blocks.get(k).heading()) textBelow |= keep[k];
-            else if (keep[k]) keep[k] = textBelow;
+            Block b = blocks.get(k);
+            if (!b.heading()) {
+                textBelow |= keep[k];
+                sectionText |= keep[k];
+                sectionLinks |= !keep[k] && b.linkChars() >= LINK_BOX_DENSITY * b.length();
+            } else if (keep[k]) {
+                keep[k] = textBelow && !(k > firstText && b.words() <= MAX_TITLE_WORDS && sectionLinks && !sectionText);
+                if (keep[k]) sectionText = sectionLinks = false;
+            }
         }
         return new HtmlMainText.Result(text(blocks, keep), page.title(), blocks, keep);
     }
@@ -246,19 +266,28 @@ final class MainTextSelector {
         return around;
     }
 
-    /** The last resort for a page where every region came out empty: each prose block with few links. */
+    /**
+     * The last resort for a page where every region came out empty: each prose block with few links; on a
+     * page without any, the unlinked headings of its main content (the page's main or article mark, else
+     * all but its header and footer): a page of titled pictures says what it has in its headings, which
+     * the selection drops for want of text below them.
+     */
     static HtmlMainText.Result anyProse(TextBlockBuilder.Blocks page, double maxLinkDensity) {
         List<Block> blocks = page.blocks();
         boolean[] keep = new boolean[blocks.size()];
-        StringBuilder out = new StringBuilder();
         for (int k = 0; k < keep.length; k++) {
             Block b = blocks.get(k);
             double ld = b.length() == 0 ? 1 : (double) b.linkChars() / b.length();
-            if (ld > maxLinkDensity || b.words() < 8 || boilerText(b.text())) continue;
-            keep[k] = true;
-            if (out.length() > 0) out.append('\n');
-            out.append(b.text());
+            keep[k] = ld <= maxLinkDensity && b.words() >= 8 && !boilerText(b.text());
         }
-        return new HtmlMainText.Result(out.toString(), page.title(), blocks, keep);
+        String prose = text(blocks, keep);
+        if (!prose.isEmpty()) return new HtmlMainText.Result(prose, page.title(), blocks, keep);
+        int marks = markedRegion(page);
+        for (int k = 0; k < keep.length; k++) {
+            Block b = blocks.get(k);
+            boolean inMarks = marks == MAIN ? b.inMain() : marks > 0 ? b.article() == marks : !b.inPageHeaderOrFooter();
+            keep[k] = b.heading() && b.linkChars() == 0 && inMarks && !boilerText(b.text());
+        }
+        return new HtmlMainText.Result(text(blocks, keep), page.title(), blocks, keep);
     }
 }

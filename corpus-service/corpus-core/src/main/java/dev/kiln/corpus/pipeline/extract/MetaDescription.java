@@ -24,19 +24,26 @@ final class MetaDescription {
     private static final int MIN_WORDS = 12;
     /** Most link text in a summary paragraph (an author's name linked in it). */
     private static final double MAX_LINK_DENSITY = 0.2;
+    /**
+     * Share of a summary's words that a paragraph retelling it must hold: editors shorten the standfirst
+     * for the tag ("Wie viele Tage im Jahr dürfen …" becomes "Wie viele Tage dürfen …").
+     */
+    private static final double MIN_RETOLD_SHARE = 0.85;
+    /** A paragraph longer than this many times the summary is more than its retelling. */
+    private static final int MAX_RETOLD_LENGTH = 2;
     /** Blocks above the article's first kept block searched when the page's headline is unknown. */
     private static final int MAX_BLOCKS_ABOVE = 8;
 
     /**
-     * The page's descriptions, normalised to lower-case letters and digits, each once: a page may give a
-     * short one to search engines and the standfirst to social networks.
+     * The page's descriptions, normalised to their lower-case words (letters and digits) each once: a page
+     * may give a short one to search engines and the standfirst to social networks.
      */
     static List<String> of(List<HtmlTokenizer.StartTag> metaTags) {
         List<String> out = List.of();
         for (HtmlTokenizer.StartTag tag : metaTags) {
             if (!described(tag.metaName()) && !described(tag.metaProperty()) || tag.metaContent() == null) continue;
-            String d = letters(HtmlTokenizer.unescape(tag.metaContent()));
-            if (d.length() < MIN_MATCH_CHARS || out.contains(d)) continue;
+            String d = words(HtmlTokenizer.unescape(tag.metaContent()));
+            if (letters(d).length() < MIN_MATCH_CHARS || out.contains(d)) continue;
             if (out.isEmpty()) out = new ArrayList<>(2);
             out.add(d);
         }
@@ -50,7 +57,7 @@ final class MetaDescription {
     }
 
     /**
-     * Keeps the paragraph that repeats the description when it stands above the article's kept blocks
+     * Keeps the paragraph that repeats or retells the description when it stands above the article's kept blocks
      * (from the headline on, or a few blocks up when the headline is unknown) or among them: the lead that
      * the container's choice or a name left out. Returns whether it kept one.
      */
@@ -67,9 +74,9 @@ final class MetaDescription {
         for (int k = from; k < last; k++) {
             Block b = blocks.get(k);
             if (keep[k] || b.words() < MIN_WORDS || b.linkChars() > MAX_LINK_DENSITY * b.length()) continue;
-            String text = letters(b.text());
+            String text = words(b.text());
             for (String d : descriptions)
-                if (repeats(text, d)) {
+                if (repeats(letters(text), letters(d)) || retells(text, d)) {
                     keep[k] = true;
                     return true;
                 }
@@ -82,6 +89,34 @@ final class MetaDescription {
         int n = Math.min(a.length(), b.length()), p = 0;
         while (p < n && a.charAt(p) == b.charAt(p)) p++;
         return p >= MIN_MATCH_CHARS && p >= MIN_MATCH_SHARE * n;
+    }
+
+    /**
+     * Does the paragraph hold nearly every word of a summary of 12+ words, being at most twice its length?
+     * A standfirst the tag shortened or reworded a little, in any language, not a paragraph that merely
+     * shares the article's topic words.
+     */
+    static boolean retells(String paragraph, String summary) {
+        String[] said = summary.split(" ");
+        String[] told = paragraph.split(" ");
+        if (said.length < MIN_WORDS || told.length > MAX_RETOLD_LENGTH * said.length) return false;
+        java.util.Set<String> toldWords = new java.util.HashSet<>(List.of(told));
+        int held = 0;
+        for (String w : said) if (toldWords.contains(w)) held++;
+        return held >= MIN_RETOLD_SHARE * said.length;
+    }
+
+    /** Lower-case words of letters and digits, one space between them. */
+    static String words(String s) {
+        StringBuilder out = new StringBuilder(s.length());
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (Character.isLetterOrDigit(c)) out.append(Character.toLowerCase(c));
+            else if (out.length() > 0 && out.charAt(out.length() - 1) != ' ') out.append(' ');
+        }
+        int end = out.length();
+        while (end > 0 && out.charAt(end - 1) == ' ') end--;
+        return out.substring(0, end);
     }
 
     /** Lower-case letters and digits only: dashes, quotes and spacing differ between the tag and the text. */

@@ -54,4 +54,22 @@ class EmptyPageRegressionTest {
                 .contains("The city council voted on Tuesday")
                 .contains("a little over four million.");
     }
+
+    /**
+     * A page of titled pictures without a sentence of prose: its headings are what it says, though no text
+     * follows them.
+     */
+    @Test
+    void aPageOfTitledPicturesKeepsItsTitles() {
+        String html = "<html><head><title>Lighthouses of the coast</title></head><body>"
+                + "<nav><a href=/>Home</a> <a href=/photos>Photos</a></nav><article>"
+                + "<h2>The north pier light</h2><img src=/north.jpg alt=north.jpg>"
+                + "<h2>The harbour mouth at dusk</h2><img src=/mouth.jpg alt=mouth.jpg>"
+                + "</article><footer><h2>Contact the harbour office</h2></footer></body></html>";
+        assertThat(extract("titled-pictures", html))
+                .contains("The north pier light")
+                .contains("The harbour mouth at dusk")
+                .doesNotContain("Contact")
+                .doesNotContain("Home");
+    }
 }

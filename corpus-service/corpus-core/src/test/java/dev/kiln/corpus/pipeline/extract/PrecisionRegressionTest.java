@@ -262,4 +262,63 @@ class PrecisionRegressionTest {
                 .contains("running the bridge load tests")
                 .doesNotContain("Mouseover the photo");
     }
+
+    /**
+     * A title over nothing but a list of links to other stories ("More walks by the river"), once the
+     * article's text has begun, heads that list, not the text below it; a section's heading over a linked
+     * picture credit and its paragraph stays.
+     */
+    @Test
+    void aTitleOverALinkListAloneGoesWithTheList() {
+        String t = extract(
+                "link-list-title",
+                page("<h1>Flood gates open</h1>"
+                        + FLOOD_STORY
+                        + "<h2>The first barges</h2><p><a href=/photos/barges>(Photo: harbour office)</a></p>"
+                        + "<p>The first barges carried sand and gravel for the new quay, and their skippers said the"
+                        + " passage through the gates took less than a quarter of an hour.</p>"
+                        + "<h3>More walks by the river</h3><ul><li><a href=/walks/mill>A morning walk from the old"
+                        + " mill</a></li><li><a href=/walks/dunes>Through the dunes to the lighthouse</a></li>"
+                        + "<li><a href=/walks/marsh>Birds of the salt marsh in winter</a></li></ul>"
+                        + "<h2>What comes next</h2><p>The authority will now repair the older locks further"
+                        + " upstream, which date from the last century and leak badly in every spring tide.</p>"));
+        assertThat(t)
+                .contains("no longer need sandbags every spring")
+                .contains("The first barges")
+                .contains("What comes next")
+                .contains("leak badly in every spring tide.")
+                .doesNotContain("More walks by the river");
+    }
+
+    /**
+     * A theme that marks each related post's blurb as its articleBody, inside a box named for related
+     * posts, while the story itself carries no mark: the blurbs, found only when the lenient pass opens the
+     * box, are not the story the first pass found.
+     */
+    @Test
+    void teaserBlurbsMarkedAsArticleBodyDoNotReplaceTheStory() {
+        StringBuilder cards = new StringBuilder("<div class=related-posts>");
+        for (String blurb : new String[] {
+            "Two engineers explain how the harbour's new crane was lifted into place over a single weekend.",
+            "The ferry timetable changes next month, and the early boat to the island will run on Sundays too.",
+            "A walk along the old towpath to the lock keeper's cottage, with the best places to watch the birds."
+        })
+            cards.append("<article class=post-card><h3><a href=/p>Harbour notes</a></h3>"
+                            + "<div class=post-card__excerpt itemprop=articleBody>")
+                    .append(blurb)
+                    .append("</div></article>");
+        cards.append("</div>");
+        String t = extract(
+                "articlebody-teasers",
+                "<html><head><title>Flood gates open</title></head><body><div class=menu><a href=/>Home</a></div>"
+                        + "<div class=post><h1>Flood gates open</h1><div class=post-content>"
+                        + FLOOD_STORY
+                        + "</div></div>"
+                        + cards
+                        + "<div class=foot>© River News</div></body></html>");
+        assertThat(t)
+                .contains("The river authority opened the new flood gates")
+                .contains("no longer need sandbags every spring")
+                .doesNotContain("ferry timetable");
+    }
 }

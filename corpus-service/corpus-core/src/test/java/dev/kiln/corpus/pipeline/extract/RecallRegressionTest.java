@@ -170,7 +170,34 @@ class RecallRegressionTest {
                 .contains("will become a school for three hundred children")
                 .contains("if the money from the county arrives as promised")
                 .doesNotContain("By Ann Example");
-        assertThat(descriptions(html)).hasSize(2).last().asString().startsWith("theoldpapermillonwaterstreet");
+        assertThat(descriptions(html)).hasSize(2).last().asString().startsWith("the old paper mill on water street");
+    }
+
+    /**
+     * The lead in the page's header, which the description retells shortened by a few words ("in the
+     * morning" and "after a long debate" cut): the article's, as when the description repeats it.
+     */
+    @Test
+    void theLeadTheMetaDescriptionRetellsStays() {
+        String lead = "Wie viele Kinder dürfen in der alten Mühle am Wasser in Zukunft lernen, und wann beginnen die"
+                + " Bauarbeiten? Der Rat hat am Montagmorgen nach langer Debatte entschieden.";
+        String html = "<html><head><title>Mühle wird Schule - Stadtnachrichten</title>"
+                + "<meta name=\"description\" content=\"Wie viele Kinder dürfen in der alten Mühle lernen, und wann"
+                + " beginnen die Bauarbeiten? Der Rat hat am Montag entschieden.\">"
+                + "</head><body><div class=menu><a href=/>Start</a> <a href=/stadt>Stadt</a></div>"
+                + "<div class=page-intro><div class=kicker>Mühle wird Schule</div><div class=intro-text>" + lead
+                + "</div><span>Von Anna Beispiel, 3. März 2020</span></div>"
+                + "<article><p>Das Gebäude steht leer, seit die Mühle 2009 geschlossen wurde, und mehrere Pläne für"
+                + " Wohnungen scheiterten, weil das Erdgeschoss alle paar Winter überflutet wird.</p>"
+                + "<p>Die Schule wird den Boden um einen Meter anheben und die Backsteinmauern und die hohen Fenster"
+                + " erhalten, die die Bewohner der Stadt retten wollten, als die Pläne gezeigt wurden.</p>"
+                + "<p>Die Bauarbeiten beginnen im Sommer, und die ersten Klassen sind für den Herbst des nächsten"
+                + " Jahres geplant, wenn das Geld des Landkreises wie versprochen kommt.</p></article>"
+                + "<div class=foot>Stadtnachrichten</div></body></html>";
+        assertThat(extract("lead-meta-description-retold", html))
+                .contains("Wie viele Kinder dürfen in der alten Mühle am Wasser")
+                .contains("wenn das Geld des Landkreises wie versprochen kommt")
+                .doesNotContain("Von Anna Beispiel");
     }
 
     /**
