@@ -158,6 +158,7 @@ final class MainTextSelector {
         boolean useMain = marks == MAIN;
         int useArticle = Math.max(marks, 0);
         double[] listDensity = listLinkDensity(blocks, page.elements());
+        boolean[] linkDropped = new boolean[nb];
         for (int k = 0; k < nb; k++) {
             Block b = blocks.get(k);
             if (region != null) {
@@ -169,11 +170,16 @@ final class MainTextSelector {
             }
             if (b.box() >= 0 && inBoilerBox[b.box()]) continue;
             double ld = b.length() == 0 ? 1 : (double) b.linkChars() / b.length();
-            if (ld > maxLinkDensity && !(b.listItem() && b.words() >= 5 && listDensity[k] <= maxLinkDensity)) continue;
+            if (ld > maxLinkDensity && !(b.listItem() && b.words() >= 5 && listDensity[k] <= maxLinkDensity)) {
+                linkDropped[k] = true;
+                continue;
+            }
             int words = b.words();
             if (words <= 12 && boilerText(b.text())) continue;
             keep[k] = true;
         }
+        // within the scorer's region only: the page's own marks hold its menus' and sidebars' sentences too
+        if (region != null) InlineLinks.restore(blocks, keep, linkDropped, page.elements());
         ArticleTail.cut(blocks, keep, page.headline());
         RepeatedLabels.cut(blocks, keep);
         // a heading stays only when kept text (not just more headings) follows it; walked backwards, as a forward

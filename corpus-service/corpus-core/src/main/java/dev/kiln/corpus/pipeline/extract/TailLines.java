@@ -365,7 +365,12 @@ final class TailLines {
         "a version of this article appear",
         "a version of this story appear",
         "this article appeared in print",
-        "the opinions expressed in this"
+        "the opinions expressed in this",
+        // the lines WordPress's default themes print under every post, one sentence longer than a
+        // metadata line ("This entry was posted in … Bookmark the permalink.", "You can follow any
+        // responses to this entry through the RSS 2.0 feed.")
+        "you can follow any responses to this entry",
+        "bookmark the permalink"
     };
 
     /** Openings of a plea that names an author: "Write to Jane Roe at jane.roe@example.com". */

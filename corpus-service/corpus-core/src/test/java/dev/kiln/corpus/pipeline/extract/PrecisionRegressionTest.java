@@ -321,4 +321,25 @@ class PrecisionRegressionTest {
                 .contains("no longer need sandbags every spring")
                 .doesNotContain("ferry timetable");
     }
+
+    /**
+     * The lines WordPress's default themes print under every post: a sentence longer than a metadata line,
+     * with too few links to be a link line, and still no part of the post.
+     */
+    @Test
+    void wordPressLinesUnderThePostAreNotThePost() {
+        String t = extract(
+                "wordpress-post-lines",
+                page(FLOOD_STORY
+                        + "<p class=small>This entry was posted in Rivers, Towns and Weekend walks and tagged"
+                        + " flood gates, barges and sandbags by Jane Example on 12 March 2012. Bookmark the"
+                        + " <a href=/p/1>permalink</a>.</p>"
+                        + "<p class=small>You can follow any responses to this entry through the <a href=/feed>RSS"
+                        + " 2.0</a> feed. You can <a href=#respond>leave a response</a>, or <a href=/tb>trackback</a>"
+                        + " from your own site.</p>"));
+        assertThat(t)
+                .contains("no longer need sandbags every spring")
+                .doesNotContain("Bookmark the")
+                .doesNotContain("follow any responses");
+    }
 }

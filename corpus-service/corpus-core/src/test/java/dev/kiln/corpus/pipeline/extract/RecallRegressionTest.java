@@ -232,4 +232,56 @@ class RecallRegressionTest {
         HtmlTokenizer.tokenize(html, new ImpliedHeadEnd(blocks));
         return MetaDescription.of(blocks.finish().metaTags());
     }
+
+    /** A blog post around a sentence that is mostly a link, for the inline-link tests. */
+    private static String linkedPost(String middle, String end) {
+        return "<html><head><title>Game night</title></head><body>"
+                + "<ul class=menu><li><a href=/>Home</a></li><li><a href=/games>Games</a></li></ul><div class=post>"
+                + "<p>Casual party games are a fine way to bring friends who never play board games to the table,"
+                + " and for those who do they make a pleasant break between two long strategy games.</p>"
+                + middle
+                + "<p>Games like this are easy to learn, play quickly and can be found in almost any shop, from the"
+                + " small game store on the corner to the big chains in the mall outside town.</p>"
+                + end
+                + "</div><div class=side><p><a href=/about>About this blog and the people who write it</a></p></div>"
+                + "</body></html>";
+    }
+
+    /**
+     * A sentence of the post that is mostly its link, between the post's paragraphs, is one of its
+     * sentences, not navigation; a labelled teaser there ("Read more: …") still goes.
+     */
+    @Test
+    void aLinkedSentenceBetweenThePostsParagraphsStays() {
+        String html = linkedPost(
+                "<p>This week's new episode is about <a href=/ep/12>a quick, easy and thoroughly silly party game"
+                        + " called Say Anything</a>.</p>"
+                        + "<p>Don't miss: <a href=/news/7>Board game cafes are opening in every town this year</a>.</p>",
+                "");
+        assertThat(extract("linked-sentence", html))
+                .contains("This week's new episode is about a quick, easy and thoroughly silly party game")
+                .contains("can be found in almost any shop")
+                .doesNotContain("Board game cafes");
+    }
+
+    /**
+     * A list of links that the post's own paragraph introduces with a colon, with the post going on below
+     * it, is the post's list; a list of links ending the post stays dropped, however it is introduced.
+     */
+    @Test
+    void aListOfLinksThePostIntroducesStays() {
+        String html = linkedPost(
+                "<p>The special issue we edited is out today, and every article in it is free to read:</p><ul>"
+                        + "<li><a href=/a/1>Publicness on social media: an introduction to the issue</a></li>"
+                        + "<li><a href=/a/2>Knock, knock: the imagined audience of a status update</a></li>"
+                        + "<li><a href=/a/3>Memorial pages and the visibility of grief online</a></li></ul>",
+                "<p>If you liked this issue, you may also want to read these older posts of ours:</p><ul>"
+                        + "<li><a href=/p/1>Why we still play card games on the train home</a></li>"
+                        + "<li><a href=/p/2>Ten party games for people who hate party games</a></li></ul>");
+        assertThat(extract("introduced-list", html))
+                .contains("Knock, knock: the imagined audience of a status update")
+                .contains("Memorial pages and the visibility of grief online")
+                .contains("can be found in almost any shop")
+                .doesNotContain("Ten party games");
+    }
 }
