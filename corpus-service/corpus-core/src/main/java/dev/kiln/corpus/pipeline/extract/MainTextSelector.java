@@ -67,7 +67,7 @@ final class MainTextSelector {
         int marks = markedRegion(page);
         HtmlMainText.Result marked = select(page, null, marks, maxLinkDensity);
         if (region == null) return marked;
-        HtmlMainText.Result scored = select(page, region.blocks(), marks, maxLinkDensity);
+        HtmlMainText.Result scored = select(page, region, marks, maxLinkDensity);
         if (region.declared()) return scored;
         // a region with under half the text of the page's own marks missed part of a page that is not one
         // article (documentation, landing pages); the marks are the safer choice there. What the marks
@@ -127,7 +127,8 @@ final class MainTextSelector {
     }
 
     private static HtmlMainText.Result select(
-            TextBlockBuilder.Blocks page, boolean[] region, int marks, double maxLinkDensity) {
+            TextBlockBuilder.Blocks page, ContainerScorer.Region scoredRegion, int marks, double maxLinkDensity) {
+        boolean[] region = scoredRegion == null ? null : scoredRegion.blocks();
         List<Block> blocks = page.blocks();
         int nb = blocks.size();
         boolean[] keep = new boolean[nb];
@@ -143,7 +144,12 @@ final class MainTextSelector {
         for (int x = nbox - 1; x >= 0; x--) if (boxParents.get(x) >= 0) boxPlain[boxParents.get(x)] += boxPlain[x];
         boolean[] boxIsBoiler = new boolean[nbox];
         for (int x = 0; x < nbox; x++) boxIsBoiler[x] = boxPlain[x] < 0.3 * totalChars;
-        if (region != null) for (int x : boxesAround(page, region)) boxIsBoiler[x] = false;
+        if (region != null) {
+            for (int x : boxesAround(page, region)) boxIsBoiler[x] = false;
+            // each part of a story split over boxes of one name is the story, however small beside the page
+            for (int part : scoredRegion.parts())
+                for (int x = page.elements().box(part); x >= 0; x = boxParents.get(x)) boxIsBoiler[x] = false;
+        }
         boolean[] inBoilerBox = new boolean[nbox]; // the box or one around it is boilerplate
         for (int x = 0; x < nbox; x++)
             inBoilerBox[x] = boxIsBoiler[x] || boxParents.get(x) >= 0 && inBoilerBox[boxParents.get(x)];

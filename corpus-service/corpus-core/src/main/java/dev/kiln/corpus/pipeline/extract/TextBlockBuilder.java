@@ -462,6 +462,7 @@ final class TextBlockBuilder implements HtmlTokenizer.Handler {
         if (!skip && row) fr.rowState = new TableRows.Row(blocks.size());
         int parentElement = parent == null ? -1 : parent.element;
         fr.element = skip ? parentElement : elements.add(parentElement, name, cls, id, tag.itemprop());
+        if (!skip) elements.box(fr.element, box);
         if (skip && (parent == null || !parent.skip)) elements.skippedChild(parentElement);
         if (stack.size() >= MAX_DEPTH) return; // pathological nesting: stay bounded
         fr.depth = stack.size();
