@@ -177,7 +177,29 @@ final class BoilerplateNames {
 
     /** A class or id that always means boilerplate, whatever the box's size. */
     static boolean strong(String classOrId) {
-        return nameHas(classOrId, STRONG_WORDS) || namesCaption(classOrId) || embeddedPost(classOrId);
+        return nameHas(classOrId, STRONG_WORDS)
+                || namesCaption(classOrId)
+                || embeddedPost(classOrId)
+                || authorsBox(classOrId);
+    }
+
+    /** Words that, beside "author" in one class token, name the author's box rather than a byline's name. */
+    private static final Set<String> AUTHOR_BOX_WORDS =
+            Set.of("bio", "biography", "description", "desc", "profile", "about", "info", "box", "block", "card");
+
+    private static final Set<String> AUTHOR_WORDS = Set.of("author", "authors");
+
+    /**
+     * The author's box: a class token naming the author and a bio or profile ("author-bio", "authorDesc",
+     * "author-profile", "about-author"), where a site says who wrote the story and what else they do,
+     * after the story or beside it. Not the article's text (news golds leave it out, as they leave out
+     * the byline), and untitled, so {@link ArticleTail}'s "About the author" title does not find it.
+     */
+    private static boolean authorsBox(String classOrId) {
+        if (classOrId == null || !classOrId.toLowerCase(Locale.ROOT).contains("author")) return false;
+        for (String token : classOrId.split("\\s+"))
+            if (nameHas(token, AUTHOR_WORDS) && nameHas(token, AUTHOR_BOX_WORDS)) return true;
+        return false;
     }
 
     /**

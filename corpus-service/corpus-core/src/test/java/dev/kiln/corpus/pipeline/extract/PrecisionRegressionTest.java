@@ -123,6 +123,28 @@ class PrecisionRegressionTest {
         assertThat(t).contains("no longer need sandbags every spring").doesNotContain("Hi, I am Jane");
     }
 
+    /**
+     * The author's box named, not titled: a class naming the author and a bio or profile ("author-bio",
+     * "authorDesc", "author-profile") holds who wrote the story, a line or two of prose after it or beside
+     * the byline, in the article's own container.
+     */
+    @Test
+    void anAuthorsBoxNamedAsSuchGoes() {
+        String t = extract(
+                "named-author-boxes",
+                page(FLOOD_STORY
+                        + "<div class=\"line authorBio\"><dl><dt>Mara Lind,</dt><dd class=authorDesc>Mara joined the paper"
+                        + " in 2015 and has written about the river, its locks and its barges ever since, after ten years"
+                        + " at the harbour office.</dd></dl></div>"
+                        + "<div class=author-profile><h3>Posted by Tom Reyes</h3><div class=author-description><p>Tom is a"
+                        + " former teacher who has covered the council for six years; he lives by the lower river with his"
+                        + " family and two dogs.</p></div></div>"));
+        assertThat(t)
+                .contains("no longer need sandbags every spring")
+                .doesNotContain("Mara joined the paper")
+                .doesNotContain("Tom is a former teacher");
+    }
+
     /** A wire story ends with its desk's and agency's initials ("aja/PAP"): not a sentence of the story. */
     @Test
     void anAgencySignatureAfterTheStoryGoes() {
