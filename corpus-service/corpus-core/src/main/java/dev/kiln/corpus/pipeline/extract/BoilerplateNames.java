@@ -208,7 +208,15 @@ final class BoilerplateNames {
      * third party's words quoted beside the story, as a caption describes a photo, not the article's text.
      * Whole class tokens only: a "tweet_line" is the story's own sentence offered for tweeting.
      */
-    private static final Set<String> EMBEDDED_POSTS = Set.of("twitter-tweet", "instagram-media", "tiktok-embed");
+    private static final Set<String> EMBEDDED_POSTS = Set.of(
+            "twitter-tweet",
+            "twitter-video",
+            "twitter-timeline",
+            "instagram-media",
+            "tiktok-embed",
+            "fb-post",
+            "fb-video",
+            "reddit-card");
 
     private static final String[] EMBEDDED_POSTS_HINTS = EMBEDDED_POSTS.toArray(String[]::new);
 

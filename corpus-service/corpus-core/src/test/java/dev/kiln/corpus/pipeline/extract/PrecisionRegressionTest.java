@@ -220,6 +220,31 @@ class PrecisionRegressionTest {
                 .doesNotContain("@riverfan");
     }
 
+    /**
+     * The platforms' other embed codes: a video tweet ({@code blockquote.twitter-video}) and a Facebook post's
+     * fallback quote ({@code div.fb-post}) are a third party's words beside the story, like a tweet.
+     */
+    @Test
+    void embeddedVideoTweetsAndFacebookPostsAreNotTheArticle() {
+        String html = page("<h1>Flood gates open</h1>"
+                + FLOOD_STORY.replaceFirst(
+                        "</p>",
+                        "</p><div class=iframe><blockquote class=\"twitter-video\" data-lang=en><p lang=en>The first"
+                                + " barge through the new gates, watch it live from the lock keeper's cabin"
+                                + " <a href=https://t.co/y>pic.twitter.com/y</a></p>&mdash; Lock Cams (@lockcams)"
+                                + " <a href=https://twitter.com/y>March 3, 2020</a></blockquote></div>"
+                                + "<div class=fb-post data-href=https://www.facebook.com/x><blockquote class=fb-xfbml-parse-ignore>"
+                                + "<p>Proud of our crews who finished the gates on time, thanks to everyone on the lower"
+                                + " river for their patience.</p>Posted by <a href=https://www.facebook.com/x>River"
+                                + " Authority</a> on Tuesday, March 3, 2020</blockquote></div>"));
+        assertThat(extract("embedded-video-tweet-facebook-post", html))
+                .contains("first barges passed through")
+                .contains("no longer need sandbags every spring")
+                .doesNotContain("watch it live from the lock keeper's cabin")
+                .doesNotContain("@lockcams")
+                .doesNotContain("Proud of our crews");
+    }
+
     /** A stamp of the publication and the update joined by a bar counts the bar as a word: it is still a dateline. */
     @Test
     void aPublishedAndUpdatedStampGoes() {
