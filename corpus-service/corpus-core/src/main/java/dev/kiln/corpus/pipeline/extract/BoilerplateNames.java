@@ -313,12 +313,14 @@ final class BoilerplateNames {
 
     /**
      * Utility classes that hide a box from sighted readers: CSS frameworks' display-none class
-     * ({@code hidden}) and screen-reader-only text ({@code visually-hidden}, {@code sr-only},
-     * WordPress's {@code screen-reader-text}), where pages keep sign-up walls the script may show and
-     * labels like "Article content". Whole class tokens only: {@code hidden-xs} hides on phones alone.
+     * ({@code hidden}; Bulma's {@code is-hidden}, SUIT's {@code u-hidden}, where a site keeps the teaser
+     * a video player shows when its clip ends) and screen-reader-only text ({@code visually-hidden},
+     * HTML5 Boilerplate's {@code visuallyhidden}, {@code sr-only}, WordPress's {@code screen-reader-text}),
+     * where pages keep sign-up walls the script may show and labels like "Article content". Whole class
+     * tokens only: {@code hidden-xs} hides on phones alone.
      */
-    private static final Set<String> HIDDEN_CLASSES =
-            Set.of("hidden", "visually-hidden", "sr-only", "screen-reader-text");
+    private static final Set<String> HIDDEN_CLASSES = Set.of(
+            "hidden", "is-hidden", "u-hidden", "visually-hidden", "visuallyhidden", "sr-only", "screen-reader-text");
 
     private static final String[] HIDDEN_CLASS_HINTS = {"hidden", "sr-only", "screen-reader"};
 
