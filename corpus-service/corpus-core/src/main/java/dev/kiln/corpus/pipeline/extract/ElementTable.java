@@ -35,6 +35,10 @@ final class ElementTable {
     private String[] classes = new String[256];
     /** The innermost weakly named box at the element ({@link TextBlockBuilder}'s box index), -1 none. */
     private int[] box = new int[256];
+    /** A form asking for an e-mail address or a password: a sign-up or log-in box. */
+    private boolean[] signUp = new boolean[256];
+
+    private boolean anySignUp;
 
     private int size;
     private final PageNames names;
@@ -104,6 +108,29 @@ final class ElementTable {
         box[e] = boxIndex;
     }
 
+    /** Marks a form that asks for an e-mail address or a password. */
+    void signUpForm(int formElement) {
+        signUp[formElement] = true;
+        anySignUp = true;
+    }
+
+    /**
+     * Per element: does it lie in a sign-up or log-in form (a newsletter box set inside the story, whose
+     * pitch reads as prose)? Only a form holding under half the page's text: ASP.NET wraps a whole
+     * page in one form, and a log-in field anywhere in it would mark the story. Null when there is none.
+     *
+     * @param text per element, the characters of the blocks inside it
+     */
+    boolean[] inSignUpForms(long[] text) {
+        if (!anySignUp) return null;
+        long page = 0;
+        for (int e = 0; e < size; e++) if (parent[e] < 0) page += text[e];
+        boolean[] in = new boolean[size];
+        // a parent has a smaller number than its children: one sweep down the tree
+        for (int e = 0; e < size; e++) in[e] = signUp[e] && text[e] < 0.5 * page || parent[e] >= 0 && in[parent[e]];
+        return in;
+    }
+
     /** Adds an element under {@code parentElement} (-1: none) and returns its index. */
     int add(int parentElement, String tag, String cls, String id, String itemprop) {
         if (size == parent.length) {
@@ -116,6 +143,7 @@ final class ElementTable {
             form = Arrays.copyOf(form, size * 2);
             classes = Arrays.copyOf(classes, size * 2);
             box = Arrays.copyOf(box, size * 2);
+            signUp = Arrays.copyOf(signUp, size * 2);
         }
         if (parentElement >= 0) children[parentElement]++;
         page[size] = tag.equals("html") || tag.equals("body");

@@ -157,6 +157,7 @@ final class MainTextSelector {
         boolean useMain = marks == MAIN;
         int useArticle = Math.max(marks, 0);
         double[] listDensity = listLinkDensity(blocks, page.elements());
+        boolean[] inSignUpForm = page.elements().inSignUpForms(elementText(page));
         for (int k = 0; k < nb; k++) {
             Block b = blocks.get(k);
             if (region != null) {
@@ -167,6 +168,7 @@ final class MainTextSelector {
                 if (!useMain && useArticle == 0 && b.inPageHeaderOrFooter()) continue;
             }
             if (b.box() >= 0 && inBoilerBox[b.box()]) continue;
+            if (inSignUpForm != null && b.element() >= 0 && inSignUpForm[b.element()]) continue;
             double ld = b.length() == 0 ? 1 : (double) b.linkChars() / b.length();
             if (ld > maxLinkDensity && !(b.listItem() && b.words() >= 5 && listDensity[k] <= maxLinkDensity)) continue;
             int words = b.words();
@@ -183,6 +185,15 @@ final class MainTextSelector {
             else if (keep[k]) keep[k] = textBelow;
         }
         return new HtmlMainText.Result(text(blocks, keep), page.title(), blocks, keep);
+    }
+
+    /** Per element, the characters of the blocks inside it (summed up the tree in one sweep). */
+    private static long[] elementText(TextBlockBuilder.Blocks page) {
+        ElementTable el = page.elements();
+        long[] text = new long[el.size()];
+        for (Block b : page.blocks()) if (b.element() >= 0) text[b.element()] += b.length();
+        for (int e = el.size() - 1; e >= 0; e--) if (el.parent(e) >= 0) text[el.parent(e)] += text[e];
+        return text;
     }
 
     private static String text(List<Block> blocks, boolean[] keep) {

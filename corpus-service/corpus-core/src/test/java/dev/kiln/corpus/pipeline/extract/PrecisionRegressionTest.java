@@ -145,6 +145,32 @@ class PrecisionRegressionTest {
                 .doesNotContain("Tom is a former teacher");
     }
 
+    /**
+     * A newsletter box set inside the story under generated class names ("sc-1x2y"): its pitch and its
+     * consent line read as prose, but the form around them asks for an e-mail address. A page that an
+     * ASP.NET form wraps whole, with a log-in field in its header, keeps its story.
+     */
+    @Test
+    void aSignUpFormInsideTheStoryIsNotTheArticle() {
+        String signUp = "<div class=sc-a1><form class=sc-b2><p class=sc-c3>Get our award-winning morning email with the"
+                + " river towns' news, opinion and the week's events, every day before seven</p>"
+                + "<input type=email name=email placeholder=Email><button type=submit>Sign up</button>"
+                + "<p class=sc-d4><input type=checkbox name=offers> I would like to be emailed about offers, events and"
+                + " updates from River News. Read our privacy notice.</p></form></div>";
+        String t = extract("sign-up-form-in-story", page(FLOOD_STORY.replaceFirst("</p>", "</p>" + signUp)));
+        assertThat(t)
+                .contains("first barges passed through")
+                .contains("no longer need sandbags every spring")
+                .doesNotContain("award-winning morning email")
+                .doesNotContain("I would like to be emailed");
+        String wrapped = "<html><head><title>Flood gates open</title></head><body><form method=post action=story.aspx>"
+                + "<div class=head>Members: <input type=text name=user> <input type=password name=pass></div>"
+                + "<div class=story><h1>Flood gates open</h1>" + FLOOD_STORY + "</div></form></body></html>";
+        assertThat(extract("aspnet-form-with-log-in", wrapped))
+                .contains("first barges passed through")
+                .contains("no longer need sandbags every spring");
+    }
+
     /** A wire story ends with its desk's and agency's initials ("aja/PAP"): not a sentence of the story. */
     @Test
     void anAgencySignatureAfterTheStoryGoes() {
