@@ -108,6 +108,10 @@ final class ElementTable {
         box[e] = boxIndex;
     }
 
+    boolean anySignUpForm() {
+        return anySignUp;
+    }
+
     /** Marks a form that asks for an e-mail address or a password. */
     void signUpForm(int formElement) {
         signUp[formElement] = true;
@@ -117,12 +121,11 @@ final class ElementTable {
     /**
      * Per element: does it lie in a sign-up or log-in form (a newsletter box set inside the story, whose
      * pitch reads as prose)? Only a form holding under half the page's text: ASP.NET wraps a whole
-     * page in one form, and a log-in field anywhere in it would mark the story. Null when there is none.
+     * page in one form, and a log-in field anywhere in it would mark the story.
      *
      * @param text per element, the characters of the blocks inside it
      */
     boolean[] inSignUpForms(long[] text) {
-        if (!anySignUp) return null;
         long page = 0;
         for (int e = 0; e < size; e++) if (parent[e] < 0) page += text[e];
         boolean[] in = new boolean[size];

@@ -157,7 +157,9 @@ final class MainTextSelector {
         boolean useMain = marks == MAIN;
         int useArticle = Math.max(marks, 0);
         double[] listDensity = listLinkDensity(blocks, page.elements());
-        boolean[] inSignUpForm = page.elements().inSignUpForms(elementText(page));
+        // most pages have no such form: the per-element sums are made only for those that do
+        boolean[] inSignUpForm =
+                page.elements().anySignUpForm() ? page.elements().inSignUpForms(elementText(page)) : null;
         for (int k = 0; k < nb; k++) {
             Block b = blocks.get(k);
             if (region != null) {
