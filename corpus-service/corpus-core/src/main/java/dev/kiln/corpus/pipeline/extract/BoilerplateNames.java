@@ -177,7 +177,29 @@ final class BoilerplateNames {
 
     /** A class or id that always means boilerplate, whatever the box's size. */
     static boolean strong(String classOrId) {
-        return nameHas(classOrId, STRONG_WORDS) || namesCaption(classOrId) || embeddedPost(classOrId);
+        return nameHas(classOrId, STRONG_WORDS)
+                || namesCaption(classOrId)
+                || embeddedPost(classOrId)
+                || authorsBox(classOrId);
+    }
+
+    /** Words that, beside "author" in one class token, name the author's box rather than a byline's name. */
+    private static final Set<String> AUTHOR_BOX_WORDS =
+            Set.of("bio", "biography", "description", "desc", "profile", "about", "info", "box", "block", "card");
+
+    private static final Set<String> AUTHOR_WORDS = Set.of("author", "authors");
+
+    /**
+     * The author's box: a class token naming the author and a bio or profile ("author-bio", "authorDesc",
+     * "author-profile", "about-author"), where a site says who wrote the story and what else they do,
+     * after the story or beside it. Not the article's text (news golds leave it out, as they leave out
+     * the byline), and untitled, so {@link ArticleTail}'s "About the author" title does not find it.
+     */
+    private static boolean authorsBox(String classOrId) {
+        if (classOrId == null || !classOrId.toLowerCase(Locale.ROOT).contains("author")) return false;
+        for (String token : classOrId.split("\\s+"))
+            if (nameHas(token, AUTHOR_WORDS) && nameHas(token, AUTHOR_BOX_WORDS)) return true;
+        return false;
     }
 
     /**
@@ -186,7 +208,15 @@ final class BoilerplateNames {
      * third party's words quoted beside the story, as a caption describes a photo, not the article's text.
      * Whole class tokens only: a "tweet_line" is the story's own sentence offered for tweeting.
      */
-    private static final Set<String> EMBEDDED_POSTS = Set.of("twitter-tweet", "instagram-media", "tiktok-embed");
+    private static final Set<String> EMBEDDED_POSTS = Set.of(
+            "twitter-tweet",
+            "twitter-video",
+            "twitter-timeline",
+            "instagram-media",
+            "tiktok-embed",
+            "fb-post",
+            "fb-video",
+            "reddit-card");
 
     private static final String[] EMBEDDED_POSTS_HINTS = EMBEDDED_POSTS.toArray(String[]::new);
 
@@ -283,12 +313,14 @@ final class BoilerplateNames {
 
     /**
      * Utility classes that hide a box from sighted readers: CSS frameworks' display-none class
-     * ({@code hidden}) and screen-reader-only text ({@code visually-hidden}, {@code sr-only},
-     * WordPress's {@code screen-reader-text}), where pages keep sign-up walls the script may show and
-     * labels like "Article content". Whole class tokens only: {@code hidden-xs} hides on phones alone.
+     * ({@code hidden}; Bulma's {@code is-hidden}, SUIT's {@code u-hidden}, where a site keeps the teaser
+     * a video player shows when its clip ends) and screen-reader-only text ({@code visually-hidden},
+     * HTML5 Boilerplate's {@code visuallyhidden}, {@code sr-only}, WordPress's {@code screen-reader-text}),
+     * where pages keep sign-up walls the script may show and labels like "Article content". Whole class
+     * tokens only: {@code hidden-xs} hides on phones alone.
      */
-    private static final Set<String> HIDDEN_CLASSES =
-            Set.of("hidden", "visually-hidden", "sr-only", "screen-reader-text");
+    private static final Set<String> HIDDEN_CLASSES = Set.of(
+            "hidden", "is-hidden", "u-hidden", "visually-hidden", "visuallyhidden", "sr-only", "screen-reader-text");
 
     private static final String[] HIDDEN_CLASS_HINTS = {"hidden", "sr-only", "screen-reader"};
 

@@ -28,9 +28,10 @@ final class ContainerScorer {
      * The article's region: per block, whether it lies in it; {@code declared} when the page marked it
      * itemprop=articleBody rather than the scores finding it; per block, whether it lies in an unlikely
      * box (see {@link #unlikely}), all false when declared; the characters of the standfirst taken in
-     * from above the body (see {@link #withStandfirst}).
+     * from above the body (see {@link #withStandfirst}); the container and its siblings of the same class,
+     * the parts of a story split over boxes of one name (none when declared).
      */
-    record Region(boolean[] blocks, boolean declared, boolean[] unlikely, int standfirstChars) {}
+    record Region(boolean[] blocks, boolean declared, boolean[] unlikely, int standfirstChars, List<Integer> parts) {}
 
     /** The article's region; {@code null} when the page has no candidate. */
     static Region region(List<Block> blocks, ElementTable el, int headline) {
@@ -45,7 +46,7 @@ final class ContainerScorer {
         List<Integer> body = articleBody(el, text, links);
         if (!body.isEmpty()) {
             boolean[] in = inside(blocks, el, oneArticle(blocks, el, body, headline));
-            return new Region(in, true, new boolean[blocks.size()], withStandfirst(blocks, in, headline));
+            return new Region(in, true, new boolean[blocks.size()], withStandfirst(blocks, in, headline), List.of());
         }
         boolean[] unlikely = unlikely(blocks, el, text, links);
 
@@ -82,11 +83,20 @@ final class ContainerScorer {
         roots.add(top);
         int parent = el.parent(top);
         if (parent >= 0) {
-            double threshold = Math.max(10, (scored[top] ? fin[top] : fin[wrapped]) * 0.2);
+            double topScore = scored[top] ? fin[top] : fin[wrapped];
+            double threshold = Math.max(10, topScore * 0.2);
+            // Readability's bonus for a sibling of the container's class: a story the CMS split into boxes
+            // of one name ("article-widget-text" before and after a video widget) is one story
             for (int e = top + 1; e < n; e++)
-                if (el.parent(e) == parent && scored[e] && fin[e] >= threshold && !notTheStory(el, e)) roots.add(e);
+                if (el.parent(e) == parent
+                        && scored[e]
+                        && fin[e] + sameClassBonus(el, e, top, topScore, text, links) >= threshold
+                        && !notTheStory(el, e)) roots.add(e);
             for (int e = 0; e < top; e++)
-                if (el.parent(e) == parent && scored[e] && fin[e] >= threshold && !notTheStory(el, e)) roots.add(e);
+                if (el.parent(e) == parent
+                        && scored[e]
+                        && fin[e] + sameClassBonus(el, e, top, topScore, text, links) >= threshold
+                        && !notTheStory(el, e)) roots.add(e);
             // a sibling holding at least half as much plain text with under 10% links: the story's first
             // part in a table cell or wrapper of its own, scored low because its paragraphs sit deep in
             // layout markup (an article split over sibling cells)
@@ -111,6 +121,8 @@ final class ContainerScorer {
                             && links[e] < 0.25 * text[e]) roots.add(e);
             }
         }
+        List<Integer> parts = new ArrayList<>();
+        for (int r : roots) if (r == top || el.namedAlike(r, top)) parts.add(r);
         boolean[] in = inside(blocks, el, roots);
         // prose directly in a sibling of the article's container (a paragraph the markup left outside it)
         if (parent >= 0)
@@ -121,7 +133,15 @@ final class ContainerScorer {
                 if (b.length() > 80 && ld < 0.25) in[k] = true;
             }
         withHeadline(blocks, in);
-        return new Region(in, false, unlikely, withStandfirst(blocks, in, headline));
+        return new Region(in, false, unlikely, withStandfirst(blocks, in, headline), parts);
+    }
+
+    /**
+     * Readability's bonus, for a sibling of mostly plain prose: a layout grid names its columns alike
+     * ("column"), and the sidebar column beside the story's holds lists of links.
+     */
+    private static double sameClassBonus(ElementTable el, int e, int top, double topScore, long[] text, long[] links) {
+        return el.namedAlike(e, top) && links[e] < 0.25 * text[e] ? 0.2 * topScore : 0;
     }
 
     /** Does the page mark an element itemprop=articleBody that holds real text? */

@@ -31,6 +31,14 @@ final class ElementTable {
     private boolean[] tablePart = new boolean[256];
     /** form: a registration, search or comment form, or (ASP.NET) a wrapper around the whole page. */
     private boolean[] form = new boolean[256];
+    /** The class attribute as written, null when none: Readability's test for parts of one story. */
+    private String[] classes = new String[256];
+    /** The innermost weakly named box at the element ({@link TextBlockBuilder}'s box index), -1 none. */
+    private int[] box = new int[256];
+    /** A form asking for an e-mail address or a password: a sign-up or log-in box. */
+    private boolean[] signUp = new boolean[256];
+
+    private boolean anySignUp;
 
     private int size;
     private final PageNames names;
@@ -86,6 +94,46 @@ final class ElementTable {
         return form[e];
     }
 
+    /** Do the two elements carry the same non-empty class attribute? */
+    boolean namedAlike(int a, int b) {
+        return classes[a] != null && !classes[a].isBlank() && classes[a].equals(classes[b]);
+    }
+
+    int box(int e) {
+        return box[e];
+    }
+
+    /** Records the innermost weakly named box at the element, once the builder has decided it. */
+    void box(int e, int boxIndex) {
+        box[e] = boxIndex;
+    }
+
+    boolean anySignUpForm() {
+        return anySignUp;
+    }
+
+    /** Marks a form that asks for an e-mail address or a password. */
+    void signUpForm(int formElement) {
+        signUp[formElement] = true;
+        anySignUp = true;
+    }
+
+    /**
+     * Per element: does it lie in a sign-up or log-in form (a newsletter box set inside the story, whose
+     * pitch reads as prose)? Only a form holding under half the page's text: ASP.NET wraps a whole
+     * page in one form, and a log-in field anywhere in it would mark the story.
+     *
+     * @param text per element, the characters of the blocks inside it
+     */
+    boolean[] inSignUpForms(long[] text) {
+        long page = 0;
+        for (int e = 0; e < size; e++) if (parent[e] < 0) page += text[e];
+        boolean[] in = new boolean[size];
+        // a parent has a smaller number than its children: one sweep down the tree
+        for (int e = 0; e < size; e++) in[e] = signUp[e] && text[e] < 0.5 * page || parent[e] >= 0 && in[parent[e]];
+        return in;
+    }
+
     /** Adds an element under {@code parentElement} (-1: none) and returns its index. */
     int add(int parentElement, String tag, String cls, String id, String itemprop) {
         if (size == parent.length) {
@@ -96,6 +144,9 @@ final class ElementTable {
             page = Arrays.copyOf(page, size * 2);
             tablePart = Arrays.copyOf(tablePart, size * 2);
             form = Arrays.copyOf(form, size * 2);
+            classes = Arrays.copyOf(classes, size * 2);
+            box = Arrays.copyOf(box, size * 2);
+            signUp = Arrays.copyOf(signUp, size * 2);
         }
         if (parentElement >= 0) children[parentElement]++;
         page[size] = tag.equals("html") || tag.equals("body");
@@ -104,6 +155,8 @@ final class ElementTable {
             default -> false;
         };
         form[size] = tag.equals("form");
+        classes[size] = cls;
+        box[size] = -1;
         parent[size] = parentElement;
         prior[size] = tagPrior(tag) + names.containerPrior(cls) + names.containerPrior(id);
         articleBody[size] =

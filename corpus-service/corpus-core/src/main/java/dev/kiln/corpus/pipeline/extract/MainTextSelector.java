@@ -68,7 +68,7 @@ final class MainTextSelector {
         int marks = markedRegion(page);
         HtmlMainText.Result marked = select(page, null, marks, maxLinkDensity);
         if (region == null) return marked;
-        HtmlMainText.Result scored = select(page, region.blocks(), marks, maxLinkDensity);
+        HtmlMainText.Result scored = select(page, region, marks, maxLinkDensity);
         if (region.declared()) return scored;
         // a region with under half the text of the page's own marks missed part of a page that is not one
         // article (documentation, landing pages); the marks are the safer choice there. What the marks
@@ -134,7 +134,8 @@ final class MainTextSelector {
     }
 
     private static HtmlMainText.Result select(
-            TextBlockBuilder.Blocks page, boolean[] region, int marks, double maxLinkDensity) {
+            TextBlockBuilder.Blocks page, ContainerScorer.Region scoredRegion, int marks, double maxLinkDensity) {
+        boolean[] region = scoredRegion == null ? null : scoredRegion.blocks();
         List<Block> blocks = page.blocks();
         int nb = blocks.size();
         boolean[] keep = new boolean[nb];
@@ -150,7 +151,12 @@ final class MainTextSelector {
         for (int x = nbox - 1; x >= 0; x--) if (boxParents.get(x) >= 0) boxPlain[boxParents.get(x)] += boxPlain[x];
         boolean[] boxIsBoiler = new boolean[nbox];
         for (int x = 0; x < nbox; x++) boxIsBoiler[x] = boxPlain[x] < 0.3 * totalChars;
-        if (region != null) for (int x : boxesAround(page, region)) boxIsBoiler[x] = false;
+        if (region != null) {
+            for (int x : boxesAround(page, region)) boxIsBoiler[x] = false;
+            // each part of a story split over boxes of one name is the story, however small beside the page
+            for (int part : scoredRegion.parts())
+                for (int x = page.elements().box(part); x >= 0; x = boxParents.get(x)) boxIsBoiler[x] = false;
+        }
         boolean[] inBoilerBox = new boolean[nbox]; // the box or one around it is boilerplate
         for (int x = 0; x < nbox; x++)
             inBoilerBox[x] = boxIsBoiler[x] || boxParents.get(x) >= 0 && inBoilerBox[boxParents.get(x)];
@@ -159,6 +165,9 @@ final class MainTextSelector {
         int useArticle = Math.max(marks, 0);
         double[] listDensity = listLinkDensity(blocks, page.elements());
         boolean[] linkDropped = new boolean[nb];
+        // most pages have no such form: the per-element sums are made only for those that do
+        boolean[] inSignUpForm =
+                page.elements().anySignUpForm() ? page.elements().inSignUpForms(elementText(page)) : null;
         for (int k = 0; k < nb; k++) {
             Block b = blocks.get(k);
             if (region != null) {
@@ -169,6 +178,7 @@ final class MainTextSelector {
                 if (!useMain && useArticle == 0 && b.inPageHeaderOrFooter()) continue;
             }
             if (b.box() >= 0 && inBoilerBox[b.box()]) continue;
+            if (inSignUpForm != null && b.element() >= 0 && inSignUpForm[b.element()]) continue;
             double ld = b.length() == 0 ? 1 : (double) b.linkChars() / b.length();
             if (ld > maxLinkDensity && !(b.listItem() && b.words() >= 5 && listDensity[k] <= maxLinkDensity)) {
                 linkDropped[k] = true;
@@ -203,6 +213,15 @@ final class MainTextSelector {
             }
         }
         return new HtmlMainText.Result(text(blocks, keep), page.title(), blocks, keep);
+    }
+
+    /** Per element, the characters of the blocks inside it (summed up the tree in one sweep). */
+    private static long[] elementText(TextBlockBuilder.Blocks page) {
+        ElementTable el = page.elements();
+        long[] text = new long[el.size()];
+        for (Block b : page.blocks()) if (b.element() >= 0) text[b.element()] += b.length();
+        for (int e = el.size() - 1; e >= 0; e--) if (el.parent(e) >= 0) text[el.parent(e)] += text[e];
+        return text;
     }
 
     private static String text(List<Block> blocks, boolean[] keep) {

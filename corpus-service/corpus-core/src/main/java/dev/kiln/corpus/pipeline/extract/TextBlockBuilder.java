@@ -54,6 +54,7 @@ final class TextBlockBuilder implements HtmlTokenizer.Handler {
         boolean lineBox; // inside a box skipped for its name of a line (caption, byline, dateline)
         int element = -1; // innermost non-skipped element, in the ElementTable
         int box = -1; // innermost element whose class/id names boilerplate (decided after the pass), -1 none
+        int form = -1; // innermost open form's element, -1 none
         TableRows.Table table; // a table's layout-or-data signals
         TableRows.Row rowState; // a row's blocks so far
         // Found from the parent's when pushed, so that no lookup walks the stack: a page of thousands of
@@ -380,6 +381,8 @@ final class TextBlockBuilder implements HtmlTokenizer.Handler {
         }
         parent = top();
         if (articleBodyProp(tag.itemprop())) declaresArticleBody = true;
+        if (parent != null && parent.form >= 0 && name.equals("input") && asksForAccount(tag.type()))
+            elements.signUpForm(parent.form);
         boolean inMainAlready = parent != null && parent.main;
         boolean skip = parent != null && parent.skip;
         boolean lineBox = skip && parent.lineBox;
@@ -462,6 +465,8 @@ final class TextBlockBuilder implements HtmlTokenizer.Handler {
         if (!skip && row) fr.rowState = new TableRows.Row(blocks.size());
         int parentElement = parent == null ? -1 : parent.element;
         fr.element = skip ? parentElement : elements.add(parentElement, name, cls, id, tag.itemprop());
+        if (!skip) elements.box(fr.element, box);
+        fr.form = !skip && name.equals("form") ? fr.element : parent == null ? -1 : parent.form;
         if (skip && (parent == null || !parent.skip)) elements.skippedChild(parentElement);
         if (stack.size() >= MAX_DEPTH) return; // pathological nesting: stay bounded
         fr.depth = stack.size();
@@ -471,6 +476,11 @@ final class TextBlockBuilder implements HtmlTokenizer.Handler {
                 name.equals("h1") || name.equals("h2") ? fr : heading && parent != null ? parent.headingFrame : null;
         fr.sameTagBelow = innermost.put(name, fr);
         stack.add(fr);
+    }
+
+    /** An input for an e-mail address or a password: the form around it signs a reader up or in. */
+    private static boolean asksForAccount(String type) {
+        return type != null && (type.equalsIgnoreCase("email") || type.equalsIgnoreCase("password"));
     }
 
     /**

@@ -117,6 +117,8 @@ public final class PageProbe {
         if (!dragnet.isEmpty()) pages.addAll(ExtractionBenchmark.loadDragnet(Path.of(dragnet)));
         String fundus = System.getProperty("kiln.bench.fundus", "");
         if (!fundus.isEmpty()) pages.addAll(ExtractionBenchmark.loadFundus(Path.of(fundus)));
+        String chaos = System.getProperty("kiln.bench.chaos", "");
+        if (!chaos.isEmpty()) pages.addAll(ExtractionBenchmark.loadChaos(Path.of(chaos)));
         return pages;
     }
 }

@@ -72,6 +72,59 @@ class ContainerSelectionTest {
                 .doesNotContain("Advertisement");
     }
 
+    /**
+     * The CMS split the story into boxes of one name, "article-widget-text", with a video box between them:
+     * the earlier part scores too low alone, and its weakly named box is small beside the page, yet it is the
+     * story's lead (Readability's bonus for a sibling of the container's class). The video box and the
+     * related links between the parts stay out.
+     */
+    @Test
+    void storySplitOverTextWidgetsOfOneNameIsKeptWhole() {
+        assertThat(extract("container-story-split-over-text-widgets.html"))
+                .contains("The regional water board has set aside 12 million")
+                .contains("the board's share rose by a tenth.")
+                .contains("Over the next three years the readers will cost us about 40 million")
+                .contains("will be held at the town hall on the first Monday of April.")
+                .doesNotContain("WATCH")
+                .doesNotContain("The chair of the water board took questions")
+                .doesNotContain("Council approves budget after a long night")
+                .doesNotContain("Most read");
+    }
+
+    /**
+     * A layout grid names the story's column and the sidebar's alike ("column"): the sidebar, lists of links
+     * with a line or two of prose, does not join the story for its name.
+     */
+    @Test
+    void aSidebarColumnNamedLikeTheStorysStaysOut() {
+        StringBuilder story = new StringBuilder();
+        String[] places = {
+            "the harbour", "the old town", "the station", "the market", "the university", "the hospital",
+            "the airport road", "the river bank", "the castle hill", "the new estates", "the ring road", "the docks"
+        };
+        for (String place : places)
+            story.append("<p>Around ")
+                    .append(place)
+                    .append(", the survey found, traffic fell by a tenth in the first month of the new parking")
+                    .append(" rules, while the number of people who came by bus, by bike or on foot rose, the")
+                    .append(" council said.</p>");
+        String html = "<html><head><title>Parking rules cut traffic in the town centre</title></head><body>"
+                + "<div class=row><div class=column><h1>Parking rules cut traffic in the town centre</h1>" + story
+                + "</div><div class=column><p>Found a mistake? Tell us: <a href=/contact>newsdesk@valley.example</a></p>"
+                + "<h3>What's hot</h3><p>The biggest stories in the valley this week</p><ul>"
+                + "<li><a href=/1>Bus drivers vote to strike over pay and hours</a></li>"
+                + "<li><a href=/2>New school to open in the east of the town next year</a></li>"
+                + "<li><a href=/3>Market hall to close for repairs over the summer</a></li>"
+                + "<li><a href=/4>Reservoir levels lowest in ten years after a dry spring</a></li>"
+                + "<li><a href=/5>Council approves budget after a long night of talks</a></li></ul>"
+                + "</div></div></body></html>";
+        assertThat(extract("sidebar-column-named-like-story", html))
+                .contains("Around the harbour, the survey found")
+                .contains("Around the docks, the survey found")
+                .doesNotContain("Found a mistake")
+                .doesNotContain("The biggest stories in the valley this week");
+    }
+
     /** A share-bar name on the wrapper hid the marked article body; the promos must not stand in for it. */
     @Test
     void articleBodyInsideAShareNamedWrapperIsFound() {

@@ -37,6 +37,32 @@ class MarkupHintsTest {
                 .doesNotContain("reserved for subscribers");
     }
 
+    /**
+     * The frameworks' other names for the same utility: Bulma's "is-hidden" around the teaser a video player
+     * shows when its clip ends, HTML5 Boilerplate's "visuallyhidden" label; "is-hidden-mobile" hides on phones
+     * only.
+     */
+    @Test
+    void boxesHiddenByOtherFrameworksUtilityClassesAreNotText() {
+        String t = extract(
+                "other-hidden-classes",
+                "<html><body><article><h1>Flood gates open</h1>" + FLOOD_STORY
+                        + "<div class=video-player><a href=/video/1><h3>The old mill by the river</h3></a>"
+                        + "<div class=is-hidden><p>If you have ever wanted to live in a mill by the water, here are"
+                        + " some of the ones for sale along the lower river this spring.</p></div></div>"
+                        + "<p><span class=visuallyhidden>Share this story:</span> The authority will hold an open day at"
+                        + " the gates in May, when visitors can walk through the machine room.</p>"
+                        + "<p class=is-hidden-mobile>The old gates will be kept as a monument beside the new ones,"
+                        + " the authority said, and a footpath will lead across them from both banks.</p>"
+                        + "</article></body></html>");
+        assertThat(t)
+                .contains("no longer need sandbags every spring")
+                .contains("hold an open day at the gates in May")
+                .contains("kept as a monument")
+                .doesNotContain("here are some of the ones for sale")
+                .doesNotContain("Share this story");
+    }
+
     /** A tab list is a widget's labels, but the article's tab panel can sit inside it: not skipped whole. */
     @Test
     void anArticleInsideATabListStays() {

@@ -123,6 +123,54 @@ class PrecisionRegressionTest {
         assertThat(t).contains("no longer need sandbags every spring").doesNotContain("Hi, I am Jane");
     }
 
+    /**
+     * The author's box named, not titled: a class naming the author and a bio or profile ("author-bio",
+     * "authorDesc", "author-profile") holds who wrote the story, a line or two of prose after it or beside
+     * the byline, in the article's own container.
+     */
+    @Test
+    void anAuthorsBoxNamedAsSuchGoes() {
+        String t = extract(
+                "named-author-boxes",
+                page(FLOOD_STORY
+                        + "<div class=\"line authorBio\"><dl><dt>Mara Lind,</dt><dd class=authorDesc>Mara joined the paper"
+                        + " in 2015 and has written about the river, its locks and its barges ever since, after ten years"
+                        + " at the harbour office.</dd></dl></div>"
+                        + "<div class=author-profile><h3>Posted by Tom Reyes</h3><div class=author-description><p>Tom is a"
+                        + " former teacher who has covered the council for six years; he lives by the lower river with his"
+                        + " family and two dogs.</p></div></div>"));
+        assertThat(t)
+                .contains("no longer need sandbags every spring")
+                .doesNotContain("Mara joined the paper")
+                .doesNotContain("Tom is a former teacher");
+    }
+
+    /**
+     * A newsletter box set inside the story under generated class names ("sc-1x2y"): its pitch and its
+     * consent line read as prose, but the form around them asks for an e-mail address. A page that an
+     * ASP.NET form wraps whole, with a log-in field in its header, keeps its story.
+     */
+    @Test
+    void aSignUpFormInsideTheStoryIsNotTheArticle() {
+        String signUp = "<div class=sc-a1><form class=sc-b2><p class=sc-c3>Get our award-winning morning email with the"
+                + " river towns' news, opinion and the week's events, every day before seven</p>"
+                + "<input type=email name=email placeholder=Email><button type=submit>Sign up</button>"
+                + "<p class=sc-d4><input type=checkbox name=offers> I would like to be emailed about offers, events and"
+                + " updates from River News. Read our privacy notice.</p></form></div>";
+        String t = extract("sign-up-form-in-story", page(FLOOD_STORY.replaceFirst("</p>", "</p>" + signUp)));
+        assertThat(t)
+                .contains("first barges passed through")
+                .contains("no longer need sandbags every spring")
+                .doesNotContain("award-winning morning email")
+                .doesNotContain("I would like to be emailed");
+        String wrapped = "<html><head><title>Flood gates open</title></head><body><form method=post action=story.aspx>"
+                + "<div class=head>Members: <input type=text name=user> <input type=password name=pass></div>"
+                + "<div class=story><h1>Flood gates open</h1>" + FLOOD_STORY + "</div></form></body></html>";
+        assertThat(extract("aspnet-form-with-log-in", wrapped))
+                .contains("first barges passed through")
+                .contains("no longer need sandbags every spring");
+    }
+
     /** A wire story ends with its desk's and agency's initials ("aja/PAP"): not a sentence of the story. */
     @Test
     void anAgencySignatureAfterTheStoryGoes() {
@@ -196,6 +244,31 @@ class PrecisionRegressionTest {
                 .contains("paid for by the towns along the lower river")
                 .doesNotContain("what a day for the river")
                 .doesNotContain("@riverfan");
+    }
+
+    /**
+     * The platforms' other embed codes: a video tweet ({@code blockquote.twitter-video}) and a Facebook post's
+     * fallback quote ({@code div.fb-post}) are a third party's words beside the story, like a tweet.
+     */
+    @Test
+    void embeddedVideoTweetsAndFacebookPostsAreNotTheArticle() {
+        String html = page("<h1>Flood gates open</h1>"
+                + FLOOD_STORY.replaceFirst(
+                        "</p>",
+                        "</p><div class=iframe><blockquote class=\"twitter-video\" data-lang=en><p lang=en>The first"
+                                + " barge through the new gates, watch it live from the lock keeper's cabin"
+                                + " <a href=https://t.co/y>pic.twitter.com/y</a></p>&mdash; Lock Cams (@lockcams)"
+                                + " <a href=https://twitter.com/y>March 3, 2020</a></blockquote></div>"
+                                + "<div class=fb-post data-href=https://www.facebook.com/x><blockquote class=fb-xfbml-parse-ignore>"
+                                + "<p>Proud of our crews who finished the gates on time, thanks to everyone on the lower"
+                                + " river for their patience.</p>Posted by <a href=https://www.facebook.com/x>River"
+                                + " Authority</a> on Tuesday, March 3, 2020</blockquote></div>"));
+        assertThat(extract("embedded-video-tweet-facebook-post", html))
+                .contains("first barges passed through")
+                .contains("no longer need sandbags every spring")
+                .doesNotContain("watch it live from the lock keeper's cabin")
+                .doesNotContain("@lockcams")
+                .doesNotContain("Proud of our crews");
     }
 
     /** A stamp of the publication and the update joined by a bar counts the bar as a word: it is still a dateline. */
