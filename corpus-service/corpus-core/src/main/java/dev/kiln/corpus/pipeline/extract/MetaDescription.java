@@ -2,8 +2,10 @@ package dev.kiln.corpus.pipeline.extract;
 
 import dev.kiln.corpus.pipeline.extract.HtmlMainText.Block;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Set;
 
 /**
  * The page's own summary of its article: the {@code <meta name="description">} (or {@code og:} / {@code
@@ -74,9 +76,9 @@ final class MetaDescription {
         for (int k = from; k < last; k++) {
             Block b = blocks.get(k);
             if (keep[k] || b.words() < MIN_WORDS || b.linkChars() > MAX_LINK_DENSITY * b.length()) continue;
-            String text = words(b.text());
+            String text = words(b.text()), textLetters = letters(text);
             for (String d : descriptions)
-                if (repeats(letters(text), letters(d)) || retells(text, d)) {
+                if (repeats(textLetters, letters(d)) || retells(text, d)) {
                     keep[k] = true;
                     return true;
                 }
@@ -100,7 +102,7 @@ final class MetaDescription {
         String[] said = summary.split(" ");
         String[] told = paragraph.split(" ");
         if (said.length < MIN_WORDS || told.length > MAX_RETOLD_LENGTH * said.length) return false;
-        java.util.Set<String> toldWords = new java.util.HashSet<>(List.of(told));
+        Set<String> toldWords = new HashSet<>(List.of(told));
         int held = 0;
         for (String w : said) if (toldWords.contains(w)) held++;
         return held >= MIN_RETOLD_SHARE * said.length;
