@@ -77,8 +77,9 @@ public final class HtmlMainText {
      * as long as what the markup gave (script-rendered and paywalled pages); a second, lenient pass when
      * the first found under 500 characters and the lenient one finds more than twice as much (a
      * strongly named wrapper hid the article, or the whole page), or when the markup declares an
-     * itemprop=articleBody the first pass never saw and the lenient pass finds it with half as much text or more; for a page still empty, a
-     * lenient pass that also opens asides and banner landmarks (one of them wrapped the article); any
+     * itemprop=articleBody the first pass never saw and the lenient pass finds it with half as much text or
+     * more; for a page still empty, a lenient pass that also opens asides and banner landmarks (one of them
+     * wrapped the article); any
      * low-link-density text as the last resort, and on a page without any, its headings.
      */
     public static Result extract(String html, double maxLinkDensity) {
