@@ -35,8 +35,14 @@ final class CandidateKeys {
     /** Set by {@link #radixStep}: the mass of the keys in front of stepLo. */
     private double stepMass;
 
+    /**
+     * @param capacity the most keys held at once (the vocabulary). One slot more is kept: the scans that
+     *     fill the array write every token's key and step past members only, so the write after the last
+     *     member lands one past them; when a bucket's members end the array after the cut bucket's (two
+     *     buckets holding the whole vocabulary, as tied logits make), that slot is past the vocabulary.
+     */
     CandidateKeys(int capacity) {
-        this.a = new long[capacity];
+        this.a = new long[capacity + 1];
     }
 
     static long key(float probability, int id) {
