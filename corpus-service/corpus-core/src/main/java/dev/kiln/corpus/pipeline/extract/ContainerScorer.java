@@ -37,12 +37,7 @@ final class ContainerScorer {
     static Region region(List<Block> blocks, ElementTable el, int headline) {
         int n = el.size();
         if (n == 0) return null;
-        long[] text = new long[n], links = new long[n];
-        for (Block b : blocks)
-            for (int x = b.element(); x >= 0; x = el.parent(x)) {
-                text[x] += b.length();
-                links[x] += b.linkChars();
-            }
+        long[] text = subtreeText(blocks, el, false), links = subtreeText(blocks, el, true);
         List<Integer> body = articleBody(el, text, links);
         if (!body.isEmpty()) {
             boolean[] in = inside(blocks, el, oneArticle(blocks, el, body, headline));
@@ -146,14 +141,15 @@ final class ContainerScorer {
 
     /** Does the page mark an element itemprop=articleBody that holds real text? */
     static boolean hasArticleBody(List<Block> blocks, ElementTable el) {
-        int n = el.size();
-        long[] text = new long[n], links = new long[n];
-        for (Block b : blocks)
-            for (int x = b.element(); x >= 0; x = el.parent(x)) {
-                text[x] += b.length();
-                links[x] += b.linkChars();
-            }
-        return !articleBody(el, text, links).isEmpty();
+        return !articleBody(el, subtreeText(blocks, el, false), subtreeText(blocks, el, true))
+                .isEmpty();
+    }
+
+    /** Per element, the characters (or the link characters) of the blocks inside it. */
+    static long[] subtreeText(List<Block> blocks, ElementTable el, boolean links) {
+        long[] own = new long[el.size()];
+        for (Block b : blocks) if (b.element() >= 0) own[b.element()] += links ? b.linkChars() : b.length();
+        return el.sumUp(own);
     }
 
     /**
@@ -326,8 +322,8 @@ final class ContainerScorer {
         int n = el.size();
         long[] inArticle = new long[n];
         for (Block b : blocks)
-            if (b.article() > 0)
-                for (int x = b.element(); x >= 0; x = el.parent(x)) inArticle[x] += b.length() - b.linkChars();
+            if (b.article() > 0 && b.element() >= 0) inArticle[b.element()] += b.length() - b.linkChars();
+        el.sumUp(inArticle);
         boolean[] box = new boolean[n];
         for (int e = 0; e < n; e++) {
             int p = el.parent(e);
@@ -336,10 +332,7 @@ final class ContainerScorer {
         // the boxes around the page's headline are the story's own, whatever their names say ("subnav-inner-wrap"
         // around a blog's post and sidebar): a comment thread or a sidebar does not hold the headline
         for (int x = el.headline(); x >= 0; x = el.parent(x)) box[x] = false;
-        boolean[] out = new boolean[blocks.size()];
-        for (int k = 0; k < out.length; k++)
-            for (int x = blocks.get(k).element(); x >= 0 && !out[k]; x = el.parent(x)) out[k] = box[x];
-        return out;
+        return ElementTable.blocksIn(blocks, el.markDown(box));
     }
 
     private static boolean isAncestor(ElementTable el, int a, int e) {
@@ -350,10 +343,7 @@ final class ContainerScorer {
     private static boolean[] inside(List<Block> blocks, ElementTable el, List<Integer> roots) {
         boolean[] root = new boolean[el.size()];
         for (int r : roots) root[r] = true;
-        boolean[] in = new boolean[blocks.size()];
-        for (int k = 0; k < in.length; k++)
-            for (int x = blocks.get(k).element(); x >= 0 && !in[k]; x = el.parent(x)) in[k] = root[x];
-        return in;
+        return ElementTable.blocksIn(blocks, el.markDown(root));
     }
 
     private static int commas(String s) {

@@ -1,6 +1,8 @@
 package dev.kiln.corpus.pipeline.extract;
 
+import dev.kiln.corpus.pipeline.extract.HtmlMainText.Block;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Locale;
 
 /**
@@ -55,6 +57,30 @@ final class ElementTable {
 
     int parent(int e) {
         return parent[e];
+    }
+
+    // An element's parent was added before it, so its number is smaller: a sweep from the last element
+    // to the first meets every child before its parent, one from the first meets every parent first.
+    // Walking up from each block instead costs the page's depth per block (quadratic on deep nesting).
+
+    /** Adds each element's value into its parent's, in place: {@code own} becomes the subtree sums. */
+    long[] sumUp(long[] own) {
+        for (int e = size - 1; e >= 0; e--) if (parent[e] >= 0) own[parent[e]] += own[e];
+        return own;
+    }
+
+    /** Marks each element under a marked one too, in place: {@code marked} becomes "in a marked subtree". */
+    boolean[] markDown(boolean[] marked) {
+        for (int e = 0; e < size; e++) marked[e] |= parent[e] >= 0 && marked[parent[e]];
+        return marked;
+    }
+
+    /** Per block, whether its element lies in a subtree {@link #markDown} marked. */
+    static boolean[] blocksIn(List<Block> blocks, boolean[] inSubtree) {
+        boolean[] in = new boolean[blocks.size()];
+        for (int k = 0; k < in.length; k++)
+            in[k] = blocks.get(k).element() >= 0 && inSubtree[blocks.get(k).element()];
+        return in;
     }
 
     int prior(int e) {
@@ -129,9 +155,8 @@ final class ElementTable {
         long page = 0;
         for (int e = 0; e < size; e++) if (parent[e] < 0) page += text[e];
         boolean[] in = new boolean[size];
-        // a parent has a smaller number than its children: one sweep down the tree
-        for (int e = 0; e < size; e++) in[e] = signUp[e] && text[e] < 0.5 * page || parent[e] >= 0 && in[parent[e]];
-        return in;
+        for (int e = 0; e < size; e++) in[e] = signUp[e] && text[e] < 0.5 * page;
+        return markDown(in);
     }
 
     /** Adds an element under {@code parentElement} (-1: none) and returns its index. */

@@ -160,23 +160,15 @@ final class MainTextSelector {
         boolean[] inBoilerBox = new boolean[nbox]; // the box or one around it is boilerplate
         for (int x = 0; x < nbox; x++)
             inBoilerBox[x] = boxIsBoiler[x] || boxParents.get(x) >= 0 && inBoilerBox[boxParents.get(x)];
-        // which region is the main content?
-        boolean useMain = marks == MAIN;
-        int useArticle = Math.max(marks, 0);
         double[] listDensity = listLinkDensity(blocks, page.elements());
         boolean[] linkDropped = new boolean[nb];
         // most pages have no such form: the per-element sums are made only for those that do
-        boolean[] inSignUpForm =
-                page.elements().anySignUpForm() ? page.elements().inSignUpForms(elementText(page)) : null;
+        boolean[] inSignUpForm = page.elements().anySignUpForm()
+                ? page.elements().inSignUpForms(ContainerScorer.subtreeText(blocks, page.elements(), false))
+                : null;
         for (int k = 0; k < nb; k++) {
             Block b = blocks.get(k);
-            if (region != null) {
-                if (!region[k]) continue;
-            } else {
-                if (useMain && !b.inMain()) continue;
-                if (useArticle > 0 && b.article() != useArticle) continue;
-                if (!useMain && useArticle == 0 && b.inPageHeaderOrFooter()) continue;
-            }
+            if (region != null ? !region[k] : !inMarks(b, marks)) continue;
             if (b.box() >= 0 && inBoilerBox[b.box()]) continue;
             if (inSignUpForm != null && b.element() >= 0 && inSignUpForm[b.element()]) continue;
             double ld = b.length() == 0 ? 1 : (double) b.linkChars() / b.length();
@@ -215,13 +207,12 @@ final class MainTextSelector {
         return new HtmlMainText.Result(text(blocks, keep), page.title(), blocks, keep);
     }
 
-    /** Per element, the characters of the blocks inside it (summed up the tree in one sweep). */
-    private static long[] elementText(TextBlockBuilder.Blocks page) {
-        ElementTable el = page.elements();
-        long[] text = new long[el.size()];
-        for (Block b : page.blocks()) if (b.element() >= 0) text[b.element()] += b.length();
-        for (int e = el.size() - 1; e >= 0; e--) if (el.parent(e) >= 0) text[el.parent(e)] += text[e];
-        return text;
+    /**
+     * Is the block in the page's own marked region ({@link #markedRegion}): its main element, its one
+     * dominant article, or, marking neither, anywhere but its header and footer?
+     */
+    private static boolean inMarks(Block b, int marks) {
+        return marks == MAIN ? b.inMain() : marks > 0 ? b.article() == marks : !b.inPageHeaderOrFooter();
     }
 
     private static String text(List<Block> blocks, boolean[] keep) {
@@ -310,8 +301,7 @@ final class MainTextSelector {
         int marks = markedRegion(page);
         for (int k = 0; k < keep.length; k++) {
             Block b = blocks.get(k);
-            boolean inMarks = marks == MAIN ? b.inMain() : marks > 0 ? b.article() == marks : !b.inPageHeaderOrFooter();
-            keep[k] = b.heading() && b.linkChars() == 0 && inMarks && !boilerText(b.text());
+            keep[k] = b.heading() && b.linkChars() == 0 && inMarks(b, marks) && !boilerText(b.text());
         }
         return new HtmlMainText.Result(text(blocks, keep), page.title(), blocks, keep);
     }
