@@ -79,8 +79,8 @@ public final class HtmlMainText {
      * strongly named wrapper hid the article, or the whole page), or when the markup declares an
      * itemprop=articleBody the first pass never saw and the lenient pass finds it with half as much text or
      * more; for a page still empty, a lenient pass that also opens asides and banner landmarks (one of them
-     * wrapped the article); any
-     * low-link-density text as the last resort, and on a page without any, its headings.
+     * wrapped the article); any low-link-density text as the last resort, and on a page without any, its
+     * headings.
      */
     public static Result extract(String html, double maxLinkDensity) {
         PageNames names = new PageNames();
